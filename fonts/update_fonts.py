@@ -1,0 +1,118 @@
+"""Sarabun from PyPI's fontpkg-sarabun + our ballot-box glyphs → the font files committed in fonts/.
+
+Run it only to refresh the committed fonts (the build never runs it):
+
+    .venv/bin/pip install fontpkg-sarabun && .venv/bin/python fonts/update_fonts.py
+
+- Sarabun (OFL 1.1): the four faces the form uses, as TTF for the PDF and WOFF2 for the web pages.
+- ReportgenSymbols: ☐ (U+2610) and ☑ (U+2611) for section 2's check boxes. Sarabun has no such glyphs, and the
+  machine's fonts must never be used, so we draw the two glyphs here. They are our own work, released under the
+  OFL like the rest of the folder. Metrics follow Sarabun (1000 units per em, consonant height 586).
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont
+
+FONTS = Path(__file__).resolve().parent
+FACES = ("Regular", "Bold", "Italic", "BoldItalic")
+
+UNITS_PER_EM = 1000
+BOX_LEFT, BOX_BOTTOM, BOX_SIZE, STROKE = 70, -20, 620, 56
+ADVANCE = BOX_LEFT * 2 + BOX_SIZE
+
+
+def copy_sarabun() -> None:
+    package = resources.files("fontpkg_sarabun")
+    for face in FACES:
+        with resources.as_file(package / "files" / f"Sarabun-{face}.ttf") as source:
+            shutil.copyfile(source, FONTS / f"Sarabun-{face}.ttf")
+    with resources.as_file(package / "LICENSE") as licence:
+        shutil.copyfile(licence, FONTS / "OFL.txt")
+
+
+def _rectangle(pen: TTGlyphPen, left: int, bottom: int, right: int, top: int, clockwise: bool) -> None:
+    corners = [(left, bottom), (left, top), (right, top), (right, bottom)]
+    if not clockwise:
+        corners.reverse()
+    pen.moveTo(corners[0])
+    for corner in corners[1:]:
+        pen.lineTo(corner)
+    pen.closePath()
+
+
+def _box(pen: TTGlyphPen) -> None:
+    right, top = BOX_LEFT + BOX_SIZE, BOX_BOTTOM + BOX_SIZE
+    _rectangle(pen, BOX_LEFT, BOX_BOTTOM, right, top, clockwise=True)
+    _rectangle(pen, BOX_LEFT + STROKE, BOX_BOTTOM + STROKE, right - STROKE, top - STROKE, clockwise=False)
+
+
+def _tick(pen: TTGlyphPen) -> None:
+    # A check mark drawn as one filled polygon (clockwise), inside the box.
+    points = [(190, 270), (330, 110), (600, 470), (545, 515), (330, 225), (245, 320)]
+    pen.moveTo(points[0])
+    for point in points[1:]:
+        pen.lineTo(point)
+    pen.closePath()
+
+
+def build_symbols() -> None:
+    glyph_order = [".notdef", "space", "ballotbox", "ballotboxcheck"]
+    glyphs = {}
+    for name in glyph_order:
+        pen = TTGlyphPen(None)
+        if name == ".notdef":
+            _rectangle(pen, 50, 0, 450, 600, clockwise=True)
+        elif name == "ballotbox":
+            _box(pen)
+        elif name == "ballotboxcheck":
+            _box(pen)
+            _tick(pen)
+        glyphs[name] = pen.glyph()
+
+    builder = FontBuilder(UNITS_PER_EM, isTTF=True)
+    builder.setupGlyphOrder(glyph_order)
+    builder.setupCharacterMap({0x20: "space", 0x2610: "ballotbox", 0x2611: "ballotboxcheck"})
+    builder.setupGlyf(glyphs)
+    metrics = {name: (ADVANCE, glyphs[name].xMin if hasattr(glyphs[name], "xMin") else 0) for name in glyph_order}
+    metrics["space"] = (260, 0)
+    builder.setupHorizontalMetrics(metrics)
+    # Same vertical metrics as Sarabun so mixing the fonts on a line does not change its height.
+    builder.setupHorizontalHeader(ascent=1068, descent=-232)
+    builder.setupNameTable(
+        {
+            "familyName": "Reportgen Symbols",
+            "styleName": "Regular",
+            "uniqueFontIdentifier": "ReportgenSymbols-Regular-1.0",
+            "fullName": "Reportgen Symbols Regular",
+            "psName": "ReportgenSymbols-Regular",
+            "version": "Version 1.000",
+            "licenseDescription": "SIL Open Font License, Version 1.1",
+        }
+    )
+    builder.setupOS2(
+        sTypoAscender=1068, sTypoDescender=-232, usWinAscent=1068, usWinDescent=232, sxHeight=500, sCapHeight=700
+    )
+    builder.setupPost()
+    builder.save(FONTS / "ReportgenSymbols-Regular.ttf")
+
+
+def make_woff2() -> None:
+    for ttf in sorted(FONTS.glob("*.ttf")):
+        font = TTFont(ttf)
+        font.flavor = "woff2"
+        font.save(ttf.with_suffix(".woff2"))
+
+
+if __name__ == "__main__":
+    copy_sarabun()
+    build_symbols()
+    make_woff2()
+    for path in sorted(FONTS.iterdir()):
+        print(f"{path.name:40} {path.stat().st_size:>8} bytes")

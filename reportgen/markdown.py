@@ -1,0 +1,89 @@
+"""Narrative Markdown → safe HTML, and the checks the content model runs on narratives and URLs.
+
+Narratives are CommonMark (paragraphs, lists, links, emphasis) rendered by markdown-it-py with raw HTML disabled,
+so anything that looks like a tag is shown as text. Links may only point to https, http or mailto; anything else
+(``javascript:``, ``data:``, ``file:``) is rejected when the content is validated, so it never reaches a page.
+Images are not part of the form: they are rejected with a hint to list the file as evidence.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pydantic_core import PydanticCustomError
+
+SAFE_URL_SCHEMES = ("https", "http", "mailto")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # "commonmark" with html off: raw HTML in content is escaped, never passed through.
+    # linkify stays off: a bare URL is linked only when written as <https://…>, as in CommonMark.
+    parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    # The default validator lets through some data: images; ours is stricter and runs at validation time too.
+    parser.validateLink = is_safe_url
+    return parser
+
+
+def is_safe_url(url: str) -> bool:
+    """True for an absolute https/http/mailto URL, the only kinds a public KPI page links to."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in SAFE_URL_SCHEMES:
+        return False
+    if parts.scheme.lower() == "mailto":
+        return bool(parts.path)
+    return bool(parts.netloc)
+
+
+def check_url(url: str) -> str:
+    """Content-model check for a URL field; raises a pydantic error naming what was found."""
+    if not is_safe_url(url):
+        raise PydanticCustomError("unsafe_url", "URL must start with https://, http:// or mailto:", {"url": url})
+    return url
+
+
+@lru_cache(maxsize=1)
+def _permissive_parser() -> MarkdownIt:
+    # Accepts every link so that validation sees unsafe ones as links (and reports them) instead of as plain text.
+    parser = MarkdownIt("commonmark", {"html": False})
+    parser.validateLink = lambda url: True
+    return parser
+
+
+def _walk(tokens: list[Token]):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def check_markdown(text: str) -> str:
+    """Content-model check for a narrative: every link safe, no images."""
+    for token in _walk(_permissive_parser().parse(text)):
+        if token.type == "link_open":
+            check_url(str(token.attrGet("href") or ""))
+        elif token.type == "image":
+            raise PydanticCustomError(
+                "image_in_text", "images are not part of the form", {"url": str(token.attrGet("src") or "")}
+            )
+    return text
+
+
+def render_markdown(text: str | None) -> str:
+    """Render a narrative to HTML. Raw HTML is escaped; only safe links survive."""
+    if not text:
+        return ""
+    return _parser().render(text)
+
+
+def render_inline(text: str | None) -> str:
+    """Render one line of Markdown without a wrapping paragraph (for short fields such as evidence titles)."""
+    if not text:
+        return ""
+    return _parser().renderInline(text)

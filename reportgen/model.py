@@ -1,0 +1,225 @@
+"""The content model: the YAML keys staff write, declared once.
+
+Everything that knows the content format comes from these pydantic models: the loader validates with them
+(``load.py``), error messages name their fields, and ``reportgen schema`` publishes their JSON Schema so that
+editors get autocomplete. The keys are a contract with the staff who write the files: extend them compatibly,
+never rename them.
+
+Models are strict: a value of the wrong YAML type (``no`` read as false, ``2564`` written as text) is an error,
+not silently converted, because silent conversion is how wrong numbers reach an official form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from reportgen.markdown import check_markdown, check_url
+
+#: Longest narrative accepted. The longest field of the reference form is about 700 characters; a field a hundred
+#: times longer is a paste accident, and rendering it would make a form of hundreds of pages.
+MAX_TEXT_LENGTH = 20_000
+
+#: Buddhist-Era fiscal years the tool accepts; a year outside is almost always a Christian-Era year typed by mistake.
+MIN_FISCAL_YEAR = 2500
+MAX_FISCAL_YEAR = 2700
+
+
+def _to_decimal(value: object) -> object:
+    """Turn a YAML int or float into an exact Decimal; leave anything else for the type check to reject."""
+    if isinstance(value, bool):
+        return value  # bool is an int in Python; `yes`/`no` must not become 1/0
+    if isinstance(value, (int, float)):
+        return Decimal(str(value))
+    return value
+
+
+def _iso_date(value: object) -> object:
+    """Accept a YAML date or an ISO date written as text ('2021-10-20'); nothing else."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value  # left for the date check to report as an invalid date
+    return value
+
+
+#: A date whose year is beyond this was written in the Buddhist Era (2564-10-20); dates are written in the Christian
+#: Era and the form prints them in B.E.
+MAX_CHRISTIAN_YEAR = 2400
+
+
+def _christian_era(value: dt.date) -> dt.date:
+    """Reject a date written with a Buddhist-Era year, which would print 543 years late."""
+    if value.year > MAX_CHRISTIAN_YEAR:
+        raise PydanticCustomError(
+            "buddhist_era_date", "dates use the Christian-Era year, not {year}", {"year": value.year}
+        )
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_LENGTH)]
+"""A single line or short paragraph of plain Thai text."""
+
+Markdown = Annotated[
+    str,
+    Field(max_length=MAX_TEXT_LENGTH, json_schema_extra={"contentMediaType": "text/markdown"}),
+    AfterValidator(check_markdown),
+]
+"""A narrative in CommonMark: paragraphs, numbered and bulleted lists, links, emphasis. Raw HTML stays text."""
+
+Number = Annotated[
+    Decimal,
+    BeforeValidator(_to_decimal),
+    Field(ge=0, allow_inf_nan=False),
+    WithJsonSchema({"type": "number", "minimum": 0}),
+]
+"""A non-negative number, kept exact so that 36.00 prints as 36.00."""
+
+Url = Annotated[str, Field(min_length=1, max_length=2_000), AfterValidator(check_url)]
+"""A link a reader can follow: https, http or mailto only."""
+
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    AfterValidator(_christian_era),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
+class ContentModel(BaseModel):
+    """Base of every content model: unknown keys and wrong types are errors; models never change after loading."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, str_strip_whitespace=True)
+
+
+class Plan(ContentModel):
+    """Alignment with the BMA 20-year development plan (section 2)."""
+
+    strategy: Text = Field(description="ประเด็นยุทธศาสตร์ เช่น ด้านที่ ๓ - มหานครสำหรับทุกคน")
+    sub_strategy: Text | None = Field(None, description="ประเด็นยุทธศาสตร์ย่อย เช่น ๓.๓ - การศึกษาสำหรับทุกคน")
+    goal: Text | None = Field(None, description="เป้าประสงค์ เช่น ๓.๓.๓ ประชาชนมีโอกาสศึกษาตลอดชีวิต")
+
+
+class Target(ContentModel):
+    """The target of section 5."""
+
+    value: Number = Field(description="ค่าเป้าหมาย (ตัวเลข) เช่น 3")
+    unit: Text = Field(description="หน่วยนับ เช่น ห้อง")
+
+
+class QuarterReport(ContentModel):
+    """One quarter's report (6.1–6.4)."""
+
+    report: Markdown = Field(min_length=1, description="ผลการดำเนินงานในไตรมาสนี้ (Markdown)")
+    result: Number | None = Field(None, description="ผลงานสะสม ณ สิ้นไตรมาส (ตัวเลข)")
+
+
+class Quarters(ContentModel):
+    """Quarterly reports; a quarter not yet reported is left out."""
+
+    q1: QuarterReport | None = Field(None, description="ไตรมาสที่ 1 (ต.ค.–ธ.ค.)")
+    q2: QuarterReport | None = Field(None, description="ไตรมาสที่ 2 (ม.ค.–มี.ค.)")
+    q3: QuarterReport | None = Field(None, description="ไตรมาสที่ 3 (เม.ย.–มิ.ย.)")
+    q4: QuarterReport | None = Field(None, description="ไตรมาสที่ 4 (ก.ค.–ก.ย.)")
+    summary: Markdown | None = Field(None, description="สรุปผลการดำเนินงาน (ปลายปีงบประมาณ) (Markdown)")
+
+    def reported(self) -> list[tuple[int, QuarterReport]]:
+        """The reported quarters as (number, report), in order."""
+        quarters = (self.q1, self.q2, self.q3, self.q4)
+        return [(number, report) for number, report in enumerate(quarters, start=1) if report is not None]
+
+
+class Evidence(ContentModel):
+    """One item of evidence (section 9)."""
+
+    title: Text = Field(description="ชื่อหลักฐาน")
+    url: Url | None = Field(None, description="ลิงก์ไปยังหลักฐาน (https://…)")
+
+
+class Signoff(ContentModel):
+    """The responsible person's sign-off, which turns a draft into an official form."""
+
+    name: Text = Field(description="ชื่อผู้รับผิดชอบโครงการ")
+    position: Text = Field(description="ตำแหน่ง")
+    date: IsoDate = Field(description="วันที่ลงนาม แบบ ค.ศ. ปี-เดือน-วัน เช่น 2021-10-20")
+
+
+class Indicator(ContentModel):
+    """One KPI form: one indicator in one fiscal year (``content/indicators/<year>/<code>.yaml``)."""
+
+    code: Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,15}$")] = Field(
+        description="รหัสตัวชี้วัด ใส่ในเครื่องหมายคำพูด เช่น '08'"
+    )
+    fiscal_year: int = Field(
+        ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR, description="ปีงบประมาณ พ.ศ. เช่น 2564"
+    )
+    agency: Text = Field(description="หน่วยงาน")
+    name: Text = Field(description="1. ชื่อตัวชี้วัด")
+    result_type: Literal["output", "outcome"] = Field(
+        description="2. ระดับความสำเร็จ: output (ผลผลิต) หรือ outcome (ผลลัพธ์)"
+    )
+    plan: Plan | None = Field(None, description="การสนับสนุนแผนพัฒนา กทม. ระยะ 20 ปี")
+    definition: Markdown = Field(min_length=1, description="3. คำนิยาม (Markdown)")
+    calculation: Markdown = Field(min_length=1, description="4. วิธีการคำนวณ (Markdown)")
+    target: Target = Field(description="5. เป้าหมาย")
+    result: Number | None = Field(
+        None, description="5. ผลงานที่ทำได้ (ตัวเลข) ถ้าไม่ใส่ ใช้ผลของไตรมาสล่าสุด"
+    )
+    quarters: Quarters = Field(default_factory=Quarters, description="6. รายงานผลการดำเนินงาน (รายไตรมาส)")
+    supporting_factors: Markdown = Field("", description="7. ปัจจัยสนับสนุนการดำเนินงาน (Markdown)")
+    obstacles: Markdown | None = Field("", description="8. อุปสรรคต่อการดำเนินงาน (Markdown เว้นว่างได้)")
+    evidence: list[Evidence] = Field(default_factory=list, description="9. หลักฐานอ้างอิง")
+    signoff: Signoff | None = Field(None, description="การลงนามของผู้รับผิดชอบ (ไม่ใส่ = ฉบับร่าง)")
+
+    @property
+    def shown_result(self) -> Decimal | None:
+        """The result printed in section 5: the top-level result, else the latest reported quarter's result."""
+        if self.result is not None:
+            return self.result
+        for _, report in reversed(self.quarters.reported()):
+            if report.result is not None:
+                return report.result
+        return None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.signoff is None
+
+
+class SiteSettings(ContentModel):
+    """Site-wide settings (``content/site.yaml``)."""
+
+    agency: Text = Field(description="ชื่อหน่วยงาน")
+    site_title: Text = Field(description="ชื่อเว็บไซต์")
+    base_url: Url = Field(description="ที่อยู่เว็บไซต์ที่เผยแพร่ เช่น https://www.bangkoklibrary.go.th/kpi/")
+    digits: Literal["arabic", "thai"] = Field("arabic", description="ตัวเลข: arabic (0-9) หรือ thai (๐-๙)")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One loaded indicator file: the model and where it came from (a path relative to the project root)."""
+
+    indicator: Indicator
+    source: PurePosixPath
+
+    @property
+    def slug(self) -> str:
+        """Where its outputs go, e.g. ``2564/08`` → ``pdf/2564/08.pdf`` and ``html/2564/08.html``."""
+        return f"{self.indicator.fiscal_year}/{self.indicator.code}"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a build needs, validated: site settings and every indicator, sorted by year then code."""
+
+    root: Path
+    site: SiteSettings
+    entries: tuple[Entry, ...]
+    warnings: tuple = ()  # Problems of severity "warning" (reportgen.errors.Problem)
