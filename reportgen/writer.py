@@ -1,0 +1,524 @@
+"""Rendered files in memory → ``output/`` on disk, atomically.
+
+The product promises that a failed or killed build never leaves a half-written file in ``output/`` and never
+destroys the last good output. This module keeps that promise, and it is the only code that writes output files:
+it refuses any path that would land outside the output directory.
+
+How:
+
+* A build writes into a fresh **staging directory** next to ``output/`` (``.output.staging-<pid>-<random>``), on
+  the same filesystem, so nothing a reader can see changes while the build runs. Every file is written to a
+  temporary name, fsynced, then ``os.replace``-d into place, so even inside the staging tree a file never exists
+  half-written, and a file that is hard-linked from the previous output (``keep_existing=True``) is replaced by a
+  new inode, never modified in place.
+* ``commit()`` fsyncs the staging tree, then **swaps** it with ``output/`` in one step: on Linux
+  ``renameat2(RENAME_EXCHANGE)`` exchanges the two directory entries atomically, so at every instant ``output/`` is
+  either the complete old tree or the complete new one, whatever happens to the process. The old tree (now at the
+  staging name) is deleted afterwards. Where the exchange is not available, the fallback renames ``output/`` to
+  ``.output.previous-<pid>-<random>``, renames staging to ``output/`` and deletes the previous tree; a crash between
+  the two renames leaves ``output/`` missing for a moment, and the next ``OutputWriter`` puts the previous tree back.
+* Leaving the ``with`` block without ``commit()`` (an exception, a refused path) deletes the staging directory;
+  ``output/`` was never touched. A build killed with ``kill -9`` leaves its staging directory behind; the next
+  ``OutputWriter`` deletes staging directories whose process is gone, and leaves those of live concurrent builds.
+* Concurrent builds each have their own staging directory; an exclusive ``flock`` on ``.output.lock`` (next to
+  ``output/``) is held only around the swap and the crash recovery, and a shared one while ``keep_existing`` copies
+  the current tree, so that copy never sees a tree half-deleted. The last build to commit wins, with a complete tree.
+
+Only ``os.getpid()`` liveness identifies a stale directory: a killed build whose pid has since been reused by an
+unrelated process keeps its staging directory until that process ends, which is harmless.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import logging
+import os
+import re
+import secrets
+import shutil
+import stat
+import threading
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+from typing import BinaryIO, Callable, Iterator
+
+from reportgen.errors import OutputError
+
+__all__ = ["OutputWriter"]
+
+log = logging.getLogger("reportgen.writer")
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _load_renameat2() -> Callable[..., int] | None:
+    """libc's ``renameat2``, or None where libc has no such symbol (old glibc, non-Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        func = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    func.restype = ctypes.c_int
+    return func
+
+
+#: The C function, or None. Tests set it to None (or to a fake failing with ENOSYS) to exercise the fallback.
+_renameat2 = _load_renameat2()
+
+
+def _rename_exchange(a: Path, b: Path) -> bool:
+    """Exchange the directory entries ``a`` and ``b`` atomically. False if the system cannot; OSError on failure."""
+    func = _renameat2
+    if func is None:
+        return False
+    if func(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL):  # kernel or filesystem without RENAME_EXCHANGE
+        log.debug("renameat2(RENAME_EXCHANGE) unavailable (%s); using the rename fallback", errno.errorcode[err])
+        return False
+    raise OSError(err, os.strerror(err), str(a), None, str(b))
+
+
+# Sibling directories this process is using right now (staging, previous): stale-directory cleanup must not take
+# a directory with our own pid for a leftover of a killed build while another writer in this process still uses it.
+_active: set[str] = set()
+_active_lock = threading.Lock()
+
+
+def _set_active(path: Path, active: bool) -> None:
+    with _active_lock:
+        if active:
+            _active.add(str(path))
+        else:
+            _active.discard(str(path))
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, under another user
+        return True
+    try:  # a killed but not yet reaped process is a zombie: it will never finish its build
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+        return data[data.rindex(b")") + 2 : data.rindex(b")") + 3] != b"Z"
+    except (OSError, ValueError):
+        return True
+
+
+def _is_stale(path: Path, pid: int) -> bool:
+    if pid == os.getpid():
+        with _active_lock:
+            return str(path) not in _active
+    return not _pid_alive(pid)
+
+
+def _fsync_dir(path: Path | str) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)  # a concurrent cleaner may be deleting the same stale tree
+    if os.path.lexists(path):
+        log.debug("could not remove %s completely; the next build will retry", path)
+    else:
+        log.debug("removed %s", path)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    """copytree's copy function for ``keep_existing``: a hard link, or a real (fsynced) copy if linking fails."""
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError as exc:
+        log.debug("hard link %s failed (%s); copying", src, exc.strerror)
+        shutil.copy2(src, dst, follow_symlinks=False)
+        if not os.path.islink(dst):
+            fd = os.open(dst, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+class OutputWriter:
+    """One build's output: files written into a private staging directory, swapped into ``output_dir`` on commit.
+
+    Use it as a context manager; write with relative POSIX paths (``"pdf/2564/08.pdf"``); call ``commit()`` at the
+    end. Leaving the block without committing discards everything written. Not meant to be shared between threads
+    (separate writers in separate threads or processes are fine).
+
+    ``keep_existing=True`` starts from a copy (hard links) of the current output, for builds that rebuild only some
+    files; otherwise the committed output contains exactly the files written in this build.
+    """
+
+    def __init__(self, output_dir: str | os.PathLike[str], keep_existing: bool = False, *, _exchange: bool = True):
+        given = Path(output_dir)
+        name = given.name  # "." and "/" have none: never swap the current directory or the root
+        if name in ("", ".", ".."):
+            raise OutputError(f"cannot use {str(given)!r} as the output directory: give a directory with a name")
+        # Resolve the parent (it may legitimately be reached through symlinks), never output_dir itself.
+        self._parent = given.absolute().parent.resolve()
+        self._name = name
+        self._output_dir = self._parent / name
+        self._lock_path = self._parent / f".{name}.lock"
+        self._keep_existing = keep_existing
+        self._exchange = _exchange
+        self._staging: Path | None = None
+        self._staging_real: str | None = None
+        self._written: list[str] = []
+        self._written_set: set[str] = set()
+        self._entered = False
+        self._committed = False
+        self._closed = False
+        esc = re.escape(name)
+        self._staging_re = re.compile(rf"\.{esc}\.staging-(\d+)-[0-9a-f]+")
+        self._previous_re = re.compile(rf"\.{esc}\.previous-(\d+)(?:-[0-9a-f]+)?")
+
+    # -- public API -----------------------------------------------------------------------------------------------
+
+    @property
+    def output_dir(self) -> Path:
+        """The absolute output directory the build will be committed to."""
+        return self._output_dir
+
+    @property
+    def staging_dir(self) -> Path | None:
+        """This build's staging directory (None before ``__enter__``)."""
+        return self._staging
+
+    @property
+    def written(self) -> list[str]:
+        """Relative paths written in this build, in write order (carried-over files are not listed)."""
+        return list(self._written)
+
+    def __enter__(self) -> OutputWriter:
+        if self._entered:
+            raise RuntimeError("an OutputWriter is used for one build only; create a new one")
+        self._entered = True
+        try:
+            self._parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create {self._parent}: {exc.strerror}") from exc
+        leftovers: list[Path] = []
+        if self._siblings(self._previous_re):  # only then is the lock needed (and the common start lock-free)
+            with self._locked(fcntl.LOCK_EX):
+                leftovers = self._recover_previous()
+        for path in leftovers:
+            _remove_tree(path)
+        self._check_output_dir()
+        self._remove_stale_staging()
+        self._staging = self._make_staging()
+        try:
+            self._staging_real = os.path.realpath(self._staging)
+            self._populate_staging()
+        except BaseException:
+            self._discard()
+            raise
+        log.debug("build started in %s (keep_existing=%s)", self._staging, self._keep_existing)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if not self._committed:
+            if exc_type is not None:
+                log.debug("build failed (%s); discarding %s", exc_type.__name__, self._staging)
+            else:
+                log.debug("build left without commit(); discarding %s", self._staging)
+            self._discard()
+        self._closed = True
+
+    def write_bytes(self, rel: str | PurePosixPath, data: bytes | bytearray | memoryview) -> Path:
+        """Write ``data`` to ``rel`` (relative to the output directory); return the path it will have after commit."""
+        return self._write(rel, lambda f: f.write(data))
+
+    def write_text(self, rel: str | PurePosixPath, text: str) -> Path:
+        """Write ``text`` as UTF-8 (newlines as given) to ``rel``; return the path it will have after commit."""
+        return self.write_bytes(rel, text.encode("utf-8"))
+
+    def copy_file(self, rel: str | PurePosixPath, source: str | os.PathLike[str]) -> Path:
+        """Copy the contents of the file ``source`` to ``rel``; return the path it will have after commit."""
+
+        def fill(f: BinaryIO) -> None:
+            try:
+                src = open(source, "rb")
+            except OSError as exc:
+                raise OutputError(f"cannot copy {os.fspath(source)} to {rel}: {exc.strerror}") from exc
+            with src:
+                shutil.copyfileobj(src, f, 1 << 20)
+
+        return self._write(rel, fill)
+
+    def commit(self) -> Path:
+        """Swap the staging tree into place as the output directory, atomically; return the output directory."""
+        self._require_open()
+        staging = self._staging
+        assert staging is not None
+        try:
+            for dirpath, _dirs, _files in os.walk(staging, topdown=False):
+                _fsync_dir(dirpath)
+        except OSError as exc:
+            raise OutputError(f"cannot flush the build to disk: {exc.strerror}") from exc
+        with self._locked(fcntl.LOCK_EX):
+            self._check_output_dir()
+            try:
+                old = self._swap(staging)
+            except OSError as exc:
+                raise OutputError(f"cannot move the build into {self._output_dir}: {exc.strerror}") from exc
+            self._committed = True
+            try:
+                _fsync_dir(self._parent)
+            except OSError as exc:  # the swap is done and visible; only its durability is in doubt
+                log.debug("fsync of %s failed after the swap: %s", self._parent, exc.strerror)
+        log.debug("committed %d written file(s) to %s", len(self._written), self._output_dir)
+        if old is not None:
+            _remove_tree(old)
+            _set_active(old, False)
+        _set_active(staging, False)
+        return self._output_dir
+
+    # -- internals ------------------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self, mode: int) -> Iterator[None]:
+        try:
+            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
+        except OSError as exc:
+            raise OutputError(f"cannot open the lock file {self._lock_path}: {exc.strerror}") from exc
+        try:
+            fcntl.flock(fd, mode)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+
+    def _check_output_dir(self) -> os.stat_result | None:
+        try:
+            st = os.lstat(self._output_dir)
+        except FileNotFoundError:
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            raise OutputError(
+                f"{self._output_dir} is a symbolic link; refusing to replace it: "
+                "remove the link or point the build at the real directory"
+            )
+        if not stat.S_ISDIR(st.st_mode):
+            raise OutputError(f"{self._output_dir} exists and is not a directory; refusing to replace it")
+        return st
+
+    def _siblings(self, pattern: re.Pattern[str]) -> list[tuple[Path, int]]:
+        found = []
+        try:
+            names = os.listdir(self._parent)
+        except OSError as exc:
+            raise OutputError(f"cannot list {self._parent}: {exc.strerror}") from exc
+        for name in names:
+            m = pattern.fullmatch(name)
+            if m:
+                found.append((self._parent / name, int(m.group(1))))
+        return found
+
+    def _recover_previous(self) -> list[Path]:
+        """Under the lock: undo a fallback swap interrupted between its two renames. Returns leftovers to delete."""
+        previous = self._siblings(self._previous_re)
+        if not previous:
+            return []
+        if not os.path.lexists(self._output_dir):
+
+            def ctime(item: tuple[Path, int]) -> int:
+                try:
+                    return os.lstat(item[0]).st_ctime_ns
+                except OSError:
+                    return -1
+
+            newest = max(previous, key=ctime)[0]
+            try:
+                os.rename(newest, self._output_dir)
+                _fsync_dir(self._parent)
+            except OSError as exc:
+                raise OutputError(
+                    f"{self._output_dir} is missing after an interrupted build and {newest} could not be put back: "
+                    f"{exc.strerror}"
+                ) from exc
+            log.debug("recovered %s from the interrupted swap %s", self._output_dir, newest)
+            previous = [item for item in previous if item[0] != newest]
+        return [path for path, pid in previous if _is_stale(path, pid)]
+
+    def _remove_stale_staging(self) -> None:
+        for path, pid in self._siblings(self._staging_re):
+            if _is_stale(path, pid):
+                log.debug("removing stale staging directory %s (build process %d is gone)", path, pid)
+                _remove_tree(path)
+            else:
+                log.debug("leaving %s alone: build process %d is running", path, pid)
+
+    def _make_staging(self) -> Path:
+        pid = os.getpid()
+        while True:
+            path = self._parent / f".{self._name}.staging-{pid}-{secrets.token_hex(4)}"
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise OutputError(f"cannot create a staging directory in {self._parent}: {exc.strerror}") from exc
+            _set_active(path, True)
+            return path
+
+    def _populate_staging(self) -> None:
+        staging = self._staging
+        assert staging is not None
+        if not self._keep_existing:
+            st = self._check_output_dir()
+            if st is not None:  # the new output keeps the permissions of the old one
+                os.chmod(staging, stat.S_IMODE(st.st_mode))
+            return
+        # A shared lock: no swap can replace (and then delete) the tree while we link its files.
+        with self._locked(fcntl.LOCK_SH):
+            if self._check_output_dir() is None:
+                return
+            try:
+                shutil.copytree(
+                    self._output_dir, staging, symlinks=True, copy_function=_link_or_copy, dirs_exist_ok=True
+                )
+            except (OSError, shutil.Error) as exc:
+                raise OutputError(f"cannot carry over the existing files of {self._output_dir}: {exc}") from exc
+        log.debug("carried over the existing files of %s", self._output_dir)
+
+    def _swap(self, staging: Path) -> Path | None:
+        """Put ``staging`` in place of the output directory. Returns where the old tree now is (to delete), if any."""
+        if not os.path.lexists(self._output_dir):
+            os.rename(staging, self._output_dir)
+            log.debug("renamed %s to %s (no previous output)", staging, self._output_dir)
+            return None
+        if self._exchange and _rename_exchange(staging, self._output_dir):
+            log.debug("exchanged %s and %s", staging, self._output_dir)
+            return staging  # still marked active until the old tree is deleted
+        previous = self._parent / f".{self._name}.previous-{os.getpid()}-{secrets.token_hex(4)}"
+        _set_active(previous, True)
+        os.rename(self._output_dir, previous)
+        try:
+            os.rename(staging, self._output_dir)
+        except BaseException:
+            try:
+                os.rename(previous, self._output_dir)
+            except OSError as exc:  # the next OutputWriter recovers it
+                log.debug("could not put %s back: %s", previous, exc.strerror)
+            _set_active(previous, False)
+            raise
+        log.debug("swapped %s into %s by rename; previous output at %s", staging, self._output_dir, previous)
+        return previous
+
+    def _discard(self) -> None:
+        if self._staging is not None and not self._committed:
+            _remove_tree(self._staging)
+            _set_active(self._staging, False)
+
+    def _require_open(self) -> None:
+        if not self._entered or self._staging is None:
+            raise RuntimeError("use OutputWriter as a context manager: `with OutputWriter(...) as out:`")
+        if self._committed:
+            raise RuntimeError("this build is already committed; start a new OutputWriter")
+        if self._closed:
+            raise RuntimeError("this build was discarded; start a new OutputWriter")
+
+    def _check_rel(self, rel: str | PurePosixPath) -> str:
+        if isinstance(rel, PurePosixPath):
+            rel = str(rel)
+        if not isinstance(rel, str):
+            raise TypeError(f"output paths are str or PurePosixPath, not {type(rel).__name__}")
+
+        def refuse(why: str) -> OutputError:
+            return OutputError(f"refusing to write {rel!r} under {self._output_dir}: {why}")
+
+        if rel == "":
+            raise refuse("the path is empty")
+        if "\0" in rel:
+            raise refuse("the path contains a NUL character")
+        if "\\" in rel:
+            raise refuse("the path contains a backslash; use '/' between directories")
+        if rel.startswith("/"):
+            raise refuse("absolute paths are not allowed; give a path relative to the output directory")
+        for part in rel.split("/"):
+            if part == "":
+                raise refuse("the path has an empty name (a doubled or trailing '/')")
+            if part == "..":
+                raise refuse("'..' would leave the output directory")
+            if part == ".":
+                raise refuse("'.' is not a file name; give the path without it")
+        if rel in self._written_set:
+            raise refuse("this path was already written in this build")
+        return rel
+
+    def _prepare(self, rel: str) -> Path:
+        """Create the parent directories of ``rel`` in staging (never through a link); return its staging path."""
+        staging = self._staging
+        assert staging is not None and self._staging_real is not None
+        parts = rel.split("/")
+        current = staging
+        for i, part in enumerate(parts):
+            current = current / part
+            last = i == len(parts) - 1
+            try:
+                st = os.lstat(current)
+            except FileNotFoundError:
+                if not last:
+                    os.mkdir(current)
+                continue
+            where = "/".join(parts[: i + 1])
+            if stat.S_ISLNK(st.st_mode):
+                target = os.path.realpath(current)
+                if os.path.commonpath([target, self._staging_real]) != self._staging_real:
+                    why = f"{where!r} is a symbolic link pointing outside the output directory (to {target})"
+                else:
+                    why = f"{where!r} is a symbolic link; the writer never writes through links"
+                raise OutputError(f"refusing to write {rel!r} under {self._output_dir}: {why}")
+            if last and stat.S_ISDIR(st.st_mode):
+                raise OutputError(f"cannot write {rel!r}: it is a directory in the output")
+            if not last and not stat.S_ISDIR(st.st_mode):
+                raise OutputError(f"cannot write {rel!r}: {where!r} is a file, not a directory")
+        parent_real = os.path.realpath(current.parent)
+        if os.path.commonpath([parent_real, self._staging_real]) != self._staging_real:  # belt and braces
+            raise OutputError(f"refusing to write {rel!r}: it resolves outside the output directory")
+        return current
+
+    def _write(self, rel: str | PurePosixPath, fill: Callable[[BinaryIO], object]) -> Path:
+        self._require_open()
+        rel = self._check_rel(rel)
+        try:
+            target = self._prepare(rel)
+            tmp = target.parent / f".reportgen-tmp-{secrets.token_hex(6)}"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    fill(f)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(tmp, target)  # a new inode: a hard-linked old file is never modified in place
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError as exc:
+            raise OutputError(f"cannot write {rel!r} under {self._output_dir}: {exc.strerror or exc}") from exc
+        self._written.append(rel)
+        self._written_set.add(rel)
+        log.debug("wrote %s", rel)
+        return self._output_dir / rel
+
+    def __repr__(self) -> str:
+        state = "committed" if self._committed else ("open" if self._entered and not self._closed else "idle")
+        return f"<OutputWriter {self._output_dir} {state}, {len(self._written)} written>"
