@@ -5,7 +5,8 @@ written by many people and published by the city, so a stray ``<img src="http://
 must stop the build with a clear error rather than leak or embed something. ``ProjectFetcher`` therefore serves
 ``file:`` URLs under ``fonts/``, ``templates/`` and ``content/`` and refuses everything else.
 
-The PDF's metadata comes from the HTML (``<title>``, ``<meta name="author">``, ``<html lang>``), which
+The text layer (what copy, search and screen readers get) is written by ``textlayer.py``, because WeasyPrint's
+own garbles Thai. The PDF's metadata comes from the HTML (``<title>``, ``<meta name="author">``, ``<html lang>``), which
 ``print.html.j2`` fills from the indicator.
 """
 
@@ -20,6 +21,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from reportgen import textlayer
 from reportgen.errors import RenderError
 
 logger = logging.getLogger(__name__)
@@ -80,7 +82,8 @@ class PdfRenderer:
             document = weasyprint.HTML(
                 string=html, base_url=self.templates_dir.as_uri() + "/", url_fetcher=self.fetcher
             ).render(font_config=self.font_config)
-            return document.write_pdf()
+            # WeasyPrint's own text layer garbles Thai (sara am, stacked marks); textlayer.py writes the exact one.
+            return textlayer.write_pdf(document)
         except RefusedResource as refused:
             raise RenderError(
                 f"{source}: the form asked for {refused.url!r}, which was refused ({refused.reason})."

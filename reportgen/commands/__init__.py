@@ -1,0 +1,1 @@
+"""The ``reportgen`` subcommands: one module per command, each a function the CLI calls."""

@@ -1,0 +1,39 @@
+"""``reportgen schema``: the JSON Schema of the content files, generated from the pydantic models.
+
+The schema is what gives editors autocomplete and live errors (VS Code's YAML extension reads the
+``# yaml-language-server: $schema=...`` line at the top of each content file). It is shipped in the repository as
+``indicator.schema.json`` and ``site.schema.json``; a test keeps them equal to what this command prints.
+Regenerate them with::
+
+    .venv/bin/python -m reportgen schema > indicator.schema.json
+    .venv/bin/python -m reportgen schema --site > site.schema.json
+"""
+
+from __future__ import annotations
+
+import json
+
+from reportgen.model import Indicator, SiteSettings
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+KINDS = {
+    "indicator": (
+        Indicator,
+        "urn:reportgen:schema:indicator",
+        "แบบรายงานผลการดำเนินงานตามตัวชี้วัด (content/indicators/<ปีงบประมาณ>/<รหัส>.yaml)",
+    ),
+    "site": (SiteSettings, "urn:reportgen:schema:site", "ตั้งค่าเว็บไซต์และแบบฟอร์ม (content/site.yaml)"),
+}
+
+
+def schema(kind: str = "indicator") -> str:
+    """The JSON Schema text of ``kind`` ("indicator" or "site"): 2-space indent, UTF-8 text, trailing newline."""
+    try:
+        model, schema_id, title = KINDS[kind]
+    except KeyError:
+        raise ValueError(f"unknown schema {kind!r}; expected one of {', '.join(KINDS)}") from None
+    body = model.model_json_schema()
+    document = {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_id, "title": title}
+    document.update((key, value) for key, value in body.items() if key != "title")
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,659 @@
+"""Exact PDF text layer: turns the glyphs WeasyPrint draws into text that every extractor reads back exactly.
+
+``write_pdf(document)`` writes a WeasyPrint document whose text, as poppler (``pdftotext``), pdfminer
+(``pdfplumber``) and pypdf extract it, is the source text character for character (whitespace aside), with the
+pages pixel-identical to WeasyPrint's own output.
+
+The bug (Kozea/WeasyPrint issue #2841, open; fix PR #2869 closed unmerged). In a PDF, each drawn glyph is a
+character code and the font's ``/ToUnicode`` map turns each code back into text. WeasyPrint 70 uses the glyph id
+as the code, so a glyph has one text for the whole document: the text of the first cluster it was drawn in.
+HarfBuzz draws SARA AM ``ำ`` (U+0E33) as NIKHAHIT + the glyph of SARA AA ``า``, so once ``ความสำเร็จ`` is drawn,
+every ``า`` reads as ``ำ`` (``การ`` → ``กำร``), or the other way round. And each Thai mark carries its own
+character on a zero-width glyph drawn left of the pen and often raised: extractors that sort characters by
+position (pdfplumber) or split lines by height (pdftotext) move it away from its base (``ที่`` → ``ท่ี``,
+``เฟซบุ๊ก`` → ``เฟซบุก`` + ``๊`` on a line of its own), and WeasyPrint gives a multi-glyph cluster's text to its
+last glyph, which may be such a mark (``รู้`` → ``ร้้``). ``/ActualText`` spans would not help: pdfminer ignores them.
+
+Mechanism. While WeasyPrint draws a line, the hook records every glyph shown with the text WeasyPrint sliced
+for it, puts the whole text of each user-perceived character (a base and its marks) on the base's glyph and
+empty text on the marks' glyphs (SARA AM's text goes on its AA glyph, which has width), then gives every
+distinct (glyph id, text) pair its own character code: the first pair seen for a glyph keeps the glyph id,
+later ones get spare codes counted down from 0xFFFF. The codes in the ``TJ`` operators just drawn are rewritten
+in place; after WeasyPrint has built the font dictionaries, their ``/ToUnicode`` map and ``/W`` widths get the
+new codes and a ``/CIDToGIDMap`` stream sends each spare code to its real glyph. The encoding stays
+``/Identity-H`` (code = CID), which pdfminer needs since it looks ``/ToUnicode`` up by CID; for the same reason a
+font with glyphs missing from every font, which WeasyPrint gives a CMap of its own as ``/Encoding`` (pdfminer
+and pypdf then read nothing or garbage), is switched to ``/Identity-H`` with those codes sent to ``.notdef`` by
+``/CIDToGIDMap``. The embedded font program is untouched (subset by WeasyPrint as before) and every code draws
+the same glyph with the same width, so only the text layer changes. PR #2869 did the same with alias glyphs
+added to the font; a CID-to-glyph map needs no change to the font.
+
+Scope. Only TrueType outline fonts (``CIDFontType2``) get new codes: ``CIDFontType0`` (CFF) ignores
+``/CIDToGIDMap``, so CFF, bitmap and colour-emoji fonts keep WeasyPrint's own map. Right-to-left lines keep
+WeasyPrint's per-glyph texts but still get one code per (glyph, text) pair.
+
+Use. Call ``write_pdf(document, **options)`` instead of ``document.write_pdf(**options)`` (``document`` is a
+WeasyPrint ``Document`` or ``HTML``), or wrap WeasyPrint calls in ``with exact_text_layer():``. The patches are
+installed on entry and removed on exit, reference counted, so nesting and threads are safe; the state lives in a
+per-context session, in one record per document that is dropped as soon as that document's fonts are written,
+and the fonts are handed back to WeasyPrint as it made them: nothing leaks from one document into the next.
+Outside the context, and in threads that did not enter it, WeasyPrint runs unchanged.
+
+Pin. The hook replaces ``weasyprint.draw.text.draw_first_line``, ``weasyprint.pdf.stream.Stream.add_font`` and
+``weasyprint.pdf.build_fonts_dictionary`` with wrappers around the originals, and relies on how they use
+``Font.to_unicode`` and on the ``TJ`` operators and font dictionaries they write. On entry it raises
+``UnsupportedWeasyPrint`` (a ``RuntimeError``) if WeasyPrint's version is not in ``TESTED_WEASYPRINT_VERSIONS``
+or if those internals lost the expected signatures or source lines (``_EXPECTED_PARAMETERS``,
+``_EXPECTED_SOURCE``); while writing it raises ``TextLayerError`` if what WeasyPrint drew or built does not match
+what was recorded. It never writes a layer it could not check. To move to a new WeasyPrint: install it, read
+the three functions above and ``weasyprint/pdf/fonts.py`` (``Font``, ``build_fonts_dictionary``,
+``_build_vector_font_dictionary``), adapt this module and ``_EXPECTED_*``, run ``pytest tests/test_textlayer.py``
+(if "without the hook the bug is present" fails, upstream fixed the bug: drop this module), then add the
+version to ``TESTED_WEASYPRINT_VERSIONS`` and to the ``weasyprint`` pin in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+import re
+import threading
+import unicodedata
+from contextlib import contextmanager
+from math import ceil
+from collections.abc import Iterator
+from typing import Any
+
+import pydyf
+import weasyprint
+
+__all__ = [
+    "TESTED_WEASYPRINT_VERSIONS",
+    "TextLayerError",
+    "UnsupportedWeasyPrint",
+    "check_weasyprint",
+    "exact_text_layer",
+    "write_pdf",
+]
+
+TESTED_WEASYPRINT_VERSIONS: tuple[str, ...] = ("70.0",)
+
+# Spare codes are handed out downwards from here. WeasyPrint hands out its own codes for glyphs missing from
+# every font upwards from the font's glyph count, so counting down keeps the two apart.
+_HIGHEST_CODE = 0xFFFF
+
+
+class TextLayerError(RuntimeError):
+    """The exact text layer could not be written; the PDF would have had a wrong text layer."""
+
+
+class UnsupportedWeasyPrint(TextLayerError):
+    """The installed WeasyPrint is not one this module was tested with, or its internals changed."""
+
+
+# --- Pin ----------------------------------------------------------------------------------------------------------
+
+# Lines of WeasyPrint's source that the hooks depend on: if one of them disappears, the recording or the
+# rewriting would silently go wrong, so refuse to run instead.
+_EXPECTED_SOURCE: dict[str, tuple[str, ...]] = {
+    "weasyprint.draw.text.draw_first_line": (
+        "font, font_size = stream.add_font(pango_font)",
+        "if glyph_id not in font.to_unicode:",  # asked once per shown glyph: the recording hook
+        "font.to_unicode[glyph_id] = utf8_text[offset+t1:offset+t2].decode()",
+        "string += f'{glyph_id:02x}' if font.bitmap else f'{glyph_id:04x}'",
+        "string += f'<{glyph_id:02x}>' if font.bitmap else f'<{glyph_id:04x}>'",
+        "stream.show_text(string)",
+    ),
+    "weasyprint.pdf.fonts.Font.__init__": (
+        "self.to_unicode = {}", "self.widths = {}", "self.missing = {}", "self.glyph_count = ", "self.hash = "),
+    "weasyprint.pdf.stream.Stream.__init__": ("self._fonts = fonts",),
+    "weasyprint.pdf.fonts.build_fonts_dictionary": (
+        "pdf_fonts[font.hash] = font_dictionary.reference",
+        "'ToUnicode': to_unicode_object.reference,",
+        "b'/CMapName /Adobe-Identity-UCS def',",
+    ),
+    "weasyprint.pdf.fonts._build_vector_font_dictionary": (
+        "'CIDToGIDMap': '/Identity',",
+        "'W': pdf_widths,",
+        "font_descriptor['CIDSet'] = stream.reference",
+        "font_dictionary['Encoding'] = '/Identity-H'",
+        "font_dictionary['DescendantFonts'] = pydyf.Array([subfont_dictionary.reference])",
+    ),
+}
+
+_EXPECTED_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "weasyprint.draw.text.draw_first_line": ("stream", "textbox", "text_overflow", "block_ellipsis", "matrix"),
+    "weasyprint.pdf.stream.Stream.add_font": ("self", "pango_font"),
+    "weasyprint.pdf.fonts.build_fonts_dictionary": ("pdf", "fonts", "compress", "subset", "options"),
+}
+
+
+def _internals() -> dict[str, Any]:
+    """The WeasyPrint objects that are patched or read, by dotted name (imported lazily: WeasyPrint is heavy)."""
+    import weasyprint.draw.text
+    import weasyprint.pdf
+    import weasyprint.pdf.fonts
+    import weasyprint.pdf.stream
+
+    return {
+        "weasyprint.draw.text.draw_first_line": weasyprint.draw.text.draw_first_line,
+        "weasyprint.pdf.stream.Stream.add_font": weasyprint.pdf.stream.Stream.add_font,
+        "weasyprint.pdf.stream.Stream.__init__": weasyprint.pdf.stream.Stream.__init__,
+        "weasyprint.pdf.fonts.Font.__init__": weasyprint.pdf.fonts.Font.__init__,
+        "weasyprint.pdf.fonts.build_fonts_dictionary": weasyprint.pdf.fonts.build_fonts_dictionary,
+        "weasyprint.pdf.fonts._build_vector_font_dictionary": weasyprint.pdf.fonts._build_vector_font_dictionary,
+        "weasyprint.pdf.build_fonts_dictionary": weasyprint.pdf.build_fonts_dictionary,
+    }
+
+
+def check_weasyprint() -> None:
+    """Raise ``UnsupportedWeasyPrint`` unless WeasyPrint is a tested version with the internals this module patches.
+
+    Called on every entry into ``exact_text_layer``; cheap after the first successful call.
+    """
+    version = weasyprint.__version__
+    if version not in TESTED_WEASYPRINT_VERSIONS:
+        raise UnsupportedWeasyPrint(
+            f"reportgen.textlayer is tested with WeasyPrint {', '.join(TESTED_WEASYPRINT_VERSIONS)} but "
+            f"WeasyPrint {version} is installed. It patches WeasyPrint internals, so it refuses to run rather than "
+            f"write a wrong text layer. Install weasyprint=={TESTED_WEASYPRINT_VERSIONS[-1]} (as pinned in "
+            f"pyproject.toml), or port the module to {version} as its docstring explains ('Pin')."
+        )
+    if _checked_versions.get(version):
+        return
+    problems = _shape_problems(_internals() if _installed_count == 0 else _originals)
+    if problems:
+        raise UnsupportedWeasyPrint(
+            f"WeasyPrint {version} does not have the internals reportgen.textlayer patches: "
+            + "; ".join(problems)
+            + ". Port the module as its docstring explains ('Pin'), or reinstall the pinned WeasyPrint."
+        )
+    _checked_versions[version] = True
+
+
+def _shape_problems(objects: dict[str, Any]) -> list[str]:
+    problems = []
+    for name, expected in _EXPECTED_PARAMETERS.items():
+        try:
+            found = tuple(inspect.signature(objects[name]).parameters)
+        except (KeyError, TypeError, ValueError) as error:
+            problems.append(f"{name} has no signature ({error})")
+            continue
+        if found != expected:
+            problems.append(f"{name}{found} is not {name}{expected}")
+    for name, lines in _EXPECTED_SOURCE.items():
+        try:
+            source = inspect.getsource(objects[name])
+        except (KeyError, OSError, TypeError) as error:
+            problems.append(f"source of {name} unavailable ({error})")
+            continue
+        problems += [f"{name} no longer contains {line!r}" for line in lines if line not in source]
+    if objects["weasyprint.pdf.build_fonts_dictionary"] is not objects["weasyprint.pdf.fonts.build_fonts_dictionary"]:
+        problems.append("weasyprint.pdf.build_fonts_dictionary is not weasyprint.pdf.fonts.build_fonts_dictionary")
+    # The rewriting reads TJ operators back in exactly the form pydyf writes them.
+    probe = pydyf.Stream()
+    probe.show_text("<0001>2<0002>")
+    if probe.stream != [b"[<0001>2<0002>] TJ"]:
+        problems.append(f"pydyf.Stream.show_text writes {probe.stream!r}")
+    return problems
+
+
+# --- Per-document records -----------------------------------------------------------------------------------------
+
+
+class _FontCodes:
+    """The character codes of one PDF font (one ``font.hash``): one code per distinct (glyph id, text) pair."""
+
+    def __init__(self, glyph_count: int):
+        self.glyph_count = glyph_count
+        self.code_of: dict[tuple[int, str], int] = {}
+        self.text_of: dict[int, str] = {}
+        self.glyph_of: dict[int, int] = {}
+        self.next_spare = _HIGHEST_CODE
+
+    def code(self, glyph: int, text: str) -> int:
+        code = self.code_of.get((glyph, text))
+        if code is None:
+            if glyph not in self.text_of:
+                code = glyph  # the first text seen for a glyph keeps the plain glyph id
+            else:
+                code = self.next_spare
+                if code < self.glyph_count:
+                    raise TextLayerError(
+                        "no character codes left for the text layer: more than "
+                        f"{_HIGHEST_CODE - self.glyph_count} distinct (glyph, text) pairs in one font"
+                    )
+                self.next_spare -= 1
+            self.code_of[glyph, text] = code
+            self.text_of[code] = text
+            self.glyph_of[code] = glyph
+        return code
+
+    @property
+    def spare_codes(self) -> dict[int, int]:
+        return {code: glyph for code, glyph in self.glyph_of.items() if code != glyph}
+
+
+class _Recording(dict):
+    """``Font.to_unicode`` while a session owns the font.
+
+    ``draw_first_line`` asks ``glyph_id not in font.to_unicode`` before computing a glyph's text and storing it;
+    while a line is being drawn this answers "not in" every time, so WeasyPrint hands over the text of every
+    shown glyph, in drawing order. The dict content itself keeps WeasyPrint's first-come semantics, because
+    WeasyPrint subsets the font from its keys.
+    """
+
+    __slots__ = ("_document", "_font")
+
+    def __init__(self, content: dict, document: _Document, font: Any):
+        super().__init__(content)
+        self._document = document
+        self._font = font
+
+    def __contains__(self, glyph: object) -> bool:
+        if self._document.shown is not None:
+            return False
+        return dict.__contains__(self, glyph)
+
+    def __setitem__(self, glyph: int, text: str) -> None:
+        shown = self._document.shown
+        if shown is None:
+            dict.__setitem__(self, glyph, text)
+            return
+        shown.append((self._font, glyph, text))
+        if not dict.__contains__(self, glyph):
+            dict.__setitem__(self, glyph, text)
+
+
+class _Document:
+    """What one document's drawing recorded, until its fonts are written."""
+
+    def __init__(self, fonts: dict):
+        self.fonts = fonts  # the document's ``fonts`` dict: the key that ties drawing to font writing
+        self.codes: dict[str, _FontCodes] = {}
+        self.shown: list[tuple[Any, int, str]] | None = None  # glyphs shown by the line being drawn
+
+    def adopt(self, font: Any) -> None:
+        if not isinstance(font.to_unicode, _Recording) or font.to_unicode._document is not self:
+            font.to_unicode = _Recording(font.to_unicode, self, font)
+
+    def release(self) -> None:
+        # Give WeasyPrint back plain dicts: a document written again without the hook behaves as if never hooked.
+        for font in self.fonts.values():
+            if isinstance(font.to_unicode, _Recording):
+                font.to_unicode = dict(font.to_unicode)
+
+    def codes_for(self, font: Any) -> _FontCodes | None:
+        if font.bitmap or font.type != "ttf" or font.png or font.svg or font.colr:
+            return None  # only CIDFontType2 honours /CIDToGIDMap
+        codes = self.codes.get(font.hash)
+        if codes is None:
+            codes = self.codes[font.hash] = _FontCodes(font.glyph_count)
+        return codes
+
+    # Drawing side.
+
+    def rewrite_line(self, operators: list, start: int, shown: list, layout_text: str) -> None:
+        """Give the glyphs just drawn (``operators[start:]``, recorded in ``shown``) their per-text codes."""
+        texts = [text for _, _, text in shown]
+        if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in layout_text):
+            texts = self._base_glyph_carries_grapheme(shown, texts)
+        codes = []
+        for (font, glyph, _), text in zip(shown, texts):
+            font_codes = self.codes_for(font)
+            codes.append(
+                (font, glyph, glyph if font_codes is None else font_codes.code(glyph, text)))
+
+        pending = iter(codes)
+        for index in range(start, len(operators)):
+            operator = operators[index]
+            if not (isinstance(operator, bytes) and operator.startswith(b"[") and operator.endswith(b"] TJ")):
+                continue
+            operators[index] = _HEX_STRING.sub(lambda match: _recode(match, pending), operator)
+        if next(pending, None) is not None:
+            raise TextLayerError(
+                "WeasyPrint recorded more glyphs than it wrote in TJ operators; its drawing code changed")
+
+    def _base_glyph_carries_grapheme(self, shown: list, texts: list[str]) -> list[str]:
+        # Put all the text of a user-perceived character (a base and its marks: ที่, บุ๊ก, น้ำ) on the base's glyph
+        # and none on the marks' glyphs. Extractors that sort characters by position (pdfplumber) or split lines
+        # by height (pdftotext) otherwise move a raised or left-shifted mark away from its base (ท่ี, บุก๊, ร้้).
+        # WeasyPrint's texts tell the groups apart: left to right, a HarfBuzz cluster drawn with several glyphs
+        # gives '' to all but its last glyph, and a text that starts with a mark continues the previous base.
+        # A group with a glyph in a font that cannot get new codes is left as WeasyPrint made it.
+        result = list(texts)
+        group: list[int] = []
+        pending: list[int] = []  # '' glyphs: they belong to the cluster of the next glyph with text
+
+        def close() -> None:
+            if len(group) > 1 and all(self.codes_for(shown[i][0]) is not None for i in group):
+                text = "".join(texts[i] for i in group)
+                for i in group:
+                    result[i] = ""
+                result[group[0]] = text
+                # SARA AM is drawn as NIKHAHIT (a mark) + AA (a spacing glyph after the base). Give "ำ" to that
+                # AA glyph rather than to the base: a glyph with width but no text reads as a gap, and pdftotext
+                # then breaks the word (ความสำ เร็จ).
+                am = min((text.find(char) for char in _SARA_AM if char in text), default=-1)
+                spacing = [i for i in group[1:] if shown[i][0].widths.get(shown[i][1], 0) > 0]
+                if am > 0 and spacing:
+                    result[group[0]], result[spacing[-1]] = text[:am], text[am:]
+            group.clear()
+
+        for index, text in enumerate(texts):
+            if not text:
+                pending.append(index)
+                continue
+            if not (group and _continues_grapheme(text[0])):
+                close()
+            group.extend(pending)
+            group.append(index)
+            pending.clear()
+        close()
+        return result
+
+    # Font side.
+
+    def finish_fonts(self, pdf: pydyf.PDF, pdf_fonts: pydyf.Dictionary, compress: bool) -> None:
+        """Rewrite the font dictionaries WeasyPrint built so they carry the codes handed out while drawing."""
+        fonts_by_hash: dict[str, list] = {}
+        for font in self.fonts.values():
+            fonts_by_hash.setdefault(font.hash, []).append(font)
+        for font_hash, codes in self.codes.items():
+            if font_hash not in pdf_fonts or not codes.text_of:
+                continue
+            _rewrite_font(pdf, pdf_fonts[font_hash], codes, fonts_by_hash[font_hash], compress)
+
+
+_SARA_AM = "\u0e33\u0eb3"  # Thai and Lao
+
+
+def _continues_grapheme(char: str) -> bool:
+    # Combining marks, plus the few letters Unicode also counts as part of the preceding character
+    # (Grapheme_Cluster_Break=SpacingMark with category Lo: Thai and Lao SARA AM) and ZERO WIDTH JOINER.
+    return unicodedata.category(char) in ("Mn", "Mc", "Me") or char in _SARA_AM or char == "\u200d"
+
+
+_HEX_STRING = re.compile(rb"<([0-9a-fA-F]*)>")
+
+
+def _recode(match: re.Match, pending: Iterator[tuple[Any, int, int]]) -> bytes:
+    digits = match.group(1)
+    out = []
+    position = 0
+    while position < len(digits):
+        entry = next(pending, None)
+        if entry is None:
+            raise TextLayerError("WeasyPrint wrote glyphs it did not record; its drawing code changed")
+        font, glyph, code = entry
+        width = 2 if font.bitmap else 4
+        written = digits[position:position + width]
+        if len(written) != width or int(written, 16) != glyph:
+            raise TextLayerError(
+                f"WeasyPrint wrote glyph {written!r} where glyph {glyph:04x} was recorded; its drawing code changed")
+        out.append(b"%0*x" % (width, code))
+        position += width
+    return b"<" + b"".join(out) + b">"
+
+
+def _resolve(pdf: pydyf.PDF, reference: Any) -> Any:
+    match = re.fullmatch(rb"(\d+) 0 R", reference if isinstance(reference, bytes) else b"")
+    if match is None or int(match.group(1)) >= len(pdf.objects):
+        raise TextLayerError(f"expected a reference to a PDF object, found {reference!r}; WeasyPrint changed")
+    return pdf.objects[int(match.group(1))]
+
+
+_TO_UNICODE_ENTRY = re.compile(rb"<([0-9a-f]{4})> <([0-9a-f]*)>")
+
+
+def _rewrite_font(pdf: pydyf.PDF, reference: bytes, codes: _FontCodes, fonts: list, compress: bool) -> None:
+    font_dictionary = _resolve(pdf, reference)
+    to_unicode = _resolve(pdf, font_dictionary.get("ToUnicode"))
+    descendants = font_dictionary.get("DescendantFonts")
+    if font_dictionary.get("Subtype") != "/Type0" or not isinstance(descendants, pydyf.Array) or len(descendants) != 1:
+        raise TextLayerError(f"unexpected font dictionary {dict(font_dictionary)!r}; WeasyPrint changed")
+    cid_font = _resolve(pdf, descendants[0])
+    if cid_font.get("Subtype") != "/CIDFontType2" or cid_font.get("CIDToGIDMap") != "/Identity":
+        raise TextLayerError(f"unexpected CID font {dict(cid_font)!r}; WeasyPrint changed")
+    if not isinstance(to_unicode, pydyf.Stream) or b"/CMapName /Adobe-Identity-UCS def" not in to_unicode.stream:
+        raise TextLayerError("unexpected /ToUnicode stream; WeasyPrint changed")
+
+    spare = codes.spare_codes
+    missing = {glyph for font in fonts for glyph in font.missing.values()}
+    if clash := sorted(missing & set(spare)):
+        raise TextLayerError(f"glyph codes {clash} are both missing-glyph and text-layer codes")
+
+    # /ToUnicode: WeasyPrint's map (first text per glyph, or the font's cmap for full fonts), then ours on top.
+    text_of: dict[int, bytes] = {}
+    for line in to_unicode.stream:
+        if isinstance(line, bytes) and (entry := _TO_UNICODE_ENTRY.fullmatch(line)):
+            text_of[int(entry.group(1), 16)] = entry.group(2)
+    for code, text in codes.text_of.items():
+        text_of[code] = text.encode("utf-16-be").hex().encode()
+    to_unicode.stream = _to_unicode_cmap(text_of)
+
+    # /W: a spare code is as wide as its glyph, so every glyph advances exactly as before.
+    widths = _read_widths(cid_font.get("W"))
+    for code, glyph in spare.items():
+        width = widths.get(glyph)
+        if width is None:
+            width = next((font.widths[glyph] for font in fonts if glyph in font.widths), None)
+        if width is None:
+            raise TextLayerError(f"no width known for glyph {glyph} of {fonts[0].family!r}")
+        widths[code] = width
+    cid_font["W"] = _write_widths(widths)
+
+    # A font with glyphs missing from every font: WeasyPrint maps their codes to CID 0 (.notdef) with a CMap
+    # of its own as /Encoding, which pdfminer and pypdf cannot read (they then extract nothing, or garbage,
+    # for the whole font). Use /Identity-H instead and send those codes to glyph 0 in /CIDToGIDMap: same
+    # drawing, readable text.
+    if font_dictionary.get("Encoding") != "/Identity-H":
+        encoding = _resolve(pdf, font_dictionary.get("Encoding"))
+        if not isinstance(encoding, pydyf.Stream) or b"/CMapName /WP-Encod-0 def" not in encoding.stream:
+            raise TextLayerError("unexpected font /Encoding; WeasyPrint changed")
+        font_dictionary["Encoding"] = "/Identity-H"
+        encoding.stream = []  # now unreferenced; pydyf cannot drop an object, so leave it empty
+
+    # /CIDToGIDMap: identity for real glyphs, spare codes to their glyph, missing-glyph codes to 0 (the
+    # default). Only needed when there are spare or missing-glyph codes.
+    if spare or missing:
+        size = max((*spare, *missing)) + 1
+        gids = bytearray(2 * size)
+        for cid in range(min(codes.glyph_count, size)):
+            gids[2 * cid:2 * cid + 2] = cid.to_bytes(2, "big")
+        for code, glyph in spare.items():
+            gids[2 * code:2 * code + 2] = glyph.to_bytes(2, "big")
+        cid_to_gid = pydyf.Stream([bytes(gids)], compress=compress)
+        pdf.add_object(cid_to_gid)
+        cid_font["CIDToGIDMap"] = cid_to_gid.reference
+
+        # PDF/A-1 (PDF 1.4) fonts list their CIDs: add the spare ones.
+        descriptor = _resolve(pdf, cid_font.get("FontDescriptor"))
+        if "CIDSet" in descriptor:
+            cid_set = _resolve(pdf, descriptor["CIDSet"])
+            bits = bytearray(ceil((max(widths) + 1) / 8))
+            for cid in widths:
+                bits[cid // 8] |= 0x80 >> (cid % 8)
+            cid_set.stream = [bytes(bits)]
+
+
+def _to_unicode_cmap(text_of: dict[int, bytes]) -> list[bytes]:
+    # Same CMap as WeasyPrint writes; an empty destination (<>) means "this glyph adds no text".
+    lines = [
+        b"/CIDInit /ProcSet findresource begin",
+        b"12 dict begin",
+        b"begincmap",
+        b"/CIDSystemInfo",
+        b"<< /Registry (Adobe)",
+        b"/Ordering (UCS)",
+        b"/Supplement 0",
+        b">> def",
+        b"/CMapName /Adobe-Identity-UCS def",
+        b"/CMapType 2 def",
+        b"1 begincodespacerange",
+        b"<0000> <ffff>",
+        b"endcodespacerange",
+    ]
+    lines += _batches(b"beginbfchar", b"endbfchar", [
+        b"<%04x> <%s>" % (code, text) for code, text in sorted(text_of.items())])
+    lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
+    return lines
+
+
+def _batches(begin: bytes, end: bytes, entries: list[bytes]) -> list[bytes]:
+    # CMap operators take at most 100 entries each.
+    lines = []
+    for i in range(0, len(entries), 100):
+        batch = entries[i:i + 100]
+        lines += [b"%d %s" % (len(batch), begin), *batch, end]
+    return lines
+
+
+def _read_widths(array: Any) -> dict[int, float]:
+    # /W as WeasyPrint writes it: first CID, [widths...], first CID, [widths...], ...
+    if not isinstance(array, pydyf.Array) or len(array) % 2:
+        raise TextLayerError(f"unexpected /W array {array!r}; WeasyPrint changed")
+    widths = {}
+    for first, run in zip(array[::2], array[1::2]):
+        if not isinstance(first, int) or not isinstance(run, (list, pydyf.Array)):
+            raise TextLayerError(f"unexpected /W array {array!r}; WeasyPrint changed")
+        widths.update({first + i: width for i, width in enumerate(run)})
+    return widths
+
+
+def _write_widths(widths: dict[int, float]) -> pydyf.Array:
+    array = pydyf.Array()
+    for cid in sorted(widths):
+        if cid - 1 not in widths:
+            array.append(cid)
+            run = pydyf.Array()
+            array.append(run)
+        run.append(widths[cid])
+    return array
+
+
+# --- Hooks --------------------------------------------------------------------------------------------------------
+
+
+class _Session:
+    """One ``exact_text_layer`` context: the documents being drawn in it, by their ``fonts`` dict."""
+
+    def __init__(self) -> None:
+        self.documents: dict[int, _Document] = {}
+
+    def document(self, fonts: dict) -> _Document:
+        document = self.documents.get(id(fonts))
+        if document is None or document.fonts is not fonts:
+            document = self.documents[id(fonts)] = _Document(fonts)
+        return document
+
+    def pop(self, fonts: dict) -> _Document | None:
+        document = self.documents.get(id(fonts))
+        if document is not None and document.fonts is fonts:
+            return self.documents.pop(id(fonts))
+        return None
+
+    def close(self) -> None:
+        for document in self.documents.values():  # only documents whose writing failed half way
+            document.release()
+        self.documents.clear()
+
+
+_session: contextvars.ContextVar[_Session | None] = contextvars.ContextVar("reportgen_textlayer", default=None)
+_lock = threading.Lock()
+_installed_count = 0
+_originals: dict[str, Any] = {}
+_checked_versions: dict[str, bool] = {}
+
+
+def _add_font(self, pango_font):
+    font, font_size = _originals["weasyprint.pdf.stream.Stream.add_font"](self, pango_font)
+    session = _session.get()
+    if session is not None:
+        session.document(self._fonts).adopt(font)
+    return font, font_size
+
+
+def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+    original = _originals["weasyprint.draw.text.draw_first_line"]
+    session = _session.get()
+    if session is None:
+        return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+    document = session.document(stream._fonts)
+    start = len(stream.stream)
+    document.shown = shown = []
+    try:
+        emojis = original(stream, textbox, text_overflow, block_ellipsis, matrix)
+    finally:
+        document.shown = None
+    if len(stream.stream) < start:
+        raise TextLayerError("WeasyPrint removed operators while drawing a line; its drawing code changed")
+    if shown:
+        document.rewrite_line(stream.stream, start, shown, textbox.pango_layout.text)
+    return emojis
+
+
+def _build_fonts_dictionary(pdf, fonts, compress, subset, options):
+    original = _originals["weasyprint.pdf.fonts.build_fonts_dictionary"]
+    session = _session.get()
+    document = session.pop(fonts) if session is not None else None
+    if document is not None:
+        document.release()  # WeasyPrint builds its dictionaries from plain dicts, exactly as without the hook
+    pdf_fonts = original(pdf, fonts, compress, subset, options)
+    if document is not None:
+        document.finish_fonts(pdf, pdf_fonts, compress)
+    return pdf_fonts
+
+
+def _install() -> None:
+    global _installed_count
+    with _lock:
+        check_weasyprint()
+        if _installed_count == 0:
+            import weasyprint.draw.text
+            import weasyprint.pdf
+            import weasyprint.pdf.stream
+
+            _originals.update(_internals())
+            weasyprint.draw.text.draw_first_line = _draw_first_line
+            weasyprint.pdf.stream.Stream.add_font = _add_font
+            weasyprint.pdf.build_fonts_dictionary = _build_fonts_dictionary
+        _installed_count += 1
+
+
+def _uninstall() -> None:
+    global _installed_count
+    with _lock:
+        _installed_count -= 1
+        if _installed_count == 0:
+            import weasyprint.draw.text
+            import weasyprint.pdf
+            import weasyprint.pdf.stream
+
+            weasyprint.draw.text.draw_first_line = _originals["weasyprint.draw.text.draw_first_line"]
+            weasyprint.pdf.stream.Stream.add_font = _originals["weasyprint.pdf.stream.Stream.add_font"]
+            weasyprint.pdf.build_fonts_dictionary = _originals["weasyprint.pdf.build_fonts_dictionary"]
+            _originals.clear()
+
+
+@contextmanager
+def exact_text_layer() -> Iterator[None]:
+    """Within this block (in this thread or task), PDFs WeasyPrint writes get an exact text layer.
+
+    Raises ``UnsupportedWeasyPrint`` on entry if WeasyPrint is not a tested version with the expected internals.
+    """
+    _install()
+    token = _session.set(_Session())
+    try:
+        yield
+    finally:
+        session = _session.get()
+        _session.reset(token)
+        session.close()
+        _uninstall()
+
+
+def write_pdf(document: Any, **options: Any) -> bytes | None:
+    """``document.write_pdf(**options)`` with an exact text layer (``document``: a WeasyPrint Document or HTML)."""
+    with exact_text_layer():
+        return document.write_pdf(**options)

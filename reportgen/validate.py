@@ -1,0 +1,214 @@
+"""Cross-file rules and warnings: validated documents → a ``Project``, or one ``ContentError`` with everything.
+
+Each file has already been parsed and validated on its own by ``reportgen.load``. Here come the rules that need
+more than one file or the file's place in ``content/`` (the same code twice in a fiscal year, a file in the wrong
+year folder, a file name that disagrees with its code) and the warnings: things that are allowed but usually a
+mistake (an extraction artifact, a report for a quarter that has not ended, a result a hundred times off its
+target, an evidence link that is not https). ``strict`` turns warnings into errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from reportgen import thai
+from reportgen.errors import ContentError, L, Problem
+from reportgen.model import Entry, Indicator, Project
+
+if TYPE_CHECKING:
+    from reportgen.load import SourceDocument
+
+#: ``?`` between Thai characters: a dash (–) that a PDF text extraction turned into a question mark.
+ARTIFACT = re.compile(r"[\u0E01-\u0E5B][ \t]{0,2}\?[ \t]{0,2}[\u0E01-\u0E5B]")
+REPLACEMENT_CHARACTER = "\ufffd"
+
+#: A result more than this many times its target (or less than its reciprocal) is probably a typo or a wrong unit.
+MAGNITUDE = Decimal(100)
+
+
+def build_project(
+    root: Path,
+    site: SourceDocument,
+    indicators: Sequence[SourceDocument],
+    *,
+    strict: bool = False,
+    today: dt.date | None = None,
+) -> Project:
+    """The validated ``Project`` (warnings attached), or a ``ContentError`` carrying every problem of every file."""
+    problems = collect_problems(site, indicators, today=today)
+    if strict:
+        problems = [problem.as_error() for problem in problems]
+    if any(problem.severity == "error" for problem in problems):
+        raise ContentError(problems)
+    entries = sorted(
+        (Entry(indicator=doc.model, source=doc.file) for doc in indicators),
+        key=lambda entry: (entry.indicator.fiscal_year, entry.indicator.code),
+    )
+    return Project(root=root, site=site.model, entries=tuple(entries), warnings=tuple(problems))
+
+
+def collect_problems(
+    site: SourceDocument, indicators: Sequence[SourceDocument], *, today: dt.date | None = None
+) -> list[Problem]:
+    """Every problem: each file's own, the cross-file rules', and the warnings, ordered by file and line."""
+    today = today or dt.date.today()
+    problems: list[Problem] = list(site.problems)
+    for doc in indicators:
+        problems.extend(doc.problems)
+    valid = [doc for doc in indicators if doc.ok]
+    problems.extend(cross_file_problems(valid))
+    if site.ok:
+        problems.extend(site_warnings(site))
+    for doc in valid:
+        problems.extend(indicator_warnings(doc, today=today))
+    order = {str(doc.file): index for index, doc in enumerate([site, *indicators])}
+    return sorted(
+        problems,
+        key=lambda problem: (order.get(str(problem.file).replace("\\", "/"), len(order)), problem.line or 0, problem.column or 0),
+    )
+
+
+# --- Cross-file rules --------------------------------------------------------------------------------------------
+
+
+def cross_file_problems(docs: Sequence[SourceDocument]) -> Iterator[Problem]:
+    """The same code twice in a fiscal year; a fiscal year or code that disagrees with the file's path."""
+    by_key: dict[tuple[int, str], list[SourceDocument]] = {}
+    for doc in docs:
+        indicator: Indicator = doc.model
+        by_key.setdefault((indicator.fiscal_year, indicator.code), []).append(doc)
+    for (year, code), group in by_key.items():
+        if len(group) > 1:
+            for doc in group:
+                others = ", ".join(str(other.file) for other in group if other is not doc)
+                yield doc.problem("duplicate_code", ("code",), indicator_code=code, year=year, other=others)
+    for doc in docs:
+        yield from _path_problems(doc)
+
+
+def _path_problems(doc: SourceDocument) -> Iterator[Problem]:
+    indicator: Indicator = doc.model
+    file = PurePosixPath(doc.file)
+    folder = file.parent.name
+    if folder.isascii() and folder.isdigit():
+        if int(folder) != indicator.fiscal_year:
+            yield doc.problem("year_folder_mismatch", ("fiscal_year",), year=indicator.fiscal_year, folder=folder)
+    else:
+        yield doc.problem(
+            "not_in_year_folder", ("fiscal_year",), severity="warning", year=indicator.fiscal_year, name=file.name
+        )
+    if file.stem != indicator.code:
+        yield doc.problem("file_name_mismatch", ("code",), indicator_code=indicator.code, name=file.name, stem=file.stem)
+
+
+# --- Warnings ----------------------------------------------------------------------------------------------------
+
+
+def _strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every text value of a document with its key path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
+    elif isinstance(value, str):
+        yield path, value
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    left = max(0, start - 12)
+    right = min(len(text), end + 12)
+    return ("…" if left else "") + " ".join(text[left:right].split()) + ("…" if right < len(text) else "")
+
+
+def text_warnings(doc: SourceDocument) -> Iterator[Problem]:
+    """Extraction artifacts in any text: ``?`` between Thai words, U+FFFD."""
+    for path, text in _strings(doc.data):
+        match = ARTIFACT.search(text)
+        if match:
+            spot = doc.find(path, ARTIFACT)
+            line, column = spot if spot else doc.position(path)
+            if spot:
+                column += (doc.source_line(line) or "")[column - 1 :].find("?")
+            excerpt = _excerpt(text, match.start(), match.end())
+            yield doc.problem(
+                "extraction_artifact", path, line=line, column=column, severity="warning", excerpt=excerpt
+            )
+        index = text.find(REPLACEMENT_CHARACTER)
+        if index >= 0:
+            spot = doc.find(path, REPLACEMENT_CHARACTER)
+            line, column = spot if spot else doc.position(path)
+            excerpt = _excerpt(text, index, index + 1)
+            yield doc.problem("replacement_char", path, line=line, column=column, severity="warning", excerpt=excerpt)
+
+
+def site_warnings(doc: SourceDocument) -> Iterator[Problem]:
+    yield from text_warnings(doc)
+
+
+def indicator_warnings(doc: SourceDocument, *, today: dt.date) -> Iterator[Problem]:
+    """The warnings of one valid indicator file."""
+    indicator: Indicator = doc.model
+    yield from text_warnings(doc)
+    yield from _future_quarters(doc, indicator, today)
+    yield from _magnitude(doc, indicator)
+    for index, evidence in enumerate(indicator.evidence):
+        if evidence.url and not evidence.url.lower().startswith("https://"):
+            yield doc.problem("evidence_not_https", ("evidence", index, "url"), severity="warning", url=evidence.url)
+
+
+def _end_of(year: int, quarter: int) -> L:
+    end = thai.quarter_period(year, quarter)[1]
+    return L(thai.thai_date(end), end.isoformat())
+
+
+def _future_quarters(doc: SourceDocument, indicator: Indicator, today: dt.date) -> Iterator[Problem]:
+    year = indicator.fiscal_year
+    ended = thai.quarters_ended(year, today)
+    for quarter, _ in indicator.quarters.reported():
+        if quarter > ended:
+            yield doc.problem(
+                "future_quarter",
+                ("quarters", f"q{quarter}"),
+                at="key",
+                severity="warning",
+                quarter=quarter,
+                year=year,
+                end=_end_of(year, quarter),
+            )
+    if indicator.quarters.summary and ended < 4:
+        yield doc.problem(
+            "future_summary", ("quarters", "summary"), at="key", severity="warning", year=year, end=_end_of(year, 4)
+        )
+
+
+def _magnitude(doc: SourceDocument, indicator: Indicator) -> Iterator[Problem]:
+    target = indicator.target.value
+    if target <= 0:
+        return
+    results: list[tuple[tuple, Decimal]] = []
+    if indicator.result is not None:
+        results.append((("result",), indicator.result))
+    for quarter, report in indicator.quarters.reported():
+        if report.result is not None:
+            results.append((("quarters", f"q{quarter}", "result"), report.result))
+    for path, result in results:
+        if result > 0 and (result > target * MAGNITUDE or result * MAGNITUDE < target):
+            yield doc.problem(
+                "result_magnitude",
+                path,
+                severity="warning",
+                result=_plain(result),
+                target=_plain(target),
+                unit=indicator.target.unit,
+            )
+
+
+def _plain(number: Decimal) -> str:
+    return format(number, "f")

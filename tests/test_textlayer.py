@@ -1,0 +1,313 @@
+"""The exact text layer (reportgen.textlayer): what poppler, pdfminer and pypdf extract is the source text.
+
+A corpus of Thai strings (every sentence of the real indicator 08 form and of the official reference, plus
+curated strings for every mark combination: sara am after a tone mark, two marks on one consonant, tall and
+descender consonants, Thai digits, Latin words and a URL) is laid out with Sarabun, in regular and in bold, and
+written twice from the same layout: with the hook and without. With the hook, the three extractors must return the
+source text exactly, whitespace aside (Thai has no word spaces, and extractors differ only in whitespace); without
+it, all three must be wrong, which proves the corpus exercises the bug. The pages must be pixel-identical.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import io
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+import weasyprint
+import weasyprint.draw.text
+import weasyprint.pdf
+import weasyprint.pdf.stream
+import yaml
+
+from reportgen import textlayer
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FONTS = REPO_ROOT / "fonts"
+REAL_INDICATOR = REPO_ROOT / "content" / "indicators" / "2564" / "08.yaml"
+REFERENCE_FORM = REPO_ROOT.parent / "shared" / "reference" / "kpi-08-form.txt"
+
+ORIGINALS = (
+    weasyprint.draw.text.draw_first_line,
+    weasyprint.pdf.stream.Stream.add_font,
+    weasyprint.pdf.build_fonts_dictionary,
+)
+
+# Curated strings, one line per kind of difficulty.
+CURATED = [
+    # SARA AM alone and after each tone mark (HarfBuzz draws it as NIKHAHIT + AA, NIKHAHIT before the tone).
+    "การทำงาน จำนวน สำนักวัฒนธรรม ความสำเร็จ คำนิยาม ทำให้ น้ำ ช้ำ ค่ำ ก๊ำ ก๋ำ ต่ำ ซ้ำ น้ำใจ ค่ำคืน",
+    # Two marks on one consonant: upper vowel + tone mark, lower vowel + tone mark.
+    "ศึกษา ที่ ทั้ง ปั้น กิ่ง กี้ กึ่ง เครื่อง เพื่อ พื้นที่ ซึ้ง ชั่วโมง",
+    "ผู้ รู้ ปู่ บุ๊ก เฟซบุ๊ก ตุ๋ย ญี่ปุ่น อั๋น จั๊ก",
+    # Tall consonants: marks shifted left; and stacked marks on them.
+    "ป่า ปั้ม ฝั่ง ฟ้า ปี่ ฝืน ฟื้น ป๋า ฝ้าย ฟั่น",
+    # Descender consonants with lower vowels (tail-less glyph variants), RU and LU with LAKKHANGYAO.
+    "ฎุ ฏู ญู ฐุ กฤษณ์ ฤๅษี ฦๅ บุญ กตัญญู",
+    # THANTHAKHAT, MAITAIKHU, PHINTHU, PAIYANNOI, MAIYAMOK.
+    "ศิลป์ จันทร์ ลักษณ์ ทรัพย์ พระองค์ เป็น เก็บ ก็ พฺรหฺม กรุงเทพฯ ฯลฯ ต่าง ๆ",
+    # Thai digits.
+    "๐๑๒๓๔๕๖๗๘๙ พ.ศ. ๒๕๖๔ ไตรมาสที่ ๓/๒๕๖๔ ร้อยละ ๘๐",
+    # Latin words inside Thai, and a URL.
+    "ประชาสัมพันธ์ผ่านFacebookและLINEของห้องสมุด ใช้ Google Forms ทำแบบสอบถาม",
+    "ดูรายละเอียดที่ https://www.bangkok.go.th/culture/library?id=08&year=2564#q3 ได้ตลอดเวลา",
+    "Bangkok as a City for All – ยืม – คืน (Output) 100% 36/3 ffi fl",
+]
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def real_strings() -> list[str]:
+    """Every string of the real indicator 08 content, and every line of the official reference if present."""
+    strings = _strings(yaml.safe_load(REAL_INDICATOR.read_text(encoding="utf-8")))
+    if REFERENCE_FORM.exists():
+        strings += REFERENCE_FORM.read_text(encoding="utf-8").splitlines()
+    return [text for text in strings if text.strip()]
+
+
+CORPUS = CURATED + real_strings()
+
+# A base letter followed by the combining marks (and SARA AM) written on it.
+MARKS = re.compile(r"[\u0e01-\u0e2e]([\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]+)")
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def html_document(strings: list[str], *, bold: bool) -> str:
+    paragraphs = "\n".join(f"<p>{html.escape(text)}</p>" for text in strings)
+    return f"""<!DOCTYPE html>
+<html lang="th"><head><meta charset="utf-8"><style>
+@font-face {{ font-family: Sarabun; font-weight: 400; src: url({(FONTS / "Sarabun-Regular.ttf").as_uri()}); }}
+@font-face {{ font-family: Sarabun; font-weight: 700; src: url({(FONTS / "Sarabun-Bold.ttf").as_uri()}); }}
+@page {{ size: A4; margin: 2cm }}
+body {{ font-family: Sarabun; font-size: 16pt; font-weight: {700 if bold else 400} }}
+p {{ margin: 0 0 4pt }}
+</style></head><body>
+{paragraphs}
+</body></html>"""
+
+
+# --- Extractors ---------------------------------------------------------------------------------------------------
+
+
+def poppler(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+
+
+def pdfminer(pdf: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return "\n".join(page.extract_text() or "" for page in document.pages)
+
+
+def pypdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+EXTRACTORS = {"pdftotext": poppler, "pdfplumber": pdfminer, "pypdf": pypdf_text}
+
+
+def wrong_characters(expected: str, found: str) -> int:
+    """How many characters are wrong, missing or extra (whitespace ignored)."""
+    matcher = difflib.SequenceMatcher(None, squeeze(expected), squeeze(found), autojunk=False)
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+
+
+def first_difference(expected: str, found: str) -> str:
+    expected, found = squeeze(expected), squeeze(found)
+    at = next((i for i, (a, b) in enumerate(zip(expected, found)) if a != b), min(len(expected), len(found)))
+    return f"at {at}: expected …{expected[max(0, at - 15):at + 15]}… found …{found[max(0, at - 15):at + 15]}…"
+
+
+# --- Fixtures -----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["regular", "bold"])
+def rendered(request) -> dict:
+    """The corpus laid out once, written with the hook and then without it (from the same layout)."""
+    document = weasyprint.HTML(string=html_document(CORPUS, bold=request.param == "bold")).render()
+    fixed = textlayer.write_pdf(document)
+    plain = document.write_pdf()
+    return {"weight": request.param, "fixed": fixed, "plain": plain, "expected": "".join(CORPUS)}
+
+
+# --- The text layer -----------------------------------------------------------------------------------------------
+
+
+def test_the_curated_strings_cover_every_mark_combination_of_the_real_form():
+    real = {match.group(1) for text in real_strings() for match in MARKS.finditer(text)}
+    curated = {match.group(1) for text in CURATED for match in MARKS.finditer(text)}
+    assert len(real) >= 15
+    assert real <= curated, sorted(real - curated)
+    # And more than the real form has: SARA AM after a tone mark.
+    assert {"่ำ", "้ำ", "๊ำ", "๋ำ"} <= curated - real
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_every_extractor_returns_the_source_text_exactly(rendered, extractor):
+    found = EXTRACTORS[extractor](rendered["fixed"])
+    expected = rendered["expected"]
+    assert squeeze(found) == squeeze(expected), (
+        f"{extractor}, {rendered['weight']}: {wrong_characters(expected, found)} wrong characters, "
+        + first_difference(expected, found))
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_without_the_hook_the_bug_is_present(rendered, extractor):
+    found = EXTRACTORS[extractor](rendered["plain"])
+    # If this fails, WeasyPrint may have fixed the bug upstream: see the module docstring ("Pin").
+    assert wrong_characters(rendered["expected"], found) > 0
+
+
+def pixels(pdf: bytes, folder: Path, name: str) -> list[bytes]:
+    """Every page rendered by poppler at 80 dpi, as PPM: a header and the raw decoded pixels."""
+    (folder / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "80", str(folder / f"{name}.pdf"), str(folder / name)], check=True)
+    return [page.read_bytes() for page in sorted(folder.glob(f"{name}-*.ppm"))]
+
+
+def test_pages_are_pixel_identical_with_and_without_the_hook(rendered, tmp_path):
+    fixed, plain = pixels(rendered["fixed"], tmp_path, "fixed"), pixels(rendered["plain"], tmp_path, "plain")
+    assert len(fixed) == len(plain) >= 2
+    assert fixed[0] == plain[0], "page 1 differs"
+    assert fixed == plain, "a later page differs"
+
+
+def test_fonts_stay_embedded_and_subset(rendered):
+    listing = subprocess.run(
+        ["pdffonts", "-"], input=rendered["fixed"], capture_output=True, check=True).stdout.decode()
+    fonts = listing.splitlines()[2:]
+    assert fonts
+    for line in fonts:
+        name, kind, emb_sub_uni = line.split()[0], " ".join(line.split()[1:3]), line.split()[-5:-2]
+        assert "Sarabun" in name and kind == "CID TrueType", line
+        assert emb_sub_uni == ["yes", "yes", "yes"], line
+
+
+def test_the_hook_gives_spare_codes_only_where_needed(rendered):
+    # The regular text draws AA both as itself and as half of SARA AM: a spare code must exist, mapped to AA.
+    reader = pypdf.PdfReader(io.BytesIO(rendered["fixed"]))
+    fonts = [font.get_object() for font in reader.pages[0]["/Resources"]["/Font"].values()]
+    cid_fonts = [font["/DescendantFonts"][0].get_object() for font in fonts]
+    maps = [cid_font["/CIDToGIDMap"] for cid_font in cid_fonts]
+    assert all(not isinstance(m, pypdf.generic.NameObject) for m in maps), "no spare codes were needed?"
+
+
+# --- The API ------------------------------------------------------------------------------------------------------
+
+
+def test_the_hook_is_removed_after_use_and_leaves_fonts_as_weasyprint_made_them():
+    document = weasyprint.HTML(string=html_document(["น้ำ การ"], bold=False)).render()
+    textlayer.write_pdf(document)
+    assert (
+        weasyprint.draw.text.draw_first_line,
+        weasyprint.pdf.stream.Stream.add_font,
+        weasyprint.pdf.build_fonts_dictionary,
+    ) == ORIGINALS
+    assert textlayer._installed_count == 0
+    assert all(type(font.to_unicode) is dict for font in document.fonts.values())
+    # Outside the hook WeasyPrint is unchanged: the bug is back.
+    assert squeeze(poppler(document.write_pdf())) != "น้ำการ"
+
+
+def test_many_documents_in_one_context_and_nested_contexts():
+    texts = ["ความสำเร็จของการทำงาน", "ผู้รู้ใช้เฟซบุ๊กทุกค่ำ", "การ น้ำ การ"]
+    documents = [weasyprint.HTML(string=html_document([text], bold=False)).render() for text in texts]
+    with textlayer.exact_text_layer():
+        first = documents[0].write_pdf()
+        with textlayer.exact_text_layer():
+            second = documents[1].write_pdf()
+        third = documents[2].write_pdf()
+        again = documents[0].write_pdf()  # the same document written twice
+    assert textlayer._installed_count == 0
+    for text, pdf in zip(texts + texts[:1], (first, second, third, again)):
+        assert squeeze(poppler(pdf)) == squeeze(text)
+    # No state is carried from one document into the next: each font's spare codes come from its own text only.
+    assert squeeze(poppler(textlayer.write_pdf(documents[2]))) == squeeze(texts[2])
+
+
+@pytest.mark.parametrize(
+    "options", [{"pdf_variant": "pdf/a-1b"}, {"pdf_variant": "pdf/ua-1"}, {"full_fonts": True}], ids=str)
+def test_pdf_variants_and_full_fonts(options):
+    text = "ความสำเร็จ ที่ ผู้ รู้ เฟซบุ๊ก น้ำ การ"
+    document = weasyprint.HTML(string=html_document([text, text], bold=False)).render()
+    pdf = textlayer.write_pdf(document, **options)
+    for extract in EXTRACTORS.values():
+        assert squeeze(extract(pdf)) == squeeze(text * 2)
+
+
+def test_a_glyph_missing_from_every_font_keeps_the_layer_exact(tmp_path):
+    # U+0378 is unassigned: WeasyPrint draws .notdef and gives the font a code → CID CMap of its own, which
+    # pdfminer and pypdf cannot read; the hook sends the code to .notdef through /CIDToGIDMap instead.
+    text = "การ น้ำ \u0378 การ"
+    document = weasyprint.HTML(string=html_document([text], bold=False)).render()
+    fixed, plain = textlayer.write_pdf(document), document.write_pdf()
+    for extract in EXTRACTORS.values():
+        assert squeeze(extract(fixed)) == squeeze(text)
+    assert pixels(fixed, tmp_path, "fixed") == pixels(plain, tmp_path, "plain")
+
+
+def test_an_untested_weasyprint_version_is_refused_loudly(monkeypatch):
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(textlayer.UnsupportedWeasyPrint, match=r"WeasyPrint 71\.0 is installed.*70\.0"):
+        textlayer.write_pdf(weasyprint.HTML(string="<p>x</p>"))
+    assert issubclass(textlayer.UnsupportedWeasyPrint, RuntimeError)
+    assert textlayer._installed_count == 0
+
+
+def test_changed_internals_are_refused_loudly(monkeypatch):
+    monkeypatch.setattr(textlayer, "_checked_versions", {})
+
+    def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix, extra=None):
+        return []
+
+    monkeypatch.setattr(weasyprint.draw.text, "draw_first_line", draw_first_line)
+    with pytest.raises(textlayer.UnsupportedWeasyPrint, match=r"draw_first_line\(.*extra"):
+        textlayer.check_weasyprint()
+
+    def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):  # same signature, other body
+        return []
+
+    monkeypatch.setattr(weasyprint.draw.text, "draw_first_line", draw_first_line)
+    with pytest.raises(textlayer.UnsupportedWeasyPrint, match="no longer contains 'if glyph_id not in font"):
+        textlayer.check_weasyprint()
+    assert textlayer._installed_count == 0
+
+
+def test_a_drawing_that_does_not_match_the_recording_raises():
+    class Font:
+        bitmap, png, svg, colr, type, hash, glyph_count, widths = False, False, False, False, "ttf", "F", 900, {}
+
+    font = Font()
+    document = textlayer._Document({})
+    operators = [b"/F 16 Tf", b"[<00100011>] TJ"]
+    with pytest.raises(textlayer.TextLayerError, match="0011"):
+        document.rewrite_line(operators, 0, [(font, 0x10, "ก"), (font, 0x12, "ข")], "กข")
+    with pytest.raises(textlayer.TextLayerError, match="did not record"):
+        document.rewrite_line(list(operators), 0, [(font, 0x10, "ก")], "ก")
+
+
+def test_the_module_docstring_explains_the_bug_the_mechanism_and_the_pin():
+    doc = textlayer.__doc__
+    assert doc.splitlines()[0].startswith("Exact PDF text layer: turns")
+    for words in ("ToUnicode", "SARA AM", "CIDToGIDMap", "Pin", "TESTED_WEASYPRINT_VERSIONS", "#2841"):
+        assert words in doc
+    assert unicodedata.normalize("NFC", doc) == doc
