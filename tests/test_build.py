@@ -99,3 +99,63 @@ def test_python_dash_m_and_console_script_agree(project):
     assert script.exists() or shutil.which("reportgen"), "the reportgen console script is not installed"
     version = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True).stdout
     assert version == run_reportgen("--version", cwd=Path.cwd()).stdout
+
+
+def many_indicators(count: int, name: str = "ตัวชี้วัดทดสอบ") -> dict:
+    return {
+        f"indicators/2564/{code:02d}.yaml": real_indicator() | {"code": f"{code:02d}", "name": f"{name} {code}"}
+        for code in range(1, count + 1)
+    }
+
+
+def test_a_build_killed_midway_leaves_the_previous_output_intact(project):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import yaml
+
+    root = project(many_indicators(6))
+    run_reportgen("build", cwd=root, check=True)
+    before = tree_digest(root / "output")
+    for path in (root / "content/indicators/2564").glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) | {"name": "ชื่อใหม่ที่ยังไม่ควรปรากฏ"}
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    build = subprocess.Popen([sys.executable, "-m", "reportgen", "build"], cwd=root,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(root.glob(".output.staging-*/pdf/2564/*.pdf")):  # killed once it is really writing
+        assert build.poll() is None, "the build finished before it could be killed; make it longer"
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    os.kill(build.pid, signal.SIGKILL)
+    build.wait()
+
+    assert tree_digest(root / "output") == before
+    result = run_reportgen("build", cwd=root, check=True)
+    assert "output/pdf/2564/06.pdf" in result.stdout.splitlines()
+    assert not list(root.glob(".output.staging-*")), "the killed build's staging folder was not cleaned up"
+    assert "ชื่อใหม่ที่ยังไม่ควรปรากฏ" in (root / "output/html/2564/01.html").read_text(encoding="utf-8")
+
+
+def test_two_builds_at_once_both_succeed_and_leave_one_complete_output(project):
+    import subprocess
+    import sys
+
+    root = project(many_indicators(4))
+    builds = [subprocess.Popen([sys.executable, "-m", "reportgen", "build"], cwd=root, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [build.communicate(timeout=300) for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], results
+    files = set(tree_digest(root / "output"))
+    expected = {f"{kind}/2564/{code:02d}.{ext}" for code in range(1, 5)
+                for kind, ext in (("pdf", "pdf"), ("html", "html"), ("html", "pdf"))}
+    assert expected <= files
+    from pypdf import PdfReader
+
+    for code in range(1, 5):
+        assert len(PdfReader(root / f"output/pdf/2564/{code:02d}.pdf").pages) >= 1
+    assert not list(root.glob(".output.staging-*"))
