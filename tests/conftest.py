@@ -20,14 +20,35 @@ def real_indicator() -> dict:
     return yaml.safe_load(REAL_INDICATOR.read_text(encoding="utf-8"))
 
 
+def indicator_data(**overrides) -> dict:
+    """The real indicator 08 as a dict, with top-level keys replaced (None removes a key)."""
+    data = real_indicator()
+    for key, value in overrides.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+def dump_yaml(data: dict) -> str:
+    """YAML as staff write it: Thai as is, keys in the given order."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def indicator_yaml(**overrides) -> str:
+    return dump_yaml(indicator_data(**overrides))
+
+
 def real_site() -> dict:
     return yaml.safe_load((REPO_ROOT / "content" / "site.yaml").read_text(encoding="utf-8"))
 
 
-def make_project(root: Path, files: dict[str, str | bytes | dict], *, site: dict | None = None) -> Path:
+def write_project(root: Path, files: dict[str, str | bytes | dict], *, site: dict | None = None) -> Path:
     """A project folder at ``root``: the repo's templates and fonts, a site.yaml, and ``files`` under content/.
 
-    ``files`` maps paths relative to content/ to text, bytes, or a dict dumped as YAML. Templates and fonts are
+    ``files`` maps paths under content/ (with or without the ``content/`` prefix) to text, bytes, or a dict dumped
+    as YAML. Templates and fonts are
     copied, not linked: the renderer refuses to read through links that lead outside the project.
     """
     root.mkdir(parents=True, exist_ok=True)
@@ -35,6 +56,7 @@ def make_project(root: Path, files: dict[str, str | bytes | dict], *, site: dict
         shutil.copytree(REPO_ROOT / folder, root / folder, dirs_exist_ok=True)
     content = root / "content"
     (content / "indicators").mkdir(parents=True, exist_ok=True)
+    files = {name.removeprefix("content/"): value for name, value in files.items()}
     all_files = {"site.yaml": site if site is not None else real_site(), **files}
     for relative, value in all_files.items():
         path = content / relative
@@ -62,7 +84,7 @@ def run_reportgen(*args: str, cwd: Path, check: bool = False) -> subprocess.Comp
 def real_build(tmp_path_factory) -> Path:
     """The real content/ built once by `reportgen build`; returns the project root (outputs under output/)."""
     root = tmp_path_factory.mktemp("real-project")
-    make_project(root, {})
+    write_project(root, {})
     shutil.copytree(REPO_ROOT / "content", root / "content", dirs_exist_ok=True)
     run_reportgen("build", cwd=root, check=True)
     return root
@@ -73,6 +95,18 @@ def project(tmp_path):
     """A factory: ``project({"indicators/2564/08.yaml": {...}})`` → a project root with those files."""
 
     def factory(files: dict, *, site: dict | None = None) -> Path:
-        return make_project(tmp_path / "project", files, site=site)
+        return write_project(tmp_path / "project", files, site=site)
 
     return factory
+
+
+@pytest.fixture
+def make_project():
+    """``make_project(root, {"content/indicators/2564/08.yaml": ...})`` → the project root (see write_project)."""
+    return write_project
+
+
+@pytest.fixture
+def real_indicator_text() -> str:
+    """The real content/indicators/2564/08.yaml, as text."""
+    return REAL_INDICATOR.read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import REAL_INDICATOR, make_project
+from conftest import REAL_INDICATOR, write_project
 from reportgen.cli import main
 from test_load import CASES, FILE
 
@@ -15,7 +15,7 @@ REAL_TEXT = REAL_INDICATOR.read_text(encoding="utf-8")
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_bad_input_fails_the_build_with_a_located_message_and_writes_nothing(case, tmp_path, capsys, monkeypatch):
-    root = make_project(tmp_path / "project", {"indicators/2564/08.yaml": case.change(REAL_TEXT)})
+    root = write_project(tmp_path / "project", {"indicators/2564/08.yaml": case.change(REAL_TEXT)})
     content_before = {p: p.read_bytes() for p in (root / "content").rglob("*") if p.is_file()}
     monkeypatch.chdir(root)
 
@@ -39,7 +39,7 @@ def test_check_of_the_real_content_is_clean(capsys, monkeypatch):
 
 
 def test_internal_errors_are_one_line_without_debug_and_a_traceback_with_it(tmp_path, capsys, monkeypatch):
-    root = make_project(tmp_path / "project", {"indicators/2564/08.yaml": REAL_TEXT})
+    root = write_project(tmp_path / "project", {"indicators/2564/08.yaml": REAL_TEXT})
     (root / "templates" / "form.html.j2").write_text("{{ indicator.no_such_field }}", encoding="utf-8")
     monkeypatch.chdir(root)
     assert main(["build"]) == 3

@@ -20,21 +20,6 @@ from reportgen.model import MAX_TEXT_LENGTH, Indicator, SiteSettings
 FILE = "content/indicators/2564/08.yaml"
 
 
-@pytest.fixture
-def real_indicator_text() -> str:
-    return conftest.REAL_INDICATOR.read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def make_project():
-    """``make_project(tmp_path, {"content/indicators/2564/08.yaml": ...})`` → the project root (conftest's helper)."""
-
-    def make(root: Path, files: dict) -> Path:
-        return conftest.make_project(root, {name.removeprefix("content/"): value for name, value in files.items()})
-
-    return make
-
-
 def problems_of(data: str | bytes, model=Indicator) -> list[Problem]:
     return load_document(data, model, PurePosixPath(FILE)).problems
 

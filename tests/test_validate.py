@@ -6,43 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import yaml
 
-import conftest
-from conftest import real_indicator
-from reportgen.errors import ContentError
-from reportgen.load import load_project
-
-
-def indicator_data(**overrides) -> dict:
-    """The real indicator 08 as a dict, with top-level keys replaced (None removes a key)."""
-    data = real_indicator()
-    for key, value in overrides.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    return data
-
-
-def dump_yaml(data: dict) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-
-
-def indicator_yaml(**overrides) -> str:
-    return dump_yaml(indicator_data(**overrides))
-
-
-@pytest.fixture
-def make_project():
-    """``make_project(tmp_path, {"content/indicators/2564/08.yaml": ...})`` → the project root (conftest's helper)."""
-
-    def make(root: Path, files: dict) -> Path:
-        return conftest.make_project(root, {name.removeprefix("content/"): value for name, value in files.items()})
-
-    return make
+from conftest import dump_yaml, indicator_data
 
 AFTER_FY2564 = dt.date(2022, 1, 1)
+from reportgen.errors import ContentError
+from reportgen.load import load_project
 
 
 def problems(root: Path, **kwargs):
