@@ -877,25 +877,26 @@ class _ErrorMapper:
         if isinstance(value, bool):
             return problem("yaml_bool", expected=_EXPECTED["integer"], value=str(value).lower())
         extra = L(" (ปี พ.ศ. เช่น 2564)", " (the Buddhist-Era year, e.g. 2564)") if path == ("fiscal_year",) else L("", "")
-        if isinstance(value, str):
-            number = _as_number_text(value)
-            if number is not None and quoted and number == value.strip():
-                return problem("number_quoted", suggestion=number)
-            if number is not None:
-                return problem("number_formatted", suggestion=number)
+        if (as_text := self.number_as_text(problem, value, quoted)) is not None:
+            return as_text
         fix = L("ใส่ตัวเลขจำนวนเต็มโดยไม่มีเครื่องหมายคำพูด เช่น 2564", "write a whole number without quotes, e.g. 2564")
         return problem("not_integer", expected_extra=extra, fix=fix)
 
     def number(self, problem, value: Any, raw: str | None, quoted: bool) -> Problem:
         if isinstance(value, bool):
             return problem("yaml_bool", expected=_EXPECTED["number"], value=str(value).lower())
-        if isinstance(value, str):
-            number = _as_number_text(value)
-            if number is not None and quoted and number == value.strip():
-                return problem("number_quoted", suggestion=number)
-            if number is not None:
-                return problem("number_formatted", suggestion=number)
+        if (as_text := self.number_as_text(problem, value, quoted)) is not None:
+            return as_text
         return problem("not_number")
+
+    @staticmethod
+    def number_as_text(problem, value: Any, quoted: bool) -> Problem | None:
+        """A number written as text: in quotes ("3"), or with commas or Thai digits (1,036, ๓๖)."""
+        if not isinstance(value, str) or (number := _as_number_text(value)) is None:
+            return None
+        if quoted and number == value.strip():
+            return problem("number_quoted", suggestion=number)
+        return problem("number_formatted", suggestion=number)
 
     def fiscal_year(self, problem, value: Any) -> Problem:
         if isinstance(value, int) and 1900 <= value <= 2200:
