@@ -48,7 +48,6 @@ class Renderer:
             loader=jinja2.FileSystemLoader(templates_dir),
             autoescape=True,  # content is data, never markup; Markdown output is the one deliberate exception
             undefined=jinja2.StrictUndefined,  # a typo in a template fails the build instead of printing nothing
-            trim_blocks=False,
             keep_trailing_newline=True,
         )
         digits = site.digits

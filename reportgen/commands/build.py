@@ -35,8 +35,9 @@ def select_entries(project: Project, paths: Sequence[Path] | None) -> tuple[Entr
     if not paths:
         return project.entries
     wanted = {Path(path).resolve() for path in paths}
-    selected = tuple(entry for entry in project.entries if (project.root / entry.source).resolve() in wanted)
-    missing = wanted - {(project.root / entry.source).resolve() for entry in selected}
+    by_path = {(project.root / entry.source).resolve(): entry for entry in project.entries}
+    selected = tuple(entry for path, entry in by_path.items() if path in wanted)
+    missing = wanted - by_path.keys()
     if missing:
         names = ", ".join(sorted(str(path) for path in missing))
         raise UsageError(f"not an indicator file under content/indicators/: {names}")
