@@ -16,12 +16,11 @@ canonical links. This module decides *what* the files are; ``writer.py`` alone p
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.model import Entry, Project
-from reportgen.pdf import PdfRenderer
 from reportgen.render import PageLinks, Renderer
 
 logger = logging.getLogger(__name__)
@@ -66,23 +65,20 @@ def asset_files(project_root: Path) -> Iterator[OutputFile]:
     yield OutputFile("html/assets/fonts/OFL.txt", copy_of=fonts / "OFL.txt")
 
 
-def form_files(entry: Entry, project: Project, renderer: Renderer, pdf: PdfRenderer) -> Iterator[OutputFile]:
+def form_files(entry: Entry, project: Project, renderer: Renderer, pdf_bytes: bytes) -> Iterator[OutputFile]:
     """The PDF of one form (for filing and for the site) and its web page."""
-    html = renderer.print_document(entry.indicator, css_url=pdf.css_url)
-    logger.debug("rendering %s", entry.source)
-    pdf_bytes = pdf.render(html, source=str(entry.source))
     yield OutputFile(pdf_path(entry), data=pdf_bytes)
     yield OutputFile(f"html/{entry.slug}.pdf", data=pdf_bytes)
     page = renderer.indicator_page(entry, page_links(entry, project.site.base_url))
     yield OutputFile(page_path(entry), data=page.encode("utf-8"))
 
 
-def site_files(project: Project, selected: Iterable[Entry]) -> Iterator[OutputFile]:
-    """Every file of a build: the selected forms, then the home page (always of the whole project) and assets."""
+def site_files(project: Project, selected: Iterable[Entry], pdfs: Mapping[str, bytes]) -> Iterator[OutputFile]:
+    """Every file of a build: the selected forms (their PDFs already rendered, by slug), then the home page (always
+    of the whole project) and assets."""
     renderer = Renderer(project.root / "templates", project.site)
-    pdf = PdfRenderer(project.root)
     for entry in selected:
-        yield from form_files(entry, project, renderer, pdf)
+        yield from form_files(entry, project, renderer, pdfs[entry.slug])
     home = renderer.home_page(project.entries, css_url="assets/css/")
     yield OutputFile("html/index.html", data=home.encode("utf-8"))
     yield from asset_files(project.root)
