@@ -15,8 +15,7 @@ from pathlib import Path
 from reportgen.errors import UsageError
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
-from reportgen.pdf import PdfRenderer
-from reportgen.render import Renderer
+from reportgen.engine import render_pdfs
 from reportgen.site import site_files
 from reportgen.writer import OutputWriter
 
@@ -46,27 +45,17 @@ def select_entries(project: Project, paths: Sequence[Path] | None) -> tuple[Entr
     return selected
 
 
-def render_pdfs(project: Project, entries: Sequence[Entry]) -> dict[str, bytes]:
-    """The PDF of each form, by slug. Rendering is the slow step, so it happens before anything is written."""
-    renderer = Renderer(project.root / "templates", project.site)
-    pdf = PdfRenderer(project.root)
-    pdfs = {}
-    for entry in entries:
-        logger.debug("rendering %s", entry.source)
-        html = renderer.print_document(entry.indicator, css_url=pdf.css_url)
-        pdfs[entry.slug] = pdf.render(html, source=str(entry.source))
-    return pdfs
-
-
-def build(root: Path, paths: Sequence[Path] | None = None, *, strict: bool = False) -> BuildReport:
-    """Build output/ from content/. With ``paths``, render only those indicator files and keep the rest."""
+def build(
+    root: Path, paths: Sequence[Path] | None = None, *, strict: bool = False, output_dir: Path | None = None
+) -> BuildReport:
+    """Build output/ (or ``output_dir``) from content/. With ``paths``, render only those files and keep the rest."""
     root = root.resolve()
     # The whole project is always loaded: the home page lists every indicator, and cross-file rules (the same
     # code twice in a year) need all files, even when only one form is rebuilt.
     project = load_project(root, strict=strict)
     selected = select_entries(project, paths)
-    pdfs = render_pdfs(project, selected)
-    output_dir = root / "output"
+    pdfs = render_pdfs(root, project.site, selected)
+    output_dir = Path(output_dir) if output_dir is not None else root / "output"
     with OutputWriter(output_dir, keep_existing=bool(paths)) as out:
         for file in site_files(project, selected, pdfs):
             if file.copy_of is not None:
