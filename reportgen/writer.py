@@ -47,7 +47,7 @@ from typing import BinaryIO, Callable, Iterator
 
 from reportgen.errors import OutputError
 
-__all__ = ["OutputWriter"]
+__all__ = ["OutputWriter", "write_content_file"]
 
 log = logging.getLogger("reportgen.writer")
 
@@ -522,3 +522,46 @@ class OutputWriter:
     def __repr__(self) -> str:
         state = "committed" if self._committed else ("open" if self._entered and not self._closed else "idle")
         return f"<OutputWriter {self._output_dir} {state}, {len(self._written)} written>"
+
+
+def write_content_file(project_root: Path, relative: str | PurePosixPath, data: bytes, *, replace: bool) -> Path:
+    """Write one file under ``content/`` atomically, for the commands that edit sources (``new``, ``signoff``).
+
+    The bytes go to a temporary file beside the target, are fsynced, then take the target's name in one step, so
+    an editor's file is either the old one or the new one, never half-written. ``replace=False`` refuses to
+    overwrite an existing file, atomically (the final step is a hard link, which fails if the name exists).
+    Anything that would land outside ``content/`` (``..``, absolute paths, symbolic links) is refused.
+    """
+    content = (Path(project_root) / "content").resolve()
+    relative = PurePosixPath(relative)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        raise OutputError(f"refusing to write {str(relative)!r}: give a path inside content/")
+    target = content.joinpath(*relative.parts)
+    if target.is_symlink() or not target.parent.resolve().is_relative_to(content):
+        raise OutputError(f"refusing to write {target}: it resolves outside content/")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.parent / f".reportgen-tmp-{secrets.token_hex(6)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            if replace:
+                with contextlib.suppress(FileNotFoundError):
+                    shutil.copymode(target, tmp)  # keep the editor's permissions
+                os.replace(tmp, target)
+            else:
+                try:
+                    os.link(tmp, target)
+                except FileExistsError:
+                    raise OutputError(f"{target} already exists; it was left as it was") from None
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    log.debug("wrote %s", target)
+    return target
