@@ -1,0 +1,555 @@
+"""``reportgen serve``: the project → a live preview of the web site on http://127.0.0.1:8000/, rebuilt on every edit.
+
+The site is built with ``build`` into a private temporary folder (``output/`` is never touched) and served from
+there. ``content/``, ``templates/`` and ``fonts/`` are watched by polling each file's modification time, size and
+inode a few times a second: no dependency, and cheap for a project of hundreds of files. A change is rebuilt once
+the files have stopped changing for a moment (an editor's save is often several writes), and every open page reloads.
+
+Reloading: the server (never the built files, which stay free of preview code) adds a small script to every HTML page
+it sends. The script listens to a Server-Sent-Events stream (``/__reportgen__/events``) that announces a new
+*generation* after every build, and reloads the page when the generation differs from the one it was served with.
+The script and its stylesheet are separate files, so a page's Content-Security-Policy of ``'self'`` allows them.
+
+An edit that breaks the build does not stop the server: the problems go to ``on_build`` (the CLI prints them), and
+every HTML page shows them (the Thai message of ``format_problems``, escaped) in a banner above the last good build,
+until the content is fixed. If no build has succeeded yet, every path serves an error page.
+
+Only files inside the built ``html/`` folder are served: ``..`` in a path (also percent-encoded) is refused, and a
+symbolic link that leads outside is not followed. The server listens on 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import html
+import json
+import logging
+import mimetypes
+import os
+import re
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote
+
+from reportgen.commands.build import build
+from reportgen.commands.check import format_problems
+from reportgen.errors import ContentError, Problem, ReportgenError, UsageError
+
+logger = logging.getLogger(__name__)
+
+#: Folders whose changes trigger a rebuild.
+WATCHED_FOLDERS = ("content", "templates", "fonts")
+
+#: URL paths the preview itself answers; a built site never has a folder of this name.
+PREVIEW_PREFIX = "/__reportgen__/"
+EVENTS_PATH = PREVIEW_PREFIX + "events"
+STATUS_PATH = PREVIEW_PREFIX + "status"
+SCRIPT_PATH = PREVIEW_PREFIX + "preview.js"
+STYLE_PATH = PREVIEW_PREFIX + "preview.css"
+FONTS_PATH = PREVIEW_PREFIX + "fonts/"  # the project's own fonts/, so that the banner reads Thai before any build
+_FONT_NAME = re.compile(r"[A-Za-z0-9_-]+\.woff2")
+
+#: Seconds between two looks at the watched files, and how long they must stay unchanged before a rebuild.
+POLL_INTERVAL = 0.3
+QUIET_PERIOD = 0.2
+
+#: Seconds between keep-alive comments on an idle event stream (how soon a closed tab's thread notices).
+KEEPALIVE = 15.0
+
+RELOAD_SCRIPT = """\
+// reportgen serve (preview only, never part of the built site): reload when a new build is ready.
+(function () {
+  var shown = document.currentScript && document.currentScript.getAttribute("data-generation");
+  var events = new EventSource("/__reportgen__/events");
+  events.addEventListener("generation", function (event) {
+    if (event.data !== shown) {
+      events.close();
+      window.location.reload();
+    }
+  });
+})();
+"""
+
+PREVIEW_STYLE = """\
+/* reportgen serve (preview only): the banner that shows why the last edit could not be built. */
+@font-face {
+  font-family: "reportgen preview Sarabun"; font-weight: 400;
+  src: url(/__reportgen__/fonts/Sarabun-Regular.woff2) format("woff2");
+}
+@font-face {
+  font-family: "reportgen preview Sarabun"; font-weight: 700;
+  src: url(/__reportgen__/fonts/Sarabun-Bold.woff2) format("woff2");
+}
+.reportgen-preview-error {
+  position: sticky; top: 0; z-index: 2147483647; max-height: 60vh; overflow: auto;
+  margin: 0; padding: 1rem 1.25rem; border-bottom: 4px solid #b00020;
+  background: #fff4f4; color: #1a1a1a; font: 16px/1.6 "reportgen preview Sarabun", sans-serif;
+  box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
+}
+.reportgen-preview-error h2 { margin: 0 0 .5rem; font-size: 1.15rem; color: #b00020; }
+.reportgen-preview-error p { margin: 0 0 .5rem; }
+.reportgen-preview-error pre {
+  margin: 0; white-space: pre-wrap; overflow-wrap: anywhere;
+  font: 15px/1.5 "DejaVu Sans Mono", Consolas, "reportgen preview Sarabun", monospace;
+}
+"""
+
+_TEXTS = {
+    "th": {
+        "failed": "แก้ไขล่าสุดยังสร้างเว็บไซต์ไม่ได้",
+        "last_good": (
+            "หน้านี้แสดงผลจากครั้งล่าสุดที่สร้างสำเร็จ แก้ตามรายการด้านล่างแล้วบันทึกไฟล์ หน้านี้จะโหลดใหม่เอง"
+        ),
+        "no_good": "ยังไม่มีผลที่สร้างสำเร็จ แก้ตามรายการด้านล่างแล้วบันทึกไฟล์ หน้านี้จะโหลดใหม่เอง",
+        "building": "กำลังสร้างเว็บไซต์ หน้านี้จะโหลดใหม่เองเมื่อเสร็จ",
+        "not_found": "ไม่พบหน้านี้",
+        "refused": "ไม่อนุญาตให้เข้าถึงที่อยู่นี้",
+        "home": "กลับหน้าแรก",
+        "internal": "เกิดข้อผิดพลาดภายในของ reportgen (ไม่ใช่ความผิดของไฟล์ของคุณ): {error}",
+    },
+    "en": {
+        "failed": "The last edit cannot be built",
+        "last_good": "This page shows the last successful build. Fix what is listed below and save: the page reloads.",
+        "no_good": "Nothing has been built yet. Fix what is listed below and save: the page reloads.",
+        "building": "Building the site; this page reloads when it is ready.",
+        "not_found": "No such page",
+        "refused": "Access to this address is refused",
+        "home": "Home page",
+        "internal": "internal error in reportgen (not a mistake in your files): {error}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """One build of the preview: its generation (1, 2, …), whether it succeeded, and what went wrong."""
+
+    generation: int
+    ok: bool
+    seconds: float
+    problems: tuple[Problem, ...] = ()  # content problems (with ok=False) or warnings (with ok=True)
+    message: str | None = None  # what the pages show when the build failed
+
+
+@dataclass
+class _State:
+    generation: int = 0  # 0: the first build has not finished
+    good: bool = False  # a build has succeeded: html/ holds a site to show
+    message: str | None = None  # the current failure, shown on every page
+    stopping: bool = False
+    condition: threading.Condition = field(default_factory=threading.Condition)
+
+
+class PreviewServer:
+    """A live preview of one project: ``start()``, then ``url``; ``stop()`` removes everything it made.
+
+    ``port=0`` picks a free port. ``on_build`` is called (from the watcher thread) after every build.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        lang: str = "th",
+        on_build: Callable[[BuildOutcome], None] | None = None,
+        poll_interval: float = POLL_INTERVAL,
+        quiet_period: float = QUIET_PERIOD,
+    ):
+        self.root = Path(root).resolve()
+        self.host, self.port, self.lang = host, port, lang if lang in _TEXTS else "th"
+        self.on_build = on_build
+        self.poll_interval, self.quiet_period = poll_interval, quiet_period
+        self.state = _State()
+        self._tmp: Path | None = None
+        self._httpd: _HTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+
+    # -- life cycle -------------------------------------------------------------------------------------------------
+
+    @property
+    def output_dir(self) -> Path:
+        assert self._tmp is not None, "start() first"
+        return self._tmp / "output"
+
+    @property
+    def html_dir(self) -> Path:
+        return self.output_dir / "html"
+
+    @property
+    def url(self) -> str:
+        assert self._httpd is not None, "start() first"
+        host, port = self._httpd.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else host
+        return f"http://{shown}:{port}/"
+
+    def start(self, on_ready: Callable[[str], None] | None = None) -> None:
+        """Listen, call ``on_ready(url)``, then build and watch (in the background)."""
+        if not (self.root / "content").is_dir():
+            raise UsageError(
+                f"ไม่พบโฟลเดอร์ content/ ใน {self.root} (no content/ folder in {self.root});"
+                " run reportgen in the project folder or use --root"
+            )
+        self._tmp = Path(tempfile.mkdtemp(prefix="reportgen-serve-"))
+        try:
+            self._httpd = _HTTPServer((self.host, self.port), self)
+        except OSError as error:
+            self._remove_tmp()
+            if error.errno == errno.EADDRINUSE:
+                raise UsageError(
+                    f"พอร์ต {self.port} ถูกใช้อยู่ ใช้ --port อื่น หรือ --port 0 ให้เลือกพอร์ตว่างเอง"
+                    f" (port {self.port} is in use; use another --port, or --port 0 for a free one)"
+                ) from None
+            raise UsageError(f"cannot listen on {self.host}:{self.port}: {error.strerror or error}") from None
+        logger.info("serving %s from %s", self.url, self.html_dir)
+        self._spawn(self._httpd.serve_forever, "reportgen-serve-http")
+        if on_ready is not None:
+            on_ready(self.url)
+        self._spawn(self._watch, "reportgen-serve-watch")
+
+    def stop(self, *, wait_for_build: bool = True) -> None:
+        """Stop serving and watching, then remove the temporary folder. Waits for a build under way to finish."""
+        self._stop.set()
+        with self.state.condition:
+            self.state.stopping = True
+            self.state.condition.notify_all()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        for thread in self._threads:
+            if thread is not threading.current_thread() and (wait_for_build or thread.name != "reportgen-serve-watch"):
+                thread.join()
+        self._remove_tmp()
+
+    def __enter__(self) -> PreviewServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def wait_for_generation(self, generation: int, timeout: float) -> bool:
+        """Block until build number ``generation`` is done or ``timeout`` seconds have passed; True if it is done."""
+        deadline = time.monotonic() + timeout
+        with self.state.condition:
+            while self.state.generation < generation:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self.state.condition.wait(remaining)
+        return True
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _remove_tmp(self) -> None:
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            logger.debug("removed %s", self._tmp)
+
+    # -- building ---------------------------------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        """Build once, then rebuild after every change that has settled, until stopped."""
+        seen = self.snapshot()
+        self._build()
+        while not self._stop.wait(self.poll_interval):
+            current = self.snapshot()
+            if current == seen:
+                continue
+            while not self._stop.wait(self.quiet_period):  # let a save that is several writes finish
+                settled = self.snapshot()
+                if settled == current:
+                    break
+                current = settled
+            if self._stop.is_set():
+                return
+            seen = current
+            self._build()
+
+    def snapshot(self) -> dict[str, tuple[int, int, int]]:
+        """(modification time, size, inode) of every watched file; editors' hidden and backup files are skipped."""
+        files: dict[str, tuple[int, int, int]] = {}
+        for folder in WATCHED_FOLDERS:
+            for directory, subdirectories, names in os.walk(self.root / folder):
+                subdirectories[:] = [name for name in subdirectories if not name.startswith(".")]
+                for name in names:
+                    if name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx")):
+                        continue
+                    path = os.path.join(directory, name)
+                    with contextlib.suppress(OSError):  # deleted between listing and stat: seen next time
+                        info = os.stat(path)
+                        files[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
+        return files
+
+    def _build(self) -> BuildOutcome:
+        started = time.monotonic()
+        problems: tuple[Problem, ...] = ()
+        message = None
+        try:
+            report = build(self.root, output_dir=self.output_dir)
+            problems = tuple(report.warnings)
+        except ContentError as error:
+            problems = tuple(error.problems)
+            message = format_problems(problems, fmt="text", lang=self.lang)
+        except ReportgenError as error:
+            message = str(error)
+        except Exception as error:  # a bug must not stop the preview: show it, keep the last good build
+            logger.exception("preview build failed")
+            message = _TEXTS[self.lang]["internal"].format(error=f"{type(error).__name__}: {error}")
+        seconds = time.monotonic() - started
+        with self.state.condition:
+            self.state.generation += 1
+            self.state.good = self.state.good or message is None
+            self.state.message = message
+            outcome = BuildOutcome(self.state.generation, message is None, seconds, problems, message)
+            self.state.condition.notify_all()
+        logger.info(
+            "build %d %s in %.2f s", outcome.generation, "succeeded" if outcome.ok else "failed", outcome.seconds
+        )
+        if self.on_build is not None:
+            self.on_build(outcome)
+        return outcome
+
+    # -- what a request gets --------------------------------------------------------------------------------------
+
+    def page_extras(self, generation: int, message: str | None) -> tuple[str, str, str]:
+        """What goes into a served HTML page: (in <head>, after <body>, before </body>)."""
+        head = f'<link rel="stylesheet" href="{STYLE_PATH}">'
+        banner = self.error_banner(message, last_good=True) if message else ""
+        script = f'<script src="{SCRIPT_PATH}" data-generation="{generation}"></script>'
+        return head, banner, script
+
+    def error_banner(self, message: str, *, last_good: bool) -> str:
+        texts = _TEXTS[self.lang]
+        return (
+            f'<section class="reportgen-preview-error" role="alert" lang="{self.lang}">'
+            f'<h2>{html.escape(texts["failed"])}</h2>'
+            f'<p>{html.escape(texts["last_good" if last_good else "no_good"])}</p>'
+            f"<pre>{html.escape(message)}</pre></section>"
+        )
+
+    def message_page(self, title: str, body: str, generation: int) -> bytes:
+        """A whole page of the preview's own (building, error, not found), with the reload script."""
+        head, _, script = self.page_extras(generation, None)
+        return (
+            f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)} · reportgen serve</title>{head}</head>"
+            f"<body>{body}{script}</body></html>\n"
+        ).encode("utf-8")
+
+
+_BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+_HEAD_CLOSE = re.compile(rb"</head\s*>", re.IGNORECASE)
+_BODY_CLOSE = re.compile(rb"</body\s*>", re.IGNORECASE)
+
+
+def inject(page: bytes, head: str, banner: str, script: str) -> bytes:
+    """``page`` with ``head`` before ``</head>``, ``banner`` after ``<body…>`` and ``script`` before ``</body>``."""
+
+    def insert(data: bytes, pattern: re.Pattern, text: str, *, after: bool) -> bytes:
+        if not text:
+            return data
+        match = pattern.search(data)
+        if match is None:
+            return data + text.encode("utf-8") if not after else text.encode("utf-8") + data
+        at = match.end() if after else match.start()
+        return data[:at] + text.encode("utf-8") + data[at:]
+
+    page = insert(page, _HEAD_CLOSE, head, after=False)
+    page = insert(page, _BODY_OPEN, banner, after=True)
+    return insert(page, _BODY_CLOSE, script, after=False)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True  # an open event stream must not keep the process alive
+
+    def __init__(self, address: tuple[str, int], preview: PreviewServer):
+        self.preview = preview
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "reportgen-serve"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the method overridden
+        logger.debug("%s %s", self.address_string(), format % args)
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        self._respond(body=False)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._respond(body=True)
+
+    # -- dispatch ---------------------------------------------------------------------------------------------------
+
+    def _respond(self, *, body: bool) -> None:
+        preview = self.server.preview
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        try:
+            if path == EVENTS_PATH:
+                return self._events(body)
+            if path == SCRIPT_PATH:
+                return self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode(), body)
+            if path == STYLE_PATH:
+                return self._send(HTTPStatus.OK, "text/css; charset=utf-8", PREVIEW_STYLE.encode(), body)
+            if path.startswith(FONTS_PATH):
+                return self._font(path.removeprefix(FONTS_PATH), body)
+            state = preview.state
+            with state.condition:
+                generation, good, message = state.generation, state.good, state.message
+            if path == STATUS_PATH:
+                status = {"generation": generation, "ok": message is None and good, "error": message}
+                data = json.dumps(status, ensure_ascii=False).encode("utf-8")
+                return self._send(HTTPStatus.OK, "application/json; charset=utf-8", data, body)
+            texts = _TEXTS[preview.lang]
+            if not good:
+                if message is None:
+                    building = f"<p>{html.escape(texts['building'])}</p>"
+                    page = preview.message_page(texts["building"], building, generation)
+                else:
+                    page = preview.message_page(
+                        texts["failed"], preview.error_banner(message, last_good=False), generation
+                    )
+                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", page, body)
+            self._file(path, generation, message, body)
+        except (BrokenPipeError, ConnectionResetError):
+            logger.debug("client went away during %s", path)
+
+    def _file(self, path: str, generation: int, message: str | None, body: bool) -> None:
+        preview = self.server.preview
+        texts = _TEXTS[preview.lang]
+        decoded = unquote(path)
+        if ".." in decoded.split("/") or "\\" in decoded or "\x00" in decoded:
+            page = preview.message_page(texts["refused"], f"<h1>{html.escape(texts['refused'])}</h1>", generation)
+            return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)
+        root = preview.html_dir.resolve()
+        target = root.joinpath(*(part for part in decoded.split("/") if part not in ("", ".")))
+        with contextlib.suppress(OSError):
+            target = target.resolve()
+        if target.is_dir() and target.is_relative_to(root):
+            if not path.endswith("/"):  # relative links inside the folder's index need the slash
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            target = target / "index.html"
+        if not target.is_relative_to(root) or not target.is_file():
+            home = f'<p><a href="/">{html.escape(texts["home"])}</a></p>'
+            heading = f"<h1>{html.escape(texts['not_found'])}</h1>"
+            page = preview.message_page(texts["not_found"], heading + home, generation)
+            return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", page, body)
+        try:
+            data = target.read_bytes()
+        except OSError:  # replaced by a build between the check and the read
+            return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", body)
+        content_type = _content_type(target)
+        if content_type.startswith("text/html"):
+            data = inject(data, *preview.page_extras(generation, message))
+        self._send(HTTPStatus.OK, content_type, data, body)
+
+    def _font(self, name: str, body: bool) -> None:
+        font = self.server.preview.root / "fonts" / name
+        if not _FONT_NAME.fullmatch(name) or not font.is_file():
+            return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", body)
+        self._send(HTTPStatus.OK, "font/woff2", font.read_bytes(), body)
+
+    def _send(self, status: HTTPStatus, content_type: str, data: bytes, body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _events(self, body: bool) -> None:
+        """Server-Sent Events: the current generation now, then each new one; a comment now and then otherwise."""
+        state = self.server.preview.state
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not body:
+            return
+        self.wfile.write(b"retry: 1000\n\n")  # reconnect quickly after a restart of the server
+        sent = None
+        while True:
+            with state.condition:
+                if state.generation == sent and not state.stopping:
+                    state.condition.wait(KEEPALIVE)
+                if state.stopping:
+                    return
+                generation = state.generation
+            if generation != sent:
+                self.wfile.write(f"event: generation\ndata: {generation}\n\n".encode())
+                sent = generation
+            else:
+                self.wfile.write(b": keep-alive\n\n")
+            self.wfile.flush()
+
+
+_CONTENT_TYPES = {".woff2": "font/woff2", ".js": "text/javascript", ".json": "application/json", ".csv": "text/csv"}
+
+
+def _content_type(path: Path) -> str:
+    suffix = path.suffix.lower()
+    guessed = _CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    textual = guessed.startswith("text/") or guessed in ("application/json", "image/svg+xml", "application/xml")
+    return f"{guessed}; charset=utf-8" if textual else guessed
+
+
+def serve(
+    root: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    lang: str = "th",
+    on_ready: Callable[[str], None] | None = None,
+    on_build: Callable[[BuildOutcome], None] | None = None,
+) -> None:
+    """Preview ``root`` until SIGINT (Ctrl-C) or SIGTERM; then stop cleanly and remove the temporary folder.
+
+    A second signal while a build is finishing stops at once.
+    """
+    stop = threading.Event()
+    previous: dict[int, object] = {}
+
+    def on_signal(number: int, frame) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt  # asked twice: do not wait for the build under way
+        logger.info("stopping (signal %d)", number)
+        stop.set()
+
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            previous[number] = signal.signal(number, on_signal)
+    server = PreviewServer(root, host=host, port=port, lang=lang, on_build=on_build)
+    try:
+        server.start(on_ready)
+        while not stop.wait(0.5):
+            pass
+        server.stop()
+    except KeyboardInterrupt:
+        server.stop(wait_for_build=False)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
