@@ -1,16 +1,23 @@
-"""A validated project → the files of ``output/``: each form as PDF and as a web page, the home page and assets.
+"""A validated project → the files of ``output/``: the forms as PDF, and the published web site around them.
 
 Layout of ``output/`` (the URLs are part of what readers bookmark, keep them stable):
 
     pdf/<year>/<code>.pdf           the print-ready forms, for filing
-    html/index.html                 the site's home page
-    html/<year>/<code>.html         one page per form
+    html/index.html                 the home page: the newest fiscal year
+    html/<year>/index.html          each fiscal year: summary, chart, sortable table of its indicators
+    html/<year>/<code>.html         one page per form: where it stands, its quarters, the form itself
     html/<year>/<code>.pdf          the same PDF, so that html/ alone is the publishable site
-    html/assets/css/*.css           stylesheets (fonts-web, form, screen)
-    html/assets/fonts/*.woff2       self-hosted fonts and their licence
+    html/data/index.html            the open data and its columns
+    html/data/indicators.csv|json   one row per indicator and fiscal year (opendata.py)
+    html/sitemap.xml, robots.txt    absolute URLs, from ``site.base_url``
+    html/404.html                   for the web server's "not found" answer
+    html/assets/css|js|fonts/       stylesheets, the table-sorting script, self-hosted fonts and their licence
 
-Every link inside ``html/`` is relative, so the site works from any sub-path; ``base_url`` is used only for
-canonical links. This module decides *what* the files are; ``writer.py`` alone puts them on disk.
+Every link inside ``html/`` is relative, so the site works from any sub-path (``…/kpi/``) and from the disk;
+``base_url`` is used only where a URL must be absolute: the sitemap, canonical links, Open Graph tags, the data's
+URLs and the 404 page (which a server shows at any address, so its links are resolved against ``base_url``).
+Every figure comes from ``status.status_of``; this module formats it once for the pages (``site.digits``). It
+decides *what* the files are; ``writer.py`` alone puts them on disk.
 """
 
 from __future__ import annotations
@@ -18,14 +25,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
+from reportgen import opendata, thai
 from reportgen.model import Entry, Project
-from reportgen.render import PageLinks, Renderer
+from reportgen.render import PageLinks, Renderer, document_title, pdf_download_name
+from reportgen.status import STATUS_LABELS, IndicatorStatus, status_of
 
 logger = logging.getLogger(__name__)
 
 WEB_STYLESHEETS = ("fonts-web.css", "form.css", "screen.css")
+WEB_SCRIPTS = ("sort-table.js",)
+
+#: The chart's bars are drawn up to this percentage of the target; a longer bar is cut there and labelled.
+CHART_MAX_PERCENT = Decimal(200)
 
 
 @dataclass(frozen=True)
@@ -51,34 +66,372 @@ def page_links(entry: Entry, base_url: str) -> PageLinks:
         css_url="../assets/css/",
         home_url="../index.html",
         pdf_url=f"{entry.indicator.code}.pdf",
-        canonical_url=f"{base_url.rstrip('/')}/{entry.slug}.html",
+        canonical_url=opendata.site_url(base_url, f"{entry.slug}.html"),
+        root_url="../",
     )
 
 
+# --- What the pages show ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuarterView:
+    """One quarter on an indicator's timeline."""
+
+    number: int
+    label: str  # "ไตรมาสที่ 1"
+    months: str  # "ต.ค.–ธ.ค. 2563"
+    reported: bool
+    result_text: str | None  # the cumulative result reported at the quarter's end, if any
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """One indicator of one year as the site shows it: its figures formatted once, and sort keys for the table."""
+
+    entry: Entry
+    status: IndicatorStatus
+    code: str
+    name: str
+    page_href: str  # from the site root
+    pdf_href: str  # from the site root
+    pdf_name: str
+    target_text: str
+    result_text: str | None
+    percent_text: str | None
+    last_quarter: tuple[str, str] | None  # the latest quarter reported: its number and its months
+    quarters: tuple[QuarterView, ...]
+
+    @property
+    def sort_values(self) -> dict[str, str]:
+        """Machine-readable values for the sorting script (Arabic digits, no grouping; empty when absent)."""
+        status = self.status
+        return {
+            "target": opendata.plain_number(status.target),
+            "result": opendata.plain_number(status.result) if status.result is not None else "",
+            "percent": opendata.plain_number(status.percent) if status.percent is not None else "",
+            "status": str(list(STATUS_LABELS).index(status.status)),
+            "last_quarter": str(status.last_quarter or ""),
+        }
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One bar of a year's chart, in the SVG's user units."""
+
+    view: IndicatorView
+    y: int
+    width: float
+    cut: bool  # the bar was longer than the chart and is cut at its end
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A year's chart in the SVG's user units: bars start at x = 0 and are ``bar_width`` long at CHART_MAX_PERCENT."""
+
+    width: int
+    height: int
+    bar_width: int
+    target_x: float  # where 100 % of the target is drawn
+    max_percent_text: str
+    bars: tuple[ChartBar, ...]
+
+
+@dataclass(frozen=True)
+class YearView:
+    """One fiscal year of the site: its indicators in code order and what they add up to."""
+
+    year: int
+    indicators: tuple[IndicatorView, ...]
+    period: str  # "1 ตุลาคม 2563 – 30 กันยายน 2564"
+
+    @property
+    def total(self) -> int:
+        return len(self.indicators)
+
+    def count(self, status: str) -> int:
+        return sum(1 for view in self.indicators if view.status.status == status)
+
+    @property
+    def reported(self) -> int:
+        return self.total - self.count("not_reported")
+
+
+@dataclass(frozen=True)
+class YearLink:
+    year: int
+    label: str  # "พ.ศ. 2564", in the site's digits
+    href: str  # from the site root
+
+
+class SiteFormatter:
+    """Numbers, percentages and quarters as the pages print them, in the site's digits."""
+
+    def __init__(self, digits: str):
+        self.digits = digits
+
+    def number(self, value: Decimal, places: int | None = None) -> str:
+        return thai.format_number(value, places=places, digits=self.digits)
+
+    def text(self, value: str | int) -> str:
+        return thai.apply_digits(str(value), self.digits)
+
+    def percent(self, value: Decimal) -> str:
+        """``1200`` → ``"1,200.00%"``: two places, as the form prints results, and the same rounding."""
+        return self.number(value, places=2) + "%"
+
+    def quarter_months(self, year: int, quarter: int) -> str:
+        first_day, _ = thai.quarter_period(year, quarter)
+        return self.text(f"{thai.quarter_months(quarter)} {thai.be_year(first_day.year)}")
+
+
+def indicator_view(entry: Entry, fmt: SiteFormatter) -> IndicatorView:
+    indicator = entry.indicator
+    status = status_of(indicator)
+    unit = indicator.target.unit
+    reports = dict(indicator.quarters.reported())
+    quarters = tuple(
+        QuarterView(
+            number=number,
+            label=f"ไตรมาสที่ {fmt.text(number)}",
+            months=fmt.quarter_months(indicator.fiscal_year, number),
+            reported=number in reports,
+            result_text=(
+                f"{fmt.number(reports[number].result, places=2)} {unit}"
+                if number in reports and reports[number].result is not None else None
+            ),
+        )
+        for number in thai.QUARTERS
+    )
+    last = status.last_quarter
+    return IndicatorView(
+        entry=entry,
+        status=status,
+        code=fmt.text(indicator.code),
+        name=indicator.name,
+        page_href=f"{entry.slug}.html",
+        pdf_href=f"{entry.slug}.pdf",
+        pdf_name=pdf_download_name(indicator),
+        target_text=f"{fmt.number(status.target)} {unit}",
+        result_text=f"{fmt.number(status.result, places=2)} {unit}" if status.result is not None else None,
+        percent_text=fmt.percent(status.percent) if status.percent is not None else None,
+        last_quarter=(fmt.text(last), fmt.quarter_months(indicator.fiscal_year, last)) if last else None,
+        quarters=quarters,
+    )
+
+
+def year_views(entries: Iterable[Entry], fmt: SiteFormatter) -> tuple[YearView, ...]:
+    """Every fiscal year of the project, newest first, its indicators in code order."""
+    by_year: dict[int, list[Entry]] = {}
+    for entry in entries:
+        by_year.setdefault(entry.indicator.fiscal_year, []).append(entry)
+    views = []
+    for year in sorted(by_year, reverse=True):
+        start, _ = thai.quarter_period(year, 1)
+        _, end = thai.quarter_period(year, 4)
+        period = f"{thai.thai_date(start, digits=fmt.digits)} – {thai.thai_date(end, digits=fmt.digits)}"
+        ordered = sorted(by_year[year], key=lambda entry: entry.indicator.code)
+        views.append(YearView(year, tuple(indicator_view(entry, fmt) for entry in ordered), period))
+    return tuple(views)
+
+
+def year_chart(year: YearView, fmt: SiteFormatter) -> Chart:
+    """A bar per indicator, its length the percentage of the target, 100 % marked, cut at ``CHART_MAX_PERCENT``."""
+    # 420 units wide: on a 360 px phone the text is drawn at about 13 px, on a desktop (30rem) at about 18 px.
+    width, row_height, top = 420, 52, 30
+    bars = []
+    for index, view in enumerate(year.indicators):
+        percent = view.status.percent
+        drawn = min(percent, CHART_MAX_PERCENT) if percent is not None else Decimal(0)
+        bars.append(ChartBar(
+            view=view,
+            y=top + index * row_height,
+            width=round(float(drawn / CHART_MAX_PERCENT) * width, 1),
+            cut=percent is not None and percent > CHART_MAX_PERCENT,
+        ))
+    return Chart(
+        width=width,
+        height=top + len(bars) * row_height + 8,
+        bar_width=width,
+        target_x=width * float(100 / CHART_MAX_PERCENT),
+        max_percent_text=f"{fmt.number(CHART_MAX_PERCENT)}%",
+        bars=tuple(bars),
+    )
+
+
+# --- The files -------------------------------------------------------------------------------------------------
+
+
+class SitePages:
+    """The pages of the whole project (every year, whatever a build renders), and what every page shares."""
+
+    def __init__(self, project: Project, renderer: Renderer):
+        self.project = project
+        self.renderer = renderer
+        self.base_url = project.site.base_url.rstrip("/") + "/"
+        self.fmt = SiteFormatter(project.site.digits)
+        self.years = year_views(project.entries, self.fmt)
+        self.year_links = tuple(
+            YearLink(year.year, f"พ.ศ. {self.fmt.text(year.year)}", f"{year.year}/index.html") for year in self.years
+        )
+        self.views = {view.entry.slug: view for year in self.years for view in year.indicators}
+
+    def absolute(self, path: str) -> str:
+        return self.base_url + path
+
+    def _common(self, *, root: str, path: str, current_year: int | None) -> dict:
+        return {
+            "root": root,
+            "css_url": f"{root}assets/css/",
+            "canonical_url": self.absolute(path),
+            "year_links": self.year_links,
+            "current_year": current_year,
+        }
+
+    def year_page(self, year: YearView, *, root: str, canonical_path: str) -> str:
+        year_text = self.fmt.text(year.year)
+        return self.renderer.site_page(
+            "index.html.j2",
+            **self._common(root=root, path=canonical_path, current_year=year.year),
+            year_current="page",
+            page_title=f"ปีงบประมาณ พ.ศ. {year_text} – {self.project.site.site_title}",
+            description=(
+                f"ผลการดำเนินงานตามตัวชี้วัด ปีงบประมาณ พ.ศ. {year_text}: บรรลุเป้าหมาย "
+                f"{self.fmt.text(year.count('met'))} จาก {self.fmt.text(year.total)} ตัวชี้วัด"
+            ),
+            og_type="website",
+            year=year,
+            year_text=year_text,
+            chart=year_chart(year, self.fmt),
+            status_labels=STATUS_LABELS,
+            fmt=self.fmt,
+        )
+
+    def indicator_page(self, entry: Entry) -> str:
+        view = self.views[entry.slug]
+        indicator = entry.indicator
+        other_years = tuple(
+            YearLink(other.year, f"พ.ศ. {self.fmt.text(other.year)}", f"{other.year}/{indicator.code}.html")
+            for other in self.years
+            if other.year != indicator.fiscal_year
+            and any(candidate.entry.indicator.code == indicator.code for candidate in other.indicators)
+        )
+        return self.renderer.indicator_page(
+            entry,
+            page_links(entry, self.base_url),
+            year_links=self.year_links,
+            current_year=indicator.fiscal_year,
+            year_current="true",
+            page_title=f"{document_title(indicator)} – {self.project.site.site_title}",
+            description=f"{indicator.name} ปีงบประมาณ พ.ศ. {self.fmt.text(indicator.fiscal_year)}: {view.status.label}",
+            og_type="article",
+            view=view,
+            other_years=other_years,
+            has_evidence=bool(indicator.evidence),
+        )
+
+    def data_page(self) -> str:
+        return self.renderer.site_page(
+            "data.html.j2",
+            **self._common(root="../", path="data/index.html", current_year=None),
+            page_title=f"ข้อมูลเปิด – {self.project.site.site_title}",
+            description="ผลการดำเนินงานตามตัวชี้วัดทุกปีงบประมาณ เป็นไฟล์ CSV และ JSON พร้อมคำอธิบายคอลัมน์",
+            og_type="website",
+            columns=opendata.COLUMNS,
+            csv_name=opendata.CSV_NAME,
+            json_name=opendata.JSON_NAME,
+            row_count=self.fmt.text(len(self.project.entries)),
+        )
+
+    def empty_home_page(self) -> str:
+        return self.renderer.site_page(
+            "empty.html.j2",
+            **self._common(root="", path="", current_year=None),
+            page_title=self.project.site.site_title,
+            description="ยังไม่มีรายงานผลการดำเนินงานตามตัวชี้วัด",
+            og_type="website",
+        )
+
+    def not_found_page(self) -> str:
+        # A server shows this page at whatever address was asked for, so relative links would resolve against that
+        # address; <base href> makes them resolve against the site root instead.
+        return self.renderer.site_page(
+            "404.html.j2",
+            **self._common(root="", path="404.html", current_year=None),
+            base_href=self.base_url,
+            page_title=f"ไม่พบหน้านี้ – {self.project.site.site_title}",
+            description="ไม่พบหน้าที่ต้องการ",
+            og_type="website",
+        )
+
+    def sitemap_paths(self) -> list[str]:
+        """The pages a search engine should index, by canonical path (the newest year is the home page)."""
+        paths = [""]
+        paths += [f"{year.year}/index.html" for year in self.years[1:]]
+        paths += [f"{entry.slug}.html" for entry in self.project.entries]
+        paths.append("data/index.html")
+        return paths
+
+    def sitemap(self) -> bytes:
+        urls = "".join(f"  <url><loc>{xml_escape(self.absolute(path))}</loc></url>\n" for path in self.sitemap_paths())
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n"
+        ).encode("utf-8")
+
+    def robots(self) -> bytes:
+        return f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute('sitemap.xml')}\n".encode("utf-8")
+
+
 def asset_files(project_root: Path) -> Iterator[OutputFile]:
-    """Stylesheets and web fonts, copied from templates/ and fonts/."""
+    """Stylesheets, scripts and web fonts, copied from templates/ and fonts/."""
     for name in WEB_STYLESHEETS:
         yield OutputFile(f"html/assets/css/{name}", copy_of=project_root / "templates" / "css" / name)
+    for name in WEB_SCRIPTS:
+        yield OutputFile(f"html/assets/js/{name}", copy_of=project_root / "templates" / "js" / name)
     fonts = project_root / "fonts"
     for font in sorted(fonts.glob("*.woff2")):
         yield OutputFile(f"html/assets/fonts/{font.name}", copy_of=font)
     yield OutputFile("html/assets/fonts/OFL.txt", copy_of=fonts / "OFL.txt")
 
 
-def form_files(entry: Entry, project: Project, renderer: Renderer, pdf_bytes: bytes) -> Iterator[OutputFile]:
+def form_files(entry: Entry, pages: SitePages, pdf_bytes: bytes) -> Iterator[OutputFile]:
     """The PDF of one form (for filing and for the site) and its web page."""
     yield OutputFile(pdf_path(entry), data=pdf_bytes)
     yield OutputFile(f"html/{entry.slug}.pdf", data=pdf_bytes)
-    page = renderer.indicator_page(entry, page_links(entry, project.site.base_url))
-    yield OutputFile(page_path(entry), data=page.encode("utf-8"))
+    yield OutputFile(page_path(entry), data=pages.indicator_page(entry).encode("utf-8"))
+
+
+def whole_site_files(pages: SitePages) -> Iterator[OutputFile]:
+    """The files drawn from every indicator of every year: year pages, open data, sitemap, robots.txt, 404."""
+    if not pages.years:
+        yield OutputFile("html/index.html", data=pages.empty_home_page().encode("utf-8"))
+    for index, year in enumerate(pages.years):
+        if index == 0:  # the home page is the newest year, and that year's own page says the same
+            home = pages.year_page(year, root="", canonical_path="")
+            yield OutputFile("html/index.html", data=home.encode("utf-8"))
+        canonical = "" if index == 0 else f"{year.year}/index.html"
+        page = pages.year_page(year, root="../", canonical_path=canonical)
+        yield OutputFile(f"html/{year.year}/index.html", data=page.encode("utf-8"))
+    site = pages.project.site
+    records = opendata.indicator_records(pages.project.entries, site.base_url)
+    yield OutputFile("html/data/index.html", data=pages.data_page().encode("utf-8"))
+    yield OutputFile(f"html/data/{opendata.CSV_NAME}", data=opendata.indicators_csv(records))
+    yield OutputFile(
+        f"html/data/{opendata.JSON_NAME}",
+        data=opendata.indicators_json(records, site_title=site.site_title, base_url=pages.base_url),
+    )
+    yield OutputFile("html/sitemap.xml", data=pages.sitemap())
+    yield OutputFile("html/robots.txt", data=pages.robots())
+    yield OutputFile("html/404.html", data=pages.not_found_page().encode("utf-8"))
 
 
 def site_files(project: Project, selected: Iterable[Entry], pdfs: Mapping[str, bytes]) -> Iterator[OutputFile]:
-    """Every file of a build: the selected forms (their PDFs already rendered, by slug), then the home page (always
-    of the whole project) and assets."""
+    """Every file of a build: the selected forms (their PDFs already rendered, by slug), then the pages and data
+    drawn from the whole project (always all of it, even when only some forms are rebuilt), then the assets."""
     renderer = Renderer(project.root / "templates", project.site)
+    pages = SitePages(project, renderer)
     for entry in selected:
-        yield from form_files(entry, project, renderer, pdfs[entry.slug])
-    home = renderer.home_page(project.entries, css_url="assets/css/")
-    yield OutputFile("html/index.html", data=home.encode("utf-8"))
+        yield from form_files(entry, pages, pdfs[entry.slug])
+    yield from whole_site_files(pages)
     yield from asset_files(project.root)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import real_indicator, run_reportgen
+from conftest import real_indicator, real_site, run_reportgen
+from test_site import build_site
 
 pytestmark = pytest.mark.browser
 
@@ -112,3 +114,209 @@ def test_content_full_of_scripts_runs_no_script(project, tmp_path):
     assert not re.search(r"<html[^>]*data-pwned=", dom), "a script from the content ran"
     assert "<script>" not in re.search(r"<article.*?</article>", dom, re.S).group()
     assert "&lt;script&gt;" in dom, "the content's text should be shown, as text"
+
+
+# --- The published site in Chromium, driven by Playwright --------------------------------------------------------
+# One browser for the module. The site is served at its real base_url (a sub-path) by answering every request from
+# the built output/html, so a link that would only work at the server's root, or a request leaving the site, shows
+# up as a failed request. axe-core and the Nu HTML Checker come from npm (tests/browser, `make test` installs them).
+
+BROWSER_TOOLS = Path(__file__).resolve().parent / "browser" / "node_modules"
+AXE_SCRIPT = BROWSER_TOOLS / "axe-core" / "axe.min.js"
+VNU_JAR = BROWSER_TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
+BASE_URL = real_site()["base_url"]
+#: What the brief of every browser test says: no sandbox as root, and nothing that reaches out to the network.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
+                 ".woff2": "font/woff2", ".svg": "image/svg+xml", ".pdf": "application/pdf", ".txt": "text/plain",
+                 ".csv": "text/csv; charset=utf-8", ".json": "application/json", ".xml": "application/xml"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "Chromium is not installed: `make test` installs Debian's chromium package"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def multi_year_html(tmp_path_factory) -> Path:
+    return build_site(tmp_path_factory.mktemp("browser-site"))
+
+
+@pytest.fixture(scope="module", params=["real", "multi-year"])
+def site(request, real_build, multi_year_html) -> Path:
+    return real_build / "output" / "html" if request.param == "real" else multi_year_html
+
+
+class SiteVisit:
+    """A browser context that serves ``html`` at BASE_URL and records what went wrong on its pages."""
+
+    def __init__(self, browser, html: Path, **context_options):
+        self.html, self.problems = html.resolve(), []
+        self.context = browser.new_context(**context_options)
+        self.context.route("**/*", self._answer)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda message: message.type == "error" and self.problems.append(
+            f"console error: {message.text}"))
+        self.page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+        self.page.on("requestfailed", lambda request: self.problems.append(
+            f"failed request: {request.url} ({request.failure})"))
+
+    def _answer(self, route):
+        url = route.request.url.split("#")[0].split("?")[0]
+        path = (self.html / url.removeprefix(BASE_URL)).resolve() if url.startswith(BASE_URL) else None
+        if path is not None and path.is_dir():
+            path = path / "index.html"
+        if path is None or self.html not in path.parents or not path.is_file():
+            self.problems.append(f"request outside the site or to a missing file: {route.request.url}")
+            return route.fulfill(status=404, body="not found")
+        return route.fulfill(path=str(path), content_type=CONTENT_TYPES.get(path.suffix, "application/octet-stream"))
+
+    def open(self, relative: str):
+        self.page.goto(BASE_URL + relative, wait_until="load")
+        self.page.evaluate("document.fonts.ready.then(() => true)")
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+def site_pages(html: Path) -> list[str]:
+    return sorted(path.relative_to(html).as_posix() for path in html.rglob("*.html"))
+
+
+def table_codes(page) -> list[str]:
+    return page.eval_on_selector_all(".indicator-table tbody tr", "rows => rows.map(row => row.cells[0].textContent.trim())")
+
+
+def test_every_page_loads_with_its_fonts_and_no_console_error_or_failed_request(browser, site):
+    visit = SiteVisit(browser, site)
+    try:
+        for relative in site_pages(site):
+            page = visit.open(relative)
+            assert page.evaluate("document.documentElement.lang") == "th"
+            fonts = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+            assert any("Sarabun" in family for family in fonts), f"{relative}: Sarabun was not loaded"
+            assert not visit.problems, f"{relative}: {visit.problems}"
+    finally:
+        visit.close()
+
+
+def test_axe_finds_no_wcag_21_aa_violation_on_any_page(browser, site):
+    assert AXE_SCRIPT.is_file(), "axe-core is missing: `make test` runs npm ci in tests/browser"
+    visit = SiteVisit(browser, site)
+    found = []
+    try:
+        for relative in site_pages(site):
+            page = visit.open(relative)
+            page.add_script_tag(path=str(AXE_SCRIPT))
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+            assert result["passes"], f"{relative}: axe checked nothing"
+            found += [f"{relative}: {violation['id']} ({violation['help']}) at "
+                      f"{[node['target'] for node in violation['nodes']]}" for violation in result["violations"]]
+    finally:
+        visit.close()
+    assert not found, "\n".join(found)
+
+
+def test_home_table_shows_indicator_08_at_1200_percent_of_target(browser, real_build):
+    visit = SiteVisit(browser, real_build / "output" / "html")
+    try:
+        row = visit.open("index.html").inner_text("#indicator-08")
+    finally:
+        visit.close()
+    cells = [cell.strip() for cell in row.split("\t")]
+    assert cells[0] == "08" and cells[1] == real_indicator()["name"]
+    assert cells[2:7] == ["3 ห้อง", "36.00 ห้อง", "1,200.00%", "บรรลุเป้าหมาย", "ไตรมาสที่ 4 (ก.ค.–ก.ย. 2564)"]
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_screenshots_are_not_blank_and_no_page_is_wider_than_the_window(browser, real_build, multi_year_html, width):
+    shots = real_build / "output" / "screenshots"  # kept for people to look at; output/ is never committed
+    shots.mkdir(exist_ok=True)
+    for html in (real_build / "output" / "html", multi_year_html):
+        visit = SiteVisit(browser, html, viewport={"width": width, "height": 900})
+        try:
+            for relative in site_pages(html):
+                page = visit.open(relative)
+                client, scroll = page.evaluate("[document.documentElement.clientWidth, document.documentElement.scrollWidth]")
+                assert scroll <= client == width, f"{relative} is {scroll} px wide in a {width} px window"
+                if html != multi_year_html and relative in ("index.html", "2564/08.html"):
+                    shot = shots / f"{relative.replace('/', '-').removesuffix('.html')}-{width}.png"
+                    page.screenshot(path=str(shot), full_page=True)
+                    shot_width, _, pixels = png_pixels(shot)
+                    assert shot_width == width
+                    assert len(set(pixels)) > 50, f"{shot} is (nearly) one colour: nothing was drawn"
+        finally:
+            visit.close()
+
+
+def test_sorting_reorders_the_table_and_says_so(browser, multi_year_html):
+    visit = SiteVisit(browser, multi_year_html)
+    try:
+        page = visit.open("2565/index.html")
+        assert table_codes(page) == ["08", "09", "10"]
+        assert page.get_attribute(".indicator-table th:nth-child(1)", "aria-sort") == "ascending"
+        percent = page.get_by_role("button", name="ร้อยละของเป้าหมาย")
+        percent.click()
+        assert table_codes(page) == ["08", "10", "09"], "66.67 % before 120 %; not reported last"
+        assert page.get_attribute(".indicator-table th:nth-child(5)", "aria-sort") == "ascending"
+        assert page.get_attribute(".indicator-table th:nth-child(1)", "aria-sort") is None
+        percent.click()
+        assert table_codes(page) == ["10", "08", "09"]
+        assert page.get_attribute(".indicator-table th:nth-child(5)", "aria-sort") == "descending"
+        assert page.inner_text("#sort-status") == "เรียงตามร้อยละของเป้าหมาย จากมากไปน้อย"
+        assert "เรียงตามร้อยละของเป้าหมาย จากมากไปน้อย" in page.inner_text("#table-caption")
+        page.get_by_role("button", name="ตัวชี้วัด", exact=True).click()
+        assert table_codes(page) == ["10", "08", "09"], "จำนวนกิจกรรม…, จำนวนห้องสมุด…, ร้อยละ…: Thai order"
+        page.keyboard.press("Shift+Tab")  # the buttons are real buttons: reachable and usable from the keyboard
+        assert page.evaluate("document.activeElement.textContent") == "รหัส"
+        page.keyboard.press("Enter")
+        assert table_codes(page) == ["08", "09", "10"]
+        assert not visit.problems
+    finally:
+        visit.close()
+
+
+def test_without_javascript_the_table_is_complete_in_code_order(browser, multi_year_html):
+    visit = SiteVisit(browser, multi_year_html, java_script_enabled=False)
+    try:
+        page = visit.open("2565/index.html")
+        assert table_codes(page) == ["08", "09", "10"]
+        assert page.query_selector(".sort-button") is None
+        assert not page.is_visible(".sort-hint")
+        cells = page.eval_on_selector_all(".indicator-table tbody td", "cells => cells.map(c => c.textContent.trim())")
+        assert len(cells) == 3 * 8 and all(cells)
+    finally:
+        visit.close()
+
+
+def test_printing_a_page_leaves_out_the_site_navigation(browser, multi_year_html):
+    visit = SiteVisit(browser, multi_year_html)
+    try:
+        page = visit.open("2565/08.html")
+        page.emulate_media(media="print")
+        assert not page.is_visible(".site-header") and not page.is_visible(".page-actions")
+        assert page.is_visible(".kpi-form") and page.is_visible(".standing")
+    finally:
+        visit.close()
+
+
+def test_nu_html_checker_finds_no_error_in_any_page_or_stylesheet(real_build, multi_year_html):
+    assert VNU_JAR.is_file(), "vnu-jar is missing: `make test` runs npm ci in tests/browser"
+    java = shutil.which("java")
+    assert java, "Java is not installed: `make test` installs Debian's default-jre-headless"
+    files = [str(path) for html in (real_build / "output" / "html", multi_year_html)
+             for path in sorted(html.rglob("*")) if path.suffix in (".html", ".css")]
+    checked = subprocess.run([java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--also-check-css",
+                              *files], capture_output=True, text=True, timeout=300)
+    messages = json.loads(checked.stderr or checked.stdout)["messages"]
+    assert not messages, "\n".join(f"{m.get('url', '')}:{m.get('lastLine', '')}: {m['message']}" for m in messages)
+    assert len(files) >= 20, "the checker was given almost nothing"

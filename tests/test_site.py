@@ -1,0 +1,263 @@
+"""site.py: the published site as `reportgen build` writes it — files, year pages, indicator pages, sitemap, links.
+
+The site is built once per module from a small project of two fiscal years (``multi_year_files``: one indicator met
+at 1200 %, one below target after two quarters, one not reported, one met at 120 %), through the real command
+line; other test modules (links, browser) build the same project.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT, real_indicator, real_site, run_reportgen, write_project
+from reportgen.model import Indicator, SiteSettings
+from reportgen.render import Renderer
+
+BASE_URL = real_site()["base_url"]  # https://www.bangkoklibrary.go.th/kpi/
+
+
+def multi_year_files() -> dict:
+    """2564/08 as the real form (met, 1200 %); 2565/08 after two quarters (2 of 3: not met); 2565/09 not reported;
+    2565/10 met at 120 %."""
+    year_2565 = real_indicator() | {"fiscal_year": 2565}
+    year_2565.pop("result")
+    year_2565["quarters"] = {"q1": {"report": "เริ่มดำเนินการ", "result": 1}, "q2": {"report": "ต่อเนื่อง", "result": 2}}
+    not_reported = real_indicator() | {"fiscal_year": 2565, "code": "09", "name": "ร้อยละของผู้ใช้บริการที่พึงพอใจ",
+                                       "target": {"value": 80, "unit": "ร้อยละ"}, "quarters": {}}
+    not_reported.pop("result")
+    over = real_indicator() | {"fiscal_year": 2565, "code": "10", "name": "จำนวนกิจกรรมส่งเสริมการอ่าน",
+                               "target": {"value": 50, "unit": "กิจกรรม"}, "result": 60}
+    return {
+        "indicators/2564/08.yaml": real_indicator(),
+        "indicators/2565/08.yaml": year_2565,
+        "indicators/2565/09.yaml": not_reported,
+        "indicators/2565/10.yaml": over,
+    }
+
+
+def build_site(root: Path, files: dict | None = None, *, site: dict | None = None) -> Path:
+    """Write and build a project; returns its output/html."""
+    write_project(root, files if files is not None else multi_year_files(), site=site)
+    run_reportgen("build", cwd=root, check=True)
+    return root / "output" / "html"
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory) -> Path:
+    return build_site(tmp_path_factory.mktemp("multi-year"))
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+class Elements(HTMLParser):
+    """Every start tag of a page as (tag, attributes), in order, and the text of the page."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text_parts: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text_parts.append(data)
+
+    def all(self, tag: str, **wanted) -> list[dict]:
+        return [attrs for name, attrs in self.tags if name == tag and all(attrs.get(k) == v for k, v in wanted.items())]
+
+    def meta(self, prop: str) -> str:
+        (found,) = self.all("meta", property=prop)
+        return found["content"]
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(self.text_parts))
+
+
+def html_pages(html: Path) -> list[Path]:
+    return sorted(html.rglob("*.html"))
+
+
+def test_every_file_of_the_site_is_written(html):
+    expected = [
+        "index.html", "2564/index.html", "2565/index.html", "2564/08.html", "2565/08.html", "2565/09.html",
+        "2565/10.html", "2564/08.pdf", "2565/09.pdf", "data/index.html", "data/indicators.csv",
+        "data/indicators.json", "sitemap.xml", "robots.txt", "404.html", "assets/js/sort-table.js",
+        "assets/css/screen.css", "assets/fonts/Sarabun-Regular.woff2",
+    ]
+    missing = [path for path in expected if not (html / path).is_file()]
+    assert not missing
+
+
+def test_home_page_is_the_newest_year_and_every_page_can_reach_every_year(html):
+    home = Elements(read(html / "index.html"))
+    assert "ปีงบประมาณ พ.ศ. 2565" in home.text and "1 ตุลาคม 2564 – 30 กันยายน 2565" in home.text
+    for page in html_pages(html):
+        if page.name == "404.html":
+            continue
+        root = "" if page.parent == html else "../"
+        hrefs = {attrs["href"] for attrs in Elements(read(page)).all("a") if "href" in attrs}
+        assert {f"{root}2564/index.html", f"{root}2565/index.html"} <= hrefs, page
+
+
+def test_year_page_table_lists_every_indicator_in_code_order_with_its_figures(html):
+    page = read(html / "2565" / "index.html")
+    rows = re.findall(r'<tr id="indicator-(\w+)">(.*?)</tr>', page, re.S)
+    assert [code for code, _ in rows] == ["08", "09", "10"]
+    cells = {code: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for code, row in rows}
+    assert re.fullmatch(r"08 .+ 3 ห้อง 2\.00 ห้อง 66\.67% ยังไม่บรรลุเป้าหมาย ไตรมาสที่ 2 \(ม\.ค\.–มี\.ค\. 2565\) PDF .*",
+                        cells["08"]), cells["08"]
+    assert "80 ร้อยละ – – ยังไม่รายงานผล ยังไม่รายงาน PDF" in cells["09"]
+    assert "50 กิจกรรม 60.00 กิจกรรม 120.00% บรรลุเป้าหมาย" in cells["10"]
+    assert 'href="../2565/08.pdf" download="KPI-2565-08.pdf"' in page
+
+
+def test_year_page_sums_up_how_many_met_and_how_many_reported(html):
+    summary = Elements(re.search(r'<section class="summary".*?</section>', read(html / "2565" / "index.html"),
+                                 re.S).group()).text
+    assert "1 จาก 3 ตัวชี้วัด บรรลุเป้าหมาย" in summary
+    assert "2 จาก 3 ตัวชี้วัด รายงานผลแล้ว" in summary
+    assert "1 ตัวชี้วัด ยังไม่บรรลุเป้าหมาย" in summary and "1 ตัวชี้วัด ยังไม่รายงานผล" in summary
+
+
+def test_chart_is_an_image_with_a_text_alternative_and_cuts_the_1200_percent_bar(html):
+    chart = re.search(r"<svg.*?</svg>", read(html / "2564" / "index.html"), re.S).group()
+    assert 'role="img"' in chart and re.search(r'aria-labelledby="(\S+) (\S+)"', chart)
+    desc = re.sub(r"\s+", " ", re.search(r"<desc[^>]*>(.*?)</desc>", chart, re.S).group(1))
+    assert "ตัวชี้วัด 08: ผลงาน 36.00 ห้อง จากเป้าหมาย 3 ห้อง คิดเป็น 1,200.00% ของเป้าหมาย บรรลุเป้าหมาย" in desc
+    bar = re.search(r'<rect [^>]*width="([\d.]+)"[^>]*class="chart-bar"', chart)
+    track = re.search(r'<rect [^>]*width="([\d.]+)"[^>]*class="chart-track"', chart)
+    assert float(bar.group(1)) == float(track.group(1)), "a bar beyond the chart is drawn to its end"
+    assert 'class="chart-cut"' in chart and "1,200.00% · บรรลุเป้าหมาย" in chart
+
+
+def test_chart_bars_are_proportional_and_the_unreported_indicator_has_none(html):
+    chart = re.search(r"<svg.*?</svg>", read(html / "2565" / "index.html"), re.S).group()
+    track = float(re.search(r'width="([\d.]+)"[^>]*class="chart-track"', chart).group(1))
+    bars = [float(width) for width in re.findall(r'width="([\d.]+)"[^>]*class="chart-bar"', chart)]
+    assert bars == pytest.approx([track * 66.67 / 200, track * 120 / 200], abs=0.2)  # 08 and 10; 09 has no bar
+    assert "chart-cut" not in chart
+    target = re.search(r'<line x1="([\d.]+)"[^>]*class="chart-target"', chart)
+    assert float(target.group(1)) == pytest.approx(track / 2)
+
+
+def test_indicator_page_shows_where_it_stands_its_quarters_and_its_other_years(html):
+    page = read(html / "2565" / "08.html")
+    standing = Elements(re.search(r'<section class="standing".*?</section>', page, re.S).group())
+    assert "ยังไม่บรรลุเป้าหมาย" in standing.text and "ผลงานเทียบกับเป้าหมาย: 66.67%" in standing.text
+    (meter,) = standing.all("meter")
+    assert float(meter["value"]) == pytest.approx(66.67, abs=0.01) and meter["max"] == "100"
+    quarters = re.findall(r'<li class="timeline-quarter (reported|not-reported)">\s*<a href="#quarter-(\d)"', page)
+    assert quarters == [("reported", "1"), ("reported", "2"), ("not-reported", "3"), ("not-reported", "4")]
+    assert "ไตรมาสที่ 1 ต.ค.–ธ.ค. 2564 รายงานแล้ว ผลสะสม 1.00 ห้อง" in standing.text
+    assert "ไตรมาสที่ 4 ก.ค.–ก.ย. 2565 ยังไม่รายงาน" in standing.text
+    assert re.search(r'<a class="pdf-link" href="08.pdf" download="KPI-2565-08.pdf">', page)
+    assert '<a class="action-link" href="#section-9">หลักฐานอ้างอิง</a>' in page
+    assert re.search(r'ตัวชี้วัดนี้ในปีงบประมาณอื่น:\s*<a href="../2564/08.html">พ.ศ. 2564</a>', page)
+    assert 'href="../2565/08.html"' in read(html / "2564" / "08.html")
+    assert "ในปีงบประมาณอื่น" not in read(html / "2565" / "09.html")
+
+
+def test_over_target_result_fills_the_progress_bar_and_says_so(html):
+    page = Elements(read(html / "2564" / "08.html"))
+    (meter,) = page.all("meter")
+    assert meter["value"] == "100"
+    assert "ผลงานเทียบกับเป้าหมาย: 1,200.00% (เกินเป้าหมาย)" in page.text
+
+
+def test_indicator_page_keeps_the_form_exactly_as_the_pdf_prints_it(html):
+    renderer = Renderer(REPO_ROOT / "templates", SiteSettings.model_validate(real_site()))
+    printed = renderer.print_document(Indicator.model_validate(real_indicator()), css_url="css/")
+    article = re.compile(r"<article.*?</article>", re.S)
+    assert article.search(read(html / "2564" / "08.html")).group() == article.search(printed).group()
+
+
+def test_every_page_is_thai_with_canonical_url_and_open_graph_tags(html):
+    for page in html_pages(html):
+        elements = Elements(read(page))
+        relative = page.relative_to(html).as_posix()
+        assert elements.all("html", lang="th"), relative
+        (canonical,) = elements.all("link", rel="canonical")
+        expected = BASE_URL if relative in ("index.html", "2565/index.html") else BASE_URL + relative
+        assert canonical["href"] == expected, relative
+        assert elements.meta("og:url") == canonical["href"]
+        assert elements.meta("og:locale") == "th_TH"
+        assert elements.meta("og:site_name") == real_site()["site_title"]
+        assert elements.meta("og:type") in ("website", "article")
+        assert elements.meta("og:title") and elements.meta("og:description")
+        assert elements.all("meta", name="viewport")
+
+
+def test_sitemap_lists_every_page_by_absolute_url_and_robots_points_to_it(html):
+    root = ET.fromstring((html / "sitemap.xml").read_bytes())
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = [loc.text for loc in root.findall("s:url/s:loc", namespace)]
+    assert urls[0] == BASE_URL
+    assert set(urls) == {BASE_URL, BASE_URL + "2564/index.html", BASE_URL + "2564/08.html", BASE_URL + "2565/08.html",
+                         BASE_URL + "2565/09.html", BASE_URL + "2565/10.html", BASE_URL + "data/index.html"}
+    for url in urls:
+        assert (html / (url.removeprefix(BASE_URL) or "index.html")).is_file(), url
+    assert f"Sitemap: {BASE_URL}sitemap.xml" in read(html / "robots.txt").splitlines()
+
+
+def test_links_inside_the_site_are_relative(html):
+    """Absolute URLs only where they must be: canonical, Open Graph, the 404 page's <base>; content links are kept."""
+    for page in html_pages(html):
+        for tag, attrs in Elements(read(page)).tags:
+            for name in ("href", "src"):
+                url = attrs.get(name)
+                if url is None or (tag == "link" and attrs.get("rel") == "canonical") or tag == "base":
+                    continue
+                assert not url.startswith("/"), f"{page}: {url} depends on the server's root"
+                assert not url.startswith(BASE_URL), f"{page}: {url} should be relative"
+
+
+def test_not_found_page_resolves_its_links_against_base_url(html):
+    page = Elements(read(html / "404.html"))
+    assert page.all("base", href=BASE_URL)
+    assert {"index.html", "assets/css/screen.css"} <= {attrs.get("href") for _, attrs in page.tags}
+
+
+def test_base_url_without_a_final_slash_still_makes_urls_inside_the_sub_path(tmp_path):
+    html = build_site(tmp_path / "p", {"indicators/2564/08.yaml": real_indicator()},
+                      site=real_site() | {"base_url": "https://example.org/kpi"})
+    assert "<loc>https://example.org/kpi/2564/08.html</loc>" in read(html / "sitemap.xml")
+    assert '<link rel="canonical" href="https://example.org/kpi/">' in read(html / "index.html")
+
+
+def test_thai_digits_on_the_pages_arabic_digits_in_urls(tmp_path):
+    html = build_site(tmp_path / "p", {"indicators/2564/08.yaml": real_indicator()},
+                      site=real_site() | {"digits": "thai"})
+    home = read(html / "index.html")
+    assert "ปีงบประมาณ พ.ศ. ๒๕๖๔" in home and "๑,๒๐๐.๐๐%" in home and "๓๖.๐๐ ห้อง" in home
+    assert 'href="2564/08.html"' in home and 'data-value="1200"' in home
+    assert "1200" in read(html / "data" / "indicators.csv")
+
+
+def test_building_one_file_regenerates_the_year_pages_and_data_from_the_whole_project(tmp_path):
+    root = tmp_path / "p"
+    html = build_site(root)
+    changed = multi_year_files()["indicators/2565/10.yaml"] | {"name": "ชื่อใหม่ของตัวชี้วัดที่สิบ"}
+    write_project(root, {"indicators/2565/10.yaml": changed})
+    run_reportgen("build", "content/indicators/2565/10.yaml", cwd=root, check=True)
+    assert "ชื่อใหม่ของตัวชี้วัดที่สิบ" in read(html / "2565" / "10.html")
+    assert "ชื่อใหม่ของตัวชี้วัดที่สิบ" in read(html / "2565" / "index.html")
+    assert "ชื่อใหม่ของตัวชี้วัดที่สิบ" in read(html / "data" / "indicators.json")
+    assert (html / "data" / "indicators.csv").read_bytes().count(b"\r\n") == 5  # header and the four indicators
+    assert (html / "2564" / "08.html").is_file() and (html / "2564" / "08.pdf").is_file()
+
+
+def test_a_project_without_indicators_still_has_a_home_page(tmp_path):
+    html = build_site(tmp_path / "p", {})
+    home = Elements(read(html / "index.html"))
+    assert "ยังไม่มีรายงานผลการดำเนินงานตามตัวชี้วัด" in home.text
+    assert (html / "data" / "indicators.csv").read_bytes().count(b"\r\n") == 1  # the header only
