@@ -85,6 +85,10 @@ Number = Annotated[
 Url = Annotated[str, Field(min_length=1, max_length=2_000), AfterValidator(check_url)]
 """A link a reader can follow: https, http or mailto only."""
 
+EvidencePath = Annotated[str, Field(min_length=1, max_length=500)]
+"""A file under ``content/``, written as a relative path with ``/`` (checked by ``validate.py``: it must exist and
+stay inside ``content/``)."""
+
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date),
@@ -141,6 +145,10 @@ class Evidence(ContentModel):
 
     title: Text = Field(description="ชื่อหลักฐาน")
     url: Url | None = Field(None, description="ลิงก์ไปยังหลักฐาน (https://…)")
+    file: EvidencePath | None = Field(
+        None,
+        description="ไฟล์หลักฐานในโฟลเดอร์ content/ เช่น evidence/2564/08-report.pdf (แนบไปกับ PDF ฉบับเผยแพร่)",
+    )
 
 
 class Signoff(ContentModel):
@@ -149,6 +157,9 @@ class Signoff(ContentModel):
     name: Text = Field(description="ชื่อผู้รับผิดชอบโครงการ")
     position: Text = Field(description="ตำแหน่ง")
     date: IsoDate = Field(description="วันที่ลงนาม แบบ ค.ศ. ปี-เดือน-วัน เช่น 2021-10-20")
+    digest: Annotated[str, Field(pattern=r"^sha256:[0-9a-f]{64}$")] | None = Field(
+        None, description="รหัสตรวจสอบเนื้อหาที่ลงนาม คำนวณโดยคำสั่ง reportgen signoff (ห้ามแก้เอง)"
+    )
 
 
 class Indicator(ContentModel):

@@ -8,12 +8,23 @@ must stop the build with a clear error rather than leak or embed something. ``Pr
 The text layer (what copy, search and screen readers get) is written by ``textlayer.py``, because WeasyPrint's
 own garbles Thai. The PDF's metadata comes from the HTML (``<title>``, ``<meta name="author">``, ``<html lang>``), which
 ``print.html.j2`` fills from the indicator.
+
+``PdfOptions`` says how a form is written. A draft is a plain PDF. An archival (release) PDF is PDF/A-3b
+(WeasyPrint's ``pdf/a-3b``: sRGB output intent, XMP metadata, embedded fonts), tagged for accessibility (a
+structure tree from the HTML: headings, sections, lists, paragraphs; page headers, footers and backgrounds are
+artifacts), with files attached (the indicator's YAML source, its evidence files) as PDF/A-3 associated files
+(``/AF`` with an ``/AFRelationship``), fetched through the same ``ProjectFetcher``, under their name only.
+Nothing in the bytes depends on when or where the PDF is made: the dates are the ones given (or none), the file
+identifier is given, and attachments carry names, never paths. ``reportgen.release.form_pdf_options`` decides
+them from the content.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -28,6 +39,35 @@ logger = logging.getLogger(__name__)
 
 #: The project folders rendering may read from; everything else is refused.
 READABLE_FOLDERS = ("fonts", "templates", "content")
+
+#: Media types Python's table lacks (RFC 9512 registers application/yaml).
+CONTENT_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml"}
+
+#: The PDF variant of archival (release) forms.
+ARCHIVAL_VARIANT = "pdf/a-3b"
+
+
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A project file to embed: ``path`` (read through ``ProjectFetcher``), the ``name`` it gets in the PDF, a
+    description, and its PDF/A-3 relationship to the form (``Source``, ``Supplement``, ``Data``, ...)."""
+
+    path: Path
+    name: str
+    description: str
+    relationship: str
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How a form is written. ``date``: creation and modification date of the PDF and its attachments (None: no
+    date at all). ``identifier``: the first part of the PDF's ``/ID`` (None: no ``/ID`` unless the variant needs
+    one). ``archival``: PDF/A-3b, tagged, with ``attachments``."""
+
+    archival: bool = False
+    date: dt.datetime | None = None
+    identifier: bytes | None = None
+    attachments: tuple[PdfAttachment, ...] = ()
 
 
 class RefusedResource(FatalURLFetchingError):
@@ -58,7 +98,9 @@ class ProjectFetcher(URLFetcher):
             raise RefusedResource(url, f"reportgen reads only files under {', '.join(READABLE_FOLDERS)}/")
         if not path.is_file():
             raise RefusedResource(url, "no such file in the project")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        content_type = (
+            CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        )
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
 
@@ -76,15 +118,54 @@ class PdfRenderer:
         """Where print documents find the stylesheets (as ``print.html.j2`` links them)."""
         return "css/"
 
-    def render(self, html: str, *, source: str) -> bytes:
+    def render(self, html: str, *, source: str, options: PdfOptions = PdfOptions()) -> bytes:
         """Lay out ``html`` and write the PDF. ``source`` names the content file in error messages."""
         try:
             document = weasyprint.HTML(
                 string=html, base_url=self.templates_dir.as_uri() + "/", url_fetcher=self.fetcher
             ).render(font_config=self.font_config)
+            if options.date is not None:
+                document.metadata.created = document.metadata.modified = options.date.isoformat()
             # WeasyPrint's own text layer garbles Thai (sara am, stacked marks); textlayer.py writes the exact one.
-            return textlayer.write_pdf(document)
+            return textlayer.write_pdf(document, **self._write_options(options))
         except RefusedResource as refused:
             raise RenderError(
                 f"{source}: the form asked for {refused.url!r}, which was refused ({refused.reason})."
             ) from None
+
+    def _write_options(self, options: PdfOptions) -> dict:
+        """WeasyPrint's ``write_pdf`` options for ``options``."""
+        written: dict = {}
+        if options.identifier is not None:
+            written["pdf_identifier"] = options.identifier
+        if not options.archival:
+            return written
+        # A fixed time for the attachments too: WeasyPrint's default is now, or the file's own times.
+        stamp = options.date or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)  # WeasyPrint writes it with a Z
+        written.update(
+            pdf_variant=ARCHIVAL_VARIANT,
+            pdf_tags=True,
+            finisher=_list_associated_files_once,
+            attachments=[
+                weasyprint.Attachment(
+                    url=attachment.path.resolve().as_uri(),
+                    url_fetcher=self.fetcher,
+                    name=attachment.name,
+                    description=attachment.description,
+                    created=stamp,
+                    modified=stamp,
+                    relationship=attachment.relationship,
+                )
+                for attachment in options.attachments
+            ],
+        )
+        return written
+
+
+def _list_associated_files_once(document, pdf) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalog's ``/AF`` (once from the name tree, once from the
+    file specifications); keep the first of each, in order."""
+    associated = pdf.catalog.get("AF")
+    if associated:
+        pdf.catalog["AF"] = type(associated)(dict.fromkeys(associated))

@@ -1,17 +1,27 @@
-"""pdf.py: the real PDF of the real form — fonts, metadata, page geometry, Thai line breaks, refused resources."""
+"""pdf.py: the real PDF of the real form — fonts, metadata, page geometry, Thai line breaks, refused resources;
+the draft mark, the signature anchors, and the archival (PDF/A-3b, tagged, with attachments) release PDF."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import os
 import re
+import shutil
+import statistics
 import subprocess
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO_ROOT
-from extract import pdftotext_lines
+from conftest import REAL_INDICATOR, REPO_ROOT, write_project
+from extract import pdftotext_body, pdftotext_lines
+from reportgen.commands.signoff import signoff
+from reportgen.engine import BuildOptions, FormRenderer
 from reportgen.errors import RenderError
+from reportgen.load import load_project
 from reportgen.pdf import PdfRenderer
 
 THAI_COMBINING_MARKS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
@@ -106,3 +116,244 @@ def test_project_fonts_and_templates_are_readable():
     renderer = PdfRenderer(REPO_ROOT)
     html = '<html lang="th"><head><link rel="stylesheet" href="css/fonts-print.css"></head><body style="font-family: Sarabun"><p>ทดสอบ</p></body></html>'
     assert renderer.render(html, source="test").startswith(b"%PDF-")
+
+
+# --- Drafts, sign-off and archival (release) PDFs -------------------------------------------------------------------
+
+EVIDENCE_BYTES = b"%PDF-1.4\n% evidence: a scanned report\n"
+EVIDENCE_TITLE = "รายงานผลการดำเนินงานการจัดทำบรรณนิทัศน์ออนไลน์"
+XMP = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+       "xmp": "http://ns.adobe.com/xap/1.0/", "dc": "http://purl.org/dc/elements/1.1/"}
+STAMP_WIDTH, STAMP_HEIGHT = 7 * CM, 2 * CM  # print.css: .signature-stamp
+
+
+@pytest.fixture(scope="module")
+def signed_project(tmp_path_factory) -> Path:
+    """The real indicator with an evidence file, signed off with `reportgen signoff`."""
+    text = REAL_INDICATOR.read_text(encoding="utf-8").replace(
+        f"  - title: {EVIDENCE_TITLE}\n", f"  - title: {EVIDENCE_TITLE}\n    file: evidence/2564/08-รายงาน.pdf\n", 1)
+    root = write_project(tmp_path_factory.mktemp("signed") / "project",
+                         {"indicators/2564/08.yaml": text, "evidence/2564/08-รายงาน.pdf": EVIDENCE_BYTES})
+    signoff(root, root / "content/indicators/2564/08.yaml", name="นางสาวสมใจ ใฝ่รู้", position="บรรณารักษ์ชำนาญการ",
+            date=dt.date(2021, 10, 20))
+    return root
+
+
+def _render(root: Path, release: bool) -> bytes:
+    project = load_project(root)
+    return FormRenderer(root, project.site, BuildOptions(release=release)).render(project.entries[0])
+
+
+@pytest.fixture(scope="module")
+def release_pdf(signed_project) -> Path:
+    path = signed_project / "release.pdf"
+    path.write_bytes(_render(signed_project, release=True))
+    return path
+
+
+@pytest.fixture(scope="module")
+def signed_draft_pdf(signed_project) -> Path:
+    path = signed_project / "signed.pdf"
+    path.write_bytes(_render(signed_project, release=False))
+    return path
+
+
+@pytest.fixture(scope="module")
+def release_qdf(release_pdf) -> str:
+    """The release PDF with every stream and object stream uncompressed (qpdf's QDF form), as text."""
+    out = release_pdf.with_suffix(".qdf")
+    subprocess.run(["qpdf", "--qdf", "--object-streams=disable", str(release_pdf), str(out)], check=True)
+    return out.read_bytes().decode("latin-1")
+
+
+def _xmp(reader: PdfReader) -> ElementTree.Element:
+    data = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    return ElementTree.fromstring(data[data.index(b"<x:xmpmeta"):data.index(b"</x:xmpmeta>") + len(b"</x:xmpmeta>")])
+
+
+def test_release_pdf_claims_pdf_a_3b_in_its_xmp_metadata(release_pdf):
+    raw = release_pdf.read_bytes()
+    assert raw.startswith(b"%PDF-1.7\n%") and all(byte > 127 for byte in raw.split(b"\n")[1][1:5])
+    xmp = _xmp(PdfReader(release_pdf))
+    claims = [(d.get(f"{{{XMP['pdfaid']}}}part"), d.get(f"{{{XMP['pdfaid']}}}conformance"))
+              for d in xmp.iter(f"{{{XMP['rdf']}}}Description") if d.get(f"{{{XMP['pdfaid']}}}part")]
+    assert claims == [("3", "B")]
+
+
+def test_release_pdf_has_an_srgb_output_intent_with_its_icc_profile(release_pdf):
+    [intent] = PdfReader(release_pdf).trailer["/Root"]["/OutputIntents"]
+    intent = intent.get_object()
+    assert intent["/S"] == "/GTS_PDFA1"
+    profile = intent["/DestOutputProfile"].get_object()
+    data = profile.get_data()
+    assert profile["/N"] == 3 and data[36:40] == b"acsp" and data[16:20] == b"RGB "
+
+
+def test_release_pdf_metadata_agrees_between_info_and_xmp_and_is_dated_at_the_sign_off(release_pdf):
+    reader = PdfReader(release_pdf)
+    info = reader.metadata
+    xmp = _xmp(reader)
+    text = {element.tag: (element.text or "").strip() for element in xmp.iter()}
+    assert info["/CreationDate"].startswith("D:20211020000000+07'00") and info["/ModDate"] == info["/CreationDate"]
+    assert text[f"{{{XMP['xmp']}}}CreateDate"] == text[f"{{{XMP['xmp']}}}ModifyDate"] == "2021-10-20T00:00:00+07:00"
+    assert [li.text for li in xmp.find(f".//{{{XMP['dc']}}}title").iter(f"{{{XMP['rdf']}}}li")] == [info.title]
+    assert [li.text for li in xmp.find(f".//{{{XMP['dc']}}}creator").iter(f"{{{XMP['rdf']}}}li")] == [info.author]
+    assert text[f"{{{XMP['xmp']}}}CreatorTool"] == info["/Creator"]
+
+
+def test_release_pdf_fonts_are_all_embedded(release_pdf):
+    rows = subprocess.run(["pdffonts", str(release_pdf)], capture_output=True, text=True, check=True).stdout
+    fonts = [line.split() for line in rows.splitlines()[2:] if line.strip()]
+    assert fonts and all(columns[-5] == "yes" and columns[-3] == "yes" for columns in fonts), rows
+
+
+def test_release_pdf_has_no_encryption_javascript_or_actions(release_pdf, release_qdf):
+    assert "/Encrypt" not in PdfReader(release_pdf).trailer
+    for name in ("/JavaScript", "/JS ", "/JS(", "/Launch", "/OpenAction", "/AA ", "/AA<<", "/Encrypt"):
+        assert name not in release_qdf, name
+
+
+def test_release_pdf_embeds_its_yaml_source_and_evidence_as_associated_files(release_pdf, release_qdf, signed_project):
+    root = PdfReader(release_pdf).trailer["/Root"]
+    specs = [reference.get_object() for reference in root["/AF"]]
+    assert len({id(spec) for spec in specs}) == len(root["/AF"]) == 2  # each listed once
+    found = {}
+    for spec in specs:
+        stream = spec["/EF"]["/F"].get_object()
+        found[spec["/UF"]] = (spec["/AFRelationship"], stream["/Subtype"], stream.get_data(), spec["/Desc"])
+        assert stream["/Params"]["/ModDate"] == "D:20211019170000Z"  # the sign-off day, 00:00 in Bangkok
+    source = (signed_project / "content/indicators/2564/08.yaml").read_bytes()
+    assert found["2564-08.yaml"][:3] == ("/Source", "/application/yaml", source)
+    assert found["08-รายงาน.pdf"] == ("/Supplement", "/application/pdf", EVIDENCE_BYTES, EVIDENCE_TITLE)
+    names = root["/Names"]["/EmbeddedFiles"]["/Names"][::2]
+    assert names == sorted(names, key=lambda name: name.encode("utf-8"))  # a name tree is sorted
+    assert str(signed_project) not in release_qdf and str(signed_project.parent) not in release_qdf  # names only
+
+
+def test_release_pdf_is_tagged_with_the_forms_structure(release_pdf):
+    root = PdfReader(release_pdf).trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "th"
+    tags = []
+
+    def walk(element):
+        element = element.get_object()
+        tags.append(element.get("/S"))
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict) and "/S" in kid.get_object():
+                walk(kid)
+
+    walk(root["/StructTreeRoot"]["/K"][0])
+    assert tags[0] == "/Document" and tags.count("/H1") == 1 and tags.count("/H2") == 9
+    assert {"/Sect", "/P", "/L", "/LI", "/Link"} <= set(tags)
+
+
+def test_qpdf_finds_no_structural_error_in_the_release_pdf(release_pdf):
+    result = subprocess.run(["qpdf", "--check", str(release_pdf)], capture_output=True, text=True)
+    assert result.returncode == 0 and "No syntax or stream encoding errors found" in result.stdout, result.stdout
+
+
+def test_release_pdf_keeps_the_exact_thai_text_layer(release_pdf):
+    from test_reference import REFERENCE_FORM, missing_from
+
+    if not REFERENCE_FORM.exists():
+        pytest.skip("the reference form is not beside the repository")
+    assert missing_from(pdftotext_body(release_pdf)) == []
+
+
+#: The rules of ISO 19005-1 (PDF/A-1) that PDF/A-3 dropped, as PDFBox's PDF/A-1b validator numbers them: embedded
+#: files (1.4.7, 1.2.9), cross-reference streams (1.4), the CIDSet of subset fonts (3.1.11: optional since
+#: PDF/A-2) and a compressed metadata stream (1.2.7).
+PDF_A1_ONLY = {"1.4.7", "1.2.9", "1.4", "3.1.11", "1.2.7"}
+PREFLIGHT_JARS = ("preflight", "pdfbox2", "fontbox2", "xmpbox", "commons-logging", "javax.activation", "jaxb-api")
+
+
+def test_pdfbox_preflight_finds_nothing_but_rules_pdf_a_3_dropped(release_pdf):
+    """The only PDF/A validator installable here (Debian's PDFBox 2) checks PDF/A-1b; everything it reports beyond
+    the PDF/A-1-only rules (fonts, XMP against the document information, output intent, colours) is an error."""
+    jars = [Path("/usr/share/java") / f"{name}.jar" for name in PREFLIGHT_JARS]
+    if shutil.which("java") is None or not all(jar.exists() for jar in jars):
+        if os.environ.get("CI"):
+            pytest.fail("PDFBox preflight is missing: make test installs libpdfbox2-java and its dependencies")
+        pytest.skip("PDFBox preflight (Debian libpdfbox2-java) is not installed")
+    result = subprocess.run(
+        ["java", "-cp", ":".join(map(str, jars)), "org.apache.pdfbox.preflight.Validator_A1b", str(release_pdf)],
+        capture_output=True, text=True, timeout=300,
+    )
+    errors = [line for line in result.stdout.splitlines() if re.match(r"^\d+(\.\d+)* : ", line)]
+    assert errors, result.stdout + result.stderr  # it ran and found the PDF/A-1-only differences
+    assert [line for line in errors if line.split(" : ")[0] not in PDF_A1_ONLY] == []
+
+
+def _light_grey_pixels(pdf: Path, page: int):
+    """The page at 80 dpi: (share of pixels in the draft mark's grey, correlation of their x and y, centre)."""
+    from PIL import Image
+
+    png = subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", str(page), "-l", str(page), str(pdf)],
+                         capture_output=True, check=True).stdout
+    image = Image.open(io.BytesIO(png)).convert("L")
+    width, height = image.size
+    grey = [(i % width, i // width) for i, value in enumerate(image.tobytes()) if 217 <= value <= 223]
+    if len(grey) < 100:
+        return len(grey) / (width * height), 0.0, (0.5, 0.5)
+    xs, ys = zip(*grey)
+    return len(grey) / (width * height), statistics.correlation(xs, ys), (statistics.mean(xs) / width,
+                                                                        statistics.mean(ys) / height)
+
+
+def test_a_draft_carries_a_diagonal_draft_mark_on_every_page(form_pdf):
+    from extract import page_count
+
+    for page in range(1, page_count(form_pdf) + 1):
+        share, correlation, (x, y) = _light_grey_pixels(form_pdf, page)
+        assert share > 0.02, f"page {page}: no draft mark"
+        assert correlation < -0.6, f"page {page}: the mark is not diagonal (rising to the right)"
+        assert abs(x - 0.5) < 0.1 and abs(y - 0.5) < 0.1, f"page {page}: the mark is not centred"
+
+
+def test_a_signed_form_has_no_draft_mark(signed_draft_pdf, release_pdf):
+    for pdf in (signed_draft_pdf, release_pdf):
+        assert _light_grey_pixels(pdf, 1)[0] < 0.005 and _light_grey_pixels(pdf, 2)[0] < 0.005
+
+
+def test_the_draft_mark_stays_out_of_the_text_layer(form_pdf):
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(form_pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "ฉบับร่าง" not in text and "ร่าง" not in text.replace("ร่างกาย", "")
+
+
+def test_the_draft_web_page_shows_a_draft_banner(real_build):
+    page = (real_build / "output" / "html" / "2564" / "08.html").read_text(encoding="utf-8")
+    assert '<p class="draft-mark" role="note"><span class="draft-mark-word">ฉบับร่าง</span>' in page
+
+
+def _destinations(pdf: Path) -> dict:
+    reader = PdfReader(pdf)
+    names = reader.trailer["/Root"]["/Names"]["/Dests"]["/Names"]
+    pages = [page.indirect_reference.idnum for page in reader.pages]
+    return {names[i]: (pages.index(names[i + 1][0].idnum), float(names[i + 1][2]), float(names[i + 1][3]))
+            for i in range(0, len(names), 2)}
+
+
+@pytest.mark.parametrize("which", ["signed_draft_pdf", "release_pdf"])
+def test_signature_anchors_mark_an_empty_stamp_area_above_the_signature_line(which, request):
+    """`reportgen sign` finds the visible signature's place by the named destination "signature-stamp": its page,
+    and its top-left corner (x, y) in PDF points; the area is 7 cm wide and 2 cm high below that corner."""
+    pdf = request.getfixturevalue(which)
+    destinations = _destinations(pdf)
+    page, x, top = destinations["signature-stamp"]
+    assert destinations["signature"] == (page, x, top)
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        sheet = document.pages[page]
+        assert page == len(document.pages) - 1
+        y = sheet.height - top  # pdfplumber measures from the top of the page
+        inside = [c for c in sheet.chars if x - 1 < c["x0"] < x + STAMP_WIDTH and y - 1 < c["top"] < y + STAMP_HEIGHT]
+        assert inside == []
+        below = sorted((c for c in sheet.chars if c["top"] >= y + STAMP_HEIGHT - 1), key=lambda c: (c["top"], c["x0"]))
+        first_line = "".join(c["text"] for c in below if abs(c["top"] - below[0]["top"]) < 2)
+    assert first_line.startswith("ลงชื่อ") and first_line.endswith("(ผู้รับผิดชอบโครงการ)")
+    assert below[0]["top"] - (y + STAMP_HEIGHT) < 0.5 * CM
+    text = pdftotext_body(pdf)
+    assert "(นางสาวสมใจ ใฝ่รู้)" in text and "ตำแหน่ง บรรณารักษ์ชำนาญการ" in text and "วันที่ 20 ตุลาคม 2564" in text

@@ -1,0 +1,81 @@
+"""An indicator's content → its digest (``sha256:<64 hex>``), the fingerprint a sign-off records.
+
+``reportgen signoff`` stores ``content_digest`` in the file's ``signoff.digest``; ``build --release`` recomputes it
+and refuses a form whose content changed after it was signed. The digest must therefore change when anything the
+form shows (or carries) changes, and stay the same for everything else, for years, across Python, PyYAML and
+pydantic versions:
+
+- **What is hashed**: every field of the indicator except ``signoff`` (the sign-off cannot cover itself), as the
+  model holds it after loading, so comments, key order, quoting, line endings and YAML styles (``>-``, ``|``,
+  ``"…"``) change nothing, while any change of a value does. Each evidence ``file`` also contributes the SHA-256
+  of its bytes (``file_sha256``): the file is embedded in the release PDF, so replacing it is a change of content.
+- **Canonical form**: JSON with sorted keys, no whitespace (``separators=(",", ":")``), UTF-8, non-ASCII written
+  as is (``ensure_ascii=False``). Numbers are the loader's exact ``Decimal`` written with ``str`` (``36.00`` in
+  YAML is read as the float 36.0 and hashed as ``"36.0"``; ``3`` as ``"3"``), dates as ISO ``YYYY-MM-DD``. Text is
+  hashed exactly as loaded: never Unicode-normalised, since a different code point sequence prints differently.
+- **Absent is absent**: fields whose value is ``None`` (not written, or an optional section left out) are
+  dropped, so adding a new optional field to the model, defaulting to ``None``, leaves every existing digest
+  unchanged. A new field with any other default would change them all: don't. ``tests/test_digest.py`` pins the
+  digest of a fixed indicator so that such a change cannot go unnoticed.
+
+The ``sha256:`` prefix names the algorithm, so a later format can coexist with old sign-offs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reportgen.model import Indicator
+
+PREFIX = "sha256:"
+
+
+def content_digest(indicator: Indicator, content_dir: Path | None = None) -> str:
+    """``sha256:<hex>`` of the indicator's content fields (all but ``signoff``) and its evidence files' bytes.
+
+    ``content_dir`` is the project's ``content/`` folder, where evidence ``file`` paths are resolved; it is
+    required when the indicator lists an evidence file (``ValueError`` otherwise). A missing evidence file
+    raises ``FileNotFoundError``: validation reports those before anything asks for a digest.
+    """
+    return PREFIX + hashlib.sha256(canonical_content(indicator, content_dir)).hexdigest()
+
+
+def canonical_content(indicator: Indicator, content_dir: Path | None = None) -> bytes:
+    """The exact bytes ``content_digest`` hashes (see the module docstring)."""
+    data = _plain(indicator.model_dump(mode="python", exclude={"signoff"}))
+    for item in data.get("evidence", []):
+        if "file" in item:
+            if content_dir is None:
+                raise ValueError("content_digest needs content_dir to read the evidence files")
+            item["file_sha256"] = file_sha256(content_dir, item["file"])
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def file_sha256(content_dir: Path, relative: str) -> str:
+    """The hex SHA-256 of the file at ``relative`` (a POSIX path) under ``content_dir``."""
+    path = Path(content_dir).joinpath(*PurePosixPath(relative).parts)
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """JSON values: None-valued keys dropped, Decimal → str, date → ISO text."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items() if item is not None}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"content_digest cannot hash a {type(value).__name__}; give it a canonical form here first")

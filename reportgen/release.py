@@ -1,0 +1,135 @@
+"""A loaded project and the forms chosen for publication → the problems that forbid a release build.
+
+``reportgen build --release`` is what CI runs to publish. It publishes only forms that are signed off with
+``reportgen signoff`` and unchanged since: every selected entry needs a ``signoff`` whose ``digest`` equals the
+content's current ``content_digest`` (``reportgen.digest``), and every evidence file must exist inside content/.
+``check_release`` returns every such problem of every selected file at once (errors, located at the file and the
+``signoff`` line, in Thai and English), and the build raises them as one ``ContentError`` before writing anything.
+
+Positions: a ``Project`` keeps models, not source positions, so each selected file is parsed again here (a few
+milliseconds each) to point at its ``signoff:`` line.
+
+``form_pdf_options`` decides what, besides the HTML, goes into a form's PDF, from the content only, so that the same
+commit always gives the same bytes (``tests/test_reproducible.py``):
+
+- **Release** (archival): PDF/A-3b, tagged, dated at the sign-off date (00:00 in Bangkok, UTC+07:00), with the
+  indicator's YAML source attached as ``<year>-<code>.yaml`` (relationship ``Source``) and each evidence ``file``
+  under its own name (``Supplement``), all dated at the sign-off too.
+- **Draft**: a plain PDF with no date at all, unless ``SOURCE_DATE_EPOCH`` is set (the reproducible-builds
+  convention: CI may set it to the commit time), which then dates it. Not the file's git time: an edited, not yet
+  committed file would get the time of a version it no longer is, and builds would need git.
+- **File identifier** (the first half of ``/ID``, the part that stays when the PDF is later signed): derived from
+  the content digest and the kind of PDF, so it names this content. The second half is WeasyPrint's hash of the
+  bytes written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from reportgen.digest import content_digest
+from reportgen.errors import Problem, RenderError
+from reportgen.load import load_file
+from reportgen.model import Entry, Indicator, Project
+from reportgen.validate import evidence_file_problems, signoff_problems
+
+if TYPE_CHECKING:
+    from reportgen.pdf import PdfAttachment, PdfOptions
+
+logger = logging.getLogger(__name__)
+
+
+def check_release(project: Project, entries: Iterable[Entry]) -> list[Problem]:
+    """The errors that forbid publishing ``entries``: unsigned, signed without a digest, edited after sign-off,
+    or an evidence file missing (or outside content/). Empty when all of them may be published."""
+    content_dir = project.root / "content"
+    problems: list[Problem] = []
+    for entry in entries:
+        doc = load_file(project.root / entry.source, project.root, Indicator)
+        if not doc.ok:  # changed on disk since the project was loaded: report what is there now
+            problems.extend(problem for problem in doc.problems if problem.severity == "error")
+            continue
+        file_problems = list(evidence_file_problems(doc, content_dir))
+        problems.extend(file_problems)
+        if not file_problems:
+            problems.extend(signoff_problems(doc, content_dir, release=True))
+    logger.debug("release check: %d problems", len(problems))
+    return problems
+
+
+#: Thailand's time zone (no daylight saving): a sign-off date is a day in Bangkok.
+BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
+
+
+def form_pdf_options(
+    project_root: Path, entry: Entry, *, release: bool, environ: Mapping[str, str] = os.environ
+) -> PdfOptions:
+    """How ``entry``'s PDF is written: archival with attachments for a release, plain for a draft (see above).
+
+    A release of a form without a sign-off is a ``RenderError``: ``check_release`` refuses those first.
+    """
+    from reportgen.pdf import PdfAttachment, PdfOptions  # imports WeasyPrint: only when a PDF is made
+
+    indicator = entry.indicator
+    content_dir = Path(project_root) / "content"
+    digest = content_digest(indicator, content_dir)
+    kind = "release" if release else "draft"
+    identifier = hashlib.sha256(f"{digest} {kind}".encode()).hexdigest()[:32].encode("ascii")
+    if not release:
+        return PdfOptions(identifier=identifier, date=source_date_epoch(environ))
+    if indicator.signoff is None:
+        raise RenderError(f"{entry.source}: a release PDF needs a sign-off (reportgen signoff {entry.source} ...)")
+    date = dt.datetime.combine(indicator.signoff.date, dt.time(), BANGKOK)
+    year_code = f"{indicator.fiscal_year}-{indicator.code}"
+    attachments = [
+        PdfAttachment(
+            path=Path(project_root) / entry.source,
+            name=f"{year_code}.yaml",
+            description=f"ต้นฉบับ YAML ของแบบรายงานตัวชี้วัด {indicator.code} ปีงบประมาณ {indicator.fiscal_year}"
+            f" (source of indicator {indicator.code}, fiscal year {indicator.fiscal_year})",
+            relationship="Source",
+        )
+    ]
+    for evidence in indicator.evidence:
+        if evidence.file is not None:
+            relative = PurePosixPath(evidence.file)
+            attachments.append(
+                PdfAttachment(
+                    path=content_dir.joinpath(*relative.parts),
+                    name=relative.name,
+                    description=evidence.title,
+                    relationship="Supplement",
+                )
+            )
+    return PdfOptions(archival=True, date=date, identifier=identifier, attachments=_unique_sorted(attachments))
+
+
+def source_date_epoch(environ: Mapping[str, str] = os.environ) -> dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) as a datetime, or None when unset or not a number."""
+    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value.isdigit():
+        return None
+    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+
+
+def _unique_sorted(attachments: list[PdfAttachment]) -> tuple[PdfAttachment, ...]:
+    """Names made unique (``report (2).pdf``) and sorted as the PDF's name tree requires (by their bytes)."""
+    from reportgen.pdf import PdfAttachment
+
+    seen: set[str] = set()
+    unique = []
+    for attachment in attachments:
+        name, number = attachment.name, 1
+        stem, dot, suffix = name.rpartition(".")
+        while name in seen:
+            number += 1
+            name = f"{stem} ({number}).{suffix}" if dot else f"{attachment.name} ({number})"
+        seen.add(name)
+        unique.append(PdfAttachment(attachment.path, name, attachment.description, attachment.relationship))
+    return tuple(sorted(unique, key=lambda attachment: attachment.name.encode("utf-8")))

@@ -1,0 +1,150 @@
+"""release.py: what may be published (signed off, unchanged, evidence present) and how release PDFs are dated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import REAL_INDICATOR, run_reportgen, write_project
+from reportgen.commands.signoff import signoff
+from reportgen.errors import ContentError
+from reportgen.load import load_project
+from reportgen.release import BANGKOK, check_release, form_pdf_options, source_date_epoch
+
+FILE = "content/indicators/2564/08.yaml"
+REAL_TEXT = REAL_INDICATOR.read_bytes()
+FIRST_EVIDENCE = "  - title: รายงานผลการดำเนินงานการจัดทำบรรณนิทัศน์ออนไลน์\n".encode()
+
+
+def with_evidence_file(path: str) -> bytes:
+    return REAL_TEXT.replace(FIRST_EVIDENCE, FIRST_EVIDENCE + f"    file: {path}\n".encode(), 1)
+
+
+def make(tmp_path: Path, data: bytes = REAL_TEXT, files: dict | None = None) -> Path:
+    return write_project(tmp_path / "project", {"indicators/2564/08.yaml": data, **(files or {})})
+
+
+def sign(root: Path) -> None:
+    signoff(root, root / FILE, name="นางสาวสมใจ ใฝ่รู้", position="บรรณารักษ์ชำนาญการ", date=dt.date(2021, 10, 20))
+
+
+def release_problems(root: Path):
+    project = load_project(root)
+    return check_release(project, project.entries)
+
+
+def test_a_signed_unchanged_form_may_be_published(tmp_path):
+    root = make(tmp_path)
+    sign(root)
+    assert release_problems(root) == []
+
+
+def test_an_unsigned_form_is_refused(tmp_path):
+    root = make(tmp_path)
+    [problem] = release_problems(root)
+    assert (problem.code, problem.severity, str(problem.file), problem.field) == (
+        "signoff_missing", "error", FILE, "signoff")
+    assert "ยังไม่ได้ลงนาม" in problem.message and "not signed off" in problem.message_en
+    assert f"reportgen signoff {FILE}" in problem.hint
+
+
+def test_a_form_edited_after_sign_off_is_refused_at_its_signoff_line(tmp_path):
+    root = make(tmp_path)
+    sign(root)
+    text = (root / FILE).read_bytes().replace("ห้องสมุดมีชีวิต หมายถึง".encode(), "ห้องสมุดมีชีวิต คือ".encode())
+    (root / FILE).write_bytes(text)
+    [problem] = release_problems(root)
+    signoff_line = text.decode().splitlines().index("signoff:") + 1
+    assert (problem.code, problem.severity, problem.line, problem.field) == ("signoff_stale", "error", signoff_line,
+                                                                             "signoff")
+    assert problem.message.startswith("แก้ไขหลังลงนาม") and "นางสาวสมใจ ใฝ่รู้" in problem.message
+    assert "20 ตุลาคม 2564" in problem.message and "2021-10-20" in problem.message_en
+    assert f"reportgen signoff {FILE} --name 'นางสาวสมใจ ใฝ่รู้' --position 'บรรณารักษ์ชำนาญการ'" in problem.hint
+    assert problem.location() == f"{FILE}:{signoff_line}:1"
+
+
+def test_a_hand_written_sign_off_without_digest_is_refused(tmp_path):
+    root = make(tmp_path, REAL_TEXT + "signoff:\n  name: นาย ก\n  position: ข\n  date: 2021-10-20\n".encode())
+    [problem] = release_problems(root)
+    assert problem.code == "signoff_no_digest" and problem.line == REAL_TEXT.count(b"\n") + 1
+
+
+def test_a_replaced_evidence_file_counts_as_an_edit(tmp_path):
+    root = make(tmp_path, with_evidence_file("evidence/08.pdf"), {"evidence/08.pdf": b"%PDF-1.7 one"})
+    sign(root)
+    assert release_problems(root) == []
+    (root / "content/evidence/08.pdf").write_bytes(b"%PDF-1.7 two")
+    assert [problem.code for problem in release_problems(root)] == ["signoff_stale"]
+
+
+def test_only_the_selected_entries_are_checked(tmp_path):
+    other = REAL_TEXT.replace(b'code: "08"', b'code: "09"')
+    root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": REAL_TEXT, "indicators/2564/09.yaml": other})
+    sign(root)
+    project = load_project(root)
+    signed = [entry for entry in project.entries if entry.indicator.code == "08"]
+    assert check_release(project, signed) == []
+    assert [p.file.name for p in check_release(project, project.entries)] == ["09.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "words"),
+    [
+        ("evidence/none.pdf", "evidence_file_missing", "ไม่พบไฟล์หลักฐาน"),
+        ("../secret.pdf", "evidence_file_outside", ".."),
+        ("/etc/hostname", "evidence_file_outside", "absolute"),
+        ("evidence\\\\08.pdf", "evidence_file_outside", "\\"),
+        ("evidence/link.pdf", "evidence_file_outside", "symbolic link"),
+        ("evidence", "evidence_file_missing", "evidence"),
+    ],
+)
+def test_evidence_files_must_exist_inside_content(tmp_path, path, code, words):
+    root = make(tmp_path, with_evidence_file(f'"{path}"'), {"evidence/08.pdf": b"%PDF"})
+    (tmp_path / "project" / "secret.pdf").write_bytes(b"secret")
+    (root / "content/evidence/link.pdf").symlink_to(tmp_path / "project" / "secret.pdf")
+    with pytest.raises(ContentError) as refused:
+        load_project(root)
+    [problem] = refused.value.problems
+    line = with_evidence_file(f'"{path}"').decode().splitlines().index(f'    file: "{path}"') + 1
+    assert (problem.code, problem.field, problem.line, problem.severity) == (code, "evidence[1].file", line, "error")
+    assert words in problem.message + problem.message_en
+
+
+def test_a_release_pdf_is_dated_at_the_sign_off_in_bangkok(tmp_path):
+    root = make(tmp_path, with_evidence_file("evidence/รายงาน.pdf"), {"evidence/รายงาน.pdf": b"%PDF"})
+    sign(root)
+    entry = load_project(root).entries[0]
+    options = form_pdf_options(root, entry, release=True, environ={"SOURCE_DATE_EPOCH": "1"})
+    assert options.archival and options.date == dt.datetime(2021, 10, 20, tzinfo=BANGKOK)
+    assert [(a.name, a.relationship) for a in options.attachments] == [
+        ("2564-08.yaml", "Source"), ("รายงาน.pdf", "Supplement")]
+    assert options.attachments[0].path == root / FILE
+    draft = form_pdf_options(root, entry, release=False, environ={})
+    assert not draft.archival and draft.date is None and draft.attachments == ()
+    assert draft.identifier != options.identifier and len(options.identifier) == 32
+
+
+def test_drafts_are_dated_only_by_source_date_epoch():
+    assert source_date_epoch({}) is None
+    assert source_date_epoch({"SOURCE_DATE_EPOCH": "not a number"}) is None
+    assert source_date_epoch({"SOURCE_DATE_EPOCH": "1634688000"}) == dt.datetime(2021, 10, 20, tzinfo=dt.timezone.utc)
+
+
+def _build_release_supported() -> bool:
+    return "--release" in run_reportgen("build", "--help", cwd=Path(os.getcwd())).stdout
+
+
+def test_build_release_refuses_unsigned_forms_and_writes_nothing(tmp_path):
+    if not _build_release_supported():
+        pytest.skip("reportgen build has no --release option yet (wired by the build command's owner)")
+    root = make(tmp_path)
+    result = run_reportgen("build", "--release", cwd=root)
+    assert result.returncode == 1 and "signoff" in result.stderr and "ยังไม่ได้ลงนาม" in result.stderr
+    assert not (root / "output").exists()
+    sign(root)
+    result = run_reportgen("build", "--release", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "output" / "pdf" / "2564" / "08.pdf").read_bytes().startswith(b"%PDF-1.7")
