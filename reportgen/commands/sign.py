@@ -1,0 +1,180 @@
+"""``reportgen sign``: release PDFs in output/ + a PKCS#12 key → the same PDFs with a PAdES signature, all or none.
+
+The key comes from a file (``--key``) or from an environment variable holding its base64 (``--key-env``, how CI
+secrets are passed); its password only ever from an environment variable (``--password-env``), never from the
+command line, where other users and the shell history would see it. Neither is ever written anywhere.
+
+Every PDF is checked and signed in memory first (``reportgen.signing``); a single refusal (a draft, a file already
+signed, a file outside output/) or a key problem stops the command before anything is written. The signed files
+then replace the old ones through ``OutputWriter`` (a copy of output/ by hard links, the signed files written into
+it, one atomic swap), so output/ is either all unsigned or all signed, never half. The site's copy of a form,
+``output/html/<year>/<code>.pdf``, gets the same signed bytes as ``output/pdf/<year>/<code>.pdf``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from reportgen.signing import SigningError, SigningKey, load_signing_key, sign_release_pdf
+from reportgen.writer import OutputWriter
+
+logger = logging.getLogger(__name__)
+
+#: The form's font, used for the visible signature too.
+STAMP_FONT = PurePosixPath("fonts/Sarabun-Regular.ttf")
+#: Folders of output/ that hold the same PDFs: a form signed in one gets the same bytes in the other.
+MIRRORED_FOLDERS = ("pdf", "html")
+
+
+@dataclass(frozen=True)
+class SignedFile:
+    path: str  # relative to output/, e.g. "pdf/2564/08.pdf"
+    copies: tuple[str, ...]  # the other files given the same signed bytes, e.g. ("html/2564/08.pdf",)
+
+
+@dataclass(frozen=True)
+class SignReport:
+    output_dir: Path
+    signer: str
+    files: tuple[SignedFile, ...]
+    timestamped: bool
+
+
+def sign(
+    root: Path,
+    paths: Sequence[Path] | None = None,
+    *,
+    key_path: Path | None = None,
+    key_env: str | None = None,
+    password_env: str | None = None,
+    timestamp_url: str | None = None,
+    force: bool = False,
+    timestamper: Any = None,
+) -> SignReport:
+    """Sign ``paths`` (default: every ``output/pdf/**/*.pdf``) in place, atomically. ``SigningError`` if refused."""
+    root = Path(root).resolve()
+    output_dir = root / "output"
+    key = _load_key(key_path, key_env, password_env)
+    font = root / STAMP_FONT
+    if not font.is_file():
+        raise SigningError(f"ไม่พบฟอนต์ {STAMP_FONT} ในโครงการ", f"the font {STAMP_FONT} is missing from the project")
+    targets = _targets(output_dir, paths)
+    digits = _site_digits(root)
+    signed: dict[str, bytes] = {}
+    for rel in targets:
+        pdf = (output_dir / rel).read_bytes()
+        signed[rel] = sign_release_pdf(
+            pdf,
+            key,
+            font=font,
+            timestamp_url=timestamp_url,
+            timestamper=timestamper,
+            digits=digits,
+            force=force,
+            name=f"output/{rel}",
+        )
+        logger.info("signed output/%s", rel)
+    files = []
+    with OutputWriter(output_dir, keep_existing=True) as out:
+        for rel, data in signed.items():
+            copies = tuple(copy for copy in _mirrors(rel) if (output_dir / copy).is_file())
+            for target in (rel, *copies):
+                out.write_bytes(target, data)
+            files.append(SignedFile(rel, copies))
+        out.commit()
+    return SignReport(output_dir, key.common_name, tuple(files), bool(timestamp_url or timestamper))
+
+
+def _load_key(key_path: Path | None, key_env: str | None, password_env: str | None) -> SigningKey:
+    if (key_path is None) == (key_env is None):
+        raise SigningError(
+            "ระบุกุญแจลงนามอย่างใดอย่างหนึ่ง: --key ไฟล์.p12 หรือ --key-env ชื่อตัวแปร",
+            "give the signing key one way: --key FILE.p12 or --key-env VARIABLE",
+        )
+    if key_path is not None:
+        source = str(key_path)
+        try:
+            data = Path(key_path).read_bytes()
+        except OSError as error:
+            raise SigningError(
+                f"อ่านไฟล์กุญแจลงนาม {key_path} ไม่ได้: {error.strerror}",
+                f"cannot read the signing key {key_path}: {error.strerror}",
+            ) from None
+    else:
+        source = f"${key_env}"
+        encoded = os.environ.get(key_env or "")
+        if not encoded:
+            raise SigningError(
+                f"ไม่ได้ตั้งค่าตัวแปร {key_env} (ต้องเป็นไฟล์ PKCS#12 เข้ารหัส base64)",
+                f"the variable {key_env} is not set (it must hold the base64 of a PKCS#12 file)",
+            )
+        try:
+            data = base64.b64decode("".join(encoded.split()), validate=True)
+        except (binascii.Error, ValueError):
+            raise SigningError(
+                f"ค่าในตัวแปร {key_env} ไม่ใช่ base64 (สร้างด้วย: base64 -w0 key.p12)",
+                f"the variable {key_env} does not hold base64 (make it with: base64 -w0 key.p12)",
+            ) from None
+    password = None
+    if password_env is not None:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise SigningError(
+                f"ไม่ได้ตั้งค่าตัวแปร {password_env} ซึ่งควรเก็บรหัสผ่านของกุญแจลงนาม",
+                f"the variable {password_env}, which should hold the signing key's password, is not set",
+            )
+    return load_signing_key(data, password, source=source)
+
+
+def _targets(output_dir: Path, paths: Sequence[Path] | None) -> list[str]:
+    """The PDFs to sign, relative to output/ (POSIX), once each: a form named by both its copies is signed once."""
+    if not paths:
+        found = sorted(output_dir.glob("pdf/**/*.pdf"))
+        if not found:
+            raise SigningError(
+                "ไม่พบไฟล์ PDF ใน output/pdf/ สร้างด้วย reportgen build --release ก่อน",
+                "no PDF in output/pdf/; run `reportgen build --release` first",
+            )
+        paths = found
+    targets: list[str] = []
+    for path in paths:
+        absolute = Path(path).absolute()
+        resolved = absolute.resolve()
+        if not resolved.is_relative_to(output_dir) or absolute.is_symlink():
+            raise SigningError(
+                f"{path} อยู่นอก output/ ลงนามได้เฉพาะไฟล์ที่ reportgen สร้างใน output/",
+                f"{path} is outside output/; only the files reportgen built in output/ are signed",
+            )
+        if not resolved.is_file() or resolved.suffix.lower() != ".pdf":
+            raise SigningError(f"{path} ไม่ใช่ไฟล์ PDF", f"{path} is not a PDF file")
+        rel = resolved.relative_to(output_dir).as_posix()
+        if rel not in targets and not any(rel in _mirrors(other) for other in targets):
+            targets.append(rel)
+    return targets
+
+
+def _mirrors(rel: str) -> list[str]:
+    """``pdf/2564/08.pdf`` → ``["html/2564/08.pdf"]`` and back."""
+    first, _, rest = rel.partition("/")
+    if first not in MIRRORED_FOLDERS or not rest:
+        return []
+    return [f"{folder}/{rest}" for folder in MIRRORED_FOLDERS if folder != first]
+
+
+def _site_digits(root: Path) -> str:
+    """The site's digit setting, so the signature's date uses the digits the form prints (default Arabic)."""
+    try:
+        site = yaml.safe_load((root / "content" / "site.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return "arabic"
+    digits = site.get("digits") if isinstance(site, dict) else None
+    return digits if digits in ("arabic", "thai") else "arabic"

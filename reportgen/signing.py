@@ -1,0 +1,596 @@
+"""Release PDF bytes + a PKCS#12 key → PAdES-signed PDF bytes; signed PDF bytes → who signed, when, and intact or not.
+
+Signing (``sign_release_pdf``) adds a PAdES baseline signature with pyHanko as an *incremental update*: the bytes of
+the release PDF are kept as they are and the signature is appended, so the PDF/A-3b file stays PDF/A-3b (pyHanko
+updates the XMP packet it finds instead of adding a second metadata source, and the appearance's font is embedded).
+It is B-B, or B-T when a timestamp authority (RFC 3161) countersigns the signature.
+
+Only release PDFs are signed: a PDF that declares PDF/A (XMP ``pdfaid:part``) and carries its indicator's YAML
+source, with a ``signoff``, as an attachment (``reportgen build --release`` makes those). A draft has no sign-off, so
+nobody may sign it. A file already signed is refused unless ``force`` asks for one more signature (a co-signature).
+
+The visible signature is drawn in the form's signature block, in Thai, in the form's Sarabun, shaped by HarfBuzz
+(pyHanko's ``GlyphAccumulator``) so that marks stack: in the blank area the template reserves above the signature
+line (named destination ``signature-stamp``, which WeasyPrint writes for the element's ``id``), where a pen
+signature would go. Older forms without that area get the box under the block (destination ``signature``), and a
+PDF with neither at the bottom right of its last page. A co-signature (``force``) is invisible: the form has room
+for one, and PDF readers list every signature in their signature panel.
+
+Verification (``verify_pdf``) checks every signature: the digest over the signed byte range (``intact``), the
+cryptographic signature, what was appended after it (only signatures and validation data are allowed), and, given
+trust anchors, the certificate chain. It never reaches the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from asn1crypto import pem
+from asn1crypto import pkcs12 as asn1_pkcs12
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.serialization import pkcs12 as pyca_pkcs12
+from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+from pyhanko.pdf_utils.metadata.model import VENDOR
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError as PyHankoSigningError
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+
+from reportgen.errors import ReportgenError
+from reportgen.thai import apply_digits, thai_date
+
+logger = logging.getLogger(__name__)
+
+#: Thailand keeps UTC+7 all year (no daylight saving), so a fixed offset is exact and needs no tz database.
+BANGKOK = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+#: Named destinations WeasyPrint writes for ids of the form. ``signature-stamp`` is the blank area the template
+#: reserves above the signature line for the visible signature (print.css: 7 cm × 2 cm, only on signed-off forms);
+#: ``signature`` is the whole signature block.
+STAMP_ANCHOR = "signature-stamp"
+BLOCK_ANCHOR = "signature"
+STAMP_WIDTH = 7 / 2.54 * 72
+STAMP_HEIGHT = 2 / 2.54 * 72
+#: Without the reserved area, the stamp goes under the block's four lines (ลงชื่อ, name, position, date) of
+#: 10.67 pt Sarabun at line-height 1.6 (print.css).
+SIGNATURE_BLOCK_HEIGHT = 4 * 10.67 * 1.6
+#: A4 margins of the form (print.css): the stamp never enters them.
+PAGE_MARGIN_BOTTOM = 2 / 2.54 * 72
+PAGE_MARGIN_RIGHT = 2 / 2.54 * 72
+BOX_GAP = 6.0
+#: The reserved area ends right above the signature line, whose Thai marks rise close to it: keep the frame clear.
+STAMP_CLEARANCE = 3.0
+STAMP_FONT_SIZE = 9
+STAMP_TEXT = "ลงนามอิเล็กทรอนิกส์โดย\n%(signer)s\nเมื่อ %(when)s"
+#: Dark blue: reads as "signed" next to the black print, like a pen signature.
+STAMP_COLOR = (0.05, 0.15, 0.45)
+
+REASON = "รับรองแบบรายงานผลการดำเนินงานตามตัวชี้วัด (ลงนามอิเล็กทรอนิกส์)"
+LOCATION = "กรุงเทพมหานคร"
+
+
+# --- Errors ------------------------------------------------------------------------------------------------------
+
+
+class SigningError(ReportgenError):
+    """Nothing was signed: a missing or unusable key, or a PDF that must not be signed. Carries Thai and English."""
+
+    exit_code = 2
+
+    def __init__(self, th: str, en: str):
+        super().__init__(en)
+        self.th = th
+        self.en = en
+
+    def message(self, lang: str) -> str:
+        return self.en if lang == "en" else self.th
+
+
+# --- The key ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A private key and its certificate (and chain) from a PKCS#12 file, checked to be usable now."""
+
+    signer: Any  # pyhanko.sign.signers.SimpleSigner
+    common_name: str
+    organization: str | None
+
+
+def load_signing_key(pkcs12: bytes, password: str | None, *, source: str, now: dt.datetime | None = None) -> SigningKey:
+    """Open a PKCS#12 archive; refuse (``SigningError``) a wrong password, an archive without key, an expired cert."""
+    secret = password.encode("utf-8") if password else None
+    try:
+        asn1_pkcs12.Pfx.load(pkcs12)["auth_safe"].native  # the structure, readable without the password
+    except Exception:  # asn1crypto raises ValueError, TypeError or its own on malformed DER
+        raise SigningError(
+            f"{source} ไม่ใช่ไฟล์ PKCS#12 (.p12/.pfx) ที่อ่านได้",
+            f"{source} is not a readable PKCS#12 (.p12/.pfx) file",
+        ) from None
+    try:
+        key, cert, _chain = pyca_pkcs12.load_key_and_certificates(pkcs12, secret)
+    except ValueError:  # the archive is well formed, so what fails is decrypting it
+        raise SigningError(
+            f"เปิดกุญแจลงนาม {source} ไม่ได้: รหัสผ่านไม่ถูกต้อง (หรือไม่ได้ให้รหัสผ่าน) "
+            "ตรวจตัวแปรที่ระบุด้วย --password-env",
+            f"cannot open the signing key {source}: wrong password (or none given); "
+            "check the variable named by --password-env",
+        ) from None
+    if key is None or cert is None:
+        raise SigningError(
+            f"{source} ไม่มีกุญแจส่วนตัวพร้อมใบรับรอง จึงใช้ลงนามไม่ได้",
+            f"{source} holds no private key with its certificate, so it cannot sign",
+        )
+    now = now or dt.datetime.now(dt.timezone.utc)
+    not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
+    if now > not_after:
+        raise SigningError(
+            f"ใบรับรองใน {source} หมดอายุแล้วเมื่อ {not_after:%Y-%m-%d} ขอใบรับรองใหม่ก่อนลงนาม",
+            f"the certificate in {source} expired on {not_after:%Y-%m-%d}; get a new one before signing",
+        )
+    if now < not_before:
+        raise SigningError(
+            f"ใบรับรองใน {source} ยังไม่เริ่มใช้ได้ (เริ่ม {not_before:%Y-%m-%d})",
+            f"the certificate in {source} is not valid yet (from {not_before:%Y-%m-%d})",
+        )
+    signer = signers.SimpleSigner.load_pkcs12_data(pkcs12, other_certs=(), passphrase=secret)
+    return SigningKey(
+        signer=signer,
+        common_name=_name_part(cert.subject, "CN") or cert.subject.rfc4514_string(),
+        organization=_name_part(cert.subject, "O"),
+    )
+
+
+def _name_part(name: Any, short: str) -> str | None:
+    oid = {"CN": NameOID.COMMON_NAME, "O": NameOID.ORGANIZATION_NAME}[short]
+    values = name.get_attributes_for_oid(oid)
+    return str(values[0].value) if values else None
+
+
+# --- What a PDF is -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    """What ``sign`` and ``verify`` need to know about a PDF before touching its signatures."""
+
+    pdfa: str | None  # e.g. "3B", from the XMP pdfaid:part and pdfaid:conformance
+    source: dict | None  # the embedded indicator YAML, parsed (None: no YAML attachment)
+    title: str | None
+    signatures: int
+
+    @property
+    def signed_off(self) -> bool:
+        return bool(self.source and self.source.get("signoff"))
+
+    @property
+    def indicator(self) -> str | None:
+        """``2564/08`` from the embedded source, else the PDF's title."""
+        if self.source and "code" in self.source and "fiscal_year" in self.source:
+            return f"{self.source['fiscal_year']}/{self.source['code']}"
+        return self.title
+
+
+def _reader(pdf: bytes):
+    return PdfFileReader(io.BytesIO(pdf), strict=False)
+
+
+def pdf_facts(pdf: bytes) -> PdfFacts:
+    """Read a PDF's PDF/A claim, embedded YAML source, title and signature count. ``SigningError`` if unreadable."""
+    try:
+        reader = _reader(pdf)
+        root = reader.root
+        pdfa = _pdfa_claim(root)
+        source = _embedded_source(root)
+        info = reader.trailer_view.get("/Info")
+        title = str(info.get_object().get("/Title")) if info is not None and "/Title" in info.get_object() else None
+        signatures = len(reader.embedded_signatures)
+    except SigningError:
+        raise
+    except Exception as error:  # a damaged file: pyHanko raises its own and Python's errors
+        logger.debug("cannot read PDF", exc_info=True)
+        raise SigningError("อ่านไฟล์ PDF ไม่ได้ (ไฟล์เสียหรือไม่ใช่ PDF)", f"cannot read the PDF ({error})") from None
+    return PdfFacts(pdfa=pdfa, source=source, title=title, signatures=signatures)
+
+
+def _pdfa_claim(root) -> str | None:
+    metadata = root.get("/Metadata")
+    if metadata is None:
+        return None
+    xmp = metadata.get_object().data.decode("utf-8", "replace")
+    part = re.search(r"pdfaid:part(?:=\"|>)\s*(\d)", xmp)
+    conformance = re.search(r"pdfaid:conformance(?:=\"|>)\s*([ABUabu])", xmp)
+    if not part:
+        return None
+    return part.group(1) + (conformance.group(1).upper() if conformance else "")
+
+
+def _name_tree_items(node) -> list[tuple[str, Any]]:
+    node = node.get_object()
+    items: list[tuple[str, Any]] = []
+    names = node.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        items.extend((str(names[i]), names[i + 1]) for i in range(0, len(names) - 1, 2))
+    for kid in node.get("/Kids", ()):
+        items.extend(_name_tree_items(kid))
+    return items
+
+
+def _embedded_source(root) -> dict | None:
+    """The first embedded ``.yaml``/``.yml`` file that parses to an indicator (a mapping with ``code``)."""
+    names = root.get("/Names")
+    if names is None or "/EmbeddedFiles" not in names.get_object():
+        return None
+    for name, spec in _name_tree_items(names.get_object()["/EmbeddedFiles"]):
+        spec = spec.get_object()
+        filename = str(spec.get("/UF", spec.get("/F", name)))
+        if not filename.lower().endswith((".yaml", ".yml")):
+            continue
+        stream = spec.get("/EF", {}).get("/F")
+        if stream is None:
+            continue
+        try:
+            data = yaml.safe_load(stream.get_object().data.decode("utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue
+        if isinstance(data, dict) and "code" in data:
+            return data
+    return None
+
+
+# --- Signing -----------------------------------------------------------------------------------------------------
+
+
+def check_signable(facts: PdfFacts, *, name: str, force: bool = False) -> None:
+    """Refuse (``SigningError``) a PDF that is not a signed-off release, or is already signed without ``force``."""
+    if facts.pdfa is None or facts.source is None:
+        raise SigningError(
+            f"{name} ไม่ใช่ไฟล์ฉบับเผยแพร่ (PDF/A ที่แนบไฟล์ YAML ต้นฉบับ) "
+            "สร้างด้วย reportgen build --release ก่อนลงนาม",
+            f"{name} is not a release PDF (PDF/A with its YAML source attached); "
+            "build it with `reportgen build --release` before signing",
+        )
+    if not facts.signed_off:
+        raise SigningError(
+            f"{name} เป็นฉบับร่าง: ตัวชี้วัดยังไม่มีการรับรอง (signoff) จึงลงนามไม่ได้",
+            f"{name} is a draft: its indicator has no signoff, so it cannot be signed",
+        )
+    if facts.signatures and not force:
+        raise SigningError(
+            f"{name} มีลายมือชื่ออิเล็กทรอนิกส์อยู่แล้ว ใช้ --force หากต้องการลงนามเพิ่มอีกคน",
+            f"{name} is already signed; use --force to add another signature",
+        )
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the visible signature goes: a 0-based page index and a box (x1, y1, x2, y2) in PDF points."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    anchor: str | None  # the named destination it was placed by; None: bottom right of the last page
+
+
+def signature_placement(pdf: bytes) -> Placement:
+    """The box for the visible signature: the reserved area, else under the signature block, else the last page."""
+    reader = _reader(pdf)
+    page_refs = [reader.find_page_for_modification(i)[0] for i in range(int(reader.root["/Pages"]["/Count"]))]
+    pages = [ref.get_object() for ref in page_refs]
+
+    def page_of(reference) -> int | None:
+        return next((i for i, ref in enumerate(page_refs) if ref.idnum == reference.idnum), None)
+
+    found = _named_destination(reader.root, STAMP_ANCHOR)
+    if found is not None and page_of(found[0]) is not None:
+        _, left, top = found
+        bottom = top - STAMP_HEIGHT + STAMP_CLEARANCE
+        return Placement(page_of(found[0]), (left, bottom, left + STAMP_WIDTH, top), STAMP_ANCHOR)
+    found = _named_destination(reader.root, BLOCK_ANCHOR)
+    if found is not None and page_of(found[0]) is not None:
+        index, (_, left, top) = page_of(found[0]), found
+        right = min(left + STAMP_WIDTH, _media_width(pages[index]) - PAGE_MARGIN_RIGHT)
+        below = top - SIGNATURE_BLOCK_HEIGHT - BOX_GAP
+        if below - STAMP_HEIGHT >= PAGE_MARGIN_BOTTOM:
+            return Placement(index, (left, below - STAMP_HEIGHT, right, below), BLOCK_ANCHOR)
+        above = top + BOX_GAP  # the block sits at the foot of the page: use the space over it
+        return Placement(index, (left, above, right, above + STAMP_HEIGHT), BLOCK_ANCHOR)
+    index = len(pages) - 1
+    right = _media_width(pages[index]) - PAGE_MARGIN_RIGHT
+    return Placement(
+        index, (right - STAMP_WIDTH, PAGE_MARGIN_BOTTOM, right, PAGE_MARGIN_BOTTOM + STAMP_HEIGHT), None
+    )
+
+
+def _media_width(page) -> float:
+    box = page.get("/MediaBox", [0, 0, 595.28, 841.89])
+    return float(box[2]) - float(box[0])
+
+
+def _named_destination(root, name: str):
+    """(page reference, left, top) of a named destination, from the catalog's /Names /Dests tree or /Dests."""
+    candidates = []
+    names = root.get("/Names")
+    if names is not None and "/Dests" in names.get_object():
+        candidates = [value for key, value in _name_tree_items(names.get_object()["/Dests"]) if key == name]
+    elif "/Dests" in root:
+        dests = root["/Dests"].get_object()
+        if "/" + name in dests:
+            candidates = [dests["/" + name]]
+    for value in candidates:
+        value = value.get_object()
+        if hasattr(value, "get") and "/D" in value:
+            value = value["/D"].get_object()
+        try:
+            if str(value[1]) == "/XYZ":
+                return value.raw_get(0), float(value[2]), float(value[3])
+        except (IndexError, TypeError, ValueError, AttributeError):
+            continue
+    return None
+
+
+def _stamp_style(font: Path, digits: str) -> ThaiTextStampStyle:
+    text_style = TextBoxStyle(
+        font=GlyphAccumulatorFactory(str(font), font_size=STAMP_FONT_SIZE, bcp47_lang_code="th"),
+        font_size=STAMP_FONT_SIZE,
+        leading=round(STAMP_FONT_SIZE * 1.5),  # Thai needs room for stacked marks above and below
+        text_color=STAMP_COLOR,
+        # pyHanko pads a text box by 10 pt on every side by default; the stamp's own layout below is enough.
+        box_layout_rule=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID, margins=Margins.uniform(0)
+        ),
+    )
+    return ThaiTextStampStyle(
+        digits=digits,
+        stamp_text=STAMP_TEXT,
+        text_box_style=text_style,
+        border_width=1,
+        border_color=STAMP_COLOR,
+        background=None,  # pyHanko's default art is drawn half transparent; an official form needs none
+        inner_content_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN,
+            y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(left=8, right=8, top=4, bottom=4),
+        ),
+    )
+
+
+def thai_signing_time(when: dt.datetime, digits: str = "arabic") -> str:
+    """``20 ตุลาคม 2564 เวลา 14:05 น.`` in Bangkok time."""
+    local = when.astimezone(BANGKOK)
+    return apply_digits(f"{thai_date(local.date())} เวลา {local:%H:%M} น.", digits)
+
+
+def sign_release_pdf(
+    pdf: bytes,
+    key: SigningKey,
+    *,
+    font: Path,
+    timestamp_url: str | None = None,
+    timestamper: Any = None,
+    digits: str = "arabic",
+    force: bool = False,
+    name: str = "PDF",
+) -> bytes:
+    """The PDF with a PAdES signature appended (B-T with ``timestamp_url`` or a pyHanko ``timestamper``, else B-B)."""
+    facts = pdf_facts(pdf)
+    check_signable(facts, name=name, force=force)
+    field_name = f"Signature{facts.signatures + 1}"
+    if facts.signatures:  # the form has room for one visible signature; a co-signature shows in the reader's panel
+        field = fields.SigFieldSpec(sig_field_name=field_name)
+    else:
+        placement = signature_placement(pdf)
+        if placement.anchor is None:
+            logger.warning("%s: no signature block; the visible signature goes at the last page's bottom right", name)
+        field = fields.SigFieldSpec(sig_field_name=field_name, on_page=placement.page, box=placement.box)
+    if timestamper is None and timestamp_url:
+        timestamper = HTTPTimeStamper(timestamp_url, timeout=30)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=REASON,
+        location=LOCATION,
+    )
+    style = _stamp_style(font, digits)
+    pdf_signer = signers.PdfSigner(meta, key.signer, timestamper=timestamper, stamp_style=style, new_field_spec=field)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    _align_info_with_xmp(writer)
+    output = io.BytesIO()
+    try:
+        pdf_signer.sign_pdf(writer, output=output)
+    except TimestampRequestError as error:
+        raise SigningError(
+            f"ขอตราเวลาจาก {timestamp_url} ไม่สำเร็จ: {error}",
+            f"the timestamp request to {timestamp_url} failed: {error}",
+        ) from None
+    except OSError as error:  # aiohttp's connection errors are OSErrors
+        raise SigningError(
+            f"ติดต่อผู้ให้บริการตราเวลา {timestamp_url} ไม่ได้: {error}",
+            f"cannot reach the timestamp authority {timestamp_url}: {error}",
+        ) from None
+    except PyHankoSigningError as error:
+        raise SigningError(f"ลงนาม {name} ไม่สำเร็จ: {error}", f"cannot sign {name}: {error}") from None
+    return output.getvalue()
+
+
+def _align_info_with_xmp(writer) -> None:
+    """Keep the Info dictionary equivalent to the XMP packet, as PDF/A requires, through pyHanko's metadata update.
+
+    pyHanko sets the XMP ``pdf:Producer`` to its own name but *appends* its name to an existing Info /Producer
+    ("WeasyPrint 70.0; pyHanko …"), leaving an Info value that already holds its name alone: so the Info value
+    becomes pyHanko's name. It also stamps "now" into Info /ModDate and XMP ``xmp:ModifyDate`` with two separate
+    clock readings, which can fall on either side of a second: Info /ModDate is dropped (it only updates existing
+    entries), and the XMP date alone says when the file was last changed. The earlier revision, with WeasyPrint's
+    values, stays in the file under the signature.
+    """
+    info_ref = writer.trailer.raw_get("/Info") if "/Info" in writer.trailer else None
+    if not isinstance(info_ref, generic.IndirectObject):
+        return
+    info = info_ref.get_object()
+    info["/Producer"] = generic.TextStringObject(VENDOR)
+    info.pop("/ModDate", None)
+    writer.mark_update(info_ref)
+
+
+@dataclass(frozen=True)
+class ThaiTextStampStyle(TextStampStyle):
+    """pyHanko's text stamp, with the signing time written the Thai way (พ.ศ., Thai month, Bangkok time).
+
+    pyHanko formats the signing time it also puts in the signature with ``strftime`` (no Buddhist Era, no Thai
+    month names); this style asks it for ISO 8601 and rewrites that into ``when`` just before the text is laid out.
+    """
+
+    timestamp_format: str = "%Y-%m-%dT%H:%M:%S%z"
+    digits: str = "arabic"
+
+    def create_stamp(self, writer, box, text_params):
+        params = dict(text_params)
+        params["when"] = thai_signing_time(dt.datetime.fromisoformat(params["ts"]), self.digits)
+        return super().create_stamp(writer, box, params)
+
+
+# --- Verification ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    """One signature of a PDF as ``verify`` reports it. ``trusted`` fields are None when no anchors were given."""
+
+    field: str
+    intact: bool  # the signed bytes hash to what was signed, and the signature value checks out
+    unmodified: bool  # nothing but signatures and validation data was appended after it
+    trusted: bool | None
+    signer: str | None = None
+    organization: str | None = None
+    signed_at: dt.datetime | None = None  # the signer's clock (the signed signing-time attribute)
+    timestamp: dt.datetime | None = None  # the time a TSA certified (RFC 3161), for B-T signatures
+    timestamp_intact: bool | None = None
+    timestamp_trusted: bool | None = None
+    problem: str | None = None
+
+
+#: ``verify``'s verdicts. Only the first two pass: a signature that is intact and unmodified, with a chain either
+#: checked against the given trust anchors (``trusted``) or not checked because none were given (``intact``).
+STATUSES = ("trusted", "intact", "untrusted", "modified", "unsigned", "unreadable")
+PASSING = ("trusted", "intact")
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """``verify``'s finding for one PDF: its status (one of ``STATUSES``) and each signature's details."""
+
+    status: str
+    indicator: str | None = None
+    pdfa: str | None = None
+    signatures: tuple[SignatureReport, ...] = ()
+    detail: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in PASSING
+
+
+def load_trust_roots(paths: Sequence[Path]) -> list:
+    """PEM or DER certificates from files (a PEM file may hold several) → asn1crypto certificates."""
+    roots = []
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            raise SigningError(
+                f"อ่านไฟล์ใบรับรอง {path} ไม่ได้: {error.strerror}",
+                f"cannot read the certificate {path}: {error.strerror}",
+            ) from None
+        try:
+            ders = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
+            certificates = [asn1_x509.Certificate.load(der) for der in ders]
+            for certificate in certificates:
+                certificate.native  # parse now: a broken file fails here, not deep inside validation
+        except Exception:  # asn1crypto raises ValueError, TypeError or its own on malformed input
+            raise SigningError(
+                f"{path} ไม่ใช่ใบรับรอง (PEM หรือ DER)", f"{path} is not a certificate (PEM or DER)"
+            ) from None
+        roots.extend(certificates)
+    return roots
+
+
+def verify_pdf(pdf: bytes, trust_roots: Sequence[Any] = ()) -> VerifyReport:
+    """Check every signature in ``pdf``. Without ``trust_roots`` the chain is not judged (status ``intact``)."""
+    try:
+        facts = pdf_facts(pdf)
+        embedded = list(_reader(pdf).embedded_signatures)
+    except SigningError as error:
+        return VerifyReport("unreadable", detail=error.en)
+    if not embedded:
+        return VerifyReport("unsigned", facts.indicator, facts.pdfa)
+    reports = tuple(_check_signature(signature, trust_roots) for signature in embedded)
+    if not all(r.intact and r.unmodified and r.timestamp_intact is not False for r in reports):
+        status = "modified"
+    elif not trust_roots:
+        status = "intact"
+    elif all(r.trusted and r.timestamp_trusted is not False for r in reports):
+        status = "trusted"
+    else:
+        status = "untrusted"
+    return VerifyReport(status, facts.indicator, facts.pdfa, reports)
+
+
+def _check_signature(signature, trust_roots: Sequence[Any]) -> SignatureReport:
+    judged = bool(trust_roots)
+    # An empty trust list still checks the digest and the signature value; the chain then simply does not validate.
+    # No fetching: verification must work offline and never leak which documents are being checked.
+    context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail")
+    try:
+        result = validate_pdf_signature(signature, context, key_usage_settings=_key_usage())
+    except Exception as error:  # a damaged signature dictionary or CMS blob: pyHanko raises many kinds
+        logger.debug("validation of %s failed", signature.field_name, exc_info=True)
+        return SignatureReport(
+            signature.field_name, False, False, False if judged else None, problem=str(error) or type(error).__name__
+        )
+    # Allowed after a signature: nothing (it covers the whole file), validation data and document timestamps
+    # (LTA_UPDATES), or further signatures (FORM_FILLING: the form has no other fields to fill).
+    unmodified = result.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        result.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and result.modification_level
+        in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
+        and result.docmdp_ok is not False
+    )
+    subject = result.signing_cert.subject.native
+    stamp = result.timestamp_validity
+    return SignatureReport(
+        field=signature.field_name,
+        intact=bool(result.intact and result.valid),
+        unmodified=unmodified,
+        trusted=bool(result.trusted) if judged else None,
+        signer=subject.get("common_name"),
+        organization=subject.get("organization_name"),
+        signed_at=result.signer_reported_dt,
+        timestamp=stamp.timestamp if stamp is not None else None,
+        timestamp_intact=bool(stamp.intact and stamp.valid) if stamp is not None else None,
+        timestamp_trusted=bool(stamp.trusted) if stamp is not None and judged else None,
+    )
+
+
+def _key_usage():
+    # A signing certificate must allow signatures; CAs issue either usage for document signing.
+    return KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)

@@ -1,0 +1,673 @@
+"""reportgen.signing and the ``sign``/``verify`` commands, end to end through the CLI on real release PDFs.
+
+A throw-away CA, signing keys and a timestamp authority are made here with ``cryptography`` (in tmp folders, never
+committed). Release PDFs come from the real pipeline: ``reportgen signoff`` then ``reportgen build --release``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, NameObject
+
+from conftest import indicator_data, write_project
+from extract import pdftotext_lines, squeeze
+from reportgen import signing
+
+SIGNER = "นางสาวพิมพ์ใจ ศรีสุข"
+PASSWORD = "ทดสอบ correct horse"  # non-ASCII on purpose: passwords are UTF-8
+SLUG = "2564/08"
+
+
+# --- A throw-away PKI ---------------------------------------------------------------------------------------------
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "กรุงเทพมหานคร"),
+        ]
+    )
+
+
+def _key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _usage(*, signing: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=signing, content_commitment=signing, key_encipherment=False, data_encipherment=False,
+        key_agreement=False, key_cert_sign=not signing, crl_sign=not signing, encipher_only=False,
+        decipher_only=False,
+    )  # fmt: skip
+
+
+class Pki:
+    """A CA, and certificates it issues, valid from yesterday unless asked otherwise."""
+
+    def __init__(self, name: str = "Test Root CA"):
+        now = dt.datetime.now(dt.timezone.utc)
+        self.key = _key()
+        self.cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(name))
+            .issuer_name(_name(name))
+            .public_key(self.key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=365))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(_usage(signing=False), critical=True)
+            .sign(self.key, hashes.SHA256())
+        )
+
+    def issue(self, common_name: str, *, valid_days: tuple[int, int] = (-1, 30), tsa: bool = False):
+        now = dt.datetime.now(dt.timezone.utc)
+        key = _key()
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(_name(common_name))
+            .issuer_name(self.cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now + dt.timedelta(days=valid_days[0]))
+            .not_valid_after(now + dt.timedelta(days=valid_days[1]))
+            .add_extension(_usage(signing=True), critical=True)
+        )
+        if tsa:
+            builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        return key, builder.sign(self.key, hashes.SHA256())
+
+    def pkcs12(self, common_name: str, password: str = PASSWORD, **kwargs) -> bytes:
+        key, cert = self.issue(common_name, **kwargs)
+        encryption = serialization.BestAvailableEncryption(password.encode("utf-8"))
+        return pkcs12.serialize_key_and_certificates(b"signer", key, cert, [self.cert], encryption)
+
+    def pem(self) -> bytes:
+        return self.cert.public_bytes(serialization.Encoding.PEM)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("pki")
+    ca = Pki()
+    files = {
+        "ca": ca,
+        "key": folder / "signer.p12",
+        "expired": folder / "expired.p12",
+        "ca_pem": folder / "ca.pem",
+        "other_ca_pem": folder / "other-ca.pem",
+    }
+    files["key"].write_bytes(ca.pkcs12(SIGNER))
+    files["expired"].write_bytes(ca.pkcs12("หมดอายุ แล้ว", valid_days=(-60, -1)))
+    files["ca_pem"].write_bytes(ca.pem())
+    files["other_ca_pem"].write_bytes(Pki("Someone Else's CA").pem())
+    return files
+
+
+# --- Projects with release PDFs -----------------------------------------------------------------------------------
+
+
+def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reportgen", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def _signed_off_project(root: Path) -> Path:
+    write_project(root, {f"indicators/{SLUG}.yaml": indicator_data(signoff=None)})
+    done = run("signoff", f"content/indicators/{SLUG}.yaml", "--name", SIGNER, "--position",
+               "ผู้อำนวยการกองห้องสมุด", "--date", "2021-10-20", cwd=root)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """Two projects built once: ``release`` (signed off, ``build --release``) and ``draft`` (plain ``build``)."""
+    release = _signed_off_project(tmp_path_factory.mktemp("release") / "project")
+    done = run("build", "--release", cwd=release)
+    assert done.returncode == 0, done.stderr
+    draft = write_project(tmp_path_factory.mktemp("draft") / "project", {f"indicators/{SLUG}.yaml": indicator_data()})
+    done = run("build", cwd=draft)
+    assert done.returncode == 0, done.stderr
+    return {"release": release, "draft": draft}
+
+
+@pytest.fixture
+def release(built, tmp_path) -> Path:
+    """A fresh copy of the release project (each test may sign its output/)."""
+    return Path(shutil.copytree(built["release"], tmp_path / "release", symlinks=True))
+
+
+@pytest.fixture
+def draft(built, tmp_path) -> Path:
+    return Path(shutil.copytree(built["draft"], tmp_path / "draft", symlinks=True))
+
+
+def sign(root: Path, pki: dict, *extra: str, password: str = PASSWORD, key: Path | None = None):
+    return run("sign", "--key", str(key or pki["key"]), "--password-env", "TEST_SIGNING_PASSWORD", *extra,
+               cwd=root, env={"TEST_SIGNING_PASSWORD": password})  # fmt: skip
+
+
+def flip_byte_in_stream(data: bytes) -> bytes:
+    """One bit of a content stream of the first (signed) revision changed; the file still parses."""
+    start = data.index(b"stream\n", len(data) // 10) + len(b"stream\n") + 20
+    changed = bytearray(data)
+    changed[start] ^= 0x01
+    return bytes(changed)
+
+
+def assert_no_traceback(result: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "internal error" not in result.stderr
+
+
+# --- sign, then verify --------------------------------------------------------------------------------------------
+
+
+def test_sign_with_a_key_file_then_verify(release, pki):
+    pdf = release / "output" / "pdf" / f"{SLUG}.pdf"
+    unsigned = pdf.read_bytes()
+    result = sign(release, pki)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"output/pdf/{SLUG}.pdf (+ output/html/{SLUG}.pdf): ลงนามโดย {SIGNER}"
+    signed = pdf.read_bytes()
+    assert signed.startswith(unsigned)  # an incremental update: the release PDF's bytes are kept as they were
+    assert (release / "output" / "html" / f"{SLUG}.pdf").read_bytes() == signed  # the site's copy is the same file
+
+    verified = run("verify", f"output/pdf/{SLUG}.pdf", cwd=release)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    line = verified.stdout.strip()
+    assert line.startswith(f"✓ output/pdf/{SLUG}.pdf: ลายมือชื่อถูกต้อง ไม่ถูกแก้ไข")
+    assert "ไม่ทราบ/ไม่เชื่อถือ" in line  # no --trust: intact, issuer not judged
+    assert f"ลงนามโดย {SIGNER} (กรุงเทพมหานคร) เมื่อ " in line
+    signed_at = signing.verify_pdf(signed).signatures[0].signed_at.astimezone(signing.BANGKOK)
+    assert f"{signed_at.year + 543} เวลา {signed_at:%H:%M:%S} น." in line
+    assert line.endswith(f"ตัวชี้วัด {SLUG}")
+    assert len(verified.stdout.strip().splitlines()) == 1
+
+
+def test_sign_with_the_key_in_an_environment_variable(release, pki):
+    # `base64` wraps at 76 columns by default; CI secrets pasted that way must work too.
+    wrapped = base64.encodebytes(pki["key"].read_bytes()).decode("ascii")
+    assert "\n" in wrapped.strip()
+    result = run("sign", "--key-env", "TEST_KEY", "--password-env", "TEST_PASSWORD", "--lang", "en", cwd=release,
+                 env={"TEST_KEY": wrapped, "TEST_PASSWORD": PASSWORD})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(f"signed by {SIGNER}")
+    verified = run("verify", "--lang", "en", "--trust", str(pki["ca_pem"]), "output/pdf", "output/html", cwd=release)
+    assert verified.returncode == 0, verified.stdout
+    lines = verified.stdout.strip().splitlines()
+    assert len(lines) == 2  # folders stand for the PDFs under them
+    for line in lines:
+        assert ": signature intact, not modified, trusted issuer; signed by " + SIGNER in line
+        assert re.search(r" at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+07:00; indicator 2564/08$", line)
+
+
+def test_a_flipped_byte_fails_verification(release, pki):
+    assert sign(release, pki).returncode == 0
+    pdf = release / "output" / "pdf" / f"{SLUG}.pdf"
+    pdf.write_bytes(flip_byte_in_stream(pdf.read_bytes()))
+    for lang, words in (("th", "ไฟล์ถูกแก้ไขหลังลงนาม"), ("en", "MODIFIED after signing")):
+        result = run("verify", "--lang", lang, str(pdf), cwd=release)
+        assert result.returncode == 1
+        assert result.stdout.startswith(f"✗ {pdf}: {words}")
+        assert_no_traceback(result)
+
+
+def test_a_change_appended_after_signing_fails_verification(release, pki):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.stamp import TextStamp, TextStampStyle
+
+    assert sign(release, pki).returncode == 0
+    pdf = release / "output" / "pdf" / f"{SLUG}.pdf"
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf.read_bytes()))
+    TextStamp(writer, TextStampStyle(stamp_text="36.00 -> 99.00")).apply(0, 100, 100)
+    changed = io.BytesIO()
+    writer.write(changed)
+    report = signing.verify_pdf(changed.getvalue())
+    assert report.status == "modified"
+    assert report.signatures[0].intact and not report.signatures[0].unmodified  # signed bytes fine, extra is not
+
+
+def test_an_unsigned_pdf_fails_verification(release):
+    result = run("verify", "--lang", "en", f"output/pdf/{SLUG}.pdf", cwd=release)
+    assert result.returncode == 1
+    assert result.stdout.strip() == f"✗ output/pdf/{SLUG}.pdf: not signed; indicator {SLUG}"
+    missing = run("verify", "no-such.pdf", cwd=release)
+    assert missing.returncode == 1 and missing.stdout.startswith("✗ no-such.pdf: อ่านไฟล์ไม่ได้")
+    assert_no_traceback(missing)
+
+
+def test_trust_anchors_decide_trusted_or_not(release, pki):
+    assert sign(release, pki).returncode == 0
+    other = run("verify", "--trust", str(pki["other_ca_pem"]), f"output/pdf/{SLUG}.pdf", cwd=release)
+    assert other.returncode == 1
+    assert "ใบรับรองไม่ได้ออกโดยผู้ออกใบรับรองที่เชื่อถือ" in other.stdout
+    ours = run("verify", "--format", "json", "--trust", str(pki["ca_pem"]), f"output/pdf/{SLUG}.pdf", cwd=release)
+    assert ours.returncode == 0
+    [entry] = json.loads(ours.stdout)
+    assert entry["status"] == "trusted" and entry["ok"] and entry["indicator"] == SLUG and entry["pdfa"] == "3B"
+    [signature] = entry["signatures"]
+    assert signature["signer"] == SIGNER and signature["intact"] and signature["trusted"]
+    assert dt.datetime.fromisoformat(signature["signed_at"]).tzinfo is not None
+    assert signature["timestamp"] is None  # B-B: no timestamp asked for
+    bad_trust = run("verify", "--trust", str(pki["key"]), f"output/pdf/{SLUG}.pdf", cwd=release)
+    assert bad_trust.returncode == 2 and "ไม่ใช่ใบรับรอง" in bad_trust.stderr
+
+
+# --- refusals: nothing signed, nothing written, no traceback ----------------------------------------------------
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted((root / "output").rglob("*.pdf"))}
+
+
+def test_a_wrong_password_is_a_clear_error(release, pki):
+    before = _snapshot(release)
+    result = sign(release, pki, "--lang", "en", password="wrong")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"reportgen: cannot open the signing key {pki['key']}: wrong password (or none given); "
+        "check the variable named by --password-env"
+    )
+    assert_no_traceback(result)
+    assert _snapshot(release) == before
+
+
+def test_missing_keys_and_passwords_are_clear_errors(release, pki):
+    no_variable = run("sign", "--key-env", "NO_SUCH_VARIABLE_SET", "--lang", "en", cwd=release)
+    assert no_variable.returncode == 2 and "the variable NO_SUCH_VARIABLE_SET is not set" in no_variable.stderr
+    no_file = run("sign", "--key", "missing.p12", cwd=release)
+    assert no_file.returncode == 2 and "อ่านไฟล์กุญแจลงนาม missing.p12 ไม่ได้" in no_file.stderr
+    no_password = run("sign", "--key", str(pki["key"]), "--lang", "en", cwd=release)
+    assert no_password.returncode == 2 and "wrong password (or none given)" in no_password.stderr
+    unset_password = run("sign", "--key", str(pki["key"]), "--password-env", "UNSET_PASSWORD_VAR", cwd=release)
+    assert unset_password.returncode == 2 and "UNSET_PASSWORD_VAR" in unset_password.stderr
+    not_base64 = run("sign", "--key-env", "K", cwd=release, env={"K": "this is not base64!"})
+    assert not_base64.returncode == 2 and "ไม่ใช่ base64" in not_base64.stderr
+    garbage = release / "not-a-key.p12"
+    garbage.write_bytes(b"-----BEGIN NONSENSE-----\n")
+    not_pkcs12 = run("sign", "--key", str(garbage), "--lang", "en", cwd=release)
+    assert not_pkcs12.returncode == 2 and "is not a readable PKCS#12 (.p12/.pfx) file" in not_pkcs12.stderr
+    neither = run("sign", cwd=release)
+    assert neither.returncode == 2 and "--key" in neither.stderr
+    for result in (no_variable, no_file, no_password, unset_password, not_base64, not_pkcs12):
+        assert_no_traceback(result)
+
+
+def test_an_expired_certificate_is_refused(release, pki):
+    before = _snapshot(release)
+    result = sign(release, pki, "--lang", "en", key=pki["expired"])
+    assert result.returncode == 2
+    assert re.fullmatch(
+        rf"reportgen: the certificate in {re.escape(str(pki['expired']))} expired on \d{{4}}-\d\d-\d\d; "
+        r"get a new one before signing",
+        result.stderr.strip(),
+    )
+    assert _snapshot(release) == before
+
+
+def test_a_draft_is_refused_and_nothing_is_signed(draft, pki):
+    before = _snapshot(draft)
+    result = sign(draft, pki)
+    assert result.returncode == 2
+    assert "ไม่ใช่ไฟล์ฉบับเผยแพร่" in result.stderr and "reportgen build --release" in result.stderr
+    assert _snapshot(draft) == before
+
+
+def test_a_release_pdf_without_signoff_is_refused():
+    facts = signing.PdfFacts(pdfa="3B", source={"code": "08", "fiscal_year": 2564}, title=None, signatures=0)
+    with pytest.raises(signing.SigningError) as refused:
+        signing.check_signable(facts, name="08.pdf")
+    assert refused.value.en == "08.pdf is a draft: its indicator has no signoff, so it cannot be signed"
+
+
+def test_one_refused_file_stops_the_whole_run(release, draft, pki):
+    """All or nothing: a draft among the files named leaves the release PDF unsigned too."""
+    inside = release / "output" / "pdf" / "2564" / "draft.pdf"
+    shutil.copyfile(draft / "output" / "pdf" / f"{SLUG}.pdf", inside)
+    before = _snapshot(release)
+    result = sign(release, pki, f"output/pdf/{SLUG}.pdf", "output/pdf/2564/draft.pdf")
+    assert result.returncode == 2 and "output/pdf/2564/draft.pdf" in result.stderr
+    assert _snapshot(release) == before
+
+
+def test_files_outside_output_are_refused(release, pki, tmp_path):
+    outside = tmp_path / "elsewhere.pdf"
+    shutil.copyfile(release / "output" / "pdf" / f"{SLUG}.pdf", outside)
+    result = sign(release, pki, "--lang", "en", str(outside))
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("is outside output/; only the files reportgen built in output/ are signed")
+    link = release / "output" / "pdf" / "link.pdf"
+    link.symlink_to(outside)
+    through_link = sign(release, pki, "output/pdf/link.pdf")
+    assert through_link.returncode == 2 and "อยู่นอก output/" in through_link.stderr
+    assert signing.verify_pdf(outside.read_bytes()).status == "unsigned"
+
+
+def test_signing_never_writes_through_hard_links(release, pki):
+    """A build may hard-link output/'s PDFs to its cache; signing gives them new files and leaves the cache alone."""
+    assert run("build", "--release", cwd=release).returncode == 0
+    pdf = release / "output" / "pdf" / f"{SLUG}.pdf"
+    cached = {path: path.read_bytes() for path in (release / ".cache").rglob("*") if path.is_file()}
+    assert pdf.stat().st_nlink > 1, "the build no longer links output/ to its cache: this test needs rethinking"
+    assert sign(release, pki).returncode == 0
+    assert {path: path.read_bytes() for path in cached} == cached
+    assert pdf.stat().st_ino not in {path.stat().st_ino for path in cached}
+    rebuilt = run("build", "--release", cwd=release)
+    assert rebuilt.returncode == 0
+    assert signing.verify_pdf(pdf.read_bytes()).status == "unsigned"  # a new build is unsigned again, signable
+
+
+def test_signing_twice_needs_force_and_then_both_signatures_hold(release, pki):
+    assert sign(release, pki).returncode == 0
+    again = sign(release, pki, "--lang", "en")
+    assert again.returncode == 2 and "is already signed; use --force" in again.stderr
+    forced = sign(release, pki, "--force", f"output/html/{SLUG}.pdf")
+    assert forced.returncode == 0, forced.stderr
+    assert forced.stdout.startswith(f"output/html/{SLUG}.pdf (+ output/pdf/{SLUG}.pdf)")
+    report = signing.verify_pdf((release / "output" / "pdf" / f"{SLUG}.pdf").read_bytes())
+    assert report.status == "intact"
+    assert [s.field for s in report.signatures] == ["Signature1", "Signature2"]
+    assert all(s.intact and s.unmodified for s in report.signatures)
+
+
+# --- what the signature looks like and what it keeps ----------------------------------------------------------------
+
+
+def _widget(reader: PdfReader, index: int = 0):
+    return reader.trailer["/Root"]["/AcroForm"]["/Fields"][index].get_object()
+
+
+def test_the_visible_signature_sits_in_the_signature_block_in_thai(release, pki, tmp_path):
+    assert sign(release, pki).returncode == 0
+    pdf = release / "output" / "pdf" / f"{SLUG}.pdf"
+    lines = pdftotext_lines(pdf)
+    sign_line = next(i for i, line in enumerate(lines) if line.startswith("ลงชื่อ ....."))
+    assert lines[sign_line - 3 : sign_line - 1] == ["ลงนามอิเล็กทรอนิกส์โดย", SIGNER]
+    assert re.fullmatch(r"เมื่อ \d{1,2} \S+ 25\d\d เวลา \d\d:\d\d น\.", lines[sign_line - 1])
+
+    reader = PdfReader(pdf)
+    widget = _widget(reader)
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    page_index = [page.indirect_reference.idnum for page in reader.pages].index(widget.raw_get("/P").idnum)
+    height = float(reader.pages[page_index].mediabox.height)
+    words = _word_boxes(pdf, page_index + 1)
+    sign_here = next(word for word in words if word[0] == "ลงชื่อ")
+    assert abs(x1 - sign_here[1]) < 1  # aligned with the block's left edge
+    assert 0 < y1 - (height - sign_here[2]) < 10  # right above the signature line, where a pen would sign
+    assert (x2 - x1, y2 - y1) == pytest.approx((7 / 2.54 * 72, 2 / 2.54 * 72 - signing.STAMP_CLEARANCE))
+    form_words_above = [word for word in words if height - word[3] > y1 and word[0] != "ลงนามอิเล็กทรอนิกส์โดย"]
+    stamp_words = [word for word in words if y1 < height - word[3] and height - word[2] < y2 and word[1] < x2]
+    stamp_text = squeeze("".join(word[0] for word in stamp_words))
+    assert stamp_text.startswith(squeeze(f"ลงนามอิเล็กทรอนิกส์โดย{SIGNER}เมื่อ"))
+    assert all(height - word[3] > y2 for word in form_words_above if word not in stamp_words)  # nothing covered
+    assert widget["/F"] & 4  # printed (PDF/A requires the print flag)
+
+    image = tmp_path / "signature"
+    subprocess.run(["pdftoppm", "-r", "150", "-f", str(page_index + 1), "-l", str(page_index + 1), "-png",
+                    "-singlefile", str(pdf), str(image)], check=True)  # fmt: skip
+    assert image.with_suffix(".png").stat().st_size > 10_000  # looked at while writing this test: marks stack
+
+
+def _word_boxes(pdf: Path, page: int) -> list[tuple[str, float, float, float]]:
+    """(text, x left, y top, y bottom) of each word poppler finds on a page; y counted from the top."""
+    html = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
+    return [(text, float(x), float(top), float(bottom)) for x, top, bottom, text in re.findall(pattern, html)]
+
+
+def _without_destinations(pdf: bytes, *names: str) -> bytes:
+    writer = PdfWriter(clone_from=io.BytesIO(pdf))
+    dests = writer.root_object["/Names"]["/Dests"]
+    kept = list(dests["/Names"])
+    for name in names:
+        at = kept.index(name)
+        del kept[at : at + 2]
+    dests[NameObject("/Names")] = ArrayObject(kept)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_the_placement_falls_back_without_the_reserved_area_or_the_block(release):
+    pdf = (release / "output" / "pdf" / f"{SLUG}.pdf").read_bytes()
+    reserved = signing.signature_placement(pdf)
+    assert reserved.anchor == "signature-stamp"
+    block = signing.signature_placement(_without_destinations(pdf, "signature-stamp"))
+    assert block.anchor == "signature" and block.page == reserved.page
+    assert block.box[0] == pytest.approx(reserved.box[0]) and block.box[3] < reserved.box[1]  # under the block
+    fallback = signing.signature_placement(_without_destinations(pdf, "signature-stamp", "signature"))
+    assert fallback.anchor is None
+    assert fallback.page == len(PdfReader(io.BytesIO(pdf)).pages) - 1
+    x1, y1, x2, y2 = fallback.box
+    assert x2 == pytest.approx(595.28 - 2 / 2.54 * 72, abs=0.5) and y1 == pytest.approx(2 / 2.54 * 72, abs=0.5)
+
+
+def _xmp(reader: PdfReader) -> str:
+    return reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+
+
+def _xmp_value(xmp: str, name: str) -> str | None:
+    """A simple XMP property, written as an attribute or an element, or the x-default of a list."""
+    found = re.search(rf'{name}="([^"]*)"', xmp) or re.search(
+        rf"<{name}(?:\s[^>]*)?>(?:\s*<rdf:(?:Alt|Seq|Bag)>\s*<rdf:li[^>]*>)?([^<]*)<", xmp
+    )
+    return found.group(1) if found else None
+
+
+def _pdf_date(text: str) -> dt.datetime:
+    found = re.fullmatch(r"D:(\d{14})(Z|[+-]\d\d'\d\d'?)?", text)
+    zone = (found.group(2) or "Z").replace("'", "")
+    return dt.datetime.strptime(found.group(1) + ("+0000" if zone == "Z" else zone), "%Y%m%d%H%M%S%z")
+
+
+def _iso_date(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def pdfa_problems(path: Path) -> list[str]:
+    """What can be checked of PDF/A-3b here without veraPDF (not installable from the registries we have)."""
+    problems = []
+    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    if check.returncode != 0:
+        problems.append("qpdf --check: " + check.stdout + check.stderr)
+    reader = PdfReader(path)
+    xmp = _xmp(reader)
+    if (_xmp_value(xmp, "pdfaid:part"), _xmp_value(xmp, "pdfaid:conformance")) != ("3", "B"):
+        problems.append("XMP does not claim PDF/A-3B")
+    info = reader.trailer["/Info"].get_object()
+    xmp_of = {"/Title": "dc:title", "/Author": "dc:creator", "/Subject": "dc:description",
+              "/Creator": "xmp:CreatorTool", "/Producer": "pdf:Producer"}  # fmt: skip
+    for key, prop in xmp_of.items():
+        if key in info and str(info[key]) != _xmp_value(xmp, prop):
+            problems.append(f"Info {key} {info[key]!r} differs from XMP {prop} {_xmp_value(xmp, prop)!r}")
+    for key, prop in (("/CreationDate", "xmp:CreateDate"), ("/ModDate", "xmp:ModifyDate")):
+        if key in info and _pdf_date(str(info[key])) != _iso_date(_xmp_value(xmp, prop)):
+            problems.append(f"Info {key} {info[key]} is not XMP {prop} {_xmp_value(xmp, prop)}")
+    root = reader.trailer["/Root"]
+    if "/ID" not in reader.trailer:
+        problems.append("trailer without /ID")
+    if "/OutputIntents" not in root:
+        problems.append("no output intent")
+    acroform = root.get("/AcroForm")
+    if acroform is not None and acroform.get_object().get("/NeedAppearances"):
+        problems.append("/NeedAppearances is set")
+    for field in (acroform.get_object()["/Fields"] if acroform is not None else []):
+        widget = field.get_object()
+        if not widget["/F"] & 4 or widget["/F"] & (1 | 2 | 32):
+            problems.append(f"widget {widget['/T']} flags {widget['/F']}")
+        appearance = widget["/AP"]
+        if set(appearance.keys()) != {"/N"}:
+            problems.append(f"widget {widget['/T']} appearance has {sorted(appearance.keys())}")
+        problems.extend(_xobject_problems(appearance["/N"].get_object(), str(widget["/T"])))
+    return problems
+
+
+def preflight_errors(pdf: Path) -> list[str]:
+    """PDFBox preflight's findings beyond the PDF/A-1-only rules, as tests/test_pdf.py runs it on release PDFs."""
+    from test_pdf import PDF_A1_ONLY, PREFLIGHT_JARS
+
+    jars = [Path("/usr/share/java") / f"{name}.jar" for name in PREFLIGHT_JARS]
+    if shutil.which("java") is None or not all(jar.exists() for jar in jars):
+        if os.environ.get("CI"):
+            pytest.fail("PDFBox preflight is missing: make test installs libpdfbox2-java and its dependencies")
+        pytest.skip("PDFBox preflight (Debian libpdfbox2-java) is not installed")
+    result = subprocess.run(
+        ["java", "-cp", ":".join(map(str, jars)), "org.apache.pdfbox.preflight.Validator_A1b", str(pdf)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    errors = [line for line in result.stdout.splitlines() if re.match(r"^\d+(\.\d+)* : ", line)]
+    assert any("Sarabun-Regular" in line for line in errors), result.stdout  # it read the signature's appearance
+    return [line for line in errors if line.split(" : ")[0] not in PDF_A1_ONLY]
+
+
+def _xobject_problems(xobject, where: str) -> list[str]:
+    problems = []
+    if "/Group" in xobject or "/SMask" in xobject:
+        problems.append(f"{where}: transparency group or soft mask")
+    resources = xobject.get("/Resources", {})
+    if "/ExtGState" in resources:
+        problems.append(f"{where}: graphics state (possible transparency)")
+    for name, font in resources.get("/Font", {}).items():
+        font = font.get_object()
+        fonts = [font] + [f.get_object() for f in font.get("/DescendantFonts", [])]
+        if not any("/FontDescriptor" in f and {"/FontFile", "/FontFile2", "/FontFile3"} & set(f["/FontDescriptor"])
+                   for f in fonts):  # fmt: skip
+            problems.append(f"{where}: font {name} {font.get('/BaseFont')} is not embedded")
+        if font.get("/Subtype") == "/Type0" and "/ToUnicode" not in font:
+            problems.append(f"{where}: font {name} has no ToUnicode map")
+    for name, child in resources.get("/XObject", {}).items():
+        problems.extend(_xobject_problems(child.get_object(), f"{where}/{name}"))
+    return problems
+
+
+def test_signing_keeps_the_pdfa_3b_claim_and_its_rules(release, pki):
+    pdf = release / "output" / "pdf" / f"{SLUG}.pdf"
+    assert pdfa_problems(pdf) == []
+    before = PdfReader(pdf)
+    attachments_before = {name: data for name, data in before.attachments.items()}
+    assert sign(release, pki).returncode == 0
+    assert pdfa_problems(pdf) == []
+    assert preflight_errors(pdf) == []
+    after = PdfReader(pdf)
+    assert {name: data for name, data in after.attachments.items()} == attachments_before  # YAML source kept
+    [font] = _widget(after)["/AP"]["/N"].get_object()["/Resources"]["/Font"].values()
+    assert str(font.get_object()["/BaseFont"]).split("+", 1)[1].startswith("Sarabun-Regular")
+    value = _widget(after)["/V"].get_object()
+    assert value["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
+    assert value["/Reason"].startswith("รับรองแบบรายงาน") and value["/Location"] == "กรุงเทพมหานคร"
+
+
+# --- timestamps: a local RFC 3161 authority -------------------------------------------------------------------
+
+
+@pytest.fixture
+def timestamp_authority(pki):
+    """An RFC 3161 TSA on 127.0.0.1, signing with a certificate of the test CA (pyHanko's DummyTimeStamper)."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import tsp
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.timestamps import DummyTimeStamper
+
+    ca: Pki = pki["ca"]
+    key, cert = ca.issue("Test TSA", tsa=True)
+
+    def der(certificate):
+        return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+    stamper = DummyTimeStamper(
+        tsa_cert=der(cert),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(
+            key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                              serialization.NoEncryption())  # fmt: skip
+        ),
+        certs_to_embed=[der(ca.cert)],
+    )
+    requests = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            requests.append(self.headers["Content-Type"])
+            reply = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/tsa", requests
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_timestamped_signature_b_t(release, pki, timestamp_authority):
+    url, requests = timestamp_authority
+    result = sign(release, pki, "--timestamp-url", url)
+    assert result.returncode == 0, result.stderr
+    # pyHanko asks once for a dummy token to size the signature, then for the real one.
+    assert requests and set(requests) == {"application/timestamp-query"}
+    verified = run("verify", "--trust", str(pki["ca_pem"]), "--format", "json", f"output/pdf/{SLUG}.pdf", cwd=release)
+    assert verified.returncode == 0, verified.stdout
+    [signature] = json.loads(verified.stdout)[0]["signatures"]
+    assert signature["timestamp_intact"] and signature["timestamp_trusted"]
+    stamped = dt.datetime.fromisoformat(signature["timestamp"])
+    assert abs(stamped - dt.datetime.fromisoformat(signature["signed_at"])) < dt.timedelta(minutes=5)
+    text = run("verify", f"output/pdf/{SLUG}.pdf", cwd=release)
+    assert " ตราเวลา " in text.stdout
+
+
+def test_an_unreachable_timestamp_authority_signs_nothing(release, pki):
+    before = _snapshot(release)
+    result = sign(release, pki, "--lang", "en", "--timestamp-url", "http://127.0.0.1:9/tsa")
+    assert result.returncode == 2
+    assert "the timestamp request to http://127.0.0.1:9/tsa failed" in result.stderr
+    assert_no_traceback(result)
+    assert _snapshot(release) == before
+
+
+# --- units ------------------------------------------------------------------------------------------------------
+
+
+def test_thai_signing_time_is_bangkok_time_in_the_buddhist_era():
+    moment = dt.datetime(2021, 10, 19, 20, 5, tzinfo=dt.timezone.utc)
+    assert signing.thai_signing_time(moment) == "20 ตุลาคม 2564 เวลา 03:05 น."
+    assert signing.thai_signing_time(moment, "thai") == "๒๐ ตุลาคม ๒๕๖๔ เวลา ๐๓:๐๕ น."
+
+
+def test_pdf_facts_of_release_and_draft(built):
+    release = signing.pdf_facts((built["release"] / "output" / "pdf" / f"{SLUG}.pdf").read_bytes())
+    assert (release.pdfa, release.signed_off, release.indicator, release.signatures) == ("3B", True, SLUG, 0)
+    draft = signing.pdf_facts((built["draft"] / "output" / "pdf" / f"{SLUG}.pdf").read_bytes())
+    assert draft.source is None and not draft.signed_off
+    assert squeeze(draft.indicator or "").startswith("ตัวชี้วัด08")

@@ -1,0 +1,192 @@
+"""The department's CI: .github/workflows/kpi.yml and the scripts it runs (ci/kpi-pr.sh, ci/kpi-release.sh).
+
+The workflow only sets up and calls the scripts, so running the scripts here on a temporary project, with a
+throw-away signing key in the same environment variables CI secrets fill, tests the commands CI runs, in order.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO_ROOT, indicator_data, write_project
+from reportgen import signing
+from test_signing import PASSWORD, SIGNER, Pki
+
+WORKFLOW = REPO_ROOT / ".github" / "workflows" / "kpi.yml"
+SLUG = "2564/08"
+#: The actions the workflow may use (GitHub's own), at these major versions.
+ALLOWED_ACTIONS = {
+    "actions/checkout@v4",
+    "actions/setup-python@v5",
+    "actions/upload-artifact@v4",
+    "actions/configure-pages@v5",
+    "actions/upload-pages-artifact@v3",
+    "actions/deploy-pages@v4",
+}
+
+
+def workflow() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def _triggers(data: dict) -> dict:
+    return data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` as true
+
+
+def _run_lines(job: dict) -> list[str]:
+    return [line.strip() for step in job["steps"] if "run" in step for line in step["run"].splitlines() if line.strip()]
+
+
+def test_the_workflow_parses_and_calls_only_what_exists():
+    data = workflow()
+    triggers = _triggers(data)
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    jobs = data["jobs"]
+    assert set(jobs) == {"drafts", "publish"}
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    for name, job in jobs.items():
+        for step in job["steps"]:
+            assert ("uses" in step) != ("run" in step), f"{name}: a step either uses an action or runs a command"
+            if "uses" in step:
+                assert step["uses"] in ALLOWED_ACTIONS, step["uses"]
+        for line in _run_lines(job):
+            if line.startswith("make "):
+                target = line.split()[1]
+                assert re.search(rf"^{re.escape(target)}:", makefile, re.M), f"no make target {target}"
+            elif line.startswith("ci/"):
+                script = REPO_ROOT / line.split()[0]
+                assert script.is_file() and os.access(script, os.X_OK), f"{script} is missing or not executable"
+            else:
+                assert line == 'echo "$PWD/.venv/bin" >> "$GITHUB_PATH"', f"{name}: unexpected command {line!r}"
+
+
+def test_pull_requests_build_drafts_and_main_publishes_the_signed_site():
+    jobs = workflow()["jobs"]
+    drafts, publish = jobs["drafts"], jobs["publish"]
+    assert drafts["if"] == "github.event_name == 'pull_request'"
+    assert "ci/kpi-pr.sh" in _run_lines(drafts)
+    [upload] = [step for step in drafts["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]
+    assert upload["with"]["path"] == "output/"
+
+    assert "refs/heads/main" in publish["if"] and "pull_request" in publish["if"]
+    assert publish["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    [release] = [step for step in publish["steps"] if step.get("run") == "ci/kpi-release.sh"]
+    script = (REPO_ROOT / "ci" / "kpi-release.sh").read_text(encoding="utf-8")
+    assert release["env"]["REPORTGEN_SIGNING_KEY"] == "${{ secrets.REPORTGEN_SIGNING_KEY }}"
+    assert release["env"]["REPORTGEN_SIGNING_PASSWORD"] == "${{ secrets.REPORTGEN_SIGNING_PASSWORD }}"
+    assert "--key-env REPORTGEN_SIGNING_KEY --password-env REPORTGEN_SIGNING_PASSWORD" in script
+    for variable in release["env"]:
+        assert variable in script, f"the workflow passes {variable}, which the script never reads"
+    uses = [step.get("uses", "") for step in publish["steps"]]
+    pages = publish["steps"][uses.index("actions/upload-pages-artifact@v3")]
+    assert pages["with"]["path"] == "output/html/"
+    assert uses.index("actions/upload-pages-artifact@v3") < uses.index("actions/deploy-pages@v4")
+    assert uses.index("actions/upload-pages-artifact@v3") > publish["steps"].index(release)
+    assert "secrets." not in yaml.safe_dump(drafts)  # pull requests (forks too) never see the signing key
+
+
+# --- the scripts, run as CI runs them ----------------------------------------------------------------------------
+
+
+def run_script(name: str, root: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``ci/<name>`` in ``root``, with this Python's ``reportgen`` first on PATH and nothing of CI's secrets."""
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("REPORTGEN_", "TSA_URL"))}
+    clean.pop("SOURCE_DATE_EPOCH", None)
+    clean["PATH"] = str(Path(sys.executable).parent) + os.pathsep + clean.get("PATH", "")
+    return subprocess.run(
+        ["bash", str(REPO_ROOT / "ci" / name)], cwd=root, capture_output=True, text=True, timeout=600,
+        env={**clean, **(env or {})},
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def ca() -> Pki:
+    return Pki()
+
+
+def signing_env(ca: Pki) -> dict:
+    return {
+        "REPORTGEN_SIGNING_KEY": base64.b64encode(ca.pkcs12(SIGNER)).decode("ascii"),
+        "REPORTGEN_SIGNING_PASSWORD": PASSWORD,
+        "REPORTGEN_TRUST_PEM": ca.pem().decode("ascii"),
+    }
+
+
+def test_the_reportgen_command_is_what_the_scripts_call():
+    assert (Path(sys.executable).parent / "reportgen").is_file()  # installed by `pip install -e .` (make setup)
+
+
+def test_the_pull_request_script_checks_and_builds_drafts(tmp_path):
+    root = write_project(tmp_path / "project", {f"indicators/{SLUG}.yaml": indicator_data()})
+    result = run_script("kpi-pr.sh", root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    draft = signing.pdf_facts((root / "output" / "pdf" / f"{SLUG}.pdf").read_bytes())
+    assert not draft.signed_off and draft.pdfa is None
+    assert (root / "output" / "html" / "index.html").is_file()
+
+    broken = write_project(tmp_path / "broken", {f"indicators/{SLUG}.yaml": indicator_data(result_type="ผลผลิต")})
+    failed = run_script("kpi-pr.sh", broken)
+    assert failed.returncode == 1
+    assert re.search(rf"^::error file=content/indicators/{SLUG}\.yaml,line=\d+", failed.stdout, re.M), failed.stdout
+    assert not (broken / "output").exists()  # the build never ran
+
+
+def _signed_off_project(root: Path) -> Path:
+    write_project(root, {f"indicators/{SLUG}.yaml": indicator_data(signoff=None)})
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "signoff", f"content/indicators/{SLUG}.yaml", "--name", SIGNER,
+         "--position", "ผู้อำนวยการกองห้องสมุด", "--date", "2021-10-20"],
+        cwd=root, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def test_the_release_script_publishes_a_site_of_signed_verifying_pdfs(tmp_path, ca):
+    root = _signed_off_project(tmp_path / "project")
+    result = run_script("kpi-release.sh", root, signing_env(ca))
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = root / "output" / "html"
+    published = sorted(site.rglob("*.pdf"))
+    assert [path.relative_to(site).as_posix() for path in published] == [f"{SLUG}.pdf"]
+    trust = signing.load_trust_roots([_write(tmp_path / "ca.pem", ca.pem())])
+    for pdf in published:
+        report = signing.verify_pdf(pdf.read_bytes(), trust)
+        assert report.status == "trusted" and report.pdfa == "3B" and report.indicator == SLUG
+        assert [signature.signer for signature in report.signatures] == [SIGNER]
+        assert pdf.read_bytes() == (root / "output" / "pdf" / pdf.relative_to(site)).read_bytes()
+    page = (site / f"{SLUG}.html").read_text(encoding="utf-8")
+    assert 'href="08.pdf"' in page  # the page links the signed PDF beside it
+    verified = [line for line in result.stdout.splitlines() if line.startswith("✓ output/")]
+    assert len(verified) == 2 and all("ออกโดยผู้ออกใบรับรองที่เชื่อถือ" in line for line in verified)
+
+
+def test_the_release_script_stops_on_a_form_not_signed_off(tmp_path, ca):
+    root = write_project(tmp_path / "project", {f"indicators/{SLUG}.yaml": indicator_data(signoff=None)})
+    result = run_script("kpi-release.sh", root, signing_env(ca))
+    assert result.returncode != 0
+    assert "signoff" in result.stderr
+    assert not (root / "output").exists()  # nothing to publish
+
+
+def test_the_release_script_stops_without_the_signing_key(tmp_path):
+    root = _signed_off_project(tmp_path / "project")
+    result = run_script("kpi-release.sh", root)
+    assert result.returncode == 2
+    assert "REPORTGEN_SIGNING_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+    for pdf in (root / "output" / "html").rglob("*.pdf"):  # built, but never signed: the job fails before Pages
+        assert signing.verify_pdf(pdf.read_bytes()).status == "unsigned"
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
