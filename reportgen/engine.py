@@ -1,22 +1,58 @@
-"""Entries → their PDFs: the slow step of a build, one form at a time.
+"""Entries → their PDFs: the slow step of a build, in this process or spread over worker processes.
 
 ``FormRenderer`` turns one entry into PDF bytes (print HTML through ``render.py``, then ``pdf.py``). It is built
-once and reused for every form, so compiled templates, the font configuration and the parsed stylesheets are
-loaded once. ``BuildOptions`` carries everything besides the content that changes a form's bytes.
+once per process and reused for every form, so compiled templates, the font configuration (the project's fonts
+registered with Fontconfig once) and the loaded fonts are reused. ``BuildOptions`` carries everything besides the
+content that changes a form's bytes.
+
+``render_pdfs`` renders a list of entries with ``jobs`` processes. With ``jobs=1`` (or a single form) it renders
+here, with no pool. Otherwise it starts a pool from the ``forkserver`` context: a clean server process imports
+WeasyPrint once and forks each worker from it, so workers start in milliseconds without inheriting this
+process's threads, locks or open files (plain ``fork`` would; ``spawn`` would import WeasyPrint again in every
+worker, about 0.7 s each). Each worker builds one ``FormRenderer`` in its initializer. Forms are sent in small
+chunks, so the pool stays busy and progress moves; the result is a dict keyed by slug, so neither the order of
+completion nor the number of workers changes anything (each PDF depends only on its entry: WeasyPrint's output is
+deterministic and the text layer keeps no state from one document to the next).
+
+A form that cannot be rendered stops the build: the chunks not started are cancelled, the pool is shut down, and
+one ``RenderError`` names every form that failed. Workers ignore Ctrl-C; the main process receives it, cancels
+the pool (the running chunks finish) and lets the exception through, so the writer never commits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.errors import RenderError
 from reportgen.model import Entry, SiteSettings
-from reportgen.pdf import PdfRenderer
 from reportgen.render import Renderer
 
 logger = logging.getLogger(__name__)
+
+#: At most this many forms per task sent to a worker: small enough to balance the load and report progress
+#: often, large enough that the cost of a task (pickling the entries, a round trip) stays negligible.
+MAX_CHUNK = 8
+
+#: Modules the fork server imports once, so that every worker forked from it starts with WeasyPrint loaded.
+_FORKSERVER_PRELOAD = ["reportgen.engine", "reportgen.pdf", "reportgen.release"]
+
+
+class FormsFailed(RenderError):
+    """One or more forms could not be rendered; ``failed`` holds their slugs, the message names their files."""
+
+    def __init__(self, message: str, failed: Sequence[str]):
+        super().__init__(message)
+        self.failed = tuple(failed)
 
 
 @dataclass(frozen=True)
@@ -31,19 +67,196 @@ class FormRenderer:
     """One entry → its PDF bytes. One per process: it reuses templates, fonts and stylesheets across forms."""
 
     def __init__(self, project_root: Path, site: SiteSettings, options: BuildOptions = BuildOptions()):
+        from reportgen.pdf import PdfRenderer  # WeasyPrint is imported only by a build that renders something
+
         self.options = options
+        self.project_root = project_root
         self.renderer = Renderer(project_root / "templates", site)
         self.pdf = PdfRenderer(project_root)
 
     def render(self, entry: Entry) -> bytes:
+        from reportgen.release import form_pdf_options
+
         logger.debug("rendering %s", entry.source)
         html = self.renderer.print_document(entry.indicator, css_url=self.pdf.css_url)
-        return self.pdf.render(html, source=str(entry.source))
+        # Release: archival PDF/A-3b with its sources attached; draft: plain. Dates and /ID come from the content.
+        pdf_options = form_pdf_options(self.project_root, entry, release=self.options.release)
+        return self.pdf.render(html, source=str(entry.source), options=pdf_options)
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+#: Called in the main process with each entry and its PDF as soon as it is rendered (to cache it, show progress).
+OnRendered = Callable[[Entry, bytes], None]
 
 
 def render_pdfs(
-    project_root: Path, site: SiteSettings, entries: Sequence[Entry], options: BuildOptions = BuildOptions()
+    project_root: Path,
+    site: SiteSettings,
+    entries: Sequence[Entry],
+    options: BuildOptions = BuildOptions(),
+    *,
+    jobs: int = 1,
+    on_rendered: OnRendered | None = None,
 ) -> dict[str, bytes]:
-    """The PDF of each entry, by slug, rendered in this process."""
+    """The PDF of each entry, by slug, rendered with ``jobs`` processes (1: here, without a pool).
+
+    Raises ``FormsFailed`` (a ``RenderError``) naming every form that failed; after the first failure no new form
+    is started.
+    """
+    entries = list(entries)
+    if not entries:
+        return {}
+    jobs = max(1, min(jobs, len(entries)))
+    if jobs == 1:
+        outcomes = _render_here(project_root, site, options, entries)
+    else:
+        outcomes = _render_in_pool(project_root, site, options, entries, jobs)
+    pdfs: dict[str, bytes] = {}
+    failures: list[tuple[str, str]] = []
+    by_slug = {entry.slug: entry for entry in entries}
+    with contextlib.closing(outcomes):  # an exception here still shuts the pool down
+        for slug, pdf, failure in outcomes:
+            if failure is not None:
+                failures.append((slug, failure))
+                continue
+            pdfs[slug] = pdf
+            if on_rendered is not None:
+                on_rendered(by_slug[slug], pdf)
+    if failures:
+        message = _failure_message([message for _, message in failures], len(entries))
+        raise FormsFailed(message, [slug for slug, _ in failures])
+    return pdfs
+
+
+# An outcome is (slug, pdf bytes, None) or (slug, b"", the RenderError's message).
+Outcome = tuple[str, bytes, str | None]
+
+
+def _render_one(forms: FormRenderer, entry: Entry) -> Outcome:
+    try:
+        return entry.slug, forms.render(entry), None
+    except RenderError as error:
+        return entry.slug, b"", str(error)
+
+
+def _render_here(
+    project_root: Path, site: SiteSettings, options: BuildOptions, entries: list[Entry]
+) -> Iterator[Outcome]:
     forms = FormRenderer(project_root, site, options)
-    return {entry.slug: forms.render(entry) for entry in entries}
+    for entry in entries:
+        outcome = _render_one(forms, entry)
+        yield outcome
+        if outcome[2] is not None:
+            return
+
+
+def _chunks(entries: list[Entry], jobs: int) -> list[list[Entry]]:
+    # About four chunks per worker keeps the workers busy to the end even when forms differ in length.
+    size = max(1, min(MAX_CHUNK, len(entries) // (jobs * 4)))
+    return [entries[start : start + size] for start in range(0, len(entries), size)]
+
+
+def _render_in_pool(
+    project_root: Path, site: SiteSettings, options: BuildOptions, entries: list[Entry], jobs: int
+) -> Iterator[Outcome]:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_FORKSERVER_PRELOAD)
+    log_levels = (logging.getLogger().level, logging.getLogger("weasyprint").level)
+    executor = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(project_root, site, options, log_levels, dict(os.environ)),
+    )
+    logger.debug("rendering %d forms with %d worker processes", len(entries), jobs)
+    try:
+        with _main_module_hidden():  # workers start during the first submissions
+            pending: set[Future] = {executor.submit(_render_chunk, chunk) for chunk in _chunks(entries, jobs)}
+        failed = False
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                if future.cancelled():
+                    continue
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool:
+                    raise RenderError(
+                        "a rendering process stopped unexpectedly (killed, or out of memory?); "
+                        "nothing was written. Try again with fewer processes (-j)."
+                    ) from None
+                for outcome in outcomes:
+                    failed = failed or outcome[2] is not None
+                    yield outcome
+            if failed:  # let the running chunks finish, start no new one
+                for future in pending:
+                    future.cancel()
+    finally:
+        # Runs on success, on a failure and on Ctrl-C or any exception in the caller: no chunk is started any
+        # more, the workers finish the chunk they are on (at most MAX_CHUNK forms, a couple of seconds) and exit.
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start workers without making them import the caller's main module.
+
+    multiprocessing re-imports ``__main__`` in every worker it does not fork from the caller (to unpickle
+    functions defined there), which runs a script calling ``build()`` without an ``if __name__ == "__main__":``
+    guard once more in each worker and breaks the pool. Workers run only reportgen's code, so the main module is
+    hidden from multiprocessing while they start.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    hidden = {name: main.__dict__.pop(name) for name in ("__file__",) if name in main.__dict__}
+    spec = getattr(main, "__spec__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__spec__ = spec
+        main.__dict__.update(hidden)
+
+
+# --- In the worker processes -------------------------------------------------------------------------------------
+
+_worker_forms: FormRenderer | None = None
+
+
+def _start_worker(
+    project_root: Path, site: SiteSettings, options: BuildOptions, log_levels: tuple[int, int], environ: dict
+) -> None:
+    """Pool initializer: one ``FormRenderer`` for the worker's life, the parent's logging levels and environment."""
+    global _worker_forms
+    # The fork server keeps the environment of the moment it started; a form may depend on today's (a draft is
+    # dated by SOURCE_DATE_EPOCH), so the worker takes its parent's.
+    os.environ.clear()
+    os.environ.update(environ)
+    # Ctrl-C reaches the whole process group: the parent decides, and stops the pool itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    root_level, weasyprint_level = log_levels
+    logging.basicConfig(level=root_level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("weasyprint").setLevel(weasyprint_level)
+    _worker_forms = FormRenderer(project_root, site, options)
+
+
+def _render_chunk(entries: list[Entry]) -> list[Outcome]:
+    assert _worker_forms is not None, "the worker was not initialised"
+    return [_render_one(_worker_forms, entry) for entry in entries]
+
+
+def _failure_message(failures: list[str], total: int) -> str:
+    if len(failures) == 1:
+        return failures[0]
+    lines = [f"{len(failures)} of {total} forms could not be rendered:"]
+    lines.extend(f"  {failure}" for failure in failures)
+    return "\n".join(lines)

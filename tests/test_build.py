@@ -18,8 +18,8 @@ def tree_digest(folder: Path) -> dict[str, str]:
 def test_build_writes_pdf_and_html_for_every_indicator_and_says_so(project):
     second = real_indicator() | {"code": "09", "name": "ตัวชี้วัดทดสอบที่สอง"}
     root = project({"indicators/2564/08.yaml": real_indicator(), "indicators/2564/09.yaml": second})
-    result = run_reportgen("build", cwd=root, check=True)
-    lines = result.stdout.splitlines()
+    result = run_reportgen("build", "-v", cwd=root, check=True)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("output/")]
     for path in ("output/pdf/2564/08.pdf", "output/pdf/2564/09.pdf", "output/html/2564/08.html",
                  "output/html/2564/09.html", "output/html/2564/08.pdf", "output/html/index.html",
                  "output/html/assets/css/form.css", "output/html/assets/fonts/Sarabun-Regular.woff2"):
@@ -37,7 +37,7 @@ def test_build_of_named_files_renders_only_those_and_keeps_the_rest(project):
     root = project({"indicators/2564/08.yaml": real_indicator(), "indicators/2564/09.yaml": second})
     run_reportgen("build", cwd=root, check=True)
     before = tree_digest(root / "output")
-    result = run_reportgen("build", "content/indicators/2564/09.yaml", cwd=root, check=True)
+    result = run_reportgen("build", "-v", "content/indicators/2564/09.yaml", cwd=root, check=True)
     written = result.stdout.splitlines()
     assert "output/pdf/2564/09.pdf" in written and "output/pdf/2564/08.pdf" not in written
     after = tree_digest(root / "output")
@@ -135,7 +135,7 @@ def test_a_build_killed_midway_leaves_the_previous_output_intact(project):
     build.wait()
 
     assert tree_digest(root / "output") == before
-    result = run_reportgen("build", cwd=root, check=True)
+    result = run_reportgen("build", "-v", cwd=root, check=True)
     assert "output/pdf/2564/06.pdf" in result.stdout.splitlines()
     assert not list(root.glob(".output.staging-*")), "the killed build's staging folder was not cleaned up"
     assert "ชื่อใหม่ที่ยังไม่ควรปรากฏ" in (root / "output/html/2564/01.html").read_text(encoding="utf-8")
@@ -159,3 +159,272 @@ def test_two_builds_at_once_both_succeed_and_leave_one_complete_output(project):
     for code in range(1, 5):
         assert len(PdfReader(root / f"output/pdf/2564/{code:02d}.pdf").pages) >= 1
     assert not list(root.glob(".output.staging-*"))
+
+
+# --- Parallel, incremental and sharded builds ---------------------------------------------------------------------
+
+import hashlib as _hashlib  # noqa: E402
+import shutil  # noqa: E402
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+from reportgen.commands.build import BuildReport, Shard, build  # noqa: E402
+from reportgen.engine import BuildOptions  # noqa: E402
+from reportgen.errors import ContentError, RenderError, UsageError  # noqa: E402
+from reportgen.progress import BuildProgress, BuildSummary  # noqa: E402
+
+
+def cache_entries(root: Path) -> list[Path]:
+    return sorted((root / ".cache/reportgen/forms-v1/year").glob("*.pdf"))
+
+
+def rename(root: Path, code: str, name: str) -> None:
+    path = root / f"content/indicators/2564/{code}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) | {"name": name}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+class Recorder(BuildProgress):
+    def __init__(self):
+        self.events = []
+
+    def started(self, **counts):
+        self.events.append(("started", counts))
+
+    def rendered(self, slug):
+        self.events.append(("rendered", slug))
+
+    def finished(self, summary):
+        self.events.append(("finished", summary))
+
+
+def test_one_and_two_processes_write_byte_identical_output_trees(project, tmp_path):
+    root = project(many_indicators(3))
+    build(root, output_dir=tmp_path / "one", jobs=1, use_cache=False)
+    build(root, output_dir=tmp_path / "two", jobs=2, use_cache=False)
+    one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
+    assert one == two
+    assert {"pdf/2564/01.pdf", "pdf/2564/03.pdf", "html/2564/03.pdf"} <= one.keys()
+
+
+def test_a_rebuild_renders_only_what_changed_and_writes_the_same_tree(project):
+    root = project(many_indicators(4))
+    first = build(root, jobs=2)
+    assert (first.built, first.unchanged, first.failed) == (4, 0, 0)
+    tree = tree_digest(root / "output")
+
+    again = build(root, jobs=2)
+    assert (again.built, again.unchanged) == (0, 4)
+    assert tree_digest(root / "output") == tree
+    # Unchanged PDFs are hard links to their verified cache entries, not copies.
+    assert (root / "output/pdf/2564/01.pdf").stat().st_nlink >= 2
+
+    rename(root, "03", "ชื่อที่แก้ไขแล้ว")
+    edited = build(root, jobs=2)
+    assert (edited.built, edited.unchanged) == (1, 3)
+    after = tree_digest(root / "output")
+    assert after["pdf/2564/03.pdf"] != tree["pdf/2564/03.pdf"]
+    assert all(after[f"pdf/2564/{code}.pdf"] == tree[f"pdf/2564/{code}.pdf"] for code in ("01", "02", "04"))
+    from extract import pdftotext_lines, squeeze
+
+    assert "ชื่อที่แก้ไขแล้ว" in squeeze("".join(pdftotext_lines(root / "output/pdf/2564/03.pdf")))
+
+
+def test_changing_a_template_rebuilds_every_form(project):
+    root = project(many_indicators(3))
+    build(root, jobs=2)
+    with open(root / "templates/css/print.css", "a", encoding="utf-8") as css:
+        css.write("\n.running-header { color: #333; }\n")
+    report = build(root, jobs=2)
+    assert (report.built, report.unchanged) == (3, 0)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip"])
+def test_a_damaged_cache_entry_is_rebuilt_never_published(project, tmp_path, damage):
+    root = project(many_indicators(3))
+    build(root, jobs=1)
+    clean = tree_digest(root / "output")
+    victim = cache_entries(root)[1]
+    data = bytearray(victim.read_bytes())
+    # Damage in place (as a failing disk would): the output's hard link shares the inode and is damaged too.
+    with open(victim, "r+b") as file:
+        if damage == "truncate":
+            file.truncate(len(data) // 2)
+        else:
+            file.seek(len(data) // 2)
+            file.write(bytes([data[len(data) // 2] ^ 0xFF]))
+    report = build(root, jobs=1)
+    assert (report.built, report.unchanged) == (1, 2)
+    assert tree_digest(root / "output") == clean
+    build(root, output_dir=tmp_path / "fresh", jobs=1, use_cache=False)
+    assert tree_digest(tmp_path / "fresh") == clean
+
+
+def test_a_cache_restored_into_another_checkout_is_used(project, tmp_path):
+    root = project(many_indicators(3))
+    build(root, jobs=1)
+    elsewhere = tmp_path / "ci-runner" / "checkout"
+    shutil.copytree(root, elsewhere, ignore=shutil.ignore_patterns("output"))  # new paths, inodes and mtimes
+    report = build(elsewhere, jobs=1)
+    assert (report.built, report.unchanged) == (0, 3)
+    assert tree_digest(elsewhere / "output") == tree_digest(root / "output")
+
+
+def test_a_full_build_prunes_unused_entries_and_a_partial_build_does_not(project):
+    root = project(many_indicators(3))
+    build(root, jobs=1)
+    assert len(cache_entries(root)) == 3
+    rename(root, "01", "ชื่อใหม่")
+    build(root, [root / "content/indicators/2564/01.yaml"], jobs=1)
+    assert len(cache_entries(root)) == 4  # the old 01 may still be wanted by someone: a partial build keeps it
+    (root / "content/indicators/2564/03.yaml").unlink()
+    build(root, jobs=1)
+    assert len(cache_entries(root)) == 2  # exactly the current 01 and 02
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(project):
+    root = project(many_indicators(2))
+    report = build(root, jobs=1, use_cache=False)
+    assert report.built == 2 and not (root / ".cache").exists()
+    build(root, jobs=1)
+    assert build(root, jobs=1, use_cache=False).built == 2
+
+
+def test_as_of_shows_the_state_at_the_end_of_the_quarter_and_is_cached_apart(project):
+    root = project(many_indicators(2))
+    year = build(root, jobs=1)
+    assert year.built == 2
+    quarter_two_report = real_indicator()["quarters"]["q2"]["report"]
+    first_line = next(line for line in quarter_two_report.splitlines() if line.strip())
+    report = build(root, jobs=1, options=BuildOptions(as_of=1))
+    assert (report.built, report.unchanged) == (2, 0)
+    from extract import html_text, pdftotext_lines, squeeze
+
+    pdf_text = squeeze("".join(pdftotext_lines(root / "output/pdf/2564/01.pdf")))
+    page_text = squeeze(html_text((root / "output/html/2564/01.html").read_text(encoding="utf-8")))
+    assert squeeze(first_line)[:30] not in pdf_text and squeeze(first_line)[:30] not in page_text
+    assert (root / ".cache/reportgen/forms-v1/q1").is_dir()
+    assert build(root, jobs=1).unchanged == 2  # the whole-year entries were not pruned by the q1 build
+
+
+def test_a_release_build_is_refused_before_anything_is_rendered(project, monkeypatch):
+    import reportgen.release
+    from reportgen.errors import Problem
+
+    root = project(many_indicators(2))
+    build(root, jobs=1)
+    before = tree_digest(root / "output")
+    seen = {}
+
+    def refuse(project, entries):
+        seen["entries"] = [entry.slug for entry in entries]
+        return [Problem(file=Path("content/indicators/2564/01.yaml"), message="ยังไม่ได้ลงนาม", field="signoff")]
+
+    monkeypatch.setattr(reportgen.release, "check_release", refuse)
+    progress = Recorder()
+    with pytest.raises(ContentError) as caught:
+        build(root, jobs=1, options=BuildOptions(release=True), progress=progress)
+    assert caught.value.problems[0].field == "signoff"
+    assert seen["entries"] == ["2564/01", "2564/02"]
+    assert progress.events == []  # refused before anything was rendered
+    assert tree_digest(root / "output") == before
+
+
+def test_progress_reports_each_form_and_a_summary(project):
+    root = project(many_indicators(3))
+    build(root, jobs=1)
+    rename(root, "02", "ชื่อใหม่")
+    progress = Recorder()
+    report = build(root, jobs=2, progress=progress)
+    assert progress.events[0] == ("started", {"to_render": 1, "unchanged": 2, "jobs": 1})
+    assert progress.events[1] == ("rendered", "2564/02")
+    kind, summary = progress.events[2]
+    assert kind == "finished" and isinstance(summary, BuildSummary)
+    assert (summary.built, summary.unchanged, summary.failed) == (1, 2, 0)
+    assert summary == report.summary and isinstance(report, BuildReport)
+
+
+def test_a_failing_form_fails_the_build_names_its_file_and_writes_nothing(project):
+    root = project(many_indicators(3))
+    build(root, jobs=2)
+    before = tree_digest(root / "output")
+    form = root / "templates/form.html.j2"
+    form.write_text(form.read_text(encoding="utf-8")
+                    + '{% if indicator.code == "03" %}<img src="https://example.org/x.png">{% endif %}',
+                    encoding="utf-8")
+    progress = Recorder()
+    with pytest.raises(RenderError) as caught:
+        build(root, jobs=2, progress=progress)
+    assert "content/indicators/2564/03.yaml" in str(caught.value)
+    assert "2564/01.yaml" not in str(caught.value) and "2564/02.yaml" not in str(caught.value)
+    assert tree_digest(root / "output") == before
+    assert not list(root.glob(".output.*staging*"))
+    summary = progress.events[-1][1]
+    assert (summary.failed, summary.unchanged) == (1, 0) and summary.built <= 2
+    # What was rendered before the failure is cached: after the fix of 03 alone, only it is rendered.
+    kept = summary.built
+    (root / "content/indicators/2564/03.yaml").write_text(
+        yaml.safe_dump(real_indicator() | {"code": "X3"}, allow_unicode=True), encoding="utf-8")
+    (root / "content/indicators/2564/03.yaml").rename(root / "content/indicators/2564/X3.yaml")
+    report = build(root, jobs=2)
+    assert (report.built, report.unchanged) == (3 - kept, kept)
+
+
+def test_shards_split_the_indicators_deterministically_into_disjoint_shares(project):
+    root = project(many_indicators(6))
+    from reportgen.load import load_project
+
+    entries = load_project(root).entries
+    shares = [[entry.slug for entry in entries if Shard(k, 3).owns(entry)] for k in (1, 2, 3)]
+    assert sorted(slug for share in shares for slug in share) == sorted(entry.slug for entry in entries)
+    expected = [[e.slug for e in entries if int(_hashlib.sha256(e.slug.encode()).hexdigest()[:16], 16) % 3 == k]
+                for k in range(3)]
+    assert shares == expected
+
+
+def test_shard_and_job_arguments_are_checked(project):
+    root = project(many_indicators(1))
+    for bad in (["--shard", "0/3"], ["--shard", "4/3"], ["--shard", "two"], ["-j", "0"], ["--as-of", "q5"]):
+        result = run_reportgen("build", *bad, cwd=root)
+        assert result.returncode == 2, bad
+        assert "Traceback" not in result.stderr
+    assert not (root / "output").exists()
+    with pytest.raises(UsageError):
+        build(root, [root / "content/indicators/2564/01.yaml"], shard=Shard(1, 2))
+
+
+def test_the_command_line_prints_a_summary_and_the_files_only_when_verbose(project):
+    root = project(many_indicators(2))
+    result = run_reportgen("build", "-j", "2", cwd=root, check=True)
+    assert result.stdout == ""
+    assert "rendering 2 forms (0 unchanged) with 2 processes" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("built 2, skipped 0 unchanged, failed 0, ")
+    again = run_reportgen("build", cwd=root, check=True)
+    assert again.stderr.splitlines()[-1].startswith("built 0, skipped 2 unchanged, failed 0, ")
+    quiet = run_reportgen("build", "--quiet", "--no-cache", cwd=root, check=True)
+    assert quiet.stdout == "" and quiet.stderr == ""
+
+
+def test_ctrl_c_during_rendering_leaves_output_untouched(project):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = project(many_indicators(4))
+    build(root, jobs=2)
+    before = tree_digest(root / "output")
+    for code in ("01", "02", "03", "04"):
+        rename(root, code, "ชื่อที่ยังไม่ควรปรากฏ")
+    build_process = subprocess.Popen([sys.executable, "-m", "reportgen", "build", "-j", "2"], cwd=root,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     start_new_session=True)
+    first_line = build_process.stderr.readline()  # "rendering 4 forms ...": the pool is at work
+    assert first_line.startswith("rendering 4 forms"), first_line
+    os.killpg(build_process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole process group
+    _, stderr = build_process.communicate(timeout=120)
+    assert build_process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert tree_digest(root / "output") == before
+    assert not list(root.glob(".output.*staging*"))

@@ -1,34 +1,96 @@
-"""``reportgen build``: content/ → output/, all or nothing.
+"""``reportgen build``: content/ → output/, all or nothing, rendering only the forms that changed.
 
 Everything is loaded and validated first (a single invalid file stops the build before anything is rendered);
-then every file is rendered into the writer's staging folder, which replaces ``output/`` in one atomic step only
-when all of it succeeded. A failed or killed build leaves the previous ``output/`` as it was.
+``--as-of`` turns every indicator into its state at the end of that quarter, and ``--release`` checks that the
+forms may be published. Then each selected form's PDF is taken from the cache (``cache.py``) when nothing it depends
+on changed, and the others are rendered in parallel (``engine.py``). Last, every file is put into the writer's
+staging folder, which replaces ``output/`` in one atomic step only when all of it succeeded: cached PDFs are
+hard-linked rather than copied. A failed, interrupted or killed build leaves the previous ``output/`` as it was.
+
+``--shard K/N`` builds a deterministic share of the indicators, for a city-wide build spread over N CI runners:
+an indicator belongs to shard ``1 + (SHA-256 of its slug) mod N``. A hash rather than a round robin over the
+sorted slugs (which balances exactly) because it is stable: adding or removing an indicator moves no other one to
+another shard, so each runner's restored cache stays valid. With N ≪ the number of indicators the shares are even
+enough (1000 indicators on 4 runners: 250 ± 14). A shard's output also holds ``reportgen-shard.json``, the
+manifest ``reportgen merge`` checks (``commands/merge.py``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.errors import UsageError
+from reportgen.cache import FormCache, build_fingerprint, form_key
+from reportgen.engine import BuildOptions, default_jobs, render_pdfs
+from reportgen.errors import ContentError, OutputError, RenderError, UsageError
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
-from reportgen.engine import render_pdfs
-from reportgen.site import site_files
+from reportgen.progress import BuildProgress, BuildSummary
+from reportgen.site import pdf_path, site_files
+from reportgen.status import as_of
 from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
 
+#: Written at the top of a shard's output; read by ``reportgen merge``. Not under html/, so never published.
+SHARD_MANIFEST = "reportgen-shard.json"
+MANIFEST_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``index`` of ``count`` (both from 1, as written on the command line: ``2/3``)."""
+
+    index: int
+    count: int
+
+    def __post_init__(self):
+        if not 1 <= self.index <= self.count:
+            raise ValueError(f"a shard is K/N with 1 ≤ K ≤ N, not {self}")
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """``"2/3"`` → ``Shard(2, 3)``; anything else is a ValueError saying what is accepted."""
+        index, slash, count = text.strip().partition("/")
+        try:
+            if slash and index.isdigit() and count.isdigit():
+                return cls(int(index), int(count))
+        except ValueError:
+            pass
+        raise ValueError(f"a shard is written K/N with 1 ≤ K ≤ N, e.g. 2/3, not {text!r}")
+
+    def owns(self, entry: Entry) -> bool:
+        digest = hashlib.sha256(entry.slug.encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
+
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did: the files written (relative to output/) and the warnings found in the content."""
+    """What a build did: the files written (relative to the output folder), the content's warnings, and the forms:
+    ``built`` (rendered now), ``unchanged`` (taken from the cache), ``failed`` (0 in a returned report: a failed
+    build raises), ``seconds`` (the whole build). ``jobs`` is the number of rendering processes used."""
 
     output_dir: Path
     written: tuple[str, ...]
     warnings: tuple
+    built: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    jobs: int = 1
+
+    @property
+    def summary(self) -> BuildSummary:
+        return BuildSummary(self.built, self.unchanged, self.failed, self.seconds)
 
 
 def select_entries(project: Project, paths: Sequence[Path] | None) -> tuple[Entry, ...]:
@@ -45,23 +107,161 @@ def select_entries(project: Project, paths: Sequence[Path] | None) -> tuple[Entr
     return selected
 
 
+def project_as_of(project: Project, quarter: int | None) -> Project:
+    """The project as it stood at the end of ``quarter`` (every indicator through ``status.as_of``); None: as is."""
+    if quarter is None:
+        return project
+    entries = tuple(dataclasses.replace(entry, indicator=as_of(entry.indicator, quarter)) for entry in project.entries)
+    return dataclasses.replace(project, entries=entries)
+
+
+def load_for_build(root: Path, options: BuildOptions, *, strict: bool = False) -> Project:
+    """Load and validate content/ (the whole project: the site lists every indicator, and cross-file rules need all
+    files), as of ``options.as_of``."""
+    return project_as_of(load_project(root, strict=strict), options.as_of)
+
+
 def build(
-    root: Path, paths: Sequence[Path] | None = None, *, strict: bool = False, output_dir: Path | None = None
+    root: Path,
+    paths: Sequence[Path] | None = None,
+    *,
+    strict: bool = False,
+    output_dir: Path | None = None,
+    options: BuildOptions = BuildOptions(),
+    jobs: int | None = None,
+    shard: Shard | None = None,
+    use_cache: bool = True,
+    progress: BuildProgress | None = None,
 ) -> BuildReport:
-    """Build output/ (or ``output_dir``) from content/. With ``paths``, render only those files and keep the rest."""
-    root = root.resolve()
-    # The whole project is always loaded: the home page lists every indicator, and cross-file rules (the same
-    # code twice in a year) need all files, even when only one form is rebuilt.
-    project = load_project(root, strict=strict)
+    """Build output/ (or ``output_dir``) from content/. With ``paths``, render only those files and keep the rest.
+
+    ``jobs``: rendering processes (default: every core; 1 renders in this process). ``shard``: only that share of
+    the indicators, plus the manifest ``reportgen merge`` needs. ``use_cache=False`` neither reads nor writes the
+    PDF cache. ``progress`` receives the progress events (see ``progress.py``).
+    """
+    started = time.monotonic()
+    root = Path(root).resolve()
+    progress = progress or BuildProgress()
+    project = load_for_build(root, options, strict=strict)
     selected = select_entries(project, paths)
-    pdfs = render_pdfs(root, project.site, selected)
+    if options.release:
+        from reportgen.release import check_release
+        problems = check_release(project, selected)
+        if problems:
+            raise ContentError(problems)
+    if shard is not None:
+        if paths:
+            raise UsageError("--shard builds its share of every indicator; do not name files with it")
+        selected = tuple(entry for entry in selected if shard.owns(entry))
+    jobs = jobs if jobs is not None else default_jobs()
+    if jobs < 1:
+        raise UsageError(f"the number of rendering processes must be at least 1, not {jobs}")
+
+    fingerprint = build_fingerprint(root, project.site, options)
+    keys = {entry.slug: form_key(fingerprint, root, entry) for entry in selected}
+    cache = FormCache.for_project(root, options) if use_cache else None
+    pdfs: dict[str, bytes] = {}
+    files_of: dict[bytes, Path] = {}  # PDF bytes → a cache entry holding them, to hard-link instead of writing
+    if cache is not None:
+        for entry in selected:
+            if hit := cache.get(keys[entry.slug]):
+                pdfs[entry.slug] = hit.data
+                files_of[hit.data] = hit.path
+    to_render = [entry for entry in selected if entry.slug not in pdfs]
+    unchanged = len(pdfs)
+    jobs_used = max(1, min(jobs, len(to_render)))
+    progress.started(to_render=len(to_render), unchanged=unchanged, jobs=jobs_used)
+
+    rendered = 0
+
+    def on_rendered(entry: Entry, pdf: bytes) -> None:
+        nonlocal rendered
+        rendered += 1
+        if cache is not None and (path := cache.put(keys[entry.slug], pdf)) is not None:
+            files_of[pdf] = path
+        progress.rendered(entry.slug)
+
+    try:
+        pdfs.update(render_pdfs(root, project.site, to_render, options, jobs=jobs_used, on_rendered=on_rendered))
+    except BaseException as error:  # a form failed, or Ctrl-C: the display still ends with the summary
+        failed = len(getattr(error, "failed", ())) or (1 if isinstance(error, RenderError) else 0)
+        progress.finished(BuildSummary(rendered, unchanged, failed, time.monotonic() - started))
+        raise
+    built = len(to_render)
+
     output_dir = Path(output_dir) if output_dir is not None else root / "output"
     with OutputWriter(output_dir, keep_existing=bool(paths)) as out:
-        for file in site_files(project, selected, pdfs):
-            if file.copy_of is not None:
-                out.copy_file(file.path, file.copy_of)
-            else:
-                out.write_bytes(file.path, file.data)
+        pdf_paths = write_site_files(out, project, selected, pdfs, files_of)
+        if shard is not None:
+            manifest = shard_manifest(shard, options, selected, keys, pdfs, pdf_paths)
+            out.write_bytes(SHARD_MANIFEST, manifest)
         out.commit()
-    logger.info("built %d forms into %s", len(selected), output_dir)
-    return BuildReport(output_dir=output_dir, written=tuple(out.written), warnings=tuple(project.warnings))
+    if cache is not None and not paths:
+        cache.prune(keys.values())
+    seconds = time.monotonic() - started
+    logger.info("built %d forms (%d unchanged) into %s in %.1f s", built, unchanged, output_dir, seconds)
+    report = BuildReport(
+        output_dir=output_dir,
+        written=tuple(out.written),
+        warnings=tuple(project.warnings),
+        built=built,
+        unchanged=unchanged,
+        seconds=seconds,
+        jobs=jobs_used,
+    )
+    progress.finished(report.summary)
+    return report
+
+
+def write_site_files(
+    out: OutputWriter,
+    project: Project,
+    selected: Sequence[Entry],
+    pdfs: dict[str, bytes],
+    files_of: dict[bytes, Path],
+) -> dict[str, str]:
+    """Put every file of ``site_files`` into ``out``; return where each form's PDF first went, by slug."""
+    slug_of = {id(pdf): slug for slug, pdf in pdfs.items()}
+    pdf_paths: dict[str, str] = {}
+    for file in site_files(project, selected, pdfs):
+        if file.copy_of is not None:
+            out.copy_file(file.path, file.copy_of)
+            continue
+        if (slug := slug_of.get(id(file.data))) is not None:
+            pdf_paths.setdefault(slug, file.path)
+        source = files_of.get(file.data) if file.path.endswith(".pdf") else None
+        if source is not None:
+            try:
+                out.link_file(file.path, source)
+                continue
+            except OutputError as error:  # pruned meanwhile by a concurrent build: write the bytes we hold
+                logger.debug("could not link %s (%s); writing it", file.path, error)
+        out.write_bytes(file.path, file.data)
+    return pdf_paths
+
+
+def shard_manifest(
+    shard: Shard,
+    options: BuildOptions,
+    selected: Sequence[Entry],
+    keys: dict[str, str],
+    pdfs: dict[str, bytes],
+    pdf_paths: dict[str, str],
+) -> bytes:
+    """The manifest of a shard's output: which share, built how, and each form's key, PDF path and PDF hash."""
+    forms = {
+        entry.slug: {
+            "source": entry.source.as_posix(),
+            "key": keys[entry.slug],
+            "pdf": pdf_paths.get(entry.slug, pdf_path(entry)),
+            "sha256": hashlib.sha256(pdfs[entry.slug]).hexdigest(),
+        }
+        for entry in selected
+    }
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "shard": [shard.index, shard.count],
+        "options": dataclasses.asdict(options),
+        "forms": forms,
+    }
+    return (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

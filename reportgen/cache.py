@@ -1,0 +1,308 @@
+"""Everything that shapes a form's PDF → a key; a key → the PDF rendered earlier, verified, or nothing.
+
+Rendering is the only slow step of a build (about 0.1 s a form; the web pages take about a millisecond), so a
+build renders only the forms whose inputs changed and takes the others from this cache. Only PDFs are cached.
+
+**The key** of a form is the SHA-256 of everything its bytes depend on, split in two:
+
+- the *build fingerprint* (``build_fingerprint``, computed once per build): the cache format, the reportgen
+  version and the bytes of its own modules (so an edited, unreleased reportgen never reuses stale PDFs), the
+  versions of the Python libraries and of the Pango, HarfBuzz and Fontconfig libraries that lay out and write the
+  PDF, every file under ``templates/`` and ``fonts/`` (path and bytes), the site settings, the ``BuildOptions``
+  (``--release``, ``--as-of``) and, for drafts, ``SOURCE_DATE_EPOCH`` (which dates them). Change a template, a
+  font or an option and every form misses;
+- the *form's own inputs* (``form_key``): its source path and the bytes of its YAML file (the model, ``as_of``
+  and the release PDF's embedded source are all functions of these), and the path and bytes of every evidence
+  ``file:`` it references.
+
+Keys use relative paths and file contents only: no absolute path, inode or modification time, so the cache stays
+valid when a CI cache step restores it into another checkout, another folder or another machine.
+
+**Entries** live in ``<project>/.cache/reportgen/forms-v1/<options>/`` (``.gitignore``\\ d; ``<options>`` is e.g.
+``year`` or ``release-q2``), one file each, named ``<key>.<sha256 of the PDF>.pdf`` and holding the PDF's bytes
+only, so that a build can hard-link it into ``output/`` instead of copying it. Reading an entry re-hashes its bytes
+and compares them with the name: a truncated or altered entry is detected, deleted and rendered again, never
+published. Entries are written to a temporary name, fsynced, then renamed, so concurrent builds never see a
+half-written entry (two builds writing the same key write the same bytes under the same name).
+
+**Pruning** keeps the cache bounded: after a successful build of all its forms (no FILE named), ``prune`` deletes
+the entries of that options folder which the build did not use, so the cache holds about one PDF per form and
+option set used. Each option set has its own folder so that, say, ``build`` and ``build --as-of q2`` run in turn
+never prune each other. The cache is never needed: delete ``.cache/`` at any time, or build with ``--no-cache``.
+
+Not here: a cache in ``output/``, which is replaced whole by each build, published as is, and written by
+``--output`` anywhere; a cache per project root is what CI cache steps (``actions/cache`` on ``.cache/reportgen``)
+save and restore.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import importlib.metadata
+import logging
+import os
+import re
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import reportgen
+from reportgen.engine import BuildOptions
+from reportgen.model import Entry, SiteSettings
+
+logger = logging.getLogger(__name__)
+
+#: Bumped whenever the key or the entry format changes: entries of another format are simply never found.
+CACHE_FORMAT = "reportgen-form-cache-1"
+
+CACHE_DIR = Path(".cache") / "reportgen"
+
+#: The Python distributions whose code turns the model into PDF bytes (layout, fonts, PDF writing, text, Markdown).
+LIBRARIES = (
+    "weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "brotli", "zopfli", "pillow", "cffi",
+    "jinja2", "markupsafe", "markdown-it-py", "pyyaml", "pydantic", "pydantic-core", "pyphen", "pypdf",
+)  # fmt: skip
+
+#: System libraries (soname, version function) WeasyPrint lays text out with: an upgrade may move a line break.
+SYSTEM_LIBRARIES = (
+    ("libpango-1.0.so.0", "pango_version_string"),
+    ("libharfbuzz.so.0", "hb_version_string"),
+    ("libfontconfig.so.1", "FcGetVersion"),
+)
+
+#: The project folders whose every file may change any form.
+SHARED_INPUTS = ("templates", "fonts")
+
+_ENTRY_NAME = re.compile(r"([0-9a-f]{64})\.([0-9a-f]{64})\.pdf")
+_TEMP_NAME = re.compile(r"\.tmp-(\d+)-[0-9a-f]+")
+
+
+def cache_root(project_root: Path) -> Path:
+    return Path(project_root) / CACHE_DIR
+
+
+def options_folder(options: BuildOptions) -> str:
+    """The folder of an option set's entries: ``year``, ``q2``, ``release-year``, ``release-q3``."""
+    period = f"q{options.as_of}" if options.as_of is not None else "year"
+    return f"release-{period}" if options.release else period
+
+
+# --- Keys ----------------------------------------------------------------------------------------------------------
+
+
+def _update_with_file(digest: "hashlib._Hash", label: str, path: Path) -> None:
+    """Add a labelled file to ``digest``: its name, its length and its bytes (or that it is missing)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:  # a missing file is an input too: validation reports it, the key must still differ
+        digest.update(f"\0{label}\0missing:{error.errno}\0".encode())
+        return
+    digest.update(f"\0{label}\0{len(data)}\0".encode())
+    digest.update(data)
+
+
+def _tree_files(folder: Path) -> list[Path]:
+    return sorted(
+        (path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts),
+        key=lambda path: path.relative_to(folder).as_posix(),
+    )
+
+
+def _library_versions() -> list[str]:
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}=absent")
+    for soname, function in SYSTEM_LIBRARIES:
+        versions.append(f"{soname}={_system_library_version(soname, function)}")
+    return versions
+
+
+def _system_library_version(soname: str, function: str) -> str:
+    try:
+        library = ctypes.CDLL(soname)
+        call = getattr(library, function)
+    except (OSError, AttributeError):
+        return "absent"
+    if function == "FcGetVersion":
+        call.restype = ctypes.c_int
+        return str(call())
+    call.restype = ctypes.c_char_p
+    return call().decode("ascii", "replace")
+
+
+def build_fingerprint(
+    project_root: Path, site: SiteSettings, options: BuildOptions, environ: Mapping[str, str] = os.environ
+) -> str:
+    """The part of every form's key shared by the whole build (hex SHA-256). Computed once per build."""
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    digest.update(f"\0reportgen={reportgen.__version__}".encode())
+    package = Path(reportgen.__file__).parent
+    for module in _tree_files(package):
+        if module.suffix == ".py":
+            _update_with_file(digest, "reportgen/" + module.relative_to(package).as_posix(), module)
+    for version in _library_versions():
+        digest.update(f"\0{version}".encode())
+    root = Path(project_root)
+    for folder in SHARED_INPUTS:
+        for path in _tree_files(root / folder):
+            _update_with_file(digest, path.relative_to(root).as_posix(), path)
+    digest.update(b"\0site\0" + site.model_dump_json().encode())
+    digest.update(f"\0options\0release={options.release}\0as_of={options.as_of}".encode())
+    if not options.release:  # a draft is dated by SOURCE_DATE_EPOCH when set (release.form_pdf_options)
+        digest.update(f"\0SOURCE_DATE_EPOCH={environ.get('SOURCE_DATE_EPOCH', '').strip()}".encode())
+    return digest.hexdigest()
+
+
+def form_key(fingerprint: str, project_root: Path, entry: Entry) -> str:
+    """The key of one form's PDF (hex SHA-256): the build fingerprint and the form's own inputs."""
+    root = Path(project_root)
+    digest = hashlib.sha256(fingerprint.encode())
+    _update_with_file(digest, entry.source.as_posix(), root / entry.source)
+    for item in entry.indicator.evidence:
+        file = getattr(item, "file", None)
+        if file:
+            _update_with_file(digest, "content/" + file, root / "content" / file)
+    return digest.hexdigest()
+
+
+# --- Entries -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CachedPdf:
+    """A verified entry: the PDF's bytes and the file holding them (to hard-link rather than copy)."""
+
+    data: bytes
+    path: Path
+
+
+class FormCache:
+    """The PDFs of one option set, by key. Scans its folder once; reads verify, writes are atomic."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._entries: dict[str, list[str]] = {}  # key → entry file names (normally one)
+        self._temporaries: list[tuple[str, int]] = []
+        self._folder_ready = False
+        try:
+            scan = list(os.scandir(self.folder))
+        except FileNotFoundError:
+            scan = []
+        except OSError as error:
+            logger.warning("cannot read the cache %s (%s); rendering everything", self.folder, error.strerror)
+            scan = []
+        for item in scan:
+            if match := _ENTRY_NAME.fullmatch(item.name):
+                if item.is_file(follow_symlinks=False):
+                    self._entries.setdefault(match.group(1), []).append(item.name)
+            elif match := _TEMP_NAME.fullmatch(item.name):
+                self._temporaries.append((item.name, int(match.group(1))))
+
+    @classmethod
+    def for_project(cls, project_root: Path, options: BuildOptions) -> FormCache:
+        return cls(cache_root(project_root) / "forms-v1" / options_folder(options))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: str) -> CachedPdf | None:
+        """The PDF stored under ``key`` if its bytes are intact; a damaged entry is deleted and reported as a miss."""
+        for name in list(self._entries.get(key, ())):
+            path = self.folder / name
+            try:
+                data = path.read_bytes()
+            except OSError:  # pruned by a concurrent build since the scan
+                self._forget(key, name)
+                continue
+            if hashlib.sha256(data).hexdigest() == _ENTRY_NAME.fullmatch(name).group(2):
+                return CachedPdf(data, path)
+            logger.warning("cache entry %s is damaged (its bytes do not match its hash); rendering it again", path)
+            self._forget(key, name)
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return None
+
+    def put(self, key: str, pdf: bytes) -> Path | None:
+        """Store ``pdf`` under ``key``, atomically; return the entry's path, or None if the cache is not writable
+        (a build never fails because of its cache)."""
+        name = f"{key}.{hashlib.sha256(pdf).hexdigest()}.pdf"
+        path = self.folder / name
+        temporary = self.folder / f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
+        try:
+            if not self._folder_ready:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                _mark_cache_root(self.folder)
+                self._folder_ready = True
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
+            try:
+                with os.fdopen(fd, "wb") as file:
+                    file.write(pdf)
+                    file.flush()
+                    os.fsync(file.fileno())  # output/ may hard-link this entry: its bytes must be on disk
+                os.replace(temporary, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError as error:
+            logger.warning("cannot write to the cache %s (%s); continuing without it", self.folder, error.strerror)
+            return None
+        names = self._entries.setdefault(key, [])
+        if name not in names:
+            names.append(name)
+        return path
+
+    def prune(self, keep: Iterable[str]) -> int:
+        """Delete every entry whose key is not in ``keep``, and temporaries of builds that died; return how many."""
+        keep = set(keep)
+        removed = 0
+        for key in [key for key in self._entries if key not in keep]:
+            for name in self._entries.pop(key):
+                with contextlib.suppress(FileNotFoundError):
+                    (self.folder / name).unlink()
+                    removed += 1
+        for name, pid in self._temporaries:
+            if not _pid_alive(pid):
+                with contextlib.suppress(FileNotFoundError):
+                    (self.folder / name).unlink()
+        if removed:
+            logger.info("pruned %d unused cache entries from %s", removed, self.folder)
+        return removed
+
+    def _forget(self, key: str, name: str) -> None:
+        names = self._entries.get(key, [])
+        if name in names:
+            names.remove(name)
+        if not names:
+            self._entries.pop(key, None)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+_CACHEDIR_TAG = (
+    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+    b"# This folder is reportgen's cache of rendered PDFs; it can be deleted at any time.\n"
+)
+
+
+def _mark_cache_root(folder: Path) -> None:
+    """Write ``CACHEDIR.TAG`` (the standard mark that backup tools skip) at the cache's root, once."""
+    root = folder.parent.parent
+    tag = root / "CACHEDIR.TAG"
+    if not tag.exists():
+        with contextlib.suppress(OSError):
+            tag.write_bytes(_CACHEDIR_TAG)

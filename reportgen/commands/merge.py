@@ -1,0 +1,151 @@
+"""``reportgen merge SHARD_OUTPUT...``: the outputs of ``build --shard K/N`` → one complete ``output/``.
+
+Each shard rendered the PDFs of its share of the indicators (the slow part). The merge takes those PDFs and
+writes the whole site around them with the same ``site_files`` a full build uses, from the whole project: every
+form's page, the home and year pages, the data, the sitemap, the assets. So the merged output is byte for byte
+what ``reportgen build`` (with the same options) would have written, and the pages that list every indicator are
+never stitched together from partial views.
+
+Nothing is trusted blindly. Every shard's manifest (``reportgen-shard.json``) must come from the same ``N`` and
+the same options, shards 1…N must each be there exactly once, and so must every indicator of the project. Each
+form's key must equal the key this checkout computes (same YAML, evidence files, templates, fonts, options and
+versions: a shard built from another commit is refused), and each PDF's bytes must match the hash its shard
+recorded (a damaged artifact is refused). Any problem stops the merge before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.cache import build_fingerprint, form_key
+from reportgen.commands.build import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
+from reportgen.engine import BuildOptions
+from reportgen.errors import ContentError, UsageError
+from reportgen.writer import OutputWriter
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What a merge wrote: the files (relative to the output folder), from how many shards and forms."""
+
+    output_dir: Path
+    written: tuple[str, ...]
+    shards: int
+    forms: int
+    warnings: tuple = ()
+
+
+@dataclass(frozen=True)
+class _ShardOutput:
+    folder: Path
+    index: int
+    count: int
+    options: BuildOptions
+    forms: dict  # slug → {"source", "key", "pdf", "sha256"}
+
+
+def _read_manifest(folder: Path) -> _ShardOutput:
+    path = folder / SHARD_MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{folder} is not the output of `reportgen build --shard K/N` (it has no {SHARD_MANIFEST})")
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot read {path}: {error}") from None
+    try:
+        if manifest["format"] != MANIFEST_FORMAT:
+            raise UsageError(f"{path} was written by another version of reportgen (format {manifest['format']})")
+        index, count = manifest["shard"]
+        options = BuildOptions(**manifest["options"])
+        forms = dict(manifest["forms"])
+    except (KeyError, TypeError, ValueError):
+        raise UsageError(f"{path} is not a valid shard manifest") from None
+    return _ShardOutput(folder, int(index), int(count), options, forms)
+
+
+def _check_shard_set(shards: list[_ShardOutput]) -> tuple[int, BuildOptions]:
+    counts = {shard.count for shard in shards}
+    if len(counts) != 1:
+        listed = ", ".join(f"{shard.folder} ({shard.index}/{shard.count})" for shard in shards)
+        raise UsageError(f"the shards were not made with the same N: {listed}")
+    count = counts.pop()
+    seen: dict[int, Path] = {}
+    for shard in shards:
+        if shard.index in seen:
+            raise UsageError(f"shard {shard.index}/{count} is given twice: {seen[shard.index]} and {shard.folder}")
+        seen[shard.index] = shard.folder
+    missing = [f"{index}/{count}" for index in range(1, count + 1) if index not in seen]
+    if missing:
+        raise UsageError(f"shard {', '.join(missing)} missing: give the output folder of every shard 1…{count}")
+    options = {shard.options for shard in shards}
+    if len(options) != 1:
+        raise UsageError("the shards were built with different options (--release, --as-of); build them alike")
+    return count, options.pop()
+
+
+def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None = None) -> MergeReport:
+    """Assemble the shard outputs into ``output_dir`` (default ``root/output``), or raise without writing."""
+    root = Path(root).resolve()
+    if not shard_outputs:
+        raise UsageError("give the output folder of every shard")
+    shards = [_read_manifest(Path(folder)) for folder in shard_outputs]
+    count, options = _check_shard_set(shards)
+    project = load_for_build(root, options)
+    if options.release:
+        from reportgen.release import check_release
+        problems = check_release(project, project.entries)
+        if problems:
+            raise ContentError(problems)
+
+    fingerprint = build_fingerprint(root, project.site, options)
+    owner: dict[str, _ShardOutput] = {}
+    problems: list[str] = []
+    for shard in shards:
+        for slug in shard.forms:
+            if slug in owner:
+                problems.append(f"{slug} is in two shards: {owner[slug].folder} and {shard.folder}")
+            owner[slug] = shard
+    pdfs: dict[str, bytes] = {}
+    files_of: dict[bytes, Path] = {}  # hard-link the shards' PDFs rather than write them again
+    for entry in project.entries:
+        shard = owner.pop(entry.slug, None)
+        if shard is None:
+            problems.append(f"{entry.source}: in no shard (were the shards built from this commit?)")
+            continue
+        form = shard.forms[entry.slug]
+        if form.get("key") != form_key(fingerprint, root, entry):
+            problems.append(
+                f"{entry.source}: shard {shard.index}/{count} rendered it from other content, templates, fonts or "
+                "versions than this checkout; build every shard from the same commit"
+            )
+            continue
+        pdf_file = shard.folder / str(form.get("pdf", ""))
+        try:
+            pdf = pdf_file.read_bytes()
+        except OSError as error:
+            problems.append(f"{pdf_file}: cannot read it ({error.strerror})")
+            continue
+        if hashlib.sha256(pdf).hexdigest() != form.get("sha256"):
+            problems.append(f"{pdf_file}: its bytes are not those its shard built (damaged in transfer?)")
+            continue
+        pdfs[entry.slug] = pdf
+        if not pdf_file.is_symlink():
+            files_of[pdf] = pdf_file
+    for slug, shard in owner.items():
+        problems.append(f"{slug}: built by shard {shard.index}/{count} ({shard.folder}) but not in this project")
+    if problems:
+        raise UsageError("cannot merge the shards:\n  " + "\n  ".join(problems))
+
+    output_dir = Path(output_dir) if output_dir is not None else root / "output"
+    with OutputWriter(output_dir) as out:
+        write_site_files(out, project, project.entries, pdfs, files_of)
+        out.commit()
+    logger.info("merged %d shards (%d forms) into %s", count, len(pdfs), output_dir)
+    return MergeReport(output_dir, tuple(out.written), count, len(pdfs), tuple(project.warnings))

@@ -1,0 +1,108 @@
+"""engine.py: entries → PDFs, in this process or in a pool; the same bytes whatever the number of workers."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import real_indicator
+from extract import pdftotext_lines, squeeze
+
+from reportgen.engine import MAX_CHUNK, FormsFailed, _chunks, render_pdfs
+from reportgen.errors import RenderError
+from reportgen.load import load_project
+
+
+def three_forms() -> dict:
+    return {
+        f"indicators/2564/{code}.yaml": real_indicator() | {"code": code, "name": f"ตัวชี้วัดทดสอบลำดับ {code}"}
+        for code in ("01", "02", "03")
+    }
+
+
+def test_a_pool_renders_the_same_bytes_as_one_process_and_each_form_is_its_own(project, tmp_path):
+    root = project(three_forms())
+    loaded = load_project(root)
+    alone = render_pdfs(root, loaded.site, loaded.entries, jobs=1)
+    pooled = render_pdfs(root, loaded.site, loaded.entries, jobs=2)
+    assert alone.keys() == pooled.keys() == {"2564/01", "2564/02", "2564/03"}
+    for slug, pdf in alone.items():
+        assert pooled[slug] == pdf, f"{slug}: the pool's PDF differs from the in-process one"
+    for code in ("01", "02", "03"):
+        path = tmp_path / f"{code}.pdf"
+        path.write_bytes(pooled[f"2564/{code}"])
+        assert f"ตัวชี้วัดทดสอบลำดับ{code}" in squeeze("".join(pdftotext_lines(path)))
+
+
+def test_each_rendered_form_is_reported_once_in_the_main_process(project):
+    root = project(three_forms())
+    loaded = load_project(root)
+    seen = []
+    pdfs = render_pdfs(root, loaded.site, loaded.entries, jobs=2, on_rendered=lambda e, pdf: seen.append((e.slug, pdf)))
+    assert sorted(slug for slug, _ in seen) == sorted(pdfs)
+    assert all(pdfs[slug] == pdf for slug, pdf in seen)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_form_that_cannot_be_rendered_is_named_and_the_others_are_not_blamed(project, jobs):
+    root = project(three_forms())
+    form = root / "templates" / "form.html.j2"
+    # Only indicator 02 asks for a file outside the project; the fetcher refuses it.
+    form.write_text(
+        form.read_text(encoding="utf-8") + '{% if indicator.code == "02" %}<img src="file:///etc/passwd">{% endif %}',
+        encoding="utf-8",
+    )
+    loaded = load_project(root)
+    rendered = []
+    with pytest.raises(FormsFailed) as caught:
+        render_pdfs(root, loaded.site, loaded.entries, jobs=jobs, on_rendered=lambda e, pdf: rendered.append(e.slug))
+    assert isinstance(caught.value, RenderError)
+    assert caught.value.failed == ("2564/02",)
+    message = str(caught.value)
+    assert "content/indicators/2564/02.yaml" in message and "refused" in message
+    assert "2564/01.yaml" not in message and "2564/03.yaml" not in message
+    assert "2564/02" not in rendered
+
+
+def test_nothing_to_render_starts_nothing():
+    assert render_pdfs(None, None, [], jobs=4) == {}  # no renderer, no pool: the arguments are never touched
+
+
+@pytest.mark.parametrize("count,jobs", [(1, 2), (7, 2), (100, 2), (1000, 8), (33, 3)])
+def test_chunks_cover_every_entry_once_in_order_and_stay_small(count, jobs):
+    entries = list(range(count))
+    chunks = _chunks(entries, jobs)
+    assert [item for chunk in chunks for item in chunk] == entries
+    assert all(1 <= len(chunk) <= MAX_CHUNK for chunk in chunks)
+    assert len(chunks) >= min(count, jobs * 4)  # enough chunks to keep every worker busy to the end
+
+
+def test_workers_see_the_environment_of_the_build_not_the_one_their_server_started_with(project, monkeypatch):
+    root = project({key: value for key, value in list(three_forms().items())[:2]})
+    loaded = load_project(root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    render_pdfs(root, loaded.site, loaded.entries, jobs=2)  # the fork server may start now, without the variable
+    undated = render_pdfs(root, loaded.site, loaded.entries, jobs=1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1634688000")  # a draft is dated by it
+    dated_here = render_pdfs(root, loaded.site, loaded.entries, jobs=1)
+    dated_in_pool = render_pdfs(root, loaded.site, loaded.entries, jobs=2)
+    assert dated_here == dated_in_pool
+    assert dated_here["2564/01"] != undated["2564/01"]
+
+
+def test_a_script_without_a_main_guard_can_render_with_a_pool(project, tmp_path):
+    import subprocess
+    import sys
+
+    root = project({key: value for key, value in list(three_forms().items())[:2]})
+    script = tmp_path / "render_all.py"  # no `if __name__ == "__main__":`, as quick scripts are written
+    script.write_text(
+        "from pathlib import Path\n"
+        "from reportgen.engine import render_pdfs\n"
+        "from reportgen.load import load_project\n"
+        f"root = Path({str(root)!r})\n"
+        "loaded = load_project(root)\n"
+        "print(sorted(render_pdfs(root, loaded.site, loaded.entries, jobs=2)))\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['2564/01', '2564/02']"  # printed once: the workers did not rerun the script

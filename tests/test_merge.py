@@ -1,0 +1,96 @@
+"""commands/merge.py: the outputs of `build --shard K/N` → the same output/ as one full build, or a clear refusal."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import yaml
+from conftest import real_indicator, run_reportgen, write_project
+from test_build import many_indicators, tree_digest
+
+from reportgen.commands.build import SHARD_MANIFEST, Shard, build
+from reportgen.commands.merge import merge
+from reportgen.errors import UsageError
+
+
+@pytest.fixture(scope="module")
+def sharded_once(tmp_path_factory):
+    """A 5-indicator project, its full build in output/, and its 3 shards built (without cache) in shard-K/."""
+    base = tmp_path_factory.mktemp("sharded")
+    root = write_project(base / "project", many_indicators(5))
+    build(root, jobs=2, use_cache=False)
+    for k in (1, 2, 3):
+        build(root, output_dir=base / f"shard-{k}", jobs=2, shard=Shard(k, 3), use_cache=False)
+    return base
+
+
+@pytest.fixture
+def sharded(sharded_once, tmp_path):
+    """A private copy of ``sharded_once`` (tests damage it): (project root, [shard folders])."""
+    shutil.copytree(sharded_once, tmp_path / "copy")
+    base = tmp_path / "copy"
+    return base / "project", [base / f"shard-{k}" for k in (1, 2, 3)]
+
+
+def test_merging_every_shard_gives_the_full_build_byte_for_byte(sharded, tmp_path):
+    root, shards = sharded
+    per_shard = [set(json.loads((folder / SHARD_MANIFEST).read_text(encoding="utf-8"))["forms"]) for folder in shards]
+    assert sum(len(share) for share in per_shard) == 5
+    assert set().union(*per_shard) == {f"2564/0{n}" for n in range(1, 6)}
+    report = merge(root, list(reversed(shards)), output_dir=tmp_path / "merged")  # any order
+    assert (report.shards, report.forms) == (3, 5)
+    assert tree_digest(tmp_path / "merged") == tree_digest(root / "output")
+
+
+def test_the_merge_command_line(sharded):
+    root, shards = sharded
+    full = tree_digest(root / "output")
+    shutil.rmtree(root / "output")
+    result = run_reportgen("merge", *map(str, shards), cwd=root, check=True)
+    assert "merged 3 shards, 5 forms" in result.stderr
+    assert tree_digest(root / "output") == full
+
+
+def test_a_missing_shard_is_named_and_nothing_is_written(sharded, tmp_path):
+    root, shards = sharded
+    with pytest.raises(UsageError, match="shard 2/3 missing"):
+        merge(root, [shards[0], shards[2]], output_dir=tmp_path / "merged")
+    assert not (tmp_path / "merged").exists()
+    result = run_reportgen("merge", str(shards[0]), str(shards[2]), cwd=root)
+    assert result.returncode == 2 and "2/3" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_shard_given_twice_or_a_folder_that_is_no_shard_is_refused(sharded, tmp_path):
+    root, shards = sharded
+    with pytest.raises(UsageError, match="given twice"):
+        merge(root, [shards[0], shards[0], shards[1], shards[2]], output_dir=tmp_path / "merged")
+    with pytest.raises(UsageError, match="not the output of"):
+        merge(root, [*shards, root / "output"], output_dir=tmp_path / "merged")
+    assert not (tmp_path / "merged").exists()
+
+
+def test_a_damaged_pdf_in_a_shard_is_refused(sharded, tmp_path):
+    root, shards = sharded
+    manifest = json.loads((shards[1] / SHARD_MANIFEST).read_text(encoding="utf-8"))
+    slug, form = next(iter(manifest["forms"].items()))
+    pdf = shards[1] / form["pdf"]
+    pdf.write_bytes(pdf.read_bytes()[:-10])
+    with pytest.raises(UsageError, match="damaged"):
+        merge(root, shards, output_dir=tmp_path / "merged")
+    assert not (tmp_path / "merged").exists()
+
+
+def test_shards_built_from_other_content_are_refused(sharded, tmp_path):
+    root, shards = sharded
+    path = root / "content/indicators/2564/04.yaml"
+    path.write_text(yaml.safe_dump(real_indicator() | {"code": "04", "name": "แก้หลังสร้าง"}, allow_unicode=True),
+                    encoding="utf-8")
+    with pytest.raises(UsageError, match="2564/04.yaml.*same commit"):
+        merge(root, shards, output_dir=tmp_path / "merged")
+    (root / "content/indicators/2564/06.yaml").write_text(
+        yaml.safe_dump(real_indicator() | {"code": "06"}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(UsageError, match="2564/06.yaml: in no shard"):
+        merge(root, shards, output_dir=tmp_path / "merged")
+    assert not (tmp_path / "merged").exists()
