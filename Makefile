@@ -8,7 +8,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # WeasyPrint lays out text with Pango (libthai breaks Thai lines) and HarfBuzz.
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libthai0 fontconfig
 # The tests read the PDFs with poppler and drive the web pages in Debian's Chromium (no browser download).
-TEST_PACKAGES := poppler-utils chromium
+# Release PDFs: qpdf checks their structure, PDFBox's preflight (on the machine's Java) their PDF/A basics, and
+# faketime runs a build years later to prove builds reproducible.
+TEST_PACKAGES := poppler-utils chromium qpdf faketime default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
+# The site's checkers, from npm (tests/browser/package-lock.json): axe-core, and the Nu HTML Checker that runs on
+# the machine's Java. --ignore-scripts: vnu-jar's install script would download a JDK of its own.
+BROWSER_TOOLS := tests/browser/node_modules/.installed
 
 .PHONY: build test check bench setup setup-test clean
 
@@ -21,11 +26,12 @@ test: setup-test
 check: setup
 	$(PY) -m reportgen check
 
+# `make bench BENCH_ARGS=--quick` tries it on 20 forms; the full run (100 and 1000 forms) takes about 10 minutes.
 bench: setup-test
-	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/bench.py $(BENCH_ARGS)
 
 setup: $(VENV)/.installed .system-runtime
-setup-test: $(VENV)/.installed-test .system-runtime .system-test
+setup-test: $(VENV)/.installed-test .system-runtime .system-test $(BROWSER_TOOLS)
 
 define apt_install
 	@missing=""; for package in $(1); do \
@@ -38,10 +44,19 @@ define apt_install
 	fi
 endef
 
+# A command the tests need, and the Debian package that provides it when the machine has none (a machine may
+# already have Java or Node.js from elsewhere; a second copy from Debian could conflict with it).
+define apt_install_command
+	@command -v $(1) >/dev/null || { echo "Installing Debian package: $(2)"; $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(2) >/dev/null; }
+endef
+
 .system-runtime:
 	$(call apt_install,$(RUNTIME_PACKAGES))
 .system-test:
 	$(call apt_install,$(TEST_PACKAGES))
+	$(call apt_install_command,java,default-jre-headless)
+	$(call apt_install_command,npm,npm)
 .PHONY: .system-runtime .system-test
 
 $(VENV)/bin/python:
@@ -56,5 +71,9 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.installed
 	$(VENV)/bin/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
+$(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json | .system-test
+	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf output .output.* $(VENV) *.egg-info .pytest_cache .hypothesis
+	rm -rf output .output.* $(VENV) *.egg-info .pytest_cache .hypothesis tests/browser/node_modules

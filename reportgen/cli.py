@@ -40,13 +40,62 @@ def _print_problems(problems, *, fmt: str, lang: str, stream) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     from reportgen.commands.build import build
+    from reportgen.engine import BuildOptions
+    from reportgen.progress import display_for
 
-    report = build(args.root, args.paths or None, strict=args.strict)
+    report = build(
+        args.root,
+        args.paths or None,
+        strict=args.strict,
+        output_dir=args.output,
+        options=BuildOptions(release=args.release, as_of=args.as_of),
+        jobs=args.jobs,
+        shard=args.shard,
+        use_cache=not args.no_cache,
+        progress=display_for(sys.stderr, quiet=args.quiet),  # progress and the summary line go to stderr
+    )
     if report.warnings:
         _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
-    for path in report.written:
-        print(report.output_dir.name + "/" + path)
+    if args.verbose:
+        for path in report.written:
+            print(report.output_dir.name + "/" + path)
     return EXIT_OK
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from reportgen.commands.merge import merge
+
+    report = merge(args.root, args.shards, output_dir=args.output)
+    if args.verbose:
+        for path in report.written:
+            print(report.output_dir.name + "/" + path)
+    if not args.quiet:
+        print(f"merged {report.shards} shards, {report.forms} forms, into {report.output_dir}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _quarter(text: str) -> int:
+    from reportgen.status import parse_quarter
+
+    try:
+        return parse_quarter(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _shard(text: str):
+    from reportgen.commands.build import Shard
+
+    try:
+        return Shard.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _jobs(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"the number of processes is a whole number ≥ 1, not {text!r}")
+    return int(text)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -55,6 +104,107 @@ def run_check(args: argparse.Namespace) -> int:
     problems = check(args.root, args.paths or None, strict=args.strict)
     _print_problems(problems, fmt=args.format, lang=args.lang, stream=sys.stdout)
     return EXIT_CONTENT if any(problem.severity == "error" for problem in problems) else EXIT_OK
+
+
+def run_book(args: argparse.Namespace) -> int:
+    from reportgen.commands.book import book
+
+    report = book(args.root, args.year, as_of=args.as_of, strict=args.strict)
+    if report.warnings:
+        _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
+    print(report.output_dir.name + "/" + report.path)
+    return EXIT_OK
+
+
+def run_signoff(args: argparse.Namespace) -> int:
+    from reportgen.commands.signoff import signoff
+
+    report = signoff(args.root, args.file, name=args.name, position=args.position, date=args.date)
+    if args.lang == "en":
+        done = "replaced the sign-off in" if report.replaced else "signed off"
+    else:
+        done = "แทนที่การลงนามเดิมใน" if report.replaced else "บันทึกการลงนามใน"
+    record = report.signoff
+    print(f"{done} {report.file}: {record.name}, {record.position}, {record.date.isoformat()}, {record.digest}")
+    return EXIT_OK
+
+
+def _iso_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD (e.g. 2021-10-20)") from None
+
+
+def run_sign(args: argparse.Namespace) -> int:
+    from reportgen.commands.sign import sign
+    from reportgen.signing import SigningError
+
+    _quiet_pyhanko(args)
+    try:
+        report = sign(
+            args.root, args.paths or None, key_path=args.key, key_env=args.key_env,
+            password_env=args.password_env, timestamp_url=args.timestamp_url, force=args.force,
+        )  # fmt: skip
+    except SigningError as error:
+        print(f"reportgen: {error.message(args.lang)}", file=sys.stderr)
+        return error.exit_code
+    done = "signed by" if args.lang == "en" else "ลงนามโดย"
+    for file in report.files:
+        also = "".join(f" (+ output/{copy})" for copy in file.copies)
+        print(f"output/{file.path}{also}: {done} {report.signer}")
+    return EXIT_OK
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from reportgen.commands.verify import format_verdicts, verify
+    from reportgen.signing import SigningError
+
+    _quiet_pyhanko(args)
+    try:
+        verdicts = verify(args.files, trust=args.trust)
+    except SigningError as error:
+        print(f"reportgen: {error.message(args.lang)}", file=sys.stderr)
+        return error.exit_code
+    print(format_verdicts(verdicts, fmt=args.format, lang=args.lang))
+    return EXIT_OK if verdicts and all(verdict.ok for verdict in verdicts) else EXIT_CONTENT
+
+
+def _quiet_pyhanko(args: argparse.Namespace) -> None:
+    if not (args.debug or args.verbose):  # pyHanko logs an untrusted chain as a warning with a traceback
+        logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
+        logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from reportgen.commands.serve import serve
+
+    def ready(url: str) -> None:
+        print(url, flush=True)
+        stop = "Ctrl-C to stop" if args.lang == "en" else "กด Ctrl-C เพื่อหยุด"
+        print(f"reportgen serve: {stop}", file=sys.stderr, flush=True)
+
+    def built(outcome) -> None:
+        if outcome.problems:
+            _print_problems(list(outcome.problems), fmt="text", lang=args.lang, stream=sys.stderr)
+        elif not outcome.ok:
+            print(f"reportgen: {outcome.message}", file=sys.stderr)
+        if outcome.ok:
+            done = "built in" if args.lang == "en" else "สร้างเสร็จใน"
+            print(f"reportgen serve: {done} {outcome.seconds:.1f} s", file=sys.stderr, flush=True)
+
+    serve(args.root, host=args.host, port=args.port, lang=args.lang, on_ready=ready, on_build=built)
+    return EXIT_OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from reportgen.commands.new import new_indicator
+
+    created = new_indicator(args.root, args.code, args.year, source=args.source)
+    print(created.summary(args.lang))
+    return EXIT_OK
 
 
 def run_schema(args: argparse.Namespace) -> int:
@@ -78,13 +228,73 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="check content/ and build output/")
     build.add_argument("paths", nargs="*", type=Path, help="only these indicator files (default: all)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("--as-of", type=_quarter, metavar="QUARTER", help="as it stood at the end of q1, q2, q3 or q4")
+    build.add_argument("--release", action="store_true", help="publish: every form signed off and unchanged since")
+    build.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="rendering processes (default: every core)")
+    build.add_argument("--shard", type=_shard, metavar="K/N", help="only shard K of N of the indicators (for CI)")
+    build.add_argument("--no-cache", action="store_true", help="render every form; neither read nor fill the cache")
+    build.add_argument("-o", "--output", type=Path, metavar="DIR", help="build into DIR (default: output/)")
+    build.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary, only problems")
     build.set_defaults(handler=run_build)
+
+    merge = commands.add_parser("merge", parents=[common], help="assemble the outputs of build --shard into output/")
+    merge.add_argument("shards", nargs="+", type=Path, metavar="SHARD_OUTPUT", help="the output folder of each shard")
+    merge.add_argument("-o", "--output", type=Path, metavar="DIR", help="merge into DIR (default: output/)")
+    merge.add_argument("-q", "--quiet", action="store_true", help="print nothing but problems")
+    merge.set_defaults(handler=run_merge)
 
     check = commands.add_parser("check", parents=[common], help="check content/ without writing anything")
     check.add_argument("paths", nargs="*", type=Path, help="only these files (default: all of content/)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
     check.set_defaults(handler=run_check)
+
+    book = commands.add_parser(
+        "book", parents=[common], help="one PDF of a fiscal year's forms: the department's report book"
+    )
+    book.add_argument("--year", type=int, help="Buddhist-Era fiscal year, e.g. 2564 (default: the newest)")
+    book.add_argument(
+        "--as-of", metavar="QUARTER", help="as it stood at the end of q1, q2, q3 or q4 (default: the whole year)"
+    )
+    book.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    book.set_defaults(handler=run_book)
+
+    signoff = commands.add_parser(
+        "signoff", parents=[common], help="record the responsible person's sign-off in an indicator file"
+    )
+    signoff.add_argument("file", type=Path, help="the indicator file, e.g. content/indicators/2564/08.yaml")
+    signoff.add_argument("--name", required=True, help="the responsible person's full name, as printed on the form")
+    signoff.add_argument("--position", required=True, help="their position (ตำแหน่ง)")
+    signoff.add_argument("--date", type=_iso_date, help="the sign-off date, YYYY-MM-DD (default: today)")
+    signoff.set_defaults(handler=run_signoff)
+
+    sign = commands.add_parser("sign", parents=[common], help="sign release PDFs in output/ (PAdES, pyHanko)")
+    sign.add_argument("paths", nargs="*", type=Path, help="PDFs under output/ (default: every output/pdf/**/*.pdf)")
+    key = sign.add_mutually_exclusive_group(required=True)
+    key.add_argument("--key", type=Path, metavar="FILE.p12", help="the signing key and certificate, PKCS#12")
+    key.add_argument("--key-env", metavar="VAR", help="an environment variable holding the PKCS#12 file in base64")
+    sign.add_argument("--password-env", metavar="VAR", help="an environment variable holding the key's password")
+    sign.add_argument("--timestamp-url", metavar="URL", help="an RFC 3161 timestamp authority (PAdES B-T)")
+    sign.add_argument("--force", action="store_true", help="add a signature to PDFs that are already signed")
+    sign.set_defaults(handler=run_sign)
+
+    verify = commands.add_parser("verify", parents=[common], help="check the signatures of PDF files")
+    verify.add_argument("files", nargs="+", type=Path, help="PDF files, or folders of them")
+    verify.add_argument("--trust", action="append", type=Path, default=[], metavar="CA.pem",
+                        help="a trusted issuer certificate (PEM or DER); repeat for several")  # fmt: skip
+    verify.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    verify.set_defaults(handler=run_verify)
+
+    serve = commands.add_parser("serve", parents=[common], help="preview the web site, rebuilt on every edit")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer)")
+    serve.set_defaults(handler=run_serve)
+
+    new = commands.add_parser("new", parents=[common], help="write a new indicator file to fill in")
+    new.add_argument("code", help="the indicator's code, e.g. 09")
+    new.add_argument("--year", type=int, required=True, help="Buddhist-Era fiscal year, e.g. 2565")
+    new.add_argument("--from", dest="source", metavar="YEAR/CODE", help="start from that file, e.g. 2564/08")
+    new.set_defaults(handler=run_new)
 
     schema = commands.add_parser("schema", parents=[common], help="print the JSON Schema of the content files")
     schema.add_argument("--site", action="store_true", help="the schema of content/site.yaml instead")

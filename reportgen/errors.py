@@ -520,6 +520,61 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
             "move the file to content/indicators/{year}/",
         ),
     },
+    # --- evidence files, sign-off and release ---------------------------------------------------------------------
+    "evidence_file_missing": {
+        "th": (
+            "ไม่พบไฟล์หลักฐาน {evidence_file} (นับจากโฟลเดอร์ content/)",
+            "ตรวจชื่อไฟล์ (ตัวพิมพ์เล็ก-ใหญ่ต้องตรงกัน) และเขียนเส้นทางนับจากโฟลเดอร์ content/ เช่น file: evidence/2564/08-report.pdf",
+        ),
+        "en": (
+            "the evidence file {evidence_file} does not exist (paths start from the content/ folder)",
+            "check the file name (upper and lower case must match) and write the path from content/,"
+            " e.g. file: evidence/2564/08-report.pdf",
+        ),
+    },
+    "evidence_file_outside": {
+        "th": (
+            "ไฟล์หลักฐานต้องอยู่ในโฟลเดอร์ content/ แต่ {evidence_file} {reason}",
+            "คัดลอกไฟล์มาไว้ในโฟลเดอร์ content/ (เช่น content/evidence/) แล้วเขียนเส้นทางนับจาก content/ ด้วย / เช่น file: evidence/2564/08-report.pdf",
+        ),
+        "en": (
+            "an evidence file must be inside the content/ folder, but {evidence_file} {reason}",
+            "copy the file into content/ (e.g. content/evidence/) and write its path from content/ with /,"
+            " e.g. file: evidence/2564/08-report.pdf",
+        ),
+    },
+    "signoff_stale": {
+        "th": (
+            "แก้ไขหลังลงนาม: เนื้อหาไม่ตรงกับฉบับที่ {name} ลงนามไว้เมื่อ {date}",
+            "ตรวจการแก้ไข แล้วให้ผู้รับผิดชอบลงนามใหม่: reportgen signoff {source} --name {name_arg} --position {position_arg}",
+        ),
+        "en": (
+            "edited after sign-off: the content no longer matches what {name} signed off on {date}",
+            "review the changes, then have the responsible person sign off again:"
+            " reportgen signoff {source} --name {name_arg} --position {position_arg}",
+        ),
+    },
+    "signoff_missing": {
+        "th": (
+            "ยังไม่ได้ลงนาม (ฉบับร่าง) จึงเผยแพร่ด้วย build --release ไม่ได้",
+            "ให้ผู้รับผิดชอบตรวจแบบรายงาน แล้วลงนามด้วย reportgen signoff {source} --name \"ชื่อ นามสกุล\" --position \"ตำแหน่ง\"",
+        ),
+        "en": (
+            "not signed off (a draft), so build --release cannot publish it",
+            "have the responsible person review the form, then sign it off with"
+            " reportgen signoff {source} --name \"Full Name\" --position \"Position\"",
+        ),
+    },
+    "signoff_no_digest": {
+        "th": (
+            "การลงนามไม่มี digest (อาจเขียนด้วยมือ) จึงยืนยันไม่ได้ว่าเนื้อหาเป็นฉบับที่ลงนาม",
+            "ลงนามด้วยคำสั่ง reportgen signoff {source} --name {name_arg} --position {position_arg} ซึ่งคำนวณ digest ให้",
+        ),
+        "en": (
+            "the sign-off has no digest (perhaps written by hand), so nothing shows the content is what was signed",
+            "sign off with reportgen signoff {source} --name {name_arg} --position {position_arg}, which computes the digest",
+        ),
+    },
     # --- warnings -------------------------------------------------------------------------------------------------
     "extraction_artifact": {
         "th": (
@@ -577,6 +632,17 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
             "ใช้ที่อยู่แบบ https:// ถ้าเว็บไซต์รองรับ",
         ),
         "en": ("the evidence link is not https: {url}", "use the https:// address if the site supports it"),
+    },
+    "placeholder": {
+        "th": (
+            "ยังไม่ได้กรอก {field}: ยังเป็นข้อความตัวอย่าง {placeholder} จาก reportgen new",
+            "แทนที่ {placeholder} ด้วยข้อมูลจริง ถ้าข้อความนี้อยู่ท้ายบรรทัดหลังเครื่องหมาย # ให้แก้ค่าหน้า # แล้วลบหมายเหตุนั้น",
+        ),
+        "en": (
+            "{field} is not filled in yet: it still holds the placeholder {placeholder} from reportgen new",
+            "replace {placeholder} with the real value; if it is in a comment after #, correct the value before the #"
+            " and delete the comment",
+        ),
     },
 }
 

@@ -7,6 +7,7 @@ Nothing here touches the disk except to read templates; what to write, and where
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -17,6 +18,7 @@ from markupsafe import Markup
 from reportgen import __version__, thai
 from reportgen.markdown import render_markdown
 from reportgen.model import Entry, Indicator, SiteSettings
+from reportgen.status import STATUS_LABELS, IndicatorStatus, status_of
 
 
 def document_title(indicator: Indicator) -> str:
@@ -37,6 +39,23 @@ class PageLinks:
     home_url: str
     pdf_url: str
     canonical_url: str
+    root_url: str = "../"  # the site's root folder, from the page
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One row of the summary table (``_summary_table.html.j2``): an indicator, where it stands, and its link."""
+
+    indicator: Indicator
+    status: IndicatorStatus
+    href: str | None = None
+
+
+def summary_rows(
+    indicators: Sequence[Indicator], href: Callable[[Indicator], str] | None = None
+) -> list[SummaryRow]:
+    """The summary table's rows, in the given order; ``href(indicator)`` gives each row's link (or None)."""
+    return [SummaryRow(ind, status_of(ind), href(ind) if href else None) for ind in indicators]
 
 
 class Renderer:
@@ -71,26 +90,56 @@ class Renderer:
         template = self.env.get_template("print.html.j2")
         return template.render(css_url=css_url, **self._form_context(indicator))
 
-    def indicator_page(self, entry: Entry, links: PageLinks) -> str:
-        """The web page of one indicator: the same form, in the site's layout, with a link to its PDF."""
+    def book_document(
+        self, indicators: Sequence[Indicator], *, css_url: str, fiscal_year: int, as_of: int | None = None
+    ) -> str:
+        """The report book of one fiscal year: cover, contents, summary table, then every form on its own pages.
+
+        ``indicators`` are already as they stood at the end of quarter ``as_of`` (None: the whole year); the
+        cover and the summary say so.
+        """
+        start, _ = thai.quarter_period(fiscal_year, 1)
+        _, end = thai.quarter_period(fiscal_year, as_of or 4)
+        forms = [
+            self._form_context(indicator) | {"anchor": f"indicator-{indicator.code}"} for indicator in indicators
+        ]
+        rows = summary_rows(indicators, href=lambda indicator: f"#indicator-{indicator.code}")
+        counts = {status: 0 for status in STATUS_LABELS}
+        for row in rows:
+            counts[row.status.status] += 1
+        year = thai.apply_digits(str(fiscal_year), self.site.digits)
+        template = self.env.get_template("book.html.j2")
+        return template.render(
+            css_url=css_url,
+            title=f"{self.site.site_title} ประจำปีงบประมาณ พ.ศ. {year}",
+            fiscal_year=fiscal_year,
+            as_of=as_of,
+            period_start=start,
+            period_end=end,
+            forms=forms,
+            summary_rows=rows,
+            status_labels=STATUS_LABELS,
+            status_counts=counts,
+        )
+
+    def indicator_page(self, entry: Entry, links: PageLinks, **site_context) -> str:
+        """The web page of one indicator: the same form, in the site's layout, with a link to its PDF.
+
+        ``site_context`` is what ``site.py`` adds around the form (year links, status, timeline); without it the
+        page is the form, its PDF link and the site's header.
+        """
         template = self.env.get_template("page.html.j2")
         return template.render(
             css_url=links.css_url,
             home_url=links.home_url,
             pdf_url=links.pdf_url,
             canonical_url=links.canonical_url,
+            root=links.root_url,
             pdf_download_name=pdf_download_name(entry.indicator),
             **self._form_context(entry.indicator),
+            **site_context,
         )
 
-    def home_page(self, entries: tuple[Entry, ...], *, css_url: str) -> str:
-        """The site's home page: every indicator by fiscal year, newest year first."""
-        years: dict[int, list[Entry]] = {}
-        for entry in entries:
-            years.setdefault(entry.indicator.fiscal_year, []).append(entry)
-        template = self.env.get_template("index.html.j2")
-        return template.render(
-            css_url=css_url,
-            years=sorted(years.items(), reverse=True),
-            pdf_names={entry.slug: pdf_download_name(entry.indicator) for entry in entries},
-        )
+    def site_page(self, template_name: str, **context) -> str:
+        """Any other page of the web site (a fiscal year, the open data, 404); ``site.py`` gives the context."""
+        return self.env.get_template(template_name).render(**context)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from reportgen import thai
+from reportgen.digest import content_digest
 from reportgen.errors import ContentError, L, Problem
 from reportgen.model import Entry, Indicator, Project
 
@@ -26,6 +28,16 @@ if TYPE_CHECKING:
 #: ``?`` between Thai characters: a dash (–) that a PDF text extraction turned into a question mark.
 ARTIFACT = re.compile(r"[\u0E01-\u0E5B][ \t]{0,2}\?[ \t]{0,2}[\u0E01-\u0E5B]")
 REPLACEMENT_CHARACTER = "\ufffd"
+
+#: What ``reportgen new`` writes where staff still have to fill something in (``…กรอกชื่อตัวชี้วัด…``): the value of
+#: a text field, or a comment after a number or a choice, which cannot hold text and stay valid. A new file is thus
+#: valid (it never breaks the build) and every placeholder left is a warning (``--strict`` refuses it).
+PLACEHOLDER = re.compile(r"…กรอก[^…\n]*…")
+
+
+def placeholder(what: str) -> str:
+    """The mark that ``what`` is still to be written, e.g. ``placeholder("ชื่อตัวชี้วัด")``; ``PLACEHOLDER`` finds it."""
+    return f"…กรอก{what}…"
 
 #: A result more than this many times its target (or less than its reciprocal) is probably a typo or a wrong unit.
 MAGNITUDE = Decimal(100)
@@ -40,7 +52,7 @@ def build_project(
     today: dt.date | None = None,
 ) -> Project:
     """The validated ``Project`` (warnings attached), or a ``ContentError`` carrying every problem of every file."""
-    problems = collect_problems(site, indicators, today=today)
+    problems = collect_problems(site, indicators, today=today, root=root)
     if strict:
         problems = [problem.as_error() for problem in problems]
     if any(problem.severity == "error" for problem in problems):
@@ -53,9 +65,17 @@ def build_project(
 
 
 def collect_problems(
-    site: SourceDocument, indicators: Sequence[SourceDocument], *, today: dt.date | None = None
+    site: SourceDocument,
+    indicators: Sequence[SourceDocument],
+    *,
+    today: dt.date | None = None,
+    root: Path | None = None,
 ) -> list[Problem]:
-    """Every problem: each file's own, the cross-file rules', and the warnings, ordered by file and line."""
+    """Every problem: each file's own, the cross-file rules', and the warnings, ordered by file and line.
+
+    With the project ``root``, evidence files are checked (they must exist inside content/) and sign-offs are
+    compared with the content (edited after sign-off is a warning here, an error for ``build --release``).
+    """
     today = today or dt.date.today()
     problems: list[Problem] = list(site.problems)
     for doc in indicators:
@@ -66,6 +86,11 @@ def collect_problems(
         problems.extend(site_warnings(site))
     for doc in valid:
         problems.extend(indicator_warnings(doc, today=today))
+        if root is not None:
+            file_problems = list(evidence_file_problems(doc, root / "content"))
+            problems.extend(file_problems)
+            if not file_problems:
+                problems.extend(signoff_problems(doc, root / "content", release=False))
     order = {str(doc.file): index for index, doc in enumerate([site, *indicators])}
     return sorted(
         problems,
@@ -148,6 +173,27 @@ def text_warnings(doc: SourceDocument) -> Iterator[Problem]:
             yield doc.problem("replacement_char", path, line=line, column=column, severity="warning", excerpt=excerpt)
 
 
+def placeholder_warnings(doc: SourceDocument) -> Iterator[Problem]:
+    """Every placeholder left (``PLACEHOLDER``): in a value, or in the comment after a one-line value."""
+    for path, located in doc.positions.items():
+        node = located.node
+        if not isinstance(node.value, str):
+            continue  # a mapping or a list: its values are visited on their own
+        match = PLACEHOLDER.search(node.value)
+        if match:
+            spot = doc.find(path, PLACEHOLDER)
+            line, column = spot if spot else doc.position(path)
+        elif node.start_mark.line == node.end_mark.line:
+            after = (doc.source_line(node.end_mark.line + 1) or "")[node.end_mark.column :]
+            match = PLACEHOLDER.search(after) if after.lstrip().startswith("#") else None
+            if not match:
+                continue
+            line, column = node.end_mark.line + 1, node.end_mark.column + match.start() + 1
+        else:
+            continue
+        yield doc.problem("placeholder", path, line=line, column=column, severity="warning", placeholder=match.group())
+
+
 def site_warnings(doc: SourceDocument) -> Iterator[Problem]:
     yield from text_warnings(doc)
 
@@ -156,6 +202,7 @@ def indicator_warnings(doc: SourceDocument, *, today: dt.date) -> Iterator[Probl
     """The warnings of one valid indicator file."""
     indicator: Indicator = doc.model
     yield from text_warnings(doc)
+    yield from placeholder_warnings(doc)
     yield from _future_quarters(doc, indicator, today)
     yield from _magnitude(doc, indicator)
     for index, evidence in enumerate(indicator.evidence):
@@ -212,3 +259,65 @@ def _magnitude(doc: SourceDocument, indicator: Indicator) -> Iterator[Problem]:
 
 def _plain(number: Decimal) -> str:
     return format(number, "f")
+
+
+# --- Evidence files and sign-off ---------------------------------------------------------------------------------
+
+
+def evidence_file_problems(doc: SourceDocument, content_dir: Path) -> Iterator[Problem]:
+    """Each evidence ``file`` must be a relative POSIX path to an existing file inside ``content_dir``.
+
+    Refused: absolute paths, ``\\`` separators, ``..``, and paths that resolve outside content/ (a symbolic link),
+    because the file is embedded in the published PDF: it must be part of the content under review.
+    """
+    indicator: Indicator = doc.model
+    content = content_dir.resolve()
+    for index, evidence in enumerate(indicator.evidence):
+        if evidence.file is None:
+            continue
+        path = ("evidence", index, "file")
+        reason = _outside_reason(evidence.file, content)
+        if reason is not None:
+            yield doc.problem("evidence_file_outside", path, evidence_file=evidence.file, reason=reason)
+        elif not content.joinpath(*PurePosixPath(evidence.file).parts).is_file():
+            yield doc.problem("evidence_file_missing", path, evidence_file=evidence.file)
+
+
+def _outside_reason(relative: str, content: Path) -> L | None:
+    if "\\" in relative:
+        return L("ใช้ \\ คั่นโฟลเดอร์ (ต้องใช้ /)", "uses \\ between folders (use /)")
+    posix = PurePosixPath(relative)
+    if posix.is_absolute() or re.match(r"^[A-Za-z]:", relative):
+        return L("เป็นเส้นทางเต็ม (absolute path)", "is an absolute path")
+    if ".." in posix.parts:
+        return L("มี .. ซึ่งออกนอกโฟลเดอร์", "uses .., which leaves the folder")
+    if not content.joinpath(*posix.parts).resolve().is_relative_to(content):
+        return L("เป็นลิงก์ (symbolic link) ที่ชี้ออกนอก content/", "is a symbolic link leading outside content/")
+    return None
+
+
+def signoff_problems(doc: SourceDocument, content_dir: Path, *, release: bool) -> Iterator[Problem]:
+    """The sign-off against the content: edited after sign-off (a warning, an error with ``release``); for a
+    release also no sign-off at all, and a sign-off without a digest. Evidence files must have been checked."""
+    indicator: Indicator = doc.model
+    signoff = indicator.signoff
+    source = str(doc.file)
+    severity = "error" if release else "warning"
+    if signoff is None:
+        if release:
+            yield doc.problem("signoff_missing", field_name="signoff", source=shlex.quote(source))
+        return
+    names = {
+        "name": signoff.name,
+        "position": signoff.position,
+        "source": shlex.quote(source),
+        "name_arg": shlex.quote(signoff.name),  # the hint is a command to copy into a shell
+        "position_arg": shlex.quote(signoff.position),
+    }
+    if signoff.digest is None:
+        if release:
+            yield doc.problem("signoff_no_digest", ("signoff",), at="key", **names)
+        return
+    if signoff.digest != content_digest(indicator, content_dir):
+        date = L(thai.thai_date(signoff.date), signoff.date.isoformat())
+        yield doc.problem("signoff_stale", ("signoff",), at="key", severity=severity, date=date, **names)

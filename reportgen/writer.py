@@ -263,6 +263,32 @@ class OutputWriter:
 
         return self._write(rel, fill)
 
+    def link_file(self, rel: str | PurePosixPath, source: str | os.PathLike[str]) -> Path:
+        """Put the file ``source`` at ``rel`` as a hard link: no bytes copied, no fsync (for a build's PDF cache,
+        whose entries are fsynced when written and never modified in place). Where a link is impossible (another
+        filesystem), a copy. Return the path it will have after commit."""
+        self._require_open()
+        rel = self._check_rel(rel)
+        try:
+            target = self._prepare(rel)
+            tmp = target.parent / f".reportgen-tmp-{secrets.token_hex(6)}"
+            os.link(source, tmp, follow_symlinks=False)
+            try:
+                os.replace(tmp, target)
+            finally:
+                # rename() does nothing when both names are links to one file (a kept file linked to the same
+                # source): the temporary name is then still there, and the target already is the file.
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+        except OSError as exc:
+            if exc.errno in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                return self.copy_file(rel, source)
+            raise OutputError(f"cannot link {os.fspath(source)} to {rel!r}: {exc.strerror or exc}") from exc
+        self._written.append(rel)
+        self._written_set.add(rel)
+        log.debug("linked %s", rel)
+        return self._output_dir / rel
+
     def commit(self) -> Path:
         """Swap the staging tree into place as the output directory, atomically; return the output directory."""
         self._require_open()
