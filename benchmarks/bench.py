@@ -1,0 +1,543 @@
+"""N synthetic indicators → a table of reportgen's build, rebuild and check times and memory, beside two baselines.
+
+For each N (``--sizes 100,1000``; ``--quick`` for N=20) it makes a fresh project (``synthetic.py``) and measures,
+through the real command line in a subprocess (``python -m reportgen …``), as a user or a CI job runs it:
+
+* the full build (PDF + HTML, cold: fresh project, fresh cache), its forms/s and its memory: the peak of the sum of
+  RSS over the whole process tree (polled from /proc), the peak of the largest single process other than the main
+  one (a worker), the main process's peak, and ``ru_maxrss`` from ``wait4`` (the exact peak of the largest process);
+* the no-change rebuild, a rebuild after 1 % of the files changed, and ``reportgen check``;
+* the size of the real indicator 08's PDF;
+
+and, in the same run, two baselines on the same print HTML (rendered first with reportgen's own
+``Renderer.print_document``): (a) the bare WeasyPrint API in a 2-process pool, each worker reusing one
+FontConfiguration, which is the engine's limit; (b) a shell loop calling the ``weasyprint`` command once per file,
+which is what a naive CI script does (for N > 100 timed on a sample and extrapolated; the table says so).
+
+It prints the targets of issue 7 beside the figures, with pass or fail. Nothing here is a test: timings depend on
+the machine and on what else runs on it, so the machine, the versions and the load average are printed too.
+
+    .venv/bin/python benchmarks/bench.py --quick
+    .venv/bin/python benchmarks/bench.py --sizes 100,1000 --json /tmp/bench.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import multiprocessing
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+
+import synthetic  # noqa: E402
+
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+MB = 1024 * 1024
+
+# Targets of issue 7.
+POOL_RATIO_TARGET = 0.9  # full build throughput ≥ 0.9 × bare WeasyPrint pool
+LOOP_RATIO_TARGET = 10.0  # … and ≥ 10 × the per-file weasyprint loop
+NO_CHANGE_TARGET_S = 1.5  # no-change rebuild of 1000
+ONE_PERCENT_TARGET_S = 3.0  # rebuild of 1000 with 1 % changed
+CHECK_TARGET_S = 1.0  # check of 1000
+TIME_TARGET_SIZE = 1000  # the time targets are stated for N = 1000
+WORKER_MB_TARGET = 150
+FLAT_TOLERANCE = 1.25  # "flat as N grows": the largest size's worker peak ≤ 1.25 × the smallest size's
+PDF_08_TARGET_BYTES = 30_000
+REPEAT_UNDER_S = 10.0  # repeat a measurement (best of 3) only when one run is shorter than this
+
+
+# --- Measuring a process tree ------------------------------------------------------------------------------------
+
+
+def _parents() -> dict[int, int]:
+    """pid → parent pid of every process, from /proc."""
+    parents = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        parents[int(name)] = int(data[data.rindex(b")") + 2 :].split()[1])
+    return parents
+
+
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm", "rb") as f:
+            return f.read().decode("utf-8", "replace").strip()
+    except OSError:
+        return ""
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[1]) * PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class TreeSampler(threading.Thread):
+    """Polls the RSS of a process and all its descendants until stopped; keeps the peaks."""
+
+    def __init__(self, root_pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.root_pid = root_pid
+        self.interval = interval
+        self.stopped = threading.Event()
+        self.tree_peak = 0
+        self.peaks: dict[int, int] = {}
+        self.names: dict[int, str] = {}
+        self.most_processes = 0
+
+    def sample(self) -> None:
+        children: dict[int, list[int]] = {}
+        for pid, parent in _parents().items():
+            children.setdefault(parent, []).append(pid)
+        tree, todo = [], [self.root_pid]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo.extend(children.get(pid, ()))
+        total = 0
+        for pid in tree:
+            rss = _rss(pid)
+            total += rss
+            self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
+            if pid not in self.names:
+                self.names[pid] = _comm(pid)
+        self.tree_peak = max(self.tree_peak, total)
+        self.most_processes = max(self.most_processes, len(tree))
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            self.sample()
+            self.stopped.wait(self.interval)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join()
+
+    @property
+    def main_peak(self) -> int:
+        return self.peaks.get(self.root_pid, 0)
+
+    @property
+    def worker_peak(self) -> int:
+        """The largest Python process other than the root (a worker); the root itself when it worked alone.
+
+        Only Python processes count: a shell or a helper tool started by the build is not a rendering worker."""
+        others = [
+            rss
+            for pid, rss in self.peaks.items()
+            if pid != self.root_pid and self.names.get(pid, "").startswith("python")
+        ]
+        return max(others) if others else self.main_peak
+
+
+@dataclass
+class Run:
+    """One measured command: wall time, exit status and memory (bytes)."""
+
+    command: str
+    seconds: float
+    returncode: int
+    tree_peak: int = 0
+    worker_peak: int = 0
+    main_peak: int = 0
+    maxrss: int = 0  # ru_maxrss of wait4: the exact peak of the largest process of the tree
+    processes: int = 0
+    output_tail: str = ""
+
+    @property
+    def summary(self) -> str:
+        """The build's own last summary line ("built 10, skipped 990 unchanged, …"), if it printed one."""
+        lines = [line.strip() for line in self.output_tail.splitlines() if line.strip().startswith("built ")]
+        return lines[-1] if lines else ""
+
+
+def run_measured(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run ``args`` to completion, polling its process tree's memory; the output goes to a file, never a pipe."""
+    with tempfile.TemporaryFile() as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        sampler = TreeSampler(process.pid)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        sampler.stop()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        tail = log.read().decode("utf-8", "replace")[-2000:]
+    return Run(
+        command=" ".join(args[2:] if args[:2] == [sys.executable, "-m"] else args)[:200],
+        seconds=seconds,
+        returncode=process.returncode,
+        tree_peak=sampler.tree_peak,
+        worker_peak=sampler.worker_peak,
+        main_peak=sampler.main_peak,
+        maxrss=usage.ru_maxrss * 1024,
+        processes=sampler.most_processes,
+        output_tail=tail,
+    )
+
+
+def require_success(run: Run) -> Run:
+    if run.returncode != 0:
+        raise SystemExit(f"bench: `{run.command}` failed with exit status {run.returncode}:\n{run.output_tail}")
+    return run
+
+
+def best_of(measure, repeats: int = 3) -> tuple[Run, list[float]]:
+    """Run ``measure()`` up to ``repeats`` times (once if a run is long); the fastest run and every time."""
+    runs = [measure()]
+    while len(runs) < repeats and runs[0].seconds < REPEAT_UNDER_S:
+        runs.append(measure())
+    return min(runs, key=lambda run: run.seconds), [round(run.seconds, 3) for run in runs]
+
+
+# --- Baseline (a): the bare WeasyPrint API in a process pool ------------------------------------------------------
+
+_FONT_CONFIG = None
+
+
+def _pool_init() -> None:
+    global _FONT_CONFIG
+    from weasyprint.text.fonts import FontConfiguration
+
+    _FONT_CONFIG = FontConfiguration()  # one per worker, reused for every document, as a tuned pipeline would
+
+
+def _pool_render(paths: tuple[str, str]) -> int:
+    import weasyprint
+
+    source, target = paths
+    weasyprint.HTML(filename=source).write_pdf(target, font_config=_FONT_CONFIG)
+    return os.path.getsize(target)
+
+
+def bare_pool(html_files: list[Path], out_dir: Path, processes: int) -> Run:
+    """Render every HTML file with weasyprint.HTML().write_pdf() in a pool; the pool's start-up is timed too."""
+    import weasyprint  # noqa: F401  (imported before the fork: workers start warm, the engine's best case)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = [(str(path), str(out_dir / (path.stem + ".pdf"))) for path in html_files]
+    sampler = TreeSampler(os.getpid())
+    sampler.start()
+    start = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(processes, initializer=_pool_init) as pool:
+        for _ in pool.imap_unordered(_pool_render, jobs, chunksize=4):
+            pass
+    seconds = time.perf_counter() - start
+    sampler.stop()
+    return Run(
+        command=f"weasyprint API, pool of {processes}",
+        seconds=seconds,
+        returncode=0,
+        tree_peak=sampler.tree_peak,
+        worker_peak=sampler.worker_peak,
+        main_peak=sampler.main_peak,
+        processes=sampler.most_processes,
+    )
+
+
+# --- Baseline (b): the weasyprint command once per file ------------------------------------------------------------
+
+LOOP_SCRIPT = 'for f in "$@"; do "$WEASYPRINT" "$f" "${f%.html}.loop.pdf" || exit 1; done'
+
+
+def weasyprint_loop(html_files: list[Path]) -> Run:
+    weasyprint = Path(sys.executable).parent / "weasyprint"
+    env = dict(os.environ, WEASYPRINT=str(weasyprint))
+    return run_measured(["bash", "-c", LOOP_SCRIPT, "loop", *map(str, html_files)], cwd=html_files[0].parent, env=env)
+
+
+def print_html(project: Path, out_dir: Path) -> list[Path]:
+    """The print HTML of every form, as reportgen renders it, written with absolute stylesheet links."""
+    from reportgen.load import load_project
+    from reportgen.render import Renderer
+
+    loaded = load_project(project)
+    renderer = Renderer(project / "templates", loaded.site)
+    css_url = (project / "templates" / "css").as_uri() + "/"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    for entry in loaded.entries:
+        path = out_dir / f"{entry.indicator.fiscal_year}-{entry.indicator.code}.html"
+        path.write_text(renderer.print_document(entry.indicator, css_url=css_url), encoding="utf-8")
+        files.append(path)
+    return files
+
+
+# --- One size -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SizeResult:
+    n: int
+    check: Run | None = None
+    check_times: list[float] = field(default_factory=list)
+    full: Run | None = None
+    no_change: Run | None = None
+    no_change_times: list[float] = field(default_factory=list)
+    changed: Run | None = None
+    changed_times: list[float] = field(default_factory=list)
+    changed_files: int = 0
+    pdf_08_bytes: int = 0
+    pool: Run | None = None
+    loop: Run | None = None
+    loop_files: int = 0
+    pages: int = 0  # pages of all N forms (counted in the bare pool's PDFs): the forms' length, for comparison
+    load_before: float = 0.0  # 1-minute load average when this size started and ended: > cores means contended
+    load_after: float = 0.0
+
+    @property
+    def build_rate(self) -> float:
+        return self.n / self.full.seconds
+
+    @property
+    def pool_rate(self) -> float:
+        return self.n / self.pool.seconds
+
+    @property
+    def loop_rate(self) -> float:
+        return self.loop_files / self.loop.seconds
+
+    @property
+    def loop_estimate(self) -> float:
+        """The loop's time for all N files (measured when loop_files == n, else extrapolated from the sample)."""
+        return self.loop.seconds * self.n / self.loop_files
+
+
+def reportgen(*args: str) -> list[str]:
+    return [sys.executable, "-m", "reportgen", *args]
+
+
+def measure_size(n: int, work: Path, *, seed: int, build_flags: list[str], loop_sample: int, pool_size: int,
+                 log) -> SizeResult:  # fmt: skip
+    result = SizeResult(n, load_before=os.getloadavg()[0])
+    project = work / f"n{n}"
+    files = synthetic.make_project(project, n, seed=seed)
+    env = dict(os.environ, XDG_CACHE_HOME=str(work / f"xdg-cache-{n}"), NO_COLOR="1", PYTHONDONTWRITEBYTECODE="1")
+    log(f"N={n}: project in {project}")
+
+    result.check, result.check_times = best_of(lambda: require_success(run_measured(reportgen("check"), project, env)))
+    log(f"  check: {result.check_times} s")
+
+    result.full = require_success(run_measured(reportgen("build", *build_flags), project, env))
+    log(f"  full build: {result.full.seconds:.1f} s ({n / result.full.seconds:.1f} forms/s)")
+    result.pdf_08_bytes = (project / "output" / "pdf" / "2564" / "08.pdf").stat().st_size
+
+    result.no_change, result.no_change_times = best_of(
+        lambda: require_success(run_measured(reportgen("build", *build_flags), project, env))
+    )
+    log(f"  no-change rebuild: {result.no_change_times} s")
+
+    result.changed_files = max(1, math.ceil(n / 100))
+    rounds = iter(range(1, 4))
+
+    def changed_build() -> Run:
+        synthetic.change_files(files, result.changed_files, seed=seed, round_=next(rounds))
+        return require_success(run_measured(reportgen("build", *build_flags), project, env))
+
+    result.changed, result.changed_times = best_of(changed_build)
+    log(f"  1 % changed ({result.changed_files} files): {result.changed_times} s")
+
+    html_dir = work / f"n{n}-html"
+    html_files = print_html(project, html_dir)
+    result.pool = bare_pool(html_files, work / f"n{n}-pool", pool_size)
+    log(f"  bare WeasyPrint pool: {result.pool.seconds:.1f} s ({n / result.pool.seconds:.1f} forms/s)")
+    from pypdf import PdfReader
+
+    result.pages = sum(len(PdfReader(path).pages) for path in (work / f"n{n}-pool").glob("*.pdf"))
+
+    sample = html_files if n <= 100 else html_files[:: max(1, len(html_files) // loop_sample)][:loop_sample]
+    result.loop_files = len(sample)
+    result.loop = require_success(weasyprint_loop(sample))
+    log(f"  weasyprint loop: {result.loop.seconds:.1f} s for {len(sample)} files")
+    result.load_after = os.getloadavg()[0]
+    return result
+
+
+# --- The table ----------------------------------------------------------------------------------------------------
+
+
+def mb(value: int) -> str:
+    return f"{value / MB:.0f}"
+
+
+def verdict(ok: bool) -> str:
+    return "pass" if ok else "**fail**"
+
+
+def table(results: list[SizeResult]) -> str:
+    sizes = [r.n for r in results]
+    head = "| measure | " + " | ".join(f"N = {n}" for n in sizes) + " | target | result |"
+    rows = [head, "|" + "---|" * (len(sizes) + 3)]
+
+    def row(name: str, cells: list[str], target: str = "", outcome: str = "") -> None:
+        rows.append(f"| {name} | " + " | ".join(cells) + f" | {target} | {outcome} |")
+
+    at_target = next((r for r in results if r.n == TIME_TARGET_SIZE), None)
+
+    row("pages of all N forms (mean per form)", [f"{r.pages:,} ({r.pages / r.n:.2f})" for r in results])
+    row("full build, PDF + HTML (s)", [f"{r.full.seconds:.1f}" for r in results])
+    row("full build (forms/s)", [f"{r.build_rate:.1f}" for r in results])
+    row("bare WeasyPrint API, 2-process pool (forms/s)", [f"{r.pool_rate:.1f}" for r in results])
+    pool_ok = all(r.build_rate >= POOL_RATIO_TARGET * r.pool_rate for r in results)
+    row("build ÷ pool throughput", [f"{r.build_rate / r.pool_rate:.2f}" for r in results],
+        f"≥ {POOL_RATIO_TARGET}", verdict(pool_ok))  # fmt: skip
+    sampled = [("" if r.loop_files == r.n else f" (sample of {r.loop_files})") for r in results]
+    row("`weasyprint` command per file (forms/s)", [f"{r.loop_rate:.2f}{note}" for r, note in zip(results, sampled)])
+    row("… its time for all N (s)",
+        [f"{r.loop_estimate:.0f}" + ("" if r.loop_files == r.n else " (extrapolated)") for r in results])  # fmt: skip
+    loop_ok = all(r.build_rate >= LOOP_RATIO_TARGET * r.loop_rate for r in results)
+    row("build ÷ loop throughput", [f"{r.build_rate / r.loop_rate:.1f}" for r in results],
+        f"≥ {LOOP_RATIO_TARGET:.0f}", verdict(loop_ok))  # fmt: skip
+
+    def timed(name: str, runs: list[tuple[Run, list[float]]], limit: float) -> None:
+        cells = [f"{run.seconds:.2f}" + (f" (best of {len(times)})" if len(times) > 1 else "") for run, times in runs]
+        if at_target is None:
+            row(name, cells, f"≤ {limit} s at N = {TIME_TARGET_SIZE}", "not measured")
+        else:
+            index = results.index(at_target)
+            row(name, cells, f"≤ {limit} s at N = {TIME_TARGET_SIZE}", verdict(runs[index][0].seconds <= limit))
+
+    timed("no-change rebuild (s)", [(r.no_change, r.no_change_times) for r in results], NO_CHANGE_TARGET_S)
+    timed("rebuild, 1 % of files changed (s)", [(r.changed, r.changed_times) for r in results], ONE_PERCENT_TARGET_S)
+    row("… files changed", [str(r.changed_files) for r in results])
+    row("… the build's own summary, no change / 1 % changed",
+        [f"{r.no_change.summary or '–'} / {r.changed.summary or '–'}" for r in results])  # fmt: skip
+    timed("`reportgen check` (s)", [(r.check, r.check_times) for r in results], CHECK_TARGET_S)
+
+    row("full build: peak RSS of the whole tree, summed (MB)", [mb(r.full.tree_peak) for r in results])
+    worker_ok = all(r.full.worker_peak <= WORKER_MB_TARGET * MB for r in results)
+    flat = results[-1].full.worker_peak <= FLAT_TOLERANCE * results[0].full.worker_peak
+    row("full build: peak RSS per worker, polled (MB)", [mb(r.full.worker_peak) for r in results],
+        f"≤ {WORKER_MB_TARGET}, flat (largest N ≤ {FLAT_TOLERANCE} × smallest)",
+        verdict(worker_ok) + (", flat" if flat else ", **not flat**"))  # fmt: skip
+    row("full build: peak RSS of the main process (MB)", [mb(r.full.main_peak) for r in results])
+    row("full build: largest process, exact `ru_maxrss` (MB)", [mb(r.full.maxrss) for r in results])
+    row("full build: processes in the tree", [str(r.full.processes) for r in results])
+    row("bare pool: peak RSS per worker (MB)", [mb(r.pool.worker_peak) for r in results])
+    row("`weasyprint` command: peak RSS (MB)", [mb(r.loop.maxrss) for r in results])
+    pdf_ok = all(r.pdf_08_bytes <= PDF_08_TARGET_BYTES for r in results)
+    row("load average (1 min), start → end of this size",
+        [f"{r.load_before:.1f} → {r.load_after:.1f}" for r in results],
+        f"the benchmark alone: about {os.cpu_count()}–{os.cpu_count() + 1}")  # fmt: skip
+    row("PDF of the real indicator 08 (bytes)", [f"{r.pdf_08_bytes:,}" for r in results],
+        f"≤ {PDF_08_TARGET_BYTES:,}", verdict(pdf_ok))  # fmt: skip
+    return "\n".join(rows)
+
+
+# --- The machine --------------------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    import weasyprint
+    from weasyprint.text.ffi import pango
+
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")), platform.processor(),
+    )  # fmt: skip
+    memory_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                     if line.startswith("MemTotal"))  # fmt: skip
+    version = pango.pango_version()
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO_ROOT, capture_output=True, text=True)
+    return {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": f"{memory_kb / 1024 / 1024:.1f} GiB",
+        "python": platform.python_version(),
+        "weasyprint": weasyprint.__version__,
+        "pango": f"{version // 10000}.{version // 100 % 100}.{version % 100}",
+        "commit": head.stdout.strip() + (" + uncommitted changes, copied at the start" if dirty.stdout.strip() else ""),
+        "load average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def build_flags() -> tuple[list[str], str]:
+    """Flags for the build (its default jobs is all cores), and its --help, to report what the build supports."""
+    help_text = subprocess.run(reportgen("build", "--help"), capture_output=True, text=True, cwd=REPO_ROOT).stdout
+    supported = [flag for flag in ("--jobs", "--no-cache", "--shard") if flag in help_text]
+    return [], ", ".join(supported) or "none of --jobs, --no-cache, --shard"
+
+
+def freeze_reportgen(work: Path) -> Path:
+    """A copy of reportgen/ that every measured command imports (through PYTHONPATH) instead of the working tree.
+
+    The build's cache key includes the bytes of reportgen's own modules, so an edit to the working tree during the
+    run (another developer, an editor saving) would turn a no-change rebuild into a full one; the copy is stable.
+    """
+    snapshot = work / "src"
+    shutil.copytree(REPO_ROOT / "reportgen", snapshot / "reportgen", ignore=shutil.ignore_patterns("__pycache__"))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(snapshot), os.environ.get("PYTHONPATH")]))
+    sys.path.insert(0, str(snapshot))
+    return snapshot
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000", help="comma-separated numbers of indicators (default 100,1000)")
+    parser.add_argument("--quick", action="store_true", help="N = 20 only, to try the script")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--loop-sample", type=int, default=50, help="files timed in the per-file loop when N > 100")
+    parser.add_argument("--pool", type=int, default=2, help="processes of the bare WeasyPrint pool (default 2)")
+    parser.add_argument("--workdir", type=Path, help="where the projects go (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the projects and outputs")
+    parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
+    args = parser.parse_args(argv)
+    sizes = [20] if args.quick else sorted(int(size) for size in args.sizes.split(","))
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="reportgen-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    freeze_reportgen(work)
+    flags, supported = build_flags()
+    info = machine()
+    info["build supports"] = supported
+    for key, value in info.items():
+        log(f"{key}: {value}")
+    try:
+        results = [
+            measure_size(n, work, seed=args.seed, build_flags=flags, loop_sample=args.loop_sample,
+                         pool_size=args.pool, log=log)
+            for n in sizes
+        ]  # fmt: skip
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    info["load average after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print("\n".join(f"- {key}: {value}" for key, value in info.items()))
+    print()
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "results": [asdict(r) for r in results]}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

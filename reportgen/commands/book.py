@@ -1,0 +1,113 @@
+"""``reportgen book``: one fiscal year's indicators → the department's report book, one PDF in ``output/book/``.
+
+The book is a cover, the contents with page numbers, the summary table of every indicator (the same figures as the
+site's home page, from ``status.status_of``), then every form as its own PDF prints it, each on new pages and
+bookmarked in the PDF's outline. ``--as-of q2`` makes the book as it stood at the end of that quarter
+(``status.as_of``): later quarters are shown as not yet reported.
+
+Where it goes: ``output/book/<year>.pdf``, or ``output/book/<year>-q<n>.pdf`` as of a quarter, so a quarter's book
+never replaces the year's. Not ``pdf/<year>/book.pdf``: ``book`` is a valid indicator code, and that path would be
+its form. The file is written through ``OutputWriter(keep_existing=True)``, so the rest of ``output/`` stays as it
+was and a failure writes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen.errors import UsageError
+from reportgen.load import load_project
+from reportgen.model import Entry, Project
+from reportgen.pdf import PdfRenderer
+from reportgen.render import Renderer
+from reportgen.status import as_of as indicator_as_of
+from reportgen.status import parse_quarter
+from reportgen.writer import OutputWriter
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BookReport:
+    """What ``book`` did: the file written (relative to the output folder), its forms, and content warnings."""
+
+    output_dir: Path
+    path: str
+    forms: int
+    warnings: tuple
+
+
+def book_path(fiscal_year: int, as_of: int | None = None) -> str:
+    """Where the book of ``fiscal_year`` goes inside output/: ``book/2564.pdf``, or ``book/2564-q2.pdf``."""
+    return f"book/{fiscal_year}.pdf" if as_of in (None, 4) else f"book/{fiscal_year}-q{as_of}.pdf"
+
+
+def year_entries(project: Project, fiscal_year: int) -> tuple[Entry, ...]:
+    """The entries of one fiscal year, in code order; a year without any is a usage error naming the years there are."""
+    entries = tuple(entry for entry in project.entries if entry.indicator.fiscal_year == fiscal_year)
+    if not entries:
+        years = sorted({entry.indicator.fiscal_year for entry in project.entries})
+        there = ", ".join(str(year) for year in years) if years else "ไม่มี (none)"
+        raise UsageError(
+            f"ไม่มีตัวชี้วัดของปีงบประมาณ {fiscal_year} (no indicators for fiscal year {fiscal_year}); "
+            f"ปีที่มี (years with indicators): {there}"
+        )
+    return entries
+
+
+def parse_as_of(text: str | None) -> int | None:
+    """``"q2"`` → 2; None → None (the whole year). Anything else is a usage error."""
+    if text is None:
+        return None
+    try:
+        return parse_quarter(text)
+    except ValueError:
+        raise UsageError(
+            f"--as-of: ไตรมาสคือ q1, q2, q3 หรือ q4 (a quarter is q1, q2, q3 or q4), not {text!r}"
+        ) from None
+
+
+def render_book(project: Project, fiscal_year: int, as_of: int | None = None) -> bytes:
+    """The PDF bytes of the book of ``fiscal_year``, as of the end of quarter ``as_of`` (None: the whole year)."""
+    entries = year_entries(project, fiscal_year)
+    indicators = [entry.indicator for entry in entries]
+    if as_of is not None:
+        indicators = [indicator_as_of(indicator, as_of) for indicator in indicators]
+    pdf = PdfRenderer(project.root)
+    html = Renderer(project.root / "templates", project.site).book_document(
+        indicators, css_url=pdf.css_url, fiscal_year=fiscal_year, as_of=as_of if as_of != 4 else None
+    )
+    logger.info("rendering the book of %d with %d forms", fiscal_year, len(entries))
+    return pdf.render(html, source=f"content/indicators/{fiscal_year}/")
+
+
+def book(
+    root: Path,
+    fiscal_year: int | None = None,
+    *,
+    as_of: str | None = None,
+    strict: bool = False,
+    output_dir: Path | None = None,
+) -> BookReport:
+    """Render the book of ``fiscal_year`` (default: the newest year) into ``output/book/``; keep the rest of output/."""
+    quarter = parse_as_of(as_of)  # before loading: a typo in the flag is reported without waiting for the content
+    root = Path(root).resolve()
+    project = load_project(root, strict=strict)
+    if fiscal_year is None:
+        if not project.entries:
+            raise UsageError("ไม่มีตัวชี้วัดใน content/indicators/ (no indicators in content/indicators/)")
+        fiscal_year = max(entry.indicator.fiscal_year for entry in project.entries)
+    data = render_book(project, fiscal_year, quarter)
+    path = book_path(fiscal_year, quarter)
+    output_dir = Path(output_dir) if output_dir is not None else root / "output"
+    with OutputWriter(output_dir, keep_existing=True) as out:
+        out.write_bytes(path, data)
+        out.commit()
+    return BookReport(
+        output_dir=output_dir,
+        path=path,
+        forms=len(year_entries(project, fiscal_year)),
+        warnings=tuple(project.warnings),
+    )
