@@ -104,32 +104,29 @@ def format_line(verdict: FileVerdict, lang: str = "th") -> str:
     return f"{_MARK.get(report.status, '✗')} {verdict.path}: " + "; ".join(parts)
 
 
+#: The words of one signature's description, by language; the sentence is built the same way in both.
+_SIGNATURE_WORDS = {
+    "en": {"signed": "signed by {who}", "at": " at {when}", "timestamp": ", timestamp {when}",
+           "broken": " (BROKEN)", "untrusted": " (untrusted TSA)"},
+    "th": {"signed": "ลงนามโดย {who}", "at": " เมื่อ {when}", "timestamp": " ตราเวลา {when}",
+           "broken": " (ตราเวลาเสีย)", "untrusted": " (ผู้ให้บริการตราเวลาไม่น่าเชื่อถือ)"},
+}  # fmt: skip
+
+
 def _describe(signature: SignatureReport, lang: str) -> str:
+    words = _SIGNATURE_WORDS["en" if lang == "en" else "th"]
     who = signature.signer or "?"
     if signature.organization:
         who += f" ({signature.organization})"
-    if lang == "en":
-        text = f"signed by {who}"
-        if signature.signed_at:
-            text += f" at {_when(signature.signed_at, lang)}"
-        if signature.timestamp:
-            text += f", timestamp {_when(signature.timestamp, lang)}"
-            if signature.timestamp_intact is False:
-                text += " (BROKEN)"
-            elif signature.timestamp_trusted is False:
-                text += " (untrusted TSA)"
-        if signature.problem:
-            text += f" [{signature.problem}]"
-        return text
-    text = f"ลงนามโดย {who}"
+    text = words["signed"].format(who=who)
     if signature.signed_at:
-        text += f" เมื่อ {_when(signature.signed_at, lang)}"
+        text += words["at"].format(when=_when(signature.signed_at, lang))
     if signature.timestamp:
-        text += f" ตราเวลา {_when(signature.timestamp, lang)}"
+        text += words["timestamp"].format(when=_when(signature.timestamp, lang))
         if signature.timestamp_intact is False:
-            text += " (ตราเวลาเสีย)"
+            text += words["broken"]
         elif signature.timestamp_trusted is False:
-            text += " (ผู้ให้บริการตราเวลาไม่น่าเชื่อถือ)"
+            text += words["untrusted"]
     if signature.problem:
         text += f" [{signature.problem}]"
     return text
