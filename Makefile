@@ -19,6 +19,7 @@ BROWSER_TOOLS := tests/browser/node_modules/.installed
 
 build: setup
 	$(PY) -m reportgen build
+	$(PY) -m reportgen book
 
 test: setup-test
 	$(PY) -m pytest

@@ -1,7 +1,9 @@
 """Everything that shapes a form's PDF → a key; a key → the PDF rendered earlier, verified, or nothing.
 
-Rendering is the only slow step of a build (about 0.1 s a form; the web pages take about a millisecond), so a
-build renders only the forms whose inputs changed and takes the others from this cache. Only PDFs are cached.
+Rendering is the slow step of a build (about 0.1 s a form's PDF, a millisecond its web page), so a build renders
+only the forms whose inputs changed and takes the others from this cache. The forms' web pages are cached the same
+way (``FormCache.pages_for_project``), under keys ``site.page_key`` makes of everything the page template is given,
+so that a build that changed nothing renders nothing. (Content files are cached as loaded: ``doccache.py``.)
 
 **The key** of a form is the SHA-256 of everything its bytes depend on, split in two:
 
@@ -22,8 +24,10 @@ valid when a CI cache step restores it into another checkout, another folder or 
 ``year`` or ``release-q2``), one file each, named ``<key>.<sha256 of the PDF>.pdf`` and holding the PDF's bytes
 only, so that a build can hard-link it into ``output/`` instead of copying it. Reading an entry re-hashes its bytes
 and compares them with the name: a truncated or altered entry is detected, deleted and rendered again, never
-published. Entries are written to a temporary name, fsynced, then renamed, so concurrent builds never see a
-half-written entry (two builds writing the same key write the same bytes under the same name).
+published. Entries are written to a temporary name, then renamed, so concurrent builds never see a half-written
+entry (two builds writing the same key write the same bytes under the same name). They are not fsynced one by
+one: an entry torn by a crash fails its hash check, and the entries a build hard-links into ``output/`` are made
+durable by the writer's commit, which flushes the whole filesystem before ``output/`` changes.
 
 **Pruning** keeps the cache bounded: after a successful build of all its forms (no FILE named), ``prune`` deletes
 the entries of that options folder which the build did not use, so the cache holds about one PDF per form and
@@ -50,6 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import reportgen
+from reportgen.doccache import cache_root, mark_cache_root
 from reportgen.engine import BuildOptions
 from reportgen.model import Entry, SiteSettings
 
@@ -58,7 +63,6 @@ logger = logging.getLogger(__name__)
 #: Bumped whenever the key or the entry format changes: entries of another format are simply never found.
 CACHE_FORMAT = "reportgen-form-cache-1"
 
-CACHE_DIR = Path(".cache") / "reportgen"
 
 #: The Python distributions whose code turns the model into PDF bytes (layout, fonts, PDF writing, text, Markdown).
 LIBRARIES = (
@@ -76,12 +80,7 @@ SYSTEM_LIBRARIES = (
 #: The project folders whose every file may change any form.
 SHARED_INPUTS = ("templates", "fonts")
 
-_ENTRY_NAME = re.compile(r"([0-9a-f]{64})\.([0-9a-f]{64})\.pdf")
 _TEMP_NAME = re.compile(r"\.tmp-(\d+)-[0-9a-f]+")
-
-
-def cache_root(project_root: Path) -> Path:
-    return Path(project_root) / CACHE_DIR
 
 
 def options_folder(options: BuildOptions) -> str:
@@ -175,18 +174,21 @@ def form_key(fingerprint: str, project_root: Path, entry: Entry) -> str:
 
 
 @dataclass(frozen=True)
-class CachedPdf:
-    """A verified entry: the PDF's bytes and the file holding them (to hard-link rather than copy)."""
+class CachedFile:
+    """A verified entry: its bytes and the file holding them (to hard-link rather than copy)."""
 
     data: bytes
     path: Path
 
 
 class FormCache:
-    """The PDFs of one option set, by key. Scans its folder once; reads verify, writes are atomic."""
+    """The PDFs (or web pages: ``suffix="html"``) of one option set, by key. Scans its folder once; reads verify,
+    writes are atomic."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, suffix: str = "pdf"):
         self.folder = Path(folder)
+        self.suffix = suffix
+        self._entry_name = re.compile(rf"([0-9a-f]{{64}})\.([0-9a-f]{{64}})\.{re.escape(suffix)}")
         self._entries: dict[str, list[str]] = {}  # key → entry file names (normally one)
         self._temporaries: list[tuple[str, int]] = []
         self._folder_ready = False
@@ -198,7 +200,7 @@ class FormCache:
             logger.warning("cannot read the cache %s (%s); rendering everything", self.folder, error.strerror)
             scan = []
         for item in scan:
-            if match := _ENTRY_NAME.fullmatch(item.name):
+            if match := self._entry_name.fullmatch(item.name):
                 if item.is_file(follow_symlinks=False):
                     self._entries.setdefault(match.group(1), []).append(item.name)
             elif match := _TEMP_NAME.fullmatch(item.name):
@@ -208,11 +210,16 @@ class FormCache:
     def for_project(cls, project_root: Path, options: BuildOptions) -> FormCache:
         return cls(cache_root(project_root) / "forms-v1" / options_folder(options))
 
+    @classmethod
+    def pages_for_project(cls, project_root: Path, options: BuildOptions) -> FormCache:
+        """The cache of the forms' web pages (``site.py``'s ``page_key``), beside the PDFs' and alike."""
+        return cls(cache_root(project_root) / "pages-v1" / options_folder(options), suffix="html")
+
     def __len__(self) -> int:
         return len(self._entries)
 
-    def get(self, key: str) -> CachedPdf | None:
-        """The PDF stored under ``key`` if its bytes are intact; a damaged entry is deleted and reported as a miss."""
+    def get(self, key: str) -> CachedFile | None:
+        """The file stored under ``key`` if its bytes are intact; a damaged entry is deleted and reported as a miss."""
         for name in list(self._entries.get(key, ())):
             path = self.folder / name
             try:
@@ -220,8 +227,8 @@ class FormCache:
             except OSError:  # pruned by a concurrent build since the scan
                 self._forget(key, name)
                 continue
-            if hashlib.sha256(data).hexdigest() == _ENTRY_NAME.fullmatch(name).group(2):
-                return CachedPdf(data, path)
+            if hashlib.sha256(data).hexdigest() == self._entry_name.fullmatch(name).group(2):
+                return CachedFile(data, path)
             logger.warning("cache entry %s is damaged (its bytes do not match its hash); rendering it again", path)
             self._forget(key, name)
             with contextlib.suppress(OSError):
@@ -229,22 +236,20 @@ class FormCache:
         return None
 
     def put(self, key: str, pdf: bytes) -> Path | None:
-        """Store ``pdf`` under ``key``, atomically; return the entry's path, or None if the cache is not writable
-        (a build never fails because of its cache)."""
-        name = f"{key}.{hashlib.sha256(pdf).hexdigest()}.pdf"
+        """Store ``pdf`` (or a page's bytes) under ``key``, atomically; return the entry's path, or None if the cache
+        is not writable (a build never fails because of its cache)."""
+        name = f"{key}.{hashlib.sha256(pdf).hexdigest()}.{self.suffix}"
         path = self.folder / name
         temporary = self.folder / f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
         try:
             if not self._folder_ready:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                _mark_cache_root(self.folder)
+                mark_cache_root(self.folder.parent.parent)
                 self._folder_ready = True
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
             try:
                 with os.fdopen(fd, "wb") as file:
                     file.write(pdf)
-                    file.flush()
-                    os.fsync(file.fileno())  # output/ may hard-link this entry: its bytes must be on disk
                 os.replace(temporary, path)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -291,18 +296,3 @@ def _pid_alive(pid: int) -> bool:
     except OSError:
         return True
     return True
-
-
-_CACHEDIR_TAG = (
-    b"Signature: 8a477f597d28d172789f06886806bc55\n"
-    b"# This folder is reportgen's cache of rendered PDFs; it can be deleted at any time.\n"
-)
-
-
-def _mark_cache_root(folder: Path) -> None:
-    """Write ``CACHEDIR.TAG`` (the standard mark that backup tools skip) at the cache's root, once."""
-    root = folder.parent.parent
-    tag = root / "CACHEDIR.TAG"
-    if not tag.exists():
-        with contextlib.suppress(OSError):
-            tag.write_bytes(_CACHEDIR_TAG)

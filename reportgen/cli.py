@@ -101,7 +101,7 @@ def _jobs(text: str) -> int:
 def run_check(args: argparse.Namespace) -> int:
     from reportgen.commands.check import check
 
-    problems = check(args.root, args.paths or None, strict=args.strict)
+    problems = check(args.root, args.paths or None, strict=args.strict, use_cache=not args.no_cache)
     _print_problems(problems, fmt=args.format, lang=args.lang, stream=sys.stdout)
     return EXIT_CONTENT if any(problem.severity == "error" for problem in problems) else EXIT_OK
 
@@ -232,7 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--release", action="store_true", help="publish: every form signed off and unchanged since")
     build.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="rendering processes (default: every core)")
     build.add_argument("--shard", type=_shard, metavar="K/N", help="only shard K of N of the indicators (for CI)")
-    build.add_argument("--no-cache", action="store_true", help="render every form; neither read nor fill the cache")
+    build.add_argument(
+        "--no-cache", action="store_true", help="load every file and render every form; neither read nor fill the caches"
+    )
     build.add_argument("-o", "--output", type=Path, metavar="DIR", help="build into DIR (default: output/)")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary, only problems")
     build.set_defaults(handler=run_build)
@@ -243,10 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
     merge.add_argument("-q", "--quiet", action="store_true", help="print nothing but problems")
     merge.set_defaults(handler=run_merge)
 
-    check = commands.add_parser("check", parents=[common], help="check content/ without writing anything")
+    check = commands.add_parser("check", parents=[common], help="check content/ without building anything")
     check.add_argument("paths", nargs="*", type=Path, help="only these files (default: all of content/)")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
+    check.add_argument(
+        "--no-cache", action="store_true", help="load every file; neither read nor fill the document cache"
+    )
     check.set_defaults(handler=run_check)
 
     book = commands.add_parser(

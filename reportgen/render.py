@@ -58,6 +58,10 @@ def summary_rows(
     return [SummaryRow(ind, status_of(ind), href(ind) if href else None) for ind in indicators]
 
 
+#: The template of an indicator's web page (it includes ``form.html.j2``, as the PDF's ``print.html.j2`` does).
+PAGE_TEMPLATE = "page.html.j2"
+
+
 class Renderer:
     """Renders the documents of one project. Build one per build and reuse it: it caches compiled templates."""
 
@@ -128,8 +132,15 @@ class Renderer:
         ``site_context`` is what ``site.py`` adds around the form (year links, status, timeline); without it the
         page is the form, its PDF link and the site's header.
         """
-        template = self.env.get_template("page.html.j2")
-        return template.render(
+        return self.render_page(PAGE_TEMPLATE, self.indicator_page_context(entry, links, **site_context))
+
+    def render_page(self, template_name: str, context: dict) -> str:
+        """A template rendered with exactly ``context`` (and the environment's globals: the site, the version)."""
+        return self.env.get_template(template_name).render(context)
+
+    def indicator_page_context(self, entry: Entry, links: PageLinks, **site_context) -> dict:
+        """Everything ``page.html.j2`` is given for one indicator (see ``indicator_page``)."""
+        return dict(
             css_url=links.css_url,
             home_url=links.home_url,
             pdf_url=links.pdf_url,

@@ -22,16 +22,18 @@ decides *what* the files are; ``writer.py`` alone puts them on disk.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from reportgen import opendata, thai
 from reportgen.model import Entry, Project
-from reportgen.render import PageLinks, Renderer, document_title, pdf_download_name
+from reportgen.render import PAGE_TEMPLATE, PageLinks, Renderer, document_title, pdf_download_name
 from reportgen.status import STATUS_LABELS, IndicatorStatus, status_of
 
 logger = logging.getLogger(__name__)
@@ -45,11 +47,38 @@ CHART_MAX_PERCENT = Decimal(200)
 
 @dataclass(frozen=True)
 class OutputFile:
-    """One file to write: its path inside ``output/`` and either its bytes or a project file to copy."""
+    """One file to write: its path inside ``output/`` and either its bytes, a project file to copy, or (a form's
+    web page, when ``site_files`` is given a fingerprint) the key its rendering is cached under and how to render
+    it: ``contents()`` renders only if nothing is cached under ``key``."""
 
     path: str
     data: bytes | None = None
     copy_of: Path | None = None
+    key: str | None = None
+    render: Callable[[], bytes] | None = field(default=None, compare=False)
+
+    def contents(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        if self.render is None:
+            raise ValueError(f"{self.path} is a copy of {self.copy_of}, not bytes")
+        return self.render()
+
+
+def page_key(fingerprint: str, template_name: str, context: Mapping[str, object]) -> str | None:
+    """The cache key of a page (hex SHA-256): the build fingerprint (reportgen's code, templates, site settings,
+    options, library versions), the template, and ``repr`` of every value the template is given. Those are all
+    a page depends on: Jinja rendering is a function of them, and the context holds dataclasses and pydantic
+    models, whose ``repr`` shows every field (so no field may be declared ``repr=False``). None when a value has
+    no stable ``repr`` (an object shown by its address would give a new key in every process: never a wrong page,
+    but never a cached one)."""
+    text = repr(sorted(context.items()))
+    if " object at 0x" in text:
+        logger.debug("%s: a value without a stable repr in the page's context; not cached", template_name)
+        return None
+    digest = hashlib.sha256(f"{fingerprint}\0{template_name}\0".encode())
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def pdf_path(entry: Entry) -> str:
@@ -275,6 +304,9 @@ class SitePages:
             YearLink(year.year, f"พ.ศ. {self.fmt.text(year.year)}", f"{year.year}/index.html") for year in self.years
         )
         self.views = {view.entry.slug: view for year in self.years for view in year.indicators}
+        self.years_of_code: dict[str, set[int]] = {}
+        for view in self.views.values():
+            self.years_of_code.setdefault(view.entry.indicator.code, set()).add(view.entry.indicator.fiscal_year)
 
     def absolute(self, path: str) -> str:
         return self.base_url + path
@@ -308,15 +340,17 @@ class SitePages:
         )
 
     def indicator_page(self, entry: Entry) -> str:
+        return self.renderer.render_page(PAGE_TEMPLATE, self.indicator_page_context(entry))
+
+    def indicator_page_context(self, entry: Entry) -> dict:
         view = self.views[entry.slug]
         indicator = entry.indicator
         other_years = tuple(
             YearLink(other.year, f"พ.ศ. {self.fmt.text(other.year)}", f"{other.year}/{indicator.code}.html")
             for other in self.years
-            if other.year != indicator.fiscal_year
-            and any(candidate.entry.indicator.code == indicator.code for candidate in other.indicators)
+            if other.year != indicator.fiscal_year and other.year in self.years_of_code[indicator.code]
         )
-        return self.renderer.indicator_page(
+        return self.renderer.indicator_page_context(
             entry,
             page_links(entry, self.base_url),
             year_links=self.year_links,
@@ -395,11 +429,24 @@ def asset_files(project_root: Path) -> Iterator[OutputFile]:
     yield OutputFile("html/assets/fonts/OFL.txt", copy_of=fonts / "OFL.txt")
 
 
-def form_files(entry: Entry, pages: SitePages, pdf_bytes: bytes) -> Iterator[OutputFile]:
-    """The PDF of one form (for filing and for the site) and its web page."""
+def form_files(
+    entry: Entry, pages: SitePages, pdf_bytes: bytes, page_fingerprint: str | None = None
+) -> Iterator[OutputFile]:
+    """The PDF of one form (for filing and for the site) and its web page: rendered now, or, given the build's
+    fingerprint, keyed (``page_key``) and rendered only when asked for."""
     yield OutputFile(pdf_path(entry), data=pdf_bytes)
     yield OutputFile(f"html/{entry.slug}.pdf", data=pdf_bytes)
-    yield OutputFile(page_path(entry), data=pages.indicator_page(entry).encode("utf-8"))
+    context = pages.indicator_page_context(entry)
+    render = partial(_render_page, pages.renderer, PAGE_TEMPLATE, context)
+    key = page_key(page_fingerprint, PAGE_TEMPLATE, context) if page_fingerprint is not None else None
+    if key is None:
+        yield OutputFile(page_path(entry), data=render())
+    else:
+        yield OutputFile(page_path(entry), key=key, render=render)
+
+
+def _render_page(renderer: Renderer, template_name: str, context: dict) -> bytes:
+    return renderer.render_page(template_name, context).encode("utf-8")
 
 
 def whole_site_files(pages: SitePages) -> Iterator[OutputFile]:
@@ -426,12 +473,15 @@ def whole_site_files(pages: SitePages) -> Iterator[OutputFile]:
     yield OutputFile("html/404.html", data=pages.not_found_page().encode("utf-8"))
 
 
-def site_files(project: Project, selected: Iterable[Entry], pdfs: Mapping[str, bytes]) -> Iterator[OutputFile]:
+def site_files(
+    project: Project, selected: Iterable[Entry], pdfs: Mapping[str, bytes], page_fingerprint: str | None = None
+) -> Iterator[OutputFile]:
     """Every file of a build: the selected forms (their PDFs already rendered, by slug), then the pages and data
-    drawn from the whole project (always all of it, even when only some forms are rebuilt), then the assets."""
+    drawn from the whole project (always all of it, even when only some forms are rebuilt), then the assets.
+    ``page_fingerprint`` (the build's, ``cache.build_fingerprint``) makes the forms' pages cacheable."""
     renderer = Renderer(project.root / "templates", project.site)
     pages = SitePages(project, renderer)
     for entry in selected:
-        yield from form_files(entry, pages, pdfs[entry.slug])
+        yield from form_files(entry, pages, pdfs[entry.slug], page_fingerprint)
     yield from whole_site_files(pages)
     yield from asset_files(project.root)

@@ -82,10 +82,8 @@ def collect_problems(
         problems.extend(doc.problems)
     valid = [doc for doc in indicators if doc.ok]
     problems.extend(cross_file_problems(valid))
-    if site.ok:
-        problems.extend(site_warnings(site))
     for doc in valid:
-        problems.extend(indicator_warnings(doc, today=today))
+        problems.extend(dated_warnings(doc, today=today))
         if root is not None:
             file_problems = list(evidence_file_problems(doc, root / "content"))
             problems.extend(file_problems)
@@ -194,20 +192,22 @@ def placeholder_warnings(doc: SourceDocument) -> Iterator[Problem]:
         yield doc.problem("placeholder", path, line=line, column=column, severity="warning", placeholder=match.group())
 
 
-def site_warnings(doc: SourceDocument) -> Iterator[Problem]:
+def file_warnings(doc: SourceDocument) -> Iterator[Problem]:
+    """The warnings of one valid file that depend on nothing but its bytes. ``load.validate_document`` adds them to
+    the file's own problems, so they are cached with the file (``doccache.py``)."""
     yield from text_warnings(doc)
+    if isinstance(doc.model, Indicator):
+        yield from placeholder_warnings(doc)
+        yield from _magnitude(doc, doc.model)
+        for index, evidence in enumerate(doc.model.evidence):
+            if evidence.url and not evidence.url.lower().startswith("https://"):
+                path = ("evidence", index, "url")
+                yield doc.problem("evidence_not_https", path, severity="warning", url=evidence.url)
 
 
-def indicator_warnings(doc: SourceDocument, *, today: dt.date) -> Iterator[Problem]:
-    """The warnings of one valid indicator file."""
-    indicator: Indicator = doc.model
-    yield from text_warnings(doc)
-    yield from placeholder_warnings(doc)
-    yield from _future_quarters(doc, indicator, today)
-    yield from _magnitude(doc, indicator)
-    for index, evidence in enumerate(indicator.evidence):
-        if evidence.url and not evidence.url.lower().startswith("https://"):
-            yield doc.problem("evidence_not_https", ("evidence", index, "url"), severity="warning", url=evidence.url)
+def dated_warnings(doc: SourceDocument, *, today: dt.date) -> Iterator[Problem]:
+    """The warnings of one valid indicator file that depend on the date: reports of quarters not yet ended."""
+    yield from _future_quarters(doc, doc.model, today)
 
 
 def _end_of(year: int, quarter: int) -> L:

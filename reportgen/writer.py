@@ -8,10 +8,12 @@ How:
 
 * A build writes into a fresh **staging directory** next to ``output/`` (``.output.staging-<pid>-<random>``), on
   the same filesystem, so nothing a reader can see changes while the build runs. Every file is written to a
-  temporary name, fsynced, then ``os.replace``-d into place, so even inside the staging tree a file never exists
-  half-written, and a file that is hard-linked from the previous output (``keep_existing=True``) is replaced by a
-  new inode, never modified in place.
-* ``commit()`` fsyncs the staging tree, then **swaps** it with ``output/`` in one step: on Linux
+  temporary name, then ``os.replace``-d into place, so a file that is hard-linked from the previous output
+  (``keep_existing=True``) is replaced by a new inode, never modified in place.
+* ``commit()`` first makes the whole staging tree durable: one ``syncfs(2)`` of its filesystem on Linux (a
+  thousand forms write three thousand files, and an ``fsync`` each costs seconds where one ``syncfs`` costs a
+  fraction of one), else an ``fsync`` of every file and folder. Only then does it **swap** the tree with
+  ``output/`` in one step: on Linux
   ``renameat2(RENAME_EXCHANGE)`` exchanges the two directory entries atomically, so at every instant ``output/`` is
   either the complete old tree or the complete new one, whatever happens to the process. The old tree (now at the
   staging name) is deleted afterwards. Where the exchange is not available, the fallback renames ``output/`` to
@@ -123,6 +125,42 @@ def _is_stale(path: Path, pid: int) -> bool:
     return not _pid_alive(pid)
 
 
+def _load_syncfs() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        syncfs = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+    syncfs.argtypes = [ctypes.c_int]
+    syncfs.restype = ctypes.c_int
+    return syncfs
+
+
+_syncfs = _load_syncfs()
+
+
+def _flush_tree(root: Path) -> None:
+    """Make every file and folder under ``root`` durable; raises OSError."""
+    if _syncfs is not None:
+        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            if _syncfs(fd) == 0:
+                return
+            log.debug("syncfs failed (%s); fsyncing file by file", os.strerror(ctypes.get_errno()))
+        finally:
+            os.close(fd)
+    for dirpath, _dirs, files in os.walk(root, topdown=False):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            if not os.path.islink(path):
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        _fsync_dir(dirpath)
+
+
 def _fsync_dir(path: Path | str) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
@@ -140,18 +178,12 @@ def _remove_tree(path: Path) -> None:
 
 
 def _link_or_copy(src: str, dst: str) -> None:
-    """copytree's copy function for ``keep_existing``: a hard link, or a real (fsynced) copy if linking fails."""
+    """copytree's copy function for ``keep_existing``: a hard link, or a real copy if linking fails."""
     try:
         os.link(src, dst, follow_symlinks=False)
     except OSError as exc:
         log.debug("hard link %s failed (%s); copying", src, exc.strerror)
         shutil.copy2(src, dst, follow_symlinks=False)
-        if not os.path.islink(dst):
-            fd = os.open(dst, os.O_RDONLY | os.O_CLOEXEC)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
 
 
 class OutputWriter:
@@ -161,11 +193,21 @@ class OutputWriter:
     end. Leaving the block without committing discards everything written. Not meant to be shared between threads
     (separate writers in separate threads or processes are fine).
 
+    ``keep_folders`` (e.g. ``("book",)``) carries those top-level folders of the current output over (as hard
+    links), for files another command owns: a full build replaces the forms and the site, not the report books.
+
     ``keep_existing=True`` starts from a copy (hard links) of the current output, for builds that rebuild only some
     files; otherwise the committed output contains exactly the files written in this build.
     """
 
-    def __init__(self, output_dir: str | os.PathLike[str], keep_existing: bool = False, *, _exchange: bool = True):
+    def __init__(
+        self,
+        output_dir: str | os.PathLike[str],
+        keep_existing: bool = False,
+        *,
+        keep_folders: tuple[str, ...] = (),
+        _exchange: bool = True,
+    ):
         given = Path(output_dir)
         name = given.name  # "." and "/" have none: never swap the current directory or the root
         if name in ("", ".", ".."):
@@ -176,9 +218,14 @@ class OutputWriter:
         self._output_dir = self._parent / name
         self._lock_path = self._parent / f".{name}.lock"
         self._keep_existing = keep_existing
+        for folder in keep_folders:
+            if not folder or "/" in folder or folder in (".", ".."):
+                raise ValueError(f"keep_folders are top-level folder names, not {folder!r}")
+        self._keep_folders = keep_folders
         self._exchange = _exchange
         self._staging: Path | None = None
         self._staging_real: str | None = None
+        self._checked_folders: set[str] = set()  # folders of staging known to be real folders inside it
         self._written: list[str] = []
         self._written_set: set[str] = set()
         self._entered = False
@@ -264,22 +311,25 @@ class OutputWriter:
         return self._write(rel, fill)
 
     def link_file(self, rel: str | PurePosixPath, source: str | os.PathLike[str]) -> Path:
-        """Put the file ``source`` at ``rel`` as a hard link: no bytes copied, no fsync (for a build's PDF cache,
-        whose entries are fsynced when written and never modified in place). Where a link is impossible (another
+        """Put the file ``source`` at ``rel`` as a hard link: no bytes copied (for a build's PDF cache, whose entries
+        are never modified in place; ``commit`` makes them durable with the rest). Where a link is impossible (another
         filesystem), a copy. Return the path it will have after commit."""
         self._require_open()
         rel = self._check_rel(rel)
         try:
-            target = self._prepare(rel)
-            tmp = target.parent / f".reportgen-tmp-{secrets.token_hex(6)}"
-            os.link(source, tmp, follow_symlinks=False)
-            try:
-                os.replace(tmp, target)
-            finally:
-                # rename() does nothing when both names are links to one file (a kept file linked to the same
-                # source): the temporary name is then still there, and the target already is the file.
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
+            target, exists = self._prepare(rel)
+            if not exists:
+                os.link(source, target, follow_symlinks=False)
+            else:
+                tmp = target.parent / f".reportgen-tmp-{secrets.token_hex(6)}"
+                os.link(source, tmp, follow_symlinks=False)
+                try:
+                    os.replace(tmp, target)
+                finally:
+                    # rename() does nothing when both names are links to one file (a kept file linked to the same
+                    # source): the temporary name is then still there, and the target already is the file.
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(tmp)
         except OSError as exc:
             if exc.errno in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
                 return self.copy_file(rel, source)
@@ -295,8 +345,7 @@ class OutputWriter:
         staging = self._staging
         assert staging is not None
         try:
-            for dirpath, _dirs, _files in os.walk(staging, topdown=False):
-                _fsync_dir(dirpath)
+            _flush_tree(staging)
         except OSError as exc:
             raise OutputError(f"cannot flush the build to disk: {exc.strerror}") from exc
         with self._locked(fcntl.LOCK_EX):
@@ -407,22 +456,28 @@ class OutputWriter:
     def _populate_staging(self) -> None:
         staging = self._staging
         assert staging is not None
-        if not self._keep_existing:
+        if not self._keep_existing and not self._keep_folders:
             st = self._check_output_dir()
             if st is not None:  # the new output keeps the permissions of the old one
                 os.chmod(staging, stat.S_IMODE(st.st_mode))
             return
         # A shared lock: no swap can replace (and then delete) the tree while we link its files.
         with self._locked(fcntl.LOCK_SH):
-            if self._check_output_dir() is None:
+            st = self._check_output_dir()
+            if st is None:
                 return
+            os.chmod(staging, stat.S_IMODE(st.st_mode))
+            pairs = [(self._output_dir, staging)] if self._keep_existing else [
+                (self._output_dir / folder, staging / folder)
+                for folder in self._keep_folders
+                if (self._output_dir / folder).is_dir() and not (self._output_dir / folder).is_symlink()
+            ]
             try:
-                shutil.copytree(
-                    self._output_dir, staging, symlinks=True, copy_function=_link_or_copy, dirs_exist_ok=True
-                )
+                for source, target in pairs:
+                    shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy, dirs_exist_ok=True)
             except (OSError, shutil.Error) as exc:
                 raise OutputError(f"cannot carry over the existing files of {self._output_dir}: {exc}") from exc
-        log.debug("carried over the existing files of %s", self._output_dir)
+        log.debug("carried over %s of %s", "the files" if self._keep_existing else self._keep_folders, self._output_dir)
 
     def _swap(self, staging: Path) -> Path | None:
         """Put ``staging`` in place of the output directory. Returns where the old tree now is (to delete), if any."""
@@ -489,54 +544,77 @@ class OutputWriter:
             raise refuse("this path was already written in this build")
         return rel
 
-    def _prepare(self, rel: str) -> Path:
-        """Create the parent directories of ``rel`` in staging (never through a link); return its staging path."""
+    def _prepare(self, rel: str) -> tuple[Path, bool]:
+        """Create the parent folders of ``rel`` in staging (never through a link); return its staging path and
+        whether a file is already there (kept from the previous output, or linked by ``keep_existing``)."""
         staging = self._staging
         assert staging is not None and self._staging_real is not None
-        parts = rel.split("/")
-        current = staging
-        for i, part in enumerate(parts):
+        folder, _, name = rel.rpartition("/")
+        if folder not in self._checked_folders:
+            self._check_folder(folder)
+        target = staging / rel
+        try:
+            st = os.lstat(target)
+        except FileNotFoundError:
+            return target, False
+        if stat.S_ISLNK(st.st_mode):
+            raise OutputError(f"refusing to write {rel!r} under {self._output_dir}: {self._link_refusal(rel, target)}")
+        if stat.S_ISDIR(st.st_mode):
+            raise OutputError(f"cannot write {rel!r}: it is a directory in the output")
+        return target, True
+
+    def _check_folder(self, folder: str) -> None:
+        """Create ``folder`` (and its parents) in staging, refusing links and files on the way; remembered, so
+        each folder of a build is checked once however many files go into it."""
+        assert self._staging is not None and self._staging_real is not None
+        current = self._staging
+        done = ""
+        for part in folder.split("/") if folder else ():
+            done = f"{done}/{part}" if done else part
             current = current / part
-            last = i == len(parts) - 1
+            if done in self._checked_folders:
+                continue
             try:
                 st = os.lstat(current)
             except FileNotFoundError:
-                if not last:
-                    os.mkdir(current)
-                continue
-            where = "/".join(parts[: i + 1])
-            if stat.S_ISLNK(st.st_mode):
-                target = os.path.realpath(current)
-                if os.path.commonpath([target, self._staging_real]) != self._staging_real:
-                    why = f"{where!r} is a symbolic link pointing outside the output directory (to {target})"
-                else:
-                    why = f"{where!r} is a symbolic link; the writer never writes through links"
-                raise OutputError(f"refusing to write {rel!r} under {self._output_dir}: {why}")
-            if last and stat.S_ISDIR(st.st_mode):
-                raise OutputError(f"cannot write {rel!r}: it is a directory in the output")
-            if not last and not stat.S_ISDIR(st.st_mode):
-                raise OutputError(f"cannot write {rel!r}: {where!r} is a file, not a directory")
-        parent_real = os.path.realpath(current.parent)
-        if os.path.commonpath([parent_real, self._staging_real]) != self._staging_real:  # belt and braces
-            raise OutputError(f"refusing to write {rel!r}: it resolves outside the output directory")
-        return current
+                os.mkdir(current)
+            else:
+                if stat.S_ISLNK(st.st_mode):
+                    why = self._link_refusal(done, current)
+                    raise OutputError(f"refusing to write into {done!r} under {self._output_dir}: {why}")
+                if not stat.S_ISDIR(st.st_mode):
+                    raise OutputError(f"cannot write into {done!r}: it is a file, not a directory")
+            self._checked_folders.add(done)
+        folder_real = os.path.realpath(current)
+        if os.path.commonpath([folder_real, self._staging_real]) != self._staging_real:  # belt and braces
+            raise OutputError(f"refusing to write into {folder!r}: it resolves outside the output directory")
+        self._checked_folders.add(folder)
+
+    def _link_refusal(self, where: str, path: Path) -> str:
+        assert self._staging_real is not None
+        target = os.path.realpath(path)
+        if os.path.commonpath([target, self._staging_real]) != self._staging_real:
+            return f"{where!r} is a symbolic link pointing outside the output directory (to {target})"
+        return f"{where!r} is a symbolic link; the writer never writes through links"
 
     def _write(self, rel: str | PurePosixPath, fill: Callable[[BinaryIO], object]) -> Path:
         self._require_open()
         rel = self._check_rel(rel)
         try:
-            target = self._prepare(rel)
-            tmp = target.parent / f".reportgen-tmp-{secrets.token_hex(6)}"
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+            target, exists = self._prepare(rel)
+            # A new file is written in place: staging is private, and a failed build discards it. A file already
+            # there may be a hard link to the current output's file, which must never change: it is replaced by
+            # a new inode under a temporary name.
+            path = target.parent / f".reportgen-tmp-{secrets.token_hex(6)}" if exists else target
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
             try:
                 with os.fdopen(fd, "wb") as f:
                     fill(f)
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, target)  # a new inode: a hard-linked old file is never modified in place
+                if exists:
+                    os.replace(path, target)
             except BaseException:
                 with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+                    os.unlink(path)
                 raise
         except OSError as exc:
             raise OutputError(f"cannot write {rel!r} under {self._output_dir}: {exc.strerror or exc}") from exc

@@ -30,6 +30,7 @@ WORD = "ฉบับร่าง"
 ANGLE = 45  # degrees, rising from bottom left to top right
 COLOR = "#dcdcdc"  # light grey: clearly visible, and black text over it stays easy to read
 MARGIN = 40  # font units around the rotated word
+SIXTHS = 6  # the path's unit is a sixth of a font unit (see main)
 
 
 def main() -> None:
@@ -43,28 +44,32 @@ def main() -> None:
     glyph_set = tt.getGlyphSet()
     order = tt.getGlyphOrder()
 
-    cos, sin = math.cos(math.radians(ANGLE)), math.sin(math.radians(ANGLE))
-    # Font units, y up → SVG, y down, rotated by ANGLE counter-clockwise as seen on the page.
-    rotate = (cos, -sin, -sin, -cos)
-
-    path_pen = SVGPathPen(glyph_set, ntos=lambda value: f"{value:.1f}".rstrip("0").rstrip("."))
+    # The mark is drawn on every page of a draft, so its size counts in every draft PDF; the path is kept short.
+    # The outlines stay unrotated (the SVG rotates them), so their points are integers; and in sixths of a font
+    # unit: TrueType's implied on-curve points lie halfway between two others, and a PDF has no quadratic curves,
+    # so WeasyPrint turns each into a cubic one whose control points lie at 2/3 between two points. In sixths all
+    # of them are integers (in font units they would print as 527.333333).
+    # rotate(-ANGLE) of the flipped outline is the matrix ``rotated``, which gives the drawing's box.
+    path_pen = SVGPathPen(glyph_set, ntos=lambda value: f"{round(value)}")
     bounds_pen = BoundsPen(glyph_set)
+    cos, sin = math.cos(math.radians(ANGLE)), math.sin(math.radians(ANGLE))
     x = 0
     for info, position in zip(buffer.glyph_infos, buffer.glyph_positions):
-        dx, dy = x + position.x_offset, position.y_offset
-        matrix = (rotate[0], rotate[1], rotate[2], rotate[3],
-                  rotate[0] * dx + rotate[2] * dy, rotate[1] * dx + rotate[3] * dy)
+        dx, dy = SIXTHS * (x + position.x_offset), SIXTHS * position.y_offset
         name = order[info.codepoint]
-        glyph_set[name].draw(TransformPen(path_pen, matrix))
-        glyph_set[name].draw(TransformPen(bounds_pen, matrix))
+        glyph_set[name].draw(TransformPen(path_pen, (SIXTHS, 0, 0, -SIXTHS, dx, -dy)))
+        rotated = (SIXTHS * cos, -SIXTHS * sin, -SIXTHS * sin, -SIXTHS * cos, cos * dx - sin * dy, -sin * dx - cos * dy)
+        glyph_set[name].draw(TransformPen(bounds_pen, rotated))
         x += position.x_advance
     left, top, right, bottom = bounds_pen.bounds
-    box = (left - MARGIN, top - MARGIN, right - left + 2 * MARGIN, bottom - top + 2 * MARGIN)
+    margin = SIXTHS * MARGIN
+    box = (left - margin, top - margin, right - left + 2 * margin, bottom - top + 2 * margin)
     view_box = " ".join(f"{value:.0f}" for value in box)
+    transform = f"rotate(-{ANGLE})"
     OUTPUT.write_text(
         "<!-- ฉบับร่าง (draft) in Sarabun Bold (OFL), as outlines: made by make_draft_mark.py, do not edit -->\n"
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}">'
-        f'<path fill="{COLOR}" d="{path_pen.getCommands()}"/></svg>\n',
+        f'<path fill="{COLOR}" transform="{transform}" d="{path_pen.getCommands()}"/></svg>\n',
         encoding="utf-8",
     )
 

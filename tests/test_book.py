@@ -298,3 +298,16 @@ def test_book_path_keeps_quarter_books_apart():
     assert book_path(2564) == "book/2564.pdf"
     assert book_path(2564, 4) == "book/2564.pdf"  # the end of q4 is the whole year
     assert book_path(2564, 2) == "book/2564-q2.pdf"
+
+
+def test_a_full_build_keeps_the_books_and_replaces_the_rest(books, tmp_path):
+    import shutil
+
+    root = tmp_path / "project"
+    shutil.copytree(books, root, ignore=shutil.ignore_patterns(".cache"))
+    book = (root / "output" / "book" / "2564.pdf").read_bytes()
+    run_reportgen("build", "-j", "1", cwd=root, check=True)
+    assert (root / "output" / "book" / "2564.pdf").read_bytes() == book
+    assert (root / "output" / "book" / "2564-q2.pdf").is_file()
+    assert not (root / "output" / "kept.txt").exists(), "a build replaces what it owns"
+    assert (root / "output" / "pdf" / "2564" / "08.pdf").is_file()

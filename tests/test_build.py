@@ -417,9 +417,16 @@ def test_ctrl_c_during_rendering_leaves_output_untouched(project):
     before = tree_digest(root / "output")
     for code in ("01", "02", "03", "04"):
         rename(root, code, "ชื่อที่ยังไม่ควรปรากฏ")
+    def as_in_a_terminal() -> None:
+        # A process inherits an ignored or blocked SIGINT (and the test process may have one, from the libraries
+        # it runs); in a terminal Ctrl-C is neither.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+    # In its own session, so the signal reaches the build and its workers only.
     build_process = subprocess.Popen([sys.executable, "-m", "reportgen", "build", "-j", "2"], cwd=root,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                     start_new_session=True)
+                                     start_new_session=True, preexec_fn=as_in_a_terminal)
     first_line = build_process.stderr.readline()  # "rendering 4 forms ...": the pool is at work
     assert first_line.startswith("rendering 4 forms"), first_line
     os.killpg(build_process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole process group

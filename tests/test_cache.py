@@ -11,7 +11,7 @@ import sys
 import pytest
 from conftest import real_indicator, real_site, write_project
 
-from reportgen.cache import CachedPdf, FormCache, build_fingerprint, form_key, options_folder
+from reportgen.cache import CachedFile, FormCache, build_fingerprint, form_key, options_folder
 from reportgen.engine import BuildOptions
 from reportgen.load import load_project
 
@@ -105,7 +105,7 @@ PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 def test_an_entry_comes_back_intact_from_a_fresh_scan(tmp_path):
     FormCache(tmp_path / "c").put(KEY, PDF)
     hit = FormCache(tmp_path / "c").get(KEY)
-    assert isinstance(hit, CachedPdf) and hit.data == PDF and hit.path.read_bytes() == PDF
+    assert isinstance(hit, CachedFile) and hit.data == PDF and hit.path.read_bytes() == PDF
     assert FormCache(tmp_path / "c").get(hashlib.sha256(b"another").hexdigest()) is None
     assert not [p for p in (tmp_path / "c").iterdir() if p.name.startswith(".tmp-")]
 

@@ -516,3 +516,52 @@ def test_property_mutations_through_load_project(tmp_path: Path, make_project, d
         assert error.problems
     else:
         assert len(project.entries) == 1
+
+
+# --- libyaml and the pure-Python parser read every file alike ---------------------------------------------------
+
+
+def _parsed_both_ways(data: bytes) -> tuple[list, list]:
+    """(problems, data) of ``data`` parsed with libyaml's parser, then with the pure-Python one only."""
+    import reportgen.load as load
+
+    def outcome() -> list:
+        doc = load.parse_document(data, PurePosixPath(FILE))
+        problems = [(p.code, p.line, p.column, p.field, p.format("en")) for p in doc.problems]
+        positions = {path: doc.position(path) + doc.position(path, at="key") for path in doc.positions}
+        return [problems, repr(doc.data), positions]
+
+    assert load._FastLoader is not None, "PyYAML without libyaml: this test compares the two parsers"
+    fast = outcome()
+    saved = load._FastLoader
+    load._FastLoader = None
+    try:
+        slow = outcome()
+    finally:
+        load._FastLoader = saved
+    return fast, slow
+
+
+@settings(max_examples=400, deadline=None)
+@given(mutated_real_file(REAL_TEXT))
+def test_property_libyaml_and_python_parse_mutations_alike(data: bytes):
+    fast, slow = _parsed_both_ways(data)
+    assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        sub("calculation: นับ", "calculation: นับ\tจำนวน"),  # libyaml accepts a tab in plain text, PyYAML does not
+        sub("definition: >-", "definition: >-#"),  # nor a comment glued to a block header
+        sub("  value: 3", "  value: &x 3\n  unit: *x"),
+        append("---\nsecond: document\n"),
+        append("extra: [1, {2: 3}, [[[[[[[[[[[[[[[[[[[[[[x]]]]]]]]]]]]]]]]]]]]]]\n"),
+        sub('code: "08"', 'code: "08'),
+    ],
+    ids=["tab", "comment after block header", "alias", "two documents", "too deep", "unclosed quote"],
+)
+def test_libyaml_and_python_agree_where_they_could_differ(change, real_indicator_text: str):
+    fast, slow = _parsed_both_ways(change(real_indicator_text).encode("utf-8"))
+    assert fast == slow
+    assert fast[0], "each of these files has a problem"

@@ -315,6 +315,27 @@ def test_keep_existing_carries_over_and_never_modifies_old_inodes(base: Path, tm
     assert siblings(base) == {"output", ".output.lock"}
 
 
+def test_keep_folders_carries_over_only_those_folders(base: Path) -> None:
+    out = base / "output"
+    with OutputWriter(out) as w:
+        w.write_text("book/2564.pdf", "the book")
+        w.write_text("pdf/2564/08.pdf", "old 08")
+        w.commit()
+    book_inode = (out / "book/2564.pdf").stat().st_ino
+    with OutputWriter(out, keep_folders=("book",)) as w:
+        w.write_text("pdf/2564/09.pdf", "new 09")
+        w.commit()
+    assert tree(out) == {"book/2564.pdf": b"the book", "pdf/2564/09.pdf": b"new 09"}
+    assert (out / "book/2564.pdf").stat().st_ino == book_inode  # linked, not copied
+    with OutputWriter(out, keep_folders=("missing",)) as w:  # nothing to carry over is not an error
+        w.write_text("a.txt", "a")
+        w.commit()
+    assert tree(out) == {"a.txt": b"a"}
+    for bad in ("", "a/b", "..", "."):
+        with pytest.raises(ValueError):
+            OutputWriter(out, keep_folders=(bad,))
+
+
 def test_keep_existing_failure_leaves_output_intact(base: Path) -> None:
     out = base / "output"
     build(out, "good")

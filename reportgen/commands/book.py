@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.commands.build import BOOK_FOLDER
 from reportgen.errors import UsageError
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
@@ -41,7 +42,8 @@ class BookReport:
 
 def book_path(fiscal_year: int, as_of: int | None = None) -> str:
     """Where the book of ``fiscal_year`` goes inside output/: ``book/2564.pdf``, or ``book/2564-q2.pdf``."""
-    return f"book/{fiscal_year}.pdf" if as_of in (None, 4) else f"book/{fiscal_year}-q{as_of}.pdf"
+    name = f"{fiscal_year}.pdf" if as_of in (None, 4) else f"{fiscal_year}-q{as_of}.pdf"
+    return f"{BOOK_FOLDER}/{name}"
 
 
 def year_entries(project: Project, fiscal_year: int) -> tuple[Entry, ...]:

@@ -38,6 +38,9 @@ from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
 
+#: The folder of ``reportgen book``'s PDFs inside output/, which a build carries over rather than deletes.
+BOOK_FOLDER = "book"
+
 #: Written at the top of a shard's output; read by ``reportgen merge``. Not under html/, so never published.
 SHARD_MANIFEST = "reportgen-shard.json"
 MANIFEST_FORMAT = 1
@@ -115,10 +118,10 @@ def project_as_of(project: Project, quarter: int | None) -> Project:
     return dataclasses.replace(project, entries=entries)
 
 
-def load_for_build(root: Path, options: BuildOptions, *, strict: bool = False) -> Project:
+def load_for_build(root: Path, options: BuildOptions, *, strict: bool = False, use_cache: bool = True) -> Project:
     """Load and validate content/ (the whole project: the site lists every indicator, and cross-file rules need all
     files), as of ``options.as_of``."""
-    return project_as_of(load_project(root, strict=strict), options.as_of)
+    return project_as_of(load_project(root, strict=strict, use_cache=use_cache), options.as_of)
 
 
 def build(
@@ -137,12 +140,15 @@ def build(
 
     ``jobs``: rendering processes (default: every core; 1 renders in this process). ``shard``: only that share of
     the indicators, plus the manifest ``reportgen merge`` needs. ``use_cache=False`` neither reads nor writes the
-    PDF cache. ``progress`` receives the progress events (see ``progress.py``).
+    caches (loaded documents, PDFs). ``progress`` receives the progress events (see ``progress.py``).
     """
     started = time.monotonic()
     root = Path(root).resolve()
     progress = progress or BuildProgress()
-    project = load_for_build(root, options, strict=strict)
+    jobs = jobs if jobs is not None else default_jobs()
+    if jobs < 1:
+        raise UsageError(f"the number of rendering processes must be at least 1, not {jobs}")
+    project = load_for_build(root, options, strict=strict, use_cache=use_cache)
     selected = select_entries(project, paths)
     if options.release:
         from reportgen.release import check_release
@@ -153,9 +159,6 @@ def build(
         if paths:
             raise UsageError("--shard builds its share of every indicator; do not name files with it")
         selected = tuple(entry for entry in selected if shard.owns(entry))
-    jobs = jobs if jobs is not None else default_jobs()
-    if jobs < 1:
-        raise UsageError(f"the number of rendering processes must be at least 1, not {jobs}")
 
     fingerprint = build_fingerprint(root, project.site, options)
     keys = {entry.slug: form_key(fingerprint, root, entry) for entry in selected}
@@ -190,14 +193,18 @@ def build(
     built = len(to_render)
 
     output_dir = Path(output_dir) if output_dir is not None else root / "output"
-    with OutputWriter(output_dir, keep_existing=bool(paths)) as out:
-        pdf_paths = write_site_files(out, project, selected, pdfs, files_of)
+    page_cache = FormCache.pages_for_project(root, options) if use_cache else None
+    page_keys: set[str] = set()
+    with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_FOLDER,)) as out:
+        pdf_paths = write_site_files(out, project, selected, pdfs, files_of, fingerprint, page_cache, page_keys)
         if shard is not None:
             manifest = shard_manifest(shard, options, selected, keys, pdfs, pdf_paths)
             out.write_bytes(SHARD_MANIFEST, manifest)
         out.commit()
     if cache is not None and not paths:
         cache.prune(keys.values())
+    if page_cache is not None and not paths:
+        page_cache.prune(page_keys)
     seconds = time.monotonic() - started
     logger.info("built %d forms (%d unchanged) into %s in %.1f s", built, unchanged, output_dir, seconds)
     report = BuildReport(
@@ -219,25 +226,47 @@ def write_site_files(
     selected: Sequence[Entry],
     pdfs: dict[str, bytes],
     files_of: dict[bytes, Path],
+    fingerprint: str | None = None,
+    page_cache: FormCache | None = None,
+    page_keys: set[str] | None = None,
 ) -> dict[str, str]:
-    """Put every file of ``site_files`` into ``out``; return where each form's PDF first went, by slug."""
+    """Put every file of ``site_files`` into ``out``; return where each form's PDF first went, by slug.
+
+    With the build's ``fingerprint`` and a ``page_cache``, a form's web page is hard-linked from the cache when
+    nothing it shows changed, and rendered (and cached) otherwise; the keys used are added to ``page_keys`` (for
+    pruning the cache).
+    """
     slug_of = {id(pdf): slug for slug, pdf in pdfs.items()}
     pdf_paths: dict[str, str] = {}
-    for file in site_files(project, selected, pdfs):
+    with_keys = fingerprint if page_cache is not None else None
+    for file in site_files(project, selected, pdfs, page_fingerprint=with_keys):
         if file.copy_of is not None:
             out.copy_file(file.path, file.copy_of)
+            continue
+        if file.key is not None and page_cache is not None:
+            if page_keys is not None:
+                page_keys.add(file.key)
+            hit = page_cache.get(file.key)
+            data = hit.data if hit else file.contents()
+            source = hit.path if hit else page_cache.put(file.key, data)
+            _link_or_write(out, file.path, source, data)
             continue
         if (slug := slug_of.get(id(file.data))) is not None:
             pdf_paths.setdefault(slug, file.path)
         source = files_of.get(file.data) if file.path.endswith(".pdf") else None
-        if source is not None:
-            try:
-                out.link_file(file.path, source)
-                continue
-            except OutputError as error:  # pruned meanwhile by a concurrent build: write the bytes we hold
-                logger.debug("could not link %s (%s); writing it", file.path, error)
-        out.write_bytes(file.path, file.data)
+        _link_or_write(out, file.path, source, file.contents())
     return pdf_paths
+
+
+def _link_or_write(out: OutputWriter, path: str, source: Path | None, data: bytes) -> None:
+    """Hard-link the cache entry ``source`` (holding ``data``) to ``path``, or write ``data`` there."""
+    if source is not None:
+        try:
+            out.link_file(path, source)
+            return
+        except OutputError as error:  # pruned meanwhile by a concurrent build: write the bytes we hold
+            logger.debug("could not link %s (%s); writing it", path, error)
+    out.write_bytes(path, data)
 
 
 def shard_manifest(

@@ -20,14 +20,20 @@ FORMATS = ("text", "json", "github")
 
 
 def check(
-    root: Path, paths: Sequence[Path] | None = None, *, strict: bool = False, today: dt.date | None = None
+    root: Path,
+    paths: Sequence[Path] | None = None,
+    *,
+    strict: bool = False,
+    today: dt.date | None = None,
+    use_cache: bool = True,
 ) -> list[Problem]:
     """Every problem in content/ (or in ``paths``): errors and warnings; with ``strict`` all are errors.
 
     Raises ``UsageError`` when there is no content/ folder or a path is outside it; never raises for content.
+    Writes nothing but the document cache (``doccache.py``; not with ``use_cache=False``).
     """
     try:
-        project = load_project(root, paths, strict=strict, today=today)
+        project = load_project(root, paths, strict=strict, today=today, use_cache=use_cache)
     except ContentError as error:
         return list(error.problems)
     return list(project.warnings)

@@ -1,0 +1,189 @@
+"""Content files' bytes → the documents loaded from them before: the loader's cache, one file in ``.cache/``.
+
+Loading a content file (parse the YAML, build values with positions, validate against the model, check the
+Markdown, find the file's own warnings) costs about a millisecond; a thousand files, a second, on every ``check``,
+every build and every rebuild of ``reportgen serve``. Most of them have not changed since the last run. This cache
+keeps, for each *valid* file, what loading it produced (``SourceDocument.compact``: the model, the problems, which
+are warnings only, and the positions of its values) under the SHA-256 of its bytes, so an unchanged file costs a
+hash and an unpickling instead.
+
+- **What invalidates an entry**: the file's bytes (hashed on every load: no modification times), its path, the model
+  it was loaded as, and the *loader fingerprint*: the cache format, the bytes of every reportgen module and the
+  versions of the libraries that parse and validate (PyYAML and whether it has libyaml, pydantic, markdown-it-py).
+  A changed reportgen, even an unreleased edit, starts from an empty cache. Problems that depend on more than the
+  file (the date, other files, evidence files, the sign-off digest) are never cached: ``validate.py`` finds them
+  on every load.
+- **Invalid files are not cached**: they are the ones being edited, and their problems need the full node tree.
+- **The file** is ``.cache/reportgen/documents-v1.pickle``: a header line, the fingerprint, the SHA-256 of the
+  payload, then the payload (a pickle of each path's hash, model and pickled document, so that a document is
+  pickled once, not again at every save). A file with another header or fingerprint is ignored; one whose payload
+  does not match its hash (truncated, altered) is ignored and overwritten, never unpickled. It is written to a
+  temporary name and renamed, so concurrent runs never read half a file (the last to save wins, whole).
+- **Trust**: a pickle runs code when loaded, so the cache is only as trustworthy as the project folder it lives
+  in; whoever can write ``.cache/`` can also edit the templates or the Makefile. CI caches restore it from the
+  same repository's earlier runs.
+
+Delete ``.cache/`` at any time; ``--no-cache`` neither reads nor writes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import secrets
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+import yaml
+
+import reportgen
+
+if TYPE_CHECKING:
+    from reportgen.load import SourceDocument
+
+logger = logging.getLogger(__name__)
+
+#: The folder, under a project, of every cache of reportgen (documents here, forms in ``cache.py``).
+CACHE_DIR = Path(".cache") / "reportgen"
+
+DOCUMENTS_FILE = "documents-v1.pickle"
+
+#: The first line of the file; bumped with the payload's format.
+MAGIC = b"reportgen-documents-2\n"
+
+#: The libraries whose behaviour decides what a file loads as.
+LIBRARIES = ("pyyaml", "pydantic", "pydantic-core", "markdown-it-py", "mdurl")
+
+_CACHEDIR_TAG = (
+    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+    b"# This folder is reportgen's cache (loaded content files, rendered forms); it can be deleted at any time.\n"
+)
+
+
+def cache_root(project_root: Path) -> Path:
+    return Path(project_root) / CACHE_DIR
+
+
+def mark_cache_root(root: Path) -> None:
+    """Write ``CACHEDIR.TAG`` (the standard mark that backup tools skip) at the cache's root, once."""
+    tag = root / "CACHEDIR.TAG"
+    if not tag.exists():
+        with contextlib.suppress(OSError):
+            tag.write_bytes(_CACHEDIR_TAG)
+
+
+def loader_fingerprint() -> str:
+    """What every entry depends on besides its file (hex SHA-256): format, reportgen's code, library versions."""
+    digest = hashlib.sha256(MAGIC)
+    digest.update(f"\0reportgen={reportgen.__version__}\0libyaml={yaml.__with_libyaml__}".encode())
+    package = Path(reportgen.__file__).parent
+    for module in sorted(package.rglob("*.py"), key=lambda path: path.relative_to(package).as_posix()):
+        data = module.read_bytes()
+        digest.update(f"\0{module.relative_to(package).as_posix()}\0{len(data)}\0".encode())
+        digest.update(data)
+    for name in LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"\0{name}={version}".encode())
+    return digest.hexdigest()
+
+
+class DocumentCache:
+    """The loaded documents of one project's valid files, by path, each with the hash of the bytes it came from.
+
+    ``get`` and ``put`` during a load, then ``save`` once. Never fails a load: a cache that cannot be read is
+    empty, one that cannot be written is skipped (with a log message).
+    """
+
+    def __init__(self, path: Path, fingerprint: str | None = None):
+        self.path = Path(path)
+        self.fingerprint = fingerprint or loader_fingerprint()
+        self._changed = False
+        self._used: set[str] = set()
+        # path → (SHA-256 of the file, model name, the pickled document): each document is pickled once, when
+        # put, so saving after a few files changed copies bytes instead of pickling a thousand documents again.
+        self._entries: dict[str, tuple[str, str, bytes]] = self._read()
+
+    @classmethod
+    def for_project(cls, project_root: Path) -> DocumentCache:
+        return cls(cache_root(project_root) / DOCUMENTS_FILE)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, file: PurePosixPath, model: type, data: bytes) -> SourceDocument | None:
+        """The document loaded earlier from exactly these bytes at this path as this model, or None."""
+        name = str(file)
+        entry = self._entries.get(name)
+        if entry is None or entry[1] != model.__name__ or entry[0] != hashlib.sha256(data).hexdigest():
+            return None
+        try:
+            doc = pickle.loads(entry[2])
+        except Exception as error:  # noqa: BLE001 - a cache must never stop a load
+            logger.warning("cannot read the cached %s (%s); loading it again", name, error)
+            return None
+        self._used.add(name)
+        return doc
+
+    def put(self, file: PurePosixPath, model: type, data: bytes, doc: SourceDocument) -> None:
+        """Keep ``doc`` (compact, valid) as what ``data`` at ``file`` loads as."""
+        name = str(file)
+        blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        self._entries[name] = (hashlib.sha256(data).hexdigest(), model.__name__, blob)
+        self._used.add(name)
+        self._changed = True
+
+    def save(self, *, complete: bool) -> None:
+        """Write the cache if anything changed. ``complete``: this load read every file of the project, so the
+        entries it did not use (files deleted, renamed or now invalid) are dropped."""
+        if complete and self._entries.keys() - self._used:
+            self._entries = {name: entry for name, entry in self._entries.items() if name in self._used}
+            self._changed = True
+        if not self._changed:
+            return
+        payload = pickle.dumps(self._entries, protocol=pickle.HIGHEST_PROTOCOL)
+        header = MAGIC + f"{self.fingerprint}\n{hashlib.sha256(payload).hexdigest()}\n".encode()
+        temporary = self.path.with_name(f".tmp-{os.getpid()}-{secrets.token_hex(6)}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            mark_cache_root(self.path.parent)
+            with open(temporary, "xb") as file:
+                file.write(header)
+                file.write(payload)
+            os.replace(temporary, self.path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            logger.warning("cannot write the document cache %s (%s); continuing without it", self.path, error.strerror)
+            return
+        self._changed = False
+        logger.debug("saved %d loaded documents to %s", len(self._entries), self.path)
+
+    def _read(self) -> dict:
+        try:
+            with open(self.path, "rb") as file:
+                blob = file.read()
+        except OSError:
+            return {}
+        magic, _, rest = blob.partition(b"\n")
+        fingerprint, _, rest = rest.partition(b"\n")
+        payload_hash, _, payload = rest.partition(b"\n")
+        if magic + b"\n" != MAGIC or fingerprint.decode("ascii", "replace") != self.fingerprint:
+            logger.debug("document cache %s is from another reportgen or format; starting afresh", self.path)
+            return {}
+        if payload_hash.decode("ascii", "replace") != hashlib.sha256(payload).hexdigest():
+            logger.warning("the document cache %s is damaged; it will be rebuilt", self.path)
+            self._changed = True
+            return {}
+        try:
+            entries = pickle.loads(payload)
+        except Exception as error:  # noqa: BLE001 - a cache must never stop a load
+            logger.warning("cannot read the document cache %s (%s); it will be rebuilt", self.path, error)
+            return {}
+        return entries if isinstance(entries, dict) else {}

@@ -1,0 +1,140 @@
+"""The document cache: an unchanged file loads from it exactly as it loads from its YAML; anything else is parsed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import reportgen.load as load
+from conftest import indicator_yaml, real_indicator
+from reportgen.doccache import DOCUMENTS_FILE, DocumentCache, cache_root
+from reportgen.errors import ContentError
+from reportgen.load import load_project
+
+TODAY = dt.date(2021, 12, 1)  # in quarter 1 of 2565: the real 08 (2564) is past; a 2565 file with q3 is ahead
+
+
+def _files() -> dict:
+    ahead = real_indicator() | {"code": "09", "fiscal_year": 2565}  # q2-q4 reported early: dated warnings
+    placeholder = real_indicator() | {"code": "10", "obstacles": "…กรอกอุปสรรค…"}  # a file's own warning
+    return {
+        "indicators/2564/08.yaml": indicator_yaml(),
+        "indicators/2565/09.yaml": ahead,
+        "indicators/2564/10.yaml": placeholder,
+    }
+
+
+def _outcome(root: Path, **kwargs) -> tuple:
+    """What a load gives, in every detail a user sees: the models and every warning, formatted."""
+    project = load_project(root, today=TODAY, **kwargs)
+    return (
+        [(entry.source, entry.indicator) for entry in project.entries],
+        [problem.format("en") for problem in project.warnings],
+        [problem.format("th") for problem in project.warnings],
+    )
+
+
+def _parses(monkeypatch) -> list[str]:
+    """The files the loader parses from here on (the others come from the cache)."""
+    parsed: list[str] = []
+    original = load.parse_document
+
+    def counting(data, file, doc=None):
+        parsed.append(str(file))
+        return original(data, file, doc)
+
+    monkeypatch.setattr(load, "parse_document", counting)
+    return parsed
+
+
+def test_unchanged_files_load_from_the_cache_exactly_as_from_yaml(project, monkeypatch):
+    root = project(_files())
+    without = _outcome(root, use_cache=False)
+    assert not (cache_root(root) / DOCUMENTS_FILE).exists(), "use_cache=False writes nothing"
+    first = _outcome(root)
+    parsed = _parses(monkeypatch)
+    second = _outcome(root)
+    assert parsed == []
+    assert first == second == without
+    assert any("placeholder" in text or "…กรอก" in text for text in second[1])  # the file's own warning, cached
+    assert any("quarter" in text for text in second[1])  # the dated warning, found anew
+
+
+def test_dated_warnings_are_never_cached(project):
+    root = project(_files())
+    load_project(root, today=TODAY)
+    later = load_project(root, today=dt.date(2023, 1, 1))  # every quarter of 2565 has ended by then
+    assert not any(problem.code == "future_quarter" for problem in later.warnings)
+
+
+def test_a_changed_file_is_parsed_again(project, monkeypatch):
+    root = project(_files())
+    load_project(root, today=TODAY)
+    path = root / "content" / "indicators" / "2564" / "08.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("unit: ห้อง", "unit: แห่ง"), encoding="utf-8")
+    parsed = _parses(monkeypatch)
+    project_ = load_project(root, today=TODAY)
+    assert parsed == ["content/indicators/2564/08.yaml"]
+    assert {entry.indicator.code: entry.indicator.target.unit for entry in project_.entries}["08"] == "แห่ง"
+
+
+def test_invalid_files_are_never_cached_and_always_reported(project, monkeypatch):
+    files = _files() | {"indicators/2564/11.yaml": indicator_yaml(code="11", fiscal_year="สองพัน")}
+    root = project(files)
+    with pytest.raises(ContentError) as first:
+        load_project(root, today=TODAY)
+    parsed = _parses(monkeypatch)
+    with pytest.raises(ContentError) as second:
+        load_project(root, today=TODAY)
+    assert parsed == ["content/indicators/2564/11.yaml"]
+    assert [p.format("en") for p in first.value.problems] == [p.format("en") for p in second.value.problems]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip a byte", "garbage"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(project, monkeypatch, damage: str):
+    root = project(_files())
+    expected = _outcome(root)
+    path = cache_root(root) / DOCUMENTS_FILE
+    blob = path.read_bytes()
+    if damage == "truncate":
+        path.write_bytes(blob[: len(blob) // 2])
+    elif damage == "flip a byte":
+        path.write_bytes(blob[:-100] + bytes([blob[-100] ^ 0xFF]) + blob[-99:])
+    else:
+        path.write_bytes(b"not a cache at all")
+    parsed = _parses(monkeypatch)
+    assert _outcome(root) == expected
+    assert len(parsed) == 4  # site.yaml and the three indicators
+    assert len(DocumentCache(path)) == 4, "the cache was written again, whole"
+
+
+def test_another_reportgen_starts_from_an_empty_cache(project, monkeypatch):
+    root = project(_files())
+    load_project(root, today=TODAY)
+    path = cache_root(root) / DOCUMENTS_FILE
+    assert len(DocumentCache(path)) == 4
+    assert len(DocumentCache(path, fingerprint="0" * 64)) == 0
+
+
+def test_entries_of_deleted_files_are_dropped(project):
+    root = project(_files())
+    load_project(root, today=TODAY)
+    (root / "content" / "indicators" / "2564" / "10.yaml").unlink()
+    load_project(root, today=TODAY)
+    assert len(DocumentCache(cache_root(root) / DOCUMENTS_FILE)) == 3
+
+
+def test_loading_some_files_keeps_the_others_entries(project):
+    root = project(_files())
+    load_project(root, today=TODAY)
+    load_project(root, [root / "content" / "indicators" / "2564" / "08.yaml"], today=TODAY)
+    assert len(DocumentCache(cache_root(root) / DOCUMENTS_FILE)) == 4
+
+
+def test_an_unwritable_cache_never_fails_a_load(project):
+    root = project(_files())
+    cache_root(root).parent.mkdir(parents=True)
+    cache_root(root).write_text("a file where the cache folder should be")
+    assert _outcome(root) == _outcome(root, use_cache=False)
