@@ -24,6 +24,7 @@ the machine and on what else runs on it, so the machine, the versions and the lo
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import json
 import math
@@ -500,9 +501,12 @@ def freeze_reportgen(work: Path) -> Path:
 
     The build's cache key includes the bytes of reportgen's own modules, so an edit to the working tree during the
     run (another developer, an editor saving) would turn a no-change rebuild into a full one; the copy is stable.
+    It is compiled to bytecode once, as ``pip install`` does: the measured commands run with
+    PYTHONDONTWRITEBYTECODE, and would otherwise compile reportgen afresh every time (about 0.4 s a run).
     """
     snapshot = work / "src"
     shutil.copytree(REPO_ROOT / "reportgen", snapshot / "reportgen", ignore=shutil.ignore_patterns("__pycache__"))
+    compileall.compile_dir(snapshot, quiet=1)
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(snapshot), os.environ.get("PYTHONPATH")]))
     sys.path.insert(0, str(snapshot))
     return snapshot

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from reportgen.errors import RenderError
 from reportgen.model import Entry, SiteSettings
-from reportgen.render import Renderer
+from reportgen.render import PRINT_STYLESHEETS, Renderer
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +78,12 @@ class FormRenderer:
         from reportgen.release import form_pdf_options
 
         logger.debug("rendering %s", entry.source)
-        html = self.renderer.print_document(entry.indicator, css_url=self.pdf.css_url)
+        html = self.renderer.print_document(entry.indicator, css_url=self.pdf.css_url, link_stylesheets=False)
         # Release: archival PDF/A-3b with its sources attached; draft: plain. Dates and /ID come from the content.
         pdf_options = form_pdf_options(self.project_root, entry, release=self.options.release)
-        return self.pdf.render(html, source=str(entry.source), options=pdf_options)
+        return self.pdf.render(
+            html, source=str(entry.source), options=pdf_options, stylesheets=PRINT_STYLESHEETS
+        )
 
 
 def default_jobs() -> int:

@@ -112,18 +112,32 @@ class PdfRenderer:
         self.templates_dir = self.project_root / "templates"
         self.fetcher = ProjectFetcher(self.project_root)
         self.font_config = FontConfiguration()
+        self._stylesheets: dict[str, weasyprint.CSS] = {}
 
     @property
     def css_url(self) -> str:
         """Where print documents find the stylesheets (as ``print.html.j2`` links them)."""
         return "css/"
 
-    def render(self, html: str, *, source: str, options: PdfOptions = PdfOptions()) -> bytes:
-        """Lay out ``html`` and write the PDF. ``source`` names the content file in error messages."""
+    def stylesheet(self, name: str) -> weasyprint.CSS:
+        """``templates/css/<name>``, parsed once for every document this renderer lays out."""
+        if name not in self._stylesheets:
+            url = (self.templates_dir / self.css_url / name).as_uri()
+            self._stylesheets[name] = weasyprint.CSS(url=url, url_fetcher=self.fetcher, font_config=self.font_config)
+        return self._stylesheets[name]
+
+    def render(
+        self, html: str, *, source: str, options: PdfOptions = PdfOptions(), stylesheets: tuple[str, ...] = ()
+    ) -> bytes:
+        """Lay out ``html`` and write the PDF. ``source`` names the content file in error messages.
+
+        ``stylesheets`` (names in templates/css/, in cascade order) are applied already parsed, as if the document
+        linked them first: the HTML then leaves them out (``Renderer.print_document(link_stylesheets=False)``).
+        """
         try:
             document = weasyprint.HTML(
                 string=html, base_url=self.templates_dir.as_uri() + "/", url_fetcher=self.fetcher
-            ).render(font_config=self.font_config)
+            ).render(font_config=self.font_config, stylesheets=[self.stylesheet(name) for name in stylesheets])
             if options.date is not None:
                 document.metadata.created = document.metadata.modified = options.date.isoformat()
             # WeasyPrint's own text layer garbles Thai (sara am, stacked marks); textlayer.py writes the exact one.
