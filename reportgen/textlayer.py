@@ -309,7 +309,7 @@ class _Document:
             operator = operators[index]
             if not (isinstance(operator, bytes) and operator.startswith(b"[") and operator.endswith(b"] TJ")):
                 continue
-            operators[index] = _HEX_STRING.sub(lambda match: _recode(match, pending), operator)
+            operators[index] = _compact_tj(_HEX_STRING.sub(lambda match: _recode(match, pending), operator))
         if next(pending, None) is not None:
             raise TextLayerError(
                 "WeasyPrint recorded more glyphs than it wrote in TJ operators; its drawing code changed")
@@ -375,6 +375,23 @@ def _continues_grapheme(char: str) -> bool:
 
 
 _HEX_STRING = re.compile(rb"<([0-9a-fA-F]*)>")
+
+# WeasyPrint writes a TJ array as one string per glyph, each followed by its adjustment, with 16 decimals:
+# [<01d8>0<fffd>0<>-0.9840746842394289<02f8>-10 ...]. A zero adjustment between two strings and an empty
+# string draw nothing, and a thousandth of a thousandth of an em is far below any device's resolution, so
+# [<01d8fffd>-0.984<02f8>-10 ...] draws exactly the same glyphs at the same places, in about 40 % fewer bytes.
+_ZERO_BETWEEN_STRINGS = re.compile(rb">0<")
+_LONG_DECIMAL = re.compile(rb"-?\d+\.\d{4,}")
+
+
+def _compact_tj(operator: bytes) -> bytes:
+    operator = _ZERO_BETWEEN_STRINGS.sub(b"", operator).replace(b"<>", b" ")
+    return _LONG_DECIMAL.sub(_three_decimals, operator)
+
+
+def _three_decimals(match: re.Match) -> bytes:
+    text = (b"%.3f" % float(match.group())).rstrip(b"0").rstrip(b".")
+    return b"0" if text in (b"-0", b"") else text
 
 
 def _recode(match: re.Match, pending: Iterator[tuple[Any, int, int]]) -> bytes:
