@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -45,6 +46,9 @@ MAX_CHUNK = 8
 
 #: Modules the fork server imports once, so that every worker forked from it starts with WeasyPrint loaded.
 _FORKSERVER_PRELOAD = ["reportgen.engine", "reportgen.pdf", "reportgen.release"]
+
+#: The fork server is started once per process (``start_fork_server``) and serves every later build.
+_fork_server_started = False
 
 
 class FormsFailed(RenderError):
@@ -84,6 +88,59 @@ class FormRenderer:
         return self.pdf.render(
             html, source=str(entry.source), options=pdf_options, stylesheets=PRINT_STYLESHEETS
         )
+
+
+def start_fork_server() -> None:
+    """Start the fork server the rendering workers are forked from, without waiting for it.
+
+    It imports WeasyPrint (about 0.7 s) on another core while the build loads the content and looks its forms up
+    in the caches, so that workers start at once when some forms need rendering; when none do, it is never used
+    and exits with the build. ``render_pdfs`` starts it if this was not called.
+    """
+    global _fork_server_started
+    from multiprocessing import forkserver
+
+    if _fork_server_started:
+        return
+    _fork_server_started = True
+    multiprocessing.get_context("forkserver").set_forkserver_preload(_FORKSERVER_PRELOAD)
+    with _main_module_hidden(), _interrupts_ignored():
+        forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C while a process is started, so that it is ignored there too (an ignored signal stays ignored
+    across exec, and Python then installs no KeyboardInterrupt handler).
+
+    Ctrl-C reaches every process of the terminal's group; the fork server, busy importing WeasyPrint, would die of
+    it with a traceback of its own. The build alone decides what an interrupt means and stops its workers itself.
+    The window is one fork and exec, a few milliseconds at the start of a build.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may change signal handlers
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C back until the block is done, then raise it (KeyboardInterrupt) as it would have been."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 def default_jobs() -> int:
@@ -168,8 +225,8 @@ def _chunks(entries: list[Entry], jobs: int) -> list[list[Entry]]:
 def _render_in_pool(
     project_root: Path, site: SiteSettings, options: BuildOptions, entries: list[Entry], jobs: int
 ) -> Iterator[Outcome]:
+    start_fork_server()
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_FORKSERVER_PRELOAD)
     log_levels = (logging.getLogger().level, logging.getLogger("weasyprint").level)
     executor = ProcessPoolExecutor(
         max_workers=jobs,
@@ -179,7 +236,9 @@ def _render_in_pool(
     )
     logger.debug("rendering %d forms with %d worker processes", len(entries), jobs)
     try:
-        with _main_module_hidden():  # workers start during the first submissions
+        # Workers start during the first submissions. A Ctrl-C meanwhile is acted on once they have all been
+        # started, so that the pool stops them: raised halfway, it would leave a worker starting after the build.
+        with _main_module_hidden(), _interrupts_deferred():
             pending: set[Future] = {executor.submit(_render_chunk, chunk) for chunk in _chunks(entries, jobs)}
         failed = False
         while pending:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.cache import FormCache, build_fingerprint, form_key
-from reportgen.engine import BuildOptions, default_jobs, render_pdfs
+from reportgen.engine import BuildOptions, default_jobs, render_pdfs, start_fork_server
 from reportgen.errors import ContentError, OutputError, RenderError, UsageError
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
@@ -148,6 +148,8 @@ def build(
     jobs = jobs if jobs is not None else default_jobs()
     if jobs < 1:
         raise UsageError(f"the number of rendering processes must be at least 1, not {jobs}")
+    if jobs > 1:
+        start_fork_server()  # imports WeasyPrint on another core while this one loads the content
     project = load_for_build(root, options, strict=strict, use_cache=use_cache)
     selected = select_entries(project, paths)
     if options.release:
