@@ -48,7 +48,6 @@ import importlib.metadata
 import logging
 import os
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +56,7 @@ import reportgen
 from reportgen.doccache import cache_root, mark_cache_root
 from reportgen.engine import BuildOptions
 from reportgen.model import Entry, SiteSettings
+from reportgen.writer import replace_file
 
 logger = logging.getLogger(__name__)
 
@@ -240,21 +240,12 @@ class FormCache:
         is not writable (a build never fails because of its cache)."""
         name = f"{key}.{hashlib.sha256(pdf).hexdigest()}.{self.suffix}"
         path = self.folder / name
-        temporary = self.folder / f".tmp-{os.getpid()}-{secrets.token_hex(6)}"
         try:
             if not self._folder_ready:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 mark_cache_root(self.folder.parent.parent)
                 self._folder_ready = True
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
-            try:
-                with os.fdopen(fd, "wb") as file:
-                    file.write(pdf)
-                os.replace(temporary, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
+            replace_file(path, pdf)
         except OSError as error:
             logger.warning("cannot write to the cache %s (%s); continuing without it", self.folder, error.strerror)
             return None

@@ -32,15 +32,14 @@ import contextlib
 import hashlib
 import importlib.metadata
 import logging
-import os
 import pickle
-import secrets
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import yaml
 
 import reportgen
+from reportgen.writer import replace_file
 
 if TYPE_CHECKING:
     from reportgen.load import SourceDocument
@@ -149,17 +148,11 @@ class DocumentCache:
             return
         payload = pickle.dumps(self._entries, protocol=pickle.HIGHEST_PROTOCOL)
         header = MAGIC + f"{self.fingerprint}\n{hashlib.sha256(payload).hexdigest()}\n".encode()
-        temporary = self.path.with_name(f".tmp-{os.getpid()}-{secrets.token_hex(6)}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             mark_cache_root(self.path.parent)
-            with open(temporary, "xb") as file:
-                file.write(header)
-                file.write(payload)
-            os.replace(temporary, self.path)
+            replace_file(self.path, header + payload)
         except OSError as error:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
             logger.warning("cannot write the document cache %s (%s); continuing without it", self.path, error.strerror)
             return
         self._changed = False

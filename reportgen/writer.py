@@ -49,7 +49,7 @@ from typing import BinaryIO, Callable, Iterator
 
 from reportgen.errors import OutputError
 
-__all__ = ["OutputWriter", "write_content_file"]
+__all__ = ["OutputWriter", "replace_file", "write_content_file"]
 
 log = logging.getLogger("reportgen.writer")
 
@@ -626,6 +626,22 @@ class OutputWriter:
     def __repr__(self) -> str:
         state = "committed" if self._committed else ("open" if self._entered and not self._closed else "idle")
         return f"<OutputWriter {self._output_dir} {state}, {len(self._written)} written>"
+
+
+def replace_file(target: Path, data: bytes) -> None:
+    """Put ``data`` at ``target`` (a cache's file, outside ``output/``): written under a temporary name in the same
+    folder (``.tmp-<pid>-<random>``, which the caches recognise and clean up), then renamed into place, so a reader
+    sees the old file or the new one, never half of one. Not fsynced: caches check what they read. Raises OSError."""
+    temporary = Path(target).with_name(f".tmp-{os.getpid()}-{secrets.token_hex(6)}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def write_content_file(project_root: Path, relative: str | PurePosixPath, data: bytes, *, replace: bool) -> Path:
