@@ -334,10 +334,7 @@ class OutputWriter:
             if exc.errno in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
                 return self.copy_file(rel, source)
             raise OutputError(f"cannot link {os.fspath(source)} to {rel!r}: {exc.strerror or exc}") from exc
-        self._written.append(rel)
-        self._written_set.add(rel)
-        log.debug("linked %s", rel)
-        return self._output_dir / rel
+        return self._record(rel, "linked")
 
     def commit(self) -> Path:
         """Swap the staging tree into place as the output directory, atomically; return the output directory."""
@@ -618,9 +615,13 @@ class OutputWriter:
                 raise
         except OSError as exc:
             raise OutputError(f"cannot write {rel!r} under {self._output_dir}: {exc.strerror or exc}") from exc
+        return self._record(rel, "wrote")
+
+    def _record(self, rel: str, how: str) -> Path:
+        """Note ``rel`` as written in this build; return the path it will have after commit."""
         self._written.append(rel)
         self._written_set.add(rel)
-        log.debug("wrote %s", rel)
+        log.debug("%s %s", how, rel)
         return self._output_dir / rel
 
     def __repr__(self) -> str:
