@@ -575,6 +575,36 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
             "sign off with reportgen signoff {source} --name {name_arg} --position {position_arg}, which computes the digest",
         ),
     },
+    # --- the open data's settings (site.yaml) ---------------------------------------------------------------------
+    "data_license_unset": {
+        "th": (
+            "ยังไม่ได้เลือกสัญญาอนุญาตของข้อมูลเปิด (data_license) จึงเผยแพร่ด้วย {default}",
+            "เพิ่มบรรทัด data_license: {default} ใน content/site.yaml (หรือเลือก CC-BY-SA-4.0, CC0-1.0, DGA-OGL)"
+            " ตามที่หน่วยงานอนุมัติ",
+        ),
+        "en": (
+            "no licence is chosen for the open data (data_license), so it is published under {default}",
+            "add the line data_license: {default} to content/site.yaml (or CC-BY-SA-4.0, CC0-1.0, DGA-OGL), as the"
+            " agency approved",
+        ),
+    },
+    "publisher_unset": {
+        "th": (
+            "ยังไม่ได้ระบุผู้เผยแพร่ข้อมูลเปิด (publisher) เมทาดาทาจึงใช้ชื่อหน่วยงาน {agency} และไม่มีอีเมลติดต่อ"
+            " ซึ่ง data.go.th กำหนดให้ต้องมี",
+            "เพิ่มใน content/site.yaml: publisher: ตามด้วย name: (ชื่อหน่วยงาน) email: (อีเมลติดต่อ) และ url: (เว็บไซต์)"
+            " โดยเยื้อง 2 ช่อง",
+        ),
+        "en": (
+            "the open data's publisher (publisher) is not set, so the metadata names the agency {agency} with no"
+            " contact e-mail, which data.go.th requires",
+            "add to content/site.yaml: publisher: with name:, email: and url: below it, indented by 2 spaces",
+        ),
+    },
+    "email_invalid": {
+        "th": ("อีเมลไม่ถูกต้อง: {found}", "เขียนอีเมลแบบ ชื่อ@โดเมน เช่น library@bangkok.go.th"),
+        "en": ("not an e-mail address: {found}", "write the address as name@domain, e.g. library@bangkok.go.th"),
+    },
     # --- warnings -------------------------------------------------------------------------------------------------
     "extraction_artifact": {
         "th": (

@@ -961,6 +961,8 @@ class _ErrorMapper:
         if kind == "string_pattern_mismatch":
             if path == ("code",):
                 return problem("code_pattern")
+            if path == ("publisher", "email"):
+                return problem("email_invalid")
             return problem("invalid", detail=error.get("msg", ""))
         if kind in ("model_type", "dict_type", "model_attributes_type"):
             return self.not_mapping(problem, path, value)

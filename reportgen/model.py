@@ -204,6 +204,24 @@ class Indicator(ContentModel):
         return self.signoff is None
 
 
+#: The licences the open data can be published under (``catalog.LICENSES`` says what each is).
+DataLicense = Literal["CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "DGA-OGL"]
+
+#: The licence of the open data when ``site.yaml`` names none (``validate.py`` warns that it was not chosen).
+DEFAULT_DATA_LICENSE = "CC-BY-4.0"
+
+Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+"""An e-mail address (name@agency.go.th)."""
+
+
+class Publisher(ContentModel):
+    """Who publishes the open data and answers questions about it (the portal's contact)."""
+
+    name: Text = Field(description="ชื่อหน่วยงานผู้เผยแพร่ข้อมูล เช่น กองห้องสมุด สำนักวัฒนธรรม กีฬา และการท่องเที่ยว")
+    email: Email = Field(description="อีเมลติดต่อเรื่องข้อมูล เช่น library@bangkok.go.th")
+    url: Url | None = Field(None, description="เว็บไซต์ของหน่วยงาน (https://…)")
+
+
 class SiteSettings(ContentModel):
     """Site-wide settings (``content/site.yaml``)."""
 
@@ -211,6 +229,14 @@ class SiteSettings(ContentModel):
     site_title: Text = Field(description="ชื่อเว็บไซต์")
     base_url: Url = Field(description="ที่อยู่เว็บไซต์ที่เผยแพร่ เช่น https://www.bangkoklibrary.go.th/kpi/")
     digits: Literal["arabic", "thai"] = Field("arabic", description="ตัวเลข: arabic (0-9) หรือ thai (๐-๙)")
+    data_license: DataLicense = Field(
+        DEFAULT_DATA_LICENSE,
+        description="สัญญาอนุญาตของข้อมูลเปิด: CC-BY-4.0 (แสดงที่มา, ค่าเริ่มต้น) CC-BY-SA-4.0 (แสดงที่มาและอนุญาตแบบเดียวกัน)"
+        " CC0-1.0 (สาธารณสมบัติ) หรือ DGA-OGL (ข้อกำหนดการใช้ข้อมูลภาครัฐแบบเปิดของ สพร.)",
+    )
+    publisher: Publisher | None = Field(
+        None, description="ผู้เผยแพร่ข้อมูลเปิดและผู้ติดต่อ (ชื่อ อีเมล เว็บไซต์) สำหรับ data.go.th และเมทาดาทา"
+    )
 
 
 @dataclass(frozen=True)

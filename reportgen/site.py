@@ -7,8 +7,8 @@ Layout of ``output/`` (the URLs are part of what readers bookmark, keep them sta
     html/<year>/index.html          each fiscal year: summary, chart, sortable table of its indicators
     html/<year>/<code>.html         one page per form: where it stands, its quarters, the form itself
     html/<year>/<code>.pdf          the same PDF, so that html/ alone is the publishable site
-    html/data/index.html            the open data and its columns
-    html/data/indicators.csv|json   one row per indicator and fiscal year (opendata.py)
+    html/data/index.html            the open data, its licence, publisher, files and columns
+    html/data/…                     its tables as CSV and JSON (opendata.py) and their metadata (catalog.py)
     html/sitemap.xml, robots.txt    absolute URLs, from ``site.base_url``
     html/404.html                   for the web server's "not found" answer
     html/assets/css|js|fonts/       stylesheets, the table-sorting script, self-hosted fonts and their licence
@@ -31,7 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from reportgen import opendata, thai
+from reportgen import catalog, opendata, thai
 from reportgen.model import Entry, Project
 from reportgen.render import PAGE_TEMPLATE, PageLinks, Renderer, document_title, pdf_download_name
 from reportgen.status import STATUS_LABELS, IndicatorStatus, status_of
@@ -369,12 +369,18 @@ class SitePages:
             "data.html.j2",
             **self._common(root="../", path="data/index.html", current_year=None),
             page_title=f"ข้อมูลเปิด – {self.project.site.site_title}",
-            description="ผลการดำเนินงานตามตัวชี้วัดทุกปีงบประมาณ เป็นไฟล์ CSV และ JSON พร้อมคำอธิบายคอลัมน์",
+            description="ผลการดำเนินงานตามตัวชี้วัดทุกปีงบประมาณ รายปีและรายไตรมาส เป็นไฟล์ CSV และ JSON พร้อมสัญญาอนุญาตและคำอธิบายข้อมูล",
             og_type="website",
             columns=opendata.COLUMNS,
             csv_name=opendata.CSV_NAME,
             json_name=opendata.JSON_NAME,
             row_count=self.fmt.text(len(self.project.entries)),
+            tables=opendata.TABLES,
+            datapackage_name=catalog.DATAPACKAGE_NAME,
+            ckan_name=catalog.CKAN_NAME,
+            dcat_name=catalog.DCAT_NAME,
+            license=catalog.license_of(self.project.site),
+            publisher=catalog.publisher_of(self.project.site),
         )
 
     def empty_home_page(self) -> str:
@@ -460,14 +466,9 @@ def whole_site_files(pages: SitePages) -> Iterator[OutputFile]:
         canonical = "" if index == 0 else f"{year.year}/index.html"
         page = pages.year_page(year, root="../", canonical_path=canonical)
         yield OutputFile(f"html/{year.year}/index.html", data=page.encode("utf-8"))
-    site = pages.project.site
-    records = opendata.indicator_records(pages.project.entries, site.base_url)
     yield OutputFile("html/data/index.html", data=pages.data_page().encode("utf-8"))
-    yield OutputFile(f"html/data/{opendata.CSV_NAME}", data=opendata.indicators_csv(records))
-    yield OutputFile(
-        f"html/data/{opendata.JSON_NAME}",
-        data=opendata.indicators_json(records, site_title=site.site_title, base_url=pages.base_url),
-    )
+    for name, data in catalog.data_files(pages.project.site, pages.project.entries).items():
+        yield OutputFile(f"html/data/{name}", data=data)
     yield OutputFile("html/sitemap.xml", data=pages.sitemap())
     yield OutputFile("html/robots.txt", data=pages.robots())
     yield OutputFile("html/404.html", data=pages.not_found_page().encode("utf-8"))

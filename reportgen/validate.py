@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from reportgen import thai
 from reportgen.digest import content_digest
 from reportgen.errors import ContentError, L, Problem
-from reportgen.model import Entry, Indicator, Project
+from reportgen.model import DEFAULT_DATA_LICENSE, Entry, Indicator, Project, SiteSettings
 
 if TYPE_CHECKING:
     from reportgen.load import SourceDocument
@@ -207,6 +207,18 @@ def file_warnings(doc: SourceDocument) -> Iterator[Problem]:
             if evidence.url and not evidence.url.lower().startswith("https://"):
                 path = ("evidence", index, "url")
                 yield doc.problem("evidence_not_https", path, severity="warning", url=evidence.url)
+    if isinstance(doc.model, SiteSettings):
+        yield from open_data_warnings(doc, doc.model)
+
+
+def open_data_warnings(doc: SourceDocument, site: SiteSettings) -> Iterator[Problem]:
+    """The open data's licence and publisher left unset in site.yaml: the build uses defaults, the portal needs them.
+    Nothing in the file marks where the key should be, so the warning names the file and the key, without a line."""
+    if "data_license" not in site.model_fields_set:
+        yield doc.problem("data_license_unset", severity="warning", field_name="data_license",
+                          default=DEFAULT_DATA_LICENSE)
+    if site.publisher is None:
+        yield doc.problem("publisher_unset", severity="warning", field_name="publisher", agency=site.agency)
 
 
 def dated_warnings(doc: SourceDocument, *, today: dt.date) -> Iterator[Problem]:
