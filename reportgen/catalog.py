@@ -183,11 +183,15 @@ def _resource_name(table: Table, kind: str) -> str:
     return table.name if kind == "csv" else f"{table.name}-json"
 
 
-def _resources(tables: Sequence[Table], files: dict[str, bytes]) -> list[dict]:
+def _resources(tables: Sequence[Table], files: dict[str, bytes], empty: frozenset[str]) -> list[dict]:
     by_name = {table.name: table for table in tables}
     resources = []
     for kind in ("csv", "json"):
         for table in tables:
+            if kind == "json" and table.name in empty:
+                # frictionless cannot read a table from an empty JSON array (it finds no row to learn its shape);
+                # the CSV, with its header row, still describes the table.
+                continue
             path = table.csv_name if kind == "csv" else table.json_name
             referenced = _resource_name(by_name[table.references], kind) if table.references else None
             resource = {
@@ -213,8 +217,9 @@ def _resources(tables: Sequence[Table], files: dict[str, bytes]) -> list[dict]:
     return resources
 
 
-def datapackage(site: SiteSettings, files: dict[str, bytes]) -> dict:
-    """The Data Package of the tables (``files``: the data files by name, for their size and hash)."""
+def datapackage(site: SiteSettings, files: dict[str, bytes], empty: frozenset[str] = frozenset()) -> dict:
+    """The Data Package of the tables (``files``: the data files by name, for their size and hash; ``empty``: the
+    tables without a row)."""
     license, publisher = license_of(site), publisher_of(site)
     contributor = {"title": publisher.name, "path": publisher.url, "role": "publisher"}
     if publisher.email:
@@ -231,7 +236,7 @@ def datapackage(site: SiteSettings, files: dict[str, bytes]) -> dict:
         "keywords": list(KEYWORDS),
         "licenses": [{"name": license.id, "path": license.url, "title": license.title_en}],
         "contributors": [contributor],
-        "resources": _resources(opendata.TABLES, files),
+        "resources": _resources(opendata.TABLES, files, empty),
     }
 
 
@@ -379,9 +384,12 @@ def data_files(site: SiteSettings, entries: Sequence[Entry]) -> dict[str, bytes]
     quarters = opendata.quarter_records(entries)
     base_url = site.base_url.rstrip("/") + "/"
     tables: dict[str, bytes] = {}
+    empty = set()
     for table, records in ((opendata.INDICATORS, indicators), (opendata.QUARTERS, quarters)):
         tables[table.csv_name] = opendata.table_csv(table, records)
         tables[table.json_name] = opendata.table_json(table, records)
+        if not records:
+            empty.add(table.name)
     return {
         **tables,
         opendata.JSON_NAME: opendata.indicators_json(
@@ -389,5 +397,5 @@ def data_files(site: SiteSettings, entries: Sequence[Entry]) -> dict[str, bytes]
         ),
         CKAN_NAME: _json(ckan_dataset(site, entries)),
         DCAT_NAME: _json(dcat_dataset(site, entries)),
-        DATAPACKAGE_NAME: _json(datapackage(site, tables)),
+        DATAPACKAGE_NAME: _json(datapackage(site, tables, frozenset(empty))),
     }
