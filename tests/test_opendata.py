@@ -8,6 +8,7 @@ import json
 import re
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 
 from conftest import REPO_ROOT, real_indicator, real_site, write_project
@@ -83,3 +84,78 @@ def test_every_column_is_documented_in_the_readme():
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     for column in opendata.COLUMN_NAMES:
         assert f"| `{column}` |" in readme, f"README does not document the column {column}"
+
+
+# --- Spreadsheet formulas (OWASP CSV injection), the signed column, the quarters table ----------------------------
+
+FORMULA_NAME = '=HYPERLINK("http://x","y")'
+
+
+@pytest.mark.parametrize("text, safe", [
+    (FORMULA_NAME, "'" + FORMULA_NAME), ("+66 2 123 4567", "'+66 2 123 4567"), ("-5", "'-5"), ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("\tข้อความ", "'\tข้อความ"), ("\r=1", "'\r=1"), ("ร้อยละ = 5", "ร้อยละ = 5"), ("08", "08"), ("", ""),
+])
+def test_spreadsheet_safe(text, safe):
+    assert opendata.spreadsheet_safe(text) == safe
+
+
+def test_csv_neutralises_formulas_in_text_and_keeps_numbers_numbers(tmp_path):
+    """A name a spreadsheet would run as a formula gets an apostrophe in the CSV and stays as written in the JSON;
+    a negative number (never from content, which has none, but from any future column) stays a number."""
+    formula = real_indicator() | {"name": FORMULA_NAME, "agency": "@สำนัก", "target": {"value": 3, "unit": "-ห้อง"}}
+    project = load_project(write_project(tmp_path, {"indicators/2564/08.yaml": formula}))
+    records = opendata.indicator_records(project.entries, BASE_URL)
+    records[0] |= {"result": Decimal("-5"), "percent_of_target": Decimal("-166.67")}
+    (row,) = csv_rows(opendata.indicators_csv(records))
+    assert (row["name"], row["agency"], row["unit"]) == ("'" + FORMULA_NAME, "'@สำนัก", "'-ห้อง")
+    assert (row["result"], row["percent_of_target"]) == ("-5", "-166.67")
+    path = tmp_path / "indicators.csv"
+    path.write_bytes(opendata.indicators_csv(records))
+    frame = pd.read_csv(path)
+    assert frame["result"].iloc[0] == -5 and frame["percent_of_target"].iloc[0] == -166.67
+    assert frame["name"].iloc[0] == "'" + FORMULA_NAME
+    (json_row,) = json.loads(opendata.table_json(opendata.INDICATORS, records))
+    assert json_row["name"] == FORMULA_NAME and json_row["result"] == -5, "JSON keeps the text as written"
+
+
+def test_signed_says_whether_the_form_is_signed_off(tmp_path):
+    signed = real_indicator() | {"signoff": {"name": "นางสาวสมใจ ใฝ่รู้", "position": "บรรณารักษ์", "date": "2021-10-20"}}
+    draft = real_indicator() | {"code": "09"}
+    draft.pop("signoff", None)
+    project = load_project(write_project(tmp_path, {"indicators/2564/08.yaml": signed, "indicators/2564/09.yaml": draft}))
+    records = opendata.indicator_records(project.entries, BASE_URL)
+    rows = csv_rows(opendata.indicators_csv(records))
+    assert [(row["code"], row["signed"], row["signed_on"]) for row in rows] == [
+        ("08", "true", "2021-10-20"), ("09", "false", "")]
+    assert [row["signed"] for row in json.loads(opendata.table_json(opendata.INDICATORS, records))] == [True, False]
+    quarters = opendata.quarter_records(project.entries)
+    assert [row["signed"] for row in quarters] == [True] * 4 + [False] * 4
+
+
+def test_quarters_table_has_four_rows_per_indicator_with_the_cumulative_result(tmp_path):
+    project = load_project(write_project(tmp_path, multi_year_files()))
+    records = opendata.quarter_records(project.entries)
+    rows = csv_rows(opendata.table_csv(opendata.QUARTERS, records))
+    assert list(rows[0]) == list(opendata.QUARTERS.column_names)
+    assert len(rows) == 16
+    below = [row for row in rows if (row["fiscal_year"], row["code"]) == ("2565", "08")]
+    assert [(row["quarter"], row["reported"], row["result"], row["percent_of_target"]) for row in below] == [
+        ("1", "true", "1", "33.33"), ("2", "true", "2", "66.67"), ("3", "false", "", ""), ("4", "false", "", "")]
+    assert [(row["quarter_start"], row["quarter_end"]) for row in below] == [
+        ("2021-10-01", "2021-12-31"), ("2022-01-01", "2022-03-31"), ("2022-04-01", "2022-06-30"),
+        ("2022-07-01", "2022-09-30")]
+    real = [row for row in rows if row["fiscal_year"] == "2564"]
+    assert [(row["reported"], row["result"]) for row in real] == [("true", "")] * 3 + [("true", "36")]
+    unreported = [row for row in rows if row["code"] == "09"]
+    assert {(row["reported"], row["result"]) for row in unreported} == {("false", "")}
+    (first, *_) = json.loads(opendata.table_json(opendata.QUARTERS, records))
+    assert first == {"fiscal_year": 2564, "code": "08", "quarter": 1, "quarter_start": "2020-10-01",
+                     "quarter_end": "2020-12-31", "reported": True, "result": None, "percent_of_target": None,
+                     "signed": first["signed"]}
+
+
+def test_every_column_of_every_table_is_documented_in_the_readme():
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("#### The quarters table", 1)[1]
+    for column in opendata.QUARTERS.columns:
+        assert f"| `{column.name}` |" in section, f"README does not document the quarters column {column.name}"

@@ -91,11 +91,27 @@ def test_every_file_of_the_site_is_written(html):
     expected = [
         "index.html", "2564/index.html", "2565/index.html", "2564/08.html", "2565/08.html", "2565/09.html",
         "2565/10.html", "2564/08.pdf", "2565/09.pdf", "data/index.html", "data/indicators.csv",
-        "data/indicators.json", "sitemap.xml", "robots.txt", "404.html", "assets/js/sort-table.js",
+        "data/indicators.json", "data/indicators-records.json", "data/quarters.csv", "data/quarters.json",
+        "data/datapackage.json", "data/ckan.json", "data/dcat.jsonld", "sitemap.xml", "robots.txt", "404.html", "assets/js/sort-table.js",
         "assets/css/screen.css", "assets/fonts/Sarabun-Regular.woff2",
     ]
     missing = [path for path in expected if not (html / path).is_file()]
     assert not missing
+
+
+def test_data_page_shows_the_licence_the_publisher_and_every_file(html):
+    page = read(html / "data" / "index.html")
+    elements = Elements(page)
+    publisher = real_site()["publisher"]
+    (license_link,) = elements.all("a", rel="license")
+    assert license_link["href"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert "ข้อมูลชุดนี้เผยแพร่ภายใต้ ครีเอทีฟคอมมอนส์ แสดงที่มา 4.0 สากล (CC BY 4.0)" in elements.text
+    assert f"โดยอ้างอิงที่มา: {publisher['name']}" in elements.text
+    assert elements.all("a", href=f"mailto:{publisher['email']}") and elements.all("a", href=publisher["url"])
+    hrefs = {attrs["href"] for attrs in elements.all("a") if "href" in attrs}
+    assert {"indicators.csv", "indicators-records.json", "indicators.json", "quarters.csv", "quarters.json",
+            "datapackage.json", "ckan.json", "dcat.jsonld", "#columns", "#columns-quarters"} <= hrefs
+    assert "คอลัมน์ของผลการดำเนินงานตามตัวชี้วัด รายไตรมาส" in elements.text and "<code>quarter_end</code>" in page
 
 
 def test_home_page_is_the_newest_year_and_every_page_can_reach_every_year(html):

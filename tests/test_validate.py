@@ -167,3 +167,37 @@ def test_invalid_files_skip_cross_file_rules_but_all_are_reported(tmp_path, make
         ("content/indicators/2564/09.yaml", "year_folder_mismatch", "error"),
         ("content/indicators/2564/10.yaml", "evidence_not_https", "warning"),
     ]
+
+
+def test_open_data_licence_and_publisher_left_unset_are_warnings(tmp_path, make_project):
+    from conftest import real_site
+
+    site = {key: value for key, value in real_site().items() if key not in ("data_license", "publisher")}
+    root = make_project(tmp_path, {"content/indicators/2564/08.yaml": indicator_data()})
+    (root / "content" / "site.yaml").write_text(dump_yaml(site), encoding="utf-8")
+    project = load_project(root, today=AFTER_FY2564)  # the build goes on, with CC-BY-4.0 and the agency
+    assert project.site.data_license == "CC-BY-4.0" and project.site.publisher is None
+    found = [(str(p.file), p.field, p.code, p.severity) for p in project.warnings]
+    assert found == [("content/site.yaml", "data_license", "data_license_unset", "warning"),
+                     ("content/site.yaml", "publisher", "publisher_unset", "warning")]
+    license_warning, publisher_warning = project.warnings
+    assert "สัญญาอนุญาต" in license_warning.format("th") and "data_license: CC-BY-4.0" in license_warning.format("th")
+    assert "no licence is chosen" in license_warning.format("en")
+    assert "อีเมลติดต่อ" in publisher_warning.format("th") and site["agency"] in publisher_warning.format("en")
+    with pytest.raises(ContentError):
+        load_project(root, strict=True, today=AFTER_FY2564)
+    # Written, even as the default, the licence is a choice: no warning.
+    (root / "content" / "site.yaml").write_text(dump_yaml(real_site()), encoding="utf-8")
+    assert problems(root, today=AFTER_FY2564) == []
+
+
+def test_publisher_email_must_be_an_address(tmp_path, make_project):
+    from conftest import real_site
+
+    site = real_site() | {"publisher": {"name": "กองห้องสมุด", "email": "library at bangkok"}}
+    root = make_project(tmp_path, {"content/indicators/2564/08.yaml": indicator_data()})
+    text = dump_yaml(site)
+    (root / "content" / "site.yaml").write_text(text, encoding="utf-8")
+    (problem,) = problems(root, today=AFTER_FY2564)
+    assert located(problem) == ("content/site.yaml", line_of(text, "email:"), "publisher.email", "email_invalid", "error")
+    assert "อีเมลไม่ถูกต้อง" in problem.format("th") and "not an e-mail address" in problem.format("en")
