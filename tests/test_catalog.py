@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -191,6 +192,37 @@ def test_ckan_dataset_has_the_fields_of_data_go_th(multi_year):
     assert [url.removeprefix(BASE_URL + "data/") for url in urls] == [
         "indicators.csv", "indicators-records.json", "quarters.csv", "quarters.json", "datapackage.json"]
     assert all((multi_year / url.rsplit("/", 1)[1]).is_file() for url in urls)
+
+
+#: Values from the choice lists of data.go.th's dataset schema (ckanext-thai_gdc, ``ckanext/thai_gdc/ckan_dataset.json``;
+#: some lists are longer), for the fields ckan.json fills: a value outside them is refused by the portal.
+THAI_GDC_CHOICES = {
+    "data_type": {"ข้อมูลระเบียน", "ข้อมูลสถิติ", "ข้อมูลภูมิสารสนเทศเชิงพื้นที่", "ข้อมูลหลากหลายประเภท", "ข้อมูลประเภทอื่นๆ"},
+    "objective": {"ยุทธศาสตร์ชาติ", "พันธกิจหน่วยงาน", "เพื่อการให้บริการประชาชน", "ดัชนี/ตัวชี้วัดระดับนานาชาติ", "อื่นๆ"},
+    "update_frequency_unit": {"ไม่ทราบ", "ปี", "ครึ่งปี", "ไตรมาส", "เดือน", "สัปดาห์", "วัน", "อื่นๆ"},
+    "geo_coverage": {"ไม่มี", "ประเทศ", "ภาค", "จังหวัด", "อำเภอ", "ตำบล", "อื่นๆ"},
+    "data_format": {"Database", "CSV", "XML", "JSON", "HTML", "XLS", "PDF", "RDF", "อื่นๆ"},
+    "data_category": {"ข้อมูลสาธารณะ", "ข้อมูลส่วนบุคคล", "ข้อมูลความมั่นคง", "ข้อมูลความลับทางราชการ"},
+    "data_language": {"ไทย", "อังกฤษ", "อื่นๆ"},
+    "disaggregate": {"ไม่มี", "เพศ", "อายุ/กลุ่มอายุ", "อื่นๆ"},
+    "license_id": {"License not specified", "Creative Commons Attributions", "Creative Commons Attribution Share-Alike",
+                   "Creative Commons Non-Commercial (Any)", "Open Data Common", "GNU Free Documentation License", "อื่นๆ"},
+}
+
+
+def test_ckan_values_are_from_data_go_th_choice_lists_and_pass_its_validators(multi_year):
+    ckan = read_json(multi_year / "ckan.json")
+    for field_name, choices in THAI_GDC_CHOICES.items():
+        values = ckan[field_name] if isinstance(ckan[field_name], list) else [ckan[field_name]]
+        assert set(values) <= choices, field_name
+    for license in catalog.LICENSES.values():
+        assert license.ckan_id in THAI_GDC_CHOICES["license_id"]
+    assert re.fullmatch(r"[a-z0-9_\-]{2,100}", ckan["name"]), "CKAN's name_validator"
+    # thai_gdc's tag_name_validator, as it runs: ``match(value, re.U)`` passes re.U (32) as the start position, so
+    # Thai tags (whose vowel marks core CKAN's \w refuses) pass when shorter than 32 characters.
+    thai_gdc_tag = re.compile(r"[\w \-.]*$", re.UNICODE)
+    for tag in ckan["tags"]:
+        assert 2 <= len(tag["name"]) < 32 and thai_gdc_tag.match(tag["name"], re.U), tag
 
 
 def test_dcat_has_thai_and_english_titles_a_period_and_every_distribution(multi_year):
