@@ -217,7 +217,9 @@ Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^
 class Publisher(ContentModel):
     """Who publishes the open data and answers questions about it (the portal's contact)."""
 
-    name: Text = Field(description="ชื่อหน่วยงานผู้เผยแพร่ข้อมูล เช่น กองห้องสมุด สำนักวัฒนธรรม กีฬา และการท่องเที่ยว")
+    name: Text = Field(
+        description="ชื่อหน่วยงานผู้เผยแพร่ข้อมูล เช่น กองห้องสมุด สำนักวัฒนธรรม กีฬา และการท่องเที่ยว"
+    )
     email: Email = Field(description="อีเมลติดต่อเรื่องข้อมูล เช่น library@bangkok.go.th")
     url: Url | None = Field(None, description="เว็บไซต์ของหน่วยงาน (https://…)")
 

@@ -369,7 +369,10 @@ class SitePages:
             "data.html.j2",
             **self._common(root="../", path="data/index.html", current_year=None),
             page_title=f"ข้อมูลเปิด – {self.project.site.site_title}",
-            description="ผลการดำเนินงานตามตัวชี้วัดทุกปีงบประมาณ รายปีและรายไตรมาส เป็นไฟล์ CSV และ JSON พร้อมสัญญาอนุญาตและคำอธิบายข้อมูล",
+            description=(
+                "ผลการดำเนินงานตามตัวชี้วัดทุกปีงบประมาณ รายปีและรายไตรมาส เป็นไฟล์ CSV และ JSON"
+                " พร้อมสัญญาอนุญาตและคำอธิบายข้อมูล"
+            ),
             og_type="website",
             columns=opendata.COLUMNS,
             csv_name=opendata.CSV_NAME,

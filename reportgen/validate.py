@@ -4,7 +4,8 @@ Each file has already been parsed and validated on its own by ``reportgen.load``
 more than one file or the file's place in ``content/`` (the same code twice in a fiscal year, a file in the wrong
 year folder, a file name that disagrees with its code) and the warnings: things that are allowed but usually a
 mistake (an extraction artifact, a report for a quarter that has not ended, a result a hundred times off its
-target, an evidence link that is not https). ``strict`` turns warnings into errors.
+target, an evidence link that is not https, an open-data licence or publisher not set in site.yaml). ``strict``
+turns warnings into errors.
 
 The warnings that depend on nothing but the file (``file_warnings``) are found by ``load.validate_document`` with
 the file's own problems, so that the document cache keeps them; those that depend on the date, on other files or
