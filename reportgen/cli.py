@@ -53,9 +53,19 @@ def run_build(args: argparse.Namespace) -> int:
         shard=args.shard,
         use_cache=not args.no_cache,
         progress=display_for(sys.stderr, quiet=args.quiet),  # progress and the summary line go to stderr
+        strict_release=args.strict,
     )
     if report.warnings:
         _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
+    if args.release:
+        from reportgen.errors import render_message
+
+        names = (": " + ", ".join(report.withheld)) if report.withheld else ""
+        line, _ = render_message(
+            "release_summary", {"released": report.released, "withheld": len(report.withheld), "names": names},
+            args.lang,
+        )
+        print(line, file=sys.stderr)
     if args.verbose:
         for path in report.written:
             print(report.output_dir.name + "/" + path)
@@ -229,7 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("paths", nargs="*", type=Path, help="only these indicator files (default: all)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--as-of", type=_quarter, metavar="QUARTER", help="as it stood at the end of q1, q2, q3 or q4")
-    build.add_argument("--release", action="store_true", help="publish: every form signed off and unchanged since")
+    build.add_argument("--release", action="store_true", help="publish every form signed off and unchanged since; list the others"
+                       " (with --strict: refuse unless every form of the newest year is)")
     build.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="rendering processes (default: every core)")
     build.add_argument("--shard", type=_shard, metavar="K/N", help="only shard K of N of the indicators (for CI)")
     build.add_argument(

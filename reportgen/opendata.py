@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from reportgen.model import Entry
-from reportgen.status import status_of
+from reportgen.status import Reporting, status_of
 
 CSV_NAME = "indicators.csv"
 JSON_NAME = "indicators.json"
@@ -42,7 +42,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("unit", "string", "หน่วยนับของเป้าหมายและผลงาน", "ห้อง"),
     Column("result", "number", "ผลงานที่ทำได้ (ว่าง = ยังไม่รายงานผล)", "36"),
     Column("percent_of_target", "number", "ผลงานคิดเป็นร้อยละของเป้าหมาย ปัดเศษ 2 ตำแหน่ง (ว่าง = ยังไม่มีผล)", "1200"),
-    Column("status", "string", "สถานะ: met (บรรลุ) not_met (ยังไม่บรรลุ) not_reported (ยังไม่รายงานผล)", "met"),
+    Column("status", "string", "สถานะ: met (บรรลุ) in_progress (อยู่ระหว่างดำเนินการ ปีงบประมาณยังไม่สิ้นสุด) not_met (ยังไม่บรรลุ เมื่อสิ้นปีงบประมาณ) not_reported (ยังไม่รายงานผล)", "met"),
     Column("status_label", "string", "สถานะเป็นภาษาไทย ตามที่แสดงบนเว็บไซต์", "บรรลุเป้าหมาย"),
     Column("last_quarter", "integer", "ไตรมาสล่าสุดที่รายงานผล 1–4 (ว่าง = ยังไม่รายงาน)", "4"),
     Column("reported_quarters", "integer list", "ไตรมาสที่รายงานผลแล้ว (CSV: คั่นด้วยเว้นวรรค, JSON: array)", "1 2 3 4"),
@@ -76,15 +76,16 @@ def site_url(base_url: str, path: str) -> str:
     return f"{base_url.rstrip('/')}/{path}"
 
 
-def indicator_records(entries: Iterable[Entry], base_url: str) -> list[dict]:
-    """One record per entry, in the order given (the project's: year, then code), values as Python types.
+def indicator_records(entries: Iterable[Entry], base_url: str, *, reporting: Reporting | None = None) -> list[dict]:
+    """One record per entry, in the order given (the project's: year, then code), values as Python types, with the
+    status as of ``reporting`` (the build's; default now).
 
     Numbers are Decimals (None when absent); ``reported_quarters`` is a tuple of ints.
     """
     records = []
     for entry in entries:
         indicator = entry.indicator
-        status = status_of(indicator)
+        status = status_of(indicator, reporting)
         percent = status.percent.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP) if status.percent is not None else None
         records.append({
             "fiscal_year": indicator.fiscal_year,
