@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen import __version__
-from reportgen.errors import ContentError, ReportgenError
+from reportgen.errors import CatalogueError, ContentError, ReportgenError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -217,6 +217,14 @@ def run_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_status(args: argparse.Namespace) -> int:
+    from reportgen.commands.status import format_overview, quarter_status
+
+    overview = quarter_status(args.root, year=args.year, quarter=args.quarter)
+    print(format_overview(overview, fmt=args.format, lang=args.lang))
+    return EXIT_OK
+
+
 def run_schema(args: argparse.Namespace) -> int:
     from reportgen.commands.schema import schema
 
@@ -312,6 +320,14 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--from", dest="source", metavar="YEAR/CODE", help="start from that file, e.g. 2564/08")
     new.set_defaults(handler=run_new)
 
+    status = commands.add_parser(
+        "status", parents=[common], help="the quarter overview: reported, missing, drafts, signed, per officer"
+    )
+    status.add_argument("--year", type=int, help="Buddhist-Era fiscal year (default: that of the last ended quarter)")
+    status.add_argument("--quarter", type=_quarter, metavar="QUARTER", help="q1-q4 (default: the last ended one)")
+    status.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format")
+    status.set_defaults(handler=run_status)
+
     schema = commands.add_parser("schema", parents=[common], help="print the JSON Schema of the content files")
     schema.add_argument("--site", action="store_true", help="the schema of content/site.yaml instead")
     schema.set_defaults(handler=run_schema)
@@ -331,6 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except ContentError as error:
         _print_problems(error.problems, fmt="text", lang=args.lang, stream=sys.stderr)
+        return error.exit_code
+    except CatalogueError as error:
+        print(f"reportgen: {error.text(args.lang)}", file=sys.stderr)
         return error.exit_code
     except ReportgenError as error:
         print(f"reportgen: {error}", file=sys.stderr)

@@ -37,6 +37,18 @@ class UsageError(ReportgenError):
     exit_code = 2
 
 
+class CatalogueError(UsageError):
+    """A usage error whose text comes from ``MESSAGES[code]``, shown in the reader's language (``text(lang)``)."""
+
+    def __init__(self, code: str, **params: object):
+        self.code, self.params = code, params
+        super().__init__(self.text("th"))
+
+    def text(self, lang: str = "th") -> str:
+        message, hint = render_message(self.code, self.params, lang)
+        return f"{message}\n  {_HINT_LABEL[_lang(lang)]}: {hint}" if hint else message
+
+
 # --- The message catalogue ---------------------------------------------------------------------------------------
 
 
@@ -683,6 +695,29 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
         "th": ("ไม่มีตัวชี้วัดของปีงบประมาณ {year}", "ปีที่มีตัวชี้วัด: {available}"),
         "en": ("no indicators for fiscal year {year}", "years with indicators: {available}"),
     },
+    "status_heading": {
+        "th": ("ภาพรวมไตรมาสที่ {quarter} ปีงบประมาณ {year} ({start} – {end}) ข้อมูล ณ {today}", None),
+        "en": ("Overview of quarter {quarter} of fiscal year {year} ({start} – {end}), as of {today}", None),
+    },
+    "status_counts": {
+        "th": ("รายงานแล้ว {reported} · ยังไม่รายงาน {missing} · ฉบับร่าง {draft} · แก้ไขหลังลงนาม"
+               " {edited_after_signoff} · ลงนามแล้ว {signed} · จากทั้งหมด {forms} แบบรายงาน", None),
+        "en": ("reported {reported} · missing {missing} · draft {draft} · edited after sign-off"
+               " {edited_after_signoff} · signed {signed} · of {forms} forms", None),
+    },
+    "status_by_officer": {"th": ("ตามผู้รับผิดชอบ:", None), "en": ("By officer:", None)},
+    "status_officer_line": {
+        "th": ("{officer}: {forms} แบบรายงาน ยังไม่รายงาน {missing} ({missing_codes}) ยังไม่ลงนาม {unsigned}"
+               " ({unsigned_codes})", None),
+        "en": ("{officer}: {forms} forms, missing {missing} ({missing_codes}), not signed {unsigned}"
+               " ({unsigned_codes})", None),
+    },
+    "status_word_reported": {"th": ("รายงานแล้ว", None), "en": ("reported", None)},
+    "status_word_missing": {"th": ("ยังไม่รายงาน", None), "en": ("missing", None)},
+    "status_word_signed": {"th": ("ลงนามแล้ว", None), "en": ("signed", None)},
+    "status_word_draft": {"th": ("ฉบับร่าง", None), "en": ("draft", None)},
+    "status_word_edited_after_signoff": {"th": ("แก้ไขหลังลงนาม", None), "en": ("edited after sign-off", None)},
+    "status_word_no_officer": {"th": ("(ไม่ได้ระบุผู้รับผิดชอบ)", None), "en": ("(no officer named)", None)},
     "import_unreadable": {
         "th": ("อ่านไฟล์ที่จะนำเข้าไม่ได้: {reason}", "ตรวจว่าไฟล์มีอยู่และบันทึกเป็นข้อความ UTF-8"),
         "en": ("cannot read the file to import: {reason}", "check that it exists and is UTF-8 text"),

@@ -47,6 +47,11 @@ STATUS_LABELS: dict[str, str] = {
     "not_reported": "ยังไม่รายงานผล",
 }
 
+#: The same in English, for ``reportgen status --lang en`` (the site and the data are Thai).
+STATUS_LABELS_EN: dict[str, str] = {
+    "met": "met", "in_progress": "in progress", "not_met": "not met", "not_reported": "not reported",
+}
+
 PLAN_LABELS: dict[str, str] = {"on_track": "เป็นไปตามแผน", "behind_plan": "ต่ำกว่าแผน"}
 #: A ceiling's result is behind plan when it is above the plan.
 CEILING_PLAN_LABELS: dict[str, str] = {"on_track": "เป็นไปตามแผน", "behind_plan": "เกินกว่าแผน"}
