@@ -210,9 +210,19 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from reportgen.commands.new import new_indicator
+    import re
 
-    created = new_indicator(args.root, args.code, args.year, source=args.source)
+    from reportgen.commands.new import new_indicator, new_year
+    from reportgen.errors import CatalogueError
+
+    source_is_year = args.source is not None and re.fullmatch(r"\s*[0-9]{4}\s*", args.source)
+    if args.code is None:
+        if not source_is_year:
+            raise CatalogueError("new_from_usage")
+        print(new_year(args.root, args.year, int(args.source)).summary(args.lang))
+        return EXIT_OK
+    source = f"{args.source.strip()}/{args.code.strip()}" if source_is_year else args.source
+    created = new_indicator(args.root, args.code, args.year, source=source)
     print(created.summary(args.lang))
     return EXIT_OK
 
@@ -315,9 +325,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=run_serve)
 
     new = commands.add_parser("new", parents=[common], help="write a new indicator file to fill in")
-    new.add_argument("code", help="the indicator's code, e.g. 09")
+    new.add_argument("code", nargs="?", help="the indicator's code, e.g. 09 (leave out with --from YEAR: every one)")
     new.add_argument("--year", type=int, required=True, help="Buddhist-Era fiscal year, e.g. 2565")
-    new.add_argument("--from", dest="source", metavar="YEAR/CODE", help="start from that file, e.g. 2564/08")
+    new.add_argument("--from", dest="source", metavar="YEAR[/CODE]",
+                     help="start from that file, e.g. 2564/08; a year alone: every indicator of that year")
     new.set_defaults(handler=run_new)
 
     status = commands.add_parser(
