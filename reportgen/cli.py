@@ -235,6 +235,16 @@ def run_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_import(args: argparse.Namespace) -> int:
+    from reportgen.commands.import_form import import_form
+
+    report = import_form(args.root, args.file, args.year, code=args.code)
+    if report.warnings:
+        _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
+    print(report.summary(args.lang))
+    return EXIT_OK
+
+
 def run_schema(args: argparse.Namespace) -> int:
     from reportgen.commands.schema import schema
 
@@ -338,6 +348,14 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--quarter", type=_quarter, metavar="QUARTER", help="q1-q4 (default: the last ended one)")
     status.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format")
     status.set_defaults(handler=run_status)
+
+    importer = commands.add_parser(
+        "import", parents=[common], help="a form exported as text from the BMA system → a new indicator file"
+    )
+    importer.add_argument("file", type=Path, help="the exported text, e.g. kpi-08-form.txt")
+    importer.add_argument("--year", type=int, required=True, help="Buddhist-Era fiscal year of the form, e.g. 2564")
+    importer.add_argument("--code", help="the indicator's code, when the export does not give it")
+    importer.set_defaults(handler=run_import)
 
     schema = commands.add_parser("schema", parents=[common], help="print the JSON Schema of the content files")
     schema.add_argument("--site", action="store_true", help="the schema of content/site.yaml instead")

@@ -741,8 +741,12 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
                "check the original and add this text to the right field by hand"),
     },
     "import_ambiguous": {
-        "th": ("{field}: {detail} ใส่ข้อความตัวอย่างไว้แทน", "ตรวจต้นฉบับแล้วกรอกค่าที่ถูกต้อง"),
-        "en": ("{field}: {detail_en}; a placeholder was written instead", "check the original and fill in the right value"),
+        "th": ("{detail} ใส่ข้อความตัวอย่างไว้แทน", "ตรวจต้นฉบับแล้วกรอกค่าที่ถูกต้อง"),
+        "en": ("{detail_en}; a placeholder was written instead", "check the original and fill in the right value"),
+    },
+    "import_read_as": {
+        "th": ("{detail}", "ตรวจกับต้นฉบับว่าอ่านถูกต้อง"),
+        "en": ("{detail_en}", "check this reading against the original"),
     },
     "import_dash": {
         "th": ("แก้ ? เป็นขีด – {count} แห่ง (ขีดที่เสียไประหว่างส่งออกจากระบบ)", "ตรวจว่าถูกต้องตามต้นฉบับ"),

@@ -435,6 +435,16 @@ def _fields(lines: list[str], model: type[BaseModel], values: dict, *, level: in
         elif item_model is not None and value == []:
             lines.append(f"{indent}{name}: []")
             _example(lines, item_model, indent, year=year, item=True)
+        elif item_model is not None and isinstance(value, list):  # items written by reportgen import
+            lines.append(f"{indent}{name}:")
+            key_indent = indent + INDENT + "  "
+            for item in value:
+                item_lines = [
+                    line for key, item_value in item.items() if item_value is not None
+                    for line in _scalar(key, item_value, key_indent)
+                ]
+                item_lines[0] = indent + INDENT + "- " + item_lines[0][len(key_indent):]
+                lines.extend(item_lines)
         elif value is FILL:
             lines.extend(_filled(name, info, indent, year=year))
         else:
