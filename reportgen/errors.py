@@ -745,8 +745,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
         "en": ("{detail_en}; a placeholder was written instead", "check the original and fill in the right value"),
     },
     "import_read_as": {
-        "th": ("{detail}", "ตรวจกับต้นฉบับว่าอ่านถูกต้อง"),
-        "en": ("{detail_en}", "check this reading against the original"),
+        "th": ("นำเข้าโดยตีความ: {detail}", "ตรวจกับต้นฉบับว่าอ่านถูกต้อง"),
+        "en": ("imported as read: {detail_en}", "check this reading against the original"),
     },
     "import_dash": {
         "th": ("แก้ ? เป็นขีด – {count} แห่ง (ขีดที่เสียไประหว่างส่งออกจากระบบ)", "ตรวจว่าถูกต้องตามต้นฉบับ"),

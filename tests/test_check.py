@@ -119,7 +119,7 @@ def test_schema_shape():
     assert "ปีงบประมาณ" in document["properties"]["fiscal_year"]["description"]
     assert schema().endswith("}\n") and "\\u0e" not in schema()
     site = json.loads(schema("site"))
-    assert set(site["properties"]) == {"agency", "site_title", "base_url", "digits"}
+    assert set(site["properties"]) == {"agency", "site_title", "base_url", "digits", "release_strict", "show_officers"}
     with pytest.raises(ValueError):
         schema("nope")
 
