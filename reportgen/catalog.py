@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from reportgen import opendata, thai
 from reportgen.model import Entry, SiteSettings
 from reportgen.opendata import Column, Table
+from reportgen.status import Reporting
 
 DATAPACKAGE_NAME = "datapackage.json"
 CKAN_NAME = "ckan.json"
@@ -377,10 +378,10 @@ def _json(value: object) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def data_files(site: SiteSettings, entries: Sequence[Entry]) -> dict[str, bytes]:
+def data_files(site: SiteSettings, entries: Sequence[Entry], *, reporting: Reporting | None = None) -> dict[str, bytes]:
     """Every file of ``data/`` by name: the tables as CSV and JSON, ``indicators.json``, and the three metadata
     files, the Data Package last (it records the size and hash of each table file)."""
-    indicators = opendata.indicator_records(entries, site.base_url)
+    indicators = opendata.indicator_records(entries, site.base_url, reporting=reporting)
     quarters = opendata.quarter_records(entries)
     base_url = site.base_url.rstrip("/") + "/"
     tables: dict[str, bytes] = {}

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen import __version__
-from reportgen.errors import ContentError, ReportgenError
+from reportgen.errors import CatalogueError, ContentError, ReportgenError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -53,9 +53,19 @@ def run_build(args: argparse.Namespace) -> int:
         shard=args.shard,
         use_cache=not args.no_cache,
         progress=display_for(sys.stderr, quiet=args.quiet),  # progress and the summary line go to stderr
+        strict_release=args.strict,
     )
     if report.warnings:
         _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
+    if args.release:
+        from reportgen.errors import render_message
+
+        names = (": " + ", ".join(report.withheld)) if report.withheld else ""
+        line, _ = render_message(
+            "release_summary", {"released": report.released, "withheld": len(report.withheld), "names": names},
+            args.lang,
+        )
+        print(line, file=sys.stderr)
     if args.verbose:
         for path in report.written:
             print(report.output_dir.name + "/" + path)
@@ -200,10 +210,38 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    from reportgen.commands.new import new_indicator
+    import re
 
-    created = new_indicator(args.root, args.code, args.year, source=args.source)
+    from reportgen.commands.new import new_indicator, new_year
+    from reportgen.errors import CatalogueError
+
+    source_is_year = args.source is not None and re.fullmatch(r"\s*[0-9]{4}\s*", args.source)
+    if args.code is None:
+        if not source_is_year:
+            raise CatalogueError("new_from_usage")
+        print(new_year(args.root, args.year, int(args.source)).summary(args.lang))
+        return EXIT_OK
+    source = f"{args.source.strip()}/{args.code.strip()}" if source_is_year else args.source
+    created = new_indicator(args.root, args.code, args.year, source=source)
     print(created.summary(args.lang))
+    return EXIT_OK
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from reportgen.commands.status import format_overview, quarter_status
+
+    overview = quarter_status(args.root, year=args.year, quarter=args.quarter)
+    print(format_overview(overview, fmt=args.format, lang=args.lang))
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from reportgen.commands.import_form import import_form
+
+    report = import_form(args.root, args.file, args.year, code=args.code)
+    if report.warnings:
+        _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
+    print(report.summary(args.lang))
     return EXIT_OK
 
 
@@ -229,7 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("paths", nargs="*", type=Path, help="only these indicator files (default: all)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--as-of", type=_quarter, metavar="QUARTER", help="as it stood at the end of q1, q2, q3 or q4")
-    build.add_argument("--release", action="store_true", help="publish: every form signed off and unchanged since")
+    build.add_argument("--release", action="store_true", help="publish every form signed off and unchanged since; list the others"
+                       " (with --strict: refuse unless every form of the newest year is)")
     build.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="rendering processes (default: every core)")
     build.add_argument("--shard", type=_shard, metavar="K/N", help="only shard K of N of the indicators (for CI)")
     build.add_argument(
@@ -296,10 +335,27 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=run_serve)
 
     new = commands.add_parser("new", parents=[common], help="write a new indicator file to fill in")
-    new.add_argument("code", help="the indicator's code, e.g. 09")
+    new.add_argument("code", nargs="?", help="the indicator's code, e.g. 09 (leave out with --from YEAR: every one)")
     new.add_argument("--year", type=int, required=True, help="Buddhist-Era fiscal year, e.g. 2565")
-    new.add_argument("--from", dest="source", metavar="YEAR/CODE", help="start from that file, e.g. 2564/08")
+    new.add_argument("--from", dest="source", metavar="YEAR[/CODE]",
+                     help="start from that file, e.g. 2564/08; a year alone: every indicator of that year")
     new.set_defaults(handler=run_new)
+
+    status = commands.add_parser(
+        "status", parents=[common], help="the quarter overview: reported, missing, drafts, signed, per officer"
+    )
+    status.add_argument("--year", type=int, help="Buddhist-Era fiscal year (default: that of the last ended quarter)")
+    status.add_argument("--quarter", type=_quarter, metavar="QUARTER", help="q1-q4 (default: the last ended one)")
+    status.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format")
+    status.set_defaults(handler=run_status)
+
+    importer = commands.add_parser(
+        "import", parents=[common], help="a form exported as text from the BMA system → a new indicator file"
+    )
+    importer.add_argument("file", type=Path, help="the exported text, e.g. kpi-08-form.txt")
+    importer.add_argument("--year", type=int, required=True, help="Buddhist-Era fiscal year of the form, e.g. 2564")
+    importer.add_argument("--code", help="the indicator's code, when the export does not give it")
+    importer.set_defaults(handler=run_import)
 
     schema = commands.add_parser("schema", parents=[common], help="print the JSON Schema of the content files")
     schema.add_argument("--site", action="store_true", help="the schema of content/site.yaml instead")
@@ -320,6 +376,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except ContentError as error:
         _print_problems(error.problems, fmt="text", lang=args.lang, stream=sys.stderr)
+        return error.exit_code
+    except CatalogueError as error:
+        print(f"reportgen: {error.text(args.lang)}", file=sys.stderr)
         return error.exit_code
     except ReportgenError as error:
         print(f"reportgen: {error}", file=sys.stderr)

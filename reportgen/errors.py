@@ -37,6 +37,18 @@ class UsageError(ReportgenError):
     exit_code = 2
 
 
+class CatalogueError(UsageError):
+    """A usage error whose text comes from ``MESSAGES[code]``, shown in the reader's language (``text(lang)``)."""
+
+    def __init__(self, code: str, **params: object):
+        self.code, self.params = code, params
+        super().__init__(self.text("th"))
+
+    def text(self, lang: str = "th") -> str:
+        message, hint = render_message(self.code, self.params, lang)
+        return f"{message}\n  {_HINT_LABEL[_lang(lang)]}: {hint}" if hint else message
+
+
 # --- The message catalogue ---------------------------------------------------------------------------------------
 
 
@@ -673,6 +685,106 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
             "replace {placeholder} with the real value; if it is in a comment after #, correct the value before the #"
             " and delete the comment",
         ),
+    },
+    # --- the division's quarter (issue 14): release per form, status, new --year, import ---------------------------
+    "release_withheld": {
+        "th": ("ไม่เผยแพร่ {slug} ในการสร้างครั้งนี้: {reason}", "{fix}"),
+        "en": ("{slug} is left out of this release: {reason}", "{fix}"),
+    },
+    "release_summary": {
+        "th": ("เผยแพร่ {released} แบบรายงาน ไม่เผยแพร่ {withheld} แบบรายงาน{names}", None),
+        "en": ("published {released} forms, left out {withheld}{names}", None),
+    },
+    "new_year_summary": {
+        "th": ("ปีงบประมาณ {year}: สร้างไฟล์ใหม่ {created} ไฟล์จากปี {source} ข้ามไฟล์ที่มีอยู่แล้ว {skipped} ไฟล์{names}",
+               "กรอกผลรายไตรมาสเมื่อรายงาน แล้วตรวจด้วย reportgen check"),
+        "en": ("fiscal year {year}: wrote {created} new files from {source}, skipped {skipped} that already exist{names}",
+               "fill in the quarters as they are reported and run reportgen check"),
+    },
+    "new_year_skipped": {
+        "th": ("{path} มีอยู่แล้ว ไม่ได้แก้ไข", None),
+        "en": ("{path} already exists; it was left as it was", None),
+    },
+    "new_year_empty": {
+        "th": ("ไม่มีตัวชี้วัดของปีงบประมาณ {source} ให้ยกมา", "ปีที่มีตัวชี้วัด: {available}"),
+        "en": ("fiscal year {source} has no indicators to carry over", "years with indicators: {available}"),
+    },
+    "new_from_usage": {
+        "th": ("ใช้ --from ปี/รหัส กับรหัสตัวชี้วัด หรือ --from ปี โดยไม่ระบุรหัส เพื่อยกมาทั้งปี",
+               "เช่น reportgen new 08 --year 2570 --from 2569/08 หรือ reportgen new --year 2570 --from 2569"),
+        "en": ("use --from YEAR/CODE with a code, or --from YEAR without a code to carry over a whole year",
+               "e.g. reportgen new 08 --year 2570 --from 2569/08, or reportgen new --year 2570 --from 2569"),
+    },
+    "status_quarter_not_ended": {
+        "th": ("ไตรมาสที่ {quarter} ของปีงบประมาณ {year} ยังไม่สิ้นสุด (สิ้นสุด {end})",
+               "ดูไตรมาสที่สิ้นสุดแล้ว หรือไม่ใส่ --quarter เพื่อดูไตรมาสล่าสุดที่สิ้นสุด"),
+        "en": ("quarter {quarter} of fiscal year {year} has not ended yet (it ends {end})",
+               "choose a quarter that has ended, or leave out --quarter for the last one that has"),
+    },
+    "status_no_year": {
+        "th": ("ไม่มีตัวชี้วัดของปีงบประมาณ {year}", "ปีที่มีตัวชี้วัด: {available}"),
+        "en": ("no indicators for fiscal year {year}", "years with indicators: {available}"),
+    },
+    "status_heading": {
+        "th": ("ภาพรวมไตรมาสที่ {quarter} ปีงบประมาณ {year} ({start} – {end}) ข้อมูล ณ {today}", None),
+        "en": ("Overview of quarter {quarter} of fiscal year {year} ({start} – {end}), as of {today}", None),
+    },
+    "status_counts": {
+        "th": ("รายงานแล้ว {reported} · ยังไม่รายงาน {missing} · ฉบับร่าง {draft} · แก้ไขหลังลงนาม"
+               " {edited_after_signoff} · ลงนามแล้ว {signed} · จากทั้งหมด {forms} แบบรายงาน", None),
+        "en": ("reported {reported} · missing {missing} · draft {draft} · edited after sign-off"
+               " {edited_after_signoff} · signed {signed} · of {forms} forms", None),
+    },
+    "status_by_officer": {"th": ("ตามผู้รับผิดชอบ:", None), "en": ("By officer:", None)},
+    "status_officer_line": {
+        "th": ("{officer}: {forms} แบบรายงาน ยังไม่รายงาน {missing} ({missing_codes}) ยังไม่ลงนาม {unsigned}"
+               " ({unsigned_codes})", None),
+        "en": ("{officer}: {forms} forms, missing {missing} ({missing_codes}), not signed {unsigned}"
+               " ({unsigned_codes})", None),
+    },
+    "status_word_reported": {"th": ("รายงานแล้ว", None), "en": ("reported", None)},
+    "status_word_missing": {"th": ("ยังไม่รายงาน", None), "en": ("missing", None)},
+    "status_word_signed": {"th": ("ลงนามแล้ว", None), "en": ("signed", None)},
+    "status_word_draft": {"th": ("ฉบับร่าง", None), "en": ("draft", None)},
+    "status_word_edited_after_signoff": {"th": ("แก้ไขหลังลงนาม", None), "en": ("edited after sign-off", None)},
+    "status_word_no_officer": {"th": ("(ไม่ได้ระบุผู้รับผิดชอบ)", None), "en": ("(no officer named)", None)},
+    "import_unreadable": {
+        "th": ("อ่านไฟล์ที่จะนำเข้าไม่ได้: {reason}", "ตรวจว่าไฟล์มีอยู่และบันทึกเป็นข้อความ UTF-8"),
+        "en": ("cannot read the file to import: {reason}", "check that it exists and is UTF-8 text"),
+    },
+    "import_exists": {
+        "th": ("{path} มีอยู่แล้ว ไม่ได้เขียนทับ", "ลบหรือย้ายไฟล์เดิมก่อน ถ้าต้องการนำเข้าใหม่"),
+        "en": ("{path} already exists; it was not overwritten", "delete or move it first to import again"),
+    },
+    "import_no_code": {
+        "th": ("ไม่พบรหัสตัวชี้วัดในหัวข้อ 1 (เช่น 1. ชื่อตัวชี้วัด : 08.)", "ระบุรหัสด้วย --code เช่น --code 08"),
+        "en": ("no indicator code in section 1 (e.g. 1. ชื่อตัวชี้วัด : 08.)", "give the code with --code, e.g. --code 08"),
+    },
+    "import_missing_section": {
+        "th": ("ไม่พบหัวข้อ {section} ({title}) ในไฟล์ที่นำเข้า ใส่ข้อความตัวอย่างไว้แทน", "กรอก {field} ในไฟล์ที่สร้าง"),
+        "en": ("section {section} ({title}) is not in the imported file; a placeholder was written instead",
+               "fill in {field} in the file written"),
+    },
+    "import_unknown_part": {
+        "th": ("ไม่รู้จักข้อความบรรทัดที่ {line}: {excerpt} จึงไม่ได้นำเข้า", "ตรวจต้นฉบับ แล้วเพิ่มข้อความนี้ในหัวข้อที่ถูกต้องเอง"),
+        "en": ("line {line} is not understood: {excerpt}; it was not imported",
+               "check the original and add this text to the right field by hand"),
+    },
+    "import_ambiguous": {
+        "th": ("{detail} ใส่ข้อความตัวอย่างไว้แทน", "ตรวจต้นฉบับแล้วกรอกค่าที่ถูกต้อง"),
+        "en": ("{detail_en}; a placeholder was written instead", "check the original and fill in the right value"),
+    },
+    "import_read_as": {
+        "th": ("นำเข้าโดยตีความ: {detail}", "ตรวจกับต้นฉบับว่าอ่านถูกต้อง"),
+        "en": ("imported as read: {detail_en}", "check this reading against the original"),
+    },
+    "import_dash": {
+        "th": ("แก้ ? เป็นขีด – {count} แห่ง (ขีดที่เสียไประหว่างส่งออกจากระบบ)", "ตรวจว่าถูกต้องตามต้นฉบับ"),
+        "en": ("replaced {count} ? with the dash – (dashes lost in the export)", "check them against the original"),
+    },
+    "import_wrote": {
+        "th": ("นำเข้า {source} เป็น {path} แล้ว (คำเตือน {warnings} รายการ)", "ตรวจไฟล์แล้วรัน reportgen check"),
+        "en": ("imported {source} as {path} ({warnings} warnings)", "review the file, then run reportgen check"),
     },
 }
 

@@ -111,11 +111,41 @@ class Plan(ContentModel):
     goal: Text | None = Field(None, description="เป้าประสงค์ เช่น ๓.๓.๓ ประชาชนมีโอกาสศึกษาตลอดชีวิต")
 
 
+class QuarterPlan(ContentModel):
+    """The planned cumulative result at the end of each quarter (optional), to say on track or behind plan."""
+
+    q1: Number | None = Field(None, description="แผน: ผลงานสะสมที่ควรได้ ณ สิ้นไตรมาสที่ 1 (ตัวเลข)")
+    q2: Number | None = Field(None, description="แผน: ผลงานสะสมที่ควรได้ ณ สิ้นไตรมาสที่ 2 (ตัวเลข)")
+    q3: Number | None = Field(None, description="แผน: ผลงานสะสมที่ควรได้ ณ สิ้นไตรมาสที่ 3 (ตัวเลข)")
+    q4: Number | None = Field(None, description="แผน: ผลงานสะสมที่ควรได้ ณ สิ้นไตรมาสที่ 4 (ตัวเลข)")
+
+    def value(self, quarter: int) -> Decimal | None:
+        return getattr(self, f"q{quarter}")
+
+
 class Target(ContentModel):
     """The target of section 5."""
 
     value: Number = Field(description="ค่าเป้าหมาย (ตัวเลข) เช่น 3")
     unit: Text = Field(description="หน่วยนับ เช่น ห้อง")
+    # None (not written) is at_least: absent optional fields leave every existing sign-off digest unchanged.
+    direction: Literal["at_least", "at_most"] | None = Field(
+        None,
+        description="ทิศทางของเป้าหมาย: at_least (อย่างน้อย ค่าเริ่มต้น) หรือ at_most (ไม่เกิน เช่น จำนวนเรื่องร้องเรียน)",
+    )
+    plan: QuarterPlan | None = Field(None, description="แผนรายไตรมาส (ไม่บังคับ): ผลงานสะสมที่ควรได้ ณ สิ้นแต่ละไตรมาส")
+
+    @property
+    def is_ceiling(self) -> bool:
+        return self.direction == "at_most"
+
+
+class Officer(ContentModel):
+    """Who is responsible for reporting this form (internal: not published unless site.yaml says so)."""
+
+    name: Text = Field(description="ชื่อผู้รับผิดชอบการรายงาน")
+    position: Text | None = Field(None, description="ตำแหน่ง")
+    contact: Text | None = Field(None, description="ช่องทางติดต่อ เช่น อีเมลหรือเบอร์โทรภายใน")
 
 
 class QuarterReport(ContentModel):
@@ -187,6 +217,7 @@ class Indicator(ContentModel):
     supporting_factors: Markdown = Field("", description="7. ปัจจัยสนับสนุนการดำเนินงาน (Markdown)")
     obstacles: Markdown | None = Field("", description="8. อุปสรรคต่อการดำเนินงาน (Markdown เว้นว่างได้)")
     evidence: list[Evidence] = Field(default_factory=list, description="9. หลักฐานอ้างอิง")
+    officer: Officer | None = Field(None, description="ผู้รับผิดชอบการรายงานตัวชี้วัดนี้ (ไม่บังคับ ใช้ภายในหน่วยงาน)")
     signoff: Signoff | None = Field(None, description="การลงนามของผู้รับผิดชอบ (ไม่ใส่ = ฉบับร่าง)")
 
     @property
@@ -238,6 +269,12 @@ class SiteSettings(ContentModel):
     )
     publisher: Publisher | None = Field(
         None, description="ผู้เผยแพร่ข้อมูลเปิดและผู้ติดต่อ (ชื่อ อีเมล เว็บไซต์) สำหรับ data.go.th และเมทาดาทา"
+    )
+    release_strict: bool = Field(
+        False, description="true: build --release ไม่เผยแพร่เลยถ้ามีแบบรายงานที่ยังไม่ได้ลงนาม (เหมือน --strict)"
+    )
+    show_officers: bool = Field(
+        False, description="true: แสดงชื่อ ตำแหน่ง และช่องทางติดต่อของผู้รับผิดชอบบนหน้าเว็บของแบบรายงาน"
     )
 
 

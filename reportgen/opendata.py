@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reportgen import thai
 from reportgen.model import Entry
-from reportgen.status import STATUS_LABELS, status_of
+from reportgen.status import STATUS_LABELS, Reporting, status_of
 
 CSV_NAME = "indicators.csv"
 JSON_NAME = "indicators.json"
@@ -124,8 +124,8 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
            "ร้อยละของเป้าหมาย", "Percent of target",
            "The result as a percentage of the target, rounded half up to 2 places (empty: no result yet).",
            {"minimum": 0}),
-    Column("status", "string", "สถานะ: met (บรรลุ) not_met (ยังไม่บรรลุ) not_reported (ยังไม่รายงานผล)", "met",
-           "สถานะ", "Status", "met (target reached), not_met, or not_reported.",
+    Column("status", "string", "สถานะ: met (บรรลุ) in_progress (อยู่ระหว่างดำเนินการ ปีงบประมาณยังไม่สิ้นสุด) not_met (ยังไม่บรรลุ เมื่อสิ้นปีงบประมาณ) not_reported (ยังไม่รายงานผล)", "met",
+           "สถานะ", "Status", "met (target reached), in_progress (below target, the fiscal year not over), not_met (below target at the year's end), or not_reported.",
            {"required": True, "enum": list(STATUS_LABELS)}),
     Column("status_label", "string", "สถานะเป็นภาษาไทย ตามที่แสดงบนเว็บไซต์", "บรรลุเป้าหมาย",
            "สถานะ (ข้อความ)", "Status label", "The status in Thai, as the site shows it.",
@@ -224,15 +224,16 @@ def _percent(value: Decimal | None) -> Decimal | None:
     return value.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP) if value is not None else None
 
 
-def indicator_records(entries: Iterable[Entry], base_url: str) -> list[dict]:
-    """One record per entry, in the order given (the project's: year, then code), values as Python types.
+def indicator_records(entries: Iterable[Entry], base_url: str, *, reporting: Reporting | None = None) -> list[dict]:
+    """One record per entry, in the order given (the project's: year, then code), values as Python types, with the
+    status as of ``reporting`` (the build's; default now).
 
     Numbers are Decimals (None when absent); ``reported_quarters`` is a tuple of ints.
     """
     records = []
     for entry in entries:
         indicator = entry.indicator
-        status = status_of(indicator)
+        status = status_of(indicator, reporting)
         records.append({
             "fiscal_year": indicator.fiscal_year,
             "code": indicator.code,

@@ -6,6 +6,13 @@ content's current ``content_digest`` (``reportgen.digest``), and every evidence 
 ``check_release`` returns every such problem of every selected file at once (errors, located at the file and the
 ``signoff`` line, in Thai and English), and the build raises them as one ``ContentError`` before writing anything.
 
+**Release per form** (``plan_release``): a release build publishes every form that may be published and leaves
+the others out, each with a warning saying why and how to fix it; the build fails only when nothing may be
+published, when a form named on the command line may not be, or, with ``--strict`` (or ``release_strict: true`` in
+site.yaml), when a form of the newest fiscal year may not be. Forms of older fiscal years never block a release:
+an unsigned form of a past year is left out (never published as released), as any other unsigned form is. The site
+of a release build is made from the released forms only, so no page links to a form that was left out.
+
 Positions: a ``Project`` keeps models, not source positions, so each selected file is parsed again here (a few
 milliseconds each) to point at its ``signoff:`` line.
 
@@ -29,12 +36,13 @@ import datetime as dt
 import hashlib
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from reportgen.digest import content_digest
-from reportgen.errors import Problem, RenderError
+from reportgen.errors import L, Problem, RenderError
 from reportgen.load import load_file
 from reportgen.model import Entry, Indicator, Project
 from reportgen.validate import evidence_file_problems, signoff_problems
@@ -61,6 +69,62 @@ def check_release(project: Project, entries: Iterable[Entry]) -> list[Problem]:
             problems.extend(signoff_problems(doc, content_dir, release=True))
     logger.debug("release check: %d problems", len(problems))
     return problems
+
+
+@dataclass(frozen=True)
+class ReleasePlan:
+    """What a release build publishes (``released``), what it leaves out (``withheld``, with a warning each), and
+    the ``errors`` that refuse the whole build (empty when it may go ahead)."""
+
+    released: tuple[Entry, ...]
+    withheld: tuple[Entry, ...]
+    warnings: tuple[Problem, ...]
+    errors: tuple[Problem, ...]
+
+
+def plan_release(project: Project, named: Sequence[Entry] | None = None, *, strict: bool = False) -> ReleasePlan:
+    """Sort every form of ``project`` into released and withheld (see the module docstring).
+
+    ``named``: the forms named on the command line, which must all be publishable. ``strict``: every form of the
+    newest fiscal year must be publishable too.
+    """
+    named_slugs = {entry.slug for entry in named or ()}
+    newest = max((entry.indicator.fiscal_year for entry in project.entries), default=None)
+    released: list[Entry] = []
+    withheld: list[Entry] = []
+    warnings: list[Problem] = []
+    errors: list[Problem] = []
+    reasons: list[Problem] = []
+    for entry in project.entries:
+        problems = check_release(project, [entry])
+        if not problems:
+            released.append(entry)
+            continue
+        if entry.slug in named_slugs or (strict and entry.indicator.fiscal_year == newest):
+            errors.extend(problems)
+            continue
+        withheld.append(entry)
+        reasons.extend(problems)
+        warnings.extend(_withheld_warning(entry, problem) for problem in problems)
+    if not released and not errors:  # an empty site is never a release: say why every form was left out
+        errors.extend(reasons)
+    logger.debug("release: %d released, %d withheld, %d errors", len(released), len(withheld), len(errors))
+    return ReleasePlan(tuple(released), tuple(withheld), tuple(warnings), tuple(errors))
+
+
+def _withheld_warning(entry: Entry, problem: Problem) -> Problem:
+    return Problem.create(
+        "release_withheld",
+        problem.file,
+        field=problem.field,
+        line=problem.line,
+        column=problem.column,
+        severity="warning",
+        source_line=problem.source_line,
+        slug=entry.slug,
+        reason=L(problem.message, problem.message_en or problem.message),
+        fix=L(problem.hint or "", problem.hint_en or problem.hint or ""),
+    )
 
 
 #: Thailand's time zone (no daylight saving): a sign-off date is a day in Bangkok.

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from reportgen import __version__, thai
 from reportgen.markdown import render_markdown
 from reportgen.model import Entry, Indicator, SiteSettings
-from reportgen.status import STATUS_LABELS, IndicatorStatus, status_of
+from reportgen.status import STATUS_LABELS, IndicatorStatus, Reporting, status_of
 
 
 def document_title(indicator: Indicator) -> str:
@@ -52,10 +52,13 @@ class SummaryRow:
 
 
 def summary_rows(
-    indicators: Sequence[Indicator], href: Callable[[Indicator], str] | None = None
+    indicators: Sequence[Indicator],
+    href: Callable[[Indicator], str] | None = None,
+    reporting: Reporting | None = None,
 ) -> list[SummaryRow]:
-    """The summary table's rows, in the given order; ``href(indicator)`` gives each row's link (or None)."""
-    return [SummaryRow(ind, status_of(ind), href(ind) if href else None) for ind in indicators]
+    """The summary table's rows, in the given order; ``href(indicator)`` gives each row's link (or None); the
+    status as of ``reporting`` (default: now)."""
+    return [SummaryRow(ind, status_of(ind, reporting), href(ind) if href else None) for ind in indicators]
 
 
 #: The stylesheets of a form's PDF, in templates/css/, in cascade order.
@@ -103,19 +106,30 @@ class Renderer:
         return template.render(css_url=css_url, stylesheets=stylesheets, **self._form_context(indicator))
 
     def book_document(
-        self, indicators: Sequence[Indicator], *, css_url: str, fiscal_year: int, as_of: int | None = None
+        self,
+        indicators: Sequence[Indicator],
+        *,
+        css_url: str,
+        fiscal_year: int,
+        as_of: int | None = None,
+        reporting: Reporting | None = None,
     ) -> str:
         """The report book of one fiscal year: cover, contents, summary table, then every form on its own pages.
 
-        ``indicators`` are already as they stood at the end of quarter ``as_of`` (None: the whole year); the
-        cover and the summary say so.
+        ``indicators`` are already as they stood at the end of quarter ``as_of`` (None: the whole year). The
+        cover and the summary say how far the year had gone by ``reporting`` (default: now): the whole year only
+        once it has ended, else the end of the last ended quarter (``as_of`` caps it).
         """
+        reporting = Reporting(reporting.today if reporting else Reporting.now().today, as_of)
+        period = reporting.period(fiscal_year)
+        shown_as_of = None if period.year_ended else period.quarters_ended
         start, _ = thai.quarter_period(fiscal_year, 1)
-        _, end = thai.quarter_period(fiscal_year, as_of or 4)
+        _, end = thai.quarter_period(fiscal_year, shown_as_of or 4)
         forms = [
             self._form_context(indicator) | {"anchor": f"indicator-{indicator.code}"} for indicator in indicators
         ]
-        rows = summary_rows(indicators, href=lambda indicator: f"#indicator-{indicator.code}")
+        rows = summary_rows(indicators, href=lambda indicator: f"#indicator-{indicator.code}", reporting=reporting)
+        shown = [name for name in STATUS_LABELS if name != ("not_met" if shown_as_of is not None else "in_progress")]
         counts = {status: 0 for status in STATUS_LABELS}
         for row in rows:
             counts[row.status.status] += 1
@@ -125,13 +139,14 @@ class Renderer:
             css_url=css_url,
             title=f"{self.site.site_title} ประจำปีงบประมาณ พ.ศ. {year}",
             fiscal_year=fiscal_year,
-            as_of=as_of,
+            as_of=shown_as_of,
             period_start=start,
             period_end=end,
             forms=forms,
             summary_rows=rows,
-            status_labels=STATUS_LABELS,
+            status_labels={name: STATUS_LABELS[name] for name in shown},
             status_counts=counts,
+            drafts=sum(1 for indicator in indicators if indicator.is_draft),
         )
 
     def indicator_page(self, entry: Entry, links: PageLinks, **site_context) -> str:

@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape as xml_escape
 from reportgen import catalog, opendata, thai
 from reportgen.model import Entry, Project
 from reportgen.render import PAGE_TEMPLATE, PageLinks, Renderer, document_title, pdf_download_name
-from reportgen.status import STATUS_LABELS, IndicatorStatus, status_of
+from reportgen.status import STATUS_LABELS, IndicatorStatus, Period, Reporting, status_of
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +130,10 @@ class IndicatorView:
     percent_text: str | None
     last_quarter: tuple[str, str] | None  # the latest quarter reported: its number and its months
     quarters: tuple[QuarterView, ...]
+    draft: bool = False  # not signed off (only a draft build publishes drafts)
+    missing_text: str | None = None  # "ไตรมาสที่ 2": the ended quarters it has not reported
+    plan_text: str | None = None  # "เป็นไปตามแผน (แผน 2 ห้อง)" while the year runs, when a plan is written
+    officer: object | None = None  # model.Officer, only when site.show_officers
 
     @property
     def sort_values(self) -> dict[str, str]:
@@ -173,6 +177,9 @@ class YearView:
     year: int
     indicators: tuple[IndicatorView, ...]
     period: str  # "1 ตุลาคม 2563 – 30 กันยายน 2564"
+    as_of: Period | None = None  # the reporting point the figures are as of
+    as_of_text: str = ""  # "ข้อมูล ณ 31 มีนาคม 2569 (สิ้นไตรมาสที่ 2)"
+    withheld: tuple[Entry, ...] = ()  # forms of this year a release build left out (not signed off)
 
     @property
     def total(self) -> int:
@@ -183,7 +190,12 @@ class YearView:
 
     @property
     def reported(self) -> int:
-        return self.total - self.count("not_reported")
+        """Forms that have reported the last quarter that has ended (all of them before quarter 1 ends)."""
+        return sum(1 for view in self.indicators if view.status.reported_period)
+
+    @property
+    def drafts(self) -> int:
+        return sum(1 for view in self.indicators if view.draft)
 
 
 @dataclass(frozen=True)
@@ -214,9 +226,11 @@ class SiteFormatter:
         return self.text(f"{thai.quarter_months(quarter)} {thai.be_year(first_day.year)}")
 
 
-def indicator_view(entry: Entry, fmt: SiteFormatter) -> IndicatorView:
+def indicator_view(
+    entry: Entry, fmt: SiteFormatter, reporting: Reporting | None = None, *, show_officer: bool = False
+) -> IndicatorView:
     indicator = entry.indicator
-    status = status_of(indicator)
+    status = status_of(indicator, reporting)
     unit = indicator.target.unit
     reports = dict(indicator.quarters.reported())
     quarters = tuple(
@@ -246,21 +260,50 @@ def indicator_view(entry: Entry, fmt: SiteFormatter) -> IndicatorView:
         percent_text=fmt.percent(status.percent) if status.percent is not None else None,
         last_quarter=(fmt.text(last), fmt.quarter_months(indicator.fiscal_year, last)) if last else None,
         quarters=quarters,
+        draft=indicator.is_draft,
+        missing_text=(
+            "ยังไม่รายงาน " + ", ".join(f"ไตรมาสที่ {fmt.text(q)}" for q in status.missing_quarters)
+            if status.missing_quarters else None
+        ),
+        plan_text=(
+            f"{status.plan_label} (แผน {fmt.number(status.plan_value)} {unit})" if status.plan_status else None
+        ),
+        officer=indicator.officer if show_officer else None,
     )
 
 
-def year_views(entries: Iterable[Entry], fmt: SiteFormatter) -> tuple[YearView, ...]:
-    """Every fiscal year of the project, newest first, its indicators in code order."""
+def year_views(
+    entries: Iterable[Entry],
+    fmt: SiteFormatter,
+    reporting: Reporting | None = None,
+    withheld: Iterable[Entry] = (),
+    *,
+    show_officers: bool = False,
+) -> tuple[YearView, ...]:
+    """Every fiscal year of the project, newest first, its indicators in code order; ``withheld``: the forms a
+    release left out, named on their year's page (without a link: they have no page)."""
+    reporting = reporting or Reporting.now()
     by_year: dict[int, list[Entry]] = {}
     for entry in entries:
         by_year.setdefault(entry.indicator.fiscal_year, []).append(entry)
+    left_out: dict[int, list[Entry]] = {}
+    for entry in withheld:
+        left_out.setdefault(entry.indicator.fiscal_year, []).append(entry)
     views = []
     for year in sorted(by_year, reverse=True):
         start, _ = thai.quarter_period(year, 1)
         _, end = thai.quarter_period(year, 4)
         period = f"{thai.thai_date(start, digits=fmt.digits)} – {thai.thai_date(end, digits=fmt.digits)}"
         ordered = sorted(by_year[year], key=lambda entry: entry.indicator.code)
-        views.append(YearView(year, tuple(indicator_view(entry, fmt) for entry in ordered), period))
+        as_of = reporting.period(year)
+        views.append(YearView(
+            year,
+            tuple(indicator_view(entry, fmt, reporting, show_officer=show_officers) for entry in ordered),
+            period,
+            as_of=as_of,
+            as_of_text=as_of.label(fmt.digits),
+            withheld=tuple(sorted(left_out.get(year, ()), key=lambda entry: entry.indicator.code)),
+        ))
     return tuple(views)
 
 
@@ -294,12 +337,18 @@ def year_chart(year: YearView, fmt: SiteFormatter) -> Chart:
 class SitePages:
     """The pages of the whole project (every year, whatever a build renders), and what every page shares."""
 
-    def __init__(self, project: Project, renderer: Renderer):
+    def __init__(
+        self, project: Project, renderer: Renderer, *, withheld: Iterable[Entry] = (),
+        reporting: Reporting | None = None,
+    ):
         self.project = project
         self.renderer = renderer
+        self.reporting = reporting or Reporting.now()
         self.base_url = project.site.base_url.rstrip("/") + "/"
         self.fmt = SiteFormatter(project.site.digits)
-        self.years = year_views(project.entries, self.fmt)
+        self.years = year_views(
+            project.entries, self.fmt, self.reporting, withheld, show_officers=project.site.show_officers
+        )
         self.year_links = tuple(
             YearLink(year.year, f"พ.ศ. {self.fmt.text(year.year)}", f"{year.year}/index.html") for year in self.years
         )
@@ -360,6 +409,7 @@ class SitePages:
             description=f"{indicator.name} ปีงบประมาณ พ.ศ. {self.fmt.text(indicator.fiscal_year)}: {view.status.label}",
             og_type="article",
             view=view,
+            as_of_text=view.status.period.label(self.fmt.digits),
             other_years=other_years,
             has_evidence=bool(indicator.evidence),
         )
@@ -470,7 +520,7 @@ def whole_site_files(pages: SitePages) -> Iterator[OutputFile]:
         page = pages.year_page(year, root="../", canonical_path=canonical)
         yield OutputFile(f"html/{year.year}/index.html", data=page.encode("utf-8"))
     yield OutputFile("html/data/index.html", data=pages.data_page().encode("utf-8"))
-    for name, data in catalog.data_files(pages.project.site, pages.project.entries).items():
+    for name, data in catalog.data_files(pages.project.site, pages.project.entries, reporting=pages.reporting).items():
         yield OutputFile(f"html/data/{name}", data=data)
     yield OutputFile("html/sitemap.xml", data=pages.sitemap())
     yield OutputFile("html/robots.txt", data=pages.robots())
@@ -478,13 +528,21 @@ def whole_site_files(pages: SitePages) -> Iterator[OutputFile]:
 
 
 def site_files(
-    project: Project, selected: Iterable[Entry], pdfs: Mapping[str, bytes], page_fingerprint: str | None = None
+    project: Project,
+    selected: Iterable[Entry],
+    pdfs: Mapping[str, bytes],
+    page_fingerprint: str | None = None,
+    *,
+    withheld: Iterable[Entry] = (),
+    reporting: Reporting | None = None,
 ) -> Iterator[OutputFile]:
     """Every file of a build: the selected forms (their PDFs already rendered, by slug), then the pages and data
     drawn from the whole project (always all of it, even when only some forms are rebuilt), then the assets.
-    ``page_fingerprint`` (the build's, ``cache.build_fingerprint``) makes the forms' pages cacheable."""
+    ``page_fingerprint`` (the build's, ``cache.build_fingerprint``) makes the forms' pages cacheable. A release
+    build gives a project of its released forms only, and the forms it left out as ``withheld`` (named, unlinked,
+    on their year's page). ``reporting``: the date the figures are as of."""
     renderer = Renderer(project.root / "templates", project.site)
-    pages = SitePages(project, renderer)
+    pages = SitePages(project, renderer, withheld=withheld, reporting=reporting)
     for entry in selected:
         yield from form_files(entry, pages, pdfs[entry.slug], page_fingerprint)
     yield from whole_site_files(pages)

@@ -1,13 +1,34 @@
-"""An indicator → where it stands: result against target, status, last quarter reported; and a form as of a quarter.
+"""An indicator → where it stands: result against target, status, plan, quarters reported; a form as of a quarter.
 
-The home page's table, the open data, the indicator page's progress bar and the report book's summary all show the
-same figures, so they are computed here, once. ``as_of`` turns an indicator into the form as it stood at the end of
-a quarter, for ``--as-of q2``: later quarters, the year-end summary and the year-end result are not yet written,
-and a sign-off dated after that quarter had not happened yet.
+The home page's table, the open data, the indicator page's progress bar, the report book's summary and
+``reportgen status`` all show the same figures, so they are computed here, once.
+
+**As of when.** Figures are as of a *reporting point* (``Period``): a fiscal year and how many of its quarters have
+ended by the reporting date (``reporting_date``: ``SOURCE_DATE_EPOCH`` when set, so that a CI build is reproducible,
+else today in Bangkok), capped by ``--as-of``. Pages print the end of the last ended quarter ("ข้อมูล ณ 31 มีนาคม
+2569 (สิ้นไตรมาสที่ 2)"), never the day of the build, so a build changes only when a quarter ends.
+
+**Honest status.** Until the fiscal year has ended, a form that has not reached its target is ``in_progress``
+(อยู่ระหว่างดำเนินการ), never ``not_met``: that verdict is for a year that is over. A minimum reached early is
+``met`` (the work is done). A ceiling (``target.direction: at_most``, ไม่เกิน …: complaints, cost) is judged the
+other way round: met when the result stays at or below it, and only once the year is over, since until then the
+result can still grow. Optional quarterly plans (``target.plan``) give ``plan_status``: ``on_track`` or
+``behind_plan``, comparing the latest reported result with the plan for that quarter (at most the plan for a
+ceiling), while the year runs.
+
+**Reported.** A form has reported the period when it holds the report of the last quarter that has ended;
+``missing_quarters`` lists the ended quarters it has not reported.
+
+``as_of`` turns an indicator into the form as it stood at the end of a quarter, for ``--as-of q2``: later quarters,
+the year-end summary and the year-end result are not yet written, and a sign-off dated after that quarter had not
+happened yet.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
@@ -15,14 +36,88 @@ from typing import Literal
 from reportgen import thai
 from reportgen.model import Indicator
 
-StatusName = Literal["met", "not_met", "not_reported"]
+StatusName = Literal["met", "in_progress", "not_met", "not_reported"]
+PlanStatus = Literal["on_track", "behind_plan"]
 
-#: How each status is named on the site, in the data and in the book.
+#: How each status is named on the site, in the data and in the book (and the order the table sorts them in).
 STATUS_LABELS: dict[str, str] = {
     "met": "บรรลุเป้าหมาย",
+    "in_progress": "อยู่ระหว่างดำเนินการ",
     "not_met": "ยังไม่บรรลุเป้าหมาย",
     "not_reported": "ยังไม่รายงานผล",
 }
+
+#: The same in English, for ``reportgen status --lang en`` (the site and the data are Thai).
+STATUS_LABELS_EN: dict[str, str] = {
+    "met": "met", "in_progress": "in progress", "not_met": "not met", "not_reported": "not reported",
+}
+
+PLAN_LABELS: dict[str, str] = {"on_track": "เป็นไปตามแผน", "behind_plan": "ต่ำกว่าแผน"}
+#: A ceiling's result is behind plan when it is above the plan.
+CEILING_PLAN_LABELS: dict[str, str] = {"on_track": "เป็นไปตามแผน", "behind_plan": "เกินกว่าแผน"}
+
+#: Thailand's time zone (no daylight saving): reporting dates are days in Bangkok.
+BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
+
+
+def reporting_date(environ: Mapping[str, str] = os.environ) -> dt.date:
+    """The day figures are as of: ``SOURCE_DATE_EPOCH`` (seconds since 1970) when set, else today, in Bangkok."""
+    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return dt.datetime.fromtimestamp(int(value), BANGKOK).date()
+    return dt.datetime.now(BANGKOK).date()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A fiscal year as of a reporting point: ``quarters_ended`` (0–4) of its quarters have ended."""
+
+    fiscal_year: int
+    quarters_ended: int
+
+    @property
+    def year_ended(self) -> bool:
+        return self.quarters_ended == 4
+
+    @property
+    def quarter(self) -> int | None:
+        """The last quarter that has ended (None before the end of quarter 1)."""
+        return self.quarters_ended or None
+
+    @property
+    def date(self) -> dt.date:
+        """The last day of the last ended quarter (the day before the year began if none has ended)."""
+        if self.quarters_ended == 0:
+            return thai.quarter_period(self.fiscal_year, 1)[0] - dt.timedelta(days=1)
+        return thai.quarter_period(self.fiscal_year, self.quarters_ended)[1]
+
+    def label(self, digits: str = "arabic") -> str:
+        """``ข้อมูล ณ 31 มีนาคม 2569 (สิ้นไตรมาสที่ 2)``; the whole year once it has ended."""
+        if self.quarters_ended == 0:
+            text = f"ยังไม่สิ้นสุดไตรมาสที่ 1 (ไตรมาสแรกสิ้นสุด {thai.thai_date(thai.quarter_period(self.fiscal_year, 1)[1])})"
+        elif self.year_ended:
+            text = f"ข้อมูลทั้งปีงบประมาณ ณ {thai.thai_date(self.date)} (สิ้นไตรมาสที่ 4)"
+        else:
+            text = f"ข้อมูล ณ {thai.thai_date(self.date)} (สิ้นไตรมาสที่ {self.quarters_ended})"
+        return thai.apply_digits(text, digits)
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """When figures are as of: the reporting date, and optionally a quarter to stop at (``--as-of``)."""
+
+    today: dt.date
+    as_of: int | None = None
+
+    @classmethod
+    def now(cls, as_of: int | None = None, environ: Mapping[str, str] = os.environ) -> Reporting:
+        return cls(reporting_date(environ), as_of)
+
+    def period(self, fiscal_year: int) -> Period:
+        ended = thai.quarters_ended(fiscal_year, self.today)
+        if self.as_of is not None:
+            ended = min(ended, self.as_of)
+        return Period(fiscal_year, ended)
 
 
 @dataclass(frozen=True)
@@ -35,21 +130,50 @@ class IndicatorStatus:
     status: StatusName
     last_quarter: int | None  # the latest quarter with a report, 1–4
     reported_quarters: tuple[int, ...]
+    period: Period | None = None
+    ceiling: bool = False
+    plan_status: PlanStatus | None = None
+    plan_value: Decimal | None = None  # the plan the result was compared with
+    missing_quarters: tuple[int, ...] = ()  # ended quarters without a report
 
     @property
     def label(self) -> str:
         return STATUS_LABELS[self.status]
 
+    @property
+    def plan_label(self) -> str | None:
+        if not self.plan_status:
+            return None
+        return (CEILING_PLAN_LABELS if self.ceiling else PLAN_LABELS)[self.plan_status]
 
-def status_of(indicator: Indicator) -> IndicatorStatus:
-    """Result against target. The target is a minimum to reach (every indicator of the form counts up to it)."""
+    @property
+    def reported_period(self) -> bool:
+        """True when the last ended quarter is reported (or no quarter has ended yet)."""
+        return not self.period or not self.period.quarter or self.period.quarter in self.reported_quarters
+
+
+def achieved(result: Decimal, target: Decimal, *, ceiling: bool) -> bool:
+    return result <= target if ceiling else result >= target
+
+
+def status_of(indicator: Indicator, reporting: Reporting | None = None) -> IndicatorStatus:
+    """Result against target as of ``reporting`` (default: now, see ``reporting_date``)."""
+    reporting = reporting or Reporting.now()
+    period = reporting.period(indicator.fiscal_year)
     result = indicator.shown_result
     target = indicator.target.value
-    reported = tuple(number for number, _ in indicator.quarters.reported())
+    ceiling = indicator.target.is_ceiling
+    reports = indicator.quarters.reported()
+    reported = tuple(number for number, _ in reports)
     if result is None:
         status: StatusName = "not_reported"
+    elif period.year_ended:
+        status = "met" if achieved(result, target, ceiling=ceiling) else "not_met"
+    elif not ceiling and result >= target:
+        status = "met"  # a minimum reached before the year is over is reached
     else:
-        status = "met" if result >= target else "not_met"
+        status = "in_progress"
+    plan_status, plan_value = _plan_status(indicator, period, result, ceiling)
     return IndicatorStatus(
         result=result,
         target=target,
@@ -57,7 +181,27 @@ def status_of(indicator: Indicator) -> IndicatorStatus:
         status=status,
         last_quarter=reported[-1] if reported else None,
         reported_quarters=reported,
+        period=period,
+        ceiling=ceiling,
+        plan_status=plan_status,
+        plan_value=plan_value,
+        missing_quarters=tuple(q for q in range(1, period.quarters_ended + 1) if q not in reported),
     )
+
+
+def _plan_status(
+    indicator: Indicator, period: Period, result: Decimal | None, ceiling: bool
+) -> tuple[PlanStatus | None, Decimal | None]:
+    """On track or behind plan while the year runs: the latest reported result against that quarter's plan."""
+    plan = indicator.target.plan
+    if plan is None or result is None or period.year_ended:
+        return None, None
+    quarter = next((number for number, report in reversed(indicator.quarters.reported()) if report.result is not None),
+                   None)
+    planned = plan.value(quarter) if quarter else None
+    if planned is None:
+        return None, None
+    return ("on_track" if achieved(result, planned, ceiling=ceiling) else "behind_plan"), planned
 
 
 def parse_quarter(text: str) -> int:

@@ -146,7 +146,7 @@ def test_summary_table_shows_status_of_every_indicator(books):
                 squeeze(f"{thai.format_number(status.target)} {entry.indicator.target.unit}"),
                 squeeze(f"{thai.format_number(status.result, places=2)} {entry.indicator.target.unit}"),
                 thai.format_number(status.percent, places=2) + "%",
-                squeeze(status.label),
+                squeeze(status.label) + ("(ฉบับร่าง)" if entry.indicator.is_draft else ""),  # drafts are flagged
             ]
         )
     with pdfplumber.open(books / "output" / "book" / "2564.pdf") as pdf:
@@ -154,7 +154,7 @@ def test_summary_table_shows_status_of_every_indicator(books):
     rows = [[squeeze(cell or "") for cell in row] for row in table]
     assert rows[0] == ["รหัส", "ตัวชี้วัด", "เป้าหมาย", "ผลงาน", "ร้อยละของเป้าหมาย", "สถานะ"]
     assert rows[1:] == expected
-    assert rows[1][4] == "1,200.00%" and rows[1][5] == squeeze(STATUS_LABELS["met"])  # the real 08: 36 of 3
+    assert rows[1][4] == "1,200.00%" and rows[1][5] == squeeze(STATUS_LABELS["met"]) + "(ฉบับร่าง)"  # 08: 36 of 3
     assert "รวม3ตัวชี้วัด:บรรลุเป้าหมาย1·ยังไม่บรรลุเป้าหมาย2·ยังไม่รายงานผล0" in page_texts(
         books / "output" / "book" / "2564.pdf"
     )[2]
@@ -311,3 +311,25 @@ def test_a_full_build_keeps_the_books_and_replaces_the_rest(books, tmp_path):
     assert (root / "output" / "book" / "2564-q2.pdf").is_file()
     assert not (root / "output" / "kept.txt").exists(), "a build replaces what it owns"
     assert (root / "output" / "pdf" / "2564" / "08.pdf").is_file()
+
+
+def test_a_book_made_mid_year_says_how_far_the_year_has_gone(tmp_path):
+    import datetime as dt
+
+    from reportgen.commands.book import render_book
+    from reportgen.status import Reporting
+
+    half = copy.deepcopy(real_indicator()["quarters"])
+    for later in ("q3", "q4", "summary"):
+        half.pop(later)
+    half["q2"]["result"] = 2
+    files = {"indicators/2569/08.yaml": indicator_data(fiscal_year=2569, result=None, quarters=half)}
+    root = write_project(tmp_path / "project", files)
+    pdf = tmp_path / "book.pdf"
+    pdf.write_bytes(render_book(load_project(root), 2569, reporting=Reporting(dt.date(2026, 4, 15))))
+    pages = page_texts(pdf)
+    assert "ข้อมูลณสิ้นไตรมาสที่2(31มี.ค.2569)ปีงบประมาณยังไม่สิ้นสุด" in pages[0]
+    assert "ข้อมูลทั้งปีงบประมาณ" not in pages[0] and "(ฉบับร่าง1ตัวชี้วัด)" in pages[0]
+    summary = pages[2]
+    assert squeeze(STATUS_LABELS["in_progress"]) + "(ฉบับร่าง)" in summary  # 2 of 3 half-way: not "not met"
+    assert "อยู่ระหว่างดำเนินการ1" in summary and squeeze(STATUS_LABELS["not_met"]) not in summary

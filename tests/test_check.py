@@ -119,7 +119,9 @@ def test_schema_shape():
     assert "ปีงบประมาณ" in document["properties"]["fiscal_year"]["description"]
     assert schema().endswith("}\n") and "\\u0e" not in schema()
     site = json.loads(schema("site"))
-    assert set(site["properties"]) == {"agency", "site_title", "base_url", "digits", "data_license", "publisher"}
+    assert set(site["properties"]) == {
+        "agency", "site_title", "base_url", "digits", "data_license", "publisher", "release_strict", "show_officers"
+    }
     assert site["properties"]["data_license"]["default"] == "CC-BY-4.0"
     with pytest.raises(ValueError):
         schema("nope")

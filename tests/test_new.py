@@ -292,3 +292,60 @@ def test_an_invalid_source_is_refused_with_its_problems(root, capsys):
 def test_no_content_folder_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="content/"):
         new_indicator(tmp_path, "09", 2565)
+
+
+# --- Starting a whole year ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def year_2569(tmp_path) -> Path:
+    """Three indicators of 2569 (one with an officer), and 2570/02 already started by someone."""
+    files = {}
+    for code in ("01", "02", "03"):
+        data = indicator_data(code=code, fiscal_year=2569)
+        if code == "01":
+            data["officer"] = {"name": "นางสาวสมใจ ใฝ่รู้", "contact": "somjai@example.go.th"}
+        files[f"indicators/2569/{code}.yaml"] = data
+    files["indicators/2570/02.yaml"] = "# started by hand\n" + yaml.safe_dump(
+        indicator_data(code="02", fiscal_year=2570), allow_unicode=True, sort_keys=False)
+    return write_project(tmp_path / "project", files)
+
+
+def test_new_year_carries_every_indicator_and_skips_existing_files(year_2569, capsys):
+    before = (year_2569 / "content/indicators/2570/02.yaml").read_bytes()
+    assert main(["new", "--year", "2570", "--from", "2569", "--root", str(year_2569)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "content/indicators/2570/02.yaml มีอยู่แล้ว ไม่ได้แก้ไข"
+    assert out[1] == "ปีงบประมาณ 2570: สร้างไฟล์ใหม่ 2 ไฟล์จากปี 2569 ข้ามไฟล์ที่มีอยู่แล้ว 1 ไฟล์: 01, 03"
+    assert (year_2569 / "content/indicators/2570/02.yaml").read_bytes() == before  # never overwritten
+    project = load_project(year_2569)
+    new = {entry.indicator.code: entry.indicator for entry in project.entries if entry.indicator.fiscal_year == 2570}
+    assert sorted(new) == ["01", "02", "03"]
+    assert new["01"].officer.name == "นางสาวสมใจ ใฝ่รู้" and new["01"].quarters == Quarters()
+    assert new["03"].definition == indicator_data()["definition"].strip() and new["03"].signoff is None
+    assert not list((year_2569 / "content/indicators/2570").glob(".reportgen-tmp-*"))
+    # A second run writes nothing and says so.
+    assert main(["new", "--year", "2570", "--from", "2569", "--root", str(year_2569), "--lang", "en"]) == 0
+    assert "fiscal year 2570: wrote 0 new files from 2569, skipped 3 that already exist" in capsys.readouterr().out
+
+
+def test_new_year_with_an_invalid_source_writes_nothing(year_2569, capsys):
+    broken = year_2569 / "content/indicators/2569/03.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("result_type: output", "result_type: ผลผลิต"),
+                      encoding="utf-8")
+    before = snapshot(year_2569)
+    assert main(["new", "--year", "2570", "--from", "2569", "--root", str(year_2569)]) == 1
+    assert "2569/03.yaml" in capsys.readouterr().err
+    assert snapshot(year_2569) == before
+
+
+def test_new_year_needs_a_year_with_indicators_and_from_a_year(year_2569, capsys):
+    assert main(["new", "--year", "2571", "--from", "2568", "--root", str(year_2569)]) == 2
+    assert "ไม่มีตัวชี้วัดของปีงบประมาณ 2568 ให้ยกมา" in capsys.readouterr().err
+    assert main(["new", "--year", "2571", "--root", str(year_2569), "--lang", "en"]) == 2
+    assert "use --from YEAR/CODE with a code, or --from YEAR" in capsys.readouterr().err
+
+
+def test_new_code_from_a_year_means_the_same_code(root):
+    assert main(["new", "08", "--year", "2565", "--from", "2564", "--root", str(root)]) == 0
+    assert load_project(root).entries[-1].indicator.definition == load_project(root).entries[0].indicator.definition

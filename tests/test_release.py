@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,82 @@ def test_build_release_refuses_unsigned_forms_and_writes_nothing(tmp_path):
     result = run_reportgen("build", "--release", cwd=root)
     assert result.returncode == 0, result.stderr
     assert (root / "output" / "pdf" / "2564" / "08.pdf").read_bytes().startswith(b"%PDF-1.7")
+
+
+# --- Release per form --------------------------------------------------------------------------------------------
+
+
+def _division(tmp_path: Path) -> Path:
+    """2565/08 signed; 2565/09 a draft; 2564/08 (a past year) never signed."""
+    year_2565 = REAL_TEXT.replace(b"fiscal_year: 2564", b"fiscal_year: 2565")
+    draft = year_2565.replace(b'code: "08"', b'code: "09"')
+    root = write_project(tmp_path / "division", {
+        "indicators/2564/08.yaml": REAL_TEXT,
+        "indicators/2565/08.yaml": year_2565,
+        "indicators/2565/09.yaml": draft,
+    })
+    signoff(root, root / "content/indicators/2565/08.yaml", name="นางสาวสมใจ ใฝ่รู้", position="บรรณารักษ์",
+            date=dt.date(2022, 10, 20))
+    return root
+
+
+def test_a_release_publishes_the_signed_forms_and_lists_the_rest(tmp_path):
+    root = _division(tmp_path)
+    result = run_reportgen("build", "--release", cwd=root)
+    assert result.returncode == 0, result.stderr
+    for slug in ("2565/09", "2564/08"):  # each left out with its reason and its fix
+        assert f"ไม่เผยแพร่ {slug} ในการสร้างครั้งนี้: ยังไม่ได้ลงนาม" in result.stderr
+        assert f"reportgen signoff content/indicators/{slug}.yaml" in result.stderr
+    assert "เผยแพร่ 1 แบบรายงาน ไม่เผยแพร่ 2 แบบรายงาน: 2564/08, 2565/09" in result.stderr
+    html = root / "output" / "html"
+    assert (root / "output/pdf/2565/08.pdf").exists() and (html / "2565/08.html").exists()
+    for slug in ("2565/09", "2564/08"):
+        assert not (root / f"output/pdf/{slug}.pdf").exists() and not (html / f"{slug}.html").exists()
+    year_page = (html / "2565" / "index.html").read_text(encoding="utf-8")
+    assert "09.html" not in year_page and "09.pdf" not in year_page  # no link to a page that was not built
+    assert "ยังไม่เผยแพร่ 1 แบบรายงาน (รอการลงนาม): ตัวชี้วัด 09" in year_page
+    assert not (html / "2564").exists()  # a past year with nothing signed is not on the site at all
+    every_page = "".join(page.read_text(encoding="utf-8") for page in html.rglob("*.html"))
+    assert not re.findall(r'href="[^"]*2564/[^"]*"', every_page)  # nothing links to the past year left out
+    csv_rows = (html / "data" / "indicators.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [row.split(",")[:2] for row in csv_rows] == [["2565", "08"]]  # no unsigned row in the open data
+    sitemap = (html / "sitemap.xml").read_text(encoding="utf-8")
+    assert "2565/08.html" in sitemap and "09.html" not in sitemap and "2564" not in sitemap
+
+
+def test_a_strict_release_refuses_unsigned_forms_of_the_newest_year_only(tmp_path):
+    root = _division(tmp_path)
+    result = run_reportgen("build", "--release", "--strict", cwd=root)
+    assert result.returncode == 1 and "2565/09.yaml" in result.stderr and "ยังไม่ได้ลงนาม" in result.stderr
+    assert "2564/08.yaml" not in result.stderr  # last year's form never blocks this year's release
+    assert not (root / "output").exists()
+    signoff(root, root / "content/indicators/2565/09.yaml", name="นาย ก", position="ข", date=dt.date(2022, 10, 20))
+    result = run_reportgen("build", "--release", "--strict", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "ไม่เผยแพร่ 2564/08" in result.stderr  # still left out, with its warning
+
+
+def test_release_strict_can_be_set_in_site_yaml(tmp_path):
+    root = _division(tmp_path)
+    site = root / "content" / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "release_strict: true\n", encoding="utf-8")
+    result = run_reportgen("build", "--release", cwd=root)
+    assert result.returncode == 1 and "2565/09.yaml" in result.stderr
+
+
+def test_a_named_form_must_be_publishable_and_the_site_stays_whole(tmp_path):
+    root = _division(tmp_path)
+    result = run_reportgen("build", "--release", "content/indicators/2565/09.yaml", cwd=root)
+    assert result.returncode == 1 and "2565/09.yaml" in result.stderr and not (root / "output").exists()
+    run_reportgen("build", cwd=root, check=True)  # a draft build first: every page, drafts included
+    assert (root / "output/html/2565/09.html").exists()
+    result = run_reportgen("build", "--release", "content/indicators/2565/08.yaml", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert not (root / "output/html/2565/09.html").exists()  # the draft's old page is not left behind
+
+
+def test_a_release_with_nothing_signed_is_refused(tmp_path):
+    root = make(tmp_path)
+    result = run_reportgen("build", "--release", cwd=root)
+    assert result.returncode == 1 and "ยังไม่ได้ลงนาม" in result.stderr
+    assert not (root / "output").exists()

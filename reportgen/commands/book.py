@@ -24,7 +24,7 @@ from reportgen.model import Entry, Project
 from reportgen.pdf import PdfRenderer
 from reportgen.render import Renderer
 from reportgen.status import as_of as indicator_as_of
-from reportgen.status import parse_quarter
+from reportgen.status import Reporting, parse_quarter
 from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
@@ -71,15 +71,19 @@ def parse_as_of(text: str | None) -> int | None:
         ) from None
 
 
-def render_book(project: Project, fiscal_year: int, as_of: int | None = None) -> bytes:
-    """The PDF bytes of the book of ``fiscal_year``, as of the end of quarter ``as_of`` (None: the whole year)."""
+def render_book(
+    project: Project, fiscal_year: int, as_of: int | None = None, reporting: Reporting | None = None
+) -> bytes:
+    """The PDF bytes of the book of ``fiscal_year``, as of the end of quarter ``as_of`` (None: the whole year);
+    the cover says how far the year had gone by ``reporting`` (default: now), never "the whole year" mid-year."""
     entries = year_entries(project, fiscal_year)
     indicators = [entry.indicator for entry in entries]
     if as_of is not None:
         indicators = [indicator_as_of(indicator, as_of) for indicator in indicators]
     pdf = PdfRenderer(project.root)
     html = Renderer(project.root / "templates", project.site).book_document(
-        indicators, css_url=pdf.css_url, fiscal_year=fiscal_year, as_of=as_of if as_of != 4 else None
+        indicators, css_url=pdf.css_url, fiscal_year=fiscal_year, as_of=as_of if as_of != 4 else None,
+        reporting=reporting,
     )
     logger.info("rendering the book of %d with %d forms", fiscal_year, len(entries))
     return pdf.render(html, source=f"content/indicators/{fiscal_year}/")

@@ -1,8 +1,10 @@
 """``reportgen build``: content/ → output/, all or nothing, rendering only the forms that changed.
 
 Everything is loaded and validated first (a single invalid file stops the build before anything is rendered);
-``--as-of`` turns every indicator into its state at the end of that quarter, and ``--release`` checks that the
-forms may be published. Then each selected form's PDF is taken from the cache (``cache.py``) when nothing it depends
+``--as-of`` turns every indicator into its state at the end of that quarter, and ``--release`` sorts the forms
+into those that may be published and those left out (``release.plan_release``): a release build is always the
+whole site of the released forms (every one of them rendered or taken from the cache, whatever FILE names, so no
+page of a draft from an earlier build stays behind), and FILE only says which forms must be publishable. Then each selected form's PDF is taken from the cache (``cache.py``) when nothing it depends
 on changed, and the others are rendered in parallel (``engine.py``). Last, every file is put into the writer's
 staging folder, which replaces ``output/`` in one atomic step only when all of it succeeded: cached PDFs are
 hard-linked rather than copied. A failed, interrupted or killed build leaves the previous ``output/`` as it was.
@@ -33,7 +35,7 @@ from reportgen.load import load_project
 from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
 from reportgen.site import pdf_path, site_files
-from reportgen.status import as_of
+from reportgen.status import Reporting, as_of
 from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
@@ -86,6 +88,8 @@ class BuildReport:
     written: tuple[str, ...]
     warnings: tuple
     built: int = 0
+    released: int = 0  # a release build: the forms published, and those left out (listed among the warnings)
+    withheld: tuple[str, ...] = ()
     unchanged: int = 0
     failed: int = 0
     seconds: float = 0.0
@@ -135,12 +139,16 @@ def build(
     shard: Shard | None = None,
     use_cache: bool = True,
     progress: BuildProgress | None = None,
+    strict_release: bool = False,
+    reporting: Reporting | None = None,
 ) -> BuildReport:
     """Build output/ (or ``output_dir``) from content/. With ``paths``, render only those files and keep the rest.
 
     ``jobs``: rendering processes (default: every core; 1 renders in this process). ``shard``: only that share of
     the indicators, plus the manifest ``reportgen merge`` needs. ``use_cache=False`` neither reads nor writes the
     caches (loaded documents, PDFs). ``progress`` receives the progress events (see ``progress.py``).
+    ``strict_release``: a release refuses unless every form of the newest year may be published (also
+    ``release_strict`` in site.yaml). ``reporting``: the date figures are as of (default: ``Reporting.now``).
     """
     started = time.monotonic()
     root = Path(root).resolve()
@@ -151,12 +159,18 @@ def build(
     if jobs > 1:
         start_fork_server()  # imports WeasyPrint on another core while this one loads the content
     project = load_for_build(root, options, strict=strict, use_cache=use_cache)
+    reporting = reporting or Reporting.now(options.as_of)
     selected = select_entries(project, paths)
+    withheld: tuple[Entry, ...] = ()
+    release_warnings: tuple = ()
     if options.release:
-        from reportgen.release import check_release
-        problems = check_release(project, selected)
-        if problems:
-            raise ContentError(problems)
+        from reportgen.release import plan_release
+        plan = plan_release(project, selected if paths else None, strict=strict_release or project.site.release_strict)
+        if plan.errors:
+            raise ContentError(list(plan.errors))
+        project = dataclasses.replace(project, entries=plan.released)
+        selected, withheld, release_warnings = plan.released, plan.withheld, plan.warnings
+        paths = None  # a release is always the whole site of the released forms
     if shard is not None:
         if paths:
             raise UsageError("--shard builds its share of every indicator; do not name files with it")
@@ -198,7 +212,10 @@ def build(
     page_cache = FormCache.pages_for_project(root, options) if use_cache else None
     page_keys: set[str] = set()
     with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_FOLDER,)) as out:
-        pdf_paths = write_site_files(out, project, selected, pdfs, files_of, fingerprint, page_cache, page_keys)
+        pdf_paths = write_site_files(
+            out, project, selected, pdfs, files_of, fingerprint, page_cache, page_keys,
+            withheld=withheld, reporting=reporting,
+        )
         if shard is not None:
             manifest = shard_manifest(shard, options, selected, keys, pdfs, pdf_paths)
             out.write_bytes(SHARD_MANIFEST, manifest)
@@ -212,8 +229,10 @@ def build(
     report = BuildReport(
         output_dir=output_dir,
         written=tuple(out.written),
-        warnings=tuple(project.warnings),
+        warnings=tuple(project.warnings) + tuple(release_warnings),
         built=built,
+        released=len(selected) if options.release else 0,
+        withheld=tuple(entry.slug for entry in withheld),
         unchanged=unchanged,
         seconds=seconds,
         jobs=jobs_used,
@@ -231,6 +250,9 @@ def write_site_files(
     fingerprint: str | None = None,
     page_cache: FormCache | None = None,
     page_keys: set[str] | None = None,
+    *,
+    withheld: Sequence[Entry] = (),
+    reporting: Reporting | None = None,
 ) -> dict[str, str]:
     """Put every file of ``site_files`` into ``out``; return where each form's PDF first went, by slug.
 
@@ -241,7 +263,8 @@ def write_site_files(
     slug_of = {id(pdf): slug for slug, pdf in pdfs.items()}
     pdf_paths: dict[str, str] = {}
     with_keys = fingerprint if page_cache is not None else None
-    for file in site_files(project, selected, pdfs, page_fingerprint=with_keys):
+    files = site_files(project, selected, pdfs, page_fingerprint=with_keys, withheld=withheld, reporting=reporting)
+    for file in files:
         if file.copy_of is not None:
             out.copy_file(file.path, file.copy_of)
             continue

@@ -98,11 +98,16 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
     shards = [_read_manifest(Path(folder)) for folder in shard_outputs]
     count, options = _check_shard_set(shards)
     project = load_for_build(root, options)
-    if options.release:
-        from reportgen.release import check_release
-        problems = check_release(project, project.entries)
-        if problems:
-            raise ContentError(problems)
+    withheld = ()
+    if options.release:  # the shards published the forms that may be published; so does the merged site
+        import dataclasses
+
+        from reportgen.release import plan_release
+        plan = plan_release(project, strict=project.site.release_strict)
+        if plan.errors:
+            raise ContentError(list(plan.errors))
+        project = dataclasses.replace(project, entries=plan.released)
+        withheld = plan.withheld
 
     fingerprint = build_fingerprint(root, project.site, options)
     owner: dict[str, _ShardOutput] = {}
@@ -145,7 +150,7 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
 
     output_dir = Path(output_dir) if output_dir is not None else root / "output"
     with OutputWriter(output_dir) as out:
-        write_site_files(out, project, project.entries, pdfs, files_of)
+        write_site_files(out, project, project.entries, pdfs, files_of, withheld=withheld)
         out.commit()
     logger.info("merged %d shards (%d forms) into %s", count, len(pdfs), output_dir)
     return MergeReport(output_dir, tuple(out.written), count, len(pdfs), tuple(project.warnings))

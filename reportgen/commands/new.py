@@ -15,6 +15,11 @@ evidence) are left empty, with a commented example under each to uncomment.
 definition, calculation, target) is carried over exactly; the year's report (quarters, result, supporting factors,
 obstacles, evidence, sign-off) starts empty.
 
+``new --year 2570 --from 2569`` (no code) starts the whole year at once: every indicator of 2569 is carried into
+2570 the same way. Every source file is loaded and every new text checked first (an invalid source stops it before
+anything is written); then each file is written on its own, atomically; a file that already exists is reported and
+skipped, never overwritten.
+
 The text is loaded back with the project's own loader and compared with what was meant before anything is written;
 ``writer.write_content_file`` then writes it atomically and never over an existing file.
 """
@@ -38,7 +43,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from reportgen import thai
-from reportgen.errors import ContentError, UsageError
+from reportgen.errors import CatalogueError, ContentError, OutputError, UsageError, render_message
 from reportgen.load import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES, load_document, load_documents, load_file
 from reportgen.markdown import check_markdown, check_url
 from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Indicator
@@ -48,7 +53,7 @@ from reportgen.writer import write_content_file
 logger = logging.getLogger(__name__)
 
 #: The fields ``--from`` carries into the new year: what the indicator is, not what happened in a year.
-CARRIED_FIELDS = ("agency", "name", "result_type", "plan", "definition", "calculation", "target")
+CARRIED_FIELDS = ("agency", "name", "result_type", "plan", "definition", "calculation", "target", "officer")
 
 #: The first line of every indicator file: the JSON Schema, relative to content/indicators/<year>/.
 SCHEMA_LINE = "# yaml-language-server: $schema=../../../indicator.schema.json"
@@ -130,6 +135,77 @@ def new_indicator(root: Path, code: str, year: int, *, source: str | None = None
     write_content_file(root, relative, text.encode("utf-8"), replace=False)
     logger.info("wrote %s (%d placeholders)", target_file, placeholders)
     return NewIndicator(path=target_file, source=source_file, placeholders=placeholders)
+
+
+@dataclass(frozen=True)
+class NewYear:
+    """What ``new --year YEAR --from SOURCE_YEAR`` did: the files written and those skipped (already there)."""
+
+    year: int
+    source_year: int
+    written: tuple[PurePosixPath, ...]
+    skipped: tuple[PurePosixPath, ...]
+
+    def summary(self, lang: str = "th") -> str:
+        """The lines the CLI prints: one per file skipped, then the summary and what to do next."""
+        lines = [render_message("new_year_skipped", {"path": path}, lang)[0] for path in self.skipped]
+        names = (": " + ", ".join(path.stem for path in self.written)) if self.written else ""
+        message, hint = render_message("new_year_summary", {
+            "year": self.year, "source": self.source_year, "created": len(self.written), "skipped": len(self.skipped),
+            "names": names,
+        }, lang)
+        lines.append(message)
+        if self.written and hint:
+            lines.append(hint)
+        return "\n".join(lines)
+
+
+def new_year(root: Path, year: int, source_year: int) -> NewYear:
+    """Carry every indicator of ``source_year`` into ``year`` (see the module docstring); never overwrites."""
+    root = Path(root).resolve()
+    _check_year(year)
+    _check_year(source_year)
+    content = root / CONTENT_DIR
+    load_documents(root, [])  # checks that content/ exists
+    folder = content / INDICATORS_DIR / str(source_year)
+    sources = sorted(path for path in folder.glob("*") if path.suffix in YAML_SUFFIXES and path.is_file())
+    if not sources:
+        years = sorted(path.name for path in (content / INDICATORS_DIR).glob("*") if path.is_dir())
+        raise CatalogueError("new_year_empty", source=source_year, available=", ".join(years) or "–")
+    planned: list[tuple[PurePosixPath, str]] = []
+    skipped: list[PurePosixPath] = []
+    problems = []
+    for path in sources:
+        doc = load_file(path, root, Indicator)
+        if not doc.ok:
+            problems.extend(doc.problems)
+            continue
+        code = doc.model.code
+        relative = PurePosixPath(INDICATORS_DIR, str(year), f"{code}.yaml")
+        shown = PurePosixPath(CONTENT_DIR) / relative
+        if any((content / relative.with_suffix(suffix)).exists() for suffix in YAML_SUFFIXES):
+            skipped.append(shown)
+            continue
+        values = carried_values(doc.model, code, year)
+        text = indicator_text(values, year=year, source=PurePosixPath(_shown(root, path)))
+        check = load_document(text, Indicator, shown)
+        if not check.ok or check.model != Indicator.model_validate(values):
+            raise RuntimeError(f"reportgen new made a file that does not load back as meant: {check.problems}")
+        planned.append((relative, text))
+    if problems:
+        raise ContentError(problems)
+    written: list[PurePosixPath] = []
+    for relative, text in planned:
+        try:
+            write_content_file(root, relative, text.encode("utf-8"), replace=False)
+        except OutputError:
+            if not (content / relative).exists():
+                raise
+            skipped.append(PurePosixPath(CONTENT_DIR) / relative)  # made by someone else meanwhile: theirs stays
+            continue
+        written.append(PurePosixPath(CONTENT_DIR) / relative)
+    logger.info("new year %d from %d: %d written, %d skipped", year, source_year, len(written), len(skipped))
+    return NewYear(year, source_year, tuple(written), tuple(sorted(skipped)))
 
 
 # --- Arguments ---------------------------------------------------------------------------------------------------
@@ -359,6 +435,16 @@ def _fields(lines: list[str], model: type[BaseModel], values: dict, *, level: in
         elif item_model is not None and value == []:
             lines.append(f"{indent}{name}: []")
             _example(lines, item_model, indent, year=year, item=True)
+        elif item_model is not None and isinstance(value, list):  # items written by reportgen import
+            lines.append(f"{indent}{name}:")
+            key_indent = indent + INDENT + "  "
+            for item in value:
+                item_lines = [
+                    line for key, item_value in item.items() if item_value is not None
+                    for line in _scalar(key, item_value, key_indent)
+                ]
+                item_lines[0] = indent + INDENT + "- " + item_lines[0][len(key_indent):]
+                lines.extend(item_lines)
         elif value is FILL:
             lines.extend(_filled(name, info, indent, year=year))
         else:

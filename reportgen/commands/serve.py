@@ -55,6 +55,7 @@ EVENTS_PATH = PREVIEW_PREFIX + "events"
 STATUS_PATH = PREVIEW_PREFIX + "status"
 SCRIPT_PATH = PREVIEW_PREFIX + "preview.js"
 STYLE_PATH = PREVIEW_PREFIX + "preview.css"
+OVERVIEW_PATH = "/_status"  # the quarter overview (reportgen status) as a page: preview only, never built
 FONTS_PATH = PREVIEW_PREFIX + "fonts/"  # the project's own fonts/, so that the banner reads Thai before any build
 _FONT_NAME = re.compile(r"[A-Za-z0-9_-]+\.woff2")
 
@@ -333,6 +334,29 @@ class PreviewServer:
         script = f'<script src="{SCRIPT_PATH}" data-generation="{generation}"></script>'
         return head, banner, script
 
+    def overview_page(self, generation: int, message: str | None) -> bytes:
+        """The quarter overview of the project as it is on disk now (``commands/status.py``), in the site's layout."""
+        from reportgen.commands.status import overview_of, state_words
+        from reportgen.load import load_project
+        from reportgen.render import Renderer
+
+        try:
+            project = load_project(self.root)
+            overview = overview_of(project)
+            renderer = Renderer(self.root / "templates", project.site)
+            page = renderer.site_page(
+                "status.html.j2", root="/", css_url="/assets/css/", canonical_url="/_status",
+                page_title="ภาพรวมไตรมาส", description="ภาพรวมการรายงานผลรายไตรมาส", og_type="website",
+                overview=overview, words=lambda form: state_words(form, "th"),
+            )
+        except ContentError as error:
+            return self.message_page(_TEXTS[self.lang]["failed"], self.error_banner(
+                format_problems(error.problems, fmt="text", lang=self.lang), last_good=False), generation)
+        except ReportgenError as error:
+            text = error.text(self.lang) if hasattr(error, "text") else str(error)
+            return self.message_page(text, f"<h1>{html.escape(text)}</h1>", generation)
+        return inject(page.encode("utf-8"), *self.page_extras(generation, message))
+
     def error_banner(self, message: str, *, last_good: bool) -> str:
         texts = _TEXTS[self.lang]
         return (
@@ -418,6 +442,9 @@ class _Handler(BaseHTTPRequestHandler):
                 data = json.dumps(status, ensure_ascii=False).encode("utf-8")
                 return self._send(HTTPStatus.OK, "application/json; charset=utf-8", data, body)
             texts = _TEXTS[preview.lang]
+            if path in (OVERVIEW_PATH, OVERVIEW_PATH + "/"):
+                page = preview.overview_page(generation, message)
+                return self._send(HTTPStatus.OK, "text/html; charset=utf-8", page, body)
             if not good:
                 if message is None:
                     building = f"<p>{html.escape(texts['building'])}</p>"

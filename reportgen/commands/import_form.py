@@ -1,0 +1,71 @@
+"""``reportgen import FILE.txt --year YEAR``: a form exported as text from the BMA monitoring system → a new
+``content/indicators/YEAR/CODE.yaml`` that ``check`` accepts and that renders the same text.
+
+``bmaimport.parse_export`` reads the export; the file is written as ``reportgen new`` writes one (every key under
+its Thai comment, placeholders where staff must still write), loaded back with the project's own loader before
+anything is written, then written atomically by ``writer.write_content_file``, never over an existing file.
+The warnings (each with the export's line) say what was unclear and was left as a placeholder.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from reportgen.bmaimport import parse_export
+from reportgen.commands.new import _check_year, _code_pattern, indicator_text
+from reportgen.errors import CatalogueError, Problem, render_message
+from reportgen.load import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES, load_document, load_documents
+from reportgen.model import Indicator
+from reportgen.validate import placeholder_warnings
+from reportgen.writer import write_content_file
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What ``import`` wrote, from which export, and the warnings (export lines, then placeholders left)."""
+
+    path: PurePosixPath
+    source: str
+    warnings: tuple[Problem, ...]
+    placeholders: int
+
+    def summary(self, lang: str = "th") -> str:
+        message, hint = render_message(
+            "import_wrote", {"source": self.source, "path": self.path, "warnings": len(self.warnings)}, lang
+        )
+        return f"{message}: {hint}" if hint else message
+
+
+def import_form(root: Path, export: Path, year: int, *, code: str | None = None) -> ImportReport:
+    """Import ``export`` as the form of fiscal ``year`` (see the module docstring)."""
+    root = Path(root).resolve()
+    _check_year(year)
+    site, _ = load_documents(root, [])
+    try:
+        text = Path(export).read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CatalogueError("import_unreadable", reason=getattr(error, "strerror", None) or str(error)) from None
+    shown = Path(export).name
+    agency = site.model.agency if site.ok else "…กรอกหน่วยงาน…"
+    imported = parse_export(text, Path(shown), year=year, agency=agency, code=code)
+    if not imported.code or not re.fullmatch(_code_pattern(), imported.code):
+        raise CatalogueError("import_no_code")
+    values = imported.values | {"code": imported.code}
+    relative = PurePosixPath(INDICATORS_DIR, str(year), f"{imported.code}.yaml")
+    target = PurePosixPath(CONTENT_DIR) / relative
+    for suffix in YAML_SUFFIXES:
+        if (root / CONTENT_DIR / relative.with_suffix(suffix)).exists():
+            raise CatalogueError("import_exists", path=target.with_suffix(suffix))
+    yaml_text = indicator_text(values, year=year, source=PurePosixPath(shown))
+    doc = load_document(yaml_text, Indicator, target)
+    if not doc.ok:
+        raise RuntimeError(f"reportgen import made a file that does not load: {doc.problems}")  # a bug here
+    placeholders = list(placeholder_warnings(doc))
+    write_content_file(root, relative, yaml_text.encode("utf-8"), replace=False)
+    logger.info("imported %s as %s (%d warnings)", shown, target, len(imported.warnings))
+    return ImportReport(target, shown, tuple(imported.warnings), len(placeholders))
