@@ -99,7 +99,8 @@ def signoff(
         raise OutputError(f"{relative} changed while it was being signed off; it was left as it was. Run the command again.")
     write_content_file(root, PurePosixPath(*relative.parts[1:]), data, replace=True)
     logger.info("signed off %s as %s", relative, record.digest)
-    return SignoffReport(file=relative, signoff=record, replaced=span is not None)
+    # an empty `signoff:` (as `new` writes it) is replaced too, but there was no sign-off to replace
+    return SignoffReport(file=relative, signoff=record, replaced=indicator.signoff is not None)
 
 
 def _indicator_path(root: Path, file: Path) -> Path:
