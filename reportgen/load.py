@@ -1144,6 +1144,8 @@ class _ErrorMapper:
             return self.not_mapping(problem, path, value)
         if kind == "list_type":
             return problem("not_list")
+        if kind == "url_bad_char":
+            return problem("url_bad_char", url=ctx.get("url", ""), char=ctx.get("char", "?"))
         if kind in ("unsafe_url", "image_in_text"):
             url = str(ctx.get("url", ""))
             spot = self.doc.find(path, url) if url else None
@@ -1357,6 +1359,9 @@ def load_file(
     """Read, parse and validate one file of the project; with a ``cache``, a valid file whose bytes were loaded
     before is taken from it instead."""
     doc = SourceDocument(_relative(path, root))
+    if not path.resolve().is_relative_to((root / CONTENT_DIR).resolve()):
+        doc.add("symlink_outside")  # neither read nor shown: it may be any file of the machine
+        return doc
     data = _read_bytes(path, doc)
     if data is None:
         return doc

@@ -201,7 +201,7 @@ def placeholder_warnings(doc: SourceDocument) -> Iterator[Problem]:
 # --- What YAML's rules changed ----------------------------------------------------------------------------------
 
 #: A line of a narrative that starts a list item: ``1.``, ``2)``, ``-``, ``*``, ``+`` or a bullet pasted from Word.
-LIST_LINE = re.compile(r"^\s*(?:\d{1,3}[.)]|[-*+]|[•◦▪▫●○■□‣⁃∙]|[–—](?=\s))(?:\s|$)")
+LIST_LINE = re.compile(r"^\s*(?:(?:\d{1,3}[.)]|[-*+]|[•◦▪▫●○■□‣⁃∙])(?:\s|$)|[–—]\t)")
 
 #: A comment after a value: YAML ends a plain value at whitespace followed by ``#``.
 _COMMENT_AFTER = re.compile(r"^\s+#")

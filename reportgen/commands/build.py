@@ -124,6 +124,24 @@ def load_for_build(root: Path, options: BuildOptions, *, strict: bool = False, u
     return project_as_of(load_project(root, strict=strict, use_cache=use_cache), options.as_of)
 
 
+#: What a build needs besides content/: the templates of the form and the site, and the fonts they use.
+REQUIRED_TEMPLATES = ("form.html.j2", "print.html.j2", "page.html.j2", "index.html.j2")
+
+
+def check_project_folders(root: Path) -> None:
+    """Refuse, as a usage error, a project without the templates/ and fonts/ folders a build needs."""
+    missing = [
+        f"templates/{name}" for name in REQUIRED_TEMPLATES if not (root / "templates" / name).is_file()
+    ] + (["fonts/"] if not (root / "fonts").is_dir() else [])
+    if missing:
+        listed = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
+        raise UsageError(
+            f"ไม่พบ {listed} ใน {root}: ต้องสั่งในโฟลเดอร์โครงการที่มี content/ templates/ และ fonts/ หรือใช้ --root"
+            f" (missing {listed} in {root}: run reportgen in the project folder, which holds content/, templates/ and"
+            " fonts/, or point --root at it)"
+        )
+
+
 def build(
     root: Path,
     paths: Sequence[Path] | None = None,
@@ -144,6 +162,7 @@ def build(
     """
     started = time.monotonic()
     root = Path(root).resolve()
+    check_project_folders(root)
     progress = progress or BuildProgress()
     jobs = jobs if jobs is not None else default_jobs()
     if jobs < 1:

@@ -95,6 +95,7 @@ def new_indicator(root: Path, code: str, year: int, *, source: str | None = None
     root = Path(root).resolve()
     code = _check_code(code)
     _check_year(year)
+    code = padded_code(code, root / CONTENT_DIR / INDICATORS_DIR, year)
     relative = PurePosixPath(INDICATORS_DIR, str(year), f"{code}.yaml")
     content = root / CONTENT_DIR
     site, _ = load_documents(root, [])  # checks that content/ exists; only site.yaml is read
@@ -154,6 +155,30 @@ def _check_code(code: str) -> str:
             f" starting with a letter or digit, e.g. 09)"
         )
     return code
+
+
+#: Digits of a numeric code when no other file says otherwise: the department's codes are two digits (``08``).
+CODE_DIGITS = 2
+
+
+def padded_code(code: str, indicators: Path, year: int) -> str:
+    """A numeric code with the leading zeros of the project's other codes: ``9`` → ``09`` (YAML and people drop
+    the zero; the file name, the form and the open data must not). The width is the most common among the numeric codes of the
+    year's folder, else of any year, else ``CODE_DIGITS``; letters and longer codes are left as given."""
+    if not (code.isascii() and code.isdigit()):
+        return code
+
+    def widths(folder: Path) -> list[int]:
+        stems = (path.stem for path in folder.glob("*") if path.suffix in YAML_SUFFIXES) if folder.is_dir() else ()
+        return [len(stem) for stem in stems if stem.isascii() and stem.isdigit()]
+
+    found = widths(indicators / str(year)) or [
+        width for folder in (indicators.iterdir() if indicators.is_dir() else ()) for width in widths(folder)
+    ]
+    width = max(set(found), key=lambda each: (found.count(each), each)) if found else CODE_DIGITS
+    if len(code) < width:
+        logger.info("code %s written as %s, like the other codes", code, code.zfill(width))
+    return code.zfill(width)
 
 
 def _check_year(year: int) -> None:
