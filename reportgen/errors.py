@@ -802,6 +802,20 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
             "copy the real file into content/ instead of linking to it",
         ),
     },
+    # --- check --format github: the annotations' notice and the job summary ----------------------------------------
+    "github_more": {
+        "th": ("แสดง {shown} จาก {total} รายการ ({summary}) รายการทั้งหมดอยู่ในสรุปของงาน (job summary)", None),
+        "en": ("{shown} of {total} shown ({summary}); every problem is listed in the job summary", None),
+    },
+    "github_summary_title": {"th": ("ผลการตรวจ reportgen check", None), "en": ("reportgen check", None)},
+    "github_error": {"th": ("ผิดพลาด", None), "en": ("error", None)},
+    "github_warning": {"th": ("คำเตือน", None), "en": ("warning", None)},
+    "github_line": {"th": ("บรรทัด {line}", None), "en": ("line {line}", None)},
+    "github_fix": {"th": ("วิธีแก้", None), "en": ("fix", None)},
+    "serve_warnings": {
+        "th": ("สร้างเว็บไซต์ได้ แต่มีคำเตือน: ตรวจและแก้ตามรายการด้านล่าง (เหมือนที่ reportgen check แสดง)", None),
+        "en": ("The site was built, with warnings: check and fix what is listed below (as reportgen check shows)", None),
+    },
     # --- plausibility (issue 13) -----------------------------------------------------------------------------------
     "percent_over_100": {
         "th": (

@@ -163,8 +163,8 @@ CODE_DIGITS = 2
 
 def padded_code(code: str, indicators: Path, year: int) -> str:
     """A numeric code with the leading zeros of the project's other codes: ``9`` → ``09`` (YAML and people drop
-    the zero; the file name, the form and the open data must not). The width is the most common among the numeric codes of the
-    year's folder, else of any year, else ``CODE_DIGITS``; letters and longer codes are left as given."""
+    the zero; the file name, the form and the open data must not). The width is the most common one among the
+    numeric codes of the year's folder, else of every year, else ``CODE_DIGITS``; other codes are left as given."""
     if not (code.isascii() and code.isdigit()):
         return code
 
