@@ -12,7 +12,8 @@ The script and its stylesheet are separate files, so a page's Content-Security-P
 
 An edit that breaks the build does not stop the server: the problems go to ``on_build`` (the CLI prints them), and
 every HTML page shows them (the Thai message of ``format_problems``, escaped) in a banner above the last good build,
-until the content is fixed. If no build has succeeded yet, every path serves an error page.
+until the content is fixed. If no build has succeeded yet, every path serves an error page. A build that succeeds
+with warnings (what ``check`` warns about) shows them in a yellow banner instead.
 
 Only files inside the built ``html/`` folder are served: ``..`` in a path (also percent-encoded) is refused, and a
 symbolic link that leads outside is not followed. The server listens on 127.0.0.1 unless told otherwise.
