@@ -368,3 +368,105 @@ def test_serve_shows_the_same_warnings_and_errors_in_its_banner(tmp_path, monkey
         assert f"content/indicators/2564/50.yaml:{error.line}:" in banner and error.th in banner
     finally:
         server.stop()
+
+
+# --- The editor agrees with check ---------------------------------------------------------------------------------
+
+
+class EditorLoader(yaml.SafeLoader):
+    """YAML as the editor (yaml-language-server) reads it: YAML 1.2's core schema, where ``yes`` is text, ``1e3``
+    is a number, ``2021-02-30`` is text and nothing is a date."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+for tag, pattern, first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+     "-+0123456789."),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+):
+    EditorLoader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(pattern), list(first))
+
+
+def _editor_errors(text: str, schema_file: str) -> list[str]:
+    import jsonschema
+
+    schema = json.loads((REPO_ROOT / schema_file).read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    return [error.message for error in validator.iter_errors(yaml.load(text, Loader=EditorLoader))]
+
+
+EDITOR_CASES = {
+    "javascript link": edit("url: https://www.bangkoklibrary.go.th", "url: javascript:alert(1)"),
+    "ftp link": edit("url: https://www.bangkoklibrary.go.th", "url: ftp://www.bangkoklibrary.go.th/x"),
+    "link with a line break": edit("url: https://www.bangkoklibrary.go.th", 'url: "https://www.bangkoklibrary.go.th/\\nx"'),
+    ".. in an evidence path": edit("url: https://www.bangkoklibrary.go.th", "file: evidence/../../secret.pdf"),
+    "absolute evidence path": edit("url: https://www.bangkoklibrary.go.th", "file: /etc/passwd"),
+    "impossible date": REAL + SIGNOFF.format(date="2021-02-30"),
+    "Buddhist-Era date": REAL + SIGNOFF.format(date="2564-10-20"),
+    "unit: yes": edit("unit: ห้อง", "unit: yes"),
+    "obstacles: no": edit('obstacles: ""', "obstacles: no"),
+    "value: .inf": edit("  value: 3", "  value: .inf"),
+    "result: 1.0e+25": edit("\nresult: 36", "\nresult: 1.0e+25"),
+    "too many evidence items": REAL + "".join(f"  - title: หลักฐาน {n}\n" for n in range(100)),
+}
+
+
+@pytest.mark.parametrize("text", EDITOR_CASES.values(), ids=EDITOR_CASES.keys())
+def test_the_schema_refuses_what_check_refuses(text, tmp_path):
+    doc = load_document(text, Indicator, Path("content/indicators/2564/08.yaml"))
+    assert not doc.ok or any(p.code == "evidence_file_outside" for p in problems_of(text, tmp_path)), "check accepts it"
+    assert _editor_errors(text, "indicator.schema.json"), "the editor's schema accepts it"
+
+
+@pytest.mark.parametrize("written", ["36", "1e3", "36.50", "0"])
+def test_the_schema_and_check_accept_the_same_numbers(written):
+    text = edit("\nresult: 36", f"\nresult: {written}")
+    assert load_document(text, Indicator, Path("content/indicators/2564/08.yaml")).ok
+    assert _editor_errors(text, "indicator.schema.json") == []
+
+
+def test_the_site_schema_refuses_a_base_url_with_a_line_break():
+    site = (REPO_ROOT / "content" / "site.yaml").read_text(encoding="utf-8")
+    assert _editor_errors(site, "site.schema.json") == []
+    bad = site.replace("base_url: https://www.bangkoklibrary.go.th/kpi/", 'base_url: "https://www.bangkoklibrary.go.th/kpi/\\nx"')
+    assert _editor_errors(bad, "site.schema.json")
+
+
+# --- Nothing runs off the printed page ----------------------------------------------------------------------------
+
+#: The form's print margins (templates/css/print.css: left 3 cm, right 2 cm), in PDF points.
+LEFT_MARGIN, RIGHT_MARGIN = 3 / 2.54 * 72, 2 / 2.54 * 72
+
+LONG_POSITION = (
+    "ผู้อำนวยการสำนักวัฒนธรรม กีฬา และการท่องเที่ยว รักษาการในตำแหน่งผู้อำนวยการกองห้องสมุดและแหล่งเรียนรู้"
+)
+
+
+def test_long_names_positions_titles_units_and_words_wrap_inside_the_margins(tmp_path):
+    import pdfplumber
+
+    data = yaml.safe_load(REAL)
+    data["name"] = "จำนวนห้องสมุดเพื่อการเรียนรู้ที่ได้รับการพัฒนาให้เป็นห้องสมุดมีชีวิตและแหล่งเรียนรู้ตลอดชีวิต" * 2 + (
+        "Supercalifragilisticexpialidocious" * 4
+    )
+    data["target"]["unit"] = "ห้องสมุดเพื่อการเรียนรู้ที่ผ่านเกณฑ์มาตรฐานการประเมินคุณภาพห้องสมุดมีชีวิต" + "LongLatinUnit" * 8
+    data["evidence"][0]["title"] = "รายงาน" + "https://www.bangkoklibrary.go.th/a/very/long/path/" * 4 + "ยาวมาก" * 20
+    data["supporting_factors"] = "ข้อความ " + "Pneumonoultramicroscopicsilicovolcanoconiosis" * 4 + " https://x.th/" + "x" * 150
+    data["signoff"] = {"name": "นางสาวสมใจ ใฝ่รู้ยิ่งใหญ่เหนือกว่าผู้ใดในแผ่นดินสยามประเทศไทย", "position": LONG_POSITION,
+                       "date": dt.date(2021, 10, 20)}
+    assert len(LONG_POSITION) >= 95
+    root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": data})
+    run_reportgen("build", "-q", "-j", "1", "--no-cache", cwd=root, check=True)
+    with pdfplumber.open(root / "output" / "pdf" / "2564" / "08.pdf") as pdf:
+        text = ""
+        for page in pdf.pages:
+            right = page.width - RIGHT_MARGIN
+            outside = [char["text"] for char in page.chars if char["x1"] > right + 0.5 or char["x0"] < LEFT_MARGIN - 0.5]
+            assert outside == [], f"page {page.page_number}: {''.join(outside)[:80]} runs past the margin"
+            text += page.extract_text() or ""
+    squeezed = re.sub(r"\s+", "", text)
+    for written in (data["signoff"]["position"], "Supercalifragilisticexpialidocious" * 4, "LongLatinUnit" * 8):
+        assert re.sub(r"\s+", "", written) in squeezed  # wrapped, not clipped: every character is on the page
