@@ -816,6 +816,14 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
         "th": ("สร้างเว็บไซต์ได้ แต่มีคำเตือน: ตรวจและแก้ตามรายการด้านล่าง (เหมือนที่ reportgen check แสดง)", None),
         "en": ("The site was built, with warnings: check and fix what is listed below (as reportgen check shows)", None),
     },
+    "usage_missing_project_folders": {
+        "th": ("ไม่พบ {missing} ใน {root}: ต้องสั่งในโฟลเดอร์โครงการที่มี content/ templates/ และ fonts/ หรือใช้ --root", None),
+        "en": (
+            "missing {missing} in {root}: run reportgen in the project folder, which holds content/, templates/ and"
+            " fonts/, or point --root at it",
+            None,
+        ),
+    },
     # --- plausibility (issue 13) -----------------------------------------------------------------------------------
     "percent_over_100": {
         "th": (
@@ -886,6 +894,13 @@ def render_message(code: str, params: dict, lang: str = "th") -> tuple[str, str 
             return template
 
     return fill(message), (fill(hint) or None) if hint else None
+
+
+def usage_text(code: str, **params: object) -> str:
+    """A usage error's one line from the catalogue, Thai then English in brackets, as every usage error reads."""
+    thai, _ = render_message(code, params, "th")
+    english, _ = render_message(code, params, "en")
+    return f"{thai} ({english})"
 
 
 # --- Problems ----------------------------------------------------------------------------------------------------

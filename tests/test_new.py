@@ -292,3 +292,24 @@ def test_an_invalid_source_is_refused_with_its_problems(root, capsys):
 def test_no_content_folder_is_a_usage_error(tmp_path):
     with pytest.raises(UsageError, match="content/"):
         new_indicator(tmp_path, "09", 2565)
+
+
+# --- Codes written without their leading zero (issue 13) ---------------------------------------------------------
+
+
+def test_a_code_without_its_leading_zero_gets_the_folders_width(root, capsys):
+    assert main(["new", "9", "--year", "2564", "--root", str(root)]) == 0
+    assert "2564/09.yaml" in capsys.readouterr().out
+    written = root / "content" / "indicators" / "2564" / "09.yaml"
+    assert load_indicator(written.read_bytes()).code == "09"
+    assert not (root / "content" / "indicators" / "2564" / "9.yaml").exists()
+
+
+def test_a_code_without_its_leading_zero_in_a_new_year_gets_the_projects_width(root):
+    created = new_indicator(root, "7", 2566)
+    assert str(created.path) == "content/indicators/2566/07.yaml"
+
+
+def test_codes_with_letters_or_already_wide_are_kept(root):
+    assert str(new_indicator(root, "A1", 2564).path).endswith("/A1.yaml")
+    assert str(new_indicator(root, "123", 2564).path).endswith("/123.yaml")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from reportgen.cache import FormCache, build_fingerprint, form_key
 from reportgen.engine import BuildOptions, default_jobs, render_pdfs, start_fork_server
-from reportgen.errors import ContentError, OutputError, RenderError, UsageError
+from reportgen.errors import ContentError, OutputError, RenderError, UsageError, usage_text
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
@@ -135,11 +135,7 @@ def check_project_folders(root: Path) -> None:
     ] + (["fonts/"] if not (root / "fonts").is_dir() else [])
     if missing:
         listed = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
-        raise UsageError(
-            f"ไม่พบ {listed} ใน {root}: ต้องสั่งในโฟลเดอร์โครงการที่มี content/ templates/ และ fonts/ หรือใช้ --root"
-            f" (missing {listed} in {root}: run reportgen in the project folder, which holds content/, templates/ and"
-            " fonts/, or point --root at it)"
-        )
+        raise UsageError(usage_text("usage_missing_project_folders", missing=listed, root=root))
 
 
 def build(
