@@ -734,8 +734,8 @@ class _Builder:
 
         YAML 1.1 reads ``036`` as octal 30, ``0x24`` as 36 and ``1:30`` as 90 (base 60). Here ``036`` is 36, and
         hexadecimal, binary and base-60 numbers stay the text written (a text field keeps ``1:30``; a number field
-        refuses it, ``implicit``). Decimals become exact ``Decimal``s from their text, so ``1e3`` (text to YAML
-        1.1, a number to the editor's YAML 1.2) is 1000 and ``1.0e+25`` is refused by the model's bound.
+        refuses it, ``implicit``). ``1e3`` (text to YAML 1.1, a number to the editor's YAML 1.2) is 1000, and
+        ``1.0e+25`` is refused by the model's bound.
         """
         raw = node.value.strip()
         tag = node.tag.removeprefix(_YAML_TAG_PREFIX)
@@ -747,10 +747,12 @@ class _Builder:
         if tag == "float" and ":" in raw:
             self.doc.implicit[path] = "sexagesimal"
             return raw
-        if tag == "float" or (tag == "str" and _EXPONENT_NUMBER.fullmatch(raw)):
-            if not _DECIMAL_NUMBER.fullmatch(raw):
-                return None  # .inf, .nan: the model says they are not numbers
-            return Decimal(raw.replace("_", ""))
+        if tag == "str" and _EXPONENT_NUMBER.fullmatch(raw):
+            return Decimal(raw)  # the model writes it out (1E+3 → 1000) and bounds it
+        if tag == "float" and _DECIMAL_NUMBER.fullmatch(raw):  # not .inf, .nan: the model says they are no numbers
+            # Through float, as reportgen always read decimals: 36.50 is 36.5, so that the content digest of every
+            # sign-off recorded stays the same (digest.py); the value is the one written.
+            return Decimal(repr(float(raw.replace("_", ""))))
         return None
 
     def _text(self, value: str, node: yaml.ScalarNode, path: tuple) -> str:
