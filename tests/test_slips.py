@@ -471,3 +471,15 @@ def test_long_names_positions_titles_units_and_words_wrap_inside_the_margins(tmp
     squeezed = re.sub(r"\s+", "", text)
     for written in (data["signoff"]["position"], "Supercalifragilisticexpialidocious" * 4, "LongLatinUnit" * 8):
         assert re.sub(r"\s+", "", written) in squeezed  # wrapped, not clipped: every character is on the page
+
+
+def test_new_never_folds_a_line_to_start_like_a_list_item(tmp_path):
+    from reportgen.commands.new import new_indicator
+
+    previous = yaml.safe_load(REAL)
+    previous["definition"] = ("ห้องสมุดมีชีวิต หมายถึง ห้องสมุดที่มีพื้นที่ให้บริการกิจกรรมที่หลากหลาย - 1. " * 6).strip()
+    root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": previous})
+    new_indicator(root, "08", 2565, source="2564/08")
+    problems = [p for p in check(root, today=TODAY, use_cache=False) if "2565" in str(p.file)]
+    assert {p.code for p in problems} <= {"placeholder"}, format_problems(problems, lang="en")
+    assert "\n  - 1." not in (root / "content/indicators/2565/08.yaml").read_text(encoding="utf-8")

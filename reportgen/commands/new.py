@@ -42,7 +42,7 @@ from reportgen.errors import ContentError, UsageError
 from reportgen.load import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES, load_document, load_documents, load_file
 from reportgen.markdown import check_markdown, check_url
 from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Indicator
-from reportgen.validate import placeholder, placeholder_warnings
+from reportgen.validate import LIST_LINE, placeholder, placeholder_warnings
 from reportgen.writer import write_content_file
 
 logger = logging.getLogger(__name__)
@@ -487,6 +487,8 @@ def _folded_lines(text: str) -> list[str]:
             and 0 < index < len(text) - 1
             and not text[index - 1].isspace()
             and not text[index + 1].isspace()
+            # a line that starts like a list item would read as a list folded by mistake (``check`` warns)
+            and not LIST_LINE.match(text[index + 1 : index + 8])
         )
         if breakable:
             if index - start > LINE_WIDTH and last_break is not None:
