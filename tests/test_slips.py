@@ -477,9 +477,12 @@ def test_new_never_folds_a_line_to_start_like_a_list_item(tmp_path):
     from reportgen.commands.new import new_indicator
 
     previous = yaml.safe_load(REAL)
-    previous["definition"] = ("ห้องสมุดมีชีวิต หมายถึง ห้องสมุดที่มีพื้นที่ให้บริการกิจกรรมที่หลากหลาย - 1. " * 6).strip()
+    lengths = (12, 7, 11, 9, 5, 3, 8, 5, 8, 3, 8, 9, 1, 5, 9, 2, 12, 10, 7, 2, 6, 2, 11, 8, 1, 3, 9, 12)
+    words = ["ก" * length for length in lengths]
+    words[12] = "-"  # where the fold came before this session: a line "- กกกกก …", a bulleted list to the reader
+    previous["definition"] = " ".join(words * 2)
     root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": previous})
     new_indicator(root, "08", 2565, source="2564/08")
     problems = [p for p in check(root, today=TODAY, use_cache=False) if "2565" in str(p.file)]
     assert {p.code for p in problems} <= {"placeholder"}, format_problems(problems, lang="en")
-    assert "\n  - 1." not in (root / "content/indicators/2565/08.yaml").read_text(encoding="utf-8")
+    assert "\n  - " not in (root / "content/indicators/2565/08.yaml").read_text(encoding="utf-8")
