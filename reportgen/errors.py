@@ -1043,6 +1043,8 @@ def _char_display(char: str) -> tuple[str, int]:
     """How a source character is shown and how many terminal columns it takes (Thai marks take none)."""
     if char == "\t":
         return "→", 1
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return "\ufffd", 1  # a direction override would turn the rest of the terminal's line around
     if unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return char, 0
     if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or char in "\u2028\u2029\x85":
