@@ -40,9 +40,7 @@ MAX_EVIDENCE_ITEMS = 100
 
 #: What YAML 1.1 (``check``) reads as yes/no and YAML 1.2 (the editor) as text: the schema refuses them as text, so
 #: the editor underlines ``unit: yes`` as ``check`` does.
-YAML_BOOL_WORDS = [
-    word for base in ("yes", "no", "on", "off", "true", "false") for word in (base, base.capitalize(), base.upper())
-]
+YAML_BOOL_WORDS = r"^([yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF|[tT]rue|TRUE|[fF]alse|FALSE)$"
 
 #: The sign-off date as the editor checks it: a Christian-Era ISO date with a possible month and day.
 DATE_PATTERN = r"^(?!\d{4}-02-3)(?!\d{4}-(0[469]|11)-31)(1\d{3}|2[0-3]\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
@@ -104,7 +102,7 @@ def _christian_era(value: dt.date) -> dt.date:
 
 Text = Annotated[
     str,
-    Field(min_length=1, max_length=MAX_LINE_TEXT_LENGTH, json_schema_extra={"not": {"enum": YAML_BOOL_WORDS}}),
+    Field(min_length=1, max_length=MAX_LINE_TEXT_LENGTH, json_schema_extra={"not": {"pattern": YAML_BOOL_WORDS}}),
 ]
 """A single line or short paragraph of plain Thai text."""
 
@@ -112,7 +110,7 @@ Markdown = Annotated[
     str,
     Field(
         max_length=MAX_TEXT_LENGTH,
-        json_schema_extra={"contentMediaType": "text/markdown", "not": {"enum": YAML_BOOL_WORDS}},
+        json_schema_extra={"contentMediaType": "text/markdown", "not": {"pattern": YAML_BOOL_WORDS}},
     ),
     AfterValidator(check_markdown),
 ]
