@@ -390,8 +390,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
         "en": ("must be at least {limit}, but found {value}", None),
     },
     "too_large": {
-        "th": ("ต้องไม่เกิน {limit} แต่พบ {value}", None),
-        "en": ("must be at most {limit}, but found {value}", None),
+        "th": ("ต้องไม่เกิน {limit} แต่พบ {value}", "ตรวจตัวเลขอีกครั้ง และเขียนเป็นตัวเลขเต็ม เช่น 316259"),
+        "en": ("must be at most {limit}, but found {value}", "check the number, and write it out in full, e.g. 316259"),
     },
     "not_mapping": {
         "th": (

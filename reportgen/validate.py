@@ -239,6 +239,10 @@ def _is_markdown(info) -> bool:
     return any(validated_by_markdown(getattr(arg, "__metadata__", ())) for arg in typing.get_args(info.annotation))
 
 
+def _shortened(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -268,7 +272,7 @@ def yaml_meaning_warnings(doc: SourceDocument) -> Iterator[Problem]:
                     severity="warning",
                     key=key,
                     kept=text,
-                    cut=after.strip(),
+                    cut=_shortened(after.strip()),
                     quoted=_quoted(written),
                 )
         if _is_markdown(info) and node.style in (None, ">", '"', "'") and node.end_mark.line > node.start_mark.line:
