@@ -400,6 +400,9 @@ def _decode(data: bytes, doc: SourceDocument) -> str | None:
 
 def _legacy_thai(body: bytes) -> str | None:
     """The text of bytes saved in Windows-874 / TIS-620 (how Thai Windows saves "ANSI" text), or None."""
+    as_utf8 = body.decode("utf-8", errors="replace")
+    if len(_THAI.findall(as_utf8)) > as_utf8.count("\ufffd"):
+        return None  # mostly UTF-8 Thai with a few bad bytes: those are listed line by line
     try:
         text = body.decode("cp874")
     except UnicodeDecodeError:

@@ -486,3 +486,9 @@ def test_new_never_folds_a_line_to_start_like_a_list_item(tmp_path):
     problems = [p for p in check(root, today=TODAY, use_cache=False) if "2565" in str(p.file)]
     assert {p.code for p in problems} <= {"placeholder"}, format_problems(problems, lang="en")
     assert "\n  - " not in (root / "content/indicators/2565/08.yaml").read_text(encoding="utf-8")
+
+
+def test_a_utf8_file_with_one_bad_byte_is_not_taken_for_windows_874(tmp_path):
+    damaged = REAL.encode("utf-8").replace("name:".encode(), b"name: \xff", 1)
+    problems = problems_of(damaged, tmp_path)
+    assert [(p.code, p.line) for p in problems] == [("not_utf8", 6)]
