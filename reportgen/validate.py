@@ -282,8 +282,9 @@ def yaml_meaning_warnings(doc: SourceDocument) -> Iterator[Problem]:
 
 
 def _folded_list(doc: SourceDocument, path: tuple, node, text: str, key: str) -> Iterator[Problem]:
+    """The first list line of a narrative that YAML joins to the line before it (a folded or plain text)."""
     joined = "\n" + text
-    first_line = node.start_mark.line + (0 if node.style is None else 1 if node.style == ">" else 0)
+    first_line = node.start_mark.line + (1 if node.style == ">" else 0)  # a ">" block starts on the next line
     for index in range(first_line, node.end_mark.line + 1):
         line_text = doc.source_line(index + 1) or ""
         if index == node.start_mark.line:
@@ -291,7 +292,7 @@ def _folded_list(doc: SourceDocument, path: tuple, node, text: str, key: str) ->
         if not LIST_LINE.match(line_text):
             continue
         item = line_text.strip().strip("\"'")[:20]
-        if item and "\n" + item not in joined:
+        if item and not re.search(r"\n[ \t]*" + re.escape(item), joined):  # more-indented lines keep their break
             style = {
                 None: L(f"{key}: ตามด้วยข้อความ (ไม่มี |)", f"{key}: followed by the text (without |)"),
                 ">": L(f"{key}: > (พับบรรทัด)", f"{key}: > (folded)"),

@@ -241,6 +241,7 @@ FALSE_ALARMS = {
     "literal list": REAL,  # q3, q4 and summary: lists in `|` blocks
     "folded paragraph with a wrapped dash": edit("ได้ปรับเปลี่ยนรูปแบบการให้บริการยืม – คืน", "ได้ปรับเปลี่ยนรูปแบบการให้บริการยืม\n  – คืน"),
     "word bullets in a literal block": edit(Q3_REPORT, Q3_REPORT.replace("\n\n      1.", "\n      •\tหนึ่ง\n      ◦ สอง\n\n      1.")),
+    "more-indented list in a folded block": edit("calculation: นับจำนวน", "calculation: >\n  นับดังนี้\n    1. หนึ่ง\n    2. สอง\n  นับจำนวน"),
     "time as text": edit("unit: ห้อง", "unit: 1:30 ชั่วโมง"),
     "hexadecimal-looking text": edit("unit: ห้อง", "unit: 0x24"),
     "curly quotes inside straight quotes": edit("name: จำนวนห้องสมุด", "name: 'โครงการ “อ่านสร้างสุข” จำนวนห้องสมุด", REAL).replace(
