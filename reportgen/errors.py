@@ -824,6 +824,10 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
             None,
         ),
     },
+    "usage_text_too_long": {
+        "th": ("{option}: ยาว {length} ตัวอักษร เกิน {limit} ตัวอักษร", None),
+        "en": ("{option}: {length} characters, more than {limit}", None),
+    },
     # --- plausibility (issue 13) -----------------------------------------------------------------------------------
     "percent_over_100": {
         "th": (

@@ -189,3 +189,11 @@ def test_signing_the_empty_signoff_that_new_writes_is_not_called_replacing(tmp_p
     assert main(["signoff", str(path), "--name", "นางสาวสมใจ ใฝ่รู้", "--position", "บรรณารักษ์",
                  "--date", "2021-10-21", "--root", str(root)]) == 0
     assert capsys.readouterr().out.startswith("แทนที่การลงนามเดิมใน")
+
+
+@pytest.mark.parametrize("position", ["ก" * 1001, "บรรณารักษ์\u202eชำนาญการ"])
+def test_a_position_the_form_cannot_hold_is_a_usage_error(tmp_path, position):
+    root = make(tmp_path)
+    with pytest.raises(UsageError, match="--position"):
+        sign(root, position=position)
+    assert (root / FILE).read_bytes() == REAL_TEXT
