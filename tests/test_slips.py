@@ -493,3 +493,17 @@ def test_a_utf8_file_with_one_bad_byte_is_not_taken_for_windows_874(tmp_path):
     damaged = REAL.encode("utf-8").replace("name:".encode(), b"name: \xff", 1)
     problems = problems_of(damaged, tmp_path)
     assert [(p.code, p.line) for p in problems] == [("not_utf8", 6)]
+
+
+def test_invisible_characters_reach_neither_the_open_data_nor_the_pdf_text(tmp_path):
+    from pypdf import PdfReader
+
+    pasted = edit("name: จำนวนห้องสมุด", "name: จำนวน\u200bห้อง\u00adสมุด")
+    root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": pasted})
+    run_reportgen("build", "-q", "-j", "1", cwd=root, check=True)
+    csv = (root / "output" / "html" / "data" / "indicators.csv").read_text(encoding="utf-8-sig")
+    page = (root / "output" / "html" / "2564" / "08.html").read_text(encoding="utf-8")
+    pdf_text = "".join(page_.extract_text() for page_ in PdfReader(root / "output" / "pdf" / "2564" / "08.pdf").pages)
+    for text in (csv, page, pdf_text):
+        assert "\u200b" not in text and "\u00ad" not in text
+    assert ",จำนวนห้องสมุดเพื่อการเรียนรู้" in csv
