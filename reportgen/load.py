@@ -745,7 +745,8 @@ class _Builder:
         if tag == "int":
             if _DECIMAL_INTEGER.fullmatch(raw):
                 return int(raw.replace("_", ""))
-            self.doc.implicit[path] = "sexagesimal" if ":" in raw else ("binary" if "b" in raw.lower() else "hex")
+            base = raw.lstrip("+-")[:2].lower()
+            self.doc.implicit[path] = "sexagesimal" if ":" in raw else "binary" if base == "0b" else "hex"
             return raw
         if tag == "float" and ":" in raw:
             self.doc.implicit[path] = "sexagesimal"
