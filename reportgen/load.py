@@ -8,7 +8,14 @@ PyYAML's constructor, which lets the loader:
 - report duplicate keys (PyYAML silently keeps the last one) naming both lines;
 - refuse anchors and aliases (``&``/``*``) outright, so a "billion laughs" alias bomb costs nothing: the format
   never needs them, and a Markdown ``*emphasis*`` at the start of a value is the usual way to write one by mistake;
-- keep what was written (``no``, ``010``, ``2564-10-20``) next to what YAML made of it, for the messages.
+- keep what was written (``no``, ``010``, ``2564-10-20``) next to what YAML made of it, for the messages;
+- read a number as the decimal written (``036`` is 36, not YAML 1.1's octal 30), and keep hexadecimal, binary and
+  base-60 numbers (``0x24``, ``1:30``) as the text written, which a number field then refuses with the reason;
+- clean text pasted from other programs (zero-width characters, byte-order marks and soft hyphens are removed;
+  never NFKC), refuse control characters, direction overrides and broken characters at their line, and note
+  values wrapped in Word's curly quotes (``code: “15”``), which YAML does not take for quotes;
+- name a file saved as Windows-874 / TIS-620 once ("save it as UTF-8"), and refuse a file that is a symbolic link
+  leading out of ``content/`` without reading it.
 
 The values are then validated by the pydantic models of ``reportgen.model`` and each validation error is turned
 into a ``Problem`` in words staff can act on (``errors.MESSAGES``). Nothing stops at the first error: every

@@ -4,7 +4,10 @@ Each file has already been parsed and validated on its own by ``reportgen.load``
 more than one file or the file's place in ``content/`` (the same code twice in a fiscal year, a file in the wrong
 year folder, a file name that disagrees with its code) and the warnings: things that are allowed but usually a
 mistake (an extraction artifact, a report for a quarter that has not ended, a result a hundred times off its
-target, an evidence link that is not https). ``strict`` turns warnings into errors.
+target, an evidence link that is not https), among them what YAML's rules would change (a `` #`` that cuts a text
+short, a list folded into a paragraph, text in curly quotes) and figures and dates hardly possible (a percentage
+over 100, a cumulative result going down, a quarter missing before one reported, a sign-off outside its time).
+``strict`` turns warnings into errors.
 
 The warnings that depend on nothing but the file (``file_warnings``) are found by ``load.validate_document`` with
 the file's own problems, so that the document cache keeps them; those that depend on the date, on other files or
