@@ -197,7 +197,14 @@ def test_from_another_code_keeps_last_years_agency(root):
 
 
 _TEXT = st.lists(
-    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn"), exclude_characters="\u2028\u2029\ufeff")
+    st.characters(
+        codec="utf-8",
+        exclude_categories=("Cc", "Cs", "Co", "Cn"),
+        # the loader removes (zero-width, soft hyphen) or refuses (direction overrides) these, so a value carried
+        # from a loaded file never holds them
+        exclude_characters="\u2028\u2029\ufeff\u200b\u200c\u200d\u2060\u00ad\u202a\u202b\u202c\u202d\u202e"
+        "\u2066\u2067\u2068\u2069",
+    )
     | st.sampled_from(["ก", "ำ", " ", "  ", "\n", "\n\n", "\t", "#", ": ", "- ", ">", "|", "'", '"', "…", "กรอก"]),
     min_size=1,
     max_size=120,
