@@ -113,6 +113,10 @@ def run_check(args: argparse.Namespace) -> int:
 
     problems = check(args.root, args.paths or None, strict=args.strict, use_cache=not args.no_cache)
     _print_problems(problems, fmt=args.format, lang=args.lang, stream=sys.stdout)
+    if args.format == "github":
+        from reportgen.commands.check import write_github_summary
+
+        write_github_summary(problems, args.lang, os.environ.get("GITHUB_STEP_SUMMARY"))
     return EXIT_CONTENT if any(problem.severity == "error" for problem in problems) else EXIT_OK
 
 

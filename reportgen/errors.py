@@ -402,8 +402,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
         "en": ("must be at least {limit}, but found {value}", None),
     },
     "too_large": {
-        "th": ("ต้องไม่เกิน {limit} แต่พบ {value}", None),
-        "en": ("must be at most {limit}, but found {value}", None),
+        "th": ("ต้องไม่เกิน {limit} แต่พบ {value}", "ตรวจตัวเลขอีกครั้ง และเขียนเป็นตัวเลขเต็ม เช่น 316259"),
+        "en": ("must be at most {limit}, but found {value}", "check the number, and write it out in full, e.g. 316259"),
     },
     "not_mapping": {
         "th": (
@@ -786,6 +786,236 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
         "th": ("นำเข้า {source} เป็น {path} แล้ว (คำเตือน {warnings} รายการ)", "ตรวจไฟล์แล้วรัน reportgen check"),
         "en": ("imported {source} as {path} ({warnings} warnings)", "review the file, then run reportgen check"),
     },
+    # --- what YAML's rules would change, and pasted text (issue 13) ----------------------------------------------
+    "legacy_thai_encoding": {
+        "th": (
+            "ไฟล์บันทึกเป็นภาษาไทยแบบเก่า (Windows-874 / TIS-620) ไม่ใช่ UTF-8 จึงอ่านภาษาไทยไม่ได้ทั้งไฟล์",
+            "เปิดไฟล์แล้วบันทึกใหม่โดยเลือกการเข้ารหัส (Encoding) เป็น UTF-8 เช่น ใน Notepad เลือก บันทึกเป็น → UTF-8;"
+            " ใน VS Code คลิก Windows 874 ที่แถบล่าง → Save with Encoding → UTF-8",
+        ),
+        "en": (
+            "the file is saved in the old Thai encoding (Windows-874 / TIS-620), not UTF-8, so none of its Thai can be"
+            " read",
+            "open the file and save it again with the encoding UTF-8 (Notepad: Save As → Encoding: UTF-8; VS Code: click"
+            " Windows 874 in the status bar → Save with Encoding → UTF-8)",
+        ),
+    },
+    "text_control_char": {
+        "th": (
+            "ข้อความมี{kind} {char} ซึ่งมองไม่เห็นและพิมพ์ลงแบบฟอร์มไม่ได้",
+            "ลบอักขระนั้นออก (มักติดมากับการคัดลอกจากโปรแกรมอื่น) ถ้าเขียนเป็นรหัส เช่น \\x1b หรือ \\uD800"
+            " ในเครื่องหมายคำพูด ให้ลบรหัสนั้นออก",
+        ),
+        "en": (
+            "the text holds {kind} {char}, which is invisible and cannot be printed on the form",
+            "delete that character (it usually comes with text copied from another program); if it is written as an"
+            " escape such as \\x1b or \\uD800 inside quotes, delete the escape",
+        ),
+    },
+    "yaml_curly_quotes": {
+        "th": (
+            "ค่านี้อยู่ในเครื่องหมายคำพูดแบบโค้ง (“ ” หรือ ‘ ’) ซึ่ง YAML ไม่ถือเป็นเครื่องหมายคำพูด จึงอ่านเป็นข้อความ {raw}"
+            " ทั้งเครื่องหมาย",
+            "พิมพ์เครื่องหมายคำพูดตรง \" หรือ ' จากแป้นพิมพ์แทน (Word เปลี่ยนเป็นแบบโค้งเอง): {key}: \"{inner}\"",
+        ),
+        "en": (
+            "this value is in curly quotes (“ ” or ‘ ’), which YAML does not take as quotes, so it reads the text {raw}"
+            " with the quote marks",
+            "type straight quotes \" or ' from the keyboard instead (Word curls them by itself): {key}: \"{inner}\"",
+        ),
+    },
+    "curly_quoted_text": {
+        "th": (
+            "ข้อความอยู่ในเครื่องหมายคำพูดแบบโค้ง (“ ”) ซึ่ง YAML ไม่ถือเป็นเครื่องหมายคำพูด แบบฟอร์มจะพิมพ์เครื่องหมายนั้นด้วย",
+            "ถ้าไม่ต้องการให้พิมพ์เครื่องหมายคำพูด ให้ลบออก หรือใช้เครื่องหมายตรง: {key}: \"{inner}\"",
+        ),
+        "en": (
+            "the text is in curly quotes (“ ”), which YAML does not take as quotes: the form will print them",
+            "if the quote marks are not meant to be printed, delete them or use straight quotes: {key}: \"{inner}\"",
+        ),
+    },
+    "yaml_implicit_number": {
+        "th": (
+            "ต้องเป็นตัวเลขฐานสิบ แต่ YAML อ่าน {raw} เป็น{how} ซึ่งจะได้ค่าอื่นที่ไม่ใช่ที่เขียนไว้",
+            "เขียนเป็นตัวเลข 0–9 แบบธรรมดา เช่น {key}: 36 (ถ้าเป็นเวลาหรืออัตราส่วน ให้เขียนในข้อความ ไม่ใช่ช่องตัวเลข)",
+        ),
+        "en": (
+            "must be a decimal number, but YAML reads {raw} as {how}, a different value from the one written",
+            "write a plain number with the digits 0–9, e.g. {key}: 36 (a time or a ratio belongs in a text field, not a"
+            " number)",
+        ),
+    },
+    "number_thai_digits": {
+        "th": (
+            "ต้องเป็นตัวเลข แต่ {raw} เขียนด้วยเลขไทย ซึ่งในไฟล์อ่านเป็นข้อความ",
+            "ใช้เลขอารบิก 0–9: {key}: {suggestion} (แบบฟอร์มพิมพ์เป็นเลขไทยได้ด้วย digits: thai ใน content/site.yaml)",
+        ),
+        "en": (
+            "must be a number, but {raw} is written in Thai digits, which the file reads as text",
+            "use Arabic digits 0–9: {key}: {suggestion} (the form can still print Thai digits: digits: thai in"
+            " content/site.yaml)",
+        ),
+    },
+    "number_too_precise": {
+        "th": (
+            "ตัวเลข {raw} มีทศนิยมเกิน {places} ตำแหน่ง แบบฟอร์มพิมพ์ทศนิยม {places} ตำแหน่ง จึงพิมพ์ตามที่เขียนไม่ได้",
+            "ปัดเศษเป็นทศนิยม {places} ตำแหน่ง: {key}: {suggestion}",
+        ),
+        "en": (
+            "the number {raw} has more than {places} decimal places; the form prints {places}, so it cannot be printed"
+            " as written",
+            "round it to {places} decimal places: {key}: {suggestion}",
+        ),
+    },
+    "key_under_indented": {
+        "th": (
+            "{key} เป็นหัวข้อย่อยของ {parent} แต่เยื้องน้อยเกินไป YAML จึงอ่านเป็นหัวข้อระดับเดียวกับ {parent}",
+            "เยื้อง {key}: ไว้ใต้ {parent}: ด้วยการเว้นวรรค {spaces} ช่องจากซ้าย เท่ากับหัวข้ออื่นของ {parent}",
+        ),
+        "en": (
+            "{key} belongs under {parent}, but it is indented too little, so YAML reads it as a key beside {parent}",
+            "indent {key}: under {parent}: with {spaces} spaces from the left, like the other keys of {parent}",
+        ),
+    },
+    "key_misplaced": {
+        "th": (
+            "{key} ไม่ใช่หัวข้อในระดับนี้ แต่เป็นหัวข้อย่อยของ {parent}",
+            "ย้าย {key}: ไปไว้ใต้ {parent}: โดยเว้นวรรค {spaces} ช่องจากซ้าย",
+        ),
+        "en": (
+            "{key} is not a key at this level: it belongs under {parent}",
+            "move {key}: under {parent}:, indented {spaces} spaces from the left",
+        ),
+    },
+    "yaml_dedented_key": {
+        "th": (
+            "{key}: อยู่ชิดซ้ายกว่าหัวข้อที่อยู่ระดับเดียวกัน (เช่น {sibling}: ในบรรทัด {sibling_line}) YAML จึงอ่านโครงสร้างผิด",
+            "เยื้อง {key}: ด้วยการเว้นวรรค {spaces} ช่องจากซ้าย เท่ากับ {sibling}:",
+        ),
+        "en": (
+            "{key}: is further left than the keys beside it (such as {sibling}: on line {sibling_line}), so YAML reads"
+            " the structure wrongly",
+            "indent {key}: with {spaces} spaces from the left, like {sibling}:",
+        ),
+    },
+    "comment_in_text": {
+        "th": (
+            "ข้อความถูกตัดที่ #: YAML ถือว่า ' #' และทุกอย่างหลังจากนั้นเป็นหมายเหตุ แบบฟอร์มจะพิมพ์เพียง \"{kept}\"",
+            "ถ้า {cut} เป็นส่วนของข้อความ ให้ใส่ทั้งข้อความในเครื่องหมายคำพูด: {key}: {quoted}"
+            " ถ้าเป็นหมายเหตุจริง ให้ย้ายไปไว้บรรทัดของมันเองเหนือ {key}:",
+        ),
+        "en": (
+            "the text is cut at #: YAML takes ' #' and everything after it for a comment, so the form prints only"
+            " \"{kept}\"",
+            "if {cut} is part of the text, put the whole text in quotes: {key}: {quoted}; if it is a real comment, move"
+            " it to a line of its own above {key}:",
+        ),
+    },
+    "folded_list": {
+        "th": (
+            "รายการในข้อความนี้จะถูกรวมเป็นย่อหน้าเดียว เพราะเขียน {style} ซึ่ง YAML ต่อบรรทัดเข้าด้วยกัน",
+            "เขียน {key}: | (เครื่องหมาย | หลัง :) แล้วเขียนข้อความในบรรทัดถัดไป โดยเยื้องเท่ากันทุกบรรทัด"
+            " YAML จึงเก็บการขึ้นบรรทัดใหม่ไว้",
+        ),
+        "en": (
+            "the list in this text will be joined into one paragraph, because it is written {style}, which makes YAML"
+            " join its lines",
+            "write {key}: | (a | after the colon) and the text on the lines below, all indented equally: YAML then keeps"
+            " the line breaks",
+        ),
+    },
+    "url_bad_char": {
+        "th": (
+            "ที่อยู่เว็บมีการขึ้นบรรทัดใหม่ เว้นวรรค หรืออักขระควบคุม ({char}) ซึ่งที่อยู่เว็บมีไม่ได้: {url}",
+            "เขียนที่อยู่เว็บในบรรทัดเดียวโดยไม่เว้นวรรค (ช่องว่างในที่อยู่เขียนเป็น %20)",
+        ),
+        "en": (
+            "the address holds a line break, a space or a control character ({char}), which an address cannot: {url}",
+            "write the address on one line without spaces (a space in an address is written %20)",
+        ),
+    },
+    "symlink_outside": {
+        "th": (
+            "ไฟล์นี้เป็นลิงก์ (symbolic link) ที่ชี้ออกนอกโครงการ จึงไม่อ่าน",
+            "คัดลอกไฟล์จริงมาไว้ในโฟลเดอร์ content/ แทนลิงก์",
+        ),
+        "en": (
+            "this file is a symbolic link leading outside the project, so it is not read",
+            "copy the real file into content/ instead of linking to it",
+        ),
+    },
+    # --- check --format github: the annotations' notice and the job summary ----------------------------------------
+    "github_more": {
+        "th": ("แสดง {shown} จาก {total} รายการ ({summary}) รายการทั้งหมดอยู่ในสรุปของงาน (job summary)", None),
+        "en": ("{shown} of {total} shown ({summary}); every problem is listed in the job summary", None),
+    },
+    "github_summary_title": {"th": ("ผลการตรวจ reportgen check", None), "en": ("reportgen check", None)},
+    "github_error": {"th": ("ผิดพลาด", None), "en": ("error", None)},
+    "github_warning": {"th": ("คำเตือน", None), "en": ("warning", None)},
+    "github_line": {"th": ("บรรทัด {line}", None), "en": ("line {line}", None)},
+    "github_fix": {"th": ("วิธีแก้", None), "en": ("fix", None)},
+    "serve_warnings": {
+        "th": ("สร้างเว็บไซต์ได้ แต่มีคำเตือน: ตรวจและแก้ตามรายการด้านล่าง (เหมือนที่ reportgen check แสดง)", None),
+        "en": ("The site was built, with warnings: check and fix what is listed below (as reportgen check shows)", None),
+    },
+    "usage_missing_project_folders": {
+        "th": ("ไม่พบ {missing} ใน {root}: ต้องสั่งในโฟลเดอร์โครงการที่มี content/ templates/ และ fonts/ หรือใช้ --root", None),
+        "en": (
+            "missing {missing} in {root}: run reportgen in the project folder, which holds content/, templates/ and"
+            " fonts/, or point --root at it",
+            None,
+        ),
+    },
+    "usage_text_too_long": {
+        "th": ("{option}: ยาว {length} ตัวอักษร เกิน {limit} ตัวอักษร", None),
+        "en": ("{option}: {length} characters, more than {limit}", None),
+    },
+    # --- plausibility (issue 13) -----------------------------------------------------------------------------------
+    "percent_over_100": {
+        "th": (
+            "ผลงาน {result} {unit} เกินร้อยละ 100 ซึ่งเป็นไปไม่ได้สำหรับค่าร้อยละ",
+            "ตรวจการคำนวณ: ร้อยละ = ส่วน ÷ ทั้งหมด × 100 ถ้าผลงานเป็นจำนวนนับ ให้แก้หน่วยนับใน target.unit",
+        ),
+        "en": (
+            "the result {result} {unit} is over 100, which a percentage cannot be",
+            "check the calculation (part ÷ whole × 100); if the result is a count, correct the unit in target.unit",
+        ),
+    },
+    "result_decreased": {
+        "th": (
+            "ผลงานสะสมไตรมาสที่ {quarter} ({result}) น้อยกว่าไตรมาสที่ {previous} ({previous_result}) ผลงานสะสมไม่ควรลดลง",
+            "ใส่ผลงานสะสมตั้งแต่ต้นปีงบประมาณถึงสิ้นไตรมาส ไม่ใช่ผลของไตรมาสนั้นไตรมาสเดียว",
+        ),
+        "en": (
+            "the cumulative result of quarter {quarter} ({result}) is less than that of quarter {previous}"
+            " ({previous_result}); a cumulative result does not go down",
+            "write the result from the start of the fiscal year to the end of the quarter, not that quarter's alone",
+        ),
+    },
+    "quarter_gap": {
+        "th": (
+            "รายงานไตรมาสที่ {quarter} แล้ว แต่ยังไม่มีรายงานไตรมาสที่ {missing}",
+            "เพิ่มรายงานไตรมาสที่ {missing} (q{missing}:) ใต้ quarters: หรือตรวจว่าไม่ได้พิมพ์ชื่อไตรมาสผิด",
+        ),
+        "en": (
+            "quarter {quarter} is reported, but quarter {missing} is not",
+            "add the report of quarter {missing} (q{missing}:) under quarters:, or check the quarter's name",
+        ),
+    },
+    "signoff_before_year": {
+        "th": (
+            "วันที่ลงนาม {date} อยู่ก่อนปีงบประมาณ {year} เริ่ม ({start})",
+            "ตรวจวันที่และปี ค.ศ.: ปีงบประมาณ {year} คือ {start} ถึง {end}",
+        ),
+        "en": (
+            "the sign-off date {date} is before fiscal year {year} began ({start})",
+            "check the date and its Christian-Era year: fiscal year {year} runs from {start} to {end}",
+        ),
+    },
+    "signoff_in_future": {
+        "th": ("วันที่ลงนาม {date} ยังมาไม่ถึง (วันนี้ {today})", "ใส่วันที่ลงนามจริง หรือลงนามอีกครั้งด้วย reportgen signoff"),
+        "en": ("the sign-off date {date} is in the future (today is {today})", "write the real date, or sign off again with reportgen signoff"),
+    },
 }
 
 
@@ -810,6 +1040,13 @@ def render_message(code: str, params: dict, lang: str = "th") -> tuple[str, str 
             return template
 
     return fill(message), (fill(hint) or None) if hint else None
+
+
+def usage_text(code: str, **params: object) -> str:
+    """A usage error's one line from the catalogue, Thai then English in brackets, as every usage error reads."""
+    thai, _ = render_message(code, params, "th")
+    english, _ = render_message(code, params, "en")
+    return f"{thai} ({english})"
 
 
 # --- Problems ----------------------------------------------------------------------------------------------------
@@ -952,6 +1189,8 @@ def _char_display(char: str) -> tuple[str, int]:
     """How a source character is shown and how many terminal columns it takes (Thai marks take none)."""
     if char == "\t":
         return "→", 1
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return "\ufffd", 1  # a direction override would turn the rest of the terminal's line around
     if unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return char, 0
     if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or char in "\u2028\u2029\x85":

@@ -8,7 +8,14 @@ PyYAML's constructor, which lets the loader:
 - report duplicate keys (PyYAML silently keeps the last one) naming both lines;
 - refuse anchors and aliases (``&``/``*``) outright, so a "billion laughs" alias bomb costs nothing: the format
   never needs them, and a Markdown ``*emphasis*`` at the start of a value is the usual way to write one by mistake;
-- keep what was written (``no``, ``010``, ``2564-10-20``) next to what YAML made of it, for the messages.
+- keep what was written (``no``, ``010``, ``2564-10-20``) next to what YAML made of it, for the messages;
+- read a number as the decimal written (``036`` is 36, not YAML 1.1's octal 30), and keep hexadecimal, binary and
+  base-60 numbers (``0x24``, ``1:30``) as the text written, which a number field then refuses with the reason;
+- clean text pasted from other programs (zero-width characters, byte-order marks and soft hyphens are removed;
+  never NFKC), refuse control characters, direction overrides and broken characters at their line, and note
+  values wrapped in Word's curly quotes (``code: “15”``), which YAML does not take for quotes;
+- name a file saved as Windows-874 / TIS-620 once ("save it as UTF-8"), and refuse a file that is a symbolic link
+  leading out of ``content/`` without reading it.
 
 The values are then validated by the pydantic models of ``reportgen.model`` and each validation error is turned
 into a ``Problem`` in words staff can act on (``errors.MESSAGES``). Nothing stops at the first error: every
@@ -24,6 +31,7 @@ NFKC): what staff wrote is what is printed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import re
@@ -65,7 +73,27 @@ YAML_SUFFIXES = (".yaml", ".yml")
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # exactly the line breaks PyYAML counts
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_THAI_DIGIT = re.compile("[๐-๙]")
 _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
+
+#: Numbers as people write them: decimal digits (a leading zero changes nothing), a sign, a point, an exponent.
+_DECIMAL_INTEGER = re.compile(r"[-+]?[0-9][0-9_]*")
+_DECIMAL_NUMBER = re.compile(r"[-+]?([0-9][0-9_]*)?\.?[0-9_]*([eE][-+]?[0-9]+)?")
+_EXPONENT_NUMBER = re.compile(r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+")
+
+#: Invisible characters that come with text pasted from Word or a web page, and that the form, the open data and
+#: search must not carry: zero-width space, non-joiner and joiner, word joiner, byte-order mark, soft hyphen.
+#: They are removed (Thai needs none of them: its line breaks come from the renderer's dictionary).
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+#: Characters refused in any text: control characters but tab and line break (written as escapes in quotes, or
+#: pasted), text-direction overrides and isolates, and halves of a broken character (``"\uD800"``).
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_REFUSED_CHARACTER = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CONTROLS}]")
+
+#: Curly quotes (as Word types them) around a whole plain value: YAML does not take them for quotes.
+_CURLY_OPEN = "“”‘’„«"
+_CURLY_CLOSE = "”“’‘»"
 _STANDARD_COLLECTION_TAGS = {_YAML_TAG_PREFIX + "map", _YAML_TAG_PREFIX + "seq"}
 
 
@@ -134,6 +162,10 @@ class SourceDocument:
     data: Any = None
     model: Any = None
     problems: list[Problem] = field(default_factory=list)
+    #: What YAML's rules did to values, found while building them (kept only until the file is validated): paths
+    #: of numbers YAML would have reinterpreted (hexadecimal, base 60) → their kind, and of text in curly quotes.
+    implicit: dict[tuple, str] = field(default_factory=dict)
+    curly_quoted: set[tuple] = field(default_factory=set)
 
     def compact(self) -> SourceDocument:
         """This document as a cache keeps it: model, problems and positions, without its text, values and nodes
@@ -338,8 +370,17 @@ def _decode(data: bytes, doc: SourceDocument) -> str | None:
     body = data[bom:]
     try:
         return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        first_bad = error.start
+    if (legacy := _legacy_thai(body)) is not None:
+        line = body.count(b"\n", 0, first_bad) + 1
+        start = body.rfind(b"\n", 0, first_bad) + 1
+        shown = legacy.split("\n")[line - 1].rstrip("\r")
+        column = len(body[start:first_bad].decode("cp874", errors="replace")) + 1
+        doc.problems.append(
+            Problem.create("legacy_thai_encoding", Path(doc.file), line=line, column=column, source_line=shown)
+        )
+        return None
     offset = 0
     found = 0
     for number, raw in enumerate(body.split(b"\n"), start=1):
@@ -362,6 +403,18 @@ def _decode(data: bytes, doc: SourceDocument) -> str | None:
                 doc.problems.append(problem)
         offset += len(raw) + 1
     return None
+
+
+def _legacy_thai(body: bytes) -> str | None:
+    """The text of bytes saved in Windows-874 / TIS-620 (how Thai Windows saves "ANSI" text), or None."""
+    as_utf8 = body.decode("utf-8", errors="replace")
+    if len(_THAI.findall(as_utf8)) > as_utf8.count("\ufffd"):
+        return None  # mostly UTF-8 Thai with a few bad bytes: those are listed line by line
+    try:
+        text = body.decode("cp874")
+    except UnicodeDecodeError:
+        return None
+    return text if _THAI.search(text) else None
 
 
 def _check_printable(text: str, doc: SourceDocument) -> bool:
@@ -480,6 +533,8 @@ def _syntax_problems(error: yaml.MarkedYAMLError, doc: SourceDocument) -> None:
         return
 
     def at(code: str, where: yaml.Mark | None = mark, **params: object) -> None:
+        if code == "yaml_indent" and _dedented_key(doc, where):
+            return
         doc.add(
             code,
             line=where.line + 1 if where else None,
@@ -544,6 +599,50 @@ def _syntax_problems(error: yaml.MarkedYAMLError, doc: SourceDocument) -> None:
     else:
         detail = ", ".join(part for part in (context, problem) if part)
         doc.add("yaml_syntax", line=line, column=column, detail=_one_line(detail))
+
+
+_KEY_LINE = re.compile(r"^( *)([A-Za-z_][A-Za-z0-9_]*):(?:\s|$)")
+
+
+def _indent_of(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _dedented_key(doc: SourceDocument, mark: yaml.Mark | None) -> bool:
+    """An indentation error caused by a key further up moved too far left (``q2:`` at the left edge inside
+    ``quarters:``): YAML notices only at a later line (``q3:``). Report the moved key, at its own line."""
+    if mark is None:
+        return False
+    error_line = doc.source_line(mark.line + 1) or ""
+    sibling = _KEY_LINE.match(error_line)
+    if sibling is None:
+        return False
+    indent = len(sibling.group(1))
+    for index in range(mark.line - 1, -1, -1):
+        text = doc.lines[index]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        if _indent_of(text) >= indent:
+            continue
+        moved = _KEY_LINE.match(text)
+        if moved is None:
+            return False
+        key = moved.group(2)
+        if key in Indicator.model_fields or not owner_paths(Indicator, key):
+            return False  # a real parent key: the error is elsewhere
+        field_name = field_path(owner_paths(Indicator, key)[0] + (key,))
+        doc.add(
+            "yaml_dedented_key",
+            line=index + 1,
+            column=len(moved.group(1)) + 1,
+            field_name=field_name,
+            key=key,
+            sibling=sibling.group(2),
+            sibling_line=mark.line + 1,
+            spaces=indent,
+        )
+        return True
+    return False
 
 
 _QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)?(?:[^\s:#'"][^:#]*:\s+|-\s+)?)(["'])(.*)$""")
@@ -626,12 +725,69 @@ class _Builder:
         if construct is None or node.tag in _STANDARD_COLLECTION_TAGS:
             self.doc.add("yaml_tag", path, tag=_token_at(self.doc, node.start_mark))
             return node.value
+        if node.style is None:
+            number = self._plain_number(node, path)
+            if number is not None:
+                return number
         try:
             value = construct(self.constructor, node)
         except (ValueError, OverflowError, TypeError, yaml.YAMLError):
             return node.value  # e.g. 2021-02-30: not a date; kept as written for the date message
         if isinstance(value, (bytes, set)) or isinstance(value, types.GeneratorType):
             return node.value
+        if isinstance(value, str):
+            return self._text(value, node, path)
+        return value
+
+    def _plain_number(self, node: yaml.ScalarNode, path: tuple) -> Any:
+        """A plain number read as the decimal it was written as, or None to let YAML construct the value.
+
+        YAML 1.1 reads ``036`` as octal 30, ``0x24`` as 36 and ``1:30`` as 90 (base 60). Here ``036`` is 36, and
+        hexadecimal, binary and base-60 numbers stay the text written (a text field keeps ``1:30``; a number field
+        refuses it, ``implicit``). ``1e3`` (text to YAML 1.1, a number to the editor's YAML 1.2) is 1000, and
+        ``1.0e+25`` is refused by the model's bound.
+        """
+        raw = node.value.strip()
+        tag = node.tag.removeprefix(_YAML_TAG_PREFIX)
+        if tag == "int":
+            if _DECIMAL_INTEGER.fullmatch(raw):
+                return int(raw.replace("_", ""))
+            base = raw.lstrip("+-")[:2].lower()
+            self.doc.implicit[path] = "sexagesimal" if ":" in raw else "binary" if base == "0b" else "hex"
+            return raw
+        if tag == "float" and ":" in raw:
+            self.doc.implicit[path] = "sexagesimal"
+            return raw
+        if tag == "str" and _EXPONENT_NUMBER.fullmatch(raw):
+            return Decimal(raw)  # the model writes it out (1E+3 → 1000) and bounds it
+        if tag == "float" and _DECIMAL_NUMBER.fullmatch(raw):  # not .inf, .nan: the model says they are no numbers
+            # Through float, as reportgen always read decimals: 36.50 is 36.5, so that the content digest of every
+            # sign-off recorded stays the same (digest.py); the value is the one written.
+            return Decimal(repr(float(raw.replace("_", ""))))
+        return None
+
+    def _text(self, value: str, node: yaml.ScalarNode, path: tuple) -> str:
+        """Text as the form will print it: invisible characters pasted with it removed; control characters,
+        direction overrides and broken characters refused at their line; text in curly quotes noted."""
+        refused = _REFUSED_CHARACTER.search(value)
+        if refused:
+            char = refused.group()
+            spot = self.doc.find(path, char) if not 0xD800 <= ord(char) <= 0xDFFF else None
+            line, column = spot if spot else (node.start_mark.line + 1, node.start_mark.column + 1)
+            kind = (
+                L("อักขระเสีย (surrogate)", "a broken character (surrogate)")
+                if 0xD800 <= ord(char) <= 0xDFFF
+                else L("อักขระกำหนดทิศทางข้อความ", "a text-direction override")
+                if char in _BIDI_CONTROLS
+                else L("อักขระควบคุม", "a control character")
+            )
+            self.doc.add(
+                "text_control_char", path, line=line, column=column, char=f"U+{ord(char):04X}", kind=kind
+            )
+            value = _REFUSED_CHARACTER.sub("\ufffd", value)  # the file is refused; no message may carry them
+        value = _INVISIBLE.sub("", value)
+        if node.style is None and len(value) >= 2 and value[0] in _CURLY_OPEN and value[-1] in _CURLY_CLOSE:
+            self.doc.curly_quoted.add(path)
         return value
 
     def _check_collection_tag(self, node: yaml.Node, path: tuple) -> None:
@@ -700,6 +856,23 @@ def model_at(model: type[BaseModel], path: Sequence) -> type[BaseModel] | None:
             return None
     annotation = _strip_annotation(annotation)
     return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def owner_paths(model: type[BaseModel], key: str) -> list[tuple]:
+    """The paths below ``model`` whose model has a field ``key``, nearest first: ``summary`` → ``[("quarters",)]``."""
+    found: list[tuple] = []
+    pending: list[tuple[tuple, type[BaseModel]]] = [((), model)]
+    while pending:
+        path, current = pending.pop(0)
+        for name in current.model_fields:
+            child = model_at(current, (name,))
+            if child is None:
+                continue
+            if key in child.model_fields:
+                found.append(path + (name,))
+            if len(path) < 3:
+                pending.append((path + (name,), child))
+    return found
 
 
 def _description(model: type[BaseModel] | None, key: str) -> str:
@@ -829,6 +1002,13 @@ def _date_suggestion(text: str) -> str | None:
         return None
 
 
+_IMPLICIT_NUMBERS = {
+    "hex": L("เลขฐานสิบหก", "a hexadecimal number"),
+    "binary": L("เลขฐานสอง", "a binary number"),
+    "sexagesimal": L("เลขฐานหกสิบ (แบบเวลา ชั่วโมง:นาที)", "a base-60 number (like hours:minutes)"),
+}
+
+
 class _ErrorMapper:
     """pydantic validation errors → Problems in the catalogue's words, located in the source."""
 
@@ -906,20 +1086,28 @@ class _ErrorMapper:
 
         if kind == "extra_forbidden":
             return self.unknown_key(path)
+        if path in self.doc.curly_quoted:
+            return problem("yaml_curly_quotes", inner=str(raw or "").strip()[1:-1])
+        if path in self.doc.implicit:
+            return problem("yaml_implicit_number", how=_IMPLICIT_NUMBERS[self.doc.implicit[path]])
+        if kind == "number_too_precise":
+            places = ctx.get("places", 2)
+            rounded = format(Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places))), "f")
+            return problem("number_too_precise", places=places, suggestion=rounded)
         if value is None and kind in _EXPECTED_BY_TYPE:
             return self.doc.problem(
                 "empty_value", path, at="key", **{**common, "expected": _EXPECTED[_EXPECTED_BY_TYPE[kind]]}
             )
 
         if kind == "string_type":
-            if path == ("code",) and isinstance(value, (int, float)) and not isinstance(value, bool):
+            if path == ("code",) and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
                 suggestion = raw if raw and raw.startswith("0") else str(value).zfill(2)
                 return problem("code_not_text", value=value, suggestion=suggestion)
             if isinstance(value, bool):
                 return problem("yaml_bool", expected=_EXPECTED["text"], value=str(value).lower())
             if isinstance(value, (dt.date, dt.datetime)):
                 return problem("yaml_date_as_text")
-            if isinstance(value, (int, float)) and raw is not None and raw.strip() != str(value):
+            if isinstance(value, (int, float, Decimal)) and raw is not None and raw.strip() != str(value):
                 return problem("yaml_number_as_text", value=value)
             if isinstance(value, (list, dict)):
                 fix = L(
@@ -947,7 +1135,10 @@ class _ErrorMapper:
         if kind in ("less_than_equal", "less_than"):
             if path == ("fiscal_year",):
                 return self.fiscal_year(problem, value)
-            return problem("too_large", value=value, limit=ctx.get("le", ctx.get("lt")))
+            limit = ctx.get("le", ctx.get("lt"))
+            with contextlib.suppress(InvalidOperation, ValueError):
+                limit = format(Decimal(re.sub(r"^Decimal\('(.*)'\)$", r"\1", str(limit))), ",f")
+            return problem("too_large", value=raw if raw is not None else value, limit=limit)
         if kind == "literal_error":
             return self.choice(problem, path, value, ctx)
         if kind == "string_too_short":
@@ -968,6 +1159,8 @@ class _ErrorMapper:
             return self.not_mapping(problem, path, value)
         if kind == "list_type":
             return problem("not_list")
+        if kind == "url_bad_char":
+            return problem("url_bad_char", url=ctx.get("url", ""), char=ctx.get("char", "?"))
         if kind in ("unsafe_url", "image_in_text"):
             url = str(ctx.get("url", ""))
             spot = self.doc.find(path, url) if url else None
@@ -995,12 +1188,58 @@ class _ErrorMapper:
         where = L(f" ใน {parent_name}", f" in {parent_name}") if parent_name else L("", "")
         suggestion, from_thai = suggest_key(parent_model, key)
         params = {"key": key, "where": where, "allowed": allowed, "suggestion": suggestion or ""}
+        if not suggestion and parent_model is not None:
+            placed = self.misplaced_key(path, parent_model)
+            if placed is not None:
+                return placed
         if suggestion and from_thai:
             description = re.sub(r"^[\d.]+\s*", "", _description(parent_model, suggestion))
             return self.doc.problem("unknown_key_thai", path, at="key", description=description, **params)
         if suggestion:
             return self.doc.problem("unknown_key_suggest", path, at="key", **params)
         return self.doc.problem("unknown_key", path, at="key", **params)
+
+    def misplaced_key(self, path: tuple, parent_model: type[BaseModel]) -> Problem | None:
+        """A known key at the wrong level: indented too little under the key above it (``result:`` under ``q1:``),
+        or written at a level above its own (``summary:`` at the top instead of under ``quarters:``)."""
+        key, parent = str(path[-1]), path[:-1]
+        siblings = [part for part in self.doc.positions if len(part) == len(path) and part[:-1] == parent]
+        key_line, _ = self.doc.position(path, "key")
+        above = [
+            sibling
+            for sibling in siblings
+            if sibling != path and (self.doc.position(sibling, "key")[0] or 0) < (key_line or 0)
+        ]
+        if above:
+            previous = max(above, key=lambda sibling: self.doc.position(sibling, "key")[0] or 0)
+            previous_model = model_at(self.model, previous)
+            if previous_model is not None and key in previous_model.model_fields:
+                children = [part for part in self.doc.positions if len(part) == len(previous) + 1 and part[:-1] == previous]
+                columns = [self.doc.position(child, "key")[1] or 0 for child in children]
+                previous_column = self.doc.position(previous, "key")[1] or 1
+                spaces = (min(columns) - 1) if columns else previous_column + 1
+                return self.doc.problem(
+                    "key_under_indented",
+                    path,
+                    at="key",
+                    field_name=field_path(previous + (key,)),
+                    key=key,
+                    parent=str(previous[-1]),
+                    spaces=spaces,
+                )
+        owners = owner_paths(parent_model, key)
+        if owners:
+            owner = owners[0]
+            return self.doc.problem(
+                "key_misplaced",
+                path,
+                at="key",
+                field_name=field_path(parent + owner + (key,)),
+                key=key,
+                parent=str(owner[-1]),
+                spaces=2 * len(parent + owner),
+            )
+        return None
 
     def integer(self, problem, path: tuple, value: Any, raw: str | None, quoted: bool) -> Problem:
         if isinstance(value, bool):
@@ -1023,6 +1262,8 @@ class _ErrorMapper:
         """A number written as text: in quotes ("3"), or with commas or Thai digits (1,036, ๓๖)."""
         if not isinstance(value, str) or (number := _as_number_text(value)) is None:
             return None
+        if _THAI_DIGIT.search(value) and number == value.strip().translate(_THAI_DIGITS):
+            return problem("number_thai_digits", suggestion=number)
         if quoted and number == value.strip():
             return problem("number_quoted", suggestion=number)
         return problem("number_formatted", suggestion=number)
@@ -1133,6 +1374,9 @@ def load_file(
     """Read, parse and validate one file of the project; with a ``cache``, a valid file whose bytes were loaded
     before is taken from it instead."""
     doc = SourceDocument(_relative(path, root))
+    if not path.resolve().is_relative_to((root / CONTENT_DIR).resolve()):
+        doc.add("symlink_outside")  # neither read nor shown: it may be any file of the machine
+        return doc
     data = _read_bytes(path, doc)
     if data is None:
         return doc

@@ -8,6 +8,7 @@ Images are not part of the form: they are rejected with a hint to list the file 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -41,8 +42,20 @@ def is_safe_url(url: str) -> bool:
     return bool(parts.netloc)
 
 
+#: What an address cannot hold: whitespace (a line break would end an HTTP header or a sitemap line) and control
+#: characters. ``urlsplit`` silently drops tabs and line breaks, so they are looked for before it sees the URL.
+_URL_BAD_CHARACTER = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def check_url(url: str) -> str:
     """Content-model check for a URL field; raises a pydantic error naming what was found."""
+    bad = _URL_BAD_CHARACTER.search(url)
+    if bad:
+        raise PydanticCustomError(
+            "url_bad_char",
+            "URL holds whitespace or a control character",
+            {"url": url.encode("unicode_escape").decode("ascii"), "char": f"U+{ord(bad.group()):04X}"},
+        )
     if not is_safe_url(url):
         raise PydanticCustomError("unsafe_url", "URL must start with https://, http:// or mailto:", {"url": url})
     return url
@@ -79,11 +92,22 @@ def check_markdown(text: str) -> str:
     return text
 
 
+#: A bullet as Word writes it when its list is pasted as text ("•⇥", "◦ ", "▪ ", "–⇥"): rendered as a Markdown
+#: list item. An en dash starts a list item only before a tab, as Word's dash bullets do; "– " in a sentence
+#: wrapped onto a new line stays text.
+WORD_BULLET = re.compile(r"^([ \t]*)(?:[•◦▪▫●○■□‣⁃∙][ \t]*|[–—]\t[ \t]*)(?=\S)", re.MULTILINE)
+
+
+def word_bullets_as_list(text: str) -> str:
+    """Turn the bullets of a list pasted from Word into Markdown's ``- ``, one list level."""
+    return WORD_BULLET.sub("- ", text)
+
+
 def render_markdown(text: str | None) -> str:
-    """Render a narrative to HTML. Raw HTML is escaped; only safe links survive."""
+    """Render a narrative to HTML. Raw HTML is escaped; only safe links survive; Word bullets make a list."""
     if not text:
         return ""
-    return _parser().render(text)
+    return _parser().render(word_bullets_as_list(text))
 
 
 def render_inline(text: str | None) -> str:

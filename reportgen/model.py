@@ -26,6 +26,31 @@ from reportgen.markdown import check_markdown, check_url
 #: times longer is a paste accident, and rendering it would make a form of hundreds of pages.
 MAX_TEXT_LENGTH = 20_000
 
+#: Longest one-line text (a name, a unit, a position, an evidence title). The reference form's longest name is
+#: about 120 characters; a thousand is a paste accident.
+MAX_LINE_TEXT_LENGTH = 1_000
+
+#: Largest number accepted, and the most decimal places: the form prints results with two decimals, so a number
+#: beyond these could not be printed as it was written (``1.0e+25``, ``12.345``).
+MAX_NUMBER = Decimal(999_999_999_999)
+MAX_DECIMAL_PLACES = 2
+
+#: Most evidence items in one form: the reference form has three; hundreds would be pages of section 9.
+MAX_EVIDENCE_ITEMS = 100
+
+#: What YAML 1.1 (``check``) reads as yes/no and YAML 1.2 (the editor) as text: the schema refuses them as text, so
+#: the editor underlines ``unit: yes`` as ``check`` does.
+YAML_BOOL_WORDS = r"^([yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF|[tT]rue|TRUE|[fF]alse|FALSE)$"
+
+#: The sign-off date as the editor checks it: a Christian-Era ISO date with a possible month and day.
+DATE_PATTERN = r"^(?!\d{4}-02-3)(?!\d{4}-(0[469]|11)-31)(1\d{3}|2[0-3]\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+
+#: Links as the editor checks them (``markdown.is_safe_url`` is the rule): https, http or mailto, no spaces.
+URL_PATTERN = r"^([hH][tT][tT][pP][sS]?://[^\s/?#]+[^\s]*|[mM][aA][iI][lL][tT][oO]:[^\s]+)$"
+
+#: Evidence paths as the editor checks them (``validate._outside_reason`` is the rule): relative, with /, no ``..``.
+EVIDENCE_PATH_PATTERN = r"^(?![/\\])(?![A-Za-z]:)(?!.*\\)(?!(.*/)?\.\.(/|$)).+$"
+
 #: Buddhist-Era fiscal years the tool accepts; a year outside is almost always a Christian-Era year typed by mistake.
 MIN_FISCAL_YEAR = 2500
 MAX_FISCAL_YEAR = 2700
@@ -36,7 +61,18 @@ def _to_decimal(value: object) -> object:
     if isinstance(value, bool):
         return value  # bool is an int in Python; `yes`/`no` must not become 1/0
     if isinstance(value, (int, float)):
-        return Decimal(str(value))
+        value = Decimal(str(value))
+    if isinstance(value, Decimal) and value.is_finite():
+        return Decimal(format(value, "f"))  # never in exponent form: 1E+3 is 1000
+    return value
+
+
+def _printable_number(value: Decimal) -> Decimal:
+    """Refuse a number with more decimal places than the form prints (it would be printed rounded)."""
+    if value.as_tuple().exponent < -MAX_DECIMAL_PLACES:  # type: ignore[operator]
+        raise PydanticCustomError(
+            "number_too_precise", "at most {places} decimal places", {"places": MAX_DECIMAL_PLACES}
+        )
     return value
 
 
@@ -64,12 +100,18 @@ def _christian_era(value: dt.date) -> dt.date:
     return value
 
 
-Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_LENGTH)]
+Text = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_LINE_TEXT_LENGTH, json_schema_extra={"not": {"pattern": YAML_BOOL_WORDS}}),
+]
 """A single line or short paragraph of plain Thai text."""
 
 Markdown = Annotated[
     str,
-    Field(max_length=MAX_TEXT_LENGTH, json_schema_extra={"contentMediaType": "text/markdown"}),
+    Field(
+        max_length=MAX_TEXT_LENGTH,
+        json_schema_extra={"contentMediaType": "text/markdown", "not": {"pattern": YAML_BOOL_WORDS}},
+    ),
     AfterValidator(check_markdown),
 ]
 """A narrative in CommonMark: paragraphs, numbered and bulleted lists, links, emphasis. Raw HTML stays text."""
@@ -77,15 +119,20 @@ Markdown = Annotated[
 Number = Annotated[
     Decimal,
     BeforeValidator(_to_decimal),
-    Field(ge=0, allow_inf_nan=False),
-    WithJsonSchema({"type": "number", "minimum": 0}),
+    Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False),
+    AfterValidator(_printable_number),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": int(MAX_NUMBER)}),
 ]
 """A non-negative number, kept exact so that 36.00 prints as 36.00."""
 
-Url = Annotated[str, Field(min_length=1, max_length=2_000), AfterValidator(check_url)]
+Url = Annotated[
+    str,
+    Field(min_length=1, max_length=2_000, json_schema_extra={"pattern": URL_PATTERN}),
+    AfterValidator(check_url),
+]
 """A link a reader can follow: https, http or mailto only."""
 
-EvidencePath = Annotated[str, Field(min_length=1, max_length=500)]
+EvidencePath = Annotated[str, Field(min_length=1, max_length=500, json_schema_extra={"pattern": EVIDENCE_PATH_PATTERN})]
 """A file under ``content/``, written as a relative path with ``/`` (checked by ``validate.py``: it must exist and
 stay inside ``content/``)."""
 
@@ -93,7 +140,7 @@ IsoDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date),
     AfterValidator(_christian_era),
-    WithJsonSchema({"type": "string", "format": "date"}),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
 ]
 
 
@@ -216,7 +263,9 @@ class Indicator(ContentModel):
     quarters: Quarters = Field(default_factory=Quarters, description="6. รายงานผลการดำเนินงาน (รายไตรมาส)")
     supporting_factors: Markdown = Field("", description="7. ปัจจัยสนับสนุนการดำเนินงาน (Markdown)")
     obstacles: Markdown | None = Field("", description="8. อุปสรรคต่อการดำเนินงาน (Markdown เว้นว่างได้)")
-    evidence: list[Evidence] = Field(default_factory=list, description="9. หลักฐานอ้างอิง")
+    evidence: list[Evidence] = Field(
+        default_factory=list, max_length=MAX_EVIDENCE_ITEMS, description="9. หลักฐานอ้างอิง"
+    )
     officer: Officer | None = Field(None, description="ผู้รับผิดชอบการรายงานตัวชี้วัดนี้ (ไม่บังคับ ใช้ภายในหน่วยงาน)")
     signoff: Signoff | None = Field(None, description="การลงนามของผู้รับผิดชอบ (ไม่ใส่ = ฉบับร่าง)")
 

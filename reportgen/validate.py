@@ -4,8 +4,10 @@ Each file has already been parsed and validated on its own by ``reportgen.load``
 more than one file or the file's place in ``content/`` (the same code twice in a fiscal year, a file in the wrong
 year folder, a file name that disagrees with its code) and the warnings: things that are allowed but usually a
 mistake (an extraction artifact, a report for a quarter that has not ended, a result a hundred times off its
-target, an evidence link that is not https, an open-data licence or publisher not set in site.yaml). ``strict``
-turns warnings into errors.
+target, an evidence link that is not https, an open-data licence or publisher not set in site.yaml), among them what
+YAML's rules would change (a `` #`` that cuts a text short, a list folded into a paragraph, text in curly quotes)
+and figures and dates hardly possible (a percentage over 100, a cumulative result going down, a quarter missing
+before one reported, a sign-off outside its time). ``strict`` turns warnings into errors.
 
 The warnings that depend on nothing but the file (``file_warnings``) are found by ``load.validate_document`` with
 the file's own problems, so that the document cache keeps them; those that depend on the date, on other files or
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shlex
+import typing
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -25,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 from reportgen import thai
 from reportgen.digest import content_digest
 from reportgen.errors import ContentError, L, Problem
-from reportgen.model import DEFAULT_DATA_LICENSE, Entry, Indicator, Project, SiteSettings
+from reportgen.markdown import check_markdown
+from reportgen.model import DEFAULT_DATA_LICENSE, ContentModel, Entry, Indicator, Project, SiteSettings
 
 if TYPE_CHECKING:
     from reportgen.load import SourceDocument
@@ -197,13 +201,176 @@ def placeholder_warnings(doc: SourceDocument) -> Iterator[Problem]:
         yield doc.problem("placeholder", path, line=line, column=column, severity="warning", placeholder=match.group())
 
 
+# --- What YAML's rules changed ----------------------------------------------------------------------------------
+
+#: A line of a narrative that starts a list item: ``1.``, ``2)``, ``-``, ``*``, ``+`` or a bullet pasted from Word.
+LIST_LINE = re.compile(r"^\s*(?:(?:\d{1,3}[.)]|[-*+]|[•◦▪▫●○■□‣⁃∙])(?:\s|$)|[–—]\t)")
+
+#: A comment after a value: YAML ends a plain value at whitespace followed by ``#``.
+_COMMENT_AFTER = re.compile(r"^\s+#")
+
+
+def _field_info(model: ContentModel, path: tuple):
+    """The pydantic ``FieldInfo`` of the value at ``path`` in a validated model, or None."""
+    current: Any = model
+    for element in path[:-1]:
+        try:
+            current = current[element] if isinstance(element, int) else getattr(current, element)
+        except (IndexError, AttributeError, TypeError):
+            return None
+    if not isinstance(current, ContentModel) or not isinstance(path[-1], str):
+        return None
+    return type(current).model_fields.get(path[-1])
+
+
+def _is_choice(info) -> bool:
+    annotation = info.annotation
+    for _ in range(3):
+        if typing.get_origin(annotation) is typing.Literal:
+            return True
+        args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        annotation = args[0] if args else None
+    return False
+
+
+def _is_markdown(info) -> bool:
+    def validated_by_markdown(metadata) -> bool:
+        return any(getattr(item, "func", None) is check_markdown for item in metadata)
+
+    if validated_by_markdown(info.metadata):
+        return True
+    return any(validated_by_markdown(getattr(arg, "__metadata__", ())) for arg in typing.get_args(info.annotation))
+
+
+def _shortened(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def yaml_meaning_warnings(doc: SourceDocument) -> Iterator[Problem]:
+    """Where YAML's rules would make the form print something other than what was written: a `` #`` that cut a
+    text short, a narrative whose list lines YAML folds into one paragraph, text in curly quotes. A comment after a
+    number or a choice (as ``reportgen new`` writes them) is what comments are for, and stays silent."""
+    for path, text in _strings(doc.data):
+        located = doc.positions.get(path)
+        info = _field_info(doc.model, path) if path else None
+        if located is None or info is None or _is_choice(info):
+            continue
+        node = located.node
+        key = str(path[-1])
+        if node.style is None and node.start_mark.line == node.end_mark.line:
+            line_text = doc.source_line(node.end_mark.line + 1) or ""
+            after = line_text[node.end_mark.column :]
+            if _COMMENT_AFTER.match(after) and not PLACEHOLDER.search(after):
+                written = line_text[node.start_mark.column :].rstrip()
+                column = node.end_mark.column + after.index("#") + 1
+                yield doc.problem(
+                    "comment_in_text",
+                    path,
+                    line=node.end_mark.line + 1,
+                    column=column,
+                    severity="warning",
+                    key=key,
+                    kept=text,
+                    cut=_shortened(after.strip()),
+                    quoted=_quoted(written),
+                )
+        if _is_markdown(info) and node.style in (None, ">", '"', "'") and node.end_mark.line > node.start_mark.line:
+            yield from _folded_list(doc, path, node, text, key)
+        if path in doc.curly_quoted and not _is_markdown(info):
+            yield doc.problem("curly_quoted_text", path, severity="warning", key=key, inner=text[1:-1])
+
+
+def _folded_list(doc: SourceDocument, path: tuple, node, text: str, key: str) -> Iterator[Problem]:
+    """The first list line of a narrative that YAML joins to the line before it (a folded or plain text)."""
+    joined = "\n" + text
+    first_line = node.start_mark.line + (1 if node.style == ">" else 0)  # a ">" block starts on the next line
+    for index in range(first_line, node.end_mark.line + 1):
+        line_text = doc.source_line(index + 1) or ""
+        if index == node.start_mark.line:
+            line_text = line_text[node.start_mark.column :]
+        if not LIST_LINE.match(line_text):
+            continue
+        item = line_text.strip().strip("\"'")[:20]
+        if item and not re.search(r"\n[ \t]*" + re.escape(item), joined):  # more-indented lines keep their break
+            style = {
+                None: L(f"{key}: ตามด้วยข้อความ (ไม่มี |)", f"{key}: followed by the text (without |)"),
+                ">": L(f"{key}: > (พับบรรทัด)", f"{key}: > (folded)"),
+            }.get(node.style, L("ในเครื่องหมายคำพูด", "in quotes"))
+            column = len(line_text) - len(line_text.lstrip()) + 1
+            yield doc.problem("folded_list", path, line=index + 1, column=column, severity="warning", key=key, style=style)
+            return
+
+
+# --- Plausibility ------------------------------------------------------------------------------------------------
+
+#: Units that make the figures percentages.
+PERCENT_UNITS = re.compile(r"^\s*(ร้อยละ|%|เปอร์เซ็นต์|percent)", re.IGNORECASE)
+
+
+def plausibility_warnings(doc: SourceDocument, indicator: Indicator) -> Iterator[Problem]:
+    """Figures and dates that are allowed but hardly possible: a percentage over 100, a cumulative result that
+    goes down, a quarter reported with an earlier one missing, a sign-off before its fiscal year began."""
+    percent = bool(PERCENT_UNITS.match(indicator.target.unit))
+    unit = indicator.target.unit
+    figures: list[tuple[tuple, Decimal]] = [(("target", "value"), indicator.target.value)]
+    if indicator.result is not None:
+        figures.append((("result",), indicator.result))
+    reported = indicator.quarters.reported()
+    figures += [(("quarters", f"q{n}", "result"), r.result) for n, r in reported if r.result is not None]
+    if percent:
+        for path, value in figures:
+            if value > 100:
+                yield doc.problem("percent_over_100", path, severity="warning", result=_plain(value), unit=unit)
+    else:
+        previous: tuple[int, Decimal] | None = None
+        for number, report in reported:
+            if report.result is None:
+                continue
+            if previous is not None and report.result < previous[1]:
+                yield doc.problem(
+                    "result_decreased",
+                    ("quarters", f"q{number}", "result"),
+                    severity="warning",
+                    quarter=number,
+                    result=_plain(report.result),
+                    previous=previous[0],
+                    previous_result=_plain(previous[1]),
+                )
+            previous = (number, report.result)
+    numbers = [number for number, _ in reported]
+    for missing in range(1, max(numbers, default=0)):
+        if missing not in numbers:
+            later = min(number for number in numbers if number > missing)
+            yield doc.problem(
+                "quarter_gap", ("quarters", f"q{later}"), at="key", severity="warning", quarter=later, missing=missing
+            )
+    if indicator.signoff is not None:
+        start, end = thai.quarter_period(indicator.fiscal_year, 1)[0], thai.quarter_period(indicator.fiscal_year, 4)[1]
+        if indicator.signoff.date < start:
+            yield doc.problem(
+                "signoff_before_year",
+                ("signoff", "date"),
+                severity="warning",
+                date=L(thai.thai_date(indicator.signoff.date), indicator.signoff.date.isoformat()),
+                year=indicator.fiscal_year,
+                start=L(thai.thai_date(start), start.isoformat()),
+                end=L(thai.thai_date(end), end.isoformat()),
+            )
+
+
 def file_warnings(doc: SourceDocument) -> Iterator[Problem]:
     """The warnings of one valid file that depend on nothing but its bytes. ``load.validate_document`` adds them to
     the file's own problems, so they are cached with the file (``doccache.py``)."""
     yield from text_warnings(doc)
+    yield from yaml_meaning_warnings(doc)
     if isinstance(doc.model, Indicator):
         yield from placeholder_warnings(doc)
         yield from _magnitude(doc, doc.model)
+        yield from plausibility_warnings(doc, doc.model)
         for index, evidence in enumerate(doc.model.evidence):
             if evidence.url and not evidence.url.lower().startswith("https://"):
                 path = ("evidence", index, "url")
@@ -223,8 +390,18 @@ def open_data_warnings(doc: SourceDocument, site: SiteSettings) -> Iterator[Prob
 
 
 def dated_warnings(doc: SourceDocument, *, today: dt.date) -> Iterator[Problem]:
-    """The warnings of one valid indicator file that depend on the date: reports of quarters not yet ended."""
+    """The warnings of one valid indicator file that depend on the date: reports of quarters not yet ended, a
+    sign-off dated in the future."""
     yield from _future_quarters(doc, doc.model, today)
+    signoff = doc.model.signoff
+    if signoff is not None and signoff.date > today:
+        yield doc.problem(
+            "signoff_in_future",
+            ("signoff", "date"),
+            severity="warning",
+            date=L(thai.thai_date(signoff.date), signoff.date.isoformat()),
+            today=L(thai.thai_date(today), today.isoformat()),
+        )
 
 
 def _end_of(year: int, quarter: int) -> L:

@@ -645,6 +645,14 @@ def replace_file(target: Path, data: bytes) -> None:
         raise
 
 
+def append_to_file(target: Path, data: bytes) -> None:
+    """Append ``data`` to ``target`` in one write (created if missing): how a CI runner's job summary file
+    (``$GITHUB_STEP_SUMMARY``) is written, which other steps append to as well. Raises OSError."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o666)
+    with os.fdopen(fd, "ab") as file:
+        file.write(data)
+
+
 def write_content_file(project_root: Path, relative: str | PurePosixPath, data: bytes, *, replace: bool) -> Path:
     """Write one file under ``content/`` atomically, for the commands that edit sources (``new``, ``signoff``).
 

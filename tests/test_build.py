@@ -435,3 +435,15 @@ def test_ctrl_c_during_rendering_leaves_output_untouched(project):
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert tree_digest(root / "output") == before
     assert not list(root.glob(".output.*staging*"))
+
+
+def test_a_folder_without_templates_is_a_usage_error_not_an_internal_error(tmp_path):
+    from conftest import REPO_ROOT
+
+    root = tmp_path / "bare"
+    shutil.copytree(REPO_ROOT / "content", root / "content")
+    result = run_reportgen("build", "--root", str(root), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "templates/form.html.j2" in result.stderr and "--root" in result.stderr
+    assert "internal error" not in result.stderr and "ข้อผิดพลาดภายใน" not in result.stderr
+    assert not (root / "output").exists()

@@ -60,3 +60,17 @@ def test_property_the_shortcut_skips_only_text_without_links(text: str):
     if "[" not in text and "<" not in text:
         assert not _has_link_or_image(text)
     assert (refusal(text) is None) or _has_link_or_image(text)
+
+
+# --- Lists pasted from Word (issue 13) ---------------------------------------------------------------------------
+
+
+def test_word_bullets_render_as_a_list():
+    html = render_markdown("ดำเนินการดังนี้\n•\tจัดกิจกรรม\n◦ อบรม\n▪\tประชาสัมพันธ์\n–\tประเมินผล\n")
+    assert html.count("<li>") == 4 and "<ul>" in html
+    assert "•" not in html and "◦" not in html and "▪" not in html and "–" not in html
+
+
+def test_a_dash_in_a_sentence_or_a_bullet_in_the_middle_stays_text():
+    html = render_markdown("บริการยืม\n– คืนหนังสือ และ • ตรงกลาง")
+    assert "<li>" not in html and "– คืน" in html and "• ตรงกลาง" in html

@@ -174,3 +174,26 @@ def test_command_line_refuses_a_buddhist_era_date_with_exit_2(tmp_path):
     bad = run_reportgen("signoff", FILE, "--name", "ก", "--position", "ข", "--date", "20/10/2021", cwd=root)
     assert bad.returncode == 2
     assert (root / FILE).read_bytes() == REAL_TEXT
+
+
+def test_signing_the_empty_signoff_that_new_writes_is_not_called_replacing(tmp_path, capsys):
+    from reportgen.cli import main
+
+    root = make(tmp_path)
+    path = root / FILE
+    path.write_text(path.read_text(encoding="utf-8") + "\nsignoff:\n", encoding="utf-8")
+    assert main(["signoff", str(path), "--name", "นางสาวสมใจ ใฝ่รู้", "--position", "บรรณารักษ์",
+                 "--date", "2021-10-20", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("บันทึกการลงนามใน") and "แทนที่" not in out
+    assert main(["signoff", str(path), "--name", "นางสาวสมใจ ใฝ่รู้", "--position", "บรรณารักษ์",
+                 "--date", "2021-10-21", "--root", str(root)]) == 0
+    assert capsys.readouterr().out.startswith("แทนที่การลงนามเดิมใน")
+
+
+@pytest.mark.parametrize("position", ["ก" * 1001, "บรรณารักษ์\u202eชำนาญการ"])
+def test_a_position_the_form_cannot_hold_is_a_usage_error(tmp_path, position):
+    root = make(tmp_path)
+    with pytest.raises(UsageError, match="--position"):
+        sign(root, position=position)
+    assert (root / FILE).read_bytes() == REAL_TEXT

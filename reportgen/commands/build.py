@@ -30,7 +30,7 @@ from pathlib import Path
 
 from reportgen.cache import FormCache, build_fingerprint, form_key
 from reportgen.engine import BuildOptions, default_jobs, render_pdfs, start_fork_server
-from reportgen.errors import ContentError, OutputError, RenderError, UsageError
+from reportgen.errors import ContentError, OutputError, RenderError, UsageError, usage_text
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
@@ -128,6 +128,20 @@ def load_for_build(root: Path, options: BuildOptions, *, strict: bool = False, u
     return project_as_of(load_project(root, strict=strict, use_cache=use_cache), options.as_of)
 
 
+#: What a build needs besides content/: the templates of the form and the site, and the fonts they use.
+REQUIRED_TEMPLATES = ("form.html.j2", "print.html.j2", "page.html.j2", "index.html.j2")
+
+
+def check_project_folders(root: Path) -> None:
+    """Refuse, as a usage error, a project without the templates/ and fonts/ folders a build needs."""
+    missing = [
+        f"templates/{name}" for name in REQUIRED_TEMPLATES if not (root / "templates" / name).is_file()
+    ] + (["fonts/"] if not (root / "fonts").is_dir() else [])
+    if missing:
+        listed = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
+        raise UsageError(usage_text("usage_missing_project_folders", missing=listed, root=root))
+
+
 def build(
     root: Path,
     paths: Sequence[Path] | None = None,
@@ -152,6 +166,7 @@ def build(
     """
     started = time.monotonic()
     root = Path(root).resolve()
+    check_project_folders(root)
     progress = progress or BuildProgress()
     jobs = jobs if jobs is not None else default_jobs()
     if jobs < 1:

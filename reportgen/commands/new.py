@@ -47,7 +47,7 @@ from reportgen.errors import CatalogueError, ContentError, OutputError, UsageErr
 from reportgen.load import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES, load_document, load_documents, load_file
 from reportgen.markdown import check_markdown, check_url
 from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Indicator
-from reportgen.validate import placeholder, placeholder_warnings
+from reportgen.validate import LIST_LINE, placeholder, placeholder_warnings
 from reportgen.writer import write_content_file
 
 logger = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ def new_indicator(root: Path, code: str, year: int, *, source: str | None = None
     root = Path(root).resolve()
     code = _check_code(code)
     _check_year(year)
+    code = padded_code(code, root / CONTENT_DIR / INDICATORS_DIR, year)
     relative = PurePosixPath(INDICATORS_DIR, str(year), f"{code}.yaml")
     content = root / CONTENT_DIR
     site, _ = load_documents(root, [])  # checks that content/ exists; only site.yaml is read
@@ -230,6 +231,30 @@ def _check_code(code: str) -> str:
             f" starting with a letter or digit, e.g. 09)"
         )
     return code
+
+
+#: Digits of a numeric code when no other file says otherwise: the department's codes are two digits (``08``).
+CODE_DIGITS = 2
+
+
+def padded_code(code: str, indicators: Path, year: int) -> str:
+    """A numeric code with the leading zeros of the project's other codes: ``9`` → ``09`` (YAML and people drop
+    the zero; the file name, the form and the open data must not). The width is the most common one among the
+    numeric codes of the year's folder, else of every year, else ``CODE_DIGITS``; other codes are left as given."""
+    if not (code.isascii() and code.isdigit()):
+        return code
+
+    def widths(folder: Path) -> list[int]:
+        stems = (path.stem for path in folder.glob("*") if path.suffix in YAML_SUFFIXES) if folder.is_dir() else ()
+        return [len(stem) for stem in stems if stem.isascii() and stem.isdigit()]
+
+    found = widths(indicators / str(year)) or [
+        width for folder in (indicators.iterdir() if indicators.is_dir() else ()) for width in widths(folder)
+    ]
+    width = max(set(found), key=lambda each: (found.count(each), each)) if found else CODE_DIGITS
+    if len(code) < width:
+        logger.info("code %s written as %s, like the other codes", code, code.zfill(width))
+    return code.zfill(width)
 
 
 def _check_year(year: int) -> None:
@@ -548,6 +573,8 @@ def _folded_lines(text: str) -> list[str]:
             and 0 < index < len(text) - 1
             and not text[index - 1].isspace()
             and not text[index + 1].isspace()
+            # a line that starts like a list item would read as a list folded by mistake (``check`` warns)
+            and not LIST_LINE.match(text[index + 1 : index + 8])
         )
         if breakable:
             if index - start > LINE_WIDTH and last_break is not None:

@@ -12,7 +12,8 @@ The script and its stylesheet are separate files, so a page's Content-Security-P
 
 An edit that breaks the build does not stop the server: the problems go to ``on_build`` (the CLI prints them), and
 every HTML page shows them (the Thai message of ``format_problems``, escaped) in a banner above the last good build,
-until the content is fixed. If no build has succeeded yet, every path serves an error page.
+until the content is fixed. If no build has succeeded yet, every path serves an error page. A build that succeeds
+with warnings (what ``check`` warns about) shows them in a yellow banner instead.
 
 Only files inside the built ``html/`` folder are served: ``..`` in a path (also percent-encoded) is refused, and a
 symbolic link that leads outside is not followed. The server listens on 127.0.0.1 unless told otherwise.
@@ -42,7 +43,7 @@ from urllib.parse import unquote
 
 from reportgen.commands.build import build
 from reportgen.commands.check import format_problems
-from reportgen.errors import ContentError, Problem, ReportgenError, UsageError
+from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, render_message
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,16 @@ PREVIEW_STYLE = """\
   background: #fff4f4; color: #1a1a1a; font: 16px/1.6 "reportgen preview Sarabun", sans-serif;
   box-shadow: 0 2px 8px rgb(0 0 0 / 25%);
 }
+.reportgen-preview-warning {
+  position: sticky; top: 0; z-index: 2147483647; max-height: 40vh; overflow: auto;
+  margin: 0; padding: .75rem 1.25rem; border-bottom: 4px solid #8a5a00;
+  background: #fff8e1; color: #1a1a1a; font: 16px/1.6 "reportgen preview Sarabun", sans-serif;
+}
+.reportgen-preview-warning h2 { margin: 0 0 .5rem; font-size: 1.05rem; color: #6b4600; }
+.reportgen-preview-warning pre {
+  margin: 0; white-space: pre-wrap; overflow-wrap: anywhere;
+  font: 15px/1.5 "DejaVu Sans Mono", Consolas, "reportgen preview Sarabun", monospace;
+}
 .reportgen-preview-error h2 { margin: 0 0 .5rem; font-size: 1.15rem; color: #b00020; }
 .reportgen-preview-error p { margin: 0 0 .5rem; }
 .reportgen-preview-error pre {
@@ -146,6 +157,7 @@ class _State:
     generation: int = 0  # 0: the first build has not finished
     good: bool = False  # a build has succeeded: html/ holds a site to show
     message: str | None = None  # the current failure, shown on every page
+    warnings: str | None = None  # the warnings of the current (successful) build, shown on every page
     stopping: bool = False
     condition: threading.Condition = field(default_factory=threading.Condition)
 
@@ -316,6 +328,9 @@ class PreviewServer:
             self.state.generation += 1
             self.state.good = self.state.good or message is None
             self.state.message = message
+            self.state.warnings = (
+                format_problems(problems, fmt="text", lang=self.lang) if message is None and problems else None
+            )
             outcome = BuildOutcome(self.state.generation, message is None, seconds, problems, message)
             self.state.condition.notify_all()
         logger.info(
@@ -330,7 +345,10 @@ class PreviewServer:
     def page_extras(self, generation: int, message: str | None) -> tuple[str, str, str]:
         """What goes into a served HTML page: (in <head>, after <body>, before </body>)."""
         head = f'<link rel="stylesheet" href="{STYLE_PATH}">'
-        banner = self.error_banner(message, last_good=True) if message else ""
+        warnings = self.state.warnings
+        banner = (
+            self.error_banner(message, last_good=True) if message else self.warning_banner(warnings) if warnings else ""
+        )
         script = f'<script src="{SCRIPT_PATH}" data-generation="{generation}"></script>'
         return head, banner, script
 
@@ -364,6 +382,14 @@ class PreviewServer:
             f'<h2>{html.escape(texts["failed"])}</h2>'
             f'<p>{html.escape(texts["last_good" if last_good else "no_good"])}</p>'
             f"<pre>{html.escape(message)}</pre></section>"
+        )
+
+    def warning_banner(self, warnings: str) -> str:
+        """The warnings of a build that succeeded (what ``check`` warns about), above the page."""
+        title, _ = render_message("serve_warnings", {}, self.lang)
+        return (
+            f'<section class="reportgen-preview-warning" role="status" lang="{self.lang}">'
+            f"<h2>{html.escape(title)}</h2><pre>{html.escape(warnings)}</pre></section>"
         )
 
     def message_page(self, title: str, body: str, generation: int) -> bytes:

@@ -28,15 +28,15 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from reportgen.digest import content_digest
-from reportgen.errors import ContentError, OutputError, UsageError
+from reportgen.errors import ContentError, OutputError, UsageError, usage_text
 from reportgen.load import CONTENT_DIR, INDICATORS_DIR, load_document, load_project
-from reportgen.model import MAX_CHRISTIAN_YEAR, Indicator, Signoff
+from reportgen.model import MAX_CHRISTIAN_YEAR, MAX_LINE_TEXT_LENGTH, Indicator, Signoff
 from reportgen.writer import write_content_file
 
 logger = logging.getLogger(__name__)
 
 _LINE = re.compile(r"[^\r\n\x85\u2028\u2029]*(?:\r\n|[\n\r\x85\u2028\u2029]|$)")  # PyYAML's line breaks
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 BOM = "\ufeff"
 
 
@@ -99,7 +99,8 @@ def signoff(
         raise OutputError(f"{relative} changed while it was being signed off; it was left as it was. Run the command again.")
     write_content_file(root, PurePosixPath(*relative.parts[1:]), data, replace=True)
     logger.info("signed off %s as %s", relative, record.digest)
-    return SignoffReport(file=relative, signoff=record, replaced=span is not None)
+    # an empty `signoff:` (as `new` writes it) is replaced too, but there was no sign-off to replace
+    return SignoffReport(file=relative, signoff=record, replaced=indicator.signoff is not None)
 
 
 def _indicator_path(root: Path, file: Path) -> Path:
@@ -121,6 +122,8 @@ def _text(option: str, value: str) -> str:
         raise UsageError(f"{option}: ต้องไม่ว่าง (must not be empty)")
     if _CONTROL.search(value):
         raise UsageError(f"{option}: ต้องเป็นข้อความบรรทัดเดียว (must be a single line of text)")
+    if len(value) > MAX_LINE_TEXT_LENGTH:
+        raise UsageError(usage_text("usage_text_too_long", option=option, length=len(value), limit=MAX_LINE_TEXT_LENGTH))
     return value
 
 
