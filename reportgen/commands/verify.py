@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.errors import render_message
 from reportgen.signing import BANGKOK, SignatureReport, VerifyReport, load_trust_roots, verify_pdf
 from reportgen.thai import thai_date
 
@@ -129,7 +130,17 @@ def _describe(signature: SignatureReport, lang: str) -> str:
             text += words["untrusted"]
     if signature.problem:
         text += f" [{signature.problem}]"
+    for reason in _reasons(signature, lang):
+        text += f" [{reason}]"
     return text
+
+
+def _reasons(signature: SignatureReport, lang: str) -> list[str]:
+    """Why a signature does not pass: each change a reader could see, then why its issuer is not trusted."""
+    found = [change for change in signature.changes]
+    if signature.untrusted_reason is not None:
+        found.append(signature.untrusted_reason)
+    return [render_message(change.code, change.params, lang)[0] for change in found]
 
 
 def _when(moment: dt.datetime, lang: str) -> str:
@@ -161,6 +172,7 @@ def _as_json(verdict: FileVerdict, lang: str) -> dict:
                 "timestamp_intact": signature.timestamp_intact,
                 "timestamp_trusted": signature.timestamp_trusted,
                 "problem": signature.problem,
+                "reasons": _reasons(signature, lang),
             }
             for signature in report.signatures
         ],
