@@ -26,6 +26,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"reportgen: error: {message}\n")
 
 
+def _emit(text: str, *, file=None, flush: bool = False, styled: bool = False) -> None:
+    """The one way reportgen prints: every line goes through ``terminal.for_terminal``, so no control character of
+    a certificate's name, a path or a content value reaches the terminal (``styled``: keep our own colours)."""
+    from reportgen.terminal import for_terminal
+
+    print(for_terminal(str(text), styled=styled), file=file if file is not None else sys.stdout, flush=flush)
+
+
 def _color(stream) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
@@ -33,9 +41,12 @@ def _color(stream) -> bool:
 def _print_problems(problems, *, fmt: str, lang: str, stream) -> None:
     from reportgen.commands.check import format_problems
 
-    text = format_problems(problems, fmt=fmt, lang=lang, color=_color(stream) and fmt == "text")
+    from reportgen.terminal import clean_problem
+
+    color = _color(stream) and fmt == "text"
+    text = format_problems([clean_problem(problem) for problem in problems], fmt=fmt, lang=lang, color=color)
     if text:
-        print(text, file=stream)
+        _emit(text, file=stream, styled=color)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -58,7 +69,7 @@ def run_build(args: argparse.Namespace) -> int:
         _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
     if args.verbose:
         for path in report.written:
-            print(report.output_dir.name + "/" + path)
+            _emit(report.output_dir.name + "/" + path)
     return EXIT_OK
 
 
@@ -68,9 +79,9 @@ def run_merge(args: argparse.Namespace) -> int:
     report = merge(args.root, args.shards, output_dir=args.output)
     if args.verbose:
         for path in report.written:
-            print(report.output_dir.name + "/" + path)
+            _emit(report.output_dir.name + "/" + path)
     if not args.quiet:
-        print(f"merged {report.shards} shards, {report.forms} forms, into {report.output_dir}", file=sys.stderr)
+        _emit(f"merged {report.shards} shards, {report.forms} forms, into {report.output_dir}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -112,7 +123,7 @@ def run_book(args: argparse.Namespace) -> int:
     report = book(args.root, args.year, as_of=args.as_of, strict=args.strict)
     if report.warnings:
         _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
-    print(report.output_dir.name + "/" + report.path)
+    _emit(report.output_dir.name + "/" + report.path)
     return EXIT_OK
 
 
@@ -125,7 +136,7 @@ def run_signoff(args: argparse.Namespace) -> int:
     else:
         done = "แทนที่การลงนามเดิมใน" if report.replaced else "บันทึกการลงนามใน"
     record = report.signoff
-    print(f"{done} {report.file}: {record.name}, {record.position}, {record.date.isoformat()}, {record.digest}")
+    _emit(f"{done} {report.file}: {record.name}, {record.position}, {record.date.isoformat()}, {record.digest}")
     return EXIT_OK
 
 
@@ -149,12 +160,14 @@ def run_sign(args: argparse.Namespace) -> int:
             password_env=args.password_env, timestamp_url=args.timestamp_url, force=args.force,
         )  # fmt: skip
     except SigningError as error:
-        print(f"reportgen: {error.message(args.lang)}", file=sys.stderr)
+        _emit(f"reportgen: {error.message(args.lang)}", file=sys.stderr)
         return error.exit_code
+    from reportgen.terminal import one_line
+
     done = "signed by" if args.lang == "en" else "ลงนามโดย"
     for file in report.files:
-        also = "".join(f" (+ output/{copy})" for copy in file.copies)
-        print(f"output/{file.path}{also}: {done} {report.signer}")
+        also = "".join(f" (+ output/{one_line(copy)})" for copy in file.copies)
+        _emit(f"output/{one_line(file.path)}{also}: {done} {one_line(report.signer)}")
     return EXIT_OK
 
 
@@ -166,9 +179,9 @@ def run_verify(args: argparse.Namespace) -> int:
     try:
         verdicts = verify(args.files, trust=args.trust)
     except SigningError as error:
-        print(f"reportgen: {error.message(args.lang)}", file=sys.stderr)
+        _emit(f"reportgen: {error.message(args.lang)}", file=sys.stderr)
         return error.exit_code
-    print(format_verdicts(verdicts, fmt=args.format, lang=args.lang))
+    _emit(format_verdicts(verdicts, fmt=args.format, lang=args.lang))
     return EXIT_OK if verdicts and all(verdict.ok for verdict in verdicts) else EXIT_CONTENT
 
 
@@ -182,18 +195,18 @@ def run_serve(args: argparse.Namespace) -> int:
     from reportgen.commands.serve import serve
 
     def ready(url: str) -> None:
-        print(url, flush=True)
+        _emit(url, flush=True)
         stop = "Ctrl-C to stop" if args.lang == "en" else "กด Ctrl-C เพื่อหยุด"
-        print(f"reportgen serve: {stop}", file=sys.stderr, flush=True)
+        _emit(f"reportgen serve: {stop}", file=sys.stderr, flush=True)
 
     def built(outcome) -> None:
         if outcome.problems:
             _print_problems(list(outcome.problems), fmt="text", lang=args.lang, stream=sys.stderr)
         elif not outcome.ok:
-            print(f"reportgen: {outcome.message}", file=sys.stderr)
+            _emit(f"reportgen: {outcome.message}", file=sys.stderr)
         if outcome.ok:
             done = "built in" if args.lang == "en" else "สร้างเสร็จใน"
-            print(f"reportgen serve: {done} {outcome.seconds:.1f} s", file=sys.stderr, flush=True)
+            _emit(f"reportgen serve: {done} {outcome.seconds:.1f} s", file=sys.stderr, flush=True)
 
     serve(args.root, host=args.host, port=args.port, lang=args.lang, on_ready=ready, on_build=built)
     return EXIT_OK
@@ -203,7 +216,7 @@ def run_new(args: argparse.Namespace) -> int:
     from reportgen.commands.new import new_indicator
 
     created = new_indicator(args.root, args.code, args.year, source=args.source)
-    print(created.summary(args.lang))
+    _emit(created.summary(args.lang))
     return EXIT_OK
 
 
@@ -322,15 +335,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(error.problems, fmt="text", lang=args.lang, stream=sys.stderr)
         return error.exit_code
     except ReportgenError as error:
-        print(f"reportgen: {error}", file=sys.stderr)
+        message = getattr(error, "message", None)
+        _emit(f"reportgen: {message(args.lang) if callable(message) else error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        print("reportgen: interrupted; output/ was left as it was", file=sys.stderr)
+        _emit("reportgen: interrupted; output/ was left as it was", file=sys.stderr)
         return 130
     except Exception:
         if args.debug:
             raise
-        print(
+        _emit(
             "reportgen: internal error (a bug in reportgen, not in your files). "
             "Run the same command with --debug and report what it prints.",
             file=sys.stderr,

@@ -1044,3 +1044,21 @@ class OutputError(ReportgenError):
     """Output could not be written, or a write outside ``output/`` was refused."""
 
     exit_code = 2
+
+
+class CatalogueError(ReportgenError):
+    """A user-facing error whose text is a ``MESSAGES`` entry (message, then its hint), in Thai or English."""
+
+    def __init__(self, code: str, **params: object):
+        self.code, self.params = code, params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "th") -> str:
+        text, hint = render_message(self.code, self.params, _lang(lang))
+        return f"{text} — {hint}" if hint else text
+
+
+class OutputRefused(CatalogueError, OutputError):
+    """A write refused before anything was touched (a folder reportgen did not make, a file outside a shard)."""
+
+    exit_code = 2

@@ -194,7 +194,9 @@ def unfit_for_signing(cert, key) -> tuple[str, dict] | None:
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import dsa, rsa
 
-    name = cert.subject.rfc4514_string()
+    from reportgen.terminal import one_line
+
+    name = one_line(cert.subject.rfc4514_string())  # printed in the refusal: a name may hold control characters
     try:
         if cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
             return "sign_key_is_ca", {"subject": name}

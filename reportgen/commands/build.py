@@ -148,6 +148,8 @@ def build(
     jobs = jobs if jobs is not None else default_jobs()
     if jobs < 1:
         raise UsageError(f"the number of rendering processes must be at least 1, not {jobs}")
+    if output_dir is not None:  # a folder that cannot be built into is refused before minutes of rendering
+        OutputWriter(output_dir).check()
     if jobs > 1:
         start_fork_server()  # imports WeasyPrint on another core while this one loads the content
     project = load_for_build(root, options, strict=strict, use_cache=use_cache)
