@@ -10,7 +10,7 @@ import yaml
 
 from conftest import REAL_INDICATOR, run_reportgen, write_project
 from reportgen.commands.signoff import signoff
-from reportgen.digest import content_digest
+from reportgen.digest import SIGNOFF_PREFIX, check_signoff, content_digest, signoff_digest
 from reportgen.errors import ContentError, UsageError
 from reportgen.load import load_indicator, load_project
 
@@ -40,7 +40,9 @@ def test_first_sign_off_appends_a_block_and_keeps_every_byte_before_it(tmp_path)
     )
     indicator = load_indicator(after)
     assert indicator.signoff.name == "นางสาวสมใจ ใฝ่รู้" and indicator.signoff.date == dt.date(2021, 10, 20)
-    assert indicator.signoff.digest == content_digest(indicator, root / "content") == digest
+    assert digest.startswith(SIGNOFF_PREFIX) and check_signoff(indicator, root / "content") == "current"
+    assert digest == signoff_digest(indicator, root / "content", name="นางสาวสมใจ ใฝ่รู้",
+                                    position="บรรณารักษ์ชำนาญการ", date=dt.date(2021, 10, 20))  # fmt: skip
     assert not report.replaced
 
 
@@ -174,3 +176,46 @@ def test_command_line_refuses_a_buddhist_era_date_with_exit_2(tmp_path):
     bad = run_reportgen("signoff", FILE, "--name", "ก", "--position", "ข", "--date", "20/10/2021", cwd=root)
     assert bad.returncode == 2
     assert (root / FILE).read_bytes() == REAL_TEXT
+
+
+# --- the sign-off block is covered by its digest (form 2); old digests (form 1) still hold --------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("name: นางสาวสมใจ ใฝ่รู้", "name: นายปลอม ลงชื่อแทน"), ("position: บรรณารักษ์ชำนาญการ", "position: ผู้อำนวยการ"),
+     ("date: 2021-10-20", "date: 2021-12-31")],
+)  # fmt: skip
+def test_editing_the_sign_off_block_by_hand_makes_check_warn(tmp_path, old, new):
+    from reportgen.commands.check import check
+
+    root = make(tmp_path)
+    sign(root)
+    assert check(root) == []
+    path = root / FILE
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    assert [(p.code, p.severity) for p in check(root)] == [("signoff_stale", "warning")]
+    result = run_reportgen("build", "--release", cwd=root)
+    assert result.returncode == 1 and "แก้ไขหลังลงนาม" in result.stderr
+
+
+def test_an_old_form_digest_still_verifies_with_a_hint_to_sign_off_again(tmp_path):
+    from reportgen.commands.check import check
+
+    root = make(tmp_path)
+    sign(root)
+    path = root / FILE
+    indicator = load_indicator(path.read_bytes())
+    old_digest = content_digest(indicator, root / "content")  # what reportgen wrote before form 2
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(indicator.signoff.digest, old_digest), encoding="utf-8")
+    problems = check(root)
+    assert [(p.code, p.severity) for p in problems] == [("signoff_old_digest", "warning")]
+    assert "reportgen signoff" in problems[0].hint and "--date 2021-10-20" in problems[0].hint
+    assert "does not cover the signer's name, position and date" in problems[0].text("en")
+    assert run_reportgen("build", "--release", cwd=root).returncode == 0  # an old sign-off still publishes
+    # ... and its name can still be edited unnoticed, which is what the warning says
+    path.write_text(path.read_text(encoding="utf-8").replace("นางสาวสมใจ ใฝ่รู้", "คนอื่น"), encoding="utf-8")
+    assert [p.code for p in check(root)] == ["signoff_old_digest"]
+    sign(root)  # signing off again moves it to form 2
+    assert check(root) == []
