@@ -194,8 +194,14 @@ def _quiet_pyhanko(args: argparse.Namespace) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     from reportgen.commands.serve import serve
 
+    from reportgen.commands.serve import is_loopback
+    from reportgen.errors import render_message
+
     def ready(url: str) -> None:
         _emit(url, flush=True)
+        if not is_loopback(args.host):  # drafts on a network: say so every time, in the user's language
+            warning, hint = render_message("serve_exposed", {"host": args.host}, args.lang)
+            _emit(f"reportgen serve: {warning} — {hint}", file=sys.stderr, flush=True)
         stop = "Ctrl-C to stop" if args.lang == "en" else "กด Ctrl-C เพื่อหยุด"
         _emit(f"reportgen serve: {stop}", file=sys.stderr, flush=True)
 
