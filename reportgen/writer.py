@@ -693,6 +693,27 @@ def replace_file(target: Path, data: bytes) -> None:
         raise
 
 
+#: The temporary files ``write_content_file`` puts beside the file it replaces: ``.reportgen-tmp-<pid>-<random>``.
+#: A command killed with ``kill -9`` leaves its one behind: the project's ``.gitignore`` ignores the pattern (so
+#: ``git add`` never commits it), and the next write into that folder deletes those of processes that are gone.
+CONTENT_TEMP_PREFIX = ".reportgen-tmp-"
+_CONTENT_TEMP = re.compile(re.escape(CONTENT_TEMP_PREFIX) + r"(\d+)-[0-9a-f]+")
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete the temporary files of ``write_content_file`` in ``folder`` whose process has ended."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = _CONTENT_TEMP.fullmatch(name)
+        if match and not _pid_alive(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+                log.debug("removed %s, left by a process that was killed", folder / name)
+
+
 def write_content_file(project_root: Path, relative: str | PurePosixPath, data: bytes, *, replace: bool) -> Path:
     """Write one file under ``content/`` atomically, for the commands that edit sources (``new``, ``signoff``).
 
@@ -710,7 +731,8 @@ def write_content_file(project_root: Path, relative: str | PurePosixPath, data: 
         raise OutputError(f"refusing to write {target}: it resolves outside content/")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".reportgen-tmp-{secrets.token_hex(6)}"
+        remove_stale_temporaries(target.parent)
+        tmp = target.parent / f"{CONTENT_TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         try:
             with os.fdopen(fd, "wb") as file:

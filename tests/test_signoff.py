@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,31 @@ def test_an_old_form_digest_still_verifies_with_a_hint_to_sign_off_again(tmp_pat
     assert [p.code for p in check(root)] == ["signoff_old_digest"]
     sign(root)  # signing off again moves it to form 2
     assert check(root) == []
+
+
+def test_a_killed_signoff_leaves_nothing_git_would_commit(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = make(tmp_path)
+    folder = root / "content" / "indicators" / "2564"
+    # What kill -9 in the middle of writing leaves: a temporary file of a process that is gone.
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    leftover = folder / f".reportgen-tmp-{child.pid}-0123456789ab"
+    leftover.write_bytes(b"half a file")
+    live = folder / f".reportgen-tmp-{os.getpid()}-0123456789ab"  # a command still writing: left alone
+    live.write_bytes(b"being written")
+
+    shutil.copy(Path(__file__).resolve().parent.parent / ".gitignore", root / ".gitignore")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    ignored = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all"],
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert ".reportgen-tmp-" not in ignored and "08.yaml" in ignored
+
+    sign(root)
+    assert not leftover.exists() and live.exists()
+    assert sorted(path.name for path in folder.iterdir()) == sorted(["08.yaml", live.name])
