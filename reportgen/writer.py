@@ -215,6 +215,9 @@ class OutputWriter:
 
     ``keep_existing=True`` starts from a copy (hard links) of the current output, for builds that rebuild only some
     files; otherwise the committed output contains exactly the files written in this build.
+
+    ``require_ours`` (default: unless ``keep_existing``) refuses an existing output directory that holds files but
+    not the marker ``MARKER`` (see the module docstring).
     """
 
     def __init__(
@@ -223,6 +226,7 @@ class OutputWriter:
         keep_existing: bool = False,
         *,
         keep_folders: tuple[str, ...] = (),
+        require_ours: bool | None = None,
         _exchange: bool = True,
     ):
         given = Path(output_dir)
@@ -235,6 +239,9 @@ class OutputWriter:
         self._output_dir = self._parent / name
         self._lock_path = self._parent / f".{name}.lock"
         self._keep_existing = keep_existing
+        # A writer that carries every existing file over loses nothing by replacing the folder; one that does not
+        # deletes what it does not write, so it only replaces a folder reportgen made (``_check_owned``).
+        self._require_ours = (not keep_existing) if require_ours is None else require_ours
         for folder in keep_folders:
             if not folder or "/" in folder or folder in (".", ".."):
                 raise ValueError(f"keep_folders are top-level folder names, not {folder!r}")
@@ -416,7 +423,7 @@ class OutputWriter:
 
     def _check_owned(self) -> None:
         """Refuse (before anything is touched) an existing output directory that reportgen did not make."""
-        if self._check_output_dir() is None:
+        if self._check_output_dir() is None or not self._require_ours:
             return
         try:
             names = set(os.listdir(self._output_dir))

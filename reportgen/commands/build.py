@@ -199,7 +199,7 @@ def build(
     output_dir = Path(output_dir) if output_dir is not None else root / "output"
     page_cache = FormCache.pages_for_project(root, options) if use_cache else None
     page_keys: set[str] = set()
-    with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_FOLDER,)) as out:
+    with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_FOLDER,), require_ours=True) as out:
         pdf_paths = write_site_files(out, project, selected, pdfs, files_of, fingerprint, page_cache, page_keys)
         if shard is not None:
             manifest = shard_manifest(shard, options, selected, keys, pdfs, pdf_paths)
