@@ -48,7 +48,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 from pyhanko.stamp import TextStampStyle
@@ -636,8 +636,12 @@ def _check_signature(reader, signature, trust_roots: Sequence[Any]) -> Signature
     # An empty trust list still checks the digest and the signature value; the chain then simply does not validate.
     # No fetching: verification must work offline and never leak which documents are being checked.
     context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail")
+    document_timestamp = signature.sig_object_type == "/DocTimeStamp"  # PAdES B-LTA: a TSA stamps the file
     try:
-        result = validate_pdf_signature(signature, context, key_usage_settings=_key_usage())
+        if document_timestamp:
+            result = validate_pdf_timestamp(signature, context)
+        else:
+            result = validate_pdf_signature(signature, context, key_usage_settings=_key_usage())
     except Exception as error:  # a damaged signature dictionary or CMS blob: pyHanko raises many kinds
         logger.debug("validation of %s failed", signature.field_name, exc_info=True)
         return SignatureReport(
@@ -664,6 +668,20 @@ def _check_signature(reader, signature, trust_roots: Sequence[Any]) -> Signature
             changes = (Change("verify_changed_unreadable"),)
         unmodified = unmodified and not changes
     subject = result.signing_cert.subject.native
+    if document_timestamp:  # the time the TSA certified is the timestamp itself; there is no signer's clock
+        return SignatureReport(
+            field=signature.field_name,
+            intact=bool(result.intact and result.valid),
+            unmodified=unmodified,
+            trusted=bool(result.trusted) if judged else None,
+            signer=subject.get("common_name"),
+            organization=subject.get("organization_name"),
+            timestamp=result.timestamp,
+            timestamp_intact=bool(result.intact and result.valid),
+            timestamp_trusted=bool(result.trusted) if judged else None,
+            changes=changes,
+            untrusted_reason=_untrusted_reason(result, trust_roots) if judged and not result.trusted else None,
+        )
     stamp = result.timestamp_validity
     return SignatureReport(
         field=signature.field_name,

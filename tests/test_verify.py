@@ -27,7 +27,7 @@ from pyhanko.sign import fields, signers
 
 from reportgen import signing
 from reportgen.commands.verify import FileVerdict, format_line
-from test_signing import PASSWORD, SLUG, Pki, _name, built, pki, release, run, sign  # noqa: F401 - fixtures
+from test_signing import PASSWORD, SLUG, Pki, _name, built, pki, release, run, sign, timestamp_authority  # noqa: F401
 
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
@@ -198,7 +198,7 @@ def test_an_invisible_co_signature_still_verifies_and_is_listed(signed, pki):
     assert "no certificate chain leads from the signer's certificate (issued by" in line
 
 
-def test_the_departments_co_signature_and_validation_data_still_verify(signed, release, pki):
+def test_the_departments_co_signature_and_validation_data_still_verify(signed, release, pki, timestamp_authority):
     from pyhanko.sign.validation.dss import DocumentSecurityStore
 
     forced = sign(release, pki, "--force")
@@ -214,6 +214,16 @@ def test_the_departments_co_signature_and_validation_data_still_verify(signed, r
     with_dss = out.getvalue()
     report, line = _verdict(with_dss, roots)
     assert report.status == "trusted", line
+
+    # ... and a document timestamp over all of it (PAdES B-LTA), from the test CA's timestamp authority.
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    url, _ = timestamp_authority
+    stamped = io.BytesIO()
+    signers.PdfTimeStamper(HTTPTimeStamper(url)).timestamp_pdf(_writer(with_dss), md_algorithm="sha256", output=stamped)
+    report, line = _verdict(stamped.getvalue(), roots)
+    assert report.status == "trusted", line
+    assert [s.unmodified for s in report.signatures] == [True, True, True] and "Test TSA" in line
 
 
 def _signature_contents(pdf: bytes):
