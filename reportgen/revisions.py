@@ -13,9 +13,9 @@ in the file as it is now (``changes_after``), and any difference means the file 
   later is accepted only if it is the widget of a *signature* field with a zero-area rectangle, which no reader
   draws (a co-signature by ``reportgen sign --force``, a document timestamp);
 - **the document**: every entry of the catalog (outlines, attachments such as the embedded YAML source, open
-  actions, names, the structure tree, …) except ``/AcroForm`` (its new signature fields are judged by their
-  widgets), ``/DSS`` (validation data), ``/Extensions`` (a declaration of features used) and ``/Metadata`` and
-  ``/Pages`` (compared as described);
+  actions, names, the structure tree, …) except ``/DSS`` (validation data), ``/Extensions`` (a declaration of features used) and ``/Metadata`` and
+  ``/Pages`` (compared as described), and in ``/AcroForm`` everything but its list of fields and the entries adding
+  a signature field rewrites (new signature fields are judged by their widgets; an ``/XFA`` form is not);
 - **the metadata**: every entry of the information dictionary except ``/ModDate`` and ``/Producer``, and every
   property of the XMP packet except the dates and tool names every update rewrites (``xmp:ModifyDate``,
   ``xmp:MetadataDate``, ``pdf:Producer``, ``xmpMM:InstanceID``/``VersionID``/``History``).
@@ -42,6 +42,9 @@ logger = logging.getLogger(__name__)
 #: Catalog entries compared on their own (pages, metadata), or that an update adding signatures or validation data
 #: rewrites without changing what is shown (new signature fields are judged by their widgets).
 CATALOG_EXEMPT = frozenset({"/AcroForm", "/DSS", "/Extensions", "/Metadata", "/Pages"})
+#: Entries of ``/AcroForm`` that adding a signature field rewrites; the rest (``/XFA``, a whole form of its own that
+#: some readers show instead of the pages, ``/NeedAppearances``, …) must stay as signed.
+ACROFORM_EXEMPT = frozenset({"/Fields", "/SigFlags", "/DR", "/DA"})
 #: Information dictionary entries every incremental writer updates.
 INFO_EXEMPT = frozenset({"/ModDate", "/Producer"})
 _XMP_NS = {
@@ -140,6 +143,9 @@ class _State:
         catalog = {
             str(key): fingerprint(root.raw_get(key), pages=positions) for key in root.keys() if key not in CATALOG_EXEMPT
         }
+        form = root.get("/AcroForm")
+        if form is not None:
+            catalog["/AcroForm"] = fingerprint(form, skip=_BACK_REFERENCES | ACROFORM_EXEMPT, pages=positions)
         # The trailer's references resolve in the newest revision; the information dictionary of *this* revision is
         # looked up through the resolver.
         info_ref = resolver.trailer_view.raw_get("/Info") if "/Info" in resolver.trailer_view else None

@@ -299,3 +299,14 @@ def test_verify_says_why_the_issuer_is_not_trusted(signed, pki):
     assert report.status == "untrusted"
     assert "no certificate chain leads from the signer's certificate (issued by" in line
     assert "Test Root CA" in line
+
+
+def test_an_xfa_form_added_after_signing_is_modified(signed):
+    """Some readers show an XFA form instead of the pages: adding one changes what a reader sees."""
+    writer = _writer(signed)
+    xfa = writer.add_object(generic.StreamObject(stream_data=b"<xdp:xdp><template>99.00</template></xdp:xdp>"))
+    form = writer.root["/AcroForm"]
+    form["/XFA"] = xfa
+    writer.update_container(form)
+    report, line = _verdict(_written(writer))
+    assert report.status == "modified" and "/AcroForm" in line, line
