@@ -40,7 +40,6 @@ def _color(stream) -> bool:
 
 def _print_problems(problems, *, fmt: str, lang: str, stream) -> None:
     from reportgen.commands.check import format_problems
-
     from reportgen.terminal import clean_problem
 
     color = _color(stream) and fmt == "text"
@@ -192,9 +191,7 @@ def _quiet_pyhanko(args: argparse.Namespace) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from reportgen.commands.serve import serve
-
-    from reportgen.commands.serve import is_loopback
+    from reportgen.commands.serve import is_loopback, serve
     from reportgen.errors import render_message
 
     def ready(url: str) -> None:

@@ -22,6 +22,8 @@ _REORDERING = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff"
 _UNSAFE_IN_FIELD = re.compile(f"[\x00-\x1f\x7f-\x9f{_REORDERING}]")
 #: The same, but for the tab (U+0009) and the line feed (U+000A) that lay the output out.
 _UNSAFE_IN_OUTPUT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_REORDERING}]")
+#: A source line as ``check`` quotes it: one line, its tabs kept (they are shown as → under the caret).
+_UNSAFE_IN_SOURCE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_REORDERING}]")
 #: The colour codes reportgen's own painter writes (``errors._painter``): Select Graphic Rendition, digits only.
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -64,7 +66,7 @@ def clean_problem(problem):
         problem,
         file=type(file)(cleaned_file) if isinstance(file, PurePath) and cleaned_file != str(file) else file,
         field=None if problem.field is None else one_line(problem.field),
-        source_line=None if problem.source_line is None else one_line(problem.source_line),
+        source_line=None if problem.source_line is None else _UNSAFE_IN_SOURCE.sub(_escape, problem.source_line),
         message=lines(problem.message),
         hint=lines(problem.hint),
         message_en=lines(problem.message_en),

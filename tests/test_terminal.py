@@ -35,6 +35,8 @@ def test_a_problem_echoing_content_is_printed_clean_even_in_colour():
     text = clean_problem(problem).format("en", color=True)
     assert "\x1b[31mred" not in text and "\r" not in text and "\u202e" not in text and "\x1b[8m" not in text
     assert "\x1b[1m" in text  # reportgen's own colours are still there
+    tabbed = Problem.create("yaml_tab", file="a.yaml", line=1, column=1, source_line="\tname: x")
+    assert "→name: x" in clean_problem(tabbed).format("en")  # a tab is still shown as the arrow the hint names
 
 
 def test_verify_and_sign_print_a_hostile_certificate_name_as_one_escaped_field(signed, release, pki, tmp_path):
