@@ -16,7 +16,9 @@ deterministic and the text layer keeps no state from one document to the next).
 
 A form that cannot be rendered stops the build: the chunks not started are cancelled, the pool is shut down, and
 one ``RenderError`` names every form that failed. Workers ignore Ctrl-C; the main process receives it, cancels
-the pool (the running chunks finish) and lets the exception through, so the writer never commits.
+the pool (the running chunks finish) and lets the exception through, so the writer never commits. A build killed
+outright (``kill -9``) can clean nothing up, so the kernel does it: the fork server dies with the build and each
+worker with the fork server (``die_with_parent``), and multiprocessing's resource tracker then exits by itself.
 """
 
 from __future__ import annotations

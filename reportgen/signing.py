@@ -107,7 +107,7 @@ class SigningError(ReportgenError):
     @classmethod
     def from_message(cls, code: str, **params: object) -> SigningError:
         """The error whose texts are ``MESSAGES[code]`` (message and hint) filled with ``params``."""
-        texts = {lang: " ".join(part for part in render_message(code, params, lang) if part) for lang in ("th", "en")}
+        texts = {lang: " — ".join(part for part in render_message(code, params, lang) if part) for lang in ("th", "en")}
         return cls(texts["th"], texts["en"])
 
 
@@ -174,9 +174,9 @@ def load_signing_key(pkcs12: bytes, password: str | None, *, source: str, now: d
 #: The smallest RSA modulus accepted for a signing key: below 2048 bits, NIST (SP 800-131A) and ETSI (TS 119 312)
 #: no longer accept RSA signatures.
 MIN_RSA_BITS = 2048
-#: Extended key usages under which a certificate may sign documents (when it lists any at all): any purpose,
-#: e-mail protection (S/MIME, what most national CAs issue for personal signatures), code signing is *not* one,
-#: Adobe's document signing and Microsoft's and RFC 9336's document signing.
+#: Extended key usages under which a certificate may sign documents, when it lists any at all: any purpose, e-mail
+#: protection (S/MIME: what many CAs issue for personal signatures), RFC 9336's, Adobe's and Microsoft's document
+#: signing. A certificate listing only others (TLS server or client, code signing, timestamping) is refused.
 DOCUMENT_SIGNING_EKUS = frozenset({
     "2.5.29.37.0",  # anyExtendedKeyUsage
     "1.3.6.1.5.5.7.3.4",  # emailProtection
@@ -192,7 +192,7 @@ def unfit_for_signing(cert, key) -> tuple[str, dict] | None:
     usage without digitalSignature and nonRepudiation, extended key usages that exclude document signing (a TLS
     server certificate), and RSA keys shorter than ``MIN_RSA_BITS``."""
     from cryptography import x509
-    from cryptography.hazmat.primitives.asymmetric import dsa, rsa
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
     from reportgen.terminal import one_line
 
@@ -215,7 +215,7 @@ def unfit_for_signing(cert, key) -> tuple[str, dict] | None:
     if purposes is not None and not purposes & DOCUMENT_SIGNING_EKUS:
         listed = ", ".join(sorted(_EKU_NAMES.get(oid, oid) for oid in purposes))
         return "sign_key_wrong_purpose", {"subject": name, "purposes": listed}
-    if isinstance(key, (rsa.RSAPrivateKey, dsa.DSAPrivateKey)) and key.key_size < MIN_RSA_BITS:
+    if isinstance(key, rsa.RSAPrivateKey) and key.key_size < MIN_RSA_BITS:
         return "sign_key_too_short", {"subject": name, "bits": key.key_size, "minimum": MIN_RSA_BITS}
     return None
 
