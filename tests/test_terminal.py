@@ -71,3 +71,19 @@ def test_verify_and_sign_print_a_hostile_certificate_name_as_one_escaped_field(s
     result = sign(fresh, pki, "--force", key=p12)
     assert result.returncode == 0, result.stderr
     assert not any(char in result.stdout for char in RAW) and len(result.stdout.strip().splitlines()) == 1
+
+
+def test_check_never_echoes_control_characters_from_content(tmp_path):
+    """Whatever the loader makes of them, escape codes written in a content file reach no terminal raw, in any
+    format (text, JSON, GitHub annotations)."""
+    from conftest import indicator_yaml, write_project
+
+    text = indicator_yaml() + '"ag\\e[2J\\e]0;owned\\a\\rency\\u202e": "\\e[31mred"\n'
+    root = write_project(tmp_path / "project", {"indicators/2564/08.yaml": text})
+    for fmt in ("text", "json", "github"):
+        result = run("check", "--format", fmt, cwd=root)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert not any(char in result.stdout + result.stderr for char in RAW), (fmt, result.stdout)
+        assert "Traceback" not in result.stderr
+        if fmt == "json":
+            json.loads(result.stdout)  # still valid JSON
