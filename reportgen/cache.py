@@ -24,14 +24,14 @@ valid when a CI cache step restores it into another checkout, another folder or 
 ``year`` or ``release-q2``), one file each, named ``<key>.<sha256 of the PDF>.pdf`` and holding the PDF's bytes
 only, so that a build can hard-link it into ``output/`` instead of copying it. Beside each entry, ``<name>.tag``
 holds an HMAC-SHA-256 of its name and bytes under the *cache key*, a secret kept outside the cache
-(``cache_secret``: ``$REPORTGEN_CACHE_KEY``, else ``~/.config/reportgen/cache-key``, made on first use). Reading
-an entry re-hashes its bytes and checks them against the name and the tag: a truncated or altered entry, or one
-planted by whoever could write the cache but does not hold the key (a poisoned CI cache, a shared folder), is
-detected, deleted and rendered again, never published. CI runners that share a cache share the key through a
-secret; without it each runner starts empty. Entries are written to a temporary name, then renamed, so concurrent builds never see a half-written
-entry (two builds writing the same key write the same bytes under the same name). They are not fsynced one by
-one: an entry torn by a crash fails its hash check, and the entries a build hard-links into ``output/`` are made
-durable by the writer's commit, which flushes the whole filesystem before ``output/`` changes.
+(``cache_secret``: ``$REPORTGEN_CACHE_KEY``, else ``~/.config/reportgen/cache-key``, made on first use). Reading an
+entry re-hashes its bytes and checks them against the name and the tag: a truncated or altered entry, or one planted
+by whoever could write the cache but does not hold the key (a poisoned CI cache, a shared folder), is detected,
+deleted and rendered again, never published. CI runners that share a cache share the key through a secret; without
+it each runner starts empty. Entries are written to a temporary name, then renamed, so concurrent builds never see a
+half-written entry (two builds writing the same key write the same bytes under the same name). They are not fsynced
+one by one: an entry torn by a crash fails its hash check, and the entries a build hard-links into ``output/`` are
+made durable by the writer's commit, which flushes the whole filesystem before ``output/`` changes.
 
 **Pruning** keeps the cache bounded: after a successful build of all its forms (no FILE named), ``prune`` deletes
 the entries of that options folder which the build did not use, so the cache holds about one PDF per form and

@@ -21,9 +21,10 @@ hash and a JSON parse instead.
   It is written to a temporary name and renamed, so concurrent runs never read half a file (the last to save wins,
   whole).
 - **Data, never code**: reading the cache parses JSON and rebuilds each document explicitly, the model through
-  pydantic's validation (``model_validate_json``: the cached model must be a valid indicator, as if its
-  YAML had just been loaded; lax only to turn JSON's text of a Decimal or a date back into one), every other field checked for its type; an entry that does not rebuild is a miss.
-  (Until 0.1 the cache was a pickle, which runs code when loaded: a crafted ``documents-v1.pickle`` restored from a
+  pydantic's validation (``model_validate_json``: the cached model must be a valid indicator, as if its YAML had
+  just been loaded; lax only to turn JSON's text of a Decimal or a date back into one), every other field checked
+  for its type; an entry that does not rebuild is a miss.
+  (Earlier versions kept a pickle, which runs code when loaded: a crafted ``documents-v1.pickle`` restored from a
   shared CI cache would have run on ``check``. That file is no longer read.)
 
 Delete ``.cache/`` at any time; ``--no-cache`` neither reads nor writes it.
@@ -232,7 +233,7 @@ def document_from_json(text: str, model: type, file: PurePosixPath) -> SourceDoc
         numbers = {key: item[key] for key in _PROBLEM_NUMBERS}
         if not all(value is None or isinstance(value, str) for value in texts.values()):
             raise TypeError("a problem's texts are strings")
-        if not all(value is None or (isinstance(value, int) and not isinstance(value, bool)) for value in numbers.values()):
+        if not all(value is None or (type(value) is int) for value in numbers.values()):
             raise TypeError("a problem's line and column are whole numbers")
         if item["severity"] != "warning" or not isinstance(texts["message"], str) or not isinstance(item["file"], str):
             raise ValueError("a cached document holds warnings only")

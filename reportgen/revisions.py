@@ -13,9 +13,10 @@ in the file as it is now (``changes_after``), and any difference means the file 
   later is accepted only if it is the widget of a *signature* field with a zero-area rectangle, which no reader
   draws (a co-signature by ``reportgen sign --force``, a document timestamp);
 - **the document**: every entry of the catalog (outlines, attachments such as the embedded YAML source, open
-  actions, names, the structure tree, …) except ``/DSS`` (validation data), ``/Extensions`` (a declaration of features used) and ``/Metadata`` and
-  ``/Pages`` (compared as described), and in ``/AcroForm`` everything but its list of fields and the entries adding
-  a signature field rewrites (new signature fields are judged by their widgets; an ``/XFA`` form is not);
+  actions, names, the structure tree, …) except ``/DSS`` (validation data), ``/Extensions`` (a declaration of
+  features used) and ``/Metadata`` and ``/Pages`` (compared as described), and in ``/AcroForm`` everything but its
+  list of fields and the entries adding a signature field rewrites (new signature fields are judged by their
+  widgets; an ``/XFA`` form is not);
 - **the metadata**: every entry of the information dictionary except ``/ModDate`` and ``/Producer``, and every
   property of the XMP packet except the dates and tool names every update rewrites (``xmp:ModifyDate``,
   ``xmp:MetadataDate``, ``pdf:Producer``, ``xmpMM:InstanceID``/``VersionID``/``History``).
@@ -141,7 +142,9 @@ class _State:
         positions = {reference.idnum: index for index, (reference, _) in enumerate(page_objects)}
         pages = tuple(_page(page, positions) for _, page in page_objects)
         catalog = {
-            str(key): fingerprint(root.raw_get(key), pages=positions) for key in root.keys() if key not in CATALOG_EXEMPT
+            str(key): fingerprint(root.raw_get(key), pages=positions)
+            for key in root.keys()
+            if key not in CATALOG_EXEMPT
         }
         form = root.get("/AcroForm")
         if form is not None:
