@@ -22,12 +22,16 @@ valid when a CI cache step restores it into another checkout, another folder or 
 
 **Entries** live in ``<project>/.cache/reportgen/forms-v1/<options>/`` (``.gitignore``\\ d; ``<options>`` is e.g.
 ``year`` or ``release-q2``), one file each, named ``<key>.<sha256 of the PDF>.pdf`` and holding the PDF's bytes
-only, so that a build can hard-link it into ``output/`` instead of copying it. Reading an entry re-hashes its bytes
-and compares them with the name: a truncated or altered entry is detected, deleted and rendered again, never
-published. Entries are written to a temporary name, then renamed, so concurrent builds never see a half-written
-entry (two builds writing the same key write the same bytes under the same name). They are not fsynced one by
-one: an entry torn by a crash fails its hash check, and the entries a build hard-links into ``output/`` are made
-durable by the writer's commit, which flushes the whole filesystem before ``output/`` changes.
+only, so that a build can hard-link it into ``output/`` instead of copying it. Beside each entry, ``<name>.tag``
+holds an HMAC-SHA-256 of its name and bytes under the *cache key*, a secret kept outside the cache
+(``cache_secret``: ``$REPORTGEN_CACHE_KEY``, else ``~/.config/reportgen/cache-key``, made on first use). Reading an
+entry re-hashes its bytes and checks them against the name and the tag: a truncated or altered entry, or one planted
+by whoever could write the cache but does not hold the key (a poisoned CI cache, a shared folder), is detected,
+deleted and rendered again, never published. CI runners that share a cache share the key through a secret; without
+it each runner starts empty. Entries are written to a temporary name, then renamed, so concurrent builds never see a
+half-written entry (two builds writing the same key write the same bytes under the same name). They are not fsynced
+one by one: an entry torn by a crash fails its hash check, and the entries a build hard-links into ``output/`` are
+made durable by the writer's commit, which flushes the whole filesystem before ``output/`` changes.
 
 **Pruning** keeps the cache bounded: after a successful build of all its forms (no FILE named), ``prune`` deletes
 the entries of that options folder which the build did not use, so the cache holds about one PDF per form and
@@ -44,10 +48,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import hmac
 import importlib.metadata
 import logging
 import os
 import re
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,6 +178,45 @@ def form_key(fingerprint: str, project_root: Path, entry: Entry) -> str:
 
 # --- Entries -------------------------------------------------------------------------------------------------------
 
+#: The variable that gives the cache key (CI: from a secret, the same for every runner sharing the cache).
+CACHE_KEY_VARIABLE = "REPORTGEN_CACHE_KEY"
+_secret: bytes | None = None
+
+
+def cache_secret(environ: Mapping[str, str] = os.environ) -> bytes:
+    """The key the cache's tags are made with: ``$REPORTGEN_CACHE_KEY``, else this user's key file (created, 0600,
+    on first use), else (no writable home) a key for this process only, so that nothing from disk is trusted."""
+    global _secret
+    given = environ.get(CACHE_KEY_VARIABLE, "")
+    if given:
+        return hashlib.sha256(b"reportgen-cache-key\0" + given.encode("utf-8")).digest()
+    if _secret is not None:
+        return _secret
+    folder = Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "reportgen"
+    path = folder / "cache-key"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(32) + "\n")
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(key) < 16:
+            raise ValueError("a cache key of fewer than 16 bytes")
+    except (OSError, ValueError, RuntimeError) as error:
+        logger.debug("no cache key file (%s); the caches hold only this run's entries", error)
+        key = secrets.token_bytes(32)
+    _secret = key
+    return key
+
+
+def _tag(name: str, data: bytes) -> str:
+    return hmac.new(cache_secret(), name.encode("utf-8") + b"\0" + data, hashlib.sha256).hexdigest()
+
+
 
 @dataclass(frozen=True)
 class CachedFile:
@@ -227,12 +272,22 @@ class FormCache:
             except OSError:  # pruned by a concurrent build since the scan
                 self._forget(key, name)
                 continue
-            if hashlib.sha256(data).hexdigest() == self._entry_name.fullmatch(name).group(2):
+            try:
+                tag = (self.folder / f"{name}.tag").read_text(encoding="ascii").strip()
+            except (OSError, UnicodeDecodeError):
+                tag = ""
+            if hashlib.sha256(data).hexdigest() == self._entry_name.fullmatch(name).group(2) and hmac.compare_digest(
+                tag, _tag(name, data)
+            ):
                 return CachedFile(data, path)
-            logger.warning("cache entry %s is damaged (its bytes do not match its hash); rendering it again", path)
+            logger.warning(
+                "cache entry %s is damaged or was not made here (its bytes do not match its hash and tag);"
+                " rendering it again", path,
+            )  # fmt: skip
             self._forget(key, name)
-            with contextlib.suppress(OSError):
-                path.unlink()
+            for stale in (path, self.folder / f"{name}.tag"):
+                with contextlib.suppress(OSError):
+                    stale.unlink()
         return None
 
     def put(self, key: str, pdf: bytes) -> Path | None:
@@ -245,6 +300,7 @@ class FormCache:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 mark_cache_root(self.folder.parent.parent)
                 self._folder_ready = True
+            replace_file(self.folder / f"{name}.tag", _tag(name, pdf).encode("ascii") + b"\n")
             replace_file(path, pdf)
         except OSError as error:
             logger.warning("cannot write to the cache %s (%s); continuing without it", self.folder, error.strerror)
@@ -260,6 +316,8 @@ class FormCache:
         removed = 0
         for key in [key for key in self._entries if key not in keep]:
             for name in self._entries.pop(key):
+                with contextlib.suppress(FileNotFoundError):
+                    (self.folder / f"{name}.tag").unlink()
                 with contextlib.suppress(FileNotFoundError):
                     (self.folder / name).unlink()
                     removed += 1

@@ -18,7 +18,14 @@ pydantic versions:
   unchanged. A new field with any other default would change them all: don't. ``tests/test_digest.py`` pins the
   digest of a fixed indicator so that such a change cannot go unnoticed.
 
-The ``sha256:`` prefix names the algorithm, so a later format can coexist with old sign-offs.
+The prefix names the form, so that old sign-offs keep verifying next to new ones:
+
+- ``sha256:<hex>`` (**form 1**, ``content_digest``): the content only, as above. The sign-off block itself is not
+  covered, so its name, position and date can be edited by hand without the digest noticing. Still accepted:
+  ``check_signoff`` says ``"old"``, and ``check`` warns (``signoff_old_digest``) with the command that signs off again.
+- ``sha256v2:<hex>`` (**form 2**, ``signoff_digest``, what ``reportgen signoff`` writes): the same canonical
+  JSON with one more key, ``"signoff"``, holding the sign-off's ``name``, ``position`` and ``date`` (ISO) as loaded.
+  Editing any of them, or the content, makes the digest stale.
 """
 
 from __future__ import annotations
@@ -33,6 +40,8 @@ from typing import Any
 from reportgen.model import Indicator
 
 PREFIX = "sha256:"
+#: Form 2: the content and the sign-off's name, position and date.
+SIGNOFF_PREFIX = "sha256v2:"
 
 
 def content_digest(indicator: Indicator, content_dir: Path | None = None) -> str:
@@ -45,9 +54,34 @@ def content_digest(indicator: Indicator, content_dir: Path | None = None) -> str
     return PREFIX + hashlib.sha256(canonical_content(indicator, content_dir)).hexdigest()
 
 
-def canonical_content(indicator: Indicator, content_dir: Path | None = None) -> bytes:
-    """The exact bytes ``content_digest`` hashes (see the module docstring)."""
+def signoff_digest(
+    indicator: Indicator, content_dir: Path | None, *, name: str, position: str, date: dt.date
+) -> str:
+    """``sha256v2:<hex>``: form 2, the content and the sign-off ``name``, ``position`` and ``date``."""
+    signed = {"name": name, "position": position, "date": date.isoformat()}
+    return SIGNOFF_PREFIX + hashlib.sha256(canonical_content(indicator, content_dir, signoff=signed)).hexdigest()
+
+
+def check_signoff(indicator: Indicator, content_dir: Path | None) -> str:
+    """The indicator's sign-off against its content: ``"current"`` (a form-2 digest that matches), ``"old"`` (a
+    form-1 digest that matches: valid, but the sign-off block is not covered), ``"stale"`` (no match), ``"none"``
+    (no sign-off or no digest)."""
+    signoff = indicator.signoff
+    if signoff is None or signoff.digest is None:
+        return "none"
+    if signoff.digest.startswith(SIGNOFF_PREFIX):
+        expected = signoff_digest(
+            indicator, content_dir, name=signoff.name, position=signoff.position, date=signoff.date
+        )
+        return "current" if signoff.digest == expected else "stale"
+    return "old" if signoff.digest == content_digest(indicator, content_dir) else "stale"
+
+
+def canonical_content(indicator: Indicator, content_dir: Path | None = None, *, signoff: dict | None = None) -> bytes:
+    """The exact bytes ``content_digest`` (``signoff_digest``, given ``signoff``) hashes (see the module docstring)."""
     data = _plain(indicator.model_dump(mode="python", exclude={"signoff"}))
+    if signoff is not None:
+        data["signoff"] = signoff
     for item in data.get("evidence", []):
         if "file" in item:
             if content_dir is None:

@@ -5,7 +5,7 @@ Markdown, find the file's own warnings) costs about a millisecond; a thousand fi
 every build and every rebuild of ``reportgen serve``. Most of them have not changed since the last run. This cache
 keeps, for each *valid* file, what loading it produced (``SourceDocument.compact``: the model, the problems, which
 are warnings only, and the positions of its values) under the SHA-256 of its bytes, so an unchanged file costs a
-hash and an unpickling instead.
+hash and a JSON parse instead.
 
 - **What invalidates an entry**: the file's bytes (hashed on every load: no modification times), its path, the model
   it was loaded as, and the *loader fingerprint*: the cache format, the bytes of every reportgen module and the
@@ -14,14 +14,18 @@ hash and an unpickling instead.
   file (the date, other files, evidence files, the sign-off digest) are never cached: ``validate.py`` finds them
   on every load.
 - **Invalid files are not cached**: they are the ones being edited, and their problems need the full node tree.
-- **The file** is ``.cache/reportgen/documents-v1.pickle``: a header line, the fingerprint, the SHA-256 of the
-  payload, then the payload (a pickle of each path's hash, model and pickled document, so that a document is
-  pickled once, not again at every save). A file with another header or fingerprint is ignored; one whose payload
-  does not match its hash (truncated, altered) is ignored and overwritten, never unpickled. It is written to a
-  temporary name and renamed, so concurrent runs never read half a file (the last to save wins, whole).
-- **Trust**: a pickle runs code when loaded, so the cache is only as trustworthy as the project folder it lives
-  in; whoever can write ``.cache/`` can also edit the templates or the Makefile. CI caches restore it from the
-  same repository's earlier runs.
+- **The file** is ``.cache/reportgen/documents-v2.json``: a header line, the fingerprint, the SHA-256 of the
+  payload, then the payload, JSON: for each path, the hash of its bytes, the model's name and the document (the
+  model as pydantic's JSON, the problems' fields, the positions as numbers). A file with another header or
+  fingerprint is ignored; one whose payload does not match its hash (truncated, altered) is ignored and overwritten.
+  It is written to a temporary name and renamed, so concurrent runs never read half a file (the last to save wins,
+  whole).
+- **Data, never code**: reading the cache parses JSON and rebuilds each document explicitly, the model through
+  pydantic's validation (``model_validate_json``: the cached model must be a valid indicator, as if its YAML had
+  just been loaded; lax only to turn JSON's text of a Decimal or a date back into one), every other field checked
+  for its type; an entry that does not rebuild is a miss.
+  (Earlier versions kept a pickle, which runs code when loaded: a crafted ``documents-v1.pickle`` restored from a
+  shared CI cache would have run on ``check``. That file is no longer read.)
 
 Delete ``.cache/`` at any time; ``--no-cache`` neither reads nor writes it.
 """
@@ -31,8 +35,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata
+import json
 import logging
-import pickle
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -49,10 +53,10 @@ logger = logging.getLogger(__name__)
 #: The folder, under a project, of every cache of reportgen (documents here, forms in ``cache.py``).
 CACHE_DIR = Path(".cache") / "reportgen"
 
-DOCUMENTS_FILE = "documents-v1.pickle"
+DOCUMENTS_FILE = "documents-v2.json"
 
 #: The first line of the file; bumped with the payload's format.
-MAGIC = b"reportgen-documents-2\n"
+MAGIC = b"reportgen-documents-3\n"
 
 #: The libraries whose behaviour decides what a file loads as.
 LIBRARIES = ("pyyaml", "pydantic", "pydantic-core", "markdown-it-py", "mdurl")
@@ -105,9 +109,9 @@ class DocumentCache:
         self.fingerprint = fingerprint or loader_fingerprint()
         self._changed = False
         self._used: set[str] = set()
-        # path → (SHA-256 of the file, model name, the pickled document): each document is pickled once, when
-        # put, so saving after a few files changed copies bytes instead of pickling a thousand documents again.
-        self._entries: dict[str, tuple[str, str, bytes]] = self._read()
+        # path → (SHA-256 of the file, model name, the document as JSON text): each document is serialised once,
+        # when put, so saving after a few files changed copies text instead of serialising a thousand documents.
+        self._entries: dict[str, tuple[str, str, str]] = self._read()
 
     @classmethod
     def for_project(cls, project_root: Path) -> DocumentCache:
@@ -123,7 +127,7 @@ class DocumentCache:
         if entry is None or entry[1] != model.__name__ or entry[0] != hashlib.sha256(data).hexdigest():
             return None
         try:
-            doc = pickle.loads(entry[2])
+            doc = document_from_json(entry[2], model, file)
         except Exception as error:  # noqa: BLE001 - a cache must never stop a load
             logger.warning("cannot read the cached %s (%s); loading it again", name, error)
             return None
@@ -133,8 +137,7 @@ class DocumentCache:
     def put(self, file: PurePosixPath, model: type, data: bytes, doc: SourceDocument) -> None:
         """Keep ``doc`` (compact, valid) as what ``data`` at ``file`` loads as."""
         name = str(file)
-        blob = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
-        self._entries[name] = (hashlib.sha256(data).hexdigest(), model.__name__, blob)
+        self._entries[name] = (hashlib.sha256(data).hexdigest(), model.__name__, document_to_json(doc))
         self._used.add(name)
         self._changed = True
 
@@ -146,7 +149,7 @@ class DocumentCache:
             self._changed = True
         if not self._changed:
             return
-        payload = pickle.dumps(self._entries, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = json.dumps(self._entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         header = MAGIC + f"{self.fingerprint}\n{hashlib.sha256(payload).hexdigest()}\n".encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -175,8 +178,76 @@ class DocumentCache:
             self._changed = True
             return {}
         try:
-            entries = pickle.loads(payload)
-        except Exception as error:  # noqa: BLE001 - a cache must never stop a load
+            entries = json.loads(payload.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as error:
             logger.warning("cannot read the document cache %s (%s); it will be rebuilt", self.path, error)
             return {}
-        return entries if isinstance(entries, dict) else {}
+        if not isinstance(entries, dict):
+            return {}
+        return {
+            name: tuple(entry)
+            for name, entry in entries.items()
+            if isinstance(entry, list) and len(entry) == 3 and all(isinstance(part, str) for part in entry)
+        }
+
+
+# --- Documents as JSON, and back -----------------------------------------------------------------------------------
+
+_PROBLEM_TEXTS = ("message", "field", "source_line", "hint", "code", "message_en", "hint_en")
+_PROBLEM_NUMBERS = ("line", "column")
+
+
+def document_to_json(doc: SourceDocument) -> str:
+    """A compact, valid document (``SourceDocument.compact``) as JSON text."""
+    positions = [[list(path), list(numbers)] for path, numbers in _position_table(doc.positions).items()]
+    problems = [
+        {
+            "file": str(problem.file),
+            "severity": problem.severity,
+            **{key: getattr(problem, key) for key in _PROBLEM_TEXTS + _PROBLEM_NUMBERS},
+        }
+        for problem in doc.problems
+    ]
+    body = {"positions": positions, "model": doc.model.model_dump_json(), "problems": problems}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def document_from_json(text: str, model: type, file: PurePosixPath) -> SourceDocument:
+    """The document ``document_to_json`` wrote, rebuilt field by field; ValueError/TypeError if anything is off."""
+    from reportgen.errors import Problem
+    from reportgen.load import CompactPositions, SourceDocument
+
+    body = json.loads(text)
+    table = {}
+    for path, numbers in body["positions"]:
+        if not all(isinstance(part, (str, int)) and not isinstance(part, bool) for part in path):
+            raise TypeError("a position's path holds something other than keys and indexes")
+        if len(numbers) != 6 or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+            raise TypeError("a position is six whole numbers")
+        table[tuple(path)] = tuple(numbers)
+    positions = CompactPositions({})
+    positions._table = table  # the table CompactPositions keeps, rebuilt as it was saved
+    problems = []
+    for item in body["problems"]:
+        texts = {key: item[key] for key in _PROBLEM_TEXTS}
+        numbers = {key: item[key] for key in _PROBLEM_NUMBERS}
+        if not all(value is None or isinstance(value, str) for value in texts.values()):
+            raise TypeError("a problem's texts are strings")
+        if not all(value is None or (type(value) is int) for value in numbers.values()):
+            raise TypeError("a problem's line and column are whole numbers")
+        if item["severity"] != "warning" or not isinstance(texts["message"], str) or not isinstance(item["file"], str):
+            raise ValueError("a cached document holds warnings only")
+        problems.append(Problem(file=Path(item["file"]), severity="warning", **texts, **numbers))
+    # Validated as a fresh load's model is, but for JSON's own forms of the values (a Decimal is written as its
+    # exact text, "36.00"; a date as ISO text), which only lax mode turns back into them.
+    indicator = model.model_validate_json(body["model"], strict=False)
+    return SourceDocument(file, [], positions, None, indicator, problems)
+
+
+def _position_table(positions) -> dict:
+    table = getattr(positions, "_table", None)
+    if table is not None:
+        return table
+    from reportgen.load import CompactPositions
+
+    return CompactPositions(positions)._table

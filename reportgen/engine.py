@@ -16,7 +16,9 @@ deterministic and the text layer keeps no state from one document to the next).
 
 A form that cannot be rendered stops the build: the chunks not started are cancelled, the pool is shut down, and
 one ``RenderError`` names every form that failed. Workers ignore Ctrl-C; the main process receives it, cancels
-the pool (the running chunks finish) and lets the exception through, so the writer never commits.
+the pool (the running chunks finish) and lets the exception through, so the writer never commits. A build killed
+outright (``kill -9``) can clean nothing up, so the kernel does it: the fork server dies with the build and each
+worker with the fork server (``die_with_parent``), and multiprocessing's resource tracker then exits by itself.
 """
 
 from __future__ import annotations
@@ -49,6 +51,34 @@ _FORKSERVER_PRELOAD = ["reportgen.engine", "reportgen.pdf", "reportgen.release"]
 
 #: The fork server is started once per process (``start_fork_server``) and serves every later build.
 _fork_server_started = False
+
+#: Set, for the fork server only, to the pid of the build that starts it: the server then dies with that process.
+_PARENT_VARIABLE = "REPORTGEN_FORK_SERVER_PARENT"
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process (SIGKILL) as soon as ``parent`` dies, however it dies (``kill -9`` too);
+    exit now if it already has. Linux only (``prctl(PR_SET_PDEATHSIG)``); elsewhere nothing is done.
+
+    A build killed with ``kill -9`` runs no cleanup: without this its fork server, its workers (forked from the
+    server, waiting for work on a queue that never ends) and multiprocessing's resource tracker (waiting for all of
+    them) would run on. With it the fork server dies with the build, each worker with the fork server, and the
+    tracker exits once nobody holds its pipe."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+if os.environ.get(_PARENT_VARIABLE) == str(os.getppid()):
+    # Imported by the fork server as a preload module: tie its life to the build that started it.
+    die_with_parent(int(os.environ.pop(_PARENT_VARIABLE)))
 
 
 class FormsFailed(RenderError):
@@ -104,8 +134,17 @@ def start_fork_server() -> None:
         return
     _fork_server_started = True
     multiprocessing.get_context("forkserver").set_forkserver_preload(_FORKSERVER_PRELOAD)
-    with _main_module_hidden(), _interrupts_ignored():
-        forkserver.ensure_running()
+    # The kernel ties a child's life to the *thread* that started it: only the main thread lives as long as the
+    # process. From another thread (serve's watcher) the server is started without the tie.
+    tie = threading.current_thread() is threading.main_thread()
+    if tie:
+        os.environ[_PARENT_VARIABLE] = str(os.getpid())
+    try:
+        with _main_module_hidden(), _interrupts_ignored():
+            forkserver.ensure_running()
+    finally:
+        if tie:
+            os.environ.pop(_PARENT_VARIABLE, None)
 
 
 @contextlib.contextmanager
@@ -298,6 +337,7 @@ def _start_worker(
 ) -> None:
     """Pool initializer: one ``FormRenderer`` for the worker's life, the parent's logging levels and environment."""
     global _worker_forms
+    die_with_parent(os.getppid())  # the fork server, which dies with the build
     # The fork server keeps the environment of the moment it started; a form may depend on today's (a draft is
     # dated by SOURCE_DATE_EPOCH), so the worker takes its parent's.
     os.environ.clear()

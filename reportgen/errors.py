@@ -37,8 +37,9 @@ class UsageError(ReportgenError):
     exit_code = 2
 
 
-class CatalogueError(UsageError):
-    """A usage error whose text comes from ``MESSAGES[code]``, shown in the reader's language (``text(lang)``)."""
+class CatalogueError(ReportgenError):
+    """An error whose text comes from ``MESSAGES[code]`` (message, then its hint), shown in the reader's language
+    (``text(lang)``)."""
 
     def __init__(self, code: str, **params: object):
         self.code, self.params = code, params
@@ -616,6 +617,154 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
     "email_invalid": {
         "th": ("อีเมลไม่ถูกต้อง: {found}", "เขียนอีเมลแบบ ชื่อ@โดเมน เช่น library@bangkok.go.th"),
         "en": ("not an e-mail address: {found}", "write the address as name@domain, e.g. library@bangkok.go.th"),
+    },
+    # --- issue 18: signatures, sign-off coverage, output folders, shards, the preview -------------------------------
+    "signoff_old_digest": {
+        "th": (
+            "การลงนามใช้ digest แบบเดิม ซึ่งไม่ครอบคลุมชื่อ ตำแหน่ง และวันที่ของผู้ลงนาม (แก้ด้วยมือได้โดยไม่มีใครรู้)",
+            "ให้ผู้รับผิดชอบลงนามใหม่ด้วย reportgen signoff {source} --name {name_arg} --position {position_arg}"
+            " --date {date} เพื่อให้ digest ครอบคลุมทั้งบล็อกการลงนาม",
+        ),
+        "en": (
+            "the sign-off uses the old digest, which does not cover the signer's name, position and date"
+            " (they could be edited by hand unnoticed)",
+            "have the responsible person sign off again with reportgen signoff {source} --name {name_arg}"
+            " --position {position_arg} --date {date}, so that the digest covers the whole sign-off block",
+        ),
+    },
+    "verify_changed_pages": {
+        "th": ("จำนวนหน้าเปลี่ยนหลังลงนาม ({before} → {after} หน้า)", None),
+        "en": ("the number of pages changed after signing ({before} → {after})", None),
+    },
+    "verify_changed_page": {
+        "th": ("เนื้อหาหน้า {page} ถูกเปลี่ยนหลังลงนาม", None),
+        "en": ("the content of page {page} changed after signing", None),
+    },
+    "verify_changed_annotation": {
+        "th": ("ส่วนที่แสดงบนหน้า {page} (ช่องฟอร์มหรือหมายเหตุที่มีอยู่ตอนลงนาม) ถูกเปลี่ยนหรือลบหลังลงนาม", None),
+        "en": ("something shown on page {page} (a field or annotation present when signed) was changed or removed"
+               " after signing", None),
+    },
+    "verify_added_annotation": {
+        "th": ("มีการเพิ่มสิ่งที่มองเห็นได้บนหน้า {page} หลังลงนาม (ช่องฟอร์ม ลายมือชื่อที่มองเห็น หรือหมายเหตุ)"
+               " ซึ่งอาจปิดทับข้อความที่ลงนามไว้", None),
+        "en": ("something visible was added on page {page} after signing (a form field, a visible signature or an"
+               " annotation), which may cover the signed text", None),
+    },
+    "verify_changed_document": {
+        "th": ("ส่วนของเอกสารถูกเปลี่ยนหลังลงนาม ({entries})", None),
+        "en": ("parts of the document changed after signing ({entries})", None),
+    },
+    "verify_changed_metadata": {
+        "th": ("ข้อมูลเอกสาร (metadata) ถูกเปลี่ยนหลังลงนาม ({entries})", None),
+        "en": ("the document's metadata changed after signing ({entries})", None),
+    },
+    "verify_changed_unreadable": {
+        "th": ("อ่านส่วนที่เพิ่มหลังลงนามไม่ได้ จึงยืนยันไม่ได้ว่าไม่เปลี่ยนสิ่งที่ผู้อ่านเห็น", None),
+        "en": ("what was appended after signing cannot be read, so nothing shows it leaves the form as signed", None),
+    },
+    "verify_untrusted_no_chain": {
+        "th": ("ไม่พบสายใบรับรองจากใบรับรองของผู้ลงนาม (ออกโดย {issuer}) ไปถึงใบรับรองที่ให้ด้วย --trust", None),
+        "en": ("no certificate chain leads from the signer's certificate (issued by {issuer}) to a --trust"
+               " certificate", None),
+    },
+    "verify_untrusted_chain_rules": {
+        "th": ("สายใบรับรองผิดกฎ (เช่น ผู้ออกใบรับรองไม่ได้เป็น CA หรือใช้กุญแจผิดวัตถุประสงค์) ผู้ออก: {issuer}", None),
+        "en": ("the certificate chain breaks a rule (e.g. an issuer that is not a CA, or a key used for another"
+               " purpose); issuer: {issuer}", None),
+    },
+    "verify_untrusted_key_usage": {
+        "th": ("ใบรับรองของผู้ลงนามไม่อนุญาตให้ใช้ลงนามเอกสาร (key usage) ผู้ออก: {issuer}", None),
+        "en": ("the signer's certificate does not allow signing documents (key usage); issuer: {issuer}", None),
+    },
+    "verify_untrusted_expired": {
+        "th": ("ใบรับรองในสายหมดอายุหรือยังไม่เริ่มใช้ ณ เวลาที่ตรวจ ผู้ออก: {issuer}", None),
+        "en": ("a certificate of the chain is expired or not yet valid at the time checked; issuer: {issuer}", None),
+    },
+    "verify_untrusted_revoked": {
+        "th": ("ใบรับรองถูกเพิกถอน ผู้ออก: {issuer}", None),
+        "en": ("the certificate was revoked; issuer: {issuer}", None),
+    },
+    "verify_untrusted_weak": {
+        "th": ("ลายมือชื่อใช้อัลกอริทึมหรือกุญแจที่อ่อนเกินไป ผู้ออก: {issuer}", None),
+        "en": ("the signature uses an algorithm or key too weak to trust; issuer: {issuer}", None),
+    },
+    "verify_untrusted_other": {
+        "th": ("ตรวจสายใบรับรองไม่ผ่าน ({indication}) ผู้ออก: {issuer}", None),
+        "en": ("the certificate chain did not validate ({indication}); issuer: {issuer}", None),
+    },
+    "sign_key_is_ca": {
+        "th": (
+            "ใบรับรองใน {source} เป็นใบรับรองของผู้ออกใบรับรอง (CA) ซึ่งใช้ออกใบรับรอง ไม่ใช่ลงนามเอกสาร ({subject})",
+            "ใช้กุญแจลงนามของบุคคลหรือหน่วยงานที่ CA ออกให้ ไม่ใช่กุญแจของ CA เอง",
+        ),
+        "en": (
+            "the certificate in {source} is a certificate authority's ({subject}): a CA's key issues certificates,"
+            " it does not sign documents",
+            "use a signing key the CA issued to a person or the department, not the CA's own key",
+        ),
+    },
+    "sign_key_no_signing_usage": {
+        "th": (
+            "ใบรับรองใน {source} ไม่อนุญาตให้ลงนาม (key usage ไม่มี digitalSignature หรือ nonRepudiation) ({subject})",
+            "ขอใบรับรองสำหรับลงนามเอกสารจากผู้ออกใบรับรอง",
+        ),
+        "en": (
+            "the certificate in {source} does not allow signing: its key usage has neither digitalSignature nor"
+            " nonRepudiation ({subject})",
+            "ask the certificate authority for a document-signing certificate",
+        ),
+    },
+    "sign_key_wrong_purpose": {
+        "th": (
+            "ใบรับรองใน {source} ออกให้ใช้เพื่อ {purposes} เท่านั้น ไม่ใช่ลงนามเอกสาร ({subject})",
+            "ใบรับรองเว็บไซต์ (TLS) ใช้ลงนามเอกสารไม่ได้ ขอใบรับรองสำหรับลงนามเอกสารจากผู้ออกใบรับรอง",
+        ),
+        "en": (
+            "the certificate in {source} is for {purposes} only, not for signing documents ({subject})",
+            "a web site (TLS) certificate cannot sign documents; ask the CA for a document-signing certificate",
+        ),
+    },
+    "sign_key_too_short": {
+        "th": (
+            "กุญแจใน {source} ยาว {bits} บิต สั้นเกินไป ต้องยาวอย่างน้อย {minimum} บิต ({subject})",
+            "ขอใบรับรองใหม่ที่ใช้กุญแจ RSA อย่างน้อย {minimum} บิต",
+        ),
+        "en": (
+            "the key in {source} has {bits} bits, too short: at least {minimum} are needed ({subject})",
+            "get a new certificate with an RSA key of at least {minimum} bits",
+        ),
+    },
+    "output_not_ours": {
+        "th": (
+            "ไม่เขียนลงโฟลเดอร์ {folder} เพราะมีไฟล์อยู่แล้วและไม่ได้สร้างโดย reportgen (ไม่มีไฟล์ {marker})"
+            " ถ้าสร้างลงไปจะลบของเดิมทั้งหมด ไม่ได้แตะต้องอะไร",
+            "ใช้ -o กับโฟลเดอร์ว่าง โฟลเดอร์ที่ยังไม่มี หรือโฟลเดอร์ที่ reportgen เคยสร้าง",
+        ),
+        "en": (
+            "refusing to build into {folder}: it holds files and was not made by reportgen (it has no {marker}),"
+            " so building there would delete them all; nothing was touched",
+            "give -o an empty folder, one that does not exist yet, or one reportgen built before",
+        ),
+    },
+    "merge_outside_shard": {
+        "th": ("{slug}: ไฟล์ {pdf} ที่ shard ระบุไม่ใช่ไฟล์ PDF ของตัวชี้วัดนี้ภายในโฟลเดอร์ {folder} ({reason})", None),
+        "en": ("{slug}: the file {pdf} its shard names is not this indicator's PDF inside {folder} ({reason})", None),
+    },
+    "serve_host_refused": {
+        "th": ("ไม่ตอบคำขอที่ส่งมาในชื่อ {host} เพื่อกันเว็บไซต์อื่นอ่านหน้าตัวอย่าง (DNS rebinding)", None),
+        "en": ("refusing a request addressed to {host}, so that no other web site can read the preview"
+               " (DNS rebinding)", None),
+    },
+    "serve_exposed": {
+        "th": (
+            "คำเตือน: หน้าตัวอย่างเปิดให้เครื่องอื่นในเครือข่ายเข้าดูได้ ({host}) รวมถึงฉบับร่างที่ยังไม่ลงนาม",
+            "ใช้ค่าเริ่มต้น --host 127.0.0.1 เพื่อให้ดูได้เฉพาะเครื่องนี้",
+        ),
+        "en": (
+            "warning: the preview is open to other computers on the network ({host}), drafts included",
+            "use the default --host 127.0.0.1 to keep it to this computer",
+        ),
     },
     # --- warnings -------------------------------------------------------------------------------------------------
     "extraction_artifact": {
@@ -1275,5 +1424,11 @@ class RenderError(ReportgenError):
 
 class OutputError(ReportgenError):
     """Output could not be written, or a write outside ``output/`` was refused."""
+
+    exit_code = 2
+
+
+class OutputRefused(CatalogueError, OutputError):
+    """A write refused before anything was touched (a folder reportgen did not make, a file outside a shard)."""
 
     exit_code = 2

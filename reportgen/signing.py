@@ -48,13 +48,14 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
-from reportgen.errors import ReportgenError
+from reportgen.errors import ReportgenError, render_message
+from reportgen.revisions import Change, changes_after
 from reportgen.thai import apply_digits, thai_date
 
 logger = logging.getLogger(__name__)
@@ -100,8 +101,14 @@ class SigningError(ReportgenError):
         self.th = th
         self.en = en
 
-    def message(self, lang: str) -> str:
+    def text(self, lang: str = "th") -> str:
         return self.en if lang == "en" else self.th
+
+    @classmethod
+    def from_message(cls, code: str, **params: object) -> SigningError:
+        """The error whose texts are ``MESSAGES[code]`` (message and hint) filled with ``params``."""
+        texts = {lang: " — ".join(part for part in render_message(code, params, lang) if part) for lang in ("th", "en")}
+        return cls(texts["th"], texts["en"])
 
 
 # --- The key ---------------------------------------------------------------------------------------------------
@@ -152,12 +159,74 @@ def load_signing_key(pkcs12: bytes, password: str | None, *, source: str, now: d
             f"ใบรับรองใน {source} ยังไม่เริ่มใช้ได้ (เริ่ม {not_before:%Y-%m-%d})",
             f"the certificate in {source} is not valid yet (from {not_before:%Y-%m-%d})",
         )
+    refusal = unfit_for_signing(cert, key)
+    if refusal is not None:
+        code, params = refusal
+        raise SigningError.from_message(code, source=source, **params)
     signer = signers.SimpleSigner.load_pkcs12_data(pkcs12, other_certs=(), passphrase=secret)
     return SigningKey(
         signer=signer,
         common_name=_name_part(cert.subject, "CN") or cert.subject.rfc4514_string(),
         organization=_name_part(cert.subject, "O"),
     )
+
+
+#: The smallest RSA modulus accepted for a signing key: below 2048 bits, NIST (SP 800-131A) and ETSI (TS 119 312)
+#: no longer accept RSA signatures.
+MIN_RSA_BITS = 2048
+#: Extended key usages under which a certificate may sign documents, when it lists any at all: any purpose, e-mail
+#: protection (S/MIME: what many CAs issue for personal signatures), RFC 9336's, Adobe's and Microsoft's document
+#: signing. A certificate listing only others (TLS server or client, code signing, timestamping) is refused.
+DOCUMENT_SIGNING_EKUS = frozenset({
+    "2.5.29.37.0",  # anyExtendedKeyUsage
+    "1.3.6.1.5.5.7.3.4",  # emailProtection
+    "1.3.6.1.5.5.7.3.36",  # id-kp-documentSigning (RFC 9336)
+    "1.2.840.113583.1.1.5",  # Adobe Authentic Documents Trust
+    "1.3.6.1.4.1.311.10.3.12",  # Microsoft document signing
+})  # fmt: skip
+
+
+def unfit_for_signing(cert, key) -> tuple[str, dict] | None:
+    """Why a certificate (``cryptography``) and its key must not sign a form, as a ``MESSAGES`` code and its
+    parameters; None when fit. Refused: a CA certificate (a CA's key signs certificates, not documents), a key
+    usage without digitalSignature and nonRepudiation, extended key usages that exclude document signing (a TLS
+    server certificate), and RSA keys shorter than ``MIN_RSA_BITS``."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from reportgen.terminal import one_line
+
+    name = one_line(cert.subject.rfc4514_string())  # printed in the refusal: a name may hold control characters
+    try:
+        if cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            return "sign_key_is_ca", {"subject": name}
+    except x509.ExtensionNotFound:
+        pass
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        usage = None
+    if usage is not None and not (usage.digital_signature or usage.content_commitment):
+        return "sign_key_no_signing_usage", {"subject": name}
+    try:
+        purposes = {oid.dotted_string for oid in cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value}
+    except x509.ExtensionNotFound:
+        purposes = None
+    if purposes is not None and not purposes & DOCUMENT_SIGNING_EKUS:
+        listed = ", ".join(sorted(_EKU_NAMES.get(oid, oid) for oid in purposes))
+        return "sign_key_wrong_purpose", {"subject": name, "purposes": listed}
+    if isinstance(key, rsa.RSAPrivateKey) and key.key_size < MIN_RSA_BITS:
+        return "sign_key_too_short", {"subject": name, "bits": key.key_size, "minimum": MIN_RSA_BITS}
+    return None
+
+
+_EKU_NAMES = {
+    "1.3.6.1.5.5.7.3.1": "serverAuth (TLS)",
+    "1.3.6.1.5.5.7.3.2": "clientAuth (TLS)",
+    "1.3.6.1.5.5.7.3.3": "codeSigning",
+    "1.3.6.1.5.5.7.3.8": "timeStamping",
+    "1.3.6.1.5.5.7.3.9": "OCSPSigning",
+}
 
 
 def _name_part(name: Any, short: str) -> str | None:
@@ -487,6 +556,10 @@ class SignatureReport:
     timestamp_intact: bool | None = None
     timestamp_trusted: bool | None = None
     problem: str | None = None
+    #: What was appended after the signature that a reader could see (``revisions.changes_after``).
+    changes: tuple[Change, ...] = ()
+    #: Why the chain is not trusted: a ``MESSAGES`` code (``verify_untrusted_*``) and its parameters, or None.
+    untrusted_reason: Change | None = None
 
 
 #: ``verify``'s verdicts. Only the first two pass: a signature that is intact and unmodified, with a chain either
@@ -538,12 +611,15 @@ def verify_pdf(pdf: bytes, trust_roots: Sequence[Any] = ()) -> VerifyReport:
     """Check every signature in ``pdf``. Without ``trust_roots`` the chain is not judged (status ``intact``)."""
     try:
         facts = pdf_facts(pdf)
-        embedded = list(_reader(pdf).embedded_signatures)
+        reader = _reader(pdf)
+        embedded = list(reader.embedded_signatures)
     except SigningError as error:
         return VerifyReport("unreadable", detail=error.en)
+    except Exception as error:  # a damaged file: pyHanko raises its own and Python's errors
+        return VerifyReport("unreadable", detail=str(error) or type(error).__name__)
     if not embedded:
         return VerifyReport("unsigned", facts.indicator, facts.pdfa)
-    reports = tuple(_check_signature(signature, trust_roots) for signature in embedded)
+    reports = tuple(_check_signature(reader, signature, trust_roots) for signature in embedded)
     if not all(r.intact and r.unmodified and r.timestamp_intact is not False for r in reports):
         status = "modified"
     elif not trust_roots:
@@ -555,27 +631,57 @@ def verify_pdf(pdf: bytes, trust_roots: Sequence[Any] = ()) -> VerifyReport:
     return VerifyReport(status, facts.indicator, facts.pdfa, reports)
 
 
-def _check_signature(signature, trust_roots: Sequence[Any]) -> SignatureReport:
+def _check_signature(reader, signature, trust_roots: Sequence[Any]) -> SignatureReport:
     judged = bool(trust_roots)
     # An empty trust list still checks the digest and the signature value; the chain then simply does not validate.
     # No fetching: verification must work offline and never leak which documents are being checked.
     context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail")
+    document_timestamp = signature.sig_object_type == "/DocTimeStamp"  # PAdES B-LTA: a TSA stamps the file
     try:
-        result = validate_pdf_signature(signature, context, key_usage_settings=_key_usage())
+        if document_timestamp:
+            result = validate_pdf_timestamp(signature, context)
+        else:
+            result = validate_pdf_signature(signature, context, key_usage_settings=_key_usage())
     except Exception as error:  # a damaged signature dictionary or CMS blob: pyHanko raises many kinds
         logger.debug("validation of %s failed", signature.field_name, exc_info=True)
         return SignatureReport(
             signature.field_name, False, False, False if judged else None, problem=str(error) or type(error).__name__
         )
     # Allowed after a signature: nothing (it covers the whole file), validation data and document timestamps
-    # (LTA_UPDATES), or further signatures (FORM_FILLING: the form has no other fields to fill).
-    unmodified = result.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
-        result.coverage == SignatureCoverageLevel.ENTIRE_REVISION
-        and result.modification_level
-        in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
-        and result.docmdp_ok is not False
-    )
+    # (LTA_UPDATES), or further signatures (FORM_FILLING: the form has no other fields to fill). pyHanko's rating
+    # is necessary, not sufficient: it rates a new signature field with an appearance (a shadow attack) as form
+    # filling and never looks at the information dictionary, so what a reader is shown is compared too.
+    changes: tuple[Change, ...] = ()
+    if result.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        unmodified = True
+    else:
+        unmodified = (
+            result.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+            and result.modification_level
+            in (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING)
+            and result.docmdp_ok is not False
+        )
+        try:
+            changes = tuple(changes_after(reader, signature.signed_revision))
+        except Exception:  # a revision that cannot be read: nothing shows that it is harmless
+            logger.debug("comparing the revisions of %s failed", signature.field_name, exc_info=True)
+            changes = (Change("verify_changed_unreadable"),)
+        unmodified = unmodified and not changes
     subject = result.signing_cert.subject.native
+    if document_timestamp:  # the time the TSA certified is the timestamp itself; there is no signer's clock
+        return SignatureReport(
+            field=signature.field_name,
+            intact=bool(result.intact and result.valid),
+            unmodified=unmodified,
+            trusted=bool(result.trusted) if judged else None,
+            signer=subject.get("common_name"),
+            organization=subject.get("organization_name"),
+            timestamp=result.timestamp,
+            timestamp_intact=bool(result.intact and result.valid),
+            timestamp_trusted=bool(result.trusted) if judged else None,
+            changes=changes,
+            untrusted_reason=_untrusted_reason(result, trust_roots) if judged and not result.trusted else None,
+        )
     stamp = result.timestamp_validity
     return SignatureReport(
         field=signature.field_name,
@@ -588,7 +694,40 @@ def _check_signature(signature, trust_roots: Sequence[Any]) -> SignatureReport:
         timestamp=stamp.timestamp if stamp is not None else None,
         timestamp_intact=bool(stamp.intact and stamp.valid) if stamp is not None else None,
         timestamp_trusted=bool(stamp.trusted) if stamp is not None and judged else None,
+        changes=changes,
+        untrusted_reason=_untrusted_reason(result, trust_roots) if judged and not result.trusted else None,
     )
+
+
+_UNTRUSTED_CODES = {
+    "NO_CERTIFICATE_CHAIN_FOUND": "verify_untrusted_no_chain",
+    "CERTIFICATE_CHAIN_GENERAL_FAILURE": "verify_untrusted_no_chain",
+    "CHAIN_CONSTRAINTS_FAILURE": "verify_untrusted_chain_rules",
+    "SIG_CONSTRAINTS_FAILURE": "verify_untrusted_key_usage",
+    "EXPIRED": "verify_untrusted_expired",
+    "OUT_OF_BOUNDS_NO_POE": "verify_untrusted_expired",
+    "OUT_OF_BOUNDS_NOT_REVOKED": "verify_untrusted_expired",
+    "NOT_YET_VALID": "verify_untrusted_expired",
+    "REVOKED": "verify_untrusted_revoked",
+    "REVOKED_NO_POE": "verify_untrusted_revoked",
+    "REVOKED_CA_NO_POE": "verify_untrusted_revoked",
+    "CRYPTO_CONSTRAINTS_FAILURE": "verify_untrusted_weak",
+    "CRYPTO_CONSTRAINTS_FAILURE_NO_POE": "verify_untrusted_weak",
+}
+
+
+def _untrusted_reason(result, trust_roots: Sequence[Any]) -> Change:
+    """Why pyHanko did not trust a signature's chain, as a ``MESSAGES`` code and its parameters."""
+    indication = getattr(result.trust_problem_indic, "name", None)
+    certificate = result.signing_cert
+    issuer = certificate.issuer.human_friendly
+    self_signed = certificate.issuer == certificate.subject
+    if self_signed and all(root.sha256 != certificate.sha256 for root in trust_roots):
+        indication = "NO_CERTIFICATE_CHAIN_FOUND"  # pyHanko rates a self-signed stranger a broken chain
+    if indication is None and not result.valid:
+        indication = "SIG_CRYPTO_FAILURE"
+    code = _UNTRUSTED_CODES.get(indication or "", "verify_untrusted_other")
+    return Change(code, {"issuer": issuer, "indication": indication or "?"})
 
 
 def _key_usage():

@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from reportgen import thai
-from reportgen.digest import content_digest
+from reportgen.digest import check_signoff
 from reportgen.errors import ContentError, L, Problem
 from reportgen.markdown import check_markdown
 from reportgen.model import DEFAULT_DATA_LICENSE, ContentModel, Entry, Indicator, Project, SiteSettings
@@ -512,6 +512,10 @@ def signoff_problems(doc: SourceDocument, content_dir: Path, *, release: bool) -
         if release:
             yield doc.problem("signoff_no_digest", ("signoff",), at="key", **names)
         return
-    if signoff.digest != content_digest(indicator, content_dir):
+    state = check_signoff(indicator, content_dir)
+    if state == "stale":
         date = L(thai.thai_date(signoff.date), signoff.date.isoformat())
         yield doc.problem("signoff_stale", ("signoff",), at="key", severity=severity, date=date, **names)
+    elif state == "old" and not release:  # still valid, so it publishes; the load reports it (release=False)
+        yield doc.problem("signoff_old_digest", ("signoff", "digest"), at="key", severity="warning",
+                          date=signoff.date.isoformat(), **names)  # fmt: skip

@@ -26,6 +26,12 @@ How:
   ``output/``) is held only around the swap and the crash recovery, and a shared one while ``keep_existing`` copies
   the current tree, so that copy never sees a tree half-deleted. The last build to commit wins, with a complete tree.
 
+**Only folders reportgen made are replaced.** Replacing a folder deletes what was in it, so the writer refuses an
+existing output directory that holds anything unless it carries the marker file ``.reportgen-output`` that every
+commit leaves at the top of the output (``build -o content`` or ``-o ~/Documents`` would otherwise delete them). An
+output folder of an older reportgen, made before the marker, is recognised by its name ``output`` and holding
+nothing but what reportgen writes there (``LEGACY_ENTRIES``); its next commit adds the marker.
+
 Only ``os.getpid()`` liveness identifies a stale directory: a killed build whose pid has since been reused by an
 unrelated process keeps its staging directory until that process ends, which is harmless.
 """
@@ -47,9 +53,20 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import BinaryIO, Callable, Iterator
 
-from reportgen.errors import OutputError
+from reportgen.errors import OutputError, OutputRefused
 
-__all__ = ["OutputWriter", "replace_file", "write_content_file"]
+__all__ = ["OutputWriter", "replace_file", "write_content_file", "MARKER"]
+
+#: The file every committed output holds: the sign that reportgen made the folder and may replace it.
+MARKER = ".reportgen-output"
+MARKER_TEXT = (
+    "This folder was made by reportgen; `reportgen build` replaces it whole. Do not keep your own files here.\n"
+    "โฟลเดอร์นี้สร้างโดย reportgen คำสั่ง reportgen build จะแทนที่ทั้งโฟลเดอร์ อย่าเก็บไฟล์ของคุณไว้ที่นี่\n"
+).encode("utf-8")
+#: What an output folder of a reportgen older than the marker holds: a folder named ``output`` with nothing else is
+#: taken for one.
+LEGACY_NAME = "output"
+LEGACY_ENTRIES = frozenset({"html", "pdf", "book", "reportgen-shard.json"})
 
 log = logging.getLogger("reportgen.writer")
 
@@ -198,6 +215,9 @@ class OutputWriter:
 
     ``keep_existing=True`` starts from a copy (hard links) of the current output, for builds that rebuild only some
     files; otherwise the committed output contains exactly the files written in this build.
+
+    ``require_ours`` (default: unless ``keep_existing``) refuses an existing output directory that holds files but
+    not the marker ``MARKER`` (see the module docstring).
     """
 
     def __init__(
@@ -206,6 +226,7 @@ class OutputWriter:
         keep_existing: bool = False,
         *,
         keep_folders: tuple[str, ...] = (),
+        require_ours: bool | None = None,
         _exchange: bool = True,
     ):
         given = Path(output_dir)
@@ -218,6 +239,9 @@ class OutputWriter:
         self._output_dir = self._parent / name
         self._lock_path = self._parent / f".{name}.lock"
         self._keep_existing = keep_existing
+        # A writer that carries every existing file over loses nothing by replacing the folder; one that does not
+        # deletes what it does not write, so it only replaces a folder reportgen made (``_check_owned``).
+        self._require_ours = (not keep_existing) if require_ours is None else require_ours
         for folder in keep_folders:
             if not folder or "/" in folder or folder in (".", ".."):
                 raise ValueError(f"keep_folders are top-level folder names, not {folder!r}")
@@ -252,6 +276,11 @@ class OutputWriter:
         """Relative paths written in this build, in write order (carried-over files are not listed)."""
         return list(self._written)
 
+    def check(self) -> None:
+        """Refuse now (``OutputError``) an output directory this writer would refuse at the start and at commit: a
+        link, a file, a folder reportgen did not make. For commands that work long before they write."""
+        self._check_owned()
+
     def __enter__(self) -> OutputWriter:
         if self._entered:
             raise RuntimeError("an OutputWriter is used for one build only; create a new one")
@@ -266,7 +295,7 @@ class OutputWriter:
                 leftovers = self._recover_previous()
         for path in leftovers:
             _remove_tree(path)
-        self._check_output_dir()
+        self._check_owned()
         self._remove_stale_staging()
         self._staging = self._make_staging()
         try:
@@ -342,11 +371,12 @@ class OutputWriter:
         staging = self._staging
         assert staging is not None
         try:
+            self._write_marker(staging)
             _flush_tree(staging)
         except OSError as exc:
             raise OutputError(f"cannot flush the build to disk: {exc.strerror}") from exc
         with self._locked(fcntl.LOCK_EX):
-            self._check_output_dir()
+            self._check_owned()
             try:
                 old = self._swap(staging)
             except OSError as exc:
@@ -390,6 +420,31 @@ class OutputWriter:
         if not stat.S_ISDIR(st.st_mode):
             raise OutputError(f"{self._output_dir} exists and is not a directory; refusing to replace it")
         return st
+
+    def _check_owned(self) -> None:
+        """Refuse (before anything is touched) an existing output directory that reportgen did not make."""
+        if self._check_output_dir() is None or not self._require_ours:
+            return
+        try:
+            names = set(os.listdir(self._output_dir))
+        except OSError as exc:
+            raise OutputError(f"cannot list {self._output_dir}: {exc.strerror}") from exc
+        if not names:
+            return
+        if MARKER in names and stat.S_ISREG(os.lstat(self._output_dir / MARKER).st_mode):
+            return
+        if self._name == LEGACY_NAME and names <= LEGACY_ENTRIES:
+            log.debug("%s is the output of a reportgen older than its marker; taking it over", self._output_dir)
+            return
+        raise OutputRefused("output_not_ours", folder=str(self._output_dir), marker=MARKER)
+
+    def _write_marker(self, staging: Path) -> None:
+        marker = staging / MARKER
+        if os.path.lexists(marker):
+            os.unlink(marker)  # a link carried over from the previous output: never written through
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+        with os.fdopen(fd, "wb") as file:
+            file.write(MARKER_TEXT)
 
     def _siblings(self, pattern: re.Pattern[str]) -> list[tuple[Path, int]]:
         found = []
@@ -653,6 +708,27 @@ def append_to_file(target: Path, data: bytes) -> None:
         file.write(data)
 
 
+#: The temporary files ``write_content_file`` puts beside the file it replaces: ``.reportgen-tmp-<pid>-<random>``.
+#: A command killed with ``kill -9`` leaves its one behind: the project's ``.gitignore`` ignores the pattern (so
+#: ``git add`` never commits it), and the next write into that folder deletes those of processes that are gone.
+CONTENT_TEMP_PREFIX = ".reportgen-tmp-"
+_CONTENT_TEMP = re.compile(re.escape(CONTENT_TEMP_PREFIX) + r"(\d+)-[0-9a-f]+")
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete the temporary files of ``write_content_file`` in ``folder`` whose process has ended."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = _CONTENT_TEMP.fullmatch(name)
+        if match and not _pid_alive(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+                log.debug("removed %s, left by a process that was killed", folder / name)
+
+
 def write_content_file(project_root: Path, relative: str | PurePosixPath, data: bytes, *, replace: bool) -> Path:
     """Write one file under ``content/`` atomically, for the commands that edit sources (``new``, ``signoff``).
 
@@ -670,7 +746,8 @@ def write_content_file(project_root: Path, relative: str | PurePosixPath, data: 
         raise OutputError(f"refusing to write {target}: it resolves outside content/")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".reportgen-tmp-{secrets.token_hex(6)}"
+        remove_stale_temporaries(target.parent)
+        tmp = target.parent / f"{CONTENT_TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         try:
             with os.fdopen(fd, "wb") as file:

@@ -25,7 +25,8 @@ def test_build_writes_pdf_and_html_for_every_indicator_and_says_so(project):
                  "output/html/assets/css/form.css", "output/html/assets/fonts/Sarabun-Regular.woff2"):
         assert path in lines, f"{path} not reported"
         assert (root / path).is_file() and (root / path).stat().st_size > 0
-    assert len(lines) == len(set(lines)) == sum(1 for p in (root / "output").rglob("*") if p.is_file())
+    made = [p for p in (root / "output").rglob("*") if p.is_file() and p.name != ".reportgen-output"]
+    assert len(lines) == len(set(lines)) == len(made)
     assert (root / "output/pdf/2564/08.pdf").read_bytes().startswith(b"%PDF-")
     assert (root / "output/html/2564/08.pdf").read_bytes() == (root / "output/pdf/2564/08.pdf").read_bytes()
     home = (root / "output/html/index.html").read_text(encoding="utf-8")
@@ -447,3 +448,38 @@ def test_a_folder_without_templates_is_a_usage_error_not_an_internal_error(tmp_p
     assert "templates/form.html.j2" in result.stderr and "--root" in result.stderr
     assert "internal error" not in result.stderr and "ข้อผิดพลาดภายใน" not in result.stderr
     assert not (root / "output").exists()
+
+
+# --- -o writes only into a folder reportgen made -------------------------------------------------------------------
+
+
+def _everything(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_build_o_refuses_folders_it_did_not_make_and_touches_nothing(project):
+    root = project({"indicators/2564/08.yaml": real_indicator()})
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    foreign = root.parent / "documents"
+    foreign.mkdir()
+    (foreign / "report.docx").write_bytes(b"not reportgen's")
+    before = _everything(root.parent)
+    for target in ("content", f"../{root.name}", str(foreign), "..", "."):
+        for lang, words in (("en", "was not made by reportgen"), ("th", "ไม่ได้สร้างโดย reportgen")):
+            result = run_reportgen("build", "--lang", lang, "-o", target, cwd=root)
+            assert result.returncode == 2, (target, result.stderr)
+            if target not in ("..", "."):  # those two have no name to swap: refused by the writer's older rule
+                assert words in result.stderr, (target, result.stderr)
+            assert "Traceback" not in result.stderr
+    assert _everything(root.parent) == before  # not a file created, changed or deleted, not even the cache
+
+
+def test_build_o_builds_into_an_empty_or_new_folder_then_replaces_it(project):
+    root = project({"indicators/2564/08.yaml": real_indicator()})
+    (root / "site").mkdir()
+    run_reportgen("build", "-o", "site", cwd=root, check=True)
+    assert (root / "site" / "pdf" / "2564" / "08.pdf").is_file() and (root / "site" / ".reportgen-output").is_file()
+    run_reportgen("build", "-o", "site", cwd=root, check=True)  # made by reportgen: replaced
+    run_reportgen("build", "-o", "new/site", cwd=root, check=True)
+    assert (root / "new" / "site" / "html" / "index.html").is_file()

@@ -161,7 +161,8 @@ def test_writers_of_the_same_key_in_parallel_leave_one_intact_entry(tmp_path):
             reads += 1
     assert all(writer.wait() == 0 for writer in writers)
     assert FormCache(folder).get(KEY).data == PDF
-    assert [p.name for p in folder.iterdir()] == [f"{KEY}.{hashlib.sha256(PDF).hexdigest()}.pdf"]
+    entry = f"{KEY}.{hashlib.sha256(PDF).hexdigest()}.pdf"
+    assert sorted(p.name for p in folder.iterdir()) == [entry, f"{entry}.tag"]
 
 
 def test_an_unwritable_cache_never_fails_the_caller(tmp_path):
@@ -179,3 +180,43 @@ def test_source_date_epoch_dates_drafts_so_it_is_in_their_keys_only(tmp_path):
         unset = build_fingerprint(root, site, options, environ={})
         dated = build_fingerprint(root, site, options, environ={"SOURCE_DATE_EPOCH": "1634688000"})
         assert (unset != dated) is differs
+
+
+def test_an_entry_planted_without_the_cache_key_is_never_used(tmp_path, monkeypatch):
+    """A poisoned cache (restored from a shared CI cache, say): a forged PDF under the right key and a name that
+    carries its own hash, even with a tag, made without this machine's cache key."""
+    import reportgen.cache as cache_module
+
+    folder = tmp_path / "c"
+    FormCache(folder).put(KEY, PDF)
+    forged = b"%PDF-1.7 forged form: 99.00"
+    name = f"{KEY}.{hashlib.sha256(forged).hexdigest()}.pdf"
+    for entry in folder.iterdir():
+        entry.unlink()
+    (folder / name).write_bytes(forged)
+    assert FormCache(folder).get(KEY) is None  # no tag at all
+    assert not (folder / name).exists()
+    (folder / name).write_bytes(forged)
+    monkeypatch.setattr(cache_module, "_secret", b"the attacker's own key, not ours")
+    monkeypatch.delenv(cache_module.CACHE_KEY_VARIABLE, raising=False)
+    (folder / f"{name}.tag").write_text(cache_module._tag(name, forged))
+    monkeypatch.undo()
+    assert FormCache(folder).get(KEY) is None
+    FormCache(folder).put(KEY, PDF)
+    assert FormCache(folder).get(KEY).data == PDF
+
+
+def test_the_cache_key_comes_from_the_environment_when_given(tmp_path, monkeypatch):
+    """CI runners sharing a cache share its key through a secret: an entry made with it verifies on another
+    machine (here: another process without the user's key file)."""
+    monkeypatch.setenv("REPORTGEN_CACHE_KEY", "a CI secret")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "first-machine"))
+    FormCache(tmp_path / "c").put(KEY, PDF)
+    script = "import sys; from pathlib import Path; from reportgen.cache import FormCache\n" \
+        "print(FormCache(Path(sys.argv[1])).get(sys.argv[2]) is not None)"
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "second-machine"))
+    same = subprocess.run([sys.executable, "-c", script, str(tmp_path / "c"), KEY], env=env, capture_output=True, text=True)
+    assert same.stdout.strip() == "True", same.stderr
+    env["REPORTGEN_CACHE_KEY"] = "another secret"
+    other = subprocess.run([sys.executable, "-c", script, str(tmp_path / "c"), KEY], env=env, capture_output=True, text=True)
+    assert other.stdout.strip() == "False", other.stderr

@@ -138,3 +138,58 @@ def test_an_unwritable_cache_never_fails_a_load(project):
     cache_root(root).parent.mkdir(parents=True)
     cache_root(root).write_text("a file where the cache folder should be")
     assert _outcome(root) == _outcome(root, use_cache=False)
+
+
+# --- a crafted cache never runs code ------------------------------------------------------------------------------
+
+
+class _WritesAFile:
+    """A pickle that, when loaded, writes a file: what a poisoned CI cache would hold."""
+
+    def __init__(self, target: Path):
+        self.target = target
+
+    def __reduce__(self):
+        return (Path.write_text, (self.target, "pwned"))
+
+
+def test_a_crafted_pickle_in_the_cache_never_runs(project, tmp_path):
+    import hashlib
+    import pickle
+
+    from reportgen.commands.check import check
+    from reportgen.doccache import MAGIC, loader_fingerprint
+
+    root = project(_files())
+    victim = tmp_path / "pwned.txt"
+    payload = pickle.dumps({"content/indicators/2564/08.yaml": _WritesAFile(victim)})
+    assert not victim.exists()
+    cache = cache_root(root)
+    cache.mkdir(parents=True)
+    fingerprint = loader_fingerprint()
+    for name, magic in ((DOCUMENTS_FILE, MAGIC), ("documents-v1.pickle", b"reportgen-documents-2\n")):
+        header = magic + f"{fingerprint}\n{hashlib.sha256(payload).hexdigest()}\n".encode()
+        (cache / name).write_bytes(header + payload)  # a well-formed header: only the payload is hostile
+    assert check(root, today=TODAY) == check(root, today=TODAY, use_cache=False)
+    assert not victim.exists()
+    pickle.loads(payload)  # the same bytes do run code when unpickled: the test would notice a pickle.loads
+    assert victim.exists()
+
+
+def test_a_crafted_entry_that_does_not_rebuild_is_a_miss(project, monkeypatch):
+    import json
+
+    root = project(_files())
+    expected = _outcome(root)
+    path = cache_root(root) / DOCUMENTS_FILE
+    cache = DocumentCache(path)
+    name = "content/indicators/2564/08.yaml"
+    digest, model, text = cache._entries[name]
+    body = json.loads(text)
+    body["model"] = body["model"].replace('"fiscal_year":2564', '"fiscal_year":"__import__(\'os\')"')
+    cache._entries[name] = (digest, model, json.dumps(body))
+    cache._changed = True
+    cache.save(complete=False)
+    parsed = _parses(monkeypatch)
+    assert _outcome(root) == expected
+    assert parsed == [name]  # not taken from the cache: parsed again

@@ -106,3 +106,59 @@ def test_a_script_without_a_main_guard_can_render_with_a_pool(project, tmp_path)
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['2564/01', '2564/02']"  # printed once: the workers did not rerun the script
+
+
+# --- kill -9 of a parallel build leaves no process behind ----------------------------------------------------------
+
+
+def _session_processes(session: int) -> dict[int, str]:
+    """pid → command line of every live (not zombie) process of the session ``session``."""
+    import os
+
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as file:
+                stat = file.read()
+            with open(f"/proc/{entry}/cmdline", "rb") as file:
+                command = file.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2 :].split()
+        if fields[0] != b"Z" and int(fields[3]) == session:  # state, ppid, pgrp, session
+            found[int(entry)] = command
+    return found
+
+
+def test_kill_9_of_a_parallel_build_leaves_no_fork_server_worker_or_resource_tracker(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import write_project
+    from test_build import many_indicators
+
+    root = write_project(tmp_path / "project", many_indicators(16))
+    build = subprocess.Popen([sys.executable, "-m", "reportgen", "build", "-j2", "--no-cache"], cwd=root,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while len(_session_processes(build.pid)) < 4:  # the build, its fork server, two workers (and the tracker)
+            assert build.poll() is None, "the build finished before its workers were seen; make it longer"
+            assert time.monotonic() < deadline, _session_processes(build.pid)
+            time.sleep(0.05)
+        started = _session_processes(build.pid)
+        assert any("forkserver" in command for command in started.values()), started
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 30
+        while left := _session_processes(build.pid):
+            assert time.monotonic() < deadline, f"still running after the build was killed: {left}"
+            time.sleep(0.1)
+    finally:
+        for pid in _session_processes(build.pid):  # never leave them running, whatever the outcome
+            os.kill(pid, signal.SIGKILL)

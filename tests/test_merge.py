@@ -94,3 +94,47 @@ def test_shards_built_from_other_content_are_refused(sharded, tmp_path):
     with pytest.raises(UsageError, match="2564/06.yaml: in no shard"):
         merge(root, shards, output_dir=tmp_path / "merged")
     assert not (tmp_path / "merged").exists()
+
+
+def _manifest(folder):
+    return json.loads((folder / SHARD_MANIFEST).read_text(encoding="utf-8"))
+
+
+def _point(folder, slug, path, data: bytes) -> None:
+    """The shard's manifest names ``path`` for ``slug``, with the hash of ``data`` (what an attacker would write)."""
+    import hashlib
+
+    manifest = _manifest(folder)
+    manifest["forms"][slug]["pdf"] = path
+    manifest["forms"][slug]["sha256"] = hashlib.sha256(data).hexdigest()
+    (folder / SHARD_MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["absolute", "dotdot", "symlink", "symlinked folder"])
+def test_a_shard_cannot_publish_a_file_outside_its_folder(sharded, tmp_path, how):
+    root, shards = sharded
+    secret = tmp_path / "secret.pdf"
+    secret.write_bytes(b"%PDF-1.7 not a form: /etc/passwd stand-in")
+    folder = next(folder for folder in shards if _manifest(folder)["forms"])
+    slug = sorted(_manifest(folder)["forms"])[0]
+    own = f"pdf/{slug}.pdf"
+    if how == "absolute":
+        _point(folder, slug, str(secret), secret.read_bytes())
+    elif how == "dotdot":
+        _point(folder, slug, "../" * 6 + str(secret).lstrip("/"), secret.read_bytes())
+    elif how == "symlink":
+        (folder / own).unlink()
+        (folder / own).symlink_to(secret)
+        _point(folder, slug, own, secret.read_bytes())
+    else:
+        year = (folder / own).parent
+        shutil.rmtree(year)
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        shutil.copy(secret, elsewhere / (own.rsplit("/", 1)[1]))
+        year.symlink_to(elsewhere)
+        _point(folder, slug, own, secret.read_bytes())
+    with pytest.raises(UsageError, match="cannot merge") as refused:
+        merge(root, shards, output_dir=tmp_path / "merged")
+    assert slug in str(refused.value)
+    assert not (tmp_path / "merged").exists()

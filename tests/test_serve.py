@@ -387,3 +387,90 @@ def test_chromium_reloads_the_open_page_by_itself_after_an_edit(preview, project
     finally:
         browser.terminate()
         browser.wait(timeout=60)
+
+
+# --- hostile clients: long names, idle connections, other hosts (all on 127.0.0.1, every loop bounded) ------------
+
+
+def _raw_request(url: str, request: bytes, timeout: float = 30) -> bytes:
+    import socket
+
+    host, port = re.match(r"http://([^:/]+):(\d+)/", url).groups()
+    with socket.create_connection((host, int(port)), timeout=timeout) as connection:
+        connection.sendall(request)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+@pytest.mark.parametrize("length", [255, 256, 1000, 4000])
+def test_a_very_long_path_segment_is_not_found_without_a_traceback(preview, caplog, length):
+    status, body = raw_get(preview.url, "/" + "a" * length + "/x.html")
+    assert status == 404 and "ไม่พบหน้านี้" in body
+    from urllib.parse import quote
+
+    status, _ = raw_get(preview.url, "/" + quote("ก" * length))  # 3 bytes a character in UTF-8
+    assert status == 404
+    assert "Traceback" not in caplog.text
+
+
+def test_an_idle_connection_is_closed_after_the_timeout(project, private_tmp):
+    import socket
+
+    server = PreviewServer(project, port=0, poll_interval=0.1, quiet_period=0.1, idle_timeout=0.5)
+    server.start()
+    try:
+        host, port = re.match(r"http://([^:/]+):(\d+)/", server.url).groups()
+        idle = [socket.create_connection((host, int(port)), timeout=PATIENCE) for _ in range(20)]
+        for connection in idle:  # the server hangs up on each: recv returns b"" (end of stream), never blocks
+            assert connection.recv(1) == b""
+            connection.close()
+        half = socket.create_connection((host, int(port)), timeout=PATIENCE)
+        half.sendall(b"GET / HTTP/1.1\r\n")  # a request never finished
+        assert half.recv(65536) == b""  # closed, not held
+        half.close()
+        assert get(server.url)[0] in (200, 503)  # still serving
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", ""])
+def test_a_request_for_another_host_is_refused(preview, host):
+    header = f"Host: {host}\r\n" if host else ""
+    reply = _raw_request(preview.url, f"GET / HTTP/1.1\r\n{header}Connection: close\r\n\r\n".encode())
+    assert reply.startswith(b"HTTP/1.0 403") or reply.startswith(b"HTTP/1.1 403"), reply[:200]
+    assert "ไม่ตอบคำขอที่ส่งมาในชื่อ".encode() in reply
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", "192.168.1.20:{port}"])
+def test_loopback_names_and_addresses_are_served(preview, host):
+    port = re.match(r"http://[^:/]+:(\d+)/", preview.url).group(1)
+    reply = _raw_request(preview.url, f"GET / HTTP/1.1\r\nHost: {host.format(port=port)}\r\nConnection: close\r\n\r\n".encode())
+    assert reply.split(b"\r\n", 1)[0].endswith(b"200 OK"), reply[:200]
+
+
+def test_host_rules():
+    from reportgen.commands.serve import host_allowed, is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("127.1.2.3")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2") and not is_loopback("example.org")
+    assert host_allowed("preview.lan:8000", "preview.lan") and not host_allowed("preview.lan:8000", "127.0.0.1")
+    assert not host_allowed(None, "127.0.0.1") and not host_allowed("localhost.evil.example", "127.0.0.1")
+
+
+def test_listening_beyond_loopback_warns(project, tmp_path):
+    stderr = tmp_path / "stderr.txt"
+    (tmp_path / "tmp").mkdir()
+    with stderr.open("w") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reportgen", "serve", "--port", "0", "--host", "0.0.0.0", "--lang", "en"],
+            cwd=project, stdout=subprocess.PIPE, stderr=err, text=True, env=dict(os.environ, TMPDIR=str(tmp_path / "tmp")),
+        )  # fmt: skip
+    try:
+        readable, _, _ = select.select([process.stdout], [], [], PATIENCE)
+        assert readable and process.stdout.readline().startswith("http://0.0.0.0:")
+        poll(lambda: "open to other computers" in stderr.read_text(), "the warning", timeout=60)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=PATIENCE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import yaml
 
 from conftest import REAL_INDICATOR, run_reportgen, write_project
 from reportgen.commands.signoff import signoff
-from reportgen.digest import content_digest
+from reportgen.digest import SIGNOFF_PREFIX, check_signoff, content_digest, signoff_digest
 from reportgen.errors import ContentError, UsageError
 from reportgen.load import load_indicator, load_project
 
@@ -40,7 +41,9 @@ def test_first_sign_off_appends_a_block_and_keeps_every_byte_before_it(tmp_path)
     )
     indicator = load_indicator(after)
     assert indicator.signoff.name == "นางสาวสมใจ ใฝ่รู้" and indicator.signoff.date == dt.date(2021, 10, 20)
-    assert indicator.signoff.digest == content_digest(indicator, root / "content") == digest
+    assert digest.startswith(SIGNOFF_PREFIX) and check_signoff(indicator, root / "content") == "current"
+    assert digest == signoff_digest(indicator, root / "content", name="นางสาวสมใจ ใฝ่รู้",
+                                    position="บรรณารักษ์ชำนาญการ", date=dt.date(2021, 10, 20))  # fmt: skip
     assert not report.replaced
 
 
@@ -197,3 +200,74 @@ def test_a_position_the_form_cannot_hold_is_a_usage_error(tmp_path, position):
     with pytest.raises(UsageError, match="--position"):
         sign(root, position=position)
     assert (root / FILE).read_bytes() == REAL_TEXT
+
+
+# --- the sign-off block is covered by its digest (form 2); old digests (form 1) still hold --------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("name: นางสาวสมใจ ใฝ่รู้", "name: นายปลอม ลงชื่อแทน"), ("position: บรรณารักษ์ชำนาญการ", "position: ผู้อำนวยการ"),
+     ("date: 2021-10-20", "date: 2021-12-31")],
+)  # fmt: skip
+def test_editing_the_sign_off_block_by_hand_makes_check_warn(tmp_path, old, new):
+    from reportgen.commands.check import check
+
+    root = make(tmp_path)
+    sign(root)
+    assert check(root) == []
+    path = root / FILE
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    assert [(p.code, p.severity) for p in check(root)] == [("signoff_stale", "warning")]
+    result = run_reportgen("build", "--release", cwd=root)
+    assert result.returncode == 1 and "แก้ไขหลังลงนาม" in result.stderr
+
+
+def test_an_old_form_digest_still_verifies_with_a_hint_to_sign_off_again(tmp_path):
+    from reportgen.commands.check import check
+
+    root = make(tmp_path)
+    sign(root)
+    path = root / FILE
+    indicator = load_indicator(path.read_bytes())
+    old_digest = content_digest(indicator, root / "content")  # what reportgen wrote before form 2
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(indicator.signoff.digest, old_digest), encoding="utf-8")
+    problems = check(root)
+    assert [(p.code, p.severity) for p in problems] == [("signoff_old_digest", "warning")]
+    assert "reportgen signoff" in problems[0].hint and "--date 2021-10-20" in problems[0].hint
+    assert "does not cover the signer's name, position and date" in problems[0].text("en")
+    assert run_reportgen("build", "--release", cwd=root).returncode == 0  # an old sign-off still publishes
+    # ... and its name can still be edited unnoticed, which is what the warning says
+    path.write_text(path.read_text(encoding="utf-8").replace("นางสาวสมใจ ใฝ่รู้", "คนอื่น"), encoding="utf-8")
+    assert [p.code for p in check(root)] == ["signoff_old_digest"]
+    sign(root)  # signing off again moves it to form 2
+    assert check(root) == []
+
+
+def test_a_killed_signoff_leaves_nothing_git_would_commit(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    root = make(tmp_path)
+    folder = root / "content" / "indicators" / "2564"
+    # What kill -9 in the middle of writing leaves: a temporary file of a process that is gone.
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    leftover = folder / f".reportgen-tmp-{child.pid}-0123456789ab"
+    leftover.write_bytes(b"half a file")
+    live = folder / f".reportgen-tmp-{os.getpid()}-0123456789ab"  # a command still writing: left alone
+    live.write_bytes(b"being written")
+
+    shutil.copy(Path(__file__).resolve().parent.parent / ".gitignore", root / ".gitignore")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    ignored = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all"],
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert ".reportgen-tmp-" not in ignored and "08.yaml" in ignored
+
+    sign(root)
+    assert not leftover.exists() and live.exists()
+    assert sorted(path.name for path in folder.iterdir()) == sorted(["08.yaml", live.name])

@@ -22,15 +22,24 @@ from test_signing import PASSWORD, SIGNER, Pki
 
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "kpi.yml"
 SLUG = "2564/08"
-#: The actions the workflow may use (GitHub's own), at these major versions.
-ALLOWED_ACTIONS = {
-    "actions/checkout@v4",
-    "actions/setup-python@v5",
-    "actions/upload-artifact@v4",
-    "actions/configure-pages@v5",
-    "actions/upload-pages-artifact@v3",
-    "actions/deploy-pages@v4",
+#: The actions the workflow may use (GitHub's own), each pinned to the full commit of the release named in the
+#: comment after it: a tag can be moved to other code, a commit cannot. (The commits are those of the tags in the
+#: actions' repositories: ``git rev-parse v4.4.0^{commit}`` in a clone of actions/checkout, and so on.)
+PINNED_ACTIONS = {
+    "actions/checkout": ("11d5960a326750d5838078e36cf38b85af677262", "v4.4.0"),
+    "actions/setup-python": ("a26af69be951a213d495a4c3e4e4022e16d87065", "v5.6.0"),
+    "actions/upload-artifact": ("ea165f8d65b6e75b540449e92b4886f43607fa02", "v4.6.2"),
+    "actions/configure-pages": ("983d7736d9b0ae728b81ab479565c72886d7745b", "v5.0.0"),
+    "actions/upload-pages-artifact": ("56afc609e74202658d3ffba0e8f6dda462b719fa", "v3.0.1"),
+    "actions/deploy-pages": ("d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e", "v4.0.5"),
+    "actions/cache": ("0057852bfaa89a56745cba8c7296529d2fc39830", "v4.3.0"),
+    "actions/download-artifact": ("d3f86a106a0bac45b974a628896c90dbdf5c8093", "v4.3.0"),
 }
+ALLOWED_ACTIONS = {f"{name}@{sha}" for name, (sha, _) in PINNED_ACTIONS.items()}
+
+
+def action(name: str) -> str:
+    return f"{name}@{PINNED_ACTIONS[name][0]}"
 
 
 def workflow() -> dict:
@@ -86,10 +95,10 @@ def test_pull_requests_build_drafts_and_main_publishes_the_signed_site():
     for variable in release["env"]:
         assert variable in script, f"the workflow passes {variable}, which the script never reads"
     uses = [step.get("uses", "") for step in publish["steps"]]
-    pages = publish["steps"][uses.index("actions/upload-pages-artifact@v3")]
+    pages = publish["steps"][uses.index(action("actions/upload-pages-artifact"))]
     assert pages["with"]["path"] == "output/html/"
-    assert uses.index("actions/upload-pages-artifact@v3") < uses.index("actions/deploy-pages@v4")
-    assert uses.index("actions/upload-pages-artifact@v3") > publish["steps"].index(release)
+    assert uses.index(action("actions/upload-pages-artifact")) < uses.index(action("actions/deploy-pages"))
+    assert uses.index(action("actions/upload-pages-artifact")) > publish["steps"].index(release)
     assert "secrets." not in yaml.safe_dump(drafts)  # pull requests (forks too) never see the signing key
 
 
@@ -190,3 +199,29 @@ def test_the_release_script_stops_without_the_signing_key(tmp_path):
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+_USES = re.compile(r"^\s*-?\s*uses:\s*(\S+)(.*)$")
+
+
+def _uses_lines(text: str) -> list[tuple[str, str]]:
+    return [(match.group(1), match.group(2)) for line in text.splitlines() if (match := _USES.match(line))]
+
+
+def test_every_action_is_pinned_to_a_full_commit_with_its_tag_in_a_comment():
+    files = [WORKFLOW, REPO_ROOT / "README.md", *sorted((REPO_ROOT / ".github").rglob("*.y*ml"))]
+    seen = 0
+    for path in dict.fromkeys(files):
+        for uses, rest in _uses_lines(path.read_text(encoding="utf-8")):
+            seen += 1
+            name, _, ref = uses.partition("@")
+            assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{path.name}: {uses} is not pinned to a commit"
+            assert (ref, rest.split("#", 1)[1].split()[0]) == PINNED_ACTIONS[name], f"{path.name}: {uses}{rest}"
+    assert seen >= 9
+
+
+def test_checkout_leaves_no_credentials_behind():
+    for name, job in workflow()["jobs"].items():
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step.get("with", {}).get("persist-credentials") is False, name

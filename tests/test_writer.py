@@ -24,7 +24,7 @@ import pytest
 
 import reportgen.writer as writer_mod
 from reportgen.errors import OutputError
-from reportgen.writer import OutputWriter
+from reportgen.writer import MARKER, OutputWriter
 
 REPO = Path(__file__).resolve().parents[1]
 FILES = [
@@ -40,11 +40,11 @@ FILES = [
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every regular file under root, by relative POSIX path."""
+    """Every regular file under root, by relative POSIX path, but the writer's marker (``MARKER``)."""
     out = {}
     for path in sorted(root.rglob("*")):
         assert not path.is_symlink(), path
-        if path.is_file():
+        if path.is_file() and path.relative_to(root).as_posix() != MARKER:
             out[path.relative_to(root).as_posix()] = path.read_bytes()
     return out
 
@@ -654,3 +654,55 @@ def test_content_file_refuses_paths_outside_content(tmp_path, relative):
     with pytest.raises(OutputError, match="refusing"):
         write_content_file(tmp_path, relative, b"x", replace=True)
     assert list((tmp_path / "outside").iterdir()) == []
+
+
+# --- only folders reportgen made are replaced ----------------------------------------------------------------------
+
+
+def test_a_commit_leaves_the_marker_and_a_marked_folder_is_replaced(tmp_path):
+    out = tmp_path / "site"
+    build(out, "first")
+    assert (out / MARKER).is_file() and b"reportgen" in (out / MARKER).read_bytes()
+    build(out, "second")
+    assert assert_one_complete_build(out) == "second"
+
+
+@pytest.mark.parametrize("name", ["site", "output"])
+def test_a_folder_reportgen_did_not_make_is_refused_untouched(tmp_path, name):
+    from reportgen.errors import OutputRefused
+
+    out = tmp_path / name
+    (out / "notes").mkdir(parents=True)
+    (out / "notes" / "mine.txt").write_text("precious")
+    (out / "html").mkdir()
+    before = tree(out)
+    with pytest.raises(OutputRefused) as refused:
+        build(out, "x")
+    assert tree(out) == before and not (out / MARKER).exists()
+    assert not [n for n in siblings(tmp_path) if ".staging-" in n]  # no staging folder left behind
+    assert "was not made by reportgen" in refused.value.text("en") and str(out) in refused.value.text("en")
+    assert "ไม่ได้สร้างโดย reportgen" in refused.value.text("th")
+
+
+def test_an_empty_or_missing_folder_and_an_old_output_folder_are_used(tmp_path):
+    (tmp_path / "empty").mkdir()
+    build(tmp_path / "empty", "a")
+    build(tmp_path / "missing", "b")
+    legacy = tmp_path / "output"  # made by a reportgen older than the marker: only what reportgen writes there
+    (legacy / "html").mkdir(parents=True)
+    (legacy / "pdf").mkdir()
+    build(legacy, "c")
+    assert (legacy / MARKER).is_file()
+
+
+def test_a_marker_that_is_a_link_is_not_a_marker(tmp_path):
+    from reportgen.errors import OutputRefused
+
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "mine.txt").write_text("precious")
+    (tmp_path / "elsewhere").write_text("x")
+    (out / MARKER).symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(OutputRefused):
+        build(out, "x")
+    assert (out / "mine.txt").read_text() == "precious"

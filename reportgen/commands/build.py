@@ -171,6 +171,8 @@ def build(
     jobs = jobs if jobs is not None else default_jobs()
     if jobs < 1:
         raise UsageError(f"the number of rendering processes must be at least 1, not {jobs}")
+    if output_dir is not None:  # a folder that cannot be built into is refused before minutes of rendering
+        OutputWriter(output_dir).check()
     if jobs > 1:
         start_fork_server()  # imports WeasyPrint on another core while this one loads the content
     project = load_for_build(root, options, strict=strict, use_cache=use_cache)
@@ -226,7 +228,7 @@ def build(
     output_dir = Path(output_dir) if output_dir is not None else root / "output"
     page_cache = FormCache.pages_for_project(root, options) if use_cache else None
     page_keys: set[str] = set()
-    with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_FOLDER,)) as out:
+    with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_FOLDER,), require_ours=True) as out:
         pdf_paths = write_site_files(
             out, project, selected, pdfs, files_of, fingerprint, page_cache, page_keys,
             withheld=withheld, reporting=reporting,

@@ -10,14 +10,20 @@ Nothing is trusted blindly. Every shard's manifest (``reportgen-shard.json``) mu
 the same options, shards 1…N must each be there exactly once, and so must every indicator of the project. Each
 form's key must equal the key this checkout computes (same YAML, evidence files, templates, fonts, options and
 versions: a shard built from another commit is refused), and each PDF's bytes must match the hash its shard
-recorded (a damaged artifact is refused). Any problem stops the merge before anything is written.
+recorded (a damaged artifact is refused). Each PDF is read from the shard folder given, at the one path a build
+writes it to: a manifest naming any other file (an absolute path, ``..``, another form's PDF) or a path through a
+symbolic link is refused, and the hash is computed from the bytes read, never taken from the manifest. Any problem
+stops the merge before anything is written.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +31,8 @@ from pathlib import Path
 from reportgen.cache import build_fingerprint, form_key
 from reportgen.commands.build import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
 from reportgen.engine import BuildOptions
-from reportgen.errors import ContentError, UsageError
+from reportgen.errors import ContentError, OutputRefused, UsageError
+from reportgen.site import pdf_path
 from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
@@ -90,6 +97,32 @@ def _check_shard_set(shards: list[_ShardOutput]) -> tuple[int, BuildOptions]:
     return count, options.pop()
 
 
+def _shard_pdf(folder: Path, named: str, expected: str) -> tuple[Path, str | None]:
+    """The form's PDF in a shard's folder, and why it is refused (or None). A shard's PDF of a form is always at
+    the path a build writes it to (``site.pdf_path``): the manifest may not name another file, and no part of the
+    path may be a symbolic link, so nothing outside the shard folder given on the command line is ever published."""
+    if named != expected:
+        return folder / expected, f"a shard writes it to {expected}"
+    current = Path(folder)
+    for part in expected.split("/"):
+        current = current / part
+        try:
+            if current.is_symlink():
+                return current, "a symbolic link"
+        except OSError as error:
+            return current, error.strerror or str(error)
+    return current, None
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file, opened without following a final symbolic link (raises OSError)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        return file.read()
+
+
 def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None = None) -> MergeReport:
     """Assemble the shard outputs into ``output_dir`` (default ``root/output``), or raise without writing."""
     root = Path(root).resolve()
@@ -131,18 +164,22 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
                 "versions than this checkout; build every shard from the same commit"
             )
             continue
-        pdf_file = shard.folder / str(form.get("pdf", ""))
+        pdf_file, refusal = _shard_pdf(shard.folder, str(form.get("pdf", "")), pdf_path(entry))
+        if refusal is not None:
+            problems.append(OutputRefused("merge_outside_shard", slug=entry.slug, pdf=form.get("pdf"),
+                                          folder=shard.folder, reason=refusal).text("en"))  # fmt: skip
+            continue
         try:
-            pdf = pdf_file.read_bytes()
+            pdf = _read_regular_file(pdf_file)
         except OSError as error:
             problems.append(f"{pdf_file}: cannot read it ({error.strerror})")
             continue
-        if hashlib.sha256(pdf).hexdigest() != form.get("sha256"):
+        # The hash is computed here from the bytes read; the manifest's only tells a damaged transfer apart.
+        if hashlib.sha256(pdf).hexdigest() != form.get("sha256") or not pdf.startswith(b"%PDF-"):
             problems.append(f"{pdf_file}: its bytes are not those its shard built (damaged in transfer?)")
             continue
         pdfs[entry.slug] = pdf
-        if not pdf_file.is_symlink():
-            files_of[pdf] = pdf_file
+        files_of[pdf] = pdf_file
     for slug, shard in owner.items():
         problems.append(f"{slug}: built by shard {shard.index}/{count} ({shard.folder}) but not in this project")
     if problems:

@@ -16,7 +16,12 @@ until the content is fixed. If no build has succeeded yet, every path serves an 
 with warnings (what ``check`` warns about) shows them in a yellow banner instead.
 
 Only files inside the built ``html/`` folder are served: ``..`` in a path (also percent-encoded) is refused, and a
-symbolic link that leads outside is not followed. The server listens on 127.0.0.1 unless told otherwise.
+symbolic link that leads outside is not followed; a path the filesystem cannot take (a name of 256 bytes or more)
+is simply not found. The server listens on 127.0.0.1 unless told otherwise (``is_loopback``: the CLI warns when it
+is not). A connection that sends nothing for ``IDLE_TIMEOUT`` seconds is closed, so idle clients cannot hold
+threads. Every request must name the server by a loopback name or address, an IP address, or the ``--host`` given
+(``host_allowed``): a web page that re-points its own domain name at 127.0.0.1 (DNS rebinding) sends its own name
+and is refused, so it cannot read the preview.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import html
+import ipaddress
 import json
 import logging
 import mimetypes
@@ -66,6 +72,42 @@ QUIET_PERIOD = 0.2
 
 #: Seconds between keep-alive comments on an idle event stream (how soon a closed tab's thread notices).
 KEEPALIVE = 15.0
+
+#: Seconds a connection may stay silent (no request, or a request not finished) before it is closed.
+IDLE_TIMEOUT = 20.0
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this computer reaches: ``localhost``, 127.0.0.0/8, ``::1``."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def host_allowed(header: str | None, listening: str) -> bool:
+    """Whether a request's ``Host`` header names this server in a way DNS rebinding cannot forge: a loopback name
+    or address, any IP address literal (an address is not a name an attacker's DNS can re-point), or the host the
+    server was told to listen on. No Host header at all is refused."""
+    if not header:
+        return False
+    value = header.strip().lower()
+    if value.startswith("["):  # [::1]:8000
+        host = value[1 : value.find("]")] if "]" in value else value
+    else:
+        host = value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+    if not host:
+        return False
+    if is_loopback(host) or host == listening.strip().strip("[]").lower():
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 RELOAD_SCRIPT = """\
 // reportgen serve (preview only, never part of the built site): reload when a new build is ready.
@@ -178,11 +220,13 @@ class PreviewServer:
         on_build: Callable[[BuildOutcome], None] | None = None,
         poll_interval: float = POLL_INTERVAL,
         quiet_period: float = QUIET_PERIOD,
+        idle_timeout: float = IDLE_TIMEOUT,
     ):
         self.root = Path(root).resolve()
         self.host, self.port, self.lang = host, port, lang if lang in _TEXTS else "th"
         self.on_build = on_build
         self.poll_interval, self.quiet_period = poll_interval, quiet_period
+        self.idle_timeout = idle_timeout
         self.state = _State()
         self._tmp: Path | None = None
         self._httpd: _HTTPServer | None = None
@@ -437,6 +481,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "reportgen-serve"
 
+    def setup(self) -> None:
+        self.timeout = self.server.preview.idle_timeout  # StreamRequestHandler applies it to the socket
+        super().setup()
+
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the method overridden
         logger.debug("%s %s", self.address_string(), format % args)
 
@@ -452,6 +500,12 @@ class _Handler(BaseHTTPRequestHandler):
         preview = self.server.preview
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         try:
+            if not host_allowed(self.headers.get("Host"), preview.host):
+                from reportgen.errors import render_message
+
+                text = render_message("serve_host_refused", {"host": self.headers.get("Host") or "?"}, preview.lang)[0]
+                page = preview.message_page(text, f"<h1>{html.escape(text)}</h1>", 0)
+                return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)
             if path == EVENTS_PATH:
                 return self._events(body)
             if path == SCRIPT_PATH:
@@ -493,9 +547,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)
         root = preview.html_dir.resolve()
         target = root.joinpath(*(part for part in decoded.split("/") if part not in ("", ".")))
-        with contextlib.suppress(OSError):
+        try:
             target = target.resolve()
-        if target.is_dir() and target.is_relative_to(root):
+            is_folder = target.is_dir()
+            is_file = target.is_file()
+        except OSError:  # a name too long for the filesystem (ENAMETOOLONG), and the like: no such page
+            is_folder = is_file = False
+        if is_folder and target.is_relative_to(root):
             if not path.endswith("/"):  # relative links inside the folder's index need the slash
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
                 self.send_header("Location", path + "/")
@@ -503,7 +561,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.end_headers()
                 return
             target = target / "index.html"
-        if not target.is_relative_to(root) or not target.is_file():
+            is_file = target.is_file()
+        if not target.is_relative_to(root) or not is_file:
             home = f'<p><a href="/">{html.escape(texts["home"])}</a></p>'
             heading = f"<h1>{html.escape(texts['not_found'])}</h1>"
             page = preview.message_page(texts["not_found"], heading + home, generation)

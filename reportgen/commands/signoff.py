@@ -1,7 +1,8 @@
 """``reportgen signoff FILE --name … --position … [--date …]``: an indicator file → the same file, signed off.
 
 The responsible person's sign-off turns a draft into an official form. This command records it as the file's
-``signoff:`` block (name, position, date and ``digest``, the ``reportgen.digest.content_digest`` of the content),
+``signoff:`` block (name, position, date and ``digest``, the ``reportgen.digest.signoff_digest`` of the content and
+of that name, position and date),
 which ``build --release`` later checks: a file edited after its sign-off cannot be published until it is signed
 again.
 
@@ -27,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from reportgen.digest import content_digest
+from reportgen.digest import check_signoff, signoff_digest
 from reportgen.errors import ContentError, OutputError, UsageError, usage_text
 from reportgen.load import CONTENT_DIR, INDICATORS_DIR, load_document, load_project
 from reportgen.model import MAX_CHRISTIAN_YEAR, MAX_LINE_TEXT_LENGTH, Indicator, Signoff
@@ -72,9 +73,8 @@ def signoff(
     if not doc.ok:  # changed between the two reads
         raise ContentError(doc.problems)
     indicator: Indicator = doc.model
-    record = Signoff(
-        name=name, position=position, date=date, digest=content_digest(indicator, root / CONTENT_DIR)
-    )
+    digest = signoff_digest(indicator, root / CONTENT_DIR, name=name, position=position, date=date)
+    record = Signoff(name=name, position=position, date=date, digest=digest)
 
     text, bom = _decode(original)
     lines = _LINE.findall(text)[:-1] if text else []  # findall ends with one empty match at the end
@@ -184,5 +184,5 @@ def _check_result(data: bytes, relative: PurePosixPath, record: Signoff, before:
         raise RuntimeError(f"the edited {relative} holds {after.signoff!r}, not {record!r}; nothing was written")
     if after.model_copy(update={"signoff": None}) != before.model_copy(update={"signoff": None}):
         raise RuntimeError(f"editing {relative} changed its content; nothing was written")
-    if content_digest(after, root / CONTENT_DIR) != record.digest:
+    if check_signoff(after, root / CONTENT_DIR) != "current":
         raise RuntimeError(f"the digest of the edited {relative} differs; nothing was written")

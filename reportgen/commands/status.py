@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import thai
-from reportgen.digest import content_digest
+from reportgen.digest import check_signoff
 from reportgen.errors import CatalogueError, render_message
 from reportgen.load import load_project
 from reportgen.model import Entry, Officer, Project
@@ -96,10 +96,10 @@ def sign_state(project: Project, entry: Entry) -> SignState:
     if signoff is None:
         return "draft"
     try:
-        current = content_digest(entry.indicator, project.root / "content")
+        state = check_signoff(entry.indicator, project.root / "content")
     except OSError:  # an evidence file went missing since loading: not the signed content
         return "edited_after_signoff"
-    return "signed" if signoff.digest == current else "edited_after_signoff"
+    return "signed" if state in ("current", "old") else "edited_after_signoff"
 
 
 def overview_of(

@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.errors import render_message
 from reportgen.signing import BANGKOK, SignatureReport, VerifyReport, load_trust_roots, verify_pdf
+from reportgen.terminal import one_line
 from reportgen.thai import thai_date
 
 FORMATS = ("text", "json")
@@ -98,10 +100,11 @@ def format_line(verdict: FileVerdict, lang: str = "th") -> str:
     parts = [_VERDICT[lang][report.status]]
     parts.extend(_describe(signature, lang) for signature in report.signatures)
     if report.detail:
-        parts.append(report.detail)
+        parts.append(one_line(report.detail))
     if report.indicator:
-        parts.append(("indicator " if lang == "en" else "ตัวชี้วัด ") + report.indicator)
-    return f"{_MARK.get(report.status, '✗')} {verdict.path}: " + "; ".join(parts)
+        parts.append(("indicator " if lang == "en" else "ตัวชี้วัด ") + one_line(report.indicator))
+    # Names, paths and details come from the file and its certificates: one field each, never a line of their own.
+    return f"{_MARK.get(report.status, '✗')} {one_line(verdict.path)}: " + "; ".join(parts)
 
 
 #: The words of one signature's description, by language; the sentence is built the same way in both.
@@ -115,9 +118,9 @@ _SIGNATURE_WORDS = {
 
 def _describe(signature: SignatureReport, lang: str) -> str:
     words = _SIGNATURE_WORDS["en" if lang == "en" else "th"]
-    who = signature.signer or "?"
+    who = one_line(signature.signer or "?")
     if signature.organization:
-        who += f" ({signature.organization})"
+        who += f" ({one_line(signature.organization)})"
     text = words["signed"].format(who=who)
     if signature.signed_at:
         text += words["at"].format(when=_when(signature.signed_at, lang))
@@ -128,8 +131,18 @@ def _describe(signature: SignatureReport, lang: str) -> str:
         elif signature.timestamp_trusted is False:
             text += words["untrusted"]
     if signature.problem:
-        text += f" [{signature.problem}]"
+        text += f" [{one_line(signature.problem)}]"
+    for reason in _reasons(signature, lang):
+        text += f" [{reason}]"
     return text
+
+
+def _reasons(signature: SignatureReport, lang: str) -> list[str]:
+    """Why a signature does not pass: each change a reader could see, then why its issuer is not trusted."""
+    found = [change for change in signature.changes]
+    if signature.untrusted_reason is not None:
+        found.append(signature.untrusted_reason)
+    return [one_line(render_message(change.code, change.params, lang)[0]) for change in found]
 
 
 def _when(moment: dt.datetime, lang: str) -> str:
@@ -161,6 +174,7 @@ def _as_json(verdict: FileVerdict, lang: str) -> dict:
                 "timestamp_intact": signature.timestamp_intact,
                 "timestamp_trusted": signature.timestamp_trusted,
                 "problem": signature.problem,
+                "reasons": _reasons(signature, lang),
             }
             for signature in report.signatures
         ],
