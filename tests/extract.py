@@ -1,9 +1,14 @@
-"""Reading real output back: text from PDFs (poppler, pdfminer, pypdf) and from HTML pages."""
+"""Reading real output back: text from PDFs (poppler, pdfminer, pypdf, PDFium, MuPDF, pdf.js) and from HTML pages."""
 
 from __future__ import annotations
 
+import difflib
+import io
+import json
+import os
 import re
 import subprocess
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -72,3 +77,130 @@ def html_text(html: str, root_tag: str = "article") -> str:
     parser = _TextOf(root_tag)
     parser.feed(html)
     return " ".join(parser.parts)
+
+
+# --- The six extractors readers meet ------------------------------------------------------------------------------
+# Each takes PDF bytes and returns one string per page. Which viewers use which engine: poppler (Evince, Okular),
+# pdfminer (pdfplumber, many indexers), pypdf (Python tools), PDFium (Chrome, Edge, most Android readers), MuPDF
+# (many mobile readers; PyMuPDF's default flags), pdf.js (Firefox).
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PDFJS_SCRIPT = Path(__file__).with_name("pdfjs_text.mjs")
+PDFJS_PACKAGE = REPO_ROOT / "tests" / "browser" / "node_modules" / "pdfjs-dist"
+
+
+def poppler_pages(pdf: bytes) -> list[str]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    return text.split("\f")[:-1] if "\f" in text else [text]
+
+
+def pdfminer_pages(pdf: bytes) -> list[str]:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        return [page.extract_text() or "" for page in document.pages]
+
+
+def pypdf_pages(pdf: bytes) -> list[str]:
+    import pypdf
+
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages]
+
+
+def pdfium_pages(pdf: bytes) -> list[str]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        pages = []
+        for page in document:
+            text_page = page.get_textpage()
+            pages.append(text_page.get_text_range())
+            text_page.close()
+            page.close()
+        return pages
+    finally:
+        document.close()
+
+
+def mupdf_pages(pdf: bytes) -> list[str]:
+    import pymupdf
+
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        return [page.get_text() for page in document]  # default flags, as MuPDF-based viewers use them
+
+
+def pdfjs_pages(pdf: bytes) -> list[str]:
+    return pdfjs_pages_of([pdf])[0]
+
+
+def pdfjs_pages_of(pdfs: list[bytes]) -> list[list[str]]:
+    """pdf.js (npm pdfjs-dist, installed by make test in tests/browser/) on several PDFs in one Node process."""
+    if not PDFJS_PACKAGE.exists():
+        if os.environ.get("CI"):
+            raise AssertionError("pdfjs-dist is missing: make test installs it into tests/browser/node_modules")
+        import pytest
+
+        pytest.skip("pdfjs-dist is not installed (make setup-test)")
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for number, pdf in enumerate(pdfs):
+            path = Path(folder) / f"{number}.pdf"
+            path.write_bytes(pdf)
+            paths.append(str(path))
+        out = subprocess.run(["node", str(PDFJS_SCRIPT), *paths], capture_output=True, text=True, check=True,
+                             timeout=600).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+PAGE_EXTRACTORS = {
+    "pdftotext": poppler_pages,
+    "pdfminer": pdfminer_pages,
+    "pypdf": pypdf_pages,
+    "pdfium": pdfium_pages,
+    "mupdf": mupdf_pages,
+    "pdfjs": pdfjs_pages,
+}
+
+
+def wrong_characters(expected: str, found: str) -> int:
+    """How many characters are wrong, missing or extra (whitespace ignored)."""
+    matcher = difflib.SequenceMatcher(None, squeeze(expected), squeeze(found), autojunk=False)
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+
+
+def first_difference(expected: str, found: str) -> str:
+    expected, found = squeeze(expected), squeeze(found)
+    at = next((i for i, (a, b) in enumerate(zip(expected, found)) if a != b), min(len(expected), len(found)))
+    return f"at {at}: expected …{expected[max(0, at - 15):at + 15]}… found …{found[max(0, at - 15):at + 15]}…"
+
+
+# --- What was laid out: the oracle ---------------------------------------------------------------------------------
+
+
+def laid_out_pages(document) -> list[tuple[str, str, str]]:
+    """(header, body, footer) text of every page of a rendered WeasyPrint document, in logical (DOM) order.
+
+    Read from WeasyPrint's layout boxes, before anything is drawn: the source text as it was laid out on each page,
+    list markers included where they belong (a ``::marker`` box is its item's first child), with no text layer
+    involved. Margin boxes above the page area are the header, those below it the footer.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    def texts(box) -> list[str]:
+        if isinstance(box, boxes.TextBox):
+            return [box.text]
+        return [text for child in getattr(box, "children", ()) for text in texts(child)]
+
+    pages = []
+    for page in document.pages:
+        page_box = page._page_box
+        header, body, footer = [], [], []
+        for child in page_box.children:
+            if isinstance(child, boxes.MarginBox):
+                (header if child.at_keyword.startswith("@top") else footer).extend(texts(child))
+            else:
+                body.extend(texts(child))
+        pages.append(("".join(header), "".join(body), "".join(footer)))
+    return pages
