@@ -107,6 +107,13 @@ _EXPECTED_SOURCE: dict[str, tuple[str, ...]] = {
     "weasyprint.pdf.fonts.Font.__init__": (
         "self.to_unicode = {}", "self.widths = {}", "self.missing = {}", "self.glyph_count = ", "self.hash = "),
     "weasyprint.pdf.stream.Stream.__init__": ("self._fonts = fonts",),
+    # The pen of a line starts in the font the previous line left (Tf is written only when the font changes).
+    "weasyprint.pdf.stream.Stream.set_font_size": ("self._current_font = (font, size)",),
+    "weasyprint.draw.draw_stacking_context": (
+        "for child_context in stacking_context.zero_z_contexts:",
+        "draw_block_level(\n                stacking_context.page, stream, {box: stacking_context.blocks_and_cells})",
+    ),
+    "weasyprint.draw.draw_block_level": ("for block, blocks_and_cells in blocks_and_cells.items():",),
     "weasyprint.pdf.fonts.build_fonts_dictionary": (
         "pdf_fonts[font.hash] = font_dictionary.reference",
         "'ToUnicode': to_unicode_object.reference,",
@@ -125,17 +132,23 @@ _EXPECTED_PARAMETERS: dict[str, tuple[str, ...]] = {
     "weasyprint.draw.text.draw_first_line": ("stream", "textbox", "text_overflow", "block_ellipsis", "matrix"),
     "weasyprint.pdf.stream.Stream.add_font": ("self", "pango_font"),
     "weasyprint.pdf.fonts.build_fonts_dictionary": ("pdf", "fonts", "compress", "subset", "options"),
+    "weasyprint.draw.draw_stacking_context": ("stream", "stacking_context"),
+    "weasyprint.draw.draw_block_level": ("page", "stream", "blocks_and_cells"),
 }
 
 
 def _internals() -> dict[str, Any]:
     """The WeasyPrint objects that are patched or read, by dotted name (imported lazily: WeasyPrint is heavy)."""
+    import weasyprint.draw
     import weasyprint.draw.text
     import weasyprint.pdf
     import weasyprint.pdf.fonts
     import weasyprint.pdf.stream
 
     return {
+        "weasyprint.draw.draw_stacking_context": weasyprint.draw.draw_stacking_context,
+        "weasyprint.draw.draw_block_level": weasyprint.draw.draw_block_level,
+        "weasyprint.pdf.stream.Stream.set_font_size": weasyprint.pdf.stream.Stream.set_font_size,
         "weasyprint.draw.text.draw_first_line": weasyprint.draw.text.draw_first_line,
         "weasyprint.pdf.stream.Stream.add_font": weasyprint.pdf.stream.Stream.add_font,
         "weasyprint.pdf.stream.Stream.__init__": weasyprint.pdf.stream.Stream.__init__,
@@ -293,26 +306,45 @@ class _Document:
 
     # Drawing side.
 
-    def rewrite_line(self, operators: list, start: int, shown: list, layout_text: str) -> None:
-        """Give the glyphs just drawn (``operators[start:]``, recorded in ``shown``) their per-text codes."""
+    def rewrite_line(self, operators: list, start: int, shown: list, layout_text: str, font_size: float = 0.0
+                     ) -> None:
+        """Give the glyphs just drawn (``operators[start:]``, recorded in ``shown``) their per-text codes.
+
+        A glyph left without text (a Thai mark whose character went to its base, the NIKHAHIT half of SARA AM) is
+        taken out of the ``TJ`` operator, the pen moved on by its width instead, and painted after the line as its
+        outline, a filled path at the same place: no character code is drawn that has no text.
+        """
         texts = [text for _, _, text in shown]
         if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in layout_text):
             texts = self._base_glyph_carries_grapheme(shown, texts)
         codes = []
         for (font, glyph, _), text in zip(shown, texts):
             font_codes = self.codes_for(font)
-            codes.append(
-                (font, glyph, glyph if font_codes is None else font_codes.code(glyph, text)))
+            if font_codes is None:
+                codes.append((font, glyph, glyph))
+            elif not text:
+                codes.append((font, glyph, None))  # drawn as a path
+            else:
+                codes.append((font, glyph, font_codes.code(glyph, text)))
 
         pending = iter(codes)
+        pen = _Pen(font_size)
+        outlines: list[bytes] = []
         for index in range(start, len(operators)):
             operator = operators[index]
-            if not (isinstance(operator, bytes) and operator.startswith(b"[") and operator.endswith(b"] TJ")):
+            if not isinstance(operator, bytes):
                 continue
-            operators[index] = _compact_tj(_HEX_STRING.sub(lambda match: _recode(match, pending), operator))
+            if operator.endswith(b" TJ") and operator.startswith(b"["):
+                operators[index] = _rewrite_tj(operator, pending, pen, outlines)
+            else:
+                pen.follow(operator)
         if next(pending, None) is not None:
             raise TextLayerError(
                 "WeasyPrint recorded more glyphs than it wrote in TJ operators; its drawing code changed")
+        if outlines:
+            # Paths cannot be painted inside a text object: close it, paint, and open a new one, which the
+            # caller's ET closes (the next line's BT reuses it, as WeasyPrint does with consecutive lines).
+            operators.extend([b"ET", *outlines, b"BT"])
 
     def _base_glyph_carries_grapheme(self, shown: list, texts: list[str]) -> list[str]:
         # Put all the text of a user-perceived character (a base and its marks: ที่, บุ๊ก, น้ำ) on the base's glyph
@@ -374,43 +406,158 @@ def _continues_grapheme(char: str) -> bool:
     return unicodedata.category(char) in ("Mn", "Mc", "Me") or char in _SARA_AM or char == "\u200d"
 
 
-_HEX_STRING = re.compile(rb"<([0-9a-fA-F]*)>")
-
 # WeasyPrint writes a TJ array as one string per glyph, each followed by its adjustment, with 16 decimals:
-# [<01d8>0<fffd>0<>-0.9840746842394289<02f8>-10 ...]. A zero adjustment between two strings and an empty
-# string draw nothing, and a thousandth of a thousandth of an em is far below any device's resolution, so
-# [<01d8fffd>-0.984<02f8>-10 ...] draws exactly the same glyphs at the same places, in about 40 % fewer bytes.
-_ZERO_BETWEEN_STRINGS = re.compile(rb">0<")
-_LONG_DECIMAL = re.compile(rb"-?\d+\.\d{4,}")
+# [<01d8>0<fffd>0<>-0.9840746842394289<02f8>-10 ...]. It is written back with the new codes, consecutive codes in
+# one string, adjustments summed and rounded to a thousandth of a thousandth of an em (far below any device's
+# resolution): [<01d8fffd>-0.984<02f8>-10 ...] draws exactly the same glyphs at the same places in fewer bytes.
+_TJ_ITEM = re.compile(rb"<([0-9a-fA-F]*)>|(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)")
+_NUMBER = rb"(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
+_TEXT_MATRIX = re.compile(rb" ".join([_NUMBER] * 6) + rb" Tm")
+_FONT_SIZE = re.compile(rb"/\S+ " + _NUMBER + rb" Tf")
+_TEXT_RISE = re.compile(_NUMBER + rb" Ts")
 
 
-def _compact_tj(operator: bytes) -> bytes:
-    operator = _ZERO_BETWEEN_STRINGS.sub(b"", operator).replace(b"<>", b" ")
-    return _LONG_DECIMAL.sub(_three_decimals, operator)
+class _Pen:
+    """Where the next glyph of a line is drawn: WeasyPrint's text matrix, font size, rise and pen position."""
+
+    def __init__(self, size: float) -> None:
+        self.matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        self.size = size  # WeasyPrint writes Tf only when the font changes: a line may go on in the last one
+        self.rise = 0.0
+        self.x = 0.0
+
+    def follow(self, operator: bytes) -> None:
+        if match := _TEXT_MATRIX.fullmatch(operator):
+            self.matrix = tuple(float(value) for value in match.groups())
+            self.x = 0.0
+        elif match := _FONT_SIZE.fullmatch(operator):
+            self.size = float(match.group(1))
+        elif match := _TEXT_RISE.fullmatch(operator):
+            self.rise = float(match.group(1))
+
+    def glyph_matrix(self, upem: int) -> bytes:
+        """The ``cm`` that puts a glyph outline, in font units, where the pen draws the glyph now."""
+        a, b, c, d, e, f = self.matrix
+        scale = self.size / upem
+        values = (a * scale, b * scale, c * scale, d * scale,
+                  e + a * self.x + c * self.rise, f + b * self.x + d * self.rise)
+        return b" ".join(_decimal(value, 6) for value in values) + b" cm"
 
 
-def _three_decimals(match: re.Match) -> bytes:
-    text = (b"%.3f" % float(match.group())).rstrip(b"0").rstrip(b".")
+def _decimal(value: float, places: int = 3) -> bytes:
+    text = (b"%.*f" % (places, value)).rstrip(b"0").rstrip(b".")
     return b"0" if text in (b"-0", b"") else text
 
 
-def _recode(match: re.Match, pending: Iterator[tuple[Any, int, int]]) -> bytes:
-    digits = match.group(1)
-    out = []
-    position = 0
-    while position < len(digits):
-        entry = next(pending, None)
-        if entry is None:
-            raise TextLayerError("WeasyPrint wrote glyphs it did not record; its drawing code changed")
-        font, glyph, code = entry
-        width = 2 if font.bitmap else 4
-        written = digits[position:position + width]
-        if len(written) != width or int(written, 16) != glyph:
-            raise TextLayerError(
-                f"WeasyPrint wrote glyph {written!r} where glyph {glyph:04x} was recorded; its drawing code changed")
-        out.append(b"%0*x" % (width, code))
-        position += width
-    return b"<" + b"".join(out) + b">"
+def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None]], pen: _Pen,
+                outlines: list[bytes]) -> bytes:
+    items: list = []  # glyph codes (bytes) and adjustments (float), in order
+    for match in _TJ_ITEM.finditer(operator, 1, len(operator) - len(b"] TJ")):
+        digits, number = match.groups()
+        if number is not None:
+            adjustment = float(number)
+            pen.x -= adjustment / 1000 * pen.size
+            items.append(adjustment)
+            continue
+        position = 0
+        while position < len(digits):
+            entry = next(pending, None)
+            if entry is None:
+                raise TextLayerError("WeasyPrint wrote glyphs it did not record; its drawing code changed")
+            font, glyph, code = entry
+            width = 2 if font.bitmap else 4
+            written = digits[position:position + width]
+            if len(written) != width or int(written, 16) != glyph:
+                raise TextLayerError(
+                    f"WeasyPrint wrote glyph {written!r} where glyph {glyph:04x} was recorded; its drawing code "
+                    "changed")
+            position += width
+            advance = font.widths.get(glyph, 0)
+            if code is None:
+                outlines += [b"q", pen.glyph_matrix(font.upem), _outline(font, glyph), b"f Q"]
+                items.append(-float(advance))
+            else:
+                items.append(b"%0*x" % (width, code))
+            pen.x += advance / 1000 * pen.size
+    out: list[bytes] = []
+    codes: list[bytes] = []
+    adjustment = 0.0
+    for item in items:
+        if isinstance(item, float):
+            adjustment += item
+            continue
+        if _decimal(adjustment) != b"0":
+            if codes:
+                out.append(b"<" + b"".join(codes) + b">")
+                codes = []
+            out.append(_decimal(adjustment))
+        adjustment = 0.0
+        codes.append(item)
+    if codes:
+        out.append(b"<" + b"".join(codes) + b">")
+    if _decimal(adjustment) != b"0":
+        out.append(_decimal(adjustment))  # moves the pen for the next TJ of the line
+    return b"[" + b"".join(out) + b"] TJ"
+
+
+_outline_cache: dict[tuple[str, int], bytes] = {}
+_glyph_sets: dict[str, Any] = {}
+
+
+def _outline(font: Any, glyph: int) -> bytes:
+    """The glyph's outline as a PDF path in font units (TrueType quadratic curves as the same cubic ones)."""
+    key = (font.hash, glyph)
+    path = _outline_cache.get(key)
+    if path is None:
+        from fontTools.ttLib import TTFont
+
+        glyph_set = _glyph_sets.get(font.hash)
+        if glyph_set is None:
+            import io
+
+            tt_font = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+            glyph_set = _glyph_sets[font.hash] = (tt_font.getGlyphOrder(), tt_font.getGlyphSet())
+        order, glyphs = glyph_set
+        pen = _PdfPathPen(glyphs)
+        glyphs[order[glyph]].draw(pen)
+        path = _outline_cache[key] = b" ".join(pen.operators) or b"0 0 m"
+    return path
+
+
+def _pdf_path_pen():
+    from fontTools.pens.basePen import BasePen
+
+    class PdfPathPen(BasePen):
+        def __init__(self, glyph_set):
+            super().__init__(glyph_set)
+            self.operators: list[bytes] = []
+
+        def _point(self, *points) -> bytes:
+            return b" ".join(_decimal(value, 2) for point in points for value in point)
+
+        def _moveTo(self, point):
+            self.operators.append(self._point(point) + b" m")
+
+        def _lineTo(self, point):
+            self.operators.append(self._point(point) + b" l")
+
+        def _curveToOne(self, first, second, third):
+            self.operators.append(self._point(first, second, third) + b" c")
+
+        def _closePath(self):
+            self.operators.append(b"h")
+
+    return PdfPathPen
+
+
+def _PdfPathPen(glyph_set):  # noqa: N802 - a class made on first use, so fontTools is imported only when needed
+    global _PdfPathPenClass
+    if _PdfPathPenClass is None:
+        _PdfPathPenClass = _pdf_path_pen()
+    return _PdfPathPenClass(glyph_set)
+
+
+_PdfPathPenClass = None
 
 
 def _resolve(pdf: pydyf.PDF, reference: Any) -> Any:
@@ -495,7 +642,8 @@ def _rewrite_font(pdf: pydyf.PDF, reference: bytes, codes: _FontCodes, fonts: li
 
 
 def _to_unicode_cmap(text_of: dict[int, bytes]) -> list[bytes]:
-    # Same CMap as WeasyPrint writes; an empty destination (<>) means "this glyph adds no text".
+    # Same CMap as WeasyPrint writes, without empty destinations (<>): PDFium, pdf.js and MuPDF read an empty one
+    # as no mapping and fall back to the raw code. No code drawn as text is left without text (see rewrite_line).
     lines = [
         b"/CIDInit /ProcSet findresource begin",
         b"12 dict begin",
@@ -512,7 +660,7 @@ def _to_unicode_cmap(text_of: dict[int, bytes]) -> list[bytes]:
         b"endcodespacerange",
     ]
     lines += _batches(b"beginbfchar", b"endbfchar", [
-        b"<%04x> <%s>" % (code, text) for code, text in sorted(text_of.items())])
+        b"<%04x> <%s>" % (code, text) for code, text in sorted(text_of.items()) if text])
     lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
     return lines
 
@@ -557,6 +705,7 @@ class _Session:
 
     def __init__(self) -> None:
         self.documents: dict[int, _Document] = {}
+        self.markers: list[dict[int, list]] = []  # list markers waiting for their item, per stacking context
 
     def document(self, fonts: dict) -> _Document:
         document = self.documents.get(id(fonts))
@@ -598,6 +747,7 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         return original(stream, textbox, text_overflow, block_ellipsis, matrix)
     document = session.document(stream._fonts)
     start = len(stream.stream)
+    font_size = stream._current_font[1] if stream._current_font else 0.0
     document.shown = shown = []
     try:
         emojis = original(stream, textbox, text_overflow, block_ellipsis, matrix)
@@ -606,7 +756,7 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     if len(stream.stream) < start:
         raise TextLayerError("WeasyPrint removed operators while drawing a line; its drawing code changed")
     if shown:
-        document.rewrite_line(stream.stream, start, shown, textbox.pango_layout.text)
+        document.rewrite_line(stream.stream, start, shown, textbox.pango_layout.text, font_size)
     return emojis
 
 
@@ -622,19 +772,87 @@ def _build_fonts_dictionary(pdf, fonts, compress, subset, options):
     return pdf_fonts
 
 
+def _draw_stacking_context(stream, stacking_context):
+    """Draw in reading order: a page's header before its body, a list item's marker right before its item.
+
+    WeasyPrint paints the root box of a page before its margin boxes, and an outside ``::marker`` (an
+    absolutely positioned box) after every block of its stacking context; extractors that read the content in
+    drawing order (pypdf, PDFium, MuPDF, pdf.js) then read the header after the body and every list number after
+    its list. None of these boxes overlap, so painting them earlier changes no pixel.
+    """
+    original = _originals["weasyprint.draw.draw_stacking_context"]
+    session = _session.get()
+    if session is None:
+        return original(stream, stacking_context)
+    from weasyprint.formatting_structure import boxes
+
+    contexts = stacking_context.zero_z_contexts
+    if isinstance(stacking_context.box, boxes.PageBox):
+        def header_first(context) -> int:
+            box = context.box
+            return 0 if isinstance(box, boxes.MarginBox) and box.at_keyword.startswith("@top") else 1
+
+        contexts.sort(key=header_first)  # stable: the body stays before the footer
+    markers = {}
+    for context in contexts:
+        if context.box.is_outside_marker and context.box.element is not None:
+            markers.setdefault(id(context.box.element), []).append(context)
+    if not markers:
+        return original(stream, stacking_context)
+    stacking_context.zero_z_contexts = [context for context in contexts if not context.box.is_outside_marker
+                                        or context.box.element is None]
+    session.markers.append(markers)
+    try:
+        original(stream, stacking_context)
+    finally:
+        session.markers.pop()
+        stacking_context.zero_z_contexts = contexts
+    for waiting in markers.values():  # an item drawn elsewhere (in a float, say): the marker where it was
+        for context in waiting:
+            _draw_stacking_context(stream, context)
+
+
+def _draw_block_level(page, stream, blocks_and_cells):
+    original = _originals["weasyprint.draw.draw_block_level"]
+    session = _session.get()
+    if session is None or not session.markers:
+        return original(page, stream, blocks_and_cells)
+    for block, inner in blocks_and_cells.items():
+        element = getattr(block, "element", None)
+        for markers in reversed(session.markers):
+            for context in markers.pop(id(element), ()) if element is not None else ():
+                _draw_stacking_context(stream, context)
+        original(page, stream, {block: inner})
+
+
+# (module, attribute, dotted name of the original): the functions the hooks replace while a session runs.
+_PATCHES = (
+    ("weasyprint.draw.text", "draw_first_line", "weasyprint.draw.text.draw_first_line", _draw_first_line),
+    ("weasyprint.pdf.stream", "Stream.add_font", "weasyprint.pdf.stream.Stream.add_font", _add_font),
+    ("weasyprint.pdf", "build_fonts_dictionary", "weasyprint.pdf.build_fonts_dictionary", _build_fonts_dictionary),
+    ("weasyprint.draw", "draw_stacking_context", "weasyprint.draw.draw_stacking_context", _draw_stacking_context),
+    ("weasyprint.draw", "draw_block_level", "weasyprint.draw.draw_block_level", _draw_block_level),
+)
+
+
+def _set(module_name: str, attribute: str, value: Any) -> None:
+    import importlib
+
+    owner = importlib.import_module(module_name)
+    *path, name = attribute.split(".")
+    for part in path:
+        owner = getattr(owner, part)
+    setattr(owner, name, value)
+
+
 def _install() -> None:
     global _installed_count
     with _lock:
         check_weasyprint()
         if _installed_count == 0:
-            import weasyprint.draw.text
-            import weasyprint.pdf
-            import weasyprint.pdf.stream
-
             _originals.update(_internals())
-            weasyprint.draw.text.draw_first_line = _draw_first_line
-            weasyprint.pdf.stream.Stream.add_font = _add_font
-            weasyprint.pdf.build_fonts_dictionary = _build_fonts_dictionary
+            for module, attribute, name, replacement in _PATCHES:
+                _set(module, attribute, replacement)
         _installed_count += 1
 
 
@@ -643,13 +861,8 @@ def _uninstall() -> None:
     with _lock:
         _installed_count -= 1
         if _installed_count == 0:
-            import weasyprint.draw.text
-            import weasyprint.pdf
-            import weasyprint.pdf.stream
-
-            weasyprint.draw.text.draw_first_line = _originals["weasyprint.draw.text.draw_first_line"]
-            weasyprint.pdf.stream.Stream.add_font = _originals["weasyprint.pdf.stream.Stream.add_font"]
-            weasyprint.pdf.build_fonts_dictionary = _originals["weasyprint.pdf.build_fonts_dictionary"]
+            for module, attribute, name, _ in _PATCHES:
+                _set(module, attribute, _originals[name])
             _originals.clear()
 
 
