@@ -113,6 +113,7 @@ class PdfRenderer:
         self.fetcher = ProjectFetcher(self.project_root)
         self.font_config = FontConfiguration()
         self._stylesheets: dict[str, weasyprint.CSS] = {}
+        warn_without_harfbuzz_subset()
 
     @property
     def css_url(self) -> str:
@@ -175,6 +176,26 @@ class PdfRenderer:
             ],
         )
         return written
+
+
+_warned_without_harfbuzz_subset = False
+
+
+def warn_without_harfbuzz_subset() -> None:
+    """Say loudly, once per process, that WeasyPrint will subset fonts with fontTools instead of HarfBuzz.
+
+    WeasyPrint's own warning is silenced with its other logging (cli.py), so without this nothing would tell that
+    ``libharfbuzz-subset0`` is missing: forms then take about twice as long. They stay reproducible (textlayer pins
+    the fonts' ``head.modified``).
+    """
+    global _warned_without_harfbuzz_subset
+    if _warned_without_harfbuzz_subset or textlayer.harfbuzz_subsetting():
+        return
+    _warned_without_harfbuzz_subset = True
+    logger.warning(
+        "HarfBuzz's subsetter (the Debian package libharfbuzz-subset0) is missing: WeasyPrint falls back to "
+        "fontTools, about twice as slow per form. `make build` installs it; or run: apt-get install libharfbuzz-subset0"
+    )
 
 
 def _list_associated_files_once(document, pdf) -> None:

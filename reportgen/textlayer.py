@@ -114,6 +114,11 @@ _EXPECTED_SOURCE: dict[str, tuple[str, ...]] = {
         "draw_block_level(\n                stacking_context.page, stream, {box: stacking_context.blocks_and_cells})",
     ),
     "weasyprint.draw.draw_block_level": ("for block, blocks_and_cells in blocks_and_cells.items():",),
+    # How WeasyPrint chooses its subsetter (see harfbuzz_subsetting), and the fallback whose font timestamp is pinned.
+    "weasyprint.pdf.fonts.Font.subset": (
+        "if harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0):", "self._fonttools_subset(to_unicode, hinting)"),
+    "weasyprint.pdf.fonts.Font._fonttools_subset": ("ttfont.save(optimized_font)",
+                                                    "self.file_content = optimized_font.getvalue()"),
     "weasyprint.pdf.fonts.build_fonts_dictionary": (
         "pdf_fonts[font.hash] = font_dictionary.reference",
         "'ToUnicode': to_unicode_object.reference,",
@@ -149,6 +154,8 @@ def _internals() -> dict[str, Any]:
         "weasyprint.draw.draw_stacking_context": weasyprint.draw.draw_stacking_context,
         "weasyprint.draw.draw_block_level": weasyprint.draw.draw_block_level,
         "weasyprint.pdf.stream.Stream.set_font_size": weasyprint.pdf.stream.Stream.set_font_size,
+        "weasyprint.pdf.fonts.Font.subset": weasyprint.pdf.fonts.Font.subset,
+        "weasyprint.pdf.fonts.Font._fonttools_subset": weasyprint.pdf.fonts.Font._fonttools_subset,
         "weasyprint.draw.text.draw_first_line": weasyprint.draw.text.draw_first_line,
         "weasyprint.pdf.stream.Stream.add_font": weasyprint.pdf.stream.Stream.add_font,
         "weasyprint.pdf.stream.Stream.__init__": weasyprint.pdf.stream.Stream.__init__,
@@ -825,6 +832,36 @@ def _draw_block_level(page, stream, blocks_and_cells):
         original(page, stream, {block: inner})
 
 
+def harfbuzz_subsetting() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz (``libharfbuzz-subset0``), as ``Font.subset`` decides.
+
+    Without it WeasyPrint falls back to fontTools: about twice as slow per form, and fontTools writes the time of
+    the build into every embedded font's ``head.modified``, so two builds of one commit would differ (the hook
+    pins that date, see ``_fonttools_subset``). ``PdfRenderer`` warns when this is False.
+    """
+    import weasyprint.pdf.fonts as fonts
+
+    return bool(fonts.harfbuzz_subset) and bool(fonts.harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+def _fonttools_subset(self, to_unicode, hinting):
+    """WeasyPrint's fontTools fallback, with the embedded font's ``head.modified`` set to the font's own
+    ``head.created`` instead of the time of the build: the same bytes on every machine and at every time."""
+    _originals["weasyprint.pdf.fonts.Font._fonttools_subset"](self, to_unicode, hinting)
+    if _session.get() is None:
+        return
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(self.file_content), recalcTimestamp=False)
+    if "head" in font:
+        font["head"].modified = font["head"].created
+        out = io.BytesIO()
+        font.save(out)
+        self.file_content = out.getvalue()
+
+
 # (module, attribute, dotted name of the original): the functions the hooks replace while a session runs.
 _PATCHES = (
     ("weasyprint.draw.text", "draw_first_line", "weasyprint.draw.text.draw_first_line", _draw_first_line),
@@ -832,6 +869,8 @@ _PATCHES = (
     ("weasyprint.pdf", "build_fonts_dictionary", "weasyprint.pdf.build_fonts_dictionary", _build_fonts_dictionary),
     ("weasyprint.draw", "draw_stacking_context", "weasyprint.draw.draw_stacking_context", _draw_stacking_context),
     ("weasyprint.draw", "draw_block_level", "weasyprint.draw.draw_block_level", _draw_block_level),
+    ("weasyprint.pdf.fonts", "Font._fonttools_subset", "weasyprint.pdf.fonts.Font._fonttools_subset",
+     _fonttools_subset),
 )
 
 

@@ -204,3 +204,81 @@ def laid_out_pages(document) -> list[tuple[str, str, str]]:
                 body.extend(texts(child))
         pages.append(("".join(header), "".join(body), "".join(footer)))
     return pages
+
+
+# --- The text layer's own maps ------------------------------------------------------------------------------------
+
+_BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
+_BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
+_HEX = re.compile(rb"<([0-9a-fA-F]*)>")
+
+
+def to_unicode_map(font) -> dict[int, str]:
+    """A font's /ToUnicode CMap as code → text (bfchar and simple bfrange entries; empty text kept as "")."""
+    data = font["/ToUnicode"].get_object().get_data()
+    mapping: dict[int, str] = {}
+    for block in _BFCHAR.findall(data):
+        values = _HEX.findall(block)
+        for code, text in zip(values[::2], values[1::2]):
+            mapping[int(code, 16)] = bytes.fromhex(text.decode()).decode("utf-16-be")
+    for block in _BFRANGE.findall(data):
+        values = _HEX.findall(block)
+        for low, high, start in zip(values[::3], values[1::3], values[2::3]):
+            first = int(start, 16)
+            for offset, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                mapping[code] = chr(first + offset)
+    return mapping
+
+
+def drawn_codes(pdf: bytes) -> dict[str, set[int]]:
+    """Every character code drawn as text, per font (by its /BaseFont), in pages and the forms they paint."""
+    import pypdf
+    from pypdf.generic import ContentStream
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    found: dict[str, set[int]] = {}
+
+    def walk(contents, resources, seen):
+        fonts = resources.get("/Font", {}) if resources else {}
+        xobjects = resources.get("/XObject", {}) if resources else {}
+        font = None
+        for operands, operator in ContentStream(contents, reader).operations:
+            if operator == b"Tf":
+                font = fonts[operands[0]].get_object()
+            elif operator in (b"TJ", b"Tj", b"'", b'"'):
+                strings = operands[0] if operator == b"TJ" else operands[-1:]
+                width = 2 if font["/Subtype"] == "/Type0" else 1
+                codes = found.setdefault(str(font["/BaseFont"]), set())
+                for string in strings:
+                    if isinstance(string, (bytes, str)):
+                        raw = string.original_bytes if hasattr(string, "original_bytes") else bytes(string)
+                        codes.update(int.from_bytes(raw[i:i + width], "big") for i in range(0, len(raw), width))
+            elif operator == b"Do":
+                xobject = xobjects[operands[0]].get_object()
+                if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+                    seen.add(id(xobject))
+                    walk(xobject, xobject.get("/Resources"), seen)
+
+    for page in reader.pages:
+        walk(page.get_contents(), page.get("/Resources"), set())
+    return found
+
+
+def text_layer_gaps(pdf: bytes) -> dict[str, list[str]]:
+    """Per font: its empty /ToUnicode entries (``<>``) and the codes drawn without any entry. Both should be empty."""
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    maps = {}
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            maps[str(font["/BaseFont"])] = to_unicode_map(font) if "/ToUnicode" in font else {}
+    gaps = {}
+    for name, codes in drawn_codes(pdf).items():
+        mapping = maps.get(name, {})
+        empty = [f"<{code:04x}> <>" for code, text in sorted(mapping.items()) if not text]
+        unmapped = [f"<{code:04x}> drawn, not mapped" for code in sorted(codes) if not mapping.get(code)]
+        if empty or unmapped:
+            gaps[name] = empty + unmapped
+    return gaps
