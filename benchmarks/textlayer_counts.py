@@ -19,29 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from conftest import write_project  # noqa: E402
-from extract import PAGE_EXTRACTORS, laid_out_pages, wrong_characters  # noqa: E402
-
-
-def documents(root: Path, release: bool):
-    """(WeasyPrint document, write options) of the real form, as reportgen renders it."""
-    import weasyprint
-
-    from reportgen.engine import BuildOptions, FormRenderer
-    from reportgen.load import load_project
-    from reportgen.release import form_pdf_options
-    from reportgen.render import PRINT_STYLESHEETS
-
-    project = load_project(root)
-    entry = project.entries[0]
-    forms = FormRenderer(root, project.site, BuildOptions(release=release))
-    html = forms.renderer.print_document(entry.indicator, css_url=forms.pdf.css_url, link_stylesheets=False)
-    options = form_pdf_options(root, entry, release=release)
-    document = weasyprint.HTML(string=html, base_url=forms.pdf.templates_dir.as_uri() + "/",
-                               url_fetcher=forms.pdf.fetcher).render(
-        font_config=forms.pdf.font_config, stylesheets=[forms.pdf.stylesheet(name) for name in PRINT_STYLESHEETS])
-    if options.date is not None:
-        document.metadata.created = document.metadata.modified = options.date.isoformat()
-    return document, lambda: forms.pdf._write_options(options)  # attachments are read once per write
+from extract import PAGE_EXTRACTORS, form_document, laid_out_pages, wrong_characters  # noqa: E402
 
 
 def counts(pdf: bytes, expected: list[tuple[str, str, str]]) -> dict[str, int]:
@@ -65,7 +43,7 @@ def main() -> None:
             if release:
                 signoff(root, root / "content/indicators/2564/08.yaml", name="นางสาวสมใจ ใฝ่รู้",
                         position="บรรณารักษ์ชำนาญการ", date=dt.date(2021, 10, 20))
-            document, options = documents(root, release)
+            document, options = form_document(root, release=release)
             expected = laid_out_pages(document)
             kind = "release" if release else "draft"
             rows.append((f"{kind}, reportgen", counts(textlayer.write_pdf(document, **options()), expected)))

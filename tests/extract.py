@@ -282,3 +282,26 @@ def text_layer_gaps(pdf: bytes) -> dict[str, list[str]]:
         if empty or unmapped:
             gaps[name] = empty + unmapped
     return gaps
+
+
+def form_document(root: Path, *, release: bool):
+    """(WeasyPrint document laid out, a function giving its write options) of the project's first form, exactly
+    as ``FormRenderer`` renders it, so that a test can write it with and without the text layer."""
+    import weasyprint
+
+    from reportgen.engine import BuildOptions, FormRenderer
+    from reportgen.load import load_project
+    from reportgen.release import form_pdf_options
+    from reportgen.render import PRINT_STYLESHEETS
+
+    project = load_project(root)
+    entry = project.entries[0]
+    forms = FormRenderer(root, project.site, BuildOptions(release=release))
+    html = forms.renderer.print_document(entry.indicator, css_url=forms.pdf.css_url, link_stylesheets=False)
+    options = form_pdf_options(root, entry, release=release)
+    document = weasyprint.HTML(string=html, base_url=forms.pdf.templates_dir.as_uri() + "/",
+                               url_fetcher=forms.pdf.fetcher).render(
+        font_config=forms.pdf.font_config, stylesheets=[forms.pdf.stylesheet(name) for name in PRINT_STYLESHEETS])
+    if options.date is not None:
+        document.metadata.created = document.metadata.modified = options.date.isoformat()
+    return document, lambda: forms.pdf._write_options(options)  # attachments are read once per write

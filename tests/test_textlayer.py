@@ -358,3 +358,141 @@ def test_the_module_docstring_explains_the_bug_the_mechanism_and_the_pin():
     for words in ("ToUnicode", "SARA AM", "CIDToGIDMap", "Pin", "TESTED_WEASYPRINT_VERSIONS", "#2841"):
         assert words in doc
     assert unicodedata.normalize("NFC", doc) == doc
+
+
+# --- The real form ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["draft", "release"])
+def real_form(request, tmp_path_factory) -> dict:
+    """The real indicator 08 form as reportgen renders it (a release: signed off, tagged PDF/A-3b with its
+    attachments), with what WeasyPrint laid out on each page, and the same layout written by bare WeasyPrint."""
+    import datetime as dt
+    import shutil
+
+    from conftest import write_project
+    from extract import form_document, laid_out_pages
+    from reportgen.commands.signoff import signoff
+    from reportgen.engine import BuildOptions, FormRenderer
+    from reportgen.load import load_project
+
+    root = write_project(tmp_path_factory.mktemp("real") / "project", {})
+    shutil.copytree(REPO_ROOT / "content", root / "content", dirs_exist_ok=True)
+    release = request.param == "release"
+    if release:
+        signoff(root, root / "content/indicators/2564/08.yaml", name="นางสาวสมใจ ใฝ่รู้",
+                position="บรรณารักษ์ชำนาญการ", date=dt.date(2021, 10, 20))
+    document, options = form_document(root, release=release)
+    fixed = textlayer.write_pdf(document, **options())
+    project = load_project(root)
+    built = FormRenderer(root, project.site, BuildOptions(release=release)).render(project.entries[0])
+    return {"kind": request.param, "fixed": fixed, "plain": document.write_pdf(**options()), "built": built,
+            "pages": laid_out_pages(document)}
+
+
+def test_the_real_form_is_what_reportgen_builds(real_form):
+    assert real_form["fixed"] == real_form["built"]
+    assert len(real_form["pages"]) >= 2
+    header, body, footer = real_form["pages"][0]
+    assert header.startswith("สำนักวัฒนธรรม") and "ตัวชี้วัด" in header and footer.replace(" ", "") == "หน้า1/2"
+    assert "1." in body and "ชื่อตัวชี้วัด" in body
+
+
+@pytest.mark.parametrize("extractor", PAGE_EXTRACTORS)
+def test_the_real_form_reads_page_by_page_header_body_footer_in_every_extractor(real_form, extractor):
+    pages = PAGE_EXTRACTORS[extractor](real_form["fixed"])
+    assert len(pages) == len(real_form["pages"])
+    for number, (found, (header, body, footer)) in enumerate(zip(pages, real_form["pages"]), 1):
+        expected = header + body + footer
+        assert squeeze(found) == squeeze(expected), (
+            f"{extractor}, {real_form['kind']}, page {number}: {wrong_characters(expected, found)} wrong characters, "
+            + first_difference(expected, found))
+
+
+@pytest.mark.parametrize("extractor", PAGE_EXTRACTORS)
+def test_bare_weasyprint_misreads_the_real_form(real_form, extractor):
+    expected = "".join(header + body + footer for header, body, footer in real_form["pages"])
+    assert wrong_characters(expected, "".join(PAGE_EXTRACTORS[extractor](real_form["plain"]))) > 100
+
+
+def test_list_numbers_come_right_before_their_items(real_form):
+    # The calculation of indicator 08 is a numbered list; WeasyPrint draws its numbers after the whole page.
+    for extractor in ("pypdf", "pdfium", "mupdf", "pdfjs"):
+        text = squeeze("".join(PAGE_EXTRACTORS[extractor](real_form["fixed"])))
+        numbered = re.findall(r"(\d)\.(?=[\u0e00-\u0e7f])", text)
+        assert len(numbered) >= 3 and numbered[:2] == ["1", "2"], (extractor, numbered)
+
+
+def test_the_real_form_has_no_text_layer_gap_and_looks_the_same(real_form, tmp_path):
+    assert text_layer_gaps(real_form["fixed"]) == {}
+    assert look_differences(pixels(real_form["fixed"], tmp_path, "fixed"),
+                            pixels(real_form["plain"], tmp_path, "plain")) == []
+
+
+# --- Fonts: the same bytes with HarfBuzz's subsetter or without it -------------------------------------------------
+
+
+def test_harfbuzz_subsetting_is_what_make_installs_and_what_this_machine_uses():
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    runtime = re.search(r"^RUNTIME_PACKAGES := (.*)$", makefile, re.M).group(1).split()
+    assert "libharfbuzz-subset0" in runtime
+    # The suite runs on the fast path; the fallback is forced below.
+    assert textlayer.harfbuzz_subsetting()
+
+
+@pytest.fixture
+def fonttools_fallback(monkeypatch):
+    """WeasyPrint as on a machine without libharfbuzz-subset0, with fontTools' clock made to move on each save."""
+    import itertools
+
+    import fontTools.ttLib.tables._h_e_a_d as head
+    import weasyprint.pdf.fonts
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    clock = itertools.count(3_000_000_000, 1000)
+    monkeypatch.setattr(head, "timestampNow", lambda: next(clock))
+    assert not textlayer.harfbuzz_subsetting()
+
+
+def _head_dates(pdf: bytes) -> list[tuple[int, int]]:
+    from fontTools.ttLib import TTFont
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    dates = []
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        program = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
+        dates.append((program["head"].created, program["head"].modified))
+    return dates
+
+
+def test_without_harfbuzz_subset_the_fonts_keep_their_own_date_and_builds_stay_identical(fonttools_fallback):
+    text = ["ความสำเร็จ ที่ ผู้ รู้ เฟซบุ๊ก น้ำ การ"]
+    first = textlayer.write_pdf(weasyprint.HTML(string=html_document(text, bold=False)).render())
+    second = textlayer.write_pdf(weasyprint.HTML(string=html_document(text, bold=False)).render())
+    assert first == second
+    assert all(created == modified for created, modified in _head_dates(first))
+    assert squeeze(poppler(first)) == squeeze(text[0])
+    # Bare WeasyPrint on that path writes the time of each build into the fonts: the test is not blind.
+    plain = [weasyprint.HTML(string=html_document(text, bold=False)).render().write_pdf() for _ in range(2)]
+    assert plain[0] != plain[1]
+
+
+def test_without_harfbuzz_subset_a_build_warns_loudly(fonttools_fallback, monkeypatch, caplog):
+    from reportgen import pdf
+
+    monkeypatch.setattr(pdf, "_warned_without_harfbuzz_subset", False)
+    with caplog.at_level("WARNING", logger="reportgen.pdf"):
+        pdf.PdfRenderer(REPO_ROOT)
+        pdf.PdfRenderer(REPO_ROOT)
+    warnings = [record.getMessage() for record in caplog.records if record.name == "reportgen.pdf"]
+    assert len(warnings) == 1 and "libharfbuzz-subset0" in warnings[0] and "fontTools" in warnings[0]
+
+
+def test_with_harfbuzz_subset_no_warning(monkeypatch, caplog):
+    from reportgen import pdf
+
+    monkeypatch.setattr(pdf, "_warned_without_harfbuzz_subset", False)
+    with caplog.at_level("WARNING", logger="reportgen.pdf"):
+        pdf.PdfRenderer(REPO_ROOT)
+    assert not [record for record in caplog.records if record.name == "reportgen.pdf"]
