@@ -114,6 +114,10 @@ _EXPECTED_SOURCE: dict[str, tuple[str, ...]] = {
         "draw_block_level(\n                stacking_context.page, stream, {box: stacking_context.blocks_and_cells})",
     ),
     "weasyprint.draw.draw_block_level": ("for block, blocks_and_cells in blocks_and_cells.items():",),
+    # Page furniture becomes an artifact: its text boxes are recorded as Stream.marked records them.
+    "weasyprint.pdf.stream.Stream.marked": (
+        "self._tags[box] = {'tag': tag, 'mcid': mcid}", "super().begin_marked_content(tag, property_list)",
+        "super().end_marked_content()"),
     # How WeasyPrint chooses its subsetter (see harfbuzz_subsetting), and the fallback whose font timestamp is pinned.
     "weasyprint.pdf.fonts.Font.subset": (
         "if harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0):", "self._fonttools_subset(to_unicode, hinting)"),
@@ -154,6 +158,7 @@ def _internals() -> dict[str, Any]:
         "weasyprint.draw.draw_stacking_context": weasyprint.draw.draw_stacking_context,
         "weasyprint.draw.draw_block_level": weasyprint.draw.draw_block_level,
         "weasyprint.pdf.stream.Stream.set_font_size": weasyprint.pdf.stream.Stream.set_font_size,
+        "weasyprint.pdf.stream.Stream.marked": weasyprint.pdf.stream.Stream.marked,
         "weasyprint.pdf.fonts.Font.subset": weasyprint.pdf.fonts.Font.subset,
         "weasyprint.pdf.fonts.Font._fonttools_subset": weasyprint.pdf.fonts.Font._fonttools_subset,
         "weasyprint.draw.text.draw_first_line": weasyprint.draw.text.draw_first_line,
@@ -793,6 +798,9 @@ def _draw_stacking_context(stream, stacking_context):
         return original(stream, stacking_context)
     from weasyprint.formatting_structure import boxes
 
+    if isinstance(stacking_context.box, boxes.MarginBox) and stream._tags is not None:
+        with _page_furniture(stream, stacking_context.box):
+            return original(stream, stacking_context)
     contexts = stacking_context.zero_z_contexts
     if isinstance(stacking_context.box, boxes.PageBox):
         def header_first(context) -> int:
@@ -817,6 +825,33 @@ def _draw_stacking_context(stream, stacking_context):
     for waiting in markers.values():  # an item drawn elsewhere (in a float, say): the marker where it was
         for context in waiting:
             _draw_stacking_context(stream, context)
+
+
+@contextmanager
+def _page_furniture(stream, margin_box) -> Iterator[None]:
+    """While a tagged page's margin box (running header, page number) is drawn, its text is an artifact.
+
+    WeasyPrint marks it as tagged content (``/Span <</MCID n>> BDC``) but leaves its structure elements out of the
+    tree, so screen readers meet text that belongs nowhere. Marked ``/Artifact`` of type ``/Pagination`` instead,
+    assistive technology skips it, as it skips a printed page's furniture. The MCID is still handed out (WeasyPrint's
+    tagging expects one per text box), it just marks nothing in the page.
+    """
+    subtype = "/Header" if margin_box.at_keyword.startswith("@top") else "/Footer"
+
+    @contextmanager
+    def as_artifact(box, tag):
+        stream._tags[box] = {"tag": tag, "mcid": len(stream._tags)}  # as Stream.marked records it
+        stream.begin_marked_content("Artifact", pydyf.Dictionary({"Type": "/Pagination", "Subtype": subtype}))
+        try:
+            yield
+        finally:
+            stream.end_marked_content()
+
+    stream.marked = as_artifact
+    try:
+        yield
+    finally:
+        del stream.marked
 
 
 def _draw_block_level(page, stream, blocks_and_cells):
