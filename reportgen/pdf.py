@@ -199,13 +199,9 @@ def warn_without_harfbuzz_subset() -> None:
 
 
 def _finish_archival_pdf(document, pdf) -> None:
-    """What WeasyPrint 70 leaves to finish in a release PDF: its associated files, its structure tree, and its XMP
-    metadata, which it compresses although PDF/A-2 and -3 forbid a /Filter on the metadata stream (6.6.2.1)."""
+    """What WeasyPrint 70 leaves to finish in a release PDF: its associated files, its structure tree."""
     _list_associated_files_once(document, pdf)
     repair_structure(pdf)
-    metadata = pdf.catalog.get("Metadata")
-    if isinstance(metadata, bytes) and metadata.endswith(b" 0 R"):
-        pdf.objects[int(metadata.split()[0])].compress = False
 
 
 def _list_associated_files_once(document, pdf) -> None:
