@@ -1,8 +1,9 @@
 """Exact PDF text layer: turns the glyphs WeasyPrint draws into text that every extractor reads back exactly.
 
-``write_pdf(document)`` writes a WeasyPrint document whose text, as poppler (``pdftotext``), pdfminer
-(``pdfplumber``) and pypdf extract it, is the source text character for character (whitespace aside), with the
-pages pixel-identical to WeasyPrint's own output.
+``write_pdf(document)`` writes a WeasyPrint document whose text, as the six engines readers meet extract it
+(poppler ``pdftotext``: Evince, Okular; pdfminer/pdfplumber; pypdf; PDFium: Chrome, Edge, Android; MuPDF with
+PyMuPDF's default flags: many mobile readers; pdf.js: Firefox), is the source text character for character
+(whitespace aside), in reading order, and whose pages look the same as WeasyPrint's own.
 
 The bug (Kozea/WeasyPrint issue #2841, open; fix PR #2869 closed unmerged). In a PDF, each drawn glyph is a
 character code and the font's ``/ToUnicode`` map turns each code back into text. WeasyPrint 70 uses the glyph id
@@ -12,21 +13,53 @@ every ``า`` reads as ``ำ`` (``การ`` → ``กำร``), or the other w
 character on a zero-width glyph drawn left of the pen and often raised: extractors that sort characters by
 position (pdfplumber) or split lines by height (pdftotext) move it away from its base (``ที่`` → ``ท่ี``,
 ``เฟซบุ๊ก`` → ``เฟซบุก`` + ``๊`` on a line of its own), and WeasyPrint gives a multi-glyph cluster's text to its
-last glyph, which may be such a mark (``รู้`` → ``ร้้``). ``/ActualText`` spans would not help: pdfminer ignores them.
+last glyph, which may be such a mark (``รู้`` → ``ร้้``).
 
 Mechanism. While WeasyPrint draws a line, the hook records every glyph shown with the text WeasyPrint sliced
-for it, puts the whole text of each user-perceived character (a base and its marks) on the base's glyph and
-empty text on the marks' glyphs (SARA AM's text goes on its AA glyph, which has width), then gives every
-distinct (glyph id, text) pair its own character code: the first pair seen for a glyph keeps the glyph id,
-later ones get spare codes counted down from 0xFFFF. The codes in the ``TJ`` operators just drawn are rewritten
-in place; after WeasyPrint has built the font dictionaries, their ``/ToUnicode`` map and ``/W`` widths get the
-new codes and a ``/CIDToGIDMap`` stream sends each spare code to its real glyph. The encoding stays
-``/Identity-H`` (code = CID), which pdfminer needs since it looks ``/ToUnicode`` up by CID; for the same reason a
-font with glyphs missing from every font, which WeasyPrint gives a CMap of its own as ``/Encoding`` (pdfminer
-and pypdf then read nothing or garbage), is switched to ``/Identity-H`` with those codes sent to ``.notdef`` by
-``/CIDToGIDMap``. The embedded font program is untouched (subset by WeasyPrint as before) and every code draws
-the same glyph with the same width, so only the text layer changes. PR #2869 did the same with alias glyphs
-added to the font; a CID-to-glyph map needs no change to the font.
+for it and puts the whole text of each user-perceived character (a base and its marks) on the base's glyph
+(SARA AM's ``ำ`` goes on its AA glyph, which has width: a glyph with width but no text reads as a gap, and
+pdftotext would break ``ความสำ เร็จ``). Every distinct (glyph id, text) pair then gets its own character code:
+the first pair seen for a glyph keeps the glyph id, later ones get spare codes counted down from 0xFFFF, and the
+``TJ`` operators just drawn are rewritten with them. A glyph left with no text (a mark whose character went to
+its base; NIKHAHIT, the surplus glyph of SARA AM) is not drawn as text at all: it is taken out of the ``TJ``
+(the pen moves on by its width instead) and painted right after the line as its outline, a form XObject (one
+per glyph) filled in the text's colour at exactly the place the glyph would have been. So no code is ever drawn
+without text and the ``/ToUnicode`` map has no empty entry (``<>``). After WeasyPrint has built the font
+dictionaries, their ``/ToUnicode`` map and ``/W`` widths get the new codes and a ``/CIDToGIDMap`` stream sends
+each spare code to its real glyph. The encoding stays ``/Identity-H`` (code = CID), which pdfminer needs since it
+looks ``/ToUnicode`` up by CID; for the same reason a font with glyphs missing from every font, which WeasyPrint
+gives a CMap of its own as ``/Encoding`` (pdfminer and pypdf then read nothing or garbage), is switched to
+``/Identity-H`` with those codes sent to ``.notdef`` by ``/CIDToGIDMap``. The embedded font program is untouched
+(subset by WeasyPrint as before) and every code draws the same glyph with the same width.
+
+Why marks as outlines (measured on the real form 08 and the test corpus, tests/test_textlayer.py). An empty
+``/ToUnicode`` entry, which the previous version wrote for every mark glyph, is read as "no mapping" by PDFium
+(``CPDF_ToUnicodeMap`` drops empty strings), pdf.js (``toUnicode.get(code) || code``) and MuPDF
+(``pdf_parse_bf_char`` skips zero-length targets): they fall back to the raw code, a glyph id in U+02B0–U+02FF,
+882 wrong characters each on the real form (bare WeasyPrint: 438). Mapping each mark to its own character in
+drawing order instead breaks pdfplumber and pdftotext (the stacked marks above), and cannot be exact for SARA AM
+after a tone mark (``น้ำ`` is drawn น ํ ้ า: four glyphs, three characters, NIKHAHIT before the tone). A composite
+glyph (NIKHAHIT + AA) mapped to U+0E33 would solve SARA AM alone, and only by rewriting the subset font after
+WeasyPrint (HarfBuzz or fontTools) made it, one composite per distinct NIKHAHIT offset. ``/ActualText`` spans are
+ignored by pdf.js, pdfminer and pypdf, so they cannot replace the per-glyph map. Outlines: 0 wrong characters in
+all six engines, on the real form (draft and tagged release) and on the corpus in regular, bold, italic and
+tagged. The pages look the same: poppler rasterises a glyph with FreeType at its sub-pixel grid and a path
+exactly where it is, so raw pixels along a mark's edge differ (at 1200 dpi the marks' ink moves by under 0.05
+pt), but after a quarter-millimetre blur at 300 dpi the pages differ from WeasyPrint's by at most 42 grey levels
+of 255, while one mark moved or missing differs by 123 or more (``look_differences`` in the tests). Cost: the
+text layer adds about the same time per form as the previous version did (benchmarks/textlayer_cost.py).
+
+Reading order. WeasyPrint paints a page's body before its margin boxes, and every outside ``::marker`` (an
+absolutely positioned box) after all the blocks of its stacking context, so extractors that read in drawing
+order (pypdf, PDFium, MuPDF, pdf.js) read the running header after the body and every list number after its
+list. The hook paints the top margin boxes first and each marker right before its list item's content; none of
+these boxes overlap, so no pixel changes. In tagged PDFs, margin boxes (running header, page numbers) are marked
+``/Artifact`` of type ``/Pagination`` (``/Header``, ``/Footer``) instead of untagged ``/Span`` content, so
+assistive technology skips them.
+
+Fonts. Without ``libharfbuzz-subset0`` WeasyPrint subsets fonts with fontTools (``Font.subset``; see
+``harfbuzz_subsetting``), which writes the time of the build into each embedded font's ``head.modified``; the
+hook sets it to the font's own ``head.created``, so builds stay byte-identical on either path.
 
 Scope. Only TrueType outline fonts (``CIDFontType2``) get new codes: ``CIDFontType0`` (CFF) ignores
 ``/CIDToGIDMap``, so CFF, bitmap and colour-emoji fonts keep WeasyPrint's own map. Right-to-left lines keep
@@ -39,14 +72,16 @@ per-context session, in one record per document that is dropped as soon as that 
 and the fonts are handed back to WeasyPrint as it made them: nothing leaks from one document into the next.
 Outside the context, and in threads that did not enter it, WeasyPrint runs unchanged.
 
-Pin. The hook replaces ``weasyprint.draw.text.draw_first_line``, ``weasyprint.pdf.stream.Stream.add_font`` and
-``weasyprint.pdf.build_fonts_dictionary`` with wrappers around the originals, and relies on how they use
-``Font.to_unicode`` and on the ``TJ`` operators and font dictionaries they write. On entry it raises
+Pin. The hook replaces ``weasyprint.draw.text.draw_first_line``, ``weasyprint.pdf.stream.Stream.add_font``,
+``weasyprint.pdf.build_fonts_dictionary``, ``weasyprint.draw.draw_stacking_context``,
+``weasyprint.draw.draw_block_level`` and ``weasyprint.pdf.fonts.Font._fonttools_subset`` with wrappers around
+the originals (``_PATCHES``), and relies on how they use ``Font.to_unicode`` and on the ``TJ``, ``Tf`` and
+``Tm`` operators and font dictionaries they write. On entry it raises
 ``UnsupportedWeasyPrint`` (a ``RuntimeError``) if WeasyPrint's version is not in ``TESTED_WEASYPRINT_VERSIONS``
 or if those internals lost the expected signatures or source lines (``_EXPECTED_PARAMETERS``,
 ``_EXPECTED_SOURCE``); while writing it raises ``TextLayerError`` if what WeasyPrint drew or built does not match
 what was recorded. It never writes a layer it could not check. To move to a new WeasyPrint: install it, read
-the three functions above and ``weasyprint/pdf/fonts.py`` (``Font``, ``build_fonts_dictionary``,
+the functions above and ``weasyprint/pdf/fonts.py`` (``Font``, ``build_fonts_dictionary``,
 ``_build_vector_font_dictionary``), adapt this module and ``_EXPECTED_*``, run ``pytest tests/test_textlayer.py``
 (if "without the hook the bug is present" fails, upstream fixed the bug: drop this module), then add the
 version to ``TESTED_WEASYPRINT_VERSIONS`` and to the ``weasyprint`` pin in pyproject.toml.
@@ -56,6 +91,7 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+import io
 import re
 import threading
 import unicodedata
@@ -297,6 +333,7 @@ class _Document:
         self.fonts = fonts  # the document's ``fonts`` dict: the key that ties drawing to font writing
         self.codes: dict[str, _FontCodes] = {}
         self.shown: list[tuple[Any, int, str]] | None = None  # glyphs shown by the line being drawn
+        self.forms: dict[int, dict[tuple[str, int], str]] = {}  # outline forms, per resources dictionary
 
     def adopt(self, font: Any) -> None:
         if not isinstance(font.to_unicode, _Recording) or font.to_unicode._document is not self:
@@ -318,8 +355,29 @@ class _Document:
 
     # Drawing side.
 
-    def rewrite_line(self, operators: list, start: int, shown: list, layout_text: str, font_size: float = 0.0
-                     ) -> None:
+    def outline_forms(self, resources: Any):
+        """``forms(font, glyph)``: the name of a form XObject in ``resources`` that fills the glyph's outline (in
+        font units; painted in the current colour), made on first use, one per glyph and resources dictionary."""
+        names = self.forms.setdefault(id(resources), {})
+
+        def forms(font: Any, glyph: int) -> str:
+            key = (font.hash, glyph)
+            name = names.get(key)
+            if name is None:
+                if resources is None:
+                    raise TextLayerError("a mark has no text and the stream no resources to paint it from")
+                name = names[key] = f"RgMark{len(names)}"
+                x_min, y_min, x_max, y_max = _font_box(font)
+                resources["XObject"][name] = pydyf.Stream([_outline(font, glyph) + b" f"], pydyf.Dictionary({
+                    "Type": "/XObject", "Subtype": "/Form",
+                    "BBox": pydyf.Array((x_min, y_min, x_max, y_max)),
+                }), compress=True)
+            return name
+
+        return forms
+
+    def rewrite_line(self, operators: list, start: int, shown: list, layout_text: str, font_size: float = 0.0,
+                     resources: Any = None) -> None:
         """Give the glyphs just drawn (``operators[start:]``, recorded in ``shown``) their per-text codes.
 
         A glyph left without text (a Thai mark whose character went to its base, the NIKHAHIT half of SARA AM) is
@@ -347,7 +405,7 @@ class _Document:
             if not isinstance(operator, bytes):
                 continue
             if operator.endswith(b" TJ") and operator.startswith(b"["):
-                operators[index] = _rewrite_tj(operator, pending, pen, outlines)
+                operators[index] = _rewrite_tj(operator, pending, pen, outlines, self.outline_forms(resources))
             else:
                 pen.follow(operator)
         if next(pending, None) is not None:
@@ -457,12 +515,17 @@ class _Pen:
 
 
 def _decimal(value: float, places: int = 3) -> bytes:
-    text = (b"%.*f" % (places, value)).rstrip(b"0").rstrip(b".")
-    return b"0" if text in (b"-0", b"") else text
+    value = round(value, places)
+    if value == int(value):
+        return b"%d" % value
+    text = repr(value)
+    if "e" in text:  # PDF numbers have no exponent
+        return (b"%.*f" % (places, value)).rstrip(b"0")
+    return text.encode()
 
 
 def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None]], pen: _Pen,
-                outlines: list[bytes]) -> bytes:
+                outlines: list[bytes], forms: Any) -> bytes:
     items: list = []  # glyph codes (bytes) and adjustments (float), in order
     for match in _TJ_ITEM.finditer(operator, 1, len(operator) - len(b"] TJ")):
         digits, number = match.groups()
@@ -486,7 +549,7 @@ def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None]],
             position += width
             advance = font.widths.get(glyph, 0)
             if code is None:
-                outlines += [b"q", pen.glyph_matrix(font.upem), _outline(font, glyph), b"f Q"]
+                outlines.append(b"q %s /%s Do Q" % (pen.glyph_matrix(font.upem), forms(font, glyph).encode()))
                 items.append(-float(advance))
             else:
                 items.append(b"%0*x" % (width, code))
@@ -525,11 +588,11 @@ def _outline(font: Any, glyph: int) -> bytes:
 
         glyph_set = _glyph_sets.get(font.hash)
         if glyph_set is None:
-            import io
-
             tt_font = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
-            glyph_set = _glyph_sets[font.hash] = (tt_font.getGlyphOrder(), tt_font.getGlyphSet())
-        order, glyphs = glyph_set
+            head = tt_font["head"]
+            glyph_set = _glyph_sets[font.hash] = (tt_font.getGlyphOrder(), tt_font.getGlyphSet(),
+                                                  (head.xMin, head.yMin, head.xMax, head.yMax))
+        order, glyphs, _ = glyph_set
         pen = _PdfPathPen(glyphs)
         glyphs[order[glyph]].draw(pen)
         path = _outline_cache[key] = b" ".join(pen.operators) or b"0 0 m"
@@ -560,6 +623,12 @@ def _pdf_path_pen():
             self.operators.append(b"h")
 
     return PdfPathPen
+
+
+def _font_box(font: Any) -> tuple[int, int, int, int]:
+    """The bounding box of every glyph of ``font`` (``head``), in font units: a safe /BBox for any outline form."""
+    _outline(font, 0)
+    return _glyph_sets[font.hash][2]
 
 
 def _PdfPathPen(glyph_set):  # noqa: N802 - a class made on first use, so fontTools is imported only when needed
@@ -768,7 +837,7 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     if len(stream.stream) < start:
         raise TextLayerError("WeasyPrint removed operators while drawing a line; its drawing code changed")
     if shown:
-        document.rewrite_line(stream.stream, start, shown, textbox.pango_layout.text, font_size)
+        document.rewrite_line(stream.stream, start, shown, textbox.pango_layout.text, font_size, stream._resources)
     return emojis
 
 
@@ -885,8 +954,6 @@ def _fonttools_subset(self, to_unicode, hinting):
     _originals["weasyprint.pdf.fonts.Font._fonttools_subset"](self, to_unicode, hinting)
     if _session.get() is None:
         return
-    import io
-
     from fontTools.ttLib import TTFont
 
     font = TTFont(io.BytesIO(self.file_content), recalcTimestamp=False)

@@ -284,9 +284,10 @@ def text_layer_gaps(pdf: bytes) -> dict[str, list[str]]:
     return gaps
 
 
-def form_document(root: Path, *, release: bool):
-    """(WeasyPrint document laid out, a function giving its write options) of the project's first form, exactly
-    as ``FormRenderer`` renders it, so that a test can write it with and without the text layer."""
+def form_document(root: Path, *, release: bool, entry=None, project=None):
+    """(WeasyPrint document laid out, a function giving its write options) of ``entry`` (default: the project's
+    first form), exactly as ``FormRenderer`` renders it, so that a test can write it with and without the text
+    layer."""
     import weasyprint
 
     from reportgen.engine import BuildOptions, FormRenderer
@@ -294,8 +295,8 @@ def form_document(root: Path, *, release: bool):
     from reportgen.release import form_pdf_options
     from reportgen.render import PRINT_STYLESHEETS
 
-    project = load_project(root)
-    entry = project.entries[0]
+    project = project or load_project(root)
+    entry = entry or project.entries[0]
     forms = FormRenderer(root, project.site, BuildOptions(release=release))
     html = forms.renderer.print_document(entry.indicator, css_url=forms.pdf.css_url, link_stylesheets=False)
     options = form_pdf_options(root, entry, release=release)
