@@ -63,6 +63,7 @@ def main() -> None:
             "text layer now": lambda document, options: textlayer.write_pdf(document, **options()),
         }
         times = {name: [] for name in writers}
+        sizes = {name: [] for name in writers}
         pages = 0
         names = list(writers)
         for index, entry in enumerate(project.entries):
@@ -74,15 +75,17 @@ def main() -> None:
             order = names[index % 3:] + names[:index % 3]
             for name in order:
                 start = time.perf_counter()
-                writers[name](document, options)
+                pdf = writers[name](document, options)
                 times[name].append((time.perf_counter() - start) * 1000)
+                sizes[name].append(len(pdf))
     bare = times["bare WeasyPrint"]
     print(f"{len(bare)} forms, {pages / len(bare):.2f} pages a form, WeasyPrint {weasyprint.__version__}, "
           f"HarfBuzz subsetting: {textlayer.harfbuzz_subsetting()}")
-    print(f"{'writer':28}{'write ms (median)':>20}{'text layer ms (median of differences)':>40}")
+    print(f"{'writer':28}{'write ms (median)':>20}{'text layer ms (median of differences)':>40}{'PDF kB':>9}")
     for name, values in times.items():
         cost = "" if name == "bare WeasyPrint" else f"{statistics.median(v - b for v, b in zip(values, bare)):.1f}"
-        print(f"{name:28}{statistics.median(values):>20.1f}{cost:>40}")
+        size = statistics.median(sizes[name]) / 1000
+        print(f"{name:28}{statistics.median(values):>20.1f}{cost:>40}{size:>9.1f}")
 
 
 if __name__ == "__main__":

@@ -95,6 +95,7 @@ import io
 import re
 import threading
 import unicodedata
+import zlib
 from contextlib import contextmanager
 from math import ceil
 from collections.abc import Iterator
@@ -368,10 +369,14 @@ class _Document:
                     raise TextLayerError("a mark has no text and the stream no resources to paint it from")
                 name = names[key] = f"RgMark{len(names)}"
                 x_min, y_min, x_max, y_max = _font_box(font)
-                resources["XObject"][name] = pydyf.Stream([_outline(font, glyph) + b" f"], pydyf.Dictionary({
-                    "Type": "/XObject", "Subtype": "/Form",
-                    "BBox": pydyf.Array((x_min, y_min, x_max, y_max)),
-                }), compress=True)
+                extra = pydyf.Dictionary({
+                    "Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((x_min, y_min, x_max, y_max))})
+                path = _outline(font, glyph) + b" f"
+                packed = zlib.compress(path)
+                if not packed.endswith(b"\r"):  # else the CR would read as the EOL before "endstream"
+                    extra["Filter"] = "/FlateDecode"
+                    path = packed
+                resources["XObject"][name] = pydyf.Stream([path], extra, compress=False)
             return name
 
         return forms
