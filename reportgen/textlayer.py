@@ -367,7 +367,7 @@ class _Document:
             if name is None:
                 if resources is None:
                     raise TextLayerError("a mark has no text and the stream no resources to paint it from")
-                name = names[key] = f"RgMark{len(names)}"
+                name = names[key] = f"RgM{len(names)}"
                 x_min, y_min, x_max, y_max = _font_box(font)
                 extra = pydyf.Dictionary({
                     "Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((x_min, y_min, x_max, y_max))})
@@ -514,9 +514,8 @@ class _Pen:
         """The ``cm`` that puts a glyph outline, in font units, where the pen draws the glyph now."""
         a, b, c, d, e, f = self.matrix
         scale = self.size / upem
-        values = (a * scale, b * scale, c * scale, d * scale,
-                  e + a * self.x + c * self.rise, f + b * self.x + d * self.rise)
-        return b" ".join(_decimal(value, 6) for value in values) + b" cm"
+        return b"%.6f %.6f %.6f %.6f %.4f %.4f cm" % (
+            a * scale, b * scale, c * scale, d * scale, e + a * self.x + c * self.rise, f + b * self.x + d * self.rise)
 
 
 def _decimal(value: float, places: int = 3) -> bytes:
@@ -529,15 +528,23 @@ def _decimal(value: float, places: int = 3) -> bytes:
     return text.encode()
 
 
+def _adjustment(value: float) -> bytes:
+    text = (b"%.3f" % value).rstrip(b"0").rstrip(b".")
+    return b"0" if text == b"-0" else text
+
+
 def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None]], pen: _Pen,
                 outlines: list[bytes], forms: Any) -> bytes:
-    items: list = []  # glyph codes (bytes) and adjustments (float), in order
-    for match in _TJ_ITEM.finditer(operator, 1, len(operator) - len(b"] TJ")):
-        digits, number = match.groups()
-        if number is not None:
-            adjustment = float(number)
-            pen.x -= adjustment / 1000 * pen.size
-            items.append(adjustment)
+    out: list[bytes] = []
+    codes: list[bytes] = []
+    adjustment = 0.0  # thousandths of an em, not yet written
+    scale = pen.size / 1000
+    x = pen.x
+    for digits, number in _TJ_ITEM.findall(operator, 1, len(operator) - 4):
+        if number:
+            value = float(number)
+            adjustment += value
+            x -= value * scale
             continue
         position = 0
         while position < len(digits):
@@ -554,29 +561,23 @@ def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None]],
             position += width
             advance = font.widths.get(glyph, 0)
             if code is None:
+                pen.x = x
                 outlines.append(b"q %s /%s Do Q" % (pen.glyph_matrix(font.upem), forms(font, glyph).encode()))
-                items.append(-float(advance))
+                adjustment -= advance
             else:
-                items.append(b"%0*x" % (width, code))
-            pen.x += advance / 1000 * pen.size
-    out: list[bytes] = []
-    codes: list[bytes] = []
-    adjustment = 0.0
-    for item in items:
-        if isinstance(item, float):
-            adjustment += item
-            continue
-        if _decimal(adjustment) != b"0":
-            if codes:
-                out.append(b"<" + b"".join(codes) + b">")
-                codes = []
-            out.append(_decimal(adjustment))
-        adjustment = 0.0
-        codes.append(item)
+                if not -0.0005 < adjustment < 0.0005:
+                    if codes:
+                        out.append(b"<" + b"".join(codes) + b">")
+                        codes = []
+                    out.append(_adjustment(adjustment))
+                adjustment = 0.0
+                codes.append(b"%0*x" % (width, code))
+            x += advance * scale
+    pen.x = x
     if codes:
         out.append(b"<" + b"".join(codes) + b">")
-    if _decimal(adjustment) != b"0":
-        out.append(_decimal(adjustment))  # moves the pen for the next TJ of the line
+    if not -0.0005 < adjustment < 0.0005:
+        out.append(_adjustment(adjustment))  # moves the pen for the next TJ of the line
     return b"[" + b"".join(out) + b"] TJ"
 
 

@@ -41,11 +41,22 @@ FONTS = REPO_ROOT / "fonts"
 REAL_INDICATOR = REPO_ROOT / "content" / "indicators" / "2564" / "08.yaml"
 REFERENCE_FORM = REPO_ROOT.parent / "shared" / "reference" / "kpi-08-form.txt"
 
-ORIGINALS = (
-    weasyprint.draw.text.draw_first_line,
-    weasyprint.pdf.stream.Stream.add_font,
-    weasyprint.pdf.build_fonts_dictionary,
-)
+def _patched() -> tuple:
+    """Everything the hook patches while it runs (textlayer._PATCHES), as WeasyPrint has it now."""
+    import weasyprint.draw
+    import weasyprint.pdf.fonts
+
+    return (
+        weasyprint.draw.text.draw_first_line,
+        weasyprint.pdf.stream.Stream.add_font,
+        weasyprint.pdf.build_fonts_dictionary,
+        weasyprint.draw.draw_stacking_context,
+        weasyprint.draw.draw_block_level,
+        weasyprint.pdf.fonts.Font._fonttools_subset,
+    )
+
+
+ORIGINALS = _patched()
 
 # Curated strings, one line per kind of difficulty.
 CURATED = [
@@ -264,11 +275,7 @@ def test_the_hook_gives_spare_codes_only_where_needed(rendered):
 def test_the_hook_is_removed_after_use_and_leaves_fonts_as_weasyprint_made_them():
     document = weasyprint.HTML(string=html_document(["น้ำ การ"], bold=False)).render()
     textlayer.write_pdf(document)
-    assert (
-        weasyprint.draw.text.draw_first_line,
-        weasyprint.pdf.stream.Stream.add_font,
-        weasyprint.pdf.build_fonts_dictionary,
-    ) == ORIGINALS
+    assert _patched() == ORIGINALS and len(ORIGINALS) == len(textlayer._PATCHES)
     assert textlayer._installed_count == 0
     assert all(type(font.to_unicode) is dict for font in document.fonts.values())
     # Outside the hook WeasyPrint is unchanged: the bug is back.
