@@ -115,6 +115,9 @@ __all__ = [
 
 TESTED_WEASYPRINT_VERSIONS: tuple[str, ...] = ("70.0",)
 
+#: The names of the form XObjects that paint marks as outlines start with this (RgM0, RgM1, ...).
+MARK_FORM_PREFIX = "RgM"
+
 # Spare codes are handed out downwards from here. WeasyPrint hands out its own codes for glyphs missing from
 # every font upwards from the font's glyph count, so counting down keeps the two apart.
 _HIGHEST_CODE = 0xFFFF
@@ -367,7 +370,7 @@ class _Document:
             if name is None:
                 if resources is None:
                     raise TextLayerError("a mark has no text and the stream no resources to paint it from")
-                name = names[key] = f"RgM{len(names)}"
+                name = names[key] = f"{MARK_FORM_PREFIX}{len(names)}"
                 x_min, y_min, x_max, y_max = _font_box(font)
                 extra = pydyf.Dictionary({
                     "Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((x_min, y_min, x_max, y_max))})
