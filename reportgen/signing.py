@@ -86,6 +86,8 @@ STAMP_COLOR = (0.05, 0.15, 0.45)
 
 REASON = "รับรองแบบรายงานผลการดำเนินงานตามตัวชี้วัด (ลงนามอิเล็กทรอนิกส์)"
 LOCATION = "กรุงเทพมหานคร"
+#: The signature field's name for screen readers (/TU): PDF/UA requires one on every form field.
+SIGNATURE_FIELD_NAME = "ลายมือชื่ออิเล็กทรอนิกส์ของผู้รับผิดชอบโครงการ"
 
 
 # --- Errors ------------------------------------------------------------------------------------------------------
@@ -465,12 +467,13 @@ def sign_release_pdf(
     check_signable(facts, name=name, force=force)
     field_name = f"Signature{facts.signatures + 1}"
     if facts.signatures:  # the form has room for one visible signature; a co-signature shows in the reader's panel
-        field = fields.SigFieldSpec(sig_field_name=field_name)
+        field = fields.SigFieldSpec(sig_field_name=field_name, readable_field_name=SIGNATURE_FIELD_NAME)
     else:
         placement = signature_placement(pdf)
         if placement.anchor is None:
             logger.warning("%s: no signature block; the visible signature goes at the last page's bottom right", name)
-        field = fields.SigFieldSpec(sig_field_name=field_name, on_page=placement.page, box=placement.box)
+        field = fields.SigFieldSpec(sig_field_name=field_name, on_page=placement.page, box=placement.box,
+                                    readable_field_name=SIGNATURE_FIELD_NAME)
     if timestamper is None and timestamp_url:
         timestamper = HTTPTimeStamper(timestamp_url, timeout=30)
     meta = signers.PdfSignatureMetadata(
@@ -481,9 +484,13 @@ def sign_release_pdf(
         location=LOCATION,
     )
     style = _stamp_style(font, digits)
-    pdf_signer = signers.PdfSigner(meta, key.signer, timestamper=timestamper, stamp_style=style, new_field_spec=field)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     _align_info_with_xmp(writer)
+    # The field is made first, in the signing revision, so that it can join the structure tree before pyHanko signs it.
+    fields.append_signature_field(writer, field)
+    if not facts.signatures:  # after a signature, changes to the structure tree would break it (pyHanko's diff policy)
+        _tag_signature_field(writer, field_name)
+    pdf_signer = signers.PdfSigner(meta, key.signer, timestamper=timestamper, stamp_style=style)
     output = io.BytesIO()
     try:
         pdf_signer.sign_pdf(writer, output=output)
@@ -500,6 +507,62 @@ def sign_release_pdf(
     except PyHankoSigningError as error:
         raise SigningError(f"ลงนาม {name} ไม่สำเร็จ: {error}", f"cannot sign {name}: {error}") from None
     return output.getvalue()
+
+
+def _tag_signature_field(writer, field_name: str) -> None:
+    """Put the signature field of a tagged PDF into its structure tree, as PDF/UA asks of every form field.
+
+    The field is also its widget annotation (pyHanko combines them): a ``/Form`` structure element holding an object
+    reference to it joins the document element, the annotation gets its ``/StructParent`` key in the parent tree,
+    and its page the ``/Tabs /S`` order (annotations in structure order). Untagged PDFs are left as they are.
+    """
+    root = writer.root
+    if "/StructTreeRoot" not in root:
+        return
+    tree_root = root["/StructTreeRoot"]
+    form = root["/AcroForm"]
+    field_ref = next(ref for ref in form["/Fields"] if ref.get_object().get("/T") == field_name)
+    field = field_ref.get_object()
+    page_ref = field.raw_get("/P") if "/P" in field else None
+    document_ref = tree_root.raw_get("/K")
+    if isinstance(document_ref, generic.ArrayObject):
+        document_ref = document_ref.raw_get(0)
+    document = document_ref.get_object()
+    parent_tree = tree_root["/ParentTree"]
+    numbers = parent_tree["/Nums"]
+    keys = [int(numbers.raw_get(index)) for index in range(0, len(numbers), 2)]
+    key = int(tree_root.get("/ParentTreeNextKey", max(keys, default=-1) + 1))
+
+    reference = generic.DictionaryObject({generic.NameObject("/Type"): generic.NameObject("/OBJR"),
+                                          generic.NameObject("/Obj"): field_ref})
+    element = generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/StructElem"),
+        generic.NameObject("/S"): generic.NameObject("/Form"),
+        generic.NameObject("/P"): document_ref,
+        generic.NameObject("/Alt"): generic.TextStringObject(SIGNATURE_FIELD_NAME),
+    })
+    if page_ref is not None:
+        reference[generic.NameObject("/Pg")] = page_ref
+        element[generic.NameObject("/Pg")] = page_ref
+        page = page_ref.get_object()
+        page[generic.NameObject("/Tabs")] = generic.NameObject("/S")
+        writer.update_container(page)
+    element[generic.NameObject("/K")] = generic.ArrayObject([writer.add_object(reference)])
+    element_ref = writer.add_object(element)
+    kids = document.get("/K")
+    if not isinstance(kids, generic.ArrayObject):
+        kids = generic.ArrayObject([] if kids is None else [document.raw_get("/K")])
+        document[generic.NameObject("/K")] = kids
+    kids.append(element_ref)
+    writer.update_container(document)
+    field[generic.NameObject("/StructParent")] = generic.NumberObject(key)
+    writer.update_container(field)
+    numbers.extend([generic.NumberObject(key), element_ref])
+    nums_ref = parent_tree.raw_get("/Nums")
+    writer.update_container(nums_ref if isinstance(nums_ref, generic.IndirectObject) else parent_tree)
+    writer.update_container(parent_tree)
+    tree_root[generic.NameObject("/ParentTreeNextKey")] = generic.NumberObject(key + 1)
+    writer.update_container(tree_root)
 
 
 def _align_info_with_xmp(writer) -> None:

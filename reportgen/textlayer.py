@@ -1,8 +1,9 @@
 """Exact PDF text layer: turns the glyphs WeasyPrint draws into text that every extractor reads back exactly.
 
-``write_pdf(document)`` writes a WeasyPrint document whose text, as poppler (``pdftotext``), pdfminer
-(``pdfplumber``) and pypdf extract it, is the source text character for character (whitespace aside), with the
-pages pixel-identical to WeasyPrint's own output.
+``write_pdf(document)`` writes a WeasyPrint document whose text, as the six engines readers meet extract it
+(poppler ``pdftotext``: Evince, Okular; pdfminer/pdfplumber; pypdf; PDFium: Chrome, Edge, Android; MuPDF with
+PyMuPDF's default flags: many mobile readers; pdf.js: Firefox), is the source text character for character
+(whitespace aside), in reading order, and whose pages look the same as WeasyPrint's own.
 
 The bug (Kozea/WeasyPrint issue #2841, open; fix PR #2869 closed unmerged). In a PDF, each drawn glyph is a
 character code and the font's ``/ToUnicode`` map turns each code back into text. WeasyPrint 70 uses the glyph id
@@ -12,21 +13,55 @@ every ``า`` reads as ``ำ`` (``การ`` → ``กำร``), or the other w
 character on a zero-width glyph drawn left of the pen and often raised: extractors that sort characters by
 position (pdfplumber) or split lines by height (pdftotext) move it away from its base (``ที่`` → ``ท่ี``,
 ``เฟซบุ๊ก`` → ``เฟซบุก`` + ``๊`` on a line of its own), and WeasyPrint gives a multi-glyph cluster's text to its
-last glyph, which may be such a mark (``รู้`` → ``ร้้``). ``/ActualText`` spans would not help: pdfminer ignores them.
+last glyph, which may be such a mark (``รู้`` → ``ร้้``).
 
 Mechanism. While WeasyPrint draws a line, the hook records every glyph shown with the text WeasyPrint sliced
-for it, puts the whole text of each user-perceived character (a base and its marks) on the base's glyph and
-empty text on the marks' glyphs (SARA AM's text goes on its AA glyph, which has width), then gives every
-distinct (glyph id, text) pair its own character code: the first pair seen for a glyph keeps the glyph id,
-later ones get spare codes counted down from 0xFFFF. The codes in the ``TJ`` operators just drawn are rewritten
-in place; after WeasyPrint has built the font dictionaries, their ``/ToUnicode`` map and ``/W`` widths get the
-new codes and a ``/CIDToGIDMap`` stream sends each spare code to its real glyph. The encoding stays
-``/Identity-H`` (code = CID), which pdfminer needs since it looks ``/ToUnicode`` up by CID; for the same reason a
-font with glyphs missing from every font, which WeasyPrint gives a CMap of its own as ``/Encoding`` (pdfminer
-and pypdf then read nothing or garbage), is switched to ``/Identity-H`` with those codes sent to ``.notdef`` by
-``/CIDToGIDMap``. The embedded font program is untouched (subset by WeasyPrint as before) and every code draws
-the same glyph with the same width, so only the text layer changes. PR #2869 did the same with alias glyphs
-added to the font; a CID-to-glyph map needs no change to the font.
+for it and puts the whole text of each user-perceived character (a base and its marks) on the base's glyph
+(SARA AM's ``ำ`` goes on its AA glyph, which has width: a glyph with width but no text reads as a gap, and
+pdftotext would break ``ความสำ เร็จ``). Every distinct (glyph id, text) pair then gets its own character code:
+the first pair seen for a glyph keeps the glyph id, later ones get spare codes counted down from 0xFFFF, and the
+``TJ`` operators just drawn are rewritten with them. A glyph left with no text (a mark whose character went to
+its base; NIKHAHIT, the surplus glyph of SARA AM) is not drawn as text at all: it is taken out of the ``TJ``
+(the pen moves on by its width instead) and painted right after the line as its outline, a form XObject (one
+per glyph) filled in the text's colour at exactly the place the glyph would have been. So no code is ever drawn
+without text and the ``/ToUnicode`` map has no empty entry (``<>``). After WeasyPrint has built the font
+dictionaries, their ``/ToUnicode`` map and ``/W`` widths get the new codes and a ``/CIDToGIDMap`` stream sends
+each spare code to its real glyph. The encoding stays ``/Identity-H`` (code = CID), which pdfminer needs since it
+looks ``/ToUnicode`` up by CID; for the same reason a font with glyphs missing from every font, which WeasyPrint
+gives a CMap of its own as ``/Encoding`` (pdfminer and pypdf then read nothing or garbage), is switched to
+``/Identity-H`` with those codes sent to ``.notdef`` by ``/CIDToGIDMap``. The embedded font program is untouched
+(subset by WeasyPrint as before) and every code draws the same glyph with the same width.
+
+Why marks as outlines (measured on the real form 08 and the test corpus, tests/test_textlayer.py). An empty
+``/ToUnicode`` entry, which the previous version wrote for every mark glyph, is read as "no mapping" by PDFium
+(``CPDF_ToUnicodeMap`` drops empty strings), pdf.js (``toUnicode.get(code) || code``) and MuPDF
+(``pdf_parse_bf_char`` skips zero-length targets): they fall back to the raw code, a glyph id in U+02B0–U+02FF,
+882 wrong characters each on the real form (bare WeasyPrint: 438). Mapping each mark to its own character in
+drawing order instead breaks pdfplumber and pdftotext (the stacked marks above), and cannot be exact for SARA AM
+after a tone mark (``น้ำ`` is drawn น ํ ้ า: four glyphs, three characters, NIKHAHIT before the tone). A composite
+glyph (NIKHAHIT + AA) mapped to U+0E33 would solve SARA AM alone, and only by rewriting the subset font after
+WeasyPrint (HarfBuzz or fontTools) made it, one composite per distinct NIKHAHIT offset. ``/ActualText`` spans are
+ignored by pdf.js, pdfminer and pypdf, so they cannot replace the per-glyph map. Outlines: 0 wrong characters in
+all six engines, on the real form (draft and tagged release) and on the corpus in regular, bold, italic and
+tagged. The pages look the same: poppler rasterises a glyph with FreeType at its sub-pixel grid and a path
+exactly where it is, so raw pixels along a mark's edge differ (at 1200 dpi the marks' ink moves by under 0.05
+pt), but after a quarter-millimetre blur at 300 dpi the pages differ from WeasyPrint's by at most 42 grey levels
+of 255, while one mark moved or missing differs by 123 or more (``look_differences`` in the tests). Cost
+(benchmarks/textlayer_cost.py, 40 synthetic forms of 2.6 pages, one process, medians): the text layer adds
+67 ms to a form's 81 ms of bare WeasyPrint writing (the previous version: 52 ms), and the PDF grows from 46 to
+70 kB (bare WeasyPrint: 40 kB), mostly the marks' ``q … cm /RgM… Do Q`` operators and their outline forms.
+
+Reading order. WeasyPrint paints a page's body before its margin boxes, and every outside ``::marker`` (an
+absolutely positioned box) after all the blocks of its stacking context, so extractors that read in drawing
+order (pypdf, PDFium, MuPDF, pdf.js) read the running header after the body and every list number after its
+list. The hook paints the top margin boxes first and each marker right before its list item's content; none of
+these boxes overlap, so no pixel changes. In tagged PDFs, margin boxes (running header, page numbers) are marked
+``/Artifact`` of type ``/Pagination`` (``/Header``, ``/Footer``) instead of untagged ``/Span`` content, so
+assistive technology skips them.
+
+Fonts. Without ``libharfbuzz-subset0`` WeasyPrint subsets fonts with fontTools (``Font.subset``; see
+``harfbuzz_subsetting``), which writes the time of the build into each embedded font's ``head.modified``; the
+hook sets it to the font's own ``head.created``, so builds stay byte-identical on either path.
 
 Scope. Only TrueType outline fonts (``CIDFontType2``) get new codes: ``CIDFontType0`` (CFF) ignores
 ``/CIDToGIDMap``, so CFF, bitmap and colour-emoji fonts keep WeasyPrint's own map. Right-to-left lines keep
@@ -39,14 +74,16 @@ per-context session, in one record per document that is dropped as soon as that 
 and the fonts are handed back to WeasyPrint as it made them: nothing leaks from one document into the next.
 Outside the context, and in threads that did not enter it, WeasyPrint runs unchanged.
 
-Pin. The hook replaces ``weasyprint.draw.text.draw_first_line``, ``weasyprint.pdf.stream.Stream.add_font`` and
-``weasyprint.pdf.build_fonts_dictionary`` with wrappers around the originals, and relies on how they use
-``Font.to_unicode`` and on the ``TJ`` operators and font dictionaries they write. On entry it raises
+Pin. The hook replaces ``weasyprint.draw.text.draw_first_line``, ``weasyprint.pdf.stream.Stream.add_font``,
+``weasyprint.pdf.build_fonts_dictionary``, ``weasyprint.draw.draw_stacking_context``,
+``weasyprint.draw.draw_block_level`` and ``weasyprint.pdf.fonts.Font._fonttools_subset`` with wrappers around
+the originals (``_PATCHES``), and relies on how they use ``Font.to_unicode`` and on the ``TJ``, ``Tf`` and
+``Tm`` operators and font dictionaries they write. On entry it raises
 ``UnsupportedWeasyPrint`` (a ``RuntimeError``) if WeasyPrint's version is not in ``TESTED_WEASYPRINT_VERSIONS``
 or if those internals lost the expected signatures or source lines (``_EXPECTED_PARAMETERS``,
 ``_EXPECTED_SOURCE``); while writing it raises ``TextLayerError`` if what WeasyPrint drew or built does not match
 what was recorded. It never writes a layer it could not check. To move to a new WeasyPrint: install it, read
-the three functions above and ``weasyprint/pdf/fonts.py`` (``Font``, ``build_fonts_dictionary``,
+the functions above and ``weasyprint/pdf/fonts.py`` (``Font``, ``build_fonts_dictionary``,
 ``_build_vector_font_dictionary``), adapt this module and ``_EXPECTED_*``, run ``pytest tests/test_textlayer.py``
 (if "without the hook the bug is present" fails, upstream fixed the bug: drop this module), then add the
 version to ``TESTED_WEASYPRINT_VERSIONS`` and to the ``weasyprint`` pin in pyproject.toml.
@@ -56,9 +93,11 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+import io
 import re
 import threading
 import unicodedata
+import zlib
 from contextlib import contextmanager
 from math import ceil
 from collections.abc import Iterator
@@ -77,6 +116,9 @@ __all__ = [
 ]
 
 TESTED_WEASYPRINT_VERSIONS: tuple[str, ...] = ("70.0",)
+
+#: The names of the form XObjects that paint marks as outlines start with this (RgM0, RgM1, ...).
+MARK_FORM_PREFIX = "RgM"
 
 # Spare codes are handed out downwards from here. WeasyPrint hands out its own codes for glyphs missing from
 # every font upwards from the font's glyph count, so counting down keeps the two apart.
@@ -107,6 +149,22 @@ _EXPECTED_SOURCE: dict[str, tuple[str, ...]] = {
     "weasyprint.pdf.fonts.Font.__init__": (
         "self.to_unicode = {}", "self.widths = {}", "self.missing = {}", "self.glyph_count = ", "self.hash = "),
     "weasyprint.pdf.stream.Stream.__init__": ("self._fonts = fonts",),
+    # The pen of a line starts in the font the previous line left (Tf is written only when the font changes).
+    "weasyprint.pdf.stream.Stream.set_font_size": ("self._current_font = (font, size)",),
+    "weasyprint.draw.draw_stacking_context": (
+        "for child_context in stacking_context.zero_z_contexts:",
+        "draw_block_level(\n                stacking_context.page, stream, {box: stacking_context.blocks_and_cells})",
+    ),
+    "weasyprint.draw.draw_block_level": ("for block, blocks_and_cells in blocks_and_cells.items():",),
+    # Page furniture becomes an artifact: its text boxes are recorded as Stream.marked records them.
+    "weasyprint.pdf.stream.Stream.marked": (
+        "self._tags[box] = {'tag': tag, 'mcid': mcid}", "super().begin_marked_content(tag, property_list)",
+        "super().end_marked_content()"),
+    # How WeasyPrint chooses its subsetter (see harfbuzz_subsetting), and the fallback whose font timestamp is pinned.
+    "weasyprint.pdf.fonts.Font.subset": (
+        "if harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0):", "self._fonttools_subset(to_unicode, hinting)"),
+    "weasyprint.pdf.fonts.Font._fonttools_subset": ("ttfont.save(optimized_font)",
+                                                    "self.file_content = optimized_font.getvalue()"),
     "weasyprint.pdf.fonts.build_fonts_dictionary": (
         "pdf_fonts[font.hash] = font_dictionary.reference",
         "'ToUnicode': to_unicode_object.reference,",
@@ -125,17 +183,26 @@ _EXPECTED_PARAMETERS: dict[str, tuple[str, ...]] = {
     "weasyprint.draw.text.draw_first_line": ("stream", "textbox", "text_overflow", "block_ellipsis", "matrix"),
     "weasyprint.pdf.stream.Stream.add_font": ("self", "pango_font"),
     "weasyprint.pdf.fonts.build_fonts_dictionary": ("pdf", "fonts", "compress", "subset", "options"),
+    "weasyprint.draw.draw_stacking_context": ("stream", "stacking_context"),
+    "weasyprint.draw.draw_block_level": ("page", "stream", "blocks_and_cells"),
 }
 
 
 def _internals() -> dict[str, Any]:
     """The WeasyPrint objects that are patched or read, by dotted name (imported lazily: WeasyPrint is heavy)."""
+    import weasyprint.draw
     import weasyprint.draw.text
     import weasyprint.pdf
     import weasyprint.pdf.fonts
     import weasyprint.pdf.stream
 
     return {
+        "weasyprint.draw.draw_stacking_context": weasyprint.draw.draw_stacking_context,
+        "weasyprint.draw.draw_block_level": weasyprint.draw.draw_block_level,
+        "weasyprint.pdf.stream.Stream.set_font_size": weasyprint.pdf.stream.Stream.set_font_size,
+        "weasyprint.pdf.stream.Stream.marked": weasyprint.pdf.stream.Stream.marked,
+        "weasyprint.pdf.fonts.Font.subset": weasyprint.pdf.fonts.Font.subset,
+        "weasyprint.pdf.fonts.Font._fonttools_subset": weasyprint.pdf.fonts.Font._fonttools_subset,
         "weasyprint.draw.text.draw_first_line": weasyprint.draw.text.draw_first_line,
         "weasyprint.pdf.stream.Stream.add_font": weasyprint.pdf.stream.Stream.add_font,
         "weasyprint.pdf.stream.Stream.__init__": weasyprint.pdf.stream.Stream.__init__,
@@ -272,6 +339,7 @@ class _Document:
         self.fonts = fonts  # the document's ``fonts`` dict: the key that ties drawing to font writing
         self.codes: dict[str, _FontCodes] = {}
         self.shown: list[tuple[Any, int, str]] | None = None  # glyphs shown by the line being drawn
+        self.forms: dict[int, dict[tuple[str, int], str]] = {}  # outline forms, per resources dictionary
 
     def adopt(self, font: Any) -> None:
         if not isinstance(font.to_unicode, _Recording) or font.to_unicode._document is not self:
@@ -293,26 +361,70 @@ class _Document:
 
     # Drawing side.
 
-    def rewrite_line(self, operators: list, start: int, shown: list, layout_text: str) -> None:
-        """Give the glyphs just drawn (``operators[start:]``, recorded in ``shown``) their per-text codes."""
+    def outline_forms(self, resources: Any):
+        """``forms(font, glyph)``: the name of a form XObject in ``resources`` that fills the glyph's outline (in
+        font units; painted in the current colour), made on first use, one per glyph and resources dictionary."""
+        names = self.forms.setdefault(id(resources), {})
+
+        def forms(font: Any, glyph: int) -> str:
+            key = (font.hash, glyph)
+            name = names.get(key)
+            if name is None:
+                if resources is None:
+                    raise TextLayerError("a mark has no text and the stream no resources to paint it from")
+                name = names[key] = f"{MARK_FORM_PREFIX}{len(names)}"
+                x_min, y_min, x_max, y_max = _font_box(font)
+                extra = pydyf.Dictionary({
+                    "Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((x_min, y_min, x_max, y_max))})
+                path = _outline(font, glyph) + b" f"
+                packed = zlib.compress(path)
+                if not packed.endswith(b"\r"):  # else the CR would read as the EOL before "endstream"
+                    extra["Filter"] = "/FlateDecode"
+                    path = packed
+                resources["XObject"][name] = pydyf.Stream([path], extra, compress=False)
+            return name
+
+        return forms
+
+    def rewrite_line(self, operators: list, start: int, shown: list, layout_text: str, font_size: float = 0.0,
+                     resources: Any = None) -> None:
+        """Give the glyphs just drawn (``operators[start:]``, recorded in ``shown``) their per-text codes.
+
+        A glyph left without text (a Thai mark whose character went to its base, the NIKHAHIT half of SARA AM) is
+        taken out of the ``TJ`` operator, the pen moved on by its width instead, and painted after the line as its
+        outline, a filled path at the same place: no character code is drawn that has no text.
+        """
         texts = [text for _, _, text in shown]
         if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in layout_text):
             texts = self._base_glyph_carries_grapheme(shown, texts)
         codes = []
         for (font, glyph, _), text in zip(shown, texts):
             font_codes = self.codes_for(font)
-            codes.append(
-                (font, glyph, glyph if font_codes is None else font_codes.code(glyph, text)))
+            if font_codes is None:
+                codes.append((font, glyph, glyph))
+            elif not text:
+                codes.append((font, glyph, None))  # drawn as a path
+            else:
+                codes.append((font, glyph, font_codes.code(glyph, text)))
 
         pending = iter(codes)
+        pen = _Pen(font_size)
+        outlines: list[bytes] = []
         for index in range(start, len(operators)):
             operator = operators[index]
-            if not (isinstance(operator, bytes) and operator.startswith(b"[") and operator.endswith(b"] TJ")):
+            if not isinstance(operator, bytes):
                 continue
-            operators[index] = _compact_tj(_HEX_STRING.sub(lambda match: _recode(match, pending), operator))
+            if operator.endswith(b" TJ") and operator.startswith(b"["):
+                operators[index] = _rewrite_tj(operator, pending, pen, outlines, self.outline_forms(resources))
+            else:
+                pen.follow(operator)
         if next(pending, None) is not None:
             raise TextLayerError(
                 "WeasyPrint recorded more glyphs than it wrote in TJ operators; its drawing code changed")
+        if outlines:
+            # Paths cannot be painted inside a text object: close it, paint, and open a new one, which the
+            # caller's ET closes (the next line's BT reuses it, as WeasyPrint does with consecutive lines).
+            operators.extend([b"ET", *outlines, b"BT"])
 
     def _base_glyph_carries_grapheme(self, shown: list, texts: list[str]) -> list[str]:
         # Put all the text of a user-perceived character (a base and its marks: ที่, บุ๊ก, น้ำ) on the base's glyph
@@ -374,43 +486,170 @@ def _continues_grapheme(char: str) -> bool:
     return unicodedata.category(char) in ("Mn", "Mc", "Me") or char in _SARA_AM or char == "\u200d"
 
 
-_HEX_STRING = re.compile(rb"<([0-9a-fA-F]*)>")
-
 # WeasyPrint writes a TJ array as one string per glyph, each followed by its adjustment, with 16 decimals:
-# [<01d8>0<fffd>0<>-0.9840746842394289<02f8>-10 ...]. A zero adjustment between two strings and an empty
-# string draw nothing, and a thousandth of a thousandth of an em is far below any device's resolution, so
-# [<01d8fffd>-0.984<02f8>-10 ...] draws exactly the same glyphs at the same places, in about 40 % fewer bytes.
-_ZERO_BETWEEN_STRINGS = re.compile(rb">0<")
-_LONG_DECIMAL = re.compile(rb"-?\d+\.\d{4,}")
+# [<01d8>0<fffd>0<>-0.9840746842394289<02f8>-10 ...]. It is written back with the new codes, consecutive codes in
+# one string, adjustments summed and rounded to a thousandth of a thousandth of an em (far below any device's
+# resolution): [<01d8fffd>-0.984<02f8>-10 ...] draws exactly the same glyphs at the same places in fewer bytes.
+_TJ_ITEM = re.compile(rb"<([0-9a-fA-F]*)>|(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)")
+_NUMBER = rb"(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
+_TEXT_MATRIX = re.compile(rb" ".join([_NUMBER] * 6) + rb" Tm")
+_FONT_SIZE = re.compile(rb"/\S+ " + _NUMBER + rb" Tf")
+_TEXT_RISE = re.compile(_NUMBER + rb" Ts")
 
 
-def _compact_tj(operator: bytes) -> bytes:
-    operator = _ZERO_BETWEEN_STRINGS.sub(b"", operator).replace(b"<>", b" ")
-    return _LONG_DECIMAL.sub(_three_decimals, operator)
+class _Pen:
+    """Where the next glyph of a line is drawn: WeasyPrint's text matrix, font size, rise and pen position."""
+
+    def __init__(self, size: float) -> None:
+        self.matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        self.size = size  # WeasyPrint writes Tf only when the font changes: a line may go on in the last one
+        self.rise = 0.0
+        self.x = 0.0
+
+    def follow(self, operator: bytes) -> None:
+        if match := _TEXT_MATRIX.fullmatch(operator):
+            self.matrix = tuple(float(value) for value in match.groups())
+            self.x = 0.0
+        elif match := _FONT_SIZE.fullmatch(operator):
+            self.size = float(match.group(1))
+        elif match := _TEXT_RISE.fullmatch(operator):
+            self.rise = float(match.group(1))
+
+    def glyph_matrix(self, upem: int) -> bytes:
+        """The ``cm`` that puts a glyph outline, in font units, where the pen draws the glyph now."""
+        a, b, c, d, e, f = self.matrix
+        scale = self.size / upem
+        return b"%.6f %.6f %.6f %.6f %.4f %.4f cm" % (
+            a * scale, b * scale, c * scale, d * scale, e + a * self.x + c * self.rise, f + b * self.x + d * self.rise)
 
 
-def _three_decimals(match: re.Match) -> bytes:
-    text = (b"%.3f" % float(match.group())).rstrip(b"0").rstrip(b".")
-    return b"0" if text in (b"-0", b"") else text
+def _decimal(value: float, places: int = 3) -> bytes:
+    value = round(value, places)
+    if value == int(value):
+        return b"%d" % value
+    text = repr(value)
+    if "e" in text:  # PDF numbers have no exponent
+        return (b"%.*f" % (places, value)).rstrip(b"0")
+    return text.encode()
 
 
-def _recode(match: re.Match, pending: Iterator[tuple[Any, int, int]]) -> bytes:
-    digits = match.group(1)
-    out = []
-    position = 0
-    while position < len(digits):
-        entry = next(pending, None)
-        if entry is None:
-            raise TextLayerError("WeasyPrint wrote glyphs it did not record; its drawing code changed")
-        font, glyph, code = entry
-        width = 2 if font.bitmap else 4
-        written = digits[position:position + width]
-        if len(written) != width or int(written, 16) != glyph:
-            raise TextLayerError(
-                f"WeasyPrint wrote glyph {written!r} where glyph {glyph:04x} was recorded; its drawing code changed")
-        out.append(b"%0*x" % (width, code))
-        position += width
-    return b"<" + b"".join(out) + b">"
+def _adjustment(value: float) -> bytes:
+    text = (b"%.3f" % value).rstrip(b"0").rstrip(b".")
+    return b"0" if text == b"-0" else text
+
+
+def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None]], pen: _Pen,
+                outlines: list[bytes], forms: Any) -> bytes:
+    out: list[bytes] = []
+    codes: list[bytes] = []
+    adjustment = 0.0  # thousandths of an em, not yet written
+    scale = pen.size / 1000
+    x = pen.x
+    for digits, number in _TJ_ITEM.findall(operator, 1, len(operator) - 4):
+        if number:
+            value = float(number)
+            adjustment += value
+            x -= value * scale
+            continue
+        position = 0
+        while position < len(digits):
+            entry = next(pending, None)
+            if entry is None:
+                raise TextLayerError("WeasyPrint wrote glyphs it did not record; its drawing code changed")
+            font, glyph, code = entry
+            width = 2 if font.bitmap else 4
+            written = digits[position:position + width]
+            if len(written) != width or int(written, 16) != glyph:
+                raise TextLayerError(
+                    f"WeasyPrint wrote glyph {written!r} where glyph {glyph:04x} was recorded; its drawing code "
+                    "changed")
+            position += width
+            advance = font.widths.get(glyph, 0)
+            if code is None:
+                pen.x = x
+                outlines.append(b"q %s /%s Do Q" % (pen.glyph_matrix(font.upem), forms(font, glyph).encode()))
+                adjustment -= advance
+            else:
+                if not -0.0005 < adjustment < 0.0005:
+                    if codes:
+                        out.append(b"<" + b"".join(codes) + b">")
+                        codes = []
+                    out.append(_adjustment(adjustment))
+                adjustment = 0.0
+                codes.append(b"%0*x" % (width, code))
+            x += advance * scale
+    pen.x = x
+    if codes:
+        out.append(b"<" + b"".join(codes) + b">")
+    if not -0.0005 < adjustment < 0.0005:
+        out.append(_adjustment(adjustment))  # moves the pen for the next TJ of the line
+    return b"[" + b"".join(out) + b"] TJ"
+
+
+_outline_cache: dict[tuple[str, int], bytes] = {}
+_glyph_sets: dict[str, Any] = {}
+
+
+def _outline(font: Any, glyph: int) -> bytes:
+    """The glyph's outline as a PDF path in font units (TrueType quadratic curves as the same cubic ones)."""
+    key = (font.hash, glyph)
+    path = _outline_cache.get(key)
+    if path is None:
+        from fontTools.ttLib import TTFont
+
+        glyph_set = _glyph_sets.get(font.hash)
+        if glyph_set is None:
+            tt_font = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+            head = tt_font["head"]
+            glyph_set = _glyph_sets[font.hash] = (tt_font.getGlyphOrder(), tt_font.getGlyphSet(),
+                                                  (head.xMin, head.yMin, head.xMax, head.yMax))
+        order, glyphs, _ = glyph_set
+        pen = _PdfPathPen(glyphs)
+        glyphs[order[glyph]].draw(pen)
+        path = _outline_cache[key] = b" ".join(pen.operators) or b"0 0 m"
+    return path
+
+
+def _pdf_path_pen():
+    from fontTools.pens.basePen import BasePen
+
+    class PdfPathPen(BasePen):
+        def __init__(self, glyph_set):
+            super().__init__(glyph_set)
+            self.operators: list[bytes] = []
+
+        def _point(self, *points) -> bytes:
+            return b" ".join(_decimal(value, 2) for point in points for value in point)
+
+        def _moveTo(self, point):
+            self.operators.append(self._point(point) + b" m")
+
+        def _lineTo(self, point):
+            self.operators.append(self._point(point) + b" l")
+
+        def _curveToOne(self, first, second, third):
+            self.operators.append(self._point(first, second, third) + b" c")
+
+        def _closePath(self):
+            self.operators.append(b"h")
+
+    return PdfPathPen
+
+
+def _font_box(font: Any) -> tuple[int, int, int, int]:
+    """The bounding box of every glyph of ``font`` (``head``), in font units: a safe /BBox for any outline form."""
+    _outline(font, 0)
+    return _glyph_sets[font.hash][2]
+
+
+def _PdfPathPen(glyph_set):  # noqa: N802 - a class made on first use, so fontTools is imported only when needed
+    global _PdfPathPenClass
+    if _PdfPathPenClass is None:
+        _PdfPathPenClass = _pdf_path_pen()
+    return _PdfPathPenClass(glyph_set)
+
+
+_PdfPathPenClass = None
 
 
 def _resolve(pdf: pydyf.PDF, reference: Any) -> Any:
@@ -495,7 +734,8 @@ def _rewrite_font(pdf: pydyf.PDF, reference: bytes, codes: _FontCodes, fonts: li
 
 
 def _to_unicode_cmap(text_of: dict[int, bytes]) -> list[bytes]:
-    # Same CMap as WeasyPrint writes; an empty destination (<>) means "this glyph adds no text".
+    # Same CMap as WeasyPrint writes, without empty destinations (<>): PDFium, pdf.js and MuPDF read an empty one
+    # as no mapping and fall back to the raw code. No code drawn as text is left without text (see rewrite_line).
     lines = [
         b"/CIDInit /ProcSet findresource begin",
         b"12 dict begin",
@@ -512,7 +752,7 @@ def _to_unicode_cmap(text_of: dict[int, bytes]) -> list[bytes]:
         b"endcodespacerange",
     ]
     lines += _batches(b"beginbfchar", b"endbfchar", [
-        b"<%04x> <%s>" % (code, text) for code, text in sorted(text_of.items())])
+        b"<%04x> <%s>" % (code, text) for code, text in sorted(text_of.items()) if text])
     lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
     return lines
 
@@ -557,6 +797,7 @@ class _Session:
 
     def __init__(self) -> None:
         self.documents: dict[int, _Document] = {}
+        self.markers: list[dict[int, list]] = []  # list markers waiting for their item, per stacking context
 
     def document(self, fonts: dict) -> _Document:
         document = self.documents.get(id(fonts))
@@ -598,6 +839,7 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         return original(stream, textbox, text_overflow, block_ellipsis, matrix)
     document = session.document(stream._fonts)
     start = len(stream.stream)
+    font_size = stream._current_font[1] if stream._current_font else 0.0
     document.shown = shown = []
     try:
         emojis = original(stream, textbox, text_overflow, block_ellipsis, matrix)
@@ -606,7 +848,7 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     if len(stream.stream) < start:
         raise TextLayerError("WeasyPrint removed operators while drawing a line; its drawing code changed")
     if shown:
-        document.rewrite_line(stream.stream, start, shown, textbox.pango_layout.text)
+        document.rewrite_line(stream.stream, start, shown, textbox.pango_layout.text, font_size, stream._resources)
     return emojis
 
 
@@ -622,19 +864,147 @@ def _build_fonts_dictionary(pdf, fonts, compress, subset, options):
     return pdf_fonts
 
 
+def _draw_stacking_context(stream, stacking_context):
+    """Draw in reading order: a page's header before its body, a list item's marker right before its item.
+
+    WeasyPrint paints the root box of a page before its margin boxes, and an outside ``::marker`` (an
+    absolutely positioned box) after every block of its stacking context; extractors that read the content in
+    drawing order (pypdf, PDFium, MuPDF, pdf.js) then read the header after the body and every list number after
+    its list. None of these boxes overlap, so painting them earlier changes no pixel.
+    """
+    original = _originals["weasyprint.draw.draw_stacking_context"]
+    session = _session.get()
+    if session is None:
+        return original(stream, stacking_context)
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(stacking_context.box, boxes.MarginBox) and stream._tags is not None:
+        with _page_furniture(stream, stacking_context.box):
+            return original(stream, stacking_context)
+    contexts = stacking_context.zero_z_contexts
+    if isinstance(stacking_context.box, boxes.PageBox):
+        def header_first(context) -> int:
+            box = context.box
+            return 0 if isinstance(box, boxes.MarginBox) and box.at_keyword.startswith("@top") else 1
+
+        contexts.sort(key=header_first)  # stable: the body stays before the footer
+    markers = {}
+    for context in contexts:
+        if context.box.is_outside_marker and context.box.element is not None:
+            markers.setdefault(id(context.box.element), []).append(context)
+    if not markers:
+        return original(stream, stacking_context)
+    stacking_context.zero_z_contexts = [context for context in contexts if not context.box.is_outside_marker
+                                        or context.box.element is None]
+    session.markers.append(markers)
+    try:
+        original(stream, stacking_context)
+    finally:
+        session.markers.pop()
+        stacking_context.zero_z_contexts = contexts
+    for waiting in markers.values():  # an item drawn elsewhere (in a float, say): the marker where it was
+        for context in waiting:
+            _draw_stacking_context(stream, context)
+
+
+@contextmanager
+def _page_furniture(stream, margin_box) -> Iterator[None]:
+    """While a tagged page's margin box (running header, page number) is drawn, its text is an artifact.
+
+    WeasyPrint marks it as tagged content (``/Span <</MCID n>> BDC``) but leaves its structure elements out of the
+    tree, so screen readers meet text that belongs nowhere. Marked ``/Artifact`` of type ``/Pagination`` instead,
+    assistive technology skips it, as it skips a printed page's furniture. The MCID is still handed out (WeasyPrint's
+    tagging expects one per text box), it just marks nothing in the page.
+    """
+    subtype = "/Header" if margin_box.at_keyword.startswith("@top") else "/Footer"
+
+    @contextmanager
+    def as_artifact(box, tag):
+        stream._tags[box] = {"tag": tag, "mcid": len(stream._tags)}  # as Stream.marked records it
+        stream.begin_marked_content("Artifact", pydyf.Dictionary({"Type": "/Pagination", "Subtype": subtype}))
+        try:
+            yield
+        finally:
+            stream.end_marked_content()
+
+    stream.marked = as_artifact
+    try:
+        yield
+    finally:
+        del stream.marked
+
+
+def _draw_block_level(page, stream, blocks_and_cells):
+    original = _originals["weasyprint.draw.draw_block_level"]
+    session = _session.get()
+    if session is None or not session.markers:
+        return original(page, stream, blocks_and_cells)
+    for block, inner in blocks_and_cells.items():
+        element = getattr(block, "element", None)
+        for markers in reversed(session.markers):
+            for context in markers.pop(id(element), ()) if element is not None else ():
+                _draw_stacking_context(stream, context)
+        original(page, stream, {block: inner})
+
+
+def harfbuzz_subsetting() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz (``libharfbuzz-subset0``), as ``Font.subset`` decides.
+
+    Without it WeasyPrint falls back to fontTools: about twice as slow per form, and fontTools writes the time of
+    the build into every embedded font's ``head.modified``, so two builds of one commit would differ (the hook
+    pins that date, see ``_fonttools_subset``). ``PdfRenderer`` warns when this is False.
+    """
+    import weasyprint.pdf.fonts as fonts
+
+    return bool(fonts.harfbuzz_subset) and bool(fonts.harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+def _fonttools_subset(self, to_unicode, hinting):
+    """WeasyPrint's fontTools fallback, with the embedded font's ``head.modified`` set to the font's own
+    ``head.created`` instead of the time of the build: the same bytes on every machine and at every time."""
+    _originals["weasyprint.pdf.fonts.Font._fonttools_subset"](self, to_unicode, hinting)
+    if _session.get() is None:
+        return
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(self.file_content), recalcTimestamp=False)
+    if "head" in font:
+        font["head"].modified = font["head"].created
+        out = io.BytesIO()
+        font.save(out)
+        self.file_content = out.getvalue()
+
+
+# (module, attribute, dotted name of the original): the functions the hooks replace while a session runs.
+_PATCHES = (
+    ("weasyprint.draw.text", "draw_first_line", "weasyprint.draw.text.draw_first_line", _draw_first_line),
+    ("weasyprint.pdf.stream", "Stream.add_font", "weasyprint.pdf.stream.Stream.add_font", _add_font),
+    ("weasyprint.pdf", "build_fonts_dictionary", "weasyprint.pdf.build_fonts_dictionary", _build_fonts_dictionary),
+    ("weasyprint.draw", "draw_stacking_context", "weasyprint.draw.draw_stacking_context", _draw_stacking_context),
+    ("weasyprint.draw", "draw_block_level", "weasyprint.draw.draw_block_level", _draw_block_level),
+    ("weasyprint.pdf.fonts", "Font._fonttools_subset", "weasyprint.pdf.fonts.Font._fonttools_subset",
+     _fonttools_subset),
+)
+
+
+def _set(module_name: str, attribute: str, value: Any) -> None:
+    import importlib
+
+    owner = importlib.import_module(module_name)
+    *path, name = attribute.split(".")
+    for part in path:
+        owner = getattr(owner, part)
+    setattr(owner, name, value)
+
+
 def _install() -> None:
     global _installed_count
     with _lock:
         check_weasyprint()
         if _installed_count == 0:
-            import weasyprint.draw.text
-            import weasyprint.pdf
-            import weasyprint.pdf.stream
-
             _originals.update(_internals())
-            weasyprint.draw.text.draw_first_line = _draw_first_line
-            weasyprint.pdf.stream.Stream.add_font = _add_font
-            weasyprint.pdf.build_fonts_dictionary = _build_fonts_dictionary
+            for module, attribute, name, replacement in _PATCHES:
+                _set(module, attribute, replacement)
         _installed_count += 1
 
 
@@ -643,13 +1013,8 @@ def _uninstall() -> None:
     with _lock:
         _installed_count -= 1
         if _installed_count == 0:
-            import weasyprint.draw.text
-            import weasyprint.pdf
-            import weasyprint.pdf.stream
-
-            weasyprint.draw.text.draw_first_line = _originals["weasyprint.draw.text.draw_first_line"]
-            weasyprint.pdf.stream.Stream.add_font = _originals["weasyprint.pdf.stream.Stream.add_font"]
-            weasyprint.pdf.build_fonts_dictionary = _originals["weasyprint.pdf.build_fonts_dictionary"]
+            for module, attribute, name, _ in _PATCHES:
+                _set(module, attribute, _originals[name])
             _originals.clear()
 
 

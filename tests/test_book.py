@@ -224,9 +224,13 @@ def test_outline_has_one_bookmark_per_indicator_on_its_first_page(books):
 
 
 def pages_with_drawings(pdf: Path) -> set[int]:
-    """Pages (1-based) whose content draws an XObject: here only the draft mark, an SVG image without text."""
+    """Pages (1-based) whose content draws an XObject: here only the draft mark, an SVG image without text (the
+    text layer's mark outlines, textlayer.MARK_FORM_PREFIX, aside)."""
+    from reportgen.textlayer import MARK_FORM_PREFIX
+
     reader = PdfReader(pdf)
-    return {n for n, page in enumerate(reader.pages, 1) if re.search(rb"/[\w.]+ Do\b", page.get_contents().get_data())}
+    drawing = re.compile(rb"/(?!" + MARK_FORM_PREFIX.encode() + rb"\d)[\w.]+ Do\b")
+    return {n for n, page in enumerate(reader.pages, 1) if drawing.search(page.get_contents().get_data())}
 
 
 def form_pages(pages: list[str]) -> dict[str, set[int]]:

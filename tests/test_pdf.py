@@ -340,3 +340,89 @@ def test_signature_anchors_mark_an_empty_stamp_area_above_the_signature_line(whi
     assert below[0]["top"] - (y + STAMP_HEIGHT) < 0.5 * CM
     text = pdftotext_body(pdf)
     assert "(นางสาวสมใจ ใฝ่รู้)" in text and "ตำแหน่ง บรรณารักษ์ชำนาญการ" in text and "วันที่ 20 ตุลาคม 2564" in text
+
+
+# --- Accessibility of release PDFs (tagged) -------------------------------------------------------------------------
+
+
+def _structure(pdf: Path) -> list[tuple[str, list, list[int], int | None]]:
+    """Every structure element reachable from the root: (tag, child tags, MCIDs, page index), in tree order."""
+    reader = PdfReader(pdf)
+    pages = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
+    found = []
+
+    def walk(element, page):
+        element = element.get_object()
+        if "/Pg" in element:
+            page = pages.get(element.raw_get("/Pg").idnum, page)
+        kids = element.get("/K")
+        kids = list(kids) if isinstance(kids, list) else ([] if kids is None else [kids])
+        elements = [kid.get_object() for kid in kids if not isinstance(kid, int)
+                    and isinstance(kid.get_object(), dict) and "/S" in kid.get_object()]
+        found.append((element["/S"], [kid["/S"] for kid in elements], [kid for kid in kids if isinstance(kid, int)],
+                      page))
+        for kid in elements:
+            walk(kid, page)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"][0], None)
+    return found
+
+
+def _marked_text(pdf: Path) -> dict[tuple[int, int], str]:
+    """The text of every marked-content sequence, by (page index, MCID), as pdfminer reads it."""
+    import pdfplumber
+
+    texts: dict[tuple[int, int], str] = {}
+    with pdfplumber.open(pdf) as document:
+        for index, page in enumerate(document.pages):
+            for char in page.chars:
+                if char.get("mcid") is not None:
+                    texts[index, char["mcid"]] = texts.get((index, char["mcid"]), "") + char["text"]
+    return texts
+
+
+def test_release_pdf_lists_are_lists_of_items_with_label_and_body(release_pdf):
+    elements = _structure(release_pdf)
+    lists = [kids for tag, kids, _, _ in elements if tag == "/L"]
+    items = [kids for tag, kids, _, _ in elements if tag == "/LI"]
+    assert len(lists) >= 4 and all(kids and set(kids) == {"/LI"} for kids in lists), lists
+    assert all(kids and set(kids) <= {"/Lbl", "/LBody"} and kids.count("/LBody") == 1 for kids in items), items
+    # The plan block (a description list): three items, each a label (the term) and a body (its description).
+    assert ["/Lbl", "/LBody"] in items and sum(kids == ["/Lbl", "/LBody"] for kids in items) >= 3
+    assert not [tag for tag, kids, _, _ in elements if tag == "/Div" and "/LI" in kids]
+
+
+def test_release_pdf_has_no_empty_span_and_tags_every_word_once(release_pdf):
+    texts = _marked_text(release_pdf)
+    spans = [(page, mcid) for tag, _, mcids, page in _structure(release_pdf) if tag == "/Span" for mcid in mcids]
+    assert spans and [key for key in spans if not texts.get(key, "").strip()] == []
+    assert len(spans) == len(set(spans))
+
+
+def test_release_pdf_page_furniture_is_an_artifact(release_pdf):
+    import pdfplumber
+
+    with pdfplumber.open(release_pdf) as document:
+        for page in document.pages:
+            furniture = "".join(char["text"] for char in page.chars if char.get("tag") == "Artifact")
+            assert "ตัวชี้วัด08" in furniture.replace(" ", "") and "หน้า" in furniture
+            body = [char for char in page.chars if char.get("tag") != "Artifact"]
+            assert body and all(char.get("mcid") is not None for char in body)
+
+
+def test_pdf_ua_checkers_find_nothing_but_the_conformance_claim_we_do_not_make(release_pdf):
+    """Two PDF/UA-1 checkers from PyPI: outloud (Matterhorn checkpoints, WCAG 2.2) and page-validation (104 rules).
+    The release PDF passes every machine check of both except the identification (pdfuaid:part), which is left out
+    on purpose: neither checker covers what needs a person, and a signed PDF carries pyHanko's stamp font (see the
+    note in test_signing)."""
+    import outloud
+    import page
+
+    result = outloud.check(str(release_pdf))
+    assert result.error is None
+    errors = sorted({finding.rule for finding in result.findings if finding.severity in ("error", "warning")})
+    assert errors == ["DOC-012"]  # XMP metadata does not declare pdfuaid:part
+    report = page.validate_pdf(release_pdf, profile=page.ValidationProfile.PDF_UA_1)
+    assert report.rules.total >= 100
+    assert sorted({failure.rule_id for failure in report.failures}) == ["PDFUA1-ID-PART-001", "PDFUA1-ID-SCHEMA-001"]
+    assert b"pdfuaid" not in PdfReader(release_pdf).trailer["/Root"]["/Metadata"].get_object().get_data()

@@ -661,3 +661,29 @@ def test_pdf_facts_of_release_and_draft(built):
     draft = signing.pdf_facts((built["draft"] / "output" / "pdf" / f"{SLUG}.pdf").read_bytes())
     assert draft.source is None and not draft.signed_off
     assert squeeze(draft.indicator or "").startswith("ตัวชี้วัด08")
+
+
+def test_the_signature_field_is_in_the_structure_tree_and_has_a_name(release, pki):
+    """PDF/UA: a form field is announced by name (/TU) and reached through the structure tree (a /Form element
+    with an object reference to the widget, and the widget's /StructParent in the parent tree)."""
+    pdf = release / "output" / "pdf" / f"{SLUG}.pdf"
+    before = PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"]["/K"][0].get_object()
+    assert "/Form" not in [kid.get_object()["/S"] for kid in before["/K"]]
+    assert sign(release, pki).returncode == 0
+    reader = PdfReader(pdf)
+    widget = _widget(reader)
+    assert widget["/TU"] == signing.SIGNATURE_FIELD_NAME
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    document = tree["/K"][0].get_object()
+    [form] = [kid.get_object() for kid in document["/K"] if kid.get_object()["/S"] == "/Form"]
+    [objr] = [kid.get_object() for kid in form["/K"]]
+    assert objr["/Type"] == "/OBJR" and objr.raw_get("/Obj").idnum == reader.trailer["/Root"]["/AcroForm"][
+        "/Fields"][0].idnum
+    numbers = tree["/ParentTree"]["/Nums"]
+    parents = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
+    assert parents[int(widget["/StructParent"])].get_object() == form
+    assert int(tree["/ParentTreeNextKey"]) > int(widget["/StructParent"])
+    page = widget["/P"].get_object()
+    assert page["/Tabs"] == "/S"
+    verified = signing.verify_pdf(pdf.read_bytes()).signatures[0]
+    assert verified.intact and verified.unmodified
