@@ -53,13 +53,12 @@ import importlib.metadata
 import logging
 import os
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import reportgen
-from reportgen.doccache import cache_root, mark_cache_root
+from reportgen.doccache import CACHE_KEY_VARIABLE, cache_root, cache_secret, mark_cache_root
 from reportgen.engine import BuildOptions
 from reportgen.model import Entry, SiteSettings
 from reportgen.writer import replace_file
@@ -177,41 +176,6 @@ def form_key(fingerprint: str, project_root: Path, entry: Entry) -> str:
 
 
 # --- Entries -------------------------------------------------------------------------------------------------------
-
-#: The variable that gives the cache key (CI: from a secret, the same for every runner sharing the cache).
-CACHE_KEY_VARIABLE = "REPORTGEN_CACHE_KEY"
-_secret: bytes | None = None
-
-
-def cache_secret(environ: Mapping[str, str] = os.environ) -> bytes:
-    """The key the cache's tags are made with: ``$REPORTGEN_CACHE_KEY``, else this user's key file (created, 0600,
-    on first use), else (no writable home) a key for this process only, so that nothing from disk is trusted."""
-    global _secret
-    given = environ.get(CACHE_KEY_VARIABLE, "")
-    if given:
-        return hashlib.sha256(b"reportgen-cache-key\0" + given.encode("utf-8")).digest()
-    if _secret is not None:
-        return _secret
-    folder = Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "reportgen"
-    path = folder / "cache-key"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as file:
-                file.write(secrets.token_hex(32) + "\n")
-        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
-        if len(key) < 16:
-            raise ValueError("a cache key of fewer than 16 bytes")
-    except (OSError, ValueError, RuntimeError) as error:
-        logger.debug("no cache key file (%s); the caches hold only this run's entries", error)
-        key = secrets.token_bytes(32)
-    _secret = key
-    return key
-
 
 def _tag(name: str, data: bytes) -> str:
     return hmac.new(cache_secret(), name.encode("utf-8") + b"\0" + data, hashlib.sha256).hexdigest()

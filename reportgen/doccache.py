@@ -14,12 +14,13 @@ hash and a JSON parse instead.
   file (the date, other files, evidence files, the sign-off digest) are never cached: ``validate.py`` finds them
   on every load.
 - **Invalid files are not cached**: they are the ones being edited, and their problems need the full node tree.
-- **The file** is ``.cache/reportgen/documents-v2.json``: a header line, the fingerprint, the SHA-256 of the
-  payload, then the payload, JSON: for each path, the hash of its bytes, the model's name and the document (the
-  model as pydantic's JSON, the problems' fields, the positions as numbers). A file with another header or
-  fingerprint is ignored; one whose payload does not match its hash (truncated, altered) is ignored and overwritten.
-  It is written to a temporary name and renamed, so concurrent runs never read half a file (the last to save wins,
-  whole).
+- **The file** is ``.cache/reportgen/documents-v2.json``: a header line, the fingerprint, the keyed tag of the
+  payload (HMAC-SHA-256 with ``cache_secret``, the key the form and page caches use too), then the payload, JSON:
+  for each path, the hash of its bytes, the model's name and the document (the model as pydantic's JSON, the
+  problems' fields, the positions as numbers). A file with another header or fingerprint is ignored; one whose
+  payload does not match its tag (truncated, altered, or written without the key: a valid-looking model planted
+  under a file's hash would change what the form prints) is ignored and overwritten. It is written to a temporary
+  name and renamed, so concurrent runs never read half a file (the last to save wins, whole).
 - **Data, never code**: reading the cache parses JSON and rebuilds each document explicitly, the model through
   pydantic's validation (``model_validate_json``: the cached model must be a valid indicator, as if its YAML had
   just been loaded; lax only to turn JSON's text of a Decimal or a date back into one), every other field checked
@@ -34,9 +35,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import importlib.metadata
 import json
 import logging
+import os
+import secrets
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -56,7 +61,7 @@ CACHE_DIR = Path(".cache") / "reportgen"
 DOCUMENTS_FILE = "documents-v2.json"
 
 #: The first line of the file; bumped with the payload's format.
-MAGIC = b"reportgen-documents-3\n"
+MAGIC = b"reportgen-documents-4\n"
 
 #: The libraries whose behaviour decides what a file loads as.
 LIBRARIES = ("pyyaml", "pydantic", "pydantic-core", "markdown-it-py", "mdurl")
@@ -65,6 +70,50 @@ _CACHEDIR_TAG = (
     b"Signature: 8a477f597d28d172789f06886806bc55\n"
     b"# This folder is reportgen's cache (loaded content files, rendered forms); it can be deleted at any time.\n"
 )
+
+
+# --- The key every cache entry is tagged with ----------------------------------------------------------------------
+
+#: The variable that gives the cache key (CI: from a secret, the same for every runner sharing the cache).
+CACHE_KEY_VARIABLE = "REPORTGEN_CACHE_KEY"
+_secret: bytes | None = None
+
+
+def cache_secret(environ: Mapping[str, str] = os.environ) -> bytes:
+    """The key the cache's tags are made with: ``$REPORTGEN_CACHE_KEY``, else this user's key file (created, 0600,
+    on first use), else (no writable home) a key for this process only, so that nothing from disk is trusted."""
+    global _secret
+    given = environ.get(CACHE_KEY_VARIABLE, "")
+    if given:
+        return hashlib.sha256(b"reportgen-cache-key\0" + given.encode("utf-8")).digest()
+    if _secret is not None:
+        return _secret
+    folder = Path(environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "reportgen"
+    path = folder / "cache-key"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(32) + "\n")
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(key) < 16:
+            raise ValueError("a cache key of fewer than 16 bytes")
+    except (OSError, ValueError, RuntimeError) as error:
+        logger.debug("no cache key file (%s); the caches hold only this run's entries", error)
+        key = secrets.token_bytes(32)
+    _secret = key
+    return key
+
+
+
+def payload_tag(kind: bytes, payload: bytes) -> str:
+    """The keyed tag (HMAC-SHA-256 with ``cache_secret``) that shows a cache file's ``payload`` was written by
+    reportgen for this user or CI (who holds the key), not planted by someone who could only write ``.cache/``."""
+    return hmac.new(cache_secret(), kind + b"\0" + payload, hashlib.sha256).hexdigest()
 
 
 def cache_root(project_root: Path) -> Path:
@@ -150,7 +199,7 @@ class DocumentCache:
         if not self._changed:
             return
         payload = json.dumps(self._entries, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        header = MAGIC + f"{self.fingerprint}\n{hashlib.sha256(payload).hexdigest()}\n".encode()
+        header = MAGIC + f"{self.fingerprint}\n{payload_tag(MAGIC, payload)}\n".encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             mark_cache_root(self.path.parent)
@@ -169,12 +218,13 @@ class DocumentCache:
             return {}
         magic, _, rest = blob.partition(b"\n")
         fingerprint, _, rest = rest.partition(b"\n")
-        payload_hash, _, payload = rest.partition(b"\n")
+        tag, _, payload = rest.partition(b"\n")
         if magic + b"\n" != MAGIC or fingerprint.decode("ascii", "replace") != self.fingerprint:
             logger.debug("document cache %s is from another reportgen or format; starting afresh", self.path)
             return {}
-        if payload_hash.decode("ascii", "replace") != hashlib.sha256(payload).hexdigest():
-            logger.warning("the document cache %s is damaged; it will be rebuilt", self.path)
+        if not hmac.compare_digest(tag.decode("ascii", "replace"), payload_tag(MAGIC, payload)):
+            logger.warning("the document cache %s is damaged or was not written with this cache key; it will be"
+                           " rebuilt", self.path)
             self._changed = True
             return {}
         try:

@@ -186,6 +186,7 @@ def test_an_entry_planted_without_the_cache_key_is_never_used(tmp_path, monkeypa
     """A poisoned cache (restored from a shared CI cache, say): a forged PDF under the right key and a name that
     carries its own hash, even with a tag, made without this machine's cache key."""
     import reportgen.cache as cache_module
+    import reportgen.doccache as doccache_module
 
     folder = tmp_path / "c"
     FormCache(folder).put(KEY, PDF)
@@ -197,7 +198,7 @@ def test_an_entry_planted_without_the_cache_key_is_never_used(tmp_path, monkeypa
     assert FormCache(folder).get(KEY) is None  # no tag at all
     assert not (folder / name).exists()
     (folder / name).write_bytes(forged)
-    monkeypatch.setattr(cache_module, "_secret", b"the attacker's own key, not ours")
+    monkeypatch.setattr(doccache_module, "_secret", b"the attacker's own key, not ours")
     monkeypatch.delenv(cache_module.CACHE_KEY_VARIABLE, raising=False)
     (folder / f"{name}.tag").write_text(cache_module._tag(name, forged))
     monkeypatch.undo()

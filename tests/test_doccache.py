@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -158,7 +159,7 @@ def test_a_crafted_pickle_in_the_cache_never_runs(project, tmp_path):
     import pickle
 
     from reportgen.commands.check import check
-    from reportgen.doccache import MAGIC, loader_fingerprint
+    from reportgen.doccache import MAGIC, loader_fingerprint, payload_tag
 
     root = project(_files())
     victim = tmp_path / "pwned.txt"
@@ -168,12 +169,43 @@ def test_a_crafted_pickle_in_the_cache_never_runs(project, tmp_path):
     cache.mkdir(parents=True)
     fingerprint = loader_fingerprint()
     for name, magic in ((DOCUMENTS_FILE, MAGIC), ("documents-v1.pickle", b"reportgen-documents-2\n")):
-        header = magic + f"{fingerprint}\n{hashlib.sha256(payload).hexdigest()}\n".encode()
-        (cache / name).write_bytes(header + payload)  # a well-formed header: only the payload is hostile
+        for tag in (payload_tag(magic, payload), hashlib.sha256(payload).hexdigest()):
+            header = magic + f"{fingerprint}\n{tag}\n".encode()
+            (cache / name).write_bytes(header + payload)  # a well-formed header: only the payload is hostile
+            assert check(root, today=TODAY) == check(root, today=TODAY, use_cache=False)
     assert check(root, today=TODAY) == check(root, today=TODAY, use_cache=False)
     assert not victim.exists()
     pickle.loads(payload)  # the same bytes do run code when unpickled: the test would notice a pickle.loads
     assert victim.exists()
+
+
+def test_a_valid_model_planted_without_the_cache_key_is_never_used(project, monkeypatch):
+    """Someone who can write .cache/ (a shared CI cache) but has not the key plants a valid model under the file's
+    hash, with a correct SHA-256 of the payload: the planted figure must not reach the form."""
+    import hashlib
+    import json
+
+    from reportgen.doccache import MAGIC
+
+    root = project(_files())
+    _outcome(root)  # fills the cache
+    path = cache_root(root) / DOCUMENTS_FILE
+    cache = DocumentCache(path)
+    name = "content/indicators/2564/08.yaml"
+    digest, model, text = cache._entries[name]
+    body = json.loads(text)
+    model_data = json.loads(body["model"])
+    assert Decimal(str(model_data["result"])) == Decimal("36")
+    model_data["result"] = "99.00"  # valid: a figure the officer never wrote
+    body["model"] = json.dumps(model_data, ensure_ascii=False)
+    planted = {name: [digest, model, json.dumps(body, ensure_ascii=False)]}
+    payload = json.dumps(planted, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header = MAGIC + f"{cache.fingerprint}\n{hashlib.sha256(payload).hexdigest()}\n".encode()
+    path.write_bytes(header + payload)
+    parsed = _parses(monkeypatch)
+    project_model = load_project(root)
+    assert name in parsed  # parsed again from its YAML, not taken from the planted entry
+    assert {entry.indicator.result for entry in project_model.entries} == {Decimal("36")}
 
 
 def test_a_crafted_entry_that_does_not_rebuild_is_a_miss(project, monkeypatch):
