@@ -731,34 +731,30 @@ def _check_signature(reader, signature, trust_roots: Sequence[Any]) -> Signature
             changes = (Change("verify_changed_unreadable"),)
         unmodified = unmodified and not changes
     subject = result.signing_cert.subject.native
-    if document_timestamp:  # the time the TSA certified is the timestamp itself; there is no signer's clock
-        return SignatureReport(
-            field=signature.field_name,
-            intact=bool(result.intact and result.valid),
-            unmodified=unmodified,
-            trusted=bool(result.trusted) if judged else None,
-            signer=subject.get("common_name"),
-            organization=subject.get("organization_name"),
-            timestamp=result.timestamp,
-            timestamp_intact=bool(result.intact and result.valid),
-            timestamp_trusted=bool(result.trusted) if judged else None,
-            changes=changes,
-            untrusted_reason=_untrusted_reason(result, trust_roots) if judged and not result.trusted else None,
-        )
-    stamp = result.timestamp_validity
-    return SignatureReport(
+    common = dict(
         field=signature.field_name,
         intact=bool(result.intact and result.valid),
         unmodified=unmodified,
         trusted=bool(result.trusted) if judged else None,
         signer=subject.get("common_name"),
         organization=subject.get("organization_name"),
+        changes=changes,
+        untrusted_reason=_untrusted_reason(result, trust_roots) if judged and not result.trusted else None,
+    )
+    if document_timestamp:  # the time the TSA certified is the timestamp itself; there is no signer's clock
+        return SignatureReport(
+            **common,
+            timestamp=result.timestamp,
+            timestamp_intact=bool(result.intact and result.valid),
+            timestamp_trusted=bool(result.trusted) if judged else None,
+        )
+    stamp = result.timestamp_validity
+    return SignatureReport(
+        **common,
         signed_at=result.signer_reported_dt,
         timestamp=stamp.timestamp if stamp is not None else None,
         timestamp_intact=bool(stamp.intact and stamp.valid) if stamp is not None else None,
         timestamp_trusted=bool(stamp.trusted) if stamp is not None and judged else None,
-        changes=changes,
-        untrusted_reason=_untrusted_reason(result, trust_roots) if judged and not result.trusted else None,
     )
 
 
