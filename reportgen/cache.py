@@ -58,7 +58,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import reportgen
-from reportgen.doccache import CACHE_KEY_VARIABLE, cache_root, cache_secret, mark_cache_root
+from reportgen.doccache import cache_root, cache_secret, mark_cache_root
 from reportgen.engine import BuildOptions
 from reportgen.model import Entry, SiteSettings
 from reportgen.writer import replace_file

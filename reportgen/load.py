@@ -308,13 +308,6 @@ else:  # pragma: no cover - PyYAML wheels on every platform reportgen runs on in
     _FastLoader = None
 
 
-def read_document(path: Path, file: PurePosixPath) -> SourceDocument:
-    """Read and parse one file (without validating it against a model)."""
-    doc = SourceDocument(file)
-    data = _read_bytes(path, doc)
-    return doc if data is None else parse_document(data, file, doc)
-
-
 def _read_bytes(path: Path, doc: SourceDocument) -> bytes | None:
     """The file's bytes, or None with the problem (too large, unreadable) added to ``doc``."""
     try:

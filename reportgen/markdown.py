@@ -108,10 +108,3 @@ def render_markdown(text: str | None) -> str:
     if not text:
         return ""
     return _parser().render(word_bullets_as_list(text))
-
-
-def render_inline(text: str | None) -> str:
-    """Render one line of Markdown without a wrapping paragraph (for short fields such as evidence titles)."""
-    if not text:
-        return ""
-    return _parser().renderInline(text)

@@ -45,6 +45,7 @@ from reportgen.digest import content_digest
 from reportgen.errors import L, Problem, RenderError
 from reportgen.load import load_file
 from reportgen.model import Entry, Indicator, Project
+from reportgen.thai import BANGKOK
 from reportgen.validate import evidence_file_problems, signoff_problems
 
 if TYPE_CHECKING:
@@ -127,8 +128,6 @@ def _withheld_warning(entry: Entry, problem: Problem) -> Problem:
     )
 
 
-#: Thailand's time zone (no daylight saving): a sign-off date is a day in Bangkok.
-BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
 
 
 def form_pdf_options(

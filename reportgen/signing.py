@@ -56,12 +56,10 @@ from pyhanko_certvalidator import ValidationContext
 
 from reportgen.errors import ReportgenError, render_message
 from reportgen.revisions import Change, changes_after
-from reportgen.thai import apply_digits, thai_date
+from reportgen.thai import BANGKOK, apply_digits, thai_date
 
 logger = logging.getLogger(__name__)
 
-#: Thailand keeps UTC+7 all year (no daylight saving), so a fixed offset is exact and needs no tz database.
-BANGKOK = dt.timezone(dt.timedelta(hours=7), "ICT")
 
 #: Named destinations WeasyPrint writes for ids of the form. ``signature-stamp`` is the blank area the template
 #: reserves above the signature line for the visible signature (print.css: 7 cm × 2 cm, only on signed-off forms);

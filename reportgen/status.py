@@ -35,6 +35,7 @@ from typing import Literal
 
 from reportgen import thai
 from reportgen.model import Indicator
+from reportgen.thai import BANGKOK
 
 StatusName = Literal["met", "in_progress", "not_met", "not_reported"]
 PlanStatus = Literal["on_track", "behind_plan"]
@@ -56,8 +57,6 @@ PLAN_LABELS: dict[str, str] = {"on_track": "เป็นไปตามแผน
 #: A ceiling's result is behind plan when it is above the plan.
 CEILING_PLAN_LABELS: dict[str, str] = {"on_track": "เป็นไปตามแผน", "behind_plan": "เกินกว่าแผน"}
 
-#: Thailand's time zone (no daylight saving): reporting dates are days in Bangkok.
-BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
 
 
 def reporting_date(environ: Mapping[str, str] = os.environ) -> dt.date:

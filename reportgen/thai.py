@@ -20,6 +20,10 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 DIGIT_SYSTEMS: tuple[str, ...] = ("arabic", "thai")
 
+#: Thailand's time zone: UTC+7 all year (no daylight saving), so a fixed offset is exact and needs no tz database.
+#: Sign-off dates, reporting dates and signing times are days and times in Bangkok.
+BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
+
 DATE_STYLES: tuple[str, ...] = ("full", "short")
 
 #: Years between the Christian Era and the Buddhist Era as counted in Thailand.

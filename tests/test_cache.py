@@ -199,7 +199,7 @@ def test_an_entry_planted_without_the_cache_key_is_never_used(tmp_path, monkeypa
     assert not (folder / name).exists()
     (folder / name).write_bytes(forged)
     monkeypatch.setattr(doccache_module, "_secret", b"the attacker's own key, not ours")
-    monkeypatch.delenv(cache_module.CACHE_KEY_VARIABLE, raising=False)
+    monkeypatch.delenv(doccache_module.CACHE_KEY_VARIABLE, raising=False)
     (folder / f"{name}.tag").write_text(cache_module._tag(name, forged))
     monkeypatch.undo()
     assert FormCache(folder).get(KEY) is None

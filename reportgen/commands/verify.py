@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.errors import render_message
-from reportgen.signing import BANGKOK, SignatureReport, VerifyReport, load_trust_roots, verify_pdf
+from reportgen.signing import SignatureReport, VerifyReport, load_trust_roots, verify_pdf
 from reportgen.terminal import one_line
-from reportgen.thai import thai_date
+from reportgen.thai import BANGKOK, thai_date
 
 FORMATS = ("text", "json")
 
