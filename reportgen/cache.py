@@ -61,7 +61,7 @@ import reportgen
 from reportgen.doccache import cache_root, cache_secret, mark_cache_root
 from reportgen.engine import BuildOptions
 from reportgen.model import Entry, SiteSettings
-from reportgen.writer import replace_file
+from reportgen.writer import pid_alive, replace_file
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +286,7 @@ class FormCache:
                     (self.folder / name).unlink()
                     removed += 1
         for name, pid in self._temporaries:
-            if not _pid_alive(pid):
+            if not pid_alive(pid):
                 with contextlib.suppress(FileNotFoundError):
                     (self.folder / name).unlink()
         if removed:
@@ -299,13 +299,3 @@ class FormCache:
             names.remove(name)
         if not names:
             self._entries.pop(key, None)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True

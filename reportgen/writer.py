@@ -118,7 +118,8 @@ def _set_active(path: Path, active: bool) -> None:
             _active.discard(str(path))
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie does not: killed, it will never finish what it was writing)."""
     if pid <= 0:
         return False
     try:
@@ -139,7 +140,7 @@ def _is_stale(path: Path, pid: int) -> bool:
     if pid == os.getpid():
         with _active_lock:
             return str(path) not in _active
-    return not _pid_alive(pid)
+    return not pid_alive(pid)
 
 
 def _load_syncfs() -> Callable[[int], int] | None:
@@ -723,7 +724,7 @@ def remove_stale_temporaries(folder: Path) -> None:
         return
     for name in names:
         match = _CONTENT_TEMP.fullmatch(name)
-        if match and not _pid_alive(int(match.group(1))):
+        if match and not pid_alive(int(match.group(1))):
             with contextlib.suppress(OSError):
                 os.unlink(folder / name)
                 log.debug("removed %s, left by a process that was killed", folder / name)
