@@ -183,6 +183,22 @@ def test_without_the_hook_the_bug_is_present(rendered, extractor):
     assert wrong_characters(rendered["expected"], found) > 0
 
 
+# A space between two Thai letters: Thai has no word spaces, so each one is either in the source or a fake one.
+THAI_SPACE = re.compile(r"(?<=[\u0e00-\u0e7f]) +(?=[\u0e00-\u0e7f])")
+
+
+def thai_spaces(pages: list[str]) -> list[int]:
+    return [len(THAI_SPACE.findall(page)) for page in pages]
+
+
+def test_pdfjs_adds_no_space_inside_thai_words(rendered):
+    # pdf.js takes a glyph whose text contains a nonspacing mark for a zero-width diacritic and skips its position,
+    # so a base glyph carrying its marks' text (กี) made it insert a space after a real one (กี ฬา). The marks' text
+    # is on a zero-width glyph of its own: pdf.js reads as many spaces between Thai letters as poppler does.
+    pdf = rendered["fixed"]
+    assert thai_spaces(PAGE_EXTRACTORS["pdfjs"](pdf)) == thai_spaces(PAGE_EXTRACTORS["pdftotext"](pdf))
+
+
 def pixels(pdf: bytes, folder: Path, name: str, dpi: int = 300) -> list:
     """Every page rendered by poppler, as greyscale images."""
     from PIL import Image
@@ -434,6 +450,14 @@ def test_list_numbers_come_right_before_their_items(real_form):
         for number, item in items:
             pattern = f"[{number}{thai_digit[number]}]\\.{re.escape(squeeze(item)[:12])}"
             assert re.search(pattern, text), (extractor, number, item)
+
+
+def test_pdfjs_reads_the_real_form_with_no_space_inside_a_thai_word(real_form):
+    # "สำนักวัฒนธรรม กี ฬา", "ปี งบประมาณ", "ตั วชี้วัด" before (see test_pdfjs_adds_no_space_inside_thai_words).
+    pdf = real_form["fixed"]
+    poppler_spaces = thai_spaces(PAGE_EXTRACTORS["pdftotext"](pdf))
+    assert sum(poppler_spaces) > 0
+    assert thai_spaces(PAGE_EXTRACTORS["pdfjs"](pdf)) == poppler_spaces
 
 
 def test_the_real_form_has_no_text_layer_gap_and_looks_the_same(real_form, tmp_path):
