@@ -124,8 +124,12 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
            "ร้อยละของเป้าหมาย", "Percent of target",
            "The result as a percentage of the target, rounded half up to 2 places (empty: no result yet).",
            {"minimum": 0}),
-    Column("status", "string", "สถานะ: met (บรรลุ) in_progress (อยู่ระหว่างดำเนินการ ปีงบประมาณยังไม่สิ้นสุด) not_met (ยังไม่บรรลุ เมื่อสิ้นปีงบประมาณ) not_reported (ยังไม่รายงานผล)", "met",
-           "สถานะ", "Status", "met (target reached), in_progress (below target, the fiscal year not over), not_met (below target at the year's end), or not_reported.",
+    Column("status", "string",
+           "สถานะ: met (บรรลุ) in_progress (อยู่ระหว่างดำเนินการ ปีงบประมาณยังไม่สิ้นสุด)"
+           " not_met (ยังไม่บรรลุ เมื่อสิ้นปีงบประมาณ) not_reported (ยังไม่รายงานผล)", "met",
+           "สถานะ", "Status",
+           "met (target reached), in_progress (below target, the fiscal year not over),"
+           " not_met (below target at the year's end), or not_reported.",
            {"required": True, "enum": list(STATUS_LABELS)}),
     Column("status_label", "string", "สถานะเป็นภาษาไทย ตามที่แสดงบนเว็บไซต์", "บรรลุเป้าหมาย",
            "สถานะ (ข้อความ)", "Status label", "The status in Thai, as the site shows it.",
