@@ -380,7 +380,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    previous_language = wording.language()
     wording.set_language(args.lang)  # log lines and texts not handed a language read in the user's
+    try:
+        return _run(args)
+    finally:
+        wording.set_language(previous_language)  # main() may run again in the same process (the tests)
+
+
+def _run(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

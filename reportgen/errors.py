@@ -30,7 +30,8 @@ class ReportgenError(Exception):
     """Base of every error meant for the user. ``exit_code`` is what the CLI exits with.
 
     Raised with a catalog key and its parameters (``UsageError("usage_no_such_file", file=path)``); ``text(lang)``
-    is the message, then its hint on a line of its own, in the reader's language; ``str(error)`` is the Thai text.
+    is the message, then its hint on a line of its own, in the reader's language; ``str(error)`` is the text in
+    the language of the run (``wording.language()``, Thai unless the CLI was given ``--lang en``).
     """
 
     exit_code = 2
@@ -39,12 +40,19 @@ class ReportgenError(Exception):
         if isinstance(code, Worded):  # ``UsageError(usage_text(key, ...))``: the key travels with the text
             code, params = code.key, {**code.params, **params}
         self.code, self.params = code, params
-        super().__init__(self.text("th"))
+        super().__init__(self.text(None))
+
+    def __reduce__(self):  # across processes (a render worker's error) with its key, not its text
+        return _restore_error, (type(self), self.code, self.params)
 
     def text(self, lang: str | None = "th") -> str:
         if self.code not in wording.catalog():  # a text not yet moved into the catalog: shown as it was given
             return self.code
         return wording.with_hint(self.code, lang, **self.params)
+
+
+def _restore_error(cls: type[ReportgenError], code: str, params: dict) -> ReportgenError:
+    return cls(code, **params)
 
 
 class UsageError(ReportgenError):
@@ -293,6 +301,9 @@ class ContentError(ReportgenError):
 
     def text(self, lang: str | None = "th") -> str:
         return self._summary()
+
+    def __reduce__(self):
+        return ContentError, (self.problems,)
 
 
 class RenderError(ReportgenError):

@@ -32,7 +32,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from reportgen import textlayer
+from reportgen import textlayer, wording
 from reportgen.errors import RenderError
 
 logger = logging.getLogger(__name__)
@@ -144,9 +144,7 @@ class PdfRenderer:
             # WeasyPrint's own text layer garbles Thai (sara am, stacked marks); textlayer.py writes the exact one.
             return textlayer.write_pdf(document, **self._write_options(options))
         except RefusedResource as refused:
-            raise RenderError(
-                f"{source}: the form asked for {refused.url!r}, which was refused ({refused.reason})."
-            ) from None
+            raise RenderError("render_resource_refused", source=source, url=repr(refused.url), reason=refused.reason) from None
 
     def _write_options(self, options: PdfOptions) -> dict:
         """WeasyPrint's ``write_pdf`` options for ``options``."""
@@ -192,10 +190,7 @@ def warn_without_harfbuzz_subset() -> None:
     if _warned_without_harfbuzz_subset or textlayer.harfbuzz_subsetting():
         return
     _warned_without_harfbuzz_subset = True
-    logger.warning(
-        "HarfBuzz's subsetter (the Debian package libharfbuzz-subset0) is missing: WeasyPrint falls back to "
-        "fontTools, about twice as slow per form. `make build` installs it; or run: apt-get install libharfbuzz-subset0"
-    )
+    logger.warning(wording.with_hint("warn_no_harfbuzz_subset"))
 
 
 def _finish_archival_pdf(document, pdf) -> None:

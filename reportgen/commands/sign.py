@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from reportgen import wording
 from reportgen.signing import SigningError, SigningKey, load_signing_key, sign_release_pdf
 from reportgen.writer import OutputWriter
 
@@ -82,7 +83,7 @@ def sign(
             force=force,
             name=f"output/{rel}",
         )
-        logger.info("signed output/%s", rel)
+        logger.info(wording.message("log_signed", path=f"output/{rel}"))
     files = []
     with OutputWriter(output_dir, keep_existing=True) as out:
         for rel, data in signed.items():
