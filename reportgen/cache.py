@@ -149,7 +149,7 @@ def build_fingerprint(
     digest.update(f"\0reportgen={reportgen.__version__}".encode())
     package = Path(reportgen.__file__).parent
     for module in _tree_files(package):
-        if module.suffix == ".py":
+        if module.suffix in (".py", ".yaml"):  # the code, and the wording catalog (labels on the pages)
             _update_with_file(digest, "reportgen/" + module.relative_to(package).as_posix(), module)
     for version in _library_versions():
         digest.update(f"\0{version}".encode())

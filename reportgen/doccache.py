@@ -134,7 +134,8 @@ def loader_fingerprint() -> str:
     digest = hashlib.sha256(MAGIC)
     digest.update(f"\0reportgen={reportgen.__version__}\0libyaml={yaml.__with_libyaml__}".encode())
     package = Path(reportgen.__file__).parent
-    for module in sorted(package.rglob("*.py"), key=lambda path: path.relative_to(package).as_posix()):
+    modules = [*package.rglob("*.py"), *package.rglob("*.yaml")]  # the code, and the wording catalog it reads
+    for module in sorted(modules, key=lambda path: path.relative_to(package).as_posix()):
         data = module.read_bytes()
         digest.update(f"\0{module.relative_to(package).as_posix()}\0{len(data)}\0".encode())
         digest.update(data)
