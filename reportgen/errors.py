@@ -154,12 +154,11 @@ class Problem:
         )
 
     def text(self, lang: str = "th") -> str:
-        return self.message_en or self.message if lang == "en" else self.message
+        return wording.Localized(self.message, self.message_en or self.message).get(_lang(lang))
 
     def hint_text(self, lang: str = "th") -> str | None:
-        if lang == "en":
-            return self.hint_en if self.message_en is not None else self.hint
-        return self.hint
+        english = self.hint_en if self.message_en is not None else self.hint  # a problem made without English
+        return self.hint if _lang(lang) == "th" else english
 
     def full_text(self, lang: str = "th") -> str:
         """The message followed by its hint (for one-line outputs such as JSON and GitHub annotations)."""
