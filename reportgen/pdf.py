@@ -73,7 +73,7 @@ class PdfOptions:
 class RefusedResource(FatalURLFetchingError):
     """A document asked for a resource outside the project; WeasyPrint lets this one stop the rendering."""
 
-    def __init__(self, url: str, reason: str):
+    def __init__(self, url: str, reason: wording.Localized):
         super().__init__(f"{reason}: {url}")
         self.url = url
         self.reason = reason
@@ -90,14 +90,14 @@ class ProjectFetcher(URLFetcher):
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file":
-            raise RefusedResource(url, "reportgen never fetches from the network or from data: URLs")
+            raise RefusedResource(url, wording.localized("refused_network"))
         if parts.netloc not in ("", "localhost"):
-            raise RefusedResource(url, "reportgen reads only local project files")
+            raise RefusedResource(url, wording.localized("refused_not_local"))
         path = Path(unquote(parts.path)).resolve()  # resolve() folds ../ and symlinks before the check
         if not any(path.is_relative_to(folder) for folder in self.readable):
-            raise RefusedResource(url, f"reportgen reads only files under {', '.join(READABLE_FOLDERS)}/")
+            raise RefusedResource(url, wording.localized("refused_outside", folders=", ".join(READABLE_FOLDERS)))
         if not path.is_file():
-            raise RefusedResource(url, "no such file in the project")
+            raise RefusedResource(url, wording.localized("refused_missing"))
         content_type = (
             CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         )

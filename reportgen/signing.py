@@ -253,7 +253,7 @@ def pdf_facts(pdf: bytes) -> PdfFacts:
         signatures = len(reader.embedded_signatures)
     except SigningError:
         raise
-    except Exception as error:  # a damaged file: pyHanko raises its own and Python's errors
+    except Exception:  # a damaged file: pyHanko raises its own and Python's errors
         logger.debug("cannot read PDF", exc_info=True)
         raise SigningError("sign_pdf_unreadable") from None
     return PdfFacts(pdfa=pdfa, source=source, title=title, signatures=signatures)

@@ -287,7 +287,7 @@ def user_facing_errors() -> set[str]:
     for module in pkgutil.walk_packages(reportgen.__path__, "reportgen."):
         if module.name != "reportgen.__main__":
             importlib.import_module(module.name)
-    names, todo = set(), [ReportgenError]
+    names, todo = {"RefusedResource"}, [ReportgenError]  # RefusedResource: its reason ends in a RenderError
     while todo:
         cls = todo.pop()
         names.add(cls.__name__)
