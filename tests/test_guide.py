@@ -16,6 +16,7 @@ import json
 import re
 import shlex
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -329,3 +330,59 @@ def test_a_stale_file_excerpt_is_found(tmp_path):
     stale = match.group(0).replace("\n```\n<!-- /file -->", "\n  extra: line\n```\n<!-- /file -->")
     assert stale != match.group(0)
     assert any("not what the command writes" in problem for problem in quoted_output_problems(stale, tmp_path))
+
+
+# --- the README: who it is for first, the guide linked, the developer material on its own page ------------------------
+
+README = REPO_ROOT / "README.md"
+DEVELOPMENT = REPO_ROOT / "docs" / "development.md"
+THAI = re.compile(r"[\u0e00-\u0e7f]")
+LINK = re.compile(r"\]\((?P<target>[^)\s#]*)(?:#(?P<anchor>[^)\s]*))?\)")
+#: Written on another branch of the same issue (the architecture page): lands with the merge.
+PENDING_PAGES = {"docs/how-it-works.md"}
+
+
+def test_the_readme_starts_with_who_it_is_for_in_thai_and_links_the_guide():
+    text = README.read_text(encoding="utf-8")
+    before_quick_start = text.split("\n## Quick start\n", 1)[0]
+    first_line = next(line for line in before_quick_start.splitlines()[1:] if line.strip())
+    assert THAI.search(first_line) and "สำหรับเจ้าหน้าที่" in before_quick_start
+    assert "](docs/guide-th.md)" in before_quick_start and "](docs/development.md)" in before_quick_start
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    order = ["## Quick start", "## Adding an indicator", "## Publishing", "## For developers"]
+    assert [heading for heading in headings if heading in order] == order
+    assert "make build" in text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    for moved in ("## Large builds", "## Digital signature", "## CI for the department", "## How it works"):
+        assert moved not in headings
+    development = DEVELOPMENT.read_text(encoding="utf-8")
+    for section in ("## Large builds", "## Digital signature", "## CI for the department", "## Development"):
+        assert f"\n{section}\n" in development, section
+    assert "\n### Libraries\n" in text  # each library's one-line justification stays in the README (the brief)
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation and symbols dropped (Thai vowel and tone marks
+    kept), spaces as hyphens."""
+    kept = "".join(c for c in heading.strip().lower() if c in "-_ " or unicodedata.category(c)[0] not in "PS")
+    return kept.replace(" ", "-")
+
+
+def anchors(page: Path) -> set[str]:
+    text = FENCE.sub("", page.read_text(encoding="utf-8"))
+    return {github_anchor(line.lstrip("#")) for line in text.splitlines() if re.match(r"#{1,6} ", line)}
+
+
+def test_every_relative_link_of_the_readme_and_the_docs_leads_to_a_file_and_heading():
+    assert github_anchor("1. เริ่มปีงบประมาณใหม่") == "1-เริ่มปีงบประมาณใหม่"
+    assert github_anchor("Reproducible release PDFs and the PDF/A check") == "reproducible-release-pdfs-and-the-pdfa-check"
+    for page in (README, GUIDE, DEVELOPMENT):
+        for match in LINK.finditer(FENCE.sub("", page.read_text(encoding="utf-8"))):
+            target, anchor = match["target"], match["anchor"]
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            resolved = (page.parent / target).resolve() if target else page
+            if resolved.relative_to(REPO_ROOT).as_posix() in PENDING_PAGES:
+                continue
+            assert resolved.exists(), f"{page.relative_to(REPO_ROOT)}: {target}"
+            if anchor and resolved.suffix == ".md":
+                assert anchor in anchors(resolved), f"{page.relative_to(REPO_ROOT)}: {target}#{anchor}"
