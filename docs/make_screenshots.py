@@ -24,7 +24,6 @@ import contextlib
 import html
 import json
 import os
-import queue
 import re
 import shlex
 import shutil
@@ -32,7 +31,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
+import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +125,7 @@ SCENARIOS: dict[str, Scenario] = {
     "slip-curly-quotes": Scenario(("check",), edit('code: "08"', "code: “08”"), "yaml_curly_quotes", 1),
     "slip-thai-digits": Scenario(("check",), edit("  value: 3", "  value: ๓"), "number_thai_digits", 1),
     "slip-windows-874": Scenario(("check",), saved_as("cp874"), "legacy_thai_encoding", 1),
+    "slip-number-with-unit": Scenario(("check",), edit("\nresult: 36", "\nresult: 1,036 ห้อง"), "number_formatted", 1),
     "slip-unknown-key": Scenario(("check",), edit("result_type:", "result_typ:"), "unknown_key_suggest", 1),
     "slip-dedented": Scenario(("check",), edit("\n  q2:\n", "\nq2:\n"), "yaml_dedented_key", 1),
     "slip-yes": Scenario(("check",), edit("unit: ห้อง", "unit: yes"), "yaml_bool", 1),
@@ -279,29 +280,30 @@ pre {{ margin: 0; padding: 14px 18px; color: #e6e6e6; font: 15px/1.45 "DejaVu Sa
 
 
 @contextlib.contextmanager
-def preview(root: Path) -> Iterator[tuple[str, Callable[[str], None]]]:
-    """``reportgen serve --port 0`` running in ``root``: its address, and a wait for a line it prints on stderr."""
+def preview(root: Path) -> Iterator[Callable[[str, Callable[[str], bool]], str]]:
+    """``reportgen serve --port 0`` running in ``root``; yields ``fetch(path, until)``: the page at ``path`` once
+    ``until(page)`` holds (the preview answers 503 until its first build is done)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "reportgen", "serve", "--port", "0"], cwd=root, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"},
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, "NO_COLOR": "1"},
     )  # fmt: skip
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
 
-    def wait_for(words: str) -> None:
-        while True:
-            try:
-                line = lines.get(timeout=120)
-            except queue.Empty:
-                raise SystemExit(f"reportgen serve printed no line with {words!r}") from None
-            if words in line:
-                return
+    def fetch(path: str, until: Callable[[str], bool]) -> str:
+        url = base.rstrip("/") + "/" + path
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    if until(response.read().decode("utf-8")):
+                        return url
+            time.sleep(0.3)
+        raise SystemExit(f"reportgen serve did not show the expected page at {url}")
 
     try:
-        url = process.stdout.readline().strip()
-        if not url.startswith("http://"):
-            raise SystemExit(f"reportgen serve did not start: {url!r}")
-        yield url, wait_for
+        base = process.stdout.readline().strip()
+        if not base.startswith("http://"):
+            raise SystemExit(f"reportgen serve did not start: {base!r}")
+        yield fetch
     finally:
         process.send_signal(signal.SIGINT)  # as Ctrl-C: the preview removes its temporary folder
         try:
@@ -339,12 +341,11 @@ def make_pictures(where: Path, outcomes: dict[str, Outcome]) -> list[Path]:
     slip = outcomes.get("slip-thai-digits") or play("slip-thai-digits", where)
     terminal_picture(SCENARIOS["slip-thai-digits"].command_line, slip.output, picture("check-error.png"), where)
     live = make_project(where / "preview")
-    with preview(live) as (url, wait_for):
-        wait_for("Ctrl-C")  # ready; the first build follows
-        wait_for("reportgen serve:")  # the first build is done: there is a last good build to show
+    with preview(live) as fetch:
+        fetch("2564/08.html", lambda page: True)  # the first build is done: there is a last good build to show
         SCENARIOS["slip-thai-digits"].prepare(live)
-        wait_for("target.value")  # the problem, printed by the rebuild
-        chromium_screenshot(url.rstrip("/") + "/2564/08.html", picture("preview-error-banner.png"), 880, 520)
+        url = fetch("2564/08.html", lambda page: "reportgen-preview-error" in page)  # the rebuild found the slip
+        chromium_screenshot(url, picture("preview-error-banner.png"), 880, 520)
     optimise(IMAGES / "preview-error-banner.png")
     return made
 
