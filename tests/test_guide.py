@@ -296,6 +296,31 @@ def test_every_console_block_is_generated():
     assert [language for language, _ in fenced_blocks(outside) if language == "console"] == []
 
 
+THAI_QUOTE = re.compile(r'"([^"\n]*[\u0e00-\u0e7f][^"\n]*)"')
+
+
+def prose_quote_problems(text: str) -> list[str]:
+    """A Thai phrase quoted in the prose ("…") is what the program shows: it must appear in a generated block of
+    the guide (what the commands print) or in the site's templates (what the pages say); … stands for a value."""
+    generated = "\n".join(m["body"] for m in screenshots.OUTPUT_MARK.finditer(text))
+    generated += "\n".join(m["body"] for m in screenshots.FILE_MARK.finditer(text))
+    pages = "\n".join(path.read_text(encoding="utf-8") for path in (REPO_ROOT / "templates").glob("*.j2"))
+    prose = re.sub(r"<!--.*?-->", "", FENCE.sub("", text), flags=re.S)  # the markers name lines, they quote none
+    problems = []
+    for quote in THAI_QUOTE.findall(prose):
+        parts = [part.strip() for part in quote.split("…") if part.strip()]
+        if not all(part in generated or part in pages for part in parts):
+            problems.append(f"{quote!r} is neither printed by a quoted command nor shown by a template")
+    return problems
+
+
+def test_every_thai_phrase_quoted_in_the_prose_is_what_the_program_shows():
+    assert len(THAI_QUOTE.findall(FENCE.sub("", guide_text()))) >= 5
+    assert prose_quote_problems(guide_text()) == []
+    broken = guide_text().replace('"ไม่พบข้อผิดพลาด"', '"ไม่พบปัญหา"')
+    assert prose_quote_problems(broken) == ["'ไม่พบปัญหา' is neither printed by a quoted command nor shown by a template"]
+
+
 def _block(name: str) -> str:
     match = next(m for m in screenshots.OUTPUT_MARK.finditer(guide_text()) if m["name"] == name)
     return match.group(0)
