@@ -250,7 +250,7 @@ def chromium_screenshot(url: str, target: Path, width: int, height: int) -> None
     )  # fmt: skip
 
 
-def pdf_page(pdf: Path, page: int, target: Path, resolution: int = 60) -> None:
+def pdf_page(pdf: Path, page: int, target: Path, resolution: int = 72) -> None:
     """One page of ``pdf`` (1-based; -1 the last) as a PNG at ``resolution`` dpi."""
     if page < 0:
         info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
