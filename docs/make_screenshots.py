@@ -112,7 +112,13 @@ class Scenario:
         return f"$ {SHOWN_COMMAND} {shlex.join(self.args)}"
 
 
-Q3_LIST = "    report: |\n      ดำเนินการพัฒนาห้องสมุดเพื่อการเรียนรู้ให้เป็นห้องสมุดมีชีวิตผ่านการจัดทำบรรณิทรรศน์ออนไลน์ โดยได้ดำเนินการดังนี้\n\n      1."
+#: The start of quarter 3's report, a literal block (``|``) whose list the folded-list slip turns into ``>``.
+Q3_LIST = (
+    "    report: |\n"
+    "      ดำเนินการพัฒนาห้องสมุดเพื่อการเรียนรู้ให้เป็นห้องสมุดมีชีวิตผ่านการจัดทำบรรณิทรรศน์ออนไลน์ โดยได้ดำเนินการดังนี้\n"
+    "\n"
+    "      1."
+)
 
 CALCULATION = "calculation: นับจำนวนห้องสมุดเพื่อการเรียนรู้ที่ได้รับการพัฒนาเป็นห้องสมุดมีชีวิต"
 

@@ -19,8 +19,6 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import pytest
-
 from conftest import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
 from reportgen.cli import build_parser
 
@@ -320,7 +318,9 @@ def test_every_thai_phrase_quoted_in_the_prose_is_what_the_program_shows():
     assert len(THAI_QUOTE.findall(FENCE.sub("", guide_text()))) >= 5
     assert prose_quote_problems(guide_text()) == []
     broken = guide_text().replace('"ไม่พบข้อผิดพลาด"', '"ไม่พบปัญหา"')
-    assert prose_quote_problems(broken) == ["'ไม่พบปัญหา' is neither printed by a quoted command nor shown by a template"]
+    assert prose_quote_problems(broken) == [
+        "'ไม่พบปัญหา' is neither printed by a quoted command nor shown by a template"
+    ]
 
 
 def _block(name: str) -> str:
@@ -401,7 +401,8 @@ def anchors(page: Path) -> set[str]:
 
 def test_every_relative_link_of_the_readme_and_the_docs_leads_to_a_file_and_heading():
     assert github_anchor("1. เริ่มปีงบประมาณใหม่") == "1-เริ่มปีงบประมาณใหม่"
-    assert github_anchor("Reproducible release PDFs and the PDF/A check") == "reproducible-release-pdfs-and-the-pdfa-check"
+    pdfa = "Reproducible release PDFs and the PDF/A check"
+    assert github_anchor(pdfa) == "reproducible-release-pdfs-and-the-pdfa-check"
     for page in (README, GUIDE, DEVELOPMENT):
         for match in LINK.finditer(FENCE.sub("", page.read_text(encoding="utf-8"))):
             target, anchor = match["target"], match["anchor"]
