@@ -1165,6 +1165,39 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
         "th": ("วันที่ลงนาม {date} ยังมาไม่ถึง (วันนี้ {today})", "ใส่วันที่ลงนามจริง หรือลงนามอีกครั้งด้วย reportgen signoff"),
         "en": ("the sign-off date {date} is in the future (today is {today})", "write the real date, or sign off again with reportgen signoff"),
     },
+    # --- The site's search (issue 15, wt5): the search box and page (templates, via the `message` global) -----
+    "search_index_failed": {
+        "th": (
+            "สร้างดัชนีค้นหาของเว็บไซต์ไม่สำเร็จ ({error}) จึงไม่ได้เปลี่ยนแปลงโฟลเดอร์ผลลัพธ์เดิม",
+            "สั่ง make build อีกครั้งเพื่อติดตั้ง pagefind[extended] ให้ครบ ถ้ายังไม่ได้ให้แจ้งผู้ดูแลระบบพร้อมข้อความนี้",
+        ),
+        "en": (
+            "the site's search index could not be built ({error}); the previous output was left as it was",
+            "run make build again to install pagefind[extended]; if it still fails, send this message to the maintainers",
+        ),
+    },
+    "search_box_label": {"th": ("ค้นหาตัวชี้วัด", None), "en": ("Search the indicators", None)},
+    "search_button": {"th": ("ค้นหา", None), "en": ("Search", None)},
+    "search_page_title": {"th": ("ค้นหาตัวชี้วัด", None), "en": ("Search the indicators", None)},
+    "search_page_hint": {
+        "th": ("พิมพ์คำในชื่อตัวชี้วัด หรือรหัส เช่น 08 ไม่ต้องเว้นวรรคระหว่างคำ", None),
+        "en": ("type words of an indicator's name, or its code such as 08; no spaces are needed between words", None),
+    },
+    "search_needs_script": {
+        "th": ("การค้นหาต้องเปิด JavaScript ในเบราว์เซอร์ ตัวชี้วัดทั้งหมดอยู่ในหน้าของแต่ละปีงบประมาณ", None),
+        "en": ("searching needs JavaScript in the browser; every indicator is listed on its fiscal year's page", None),
+    },
+    "search_searching": {"th": ("กำลังค้นหา…", None), "en": ("Searching…", None)},
+    "search_found": {"th": ("พบ {count} ตัวชี้วัด สำหรับ “{query}”", None), "en": ("{count} indicator(s) for “{query}”", None)},
+    "search_nothing_found": {
+        "th": ("ไม่พบตัวชี้วัดที่ตรงกับ “{query}” ลองใช้คำที่สั้นลงหรือรหัสตัวชี้วัด", None),
+        "en": ("no indicator matches “{query}”; try a shorter word or the indicator's code", None),
+    },
+    "search_failed": {
+        "th": ("ค้นหาไม่ได้ในขณะนี้ ตัวชี้วัดทั้งหมดอยู่ในหน้าของแต่ละปีงบประมาณ", None),
+        "en": ("search is not available right now; every indicator is listed on its fiscal year's page", None),
+    },
+    "search_results_label": {"th": ("ผลการค้นหา", None), "en": ("Search results", None)},
 }
 
 
@@ -1432,3 +1465,9 @@ class OutputRefused(CatalogueError, OutputError):
     """A write refused before anything was touched (a folder reportgen did not make, a file outside a shard)."""
 
     exit_code = 2
+
+
+class SearchIndexError(CatalogueError, OutputError):
+    """The site's search index could not be built (``search.py``); the build fails before its commit."""
+
+    exit_code = 1

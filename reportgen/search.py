@@ -1,0 +1,138 @@
+"""The site's indicator pages (in the writer's staging folder) → a Pagefind search index under ``html/pagefind/``.
+
+The published site is static, so its search is too: Pagefind (PyPI ``pagefind[extended]``) indexes the built pages
+and writes a compact index in fragments, which the search page (``search.html``, ``templates/js/search.js``) loads
+in the reader's browser, only the fragments a query needs. The *extended* Pagefind binary segments Thai into words
+at indexing; the browser segments a query with ``Intl.Segmenter``, so a query typed without spaces finds the words.
+
+Only the indicator pages are indexed (``html/<year>/<code>.html``), from their ``<main>``: the year pages repeat
+every indicator's name, and the header and footer are the same on every page.
+
+Two spellings that look the same or mean the same must find each other, and Pagefind folds neither: SARA AM ``ำ``
+(U+0E33) and NIKHAHIT + SARA AA ``ํา`` (U+0E4D U+0E32, how some keyboards and PDFs give it), and Thai and Arabic
+digits (``๐๘`` and ``08``; a site may print either, ``site.digits``). So both sides are brought to one form
+(``fold``): the query by the same folding in the search page's script, and each page by extra index terms, the
+folded form of each of its words that folding changes, given to Pagefind with the page (the page on disk is not
+changed). Nothing is NFKC-normalised: the visible text keeps the spelling it was written in.
+
+The index is built from the staging folder once every page is there (a partial build's carried-over pages too),
+into a temporary folder outside ``output/``, and its files then go through the writer like every other file, so a
+failed indexing fails the build before anything is committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from html import escape, unescape
+from pathlib import Path
+
+from reportgen.errors import SearchIndexError
+from reportgen.writer import OutputWriter
+
+logger = logging.getLogger(__name__)
+
+#: Where the index goes inside ``output/``; the search page loads ``pagefind.js`` from here.
+INDEX_FOLDER = "html/pagefind"
+#: Pagefind's ready-made search interfaces: the site has its own search page, so these are not published.
+UNUSED_BUNDLE_FILES = re.compile(r"pagefind-(?:component-|modular-)?ui\.(?:js|css)|pagefind-highlight\.js")
+#: An indicator's page inside html/: ``2564/08.html`` (a year, then a code; the year pages are ``index.html``).
+INDICATOR_PAGE = re.compile(r"(\d{4})/(?!index\.html$)[^/]+\.html")
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+#: NIKHAHIT, then perhaps a tone mark, then SARA AA: SARA AM after the tone mark (``น ํ ้ า`` → ``น ้ ำ``).
+_NIKHAHIT_AA = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+_WORD = re.compile(r"\S+")
+
+
+def fold(text: str) -> str:
+    """The one form search compares: Thai digits as Arabic digits, NIKHAHIT + SARA AA as SARA AM.
+
+    ``search.js`` does exactly this to a query (``foldQuery``); keep the two the same."""
+    return _NIKHAHIT_AA.sub("\\1\u0e33", text.translate(_THAI_DIGITS))
+
+
+def extra_terms(text: str) -> list[str]:
+    """The folded form of each word of ``text`` that folding changes, once each, in order of appearance."""
+    terms: dict[str, None] = {}
+    for word in _WORD.findall(text):
+        folded = fold(word)
+        if folded != word:
+            terms.setdefault(folded, None)
+    return list(terms)
+
+
+def _visible_text(html: str) -> str:
+    main = re.search(r"<main\b.*?</main>", html, re.S)
+    return unescape(re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", main.group() if main else html, flags=re.S))
+
+
+def with_extra_terms(html: str) -> str:
+    """``html`` as given to the indexer: its ``<main>`` ends with the folded terms of its words, when any."""
+    terms = extra_terms(_visible_text(html))
+    if not terms:
+        return html
+    block = f'<div data-pagefind-weight="0.5">{escape(" ".join(terms))}</div>'
+    return re.sub(r"</main>", lambda _: block + "</main>", html, count=1)
+
+
+def indicator_pages(html_root: Path) -> list[Path]:
+    """The indicator pages under ``html_root``, in path order (so the index comes out the same every time)."""
+    return sorted(
+        path for path in html_root.glob("*/*.html")
+        if INDICATOR_PAGE.fullmatch(path.relative_to(html_root).as_posix()) and not path.is_symlink()
+    )
+
+
+async def _build_index(pages: Iterable[tuple[str, str]], scratch: Path) -> None:
+    from pagefind.index import PagefindIndex
+
+    config = {"root_selector": "main", "force_language": "th", "output_path": str(scratch)}
+    async with PagefindIndex(config=config) as index:
+        for url, html in pages:
+            await index.add_html_file(content=html, url=url)
+        await index.write_files(output_path=str(scratch))
+
+
+@contextlib.contextmanager
+def _asyncio_quiet() -> Iterator[None]:
+    """asyncio's own warnings (an index service that died leaves its pipes to a closed loop) are not the reader's:
+    the error raised says what happened."""
+    asyncio_logger = logging.getLogger("asyncio")
+    level = asyncio_logger.level
+    asyncio_logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        asyncio_logger.setLevel(level)
+
+
+def write_search_index(out: OutputWriter) -> int:
+    """Index the indicator pages now in ``out``'s staging folder and write the index through ``out``, replacing
+    an index carried over from the previous output. Returns the number of pages indexed."""
+    staging = out.staging_dir
+    if staging is None:
+        raise RuntimeError("write_search_index needs an open OutputWriter")
+    html_root = staging / "html"
+    pages = indicator_pages(html_root)
+    out.remove_carried_over(INDEX_FOLDER)
+    with tempfile.TemporaryDirectory(prefix="reportgen-search-") as scratch_name:
+        scratch = Path(scratch_name) / "pagefind"
+        documents = [
+            ("/" + page.relative_to(html_root).as_posix(), with_extra_terms(page.read_text(encoding="utf-8")))
+            for page in pages
+        ]
+        try:
+            with _asyncio_quiet():
+                asyncio.run(_build_index(documents, scratch))
+        except Exception as exc:  # the binary missing or crashed, or the index service refused a page
+            raise SearchIndexError("search_index_failed", error=str(exc) or type(exc).__name__) from exc
+        for path in sorted(scratch.rglob("*")):
+            if path.is_file() and not UNUSED_BUNDLE_FILES.fullmatch(path.name):
+                out.copy_file(f"{INDEX_FOLDER}/{path.relative_to(scratch).as_posix()}", path)
+    logger.info("search index: %d indicator page(s)", len(pages))
+    return len(pages)
