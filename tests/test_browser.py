@@ -440,9 +440,9 @@ def thai_digit_html(tmp_path_factory) -> Path:
     return build_site(tmp_path_factory.mktemp("thai-digits"), files, site=real_site() | {"digits": "thai"})
 
 
-def search_from_the_header(browser, html: Path, query: str, start: str = "index.html") -> tuple[list[str], str, object]:
+def search_from_the_header(browser, html: Path, query: str, start: str = "index.html") -> tuple[list[str], str]:
     """Type ``query`` into the search box of ``start`` and press Enter, as a reader does: the pages found (paths
-    inside the site), the status line read out, and the browser page (for a closer look)."""
+    inside the site, best first) and the status line read out."""
     visit = SiteVisit(browser, html)
     page = visit.open(start)
     page.fill("#site-search-query", query)
@@ -455,35 +455,35 @@ def search_from_the_header(browser, html: Path, query: str, start: str = "index.
     visit.context.close()
     assert not visit.problems, visit.problems
     prefix = BASE_URL.removeprefix("https://www.bangkoklibrary.go.th")
-    return [path.removeprefix(prefix) for path in found], status, page
+    return [path.removeprefix(prefix) for path in found], status
 
 
 def test_a_thai_phrase_typed_without_spaces_finds_its_indicator(browser, real_build):
-    found, status, _ = search_from_the_header(browser, real_build / "output" / "html", "ห้องสมุดมีชีวิตที่มีความทันสมัย",
+    found, status = search_from_the_header(browser, real_build / "output" / "html", "ห้องสมุดมีชีวิตที่มีความทันสมัย",
                                               start="2564/08.html")
     assert found == ["2564/08.html"]
     assert status == "พบ 1 ตัวชี้วัด สำหรับ “ห้องสมุดมีชีวิตที่มีความทันสมัย”"
 
 
 def test_a_search_that_finds_nothing_says_so(browser, real_build):
-    found, status, _ = search_from_the_header(browser, real_build / "output" / "html", "xyzzyq")
+    found, status = search_from_the_header(browser, real_build / "output" / "html", "xyzzyq")
     assert found == [] and status.startswith("ไม่พบตัวชี้วัดที่ตรงกับ “xyzzyq”")
 
 
 def test_a_code_finds_the_indicator_of_every_year_first(browser, multi_year_html):
-    found, _, _ = search_from_the_header(browser, multi_year_html, "08")
+    found, _ = search_from_the_header(browser, multi_year_html, "08")
     assert sorted(found[:2]) == ["2564/08.html", "2565/08.html"], found
 
 
 @pytest.mark.parametrize("query", ["จ\u0e4d\u0e32นวนห้องสมุด", "จำนวนห้องสมุด"])
 def test_sara_am_and_nikhahit_sara_aa_find_a_page_written_with_sara_am(browser, real_build, query):
-    found, _, _ = search_from_the_header(browser, real_build / "output" / "html", query)
+    found, _ = search_from_the_header(browser, real_build / "output" / "html", query)
     assert found == ["2564/08.html"]
 
 
 @pytest.mark.parametrize("query", ["จำนวนผู้เข้าร่วมกิจกรรม", "จ\u0e4d\u0e32นวนผู้เข้าร่วมกิจกรรม"])
 def test_sara_am_and_nikhahit_sara_aa_find_a_page_written_with_nikhahit(browser, thai_digit_html, query):
-    found, _, _ = search_from_the_header(browser, thai_digit_html, query)
+    found, _ = search_from_the_header(browser, thai_digit_html, query)
     assert found[:1] == ["2565/11.html"], found  # 08 has these words too, apart: it may follow
     # The page itself keeps the spelling it was written in: nothing was normalised.
     assert NIKHAHIT_NAME in (thai_digit_html / "2565" / "11.html").read_text(encoding="utf-8")
@@ -491,7 +491,7 @@ def test_sara_am_and_nikhahit_sara_aa_find_a_page_written_with_nikhahit(browser,
 
 @pytest.mark.parametrize("query", ["๐๘", "08"])
 def test_thai_and_arabic_digits_find_a_code_printed_in_arabic_digits(browser, real_build, query):
-    found, status, _ = search_from_the_header(browser, real_build / "output" / "html", query)
+    found, status = search_from_the_header(browser, real_build / "output" / "html", query)
     assert found == ["2564/08.html"] and status.startswith("พบ 1 ตัวชี้วัด")
 
 
@@ -500,6 +500,6 @@ def test_thai_and_arabic_digits_find_a_code_printed_in_thai_digits(browser, thai
     page_text = (thai_digit_html / "2565" / "11.html").read_text(encoding="utf-8")
     heading = re.search(r"<h1\b.*?</h1>", page_text, re.S).group()
     assert "ตัวชี้วัด ๑๑" in heading and "11" not in heading, heading
-    found, status, _ = search_from_the_header(browser, thai_digit_html, query)
+    found, status = search_from_the_header(browser, thai_digit_html, query)
     assert found[:1] == ["2565/11.html"], found
     assert status.startswith("พบ ") and not re.search("[0-9]", status.split("“")[0]), status  # in the site's digits
