@@ -121,6 +121,9 @@ def write_search_index(out: OutputWriter) -> int:
     html_root = staging / "html"
     pages = indicator_pages(html_root)
     out.remove_carried_over(INDEX_FOLDER)
+    if not pages:  # a project without indicators yet: nothing to find (Pagefind refuses a site without pages)
+        logger.info("search index: no indicator page, no index")
+        return 0
     with tempfile.TemporaryDirectory(prefix="reportgen-search-") as scratch_name:
         # The pages as the indexer sees them (with their extra terms) go to a scratch folder, never into output/.
         site = Path(scratch_name) / "site"

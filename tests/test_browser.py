@@ -11,6 +11,7 @@ import struct
 import subprocess
 import zlib
 from html import unescape
+from urllib.parse import urlsplit
 from pathlib import Path
 
 import pytest
@@ -348,7 +349,6 @@ def served(html: Path, tmp_path: Path):
     import functools
     import http.server
     import threading
-    from urllib.parse import urlsplit
 
     prefix = urlsplit(BASE_URL).path.strip("/")
     root = tmp_path / "served"
@@ -440,7 +440,8 @@ def thai_digit_html(tmp_path_factory) -> Path:
     return build_site(tmp_path_factory.mktemp("thai-digits"), files, site=real_site() | {"digits": "thai"})
 
 
-def search_from_the_header(browser, html: Path, query: str, start: str = "index.html") -> tuple[list[str], str]:
+def search_from_the_header(browser, html: Path, query: str, start: str = "index.html", *,
+                           with_axe: bool = False) -> tuple[list[str], str]:
     """Type ``query`` into the search box of ``start`` and press Enter, as a reader does: the pages found (paths
     inside the site, best first) and the status line read out."""
     visit = SiteVisit(browser, html)
@@ -452,15 +453,19 @@ def search_from_the_header(browser, html: Path, query: str, start: str = "index.
     found = page.eval_on_selector_all(
         ".search-result-title", "links => links.map(link => new URL(link.href).pathname)")
     status = page.inner_text("#search-status")
+    if with_axe:  # the page as the search left it: the results list and the status line read out
+        page.add_script_tag(path=str(AXE_SCRIPT))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+        assert result["passes"] and not result["violations"], [violation["id"] for violation in result["violations"]]
     visit.context.close()
     assert not visit.problems, visit.problems
-    prefix = BASE_URL.removeprefix("https://www.bangkoklibrary.go.th")
+    prefix = urlsplit(BASE_URL).path
     return [path.removeprefix(prefix) for path in found], status
 
 
 def test_a_thai_phrase_typed_without_spaces_finds_its_indicator(browser, real_build):
     found, status = search_from_the_header(browser, real_build / "output" / "html", "ห้องสมุดมีชีวิตที่มีความทันสมัย",
-                                              start="2564/08.html")
+                                           start="2564/08.html", with_axe=True)
     assert found == ["2564/08.html"]
     assert status == "พบ 1 ตัวชี้วัด สำหรับ “ห้องสมุดมีชีวิตที่มีความทันสมัย”"
 

@@ -106,3 +106,8 @@ def test_the_writer_removes_only_what_it_carried_over(tmp_path):
         out.commit()
     assert sorted(path.name for path in (output / INDEX_FOLDER).iterdir()) == ["new.pf_fragment"]
     assert (output / "html" / "index.html").read_bytes() == b"<html></html>"
+
+
+def test_a_project_without_indicators_builds_without_an_index(tmp_path):
+    html = build_site(tmp_path / "p", {})
+    assert (html / "search.html").is_file() and not (html / "pagefind").exists()
