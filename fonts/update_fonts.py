@@ -5,6 +5,11 @@ Run it only to refresh the committed fonts (the build never runs it):
     .venv/bin/pip install fontpkg-sarabun && .venv/bin/python fonts/update_fonts.py
 
 - Sarabun (OFL 1.1): the four faces the form uses, as TTF for the PDF and WOFF2 for the web pages.
+- The web pages' subsets (``Sarabun-<face>.thai-latin.woff2``): each face cut down to the characters the site
+  prints (Thai, Basic Latin, the punctuation of the pages; ``WEB_SUBSET``), every layout feature kept so Thai marks
+  still stack: about half the bytes of the whole face, preloaded by every page. fonts-web.css gives each face the
+  rest of its characters from the whole WOFF2 (``unicode-range``), which a browser fetches only for a page that
+  uses one of them. The PDF embeds the TTFs, never these.
 - ReportgenSymbols: ☐ (U+2610) and ☑ (U+2611) for section 2's check boxes. Sarabun has no such glyphs, and the
   machine's fonts must never be used, so we draw the two glyphs here. They are our own work, released under the
   OFL like the rest of the folder. Metrics follow Sarabun (1000 units per em, consonant height 586).
@@ -103,6 +108,27 @@ def build_symbols() -> None:
     builder.save(FONTS / "ReportgenSymbols-Regular.ttf")
 
 
+#: The characters of the web subsets, as CSS ``unicode-range`` values (fonts-web.css repeats them, and gives the
+#: whole faces the complement): printable ASCII, no-break space, the middle dot ·, ×, Thai, zero-width space and joiners, the
+#: general punctuation (– — ‘ ’ “ ” • …, ‰, ‹ ›), arrows, minus, the dotted circle and the byte-order mark.
+WEB_SUBSET = (
+    "U+0020-007E", "U+00A0", "U+00B7", "U+00D7", "U+0E01-0E5B", "U+200B-200D", "U+2010-2027", "U+2030", "U+2039-203A",
+    "U+2190-2193", "U+2212", "U+25CC", "U+FEFF",
+)
+
+
+def make_web_subsets() -> None:
+    from fontTools import subset
+
+    for face in FACES:
+        options = subset.Options(flavor="woff2", layout_features=["*"], name_IDs=["*"], name_languages=["*"])
+        font = subset.load_font(FONTS / f"Sarabun-{face}.ttf", options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=subset.parse_unicodes(",".join(WEB_SUBSET)))
+        subsetter.subset(font)
+        subset.save_font(font, FONTS / f"Sarabun-{face}.thai-latin.woff2", options)
+
+
 def make_woff2() -> None:
     for ttf in sorted(FONTS.glob("*.ttf")):
         font = TTFont(ttf)
@@ -114,5 +140,6 @@ if __name__ == "__main__":
     copy_sarabun()
     build_symbols()
     make_woff2()
+    make_web_subsets()
     for path in sorted(FONTS.iterdir()):
         print(f"{path.name:40} {path.stat().st_size:>8} bytes")

@@ -321,3 +321,9 @@ class OutputRefused(CatalogueError, OutputError):
     """A write refused before anything was touched (a folder reportgen did not make, a file outside a shard)."""
 
     exit_code = 2
+
+
+class SearchIndexError(CatalogueError, OutputError):
+    """The site's search index could not be built (``search.py``); the build fails before its commit."""
+
+    exit_code = 1

@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from reportgen import __version__, thai
+from reportgen import wording
 from reportgen.markdown import render_markdown
 from reportgen.model import Entry, Indicator, SiteSettings
 from reportgen.status import STATUS_LABELS, IndicatorStatus, Reporting, status_of
@@ -88,6 +89,8 @@ class Renderer:
             markdown=lambda text: Markup(render_markdown(text)),
         )
         self.env.globals.update(version=__version__, digits=digits, site=site)
+        # The site's own words from the message catalogue, in the site's language (Thai): ``message("search_button")``.
+        self.env.globals.update(message=lambda code, **params: wording.message(code, "th", **params))
 
     def _form_context(self, indicator: Indicator) -> dict:
         quarter_years = {

@@ -11,6 +11,7 @@ Layout of ``output/`` (the URLs are part of what readers bookmark, keep them sta
     html/data/…                     its tables as CSV and JSON (opendata.py) and their metadata (catalog.py)
     html/sitemap.xml, robots.txt    absolute URLs, from ``site.base_url``
     html/404.html                   for the web server's "not found" answer
+    html/search.html                the search page, and html/pagefind/ its index (search.py, written last)
     html/assets/css|js|fonts/       stylesheets, the table-sorting script, self-hosted fonts and their licence
 
 Every link inside ``html/`` is relative, so the site works from any sub-path (``…/kpi/``) and from the disk;
@@ -32,6 +33,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 from reportgen import catalog, opendata, thai
+from reportgen.errors import render_message
 from reportgen.model import Entry, Project
 from reportgen.render import PAGE_TEMPLATE, PageLinks, Renderer, document_title, pdf_download_name
 from reportgen.status import STATUS_LABELS, IndicatorStatus, Period, Reporting, status_of
@@ -39,7 +41,7 @@ from reportgen.status import STATUS_LABELS, IndicatorStatus, Period, Reporting, 
 logger = logging.getLogger(__name__)
 
 WEB_STYLESHEETS = ("fonts-web.css", "form.css", "screen.css")
-WEB_SCRIPTS = ("sort-table.js",)
+WEB_SCRIPTS = ("sort-table.js", "search.js")
 
 #: The chart's bars are drawn up to this percentage of the target; a longer bar is cut there and labelled.
 CHART_MAX_PERCENT = Decimal(200)
@@ -457,6 +459,15 @@ class SitePages:
             og_type="website",
         )
 
+    def search_page(self) -> str:
+        return self.renderer.site_page(
+            "search.html.j2",
+            **self._common(root="", path="search.html", current_year=None),
+            page_title=f"{render_message('search_page_title', {})[0]} – {self.project.site.site_title}",
+            description=render_message("search_page_hint", {})[0],
+            og_type="website",
+        )
+
     def sitemap_paths(self) -> list[str]:
         """The pages a search engine should index, by canonical path (the newest year is the home page)."""
         paths = [""]
@@ -525,6 +536,7 @@ def whole_site_files(pages: SitePages) -> Iterator[OutputFile]:
     yield OutputFile("html/sitemap.xml", data=pages.sitemap())
     yield OutputFile("html/robots.txt", data=pages.robots())
     yield OutputFile("html/404.html", data=pages.not_found_page().encode("utf-8"))
+    yield OutputFile("html/search.html", data=pages.search_page().encode("utf-8"))
 
 
 def site_files(

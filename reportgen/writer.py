@@ -367,6 +367,33 @@ class OutputWriter:
             ) from exc
         return self._record(rel, "linked")
 
+    def remove_carried_over(self, rel: str | PurePosixPath) -> None:
+        """Delete the file or folder ``rel`` that ``keep_existing`` carried over from the previous output (a
+        generated folder about to be written anew, whose old files would otherwise stay beside the new ones).
+        Nothing written in this build may be removed; a link is removed itself, never followed."""
+        self._require_open()
+        rel = self._check_rel(rel)
+        if any(written == rel or written.startswith(rel + "/") for written in self._written):
+            raise OutputError("output_refuse_remove_written", path=repr(rel))
+        folder = rel.rpartition("/")[0]
+        if folder:
+            self._check_folder(folder)
+        assert self._staging is not None
+        target = self._staging / rel
+        try:
+            st = os.lstat(target)
+        except FileNotFoundError:
+            return
+        try:
+            if stat.S_ISDIR(st.st_mode):
+                shutil.rmtree(target)
+            else:
+                os.unlink(target)
+        except OSError as exc:
+            raise OutputError("output_cannot_remove", path=repr(rel), reason=exc.strerror or exc) from exc
+        self._checked_folders = {name for name in self._checked_folders if name != rel and not name.startswith(rel + "/")}
+        log.debug("removed the carried-over %s", rel)
+
     def commit(self) -> Path:
         """Swap the staging tree into place as the output directory, atomically; return the output directory."""
         self._require_open()

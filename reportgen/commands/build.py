@@ -35,6 +35,7 @@ from reportgen.errors import ContentError, OutputError, RenderError, UsageError
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
+from reportgen.search import write_search_index
 from reportgen.site import pdf_path, site_files
 from reportgen.status import Reporting, as_of
 from reportgen.writer import OutputWriter
@@ -274,7 +275,8 @@ def write_site_files(
     withheld: Sequence[Entry] = (),
     reporting: Reporting | None = None,
 ) -> dict[str, str]:
-    """Put every file of ``site_files`` into ``out``; return where each form's PDF first went, by slug.
+    """Put every file of ``site_files`` into ``out``, then the search index of the site's pages; return where each
+    form's PDF first went, by slug.
 
     With the build's ``fingerprint`` and a ``page_cache``, a form's web page is hard-linked from the cache when
     nothing it shows changed, and rendered (and cached) otherwise; the keys used are added to ``page_keys`` (for
@@ -300,6 +302,7 @@ def write_site_files(
             pdf_paths.setdefault(slug, file.path)
         source = files_of.get(file.data) if file.path.endswith(".pdf") else None
         _link_or_write(out, file.path, source, file.contents())
+    write_search_index(out)  # from every indicator page now in the build, carried-over ones too
     return pdf_paths
 
 

@@ -1,0 +1,114 @@
+"""search.py: the folding both sides of a search agree on, and the Pagefind index a build writes through the
+writer (rebuilt whole by a partial build, never half-written). In the browser: tests/test_browser.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import real_indicator, run_reportgen, write_project
+from reportgen.errors import OutputError
+from reportgen.search import INDEX_FOLDER, extra_terms, fold, with_extra_terms
+from reportgen.writer import OutputWriter
+from test_site import build_site, multi_year_files
+
+
+def test_fold_brings_sara_am_and_thai_digits_to_one_form_and_keeps_everything_else():
+    assert fold("จ\u0e4d\u0e32นวน") == "จำนวน"
+    assert fold("น\u0e4d\u0e49\u0e32") == "น\u0e49\u0e33"  # NIKHAHIT, tone mark, SARA AA: the tone before SARA AM
+    assert fold("ตัวชี้วัด ๐๘ ปี ๒๕๖๔") == "ตัวชี้วัด 08 ปี 2564"
+    already = "จำนวนห้องสมุด 08 ความทันสมัย"
+    assert fold(already) == already
+    assert "\u0e33" in fold("ทำ") and fold("ทำ") == "ทำ"  # SARA AM is never taken apart (no NFKC)
+
+
+def test_the_javascript_query_folding_is_the_same_as_the_python_one():
+    script = (Path(__file__).resolve().parent.parent / "templates" / "js" / "search.js").read_text(encoding="utf-8")
+    assert '/\\u0E4D([\\u0E48-\\u0E4B]?)\\u0E32/g, "$1\\u0E33"' in script
+    assert "๐๑๒๓๔๕๖๗๘๙" in script and "normalize(" not in script
+
+
+def test_extra_terms_are_the_folded_words_that_differ_once_each():
+    assert extra_terms("ตัวชี้วัด ๐๘ จ\u0e4d\u0e32นวน ๐๘ ห้องสมุด") == ["08", "จำนวน"]
+    assert extra_terms("ตัวชี้วัด 08 จำนวน") == []
+
+
+def test_the_indexer_gets_the_extra_terms_inside_main_and_the_page_is_unchanged_otherwise():
+    page = "<html><body><header>๑๒</header><main><h1>ตัวชี้วัด ๐๘</h1></main></body></html>"
+    indexed = with_extra_terms(page)
+    assert indexed == page.replace("</main>", '<div data-pagefind-weight="0.5">08</div></main>')
+    plain = "<html><body><main><h1>ตัวชี้วัด 08</h1></main></body></html>"
+    assert with_extra_terms(plain) == plain
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory) -> Path:
+    return build_site(tmp_path_factory.mktemp("search-site"))
+
+
+def test_a_build_publishes_the_search_page_and_the_index_of_its_indicator_pages(html):
+    index = html / "pagefind"
+    assert (index / "pagefind.js").is_file() and (index / "pagefind-entry.json").is_file()
+    assert list(index.glob("wasm.*.pagefind")) and list((index / "index").glob("*.pf_index"))
+    # One fragment per indicator page: the year pages, the data page and the search page are not indexed.
+    assert len(list((index / "fragment").glob("*.pf_fragment"))) == 4
+    assert not list(index.glob("pagefind-*ui*")), "Pagefind's own interfaces are not published"
+    search_page = (html / "search.html").read_text(encoding="utf-8")
+    assert 'data-index="pagefind/pagefind.js"' in search_page and "assets/js/search.js" in search_page
+    assert (html / "assets" / "js" / "search.js").is_file()
+    for page in ("index.html", "2564/08.html", "data/index.html", "404.html"):
+        text = (html / page).read_text(encoding="utf-8")
+        assert 'role="search"' in text and 'name="q"' in text and "ค้นหาตัวชี้วัด" in text, page
+
+
+def test_a_partial_build_indexes_the_whole_site_anew(tmp_path):
+    root = tmp_path / "p"
+    html = build_site(root)
+    before = {path.relative_to(html / "pagefind").as_posix() for path in (html / "pagefind").rglob("*") if path.is_file()}
+    changed = multi_year_files()["indicators/2565/10.yaml"] | {"name": "ชื่อใหม่ของตัวชี้วัดที่สิบ"}
+    write_project(root, {"indicators/2565/10.yaml": changed})
+    run_reportgen("build", "content/indicators/2565/10.yaml", cwd=root, check=True)
+    after = {path.relative_to(html / "pagefind").as_posix() for path in (html / "pagefind").rglob("*") if path.is_file()}
+    fragments = [path for path in after if path.startswith("fragment/")]
+    assert len(fragments) == 4, "a fragment of the old index stayed beside the new ones"
+    assert after != before
+    assert (html / "2564" / "08.html").is_file()
+
+
+def test_a_failed_indexing_fails_the_build_and_leaves_the_last_good_site(tmp_path):
+    root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": real_indicator()})
+    run_reportgen("build", cwd=root, check=True)
+    html = root / "output" / "html"
+    good = {path: path.read_bytes() for path in html.rglob("*") if path.is_file()}
+    write_project(root, {"indicators/2564/08.yaml": real_indicator() | {"name": "ชื่อที่ไม่ควรถูกเผยแพร่"}})
+    broken = subprocess.run([sys.executable, "-m", "reportgen", "build"], cwd=root, capture_output=True, text=True,
+                            timeout=300, env=os.environ | {"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-binary")})
+    assert broken.returncode == 1
+    assert "สร้างดัชนีค้นหาของเว็บไซต์ไม่สำเร็จ" in broken.stderr and "WARNING" not in broken.stderr
+    assert {path: path.read_bytes() for path in html.rglob("*") if path.is_file()} == good
+    assert not list(root.glob(".output.staging-*")), "the staging folder was left behind"
+
+
+def test_the_writer_removes_only_what_it_carried_over(tmp_path):
+    output = tmp_path / "output"
+    with OutputWriter(output) as out:
+        out.write_bytes(f"{INDEX_FOLDER}/old.pf_fragment", b"old")
+        out.write_bytes("html/index.html", b"<html></html>")
+        out.commit()
+    with OutputWriter(output, keep_existing=True) as out:
+        out.remove_carried_over(INDEX_FOLDER)
+        out.write_bytes(f"{INDEX_FOLDER}/new.pf_fragment", b"new")
+        with pytest.raises(OutputError, match="เพิ่งเขียนลงไป"):
+            out.remove_carried_over(INDEX_FOLDER)
+        out.commit()
+    assert sorted(path.name for path in (output / INDEX_FOLDER).iterdir()) == ["new.pf_fragment"]
+    assert (output / "html" / "index.html").read_bytes() == b"<html></html>"
+
+
+def test_a_project_without_indicators_builds_without_an_index(tmp_path):
+    html = build_site(tmp_path / "p", {})
+    assert (html / "search.html").is_file() and not (html / "pagefind").exists()
