@@ -1165,6 +1165,434 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
         "th": ("วันที่ลงนาม {date} ยังมาไม่ถึง (วันนี้ {today})", "ใส่วันที่ลงนามจริง หรือลงนามอีกครั้งด้วย reportgen signoff"),
         "en": ("the sign-off date {date} is in the future (today is {today})", "write the real date, or sign off again with reportgen signoff"),
     },
+    # --- the command line in Thai (issue 15, wt3): help, argument errors, dates, progress, field labels -----------
+    # argparse's own words: reportgen.cli_language gives argparse these for its gettext msgids (English = the msgid;
+    # the %-fields are argparse's and stay as they are).
+    "argparse_usage": {"th": ("วิธีใช้: ", None), "en": ("usage: ", None)},
+    "argparse_positionals": {"th": ("ค่าที่ระบุ", None), "en": ("positional arguments", None)},
+    "argparse_options": {"th": ("ตัวเลือก", None), "en": ("options", None)},
+    "argparse_help": {"th": ("แสดงคำอธิบายนี้แล้วจบ", None), "en": ("show this help message and exit", None)},
+    "argparse_version": {"th": ("แสดงรุ่นของโปรแกรมแล้วจบ", None), "en": ("show program's version number and exit", None)},
+    "argparse_argument": {
+        "th": ("%(argument_name)s: %(message)s", None),
+        "en": ("argument %(argument_name)s: %(message)s", None),
+    },
+    "argparse_required": {
+        "th": ("ยังไม่ได้ระบุ %s ซึ่งคำสั่งนี้ต้องมี", None),
+        "en": ("the following arguments are required: %s", None),
+    },
+    "argparse_one_of_required": {
+        "th": ("ต้องระบุอย่างใดอย่างหนึ่งใน %s", None),
+        "en": ("one of the arguments %s is required", None),
+    },
+    "argparse_unrecognized": {"th": ("ไม่รู้จัก %s", None), "en": ("unrecognized arguments: %s", None)},
+    "argparse_invalid_choice": {
+        "th": ("ไม่มีตัวเลือก %(value)r ใช้ได้เฉพาะ %(choices)s", None),
+        "en": ("invalid choice: %(value)r (choose from %(choices)s)", None),
+    },
+    "argparse_invalid_value": {
+        "th": ("ใช้ค่า %(value)r ไม่ได้ (ต้องเป็น %(type)s)", None),
+        "en": ("invalid %(type)s value: %(value)r", None),
+    },
+    "argparse_expected_one": {"th": ("ต้องตามด้วยค่าหนึ่งค่า", None), "en": ("expected one argument", None)},
+    "argparse_expected_at_most_one": {
+        "th": ("ตามด้วยค่าได้ไม่เกินหนึ่งค่า", None), "en": ("expected at most one argument", None),
+    },
+    "argparse_expected_at_least_one": {
+        "th": ("ต้องตามด้วยค่าอย่างน้อยหนึ่งค่า", None), "en": ("expected at least one argument", None),
+    },
+    "argparse_expected_n": {"th": ("ต้องตามด้วยค่า %s ค่า", None), "en": ("expected %s argument", None)},
+    "argparse_expected_n_plural": {"th": ("ต้องตามด้วยค่า %s ค่า", None), "en": ("expected %s arguments", None)},
+    "argparse_ambiguous": {
+        "th": ("ตัวเลือก %(option)s กำกวม อาจหมายถึง %(matches)s", None),
+        "en": ("ambiguous option: %(option)s could match %(matches)s", None),
+    },
+    "argparse_not_allowed_with": {"th": ("ใช้ร่วมกับ %s ไม่ได้", None), "en": ("not allowed with argument %s", None)},
+    "argparse_ignored_explicit": {
+        "th": ("ตัวเลือกนี้ไม่รับค่า %r", None), "en": ("ignored explicit argument %r", None),
+    },
+    "argparse_unknown_parser": {
+        "th": ("ไม่มีคำสั่ง %(parser_name)r ใช้ได้เฉพาะ %(choices)s", None),
+        "en": ("unknown parser %(parser_name)r (choices: %(choices)s)", None),
+    },
+    "argparse_cannot_open": {
+        "th": ("เปิดไฟล์ '%(filename)s' ไม่ได้: %(error)s", None), "en": ("can't open '%(filename)s': %(error)s", None),
+    },
+    # how reportgen ends an argument error: the message, then where to read what the command takes
+    "cli_argument_error": {
+        "th": ("{prog}: ผิดพลาด: {message}", "ดูตัวเลือกทั้งหมดด้วย {prog} --help"),
+        "en": ("{prog}: error: {message}", "see every option with {prog} --help"),
+    },
+    # one parser for every date argument (reportgen.dates): what it refuses, and the exact ISO value to type
+    "date_not_a_date": {
+        "th": ("{text!r} ไม่ใช่วันที่ ให้เขียนแบบ ค.ศ. ปี-เดือน-วัน เช่น 2026-10-20", None),
+        "en": ("{text!r} is not a date: write it YYYY-MM-DD in the Christian Era, e.g. 2026-10-20", None),
+    },
+    "date_no_such_day": {
+        "th": ("ไม่มีวันที่ {text!r} ในปฏิทิน ตรวจวันและเดือนอีกครั้ง", None),
+        "en": ("{text!r} is not a day of the calendar: check the day and the month", None),
+    },
+    "date_buddhist_year_in_iso": {
+        "th": ("{text!r} ใช้ปี พ.ศ. แต่วันที่แบบ ปี-เดือน-วัน ต้องเป็นปี ค.ศ.: ใช้ {iso}", None),
+        "en": ("{text!r} has a Buddhist-Era year, but a YYYY-MM-DD date is Christian Era: use {iso}", None),
+    },
+    "date_two_digit_year": {
+        "th": ("{text!r} มีปีเพียง 2 หลัก จึงไม่แน่ชัดว่าเป็นปีใด ถ้าหมายถึง {day} พ.ศ. {year} ให้ใช้ {iso}", None),
+        "en": ("{text!r} has a two-digit year, which is ambiguous; if you mean {day} BE {year}, use {iso}", None),
+    },
+    "date_month_first": {
+        "th": ("{text!r} เขียนเดือนก่อนวัน วันที่แบบไทยเขียน วัน/เดือน/ปี พ.ศ. ถ้าหมายถึง {day} พ.ศ. {year} ให้ใช้ {iso}", None),
+        "en": ("{text!r} puts the month first; a Thai date is day/month/BE year; if you mean {day} BE {year}, use {iso}", None),
+    },
+    "date_christian_year_slashes": {
+        "th": ("{text!r} ไม่แน่ชัดว่าเป็น วัน/เดือน หรือ เดือน/วัน ให้เขียนแบบ ปี-เดือน-วัน: {choices}", None),
+        "en": ("{text!r} could be day/month or month/day: write it YYYY-MM-DD: {choices}", None),
+    },
+    "date_christian_year_slashes_one": {
+        "th": ("{text!r} ใช้ปี ค.ศ. ให้เขียนแบบ ปี-เดือน-วัน: ใช้ {iso}", None),
+        "en": ("{text!r} is not written YYYY-MM-DD: use {iso}", None),
+    },
+    "date_reading": {"th": ("{iso} ถ้าหมายถึง {day}", None), "en": ("{iso} for {day}", None)},
+    "date_or": {"th": (" หรือ ", None), "en": (" or ", None)},
+    # the other argument types
+    "cli_not_a_quarter": {
+        "th": ("ไตรมาสคือ q1, q2, q3 หรือ q4 ไม่ใช่ {text!r}", None),
+        "en": ("a quarter is q1, q2, q3 or q4, not {text!r}", None),
+    },
+    "cli_not_a_process_count": {
+        "th": ("จำนวนกระบวนการต้องเป็นจำนวนเต็มตั้งแต่ 1 ขึ้นไป ไม่ใช่ {text!r}", None),
+        "en": ("the number of processes is a whole number ≥ 1, not {text!r}", None),
+    },
+    "cli_not_a_shard": {
+        "th": ("ส่วนที่แบ่งเขียนแบบ K/N เช่น 2/4 (ส่วนที่ 2 จาก 4 โดย 1 ≤ K ≤ N) ไม่ใช่ {text!r}", None),
+        "en": ("a shard is written K/N, e.g. 2/4 (shard 2 of 4, 1 ≤ K ≤ N), not {text!r}", None),
+    },
+    "cli_not_a_year": {
+        "th": ("ปีงบประมาณเขียนเป็นปี พ.ศ. 4 หลัก เช่น 2569 ไม่ใช่ {text!r}", None),
+        "en": ("a fiscal year is a four-digit Buddhist-Era year, e.g. 2569, not {text!r}", None),
+    },
+    "cli_not_a_port": {
+        "th": ("หมายเลขพอร์ตเป็นจำนวนเต็ม 0–65535 ไม่ใช่ {text!r}", None),
+        "en": ("a port is a whole number 0–65535, not {text!r}", None),
+    },
+    # help: the program, the options every command has, then each command and its arguments
+    "cli_description": {
+        "th": ("สร้างแบบรายงานตัวชี้วัดทางการ (PDF และ HTML) จากไฟล์ YAML", None),
+        "en": ("Official Thai KPI forms from YAML: PDF and HTML.", None),
+    },
+    "cli_epilog": {
+        "th": ("ดูคำอธิบายของแต่ละคำสั่งด้วย reportgen คำสั่ง --help เช่น reportgen check --help", None),
+        "en": ("Each command's options: reportgen COMMAND --help, e.g. reportgen check --help", None),
+    },
+    "cli_metavar_command": {"th": ("คำสั่ง", None), "en": ("COMMAND", None)},
+    "cli_metavar_files": {"th": ("ไฟล์", None), "en": ("FILE", None)},
+    "cli_metavar_folder": {"th": ("โฟลเดอร์", None), "en": ("DIR", None)},
+    "cli_metavar_quarter": {"th": ("ไตรมาส", None), "en": ("QUARTER", None)},
+    "cli_metavar_year": {"th": ("ปี", None), "en": ("YEAR", None)},
+    "cli_metavar_date": {"th": ("วันที่", None), "en": ("DATE", None)},
+    "cli_metavar_name": {"th": ("ชื่อ", None), "en": ("NAME", None)},
+    "cli_metavar_position": {"th": ("ตำแหน่ง", None), "en": ("POSITION", None)},
+    "cli_metavar_code": {"th": ("รหัส", None), "en": ("CODE", None)},
+    "cli_metavar_source": {"th": ("ปี[/รหัส]", None), "en": ("YEAR[/CODE]", None)},
+    "cli_metavar_shard_output": {"th": ("โฟลเดอร์ผลของส่วน", None), "en": ("SHARD_OUTPUT", None)},
+    "cli_metavar_language": {"th": ("ภาษา", None), "en": ("LANG", None)},
+    "cli_opt_root": {
+        "th": ("โฟลเดอร์โครงการ (ค่าเริ่มต้น: โฟลเดอร์ปัจจุบัน)", None),
+        "en": ("project folder (default: the current one)", None),
+    },
+    "cli_opt_lang": {
+        "th": ("ภาษาของข้อความ th หรือ en (ค่าเริ่มต้น: REPORTGEN_LANG แล้วจึงภาษาของระบบ ถ้าไม่ใช่ภาษาอังกฤษใช้ th)", None),
+        "en": ("language of messages, th or en (default: REPORTGEN_LANG, else the locale; th unless it is English)", None),
+    },
+    "cli_opt_debug": {
+        "th": ("แสดงรายละเอียดสำหรับผู้พัฒนา (traceback และบันทึกการทำงานทั้งหมด)", None),
+        "en": ("show tracebacks and debug logging", None),
+    },
+    "cli_opt_verbose": {"th": ("บอกว่ากำลังทำอะไร", None), "en": ("log what is being done", None)},
+    "cli_opt_strict": {"th": ("ถือว่าคำเตือนเป็นข้อผิดพลาด", None), "en": ("treat warnings as errors", None)},
+    "cli_opt_format": {"th": ("รูปแบบผลลัพธ์", None), "en": ("output format", None)},
+    "cli_opt_quarter_as_of": {
+        "th": ("แสดงตามที่เป็น ณ สิ้นไตรมาส q1, q2, q3 หรือ q4", None),
+        "en": ("as it stood at the end of q1, q2, q3 or q4", None),
+    },
+    "cli_cmd_build": {"th": ("ตรวจ content/ แล้วสร้าง output/", None), "en": ("check content/ and build output/", None)},
+    "cli_build_paths": {
+        "th": ("เฉพาะไฟล์ตัวชี้วัดเหล่านี้ (ค่าเริ่มต้น: ทุกไฟล์)", None),
+        "en": ("only these indicator files (default: all)", None),
+    },
+    "cli_build_release": {
+        "th": (
+            "เผยแพร่ทุกแบบรายงานที่ลงนามแล้วและไม่ได้แก้ไขหลังลงนาม แล้วแสดงรายการที่เหลือ"
+            " (ใช้กับ --strict: ไม่สร้างเลยถ้ายังมีแบบรายงานของปีล่าสุดที่ไม่พร้อม)",
+            None,
+        ),
+        "en": (
+            "publish every form signed off and unchanged since; list the others"
+            " (with --strict: refuse unless every form of the newest year is)",
+            None,
+        ),
+    },
+    "cli_build_jobs": {
+        "th": ("จำนวนกระบวนการที่สร้างแบบรายงานพร้อมกัน (ค่าเริ่มต้น: เท่าจำนวนแกนของเครื่อง)", None),
+        "en": ("rendering processes (default: every core)", None),
+    },
+    "cli_build_shard": {
+        "th": ("สร้างเฉพาะส่วนที่ K จาก N ส่วนของตัวชี้วัด (สำหรับ CI)", None),
+        "en": ("only shard K of N of the indicators (for CI)", None),
+    },
+    "cli_build_no_cache": {
+        "th": ("อ่านทุกไฟล์และสร้างทุกแบบรายงานใหม่ ไม่อ่านและไม่เก็บแคช", None),
+        "en": ("load every file and render every form; neither read nor fill the caches", None),
+    },
+    "cli_build_output": {
+        "th": ("สร้างลงในโฟลเดอร์นี้ (ค่าเริ่มต้น: output/)", None),
+        "en": ("build into DIR (default: output/)", None),
+    },
+    "cli_build_quiet": {
+        "th": ("ไม่แสดงความคืบหน้าและสรุป แสดงเฉพาะปัญหา", None),
+        "en": ("no progress and no summary, only problems", None),
+    },
+    "cli_cmd_merge": {
+        "th": ("รวมผลของ build --shard ทุกส่วนเข้าเป็น output/", None),
+        "en": ("assemble the outputs of build --shard into output/", None),
+    },
+    "cli_merge_shards": {"th": ("โฟลเดอร์ผลของแต่ละส่วน", None), "en": ("the output folder of each shard", None)},
+    "cli_merge_output": {
+        "th": ("รวมลงในโฟลเดอร์นี้ (ค่าเริ่มต้น: output/)", None),
+        "en": ("merge into DIR (default: output/)", None),
+    },
+    "cli_merge_quiet": {"th": ("ไม่แสดงอะไรนอกจากปัญหา", None), "en": ("print nothing but problems", None)},
+    "cli_cmd_check": {
+        "th": ("ตรวจ content/ โดยไม่สร้างอะไร", None), "en": ("check content/ without building anything", None),
+    },
+    "cli_check_paths": {
+        "th": ("เฉพาะไฟล์เหล่านี้ (ค่าเริ่มต้น: ทุกไฟล์ใน content/)", None),
+        "en": ("only these files (default: all of content/)", None),
+    },
+    "cli_check_no_cache": {
+        "th": ("อ่านทุกไฟล์ใหม่ ไม่อ่านและไม่เก็บแคชของเอกสาร", None),
+        "en": ("load every file; neither read nor fill the document cache", None),
+    },
+    "cli_cmd_book": {
+        "th": ("รวมแบบรายงานทั้งปีงบประมาณเป็น PDF เล่มเดียว (เล่มรายงานของหน่วยงาน)", None),
+        "en": ("one PDF of a fiscal year's forms: the department's report book", None),
+    },
+    "cli_book_year": {
+        "th": ("ปีงบประมาณ พ.ศ. เช่น 2564 (ค่าเริ่มต้น: ปีล่าสุด)", None),
+        "en": ("Buddhist-Era fiscal year, e.g. 2564 (default: the newest)", None),
+    },
+    "cli_book_as_of": {
+        "th": ("ตามที่เป็น ณ สิ้นไตรมาส q1, q2, q3 หรือ q4 (ค่าเริ่มต้น: ทั้งปี)", None),
+        "en": ("as it stood at the end of q1, q2, q3 or q4 (default: the whole year)", None),
+    },
+    "cli_cmd_signoff": {
+        "th": ("บันทึกการลงนามของผู้รับผิดชอบในไฟล์ตัวชี้วัด", None),
+        "en": ("record the responsible person's sign-off in an indicator file", None),
+    },
+    "cli_signoff_file": {
+        "th": ("ไฟล์ตัวชี้วัด เช่น content/indicators/2564/08.yaml", None),
+        "en": ("the indicator file, e.g. content/indicators/2564/08.yaml", None),
+    },
+    "cli_signoff_name": {
+        "th": ("ชื่อ-นามสกุลของผู้รับผิดชอบ ตามที่พิมพ์ในแบบรายงาน", None),
+        "en": ("the responsible person's full name, as printed on the form", None),
+    },
+    "cli_signoff_position": {"th": ("ตำแหน่งของผู้รับผิดชอบ", None), "en": ("their position (ตำแหน่ง)", None)},
+    "cli_signoff_date": {
+        "th": ("วันที่ลงนาม แบบ ค.ศ. ปี-เดือน-วัน เช่น 2026-10-20 หรือ วัน/เดือน/ปี พ.ศ. เช่น 20/10/2569 (ค่าเริ่มต้น: วันนี้)", None),
+        "en": ("the sign-off date, YYYY-MM-DD, or day/month/BE year as 20/10/2569 (default: today)", None),
+    },
+    "cli_cmd_sign": {
+        "th": ("ลงลายมือชื่ออิเล็กทรอนิกส์ใน PDF ฉบับเผยแพร่ใน output/ (PAdES, pyHanko)", None),
+        "en": ("sign release PDFs in output/ (PAdES, pyHanko)", None),
+    },
+    "cli_sign_paths": {
+        "th": ("ไฟล์ PDF ใน output/ (ค่าเริ่มต้น: ทุกไฟล์ output/pdf/**/*.pdf)", None),
+        "en": ("PDFs under output/ (default: every output/pdf/**/*.pdf)", None),
+    },
+    "cli_sign_key": {
+        "th": ("ไฟล์กุญแจและใบรับรองสำหรับลงนาม แบบ PKCS#12", None),
+        "en": ("the signing key and certificate, PKCS#12", None),
+    },
+    "cli_sign_key_env": {
+        "th": ("ตัวแปรสภาพแวดล้อมที่เก็บไฟล์ PKCS#12 แบบ base64", None),
+        "en": ("an environment variable holding the PKCS#12 file in base64", None),
+    },
+    "cli_sign_password_env": {
+        "th": ("ตัวแปรสภาพแวดล้อมที่เก็บรหัสผ่านของกุญแจ", None),
+        "en": ("an environment variable holding the key's password", None),
+    },
+    "cli_sign_timestamp_url": {
+        "th": ("ผู้ให้บริการประทับเวลา RFC 3161 (PAdES B-T)", None),
+        "en": ("an RFC 3161 timestamp authority (PAdES B-T)", None),
+    },
+    "cli_sign_force": {
+        "th": ("ลงนามเพิ่มใน PDF ที่ลงนามไว้แล้ว", None), "en": ("add a signature to PDFs that are already signed", None),
+    },
+    "cli_cmd_verify": {"th": ("ตรวจลายมือชื่อในไฟล์ PDF", None), "en": ("check the signatures of PDF files", None)},
+    "cli_verify_files": {"th": ("ไฟล์ PDF หรือโฟลเดอร์ที่มีไฟล์ PDF", None), "en": ("PDF files, or folders of them", None)},
+    "cli_verify_trust": {
+        "th": ("ใบรับรองของผู้ออกใบรับรองที่เชื่อถือ (PEM หรือ DER) ใส่ซ้ำได้หลายใบ", None),
+        "en": ("a trusted issuer certificate (PEM or DER); repeat for several", None),
+    },
+    "cli_cmd_serve": {
+        "th": ("เปิดดูตัวอย่างเว็บไซต์ สร้างใหม่ทุกครั้งที่แก้ไฟล์", None),
+        "en": ("preview the web site, rebuilt on every edit", None),
+    },
+    "cli_serve_port": {
+        "th": ("พอร์ตที่เปิดรับ 0 = เลือกพอร์ตว่างให้ (ค่าเริ่มต้น: 8000)", None),
+        "en": ("port to listen on; 0 picks a free one (default: 8000)", None),
+    },
+    "cli_serve_host": {
+        "th": ("ที่อยู่ที่เปิดรับ (ค่าเริ่มต้น: 127.0.0.1 คือดูได้เฉพาะเครื่องนี้)", None),
+        "en": ("address to listen on (default: 127.0.0.1, this computer)", None),
+    },
+    "cli_cmd_new": {"th": ("สร้างไฟล์ตัวชี้วัดใหม่สำหรับกรอก", None), "en": ("write a new indicator file to fill in", None)},
+    "cli_new_code": {
+        "th": ("รหัสตัวชี้วัด เช่น 09 (ไม่ต้องใส่เมื่อใช้ --from ปี: สร้างทุกตัวชี้วัด)", None),
+        "en": ("the indicator's code, e.g. 09 (leave out with --from YEAR: every one)", None),
+    },
+    "cli_new_year": {"th": ("ปีงบประมาณ พ.ศ. เช่น 2565", None), "en": ("Buddhist-Era fiscal year, e.g. 2565", None)},
+    "cli_new_from": {
+        "th": ("เริ่มจากไฟล์นี้ เช่น 2564/08 ถ้าใส่เฉพาะปี: ทุกตัวชี้วัดของปีนั้น", None),
+        "en": ("start from that file, e.g. 2564/08; a year alone: every indicator of that year", None),
+    },
+    "cli_cmd_status": {
+        "th": ("ภาพรวมรายไตรมาส: รายงานแล้ว ยังไม่รายงาน ฉบับร่าง ลงนามแล้ว แยกตามผู้รับผิดชอบ", None),
+        "en": ("the quarter overview: reported, missing, drafts, signed, per officer", None),
+    },
+    "cli_status_year": {
+        "th": ("ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีของไตรมาสล่าสุดที่สิ้นสุดแล้ว)", None),
+        "en": ("Buddhist-Era fiscal year (default: that of the last ended quarter)", None),
+    },
+    "cli_status_quarter": {
+        "th": ("q1-q4 (ค่าเริ่มต้น: ไตรมาสล่าสุดที่สิ้นสุดแล้ว)", None),
+        "en": ("q1-q4 (default: the last ended one)", None),
+    },
+    "cli_cmd_import": {
+        "th": ("แปลงแบบรายงานที่ส่งออกเป็นข้อความจากระบบของ กทม. เป็นไฟล์ตัวชี้วัดใหม่", None),
+        "en": ("a form exported as text from the BMA system → a new indicator file", None),
+    },
+    "cli_import_file": {
+        "th": ("ไฟล์ข้อความที่ส่งออก เช่น kpi-08-form.txt", None), "en": ("the exported text, e.g. kpi-08-form.txt", None),
+    },
+    "cli_import_year": {
+        "th": ("ปีงบประมาณ พ.ศ. ของแบบรายงาน เช่น 2564", None),
+        "en": ("Buddhist-Era fiscal year of the form, e.g. 2564", None),
+    },
+    "cli_import_code": {
+        "th": ("รหัสตัวชี้วัด เมื่อไฟล์ที่ส่งออกไม่ได้ระบุ", None),
+        "en": ("the indicator's code, when the export does not give it", None),
+    },
+    "cli_cmd_schema": {
+        "th": ("แสดง JSON Schema ของไฟล์ใน content/", None), "en": ("print the JSON Schema of the content files", None),
+    },
+    "cli_schema_site": {
+        "th": ("แสดง schema ของ content/site.yaml แทน", None), "en": ("the schema of content/site.yaml instead", None),
+    },
+    # progress and summary lines
+    "progress_started": {
+        "th": ("กำลังสร้างแบบรายงาน {to_render} ฉบับ (ไม่เปลี่ยนแปลง {unchanged} ฉบับ) ด้วย {jobs} กระบวนการ", None),
+        "en": ("rendering {to_render} forms ({unchanged} unchanged) with {jobs} {processes}", None),
+    },
+    "progress_process": {"th": ("กระบวนการ", None), "en": ("process", None)},
+    "progress_processes": {"th": ("กระบวนการ", None), "en": ("processes", None)},
+    "progress_rendered": {
+        "th": ("สร้างแล้ว {done}/{total} ({percent}%) {rate} ฉบับ/วินาที{left}", None),
+        "en": ("rendered {done}/{total} ({percent}%), {rate} forms/s{left}", None),
+    },
+    "progress_left": {"th": (" เหลืออีก {duration}", None), "en": (", {duration} left", None)},
+    "progress_bar": {
+        "th": ("{done}/{total} ฉบับ · {rate}/วินาที{left}", None),
+        "en": ("{done}/{total} forms · {rate}/s{left}", None),
+    },
+    "progress_bar_left": {"th": (" · เหลือ {duration}", None), "en": (" · {duration} left", None)},
+    "duration_seconds": {"th": ("{seconds} วินาที", None), "en": ("{seconds} s", None)},
+    "duration_minutes": {"th": ("{minutes} นาที {seconds:02d} วินาที", None), "en": ("{minutes} min {seconds:02d} s", None)},
+    "build_summary": {
+        "th": ("สร้าง {built} ฉบับ ข้ามที่ไม่เปลี่ยนแปลง {unchanged} ฉบับ ไม่สำเร็จ {failed} ฉบับ ใช้เวลา {seconds:.1f} วินาที", None),
+        "en": ("built {built}, skipped {unchanged} unchanged, failed {failed}, {seconds:.1f} s", None),
+    },
+    "merge_summary": {
+        "th": ("รวม {shards} ส่วน แบบรายงาน {forms} ฉบับ ลงใน {output}", None),
+        "en": ("merged {shards} shards, {forms} forms, into {output}", None),
+    },
+    "cli_interrupted": {
+        "th": ("reportgen: หยุดแล้ว output/ ยังเป็นอย่างเดิม", None),
+        "en": ("reportgen: interrupted; output/ was left as it was", None),
+    },
+    "cli_internal_error": {
+        "th": (
+            "reportgen: เกิดข้อผิดพลาดภายในโปรแกรม (ปัญหาของ reportgen ไม่ใช่ของไฟล์ของคุณ)"
+            " สั่งคำสั่งเดิมอีกครั้งโดยเพิ่ม --debug แล้วแจ้งผู้ดูแลพร้อมข้อความที่แสดง",
+            None,
+        ),
+        "en": (
+            "reportgen: internal error (a bug in reportgen, not in your files). "
+            "Run the same command with --debug and report what it prints.",
+            None,
+        ),
+    },
+    "new_from_not_found": {
+        "th": ("ไม่พบตัวชี้วัด {source} สำหรับ --from", "เขียนแบบ ปี/รหัส เช่น 2564/08 ตัวชี้วัดที่มีอยู่: {available}"),
+        "en": ("no indicator {source} to start from (--from)", "write it YEAR/CODE, e.g. 2564/08; available: {available}"),
+    },
+    "none_available": {"th": ("ไม่มี", None), "en": ("none", None)},
+    # field names in the officer's words (reportgen.fields: FIELD_LABELS says which field each one names)
+    "field_code": {"th": ("รหัสตัวชี้วัด", None), "en": ("indicator code", None)},
+    "field_fiscal_year": {"th": ("ปีงบประมาณ", None), "en": ("fiscal year", None)},
+    "field_agency": {"th": ("หน่วยงาน", None), "en": ("agency", None)},
+    "field_name": {"th": ("1. ชื่อตัวชี้วัด", None), "en": ("1. indicator name", None)},
+    "field_result_type": {
+        "th": ("2. ระดับความสำเร็จ ผลผลิตหรือผลลัพธ์", None), "en": ("2. output or outcome", None),
+    },
+    "field_plan": {
+        "th": ("ความสอดคล้องกับแผนพัฒนากรุงเทพมหานคร ระยะ 20 ปี", None),
+        "en": ("alignment with the BMA 20-year plan", None),
+    },
+    "field_plan_strategy": {"th": ("ประเด็นยุทธศาสตร์", None), "en": ("strategy", None)},
+    "field_plan_sub_strategy": {"th": ("ประเด็นยุทธศาสตร์ย่อย", None), "en": ("sub-strategy", None)},
+    "field_plan_goal": {"th": ("เป้าประสงค์", None), "en": ("goal", None)},
+    "field_definition": {"th": ("3. คำนิยาม", None), "en": ("3. definition", None)},
+    "field_calculation": {"th": ("4. วิธีการคำนวณ", None), "en": ("4. calculation", None)},
+    "field_target": {"th": ("5. เป้าหมาย", None), "en": ("5. target", None)},
+    "field_target_value": {"th": ("ค่าเป้าหมาย", None), "en": ("target value", None)},
+    "field_target_unit": {"th": ("หน่วยนับ", None), "en": ("unit", None)},
+    "field_target_direction": {"th": ("ทิศทางของเป้าหมาย", None), "en": ("direction of the target", None)},
+    "field_target_plan": {"th": ("แผนรายไตรมาส", None), "en": ("quarterly plan", None)},
+    "field_result": {"th": ("5. ผลงานที่ทำได้", None), "en": ("5. result", None)},
+    "field_quarters": {"th": ("6. รายงานผลการดำเนินงาน", None), "en": ("6. quarterly reports", None)},
+    "field_quarter": {"th": ("ไตรมาสที่ {number}", None), "en": ("quarter {number}", None)},
+    "field_quarter_report": {"th": ("ผลการดำเนินงาน", None), "en": ("report", None)},
+    "field_quarter_result": {"th": ("ผลงาน", None), "en": ("result", None)},
+    "field_quarters_summary": {
+        "th": ("6.5 สรุปผลการดำเนินงานปลายปีงบประมาณ", None), "en": ("6.5 year-end summary", None),
+    },
+    "field_supporting_factors": {
+        "th": ("7. ปัจจัยสนับสนุนการดำเนินงาน", None), "en": ("7. supporting factors", None),
+    },
+    "field_obstacles": {"th": ("8. อุปสรรคต่อการดำเนินงาน", None), "en": ("8. obstacles", None)},
+    "field_evidence": {"th": ("9. หลักฐานอ้างอิง", None), "en": ("9. evidence", None)},
+    "field_evidence_item": {"th": ("หลักฐานรายการที่ {number}", None), "en": ("evidence item {number}", None)},
+    "field_evidence_title": {"th": ("ชื่อหลักฐาน", None), "en": ("title", None)},
+    "field_evidence_url": {"th": ("ลิงก์", None), "en": ("link", None)},
+    "field_evidence_file": {"th": ("ไฟล์หลักฐาน", None), "en": ("file", None)},
+    "field_officer": {"th": ("ผู้รับผิดชอบการรายงาน", None), "en": ("reporting officer", None)},
+    "field_person_name": {"th": ("ชื่อ", None), "en": ("name", None)},
+    "field_person_position": {"th": ("ตำแหน่ง", None), "en": ("position", None)},
+    "field_officer_contact": {"th": ("ช่องทางติดต่อ", None), "en": ("contact", None)},
+    "field_signoff": {"th": ("การลงนาม", None), "en": ("sign-off", None)},
+    "field_signoff_date": {"th": ("วันที่ลงนาม", None), "en": ("date", None)},
+    "field_signoff_digest": {"th": ("รหัสตรวจสอบการลงนาม", None), "en": ("sign-off digest", None)},
+    "field_site_title": {"th": ("ชื่อเว็บไซต์", None), "en": ("site title", None)},
+    "field_base_url": {"th": ("ที่อยู่เว็บไซต์", None), "en": ("site address", None)},
+    "field_digits": {"th": ("แบบตัวเลข", None), "en": ("digits", None)},
+    "field_data_license": {"th": ("สัญญาอนุญาตของข้อมูลเปิด", None), "en": ("open-data licence", None)},
+    "field_publisher": {"th": ("ผู้เผยแพร่ข้อมูล", None), "en": ("data publisher", None)},
+    "field_publisher_email": {"th": ("อีเมล", None), "en": ("e-mail", None)},
+    "field_publisher_url": {"th": ("เว็บไซต์", None), "en": ("web site", None)},
+    "field_release_strict": {"th": ("เผยแพร่เฉพาะเมื่อพร้อมทุกฉบับ", None), "en": ("strict release", None)},
+    "field_show_officers": {"th": ("แสดงผู้รับผิดชอบการรายงาน", None), "en": ("show officers", None)},
 }
 
 
@@ -1300,7 +1728,9 @@ class Problem:
         label = _SEVERITY_LABEL[lang][self.severity]
         head = f"{paint(self.location() + ':', 'bold')} {paint(label + ':', 'red' if self.severity == 'error' else 'yellow')}"
         if self.field:
-            head += f" {paint(self.field, 'bold')}"
+            from reportgen.fields import describe_field  # the field's name in the reader's words, beside its path
+
+            head += f" {paint(describe_field(self.field, lang) or self.field, 'bold')}"
         lines = [head]
         lines.extend("  " + part for part in self.text(lang).splitlines() or [""])
         if self.source_line is not None and self.line is not None:
