@@ -321,6 +321,7 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
 
     parser = parser_class(prog="reportgen", description=say("cli_description"), epilog=say("cli_epilog"))
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}", help=say("argparse_version"))
+    parser.add_argument("--lang", choices=("th", "en"), default=lang, help=say("cli_opt_lang"))  # also before COMMAND
     commands = parser.add_subparsers(
         dest="command", required=True, metavar=say("cli_metavar_command"), parser_class=parser_class
     )
