@@ -137,10 +137,12 @@ class _ArgumentTypes:
         return int(text)
 
     def year(self, text: str) -> int:
-        digits = text.strip()
-        if not (digits.isascii() and digits.isdigit() and len(digits) == 4):
+        from reportgen.thai import THAI_DIGITS
+
+        digits = text.strip().translate(str.maketrans(THAI_DIGITS, "0123456789"))
+        if not (digits.isascii() and digits.isdigit()):
             raise self._refuse("cli_not_a_year", text=text)
-        return int(digits)  # a Christian-Era year is refused by the command, which names the Buddhist-Era one
+        return int(digits)  # the command refuses a year out of range, naming the Buddhist-Era one for a CE year
 
     def port(self, text: str) -> int:
         digits = text.strip()

@@ -1174,7 +1174,7 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
     "argparse_help": {"th": ("แสดงคำอธิบายนี้แล้วจบ", None), "en": ("show this help message and exit", None)},
     "argparse_version": {"th": ("แสดงรุ่นของโปรแกรมแล้วจบ", None), "en": ("show program's version number and exit", None)},
     "argparse_argument": {
-        "th": ("%(argument_name)s: %(message)s", None),
+        "th": ("ที่ %(argument_name)s: %(message)s", None),
         "en": ("argument %(argument_name)s: %(message)s", None),
     },
     "argparse_required": {

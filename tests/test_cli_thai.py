@@ -142,14 +142,14 @@ def test_the_language_is_lang_then_reportgen_lang_then_the_locale_then_thai(argv
     [
         (["new", "09"], "reportgen new: ผิดพลาด: ยังไม่ได้ระบุ --year ซึ่งคำสั่งนี้ต้องมี",
          "reportgen new: error: the following arguments are required: --year"),
-        (["check", "--format", "xml"], "reportgen check: ผิดพลาด: --format: ไม่มีตัวเลือก 'xml' ใช้ได้เฉพาะ 'text', 'json', 'github'",
+        (["check", "--format", "xml"], "reportgen check: ผิดพลาด: ที่ --format: ไม่มีตัวเลือก 'xml' ใช้ได้เฉพาะ 'text', 'json', 'github'",
          "reportgen check: error: argument --format: invalid choice: 'xml' (choose from 'text', 'json', 'github')"),
         (["build", "--bogus"], "reportgen: ผิดพลาด: ไม่รู้จัก --bogus", "reportgen: error: unrecognized arguments: --bogus"),
-        (["biuld"], "reportgen: ผิดพลาด: คำสั่ง: ไม่มีตัวเลือก 'biuld' ใช้ได้เฉพาะ 'build',",
+        (["biuld"], "reportgen: ผิดพลาด: ที่ คำสั่ง: ไม่มีตัวเลือก 'biuld' ใช้ได้เฉพาะ 'build',",
          "reportgen: error: argument COMMAND: invalid choice: 'biuld' (choose from 'build',"),
         (["sign"], "reportgen sign: ผิดพลาด: ต้องระบุอย่างใดอย่างหนึ่งใน --key --key-env",
          "reportgen sign: error: one of the arguments --key --key-env is required"),
-        (["status", "--quarter", "5"], "reportgen status: ผิดพลาด: --quarter: ไตรมาสคือ q1, q2, q3 หรือ q4 ไม่ใช่ '5'",
+        (["status", "--quarter", "5"], "reportgen status: ผิดพลาด: ที่ --quarter: ไตรมาสคือ q1, q2, q3 หรือ q4 ไม่ใช่ '5'",
          "reportgen status: error: argument --quarter: a quarter is q1, q2, q3 or q4, not '5'"),
         (["new", "09", "--year", "25x9"], "--year: ปีงบประมาณเขียนเป็นปี พ.ศ. 4 หลัก เช่น 2569 ไม่ใช่ '25x9'",
          "argument --year: a fiscal year is a four-digit Buddhist-Era year, e.g. 2569, not '25x9'"),
@@ -234,7 +234,7 @@ def test_signoff_takes_a_thai_date_and_refuses_a_two_digit_year_with_the_iso_for
     before = (root / FILE).read_bytes()
     refused = run_reportgen("signoff", FILE, "--name", "ก", "--position", "ข", "--date", "20/10/64", cwd=root)
     assert refused.returncode == 2 and (root / FILE).read_bytes() == before
-    assert "--date: '20/10/64' มีปีเพียง 2 หลัก" in refused.stderr and "ให้ใช้ 2021-10-20" in refused.stderr
+    assert "ที่ --date: '20/10/64' มีปีเพียง 2 หลัก" in refused.stderr and "ให้ใช้ 2021-10-20" in refused.stderr
     english = run_reportgen("signoff", FILE, "--name", "ก", "--position", "ข", "--date", "20/10/64", "--lang", "en",
                             cwd=root)  # fmt: skip
     assert "argument --date: '20/10/64' has a two-digit year" in english.stderr and "use 2021-10-20" in english.stderr

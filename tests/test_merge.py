@@ -49,7 +49,7 @@ def test_the_merge_command_line(sharded):
     full = tree_digest(root / "output")
     shutil.rmtree(root / "output")
     result = run_reportgen("merge", *map(str, shards), cwd=root, check=True)
-    assert "merged 3 shards, 5 forms" in result.stderr
+    assert "รวม 3 ส่วน แบบรายงาน 5 ฉบับ ลงใน" in result.stderr
     assert tree_digest(root / "output") == full
 
 

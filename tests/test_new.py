@@ -126,7 +126,7 @@ def test_blank_file_passes_check_warns_at_each_placeholder_and_strict_refuses_it
 
     assert main(["check", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert f"{NEW_FILE}:17:7: warning: name" in out and "is not filled in yet" in out
+    assert f"{NEW_FILE}:17:7: warning: 1. indicator name (name)" in out and "is not filled in yet" in out
     assert main(["check", "--strict"]) == 1
     assert "ยังไม่ได้กรอก" in capsys.readouterr().out
 
