@@ -32,9 +32,19 @@ class ReportgenError(Exception):
 
 
 class UsageError(ReportgenError):
-    """Wrong command-line use, or a project that is not set up (no content/, no templates/)."""
+    """Wrong command-line use, or a project that is not set up (no content/, no templates/).
+
+    Given a ``Localized`` message (``usage_text``), ``text(lang)`` shows it in the reader's language alone; ``str``
+    of the error is the Thai."""
 
     exit_code = 2
+
+    def __init__(self, message: object = ""):
+        self.localized = message if isinstance(message, Localized) else None
+        super().__init__(str(message))
+
+    def text(self, lang: str = "th") -> str:
+        return self.localized.get(lang) if self.localized is not None else str(self)
 
 
 class CatalogueError(ReportgenError):
@@ -63,7 +73,7 @@ class Localized:
     def get(self, lang: str) -> str:
         return self.en if lang == "en" else self.th
 
-    def __str__(self) -> str:  # pragma: no cover - only reached if someone formats it without a language
+    def __str__(self) -> str:  # the Thai, where it is formatted without a language (``UsageError``'s ``str``)
         return self.th
 
 
@@ -1537,6 +1547,25 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
         "th": ("ไม่พบตัวชี้วัด {source} สำหรับ --from", "เขียนแบบ ปี/รหัส เช่น 2564/08 ตัวชี้วัดที่มีอยู่: {available}"),
         "en": ("no indicator {source} to start from (--from)", "write it YEAR/CODE, e.g. 2564/08; available: {available}"),
     },
+    "new_file_exists": {
+        "th": ("{path} มีอยู่แล้ว ไม่ได้แก้ไข", None),
+        "en": ("{path} already exists; it was left as it was", None),
+    },
+    "new_invalid_code": {
+        "th": (
+            "รหัสตัวชี้วัด {code!r} ใช้ไม่ได้: ใช้ตัวเลข ตัวอักษรอังกฤษ และ . _ - ไม่เกิน 16 ตัว ขึ้นต้นด้วยตัวเลขหรือตัวอักษร เช่น 09",
+            None,
+        ),
+        "en": ("invalid indicator code {code!r}: up to 16 of 0-9 A-Z a-z . _ -, starting with a letter or digit, e.g. 09", None),
+    },
+    "new_christian_year": {
+        "th": ("ปีงบประมาณ {year} เป็นปี ค.ศ.: ใช้ปี พ.ศ. {buddhist}", None),
+        "en": ("{year} is a Christian-Era year; fiscal years are Buddhist-Era: use {buddhist}", None),
+    },
+    "new_year_out_of_range": {
+        "th": ("ปีงบประมาณ {year} อยู่นอกช่วง พ.ศ. {low}–{high}", None),
+        "en": ("fiscal year {year} is outside {low}–{high}, Buddhist Era, e.g. 2565", None),
+    },
     "none_available": {"th": ("ไม่มี", None), "en": ("none", None)},
     # field names in the officer's words (reportgen.fields: FIELD_LABELS says which field each one names)
     "field_code": {"th": ("รหัสตัวชี้วัด", None), "en": ("indicator code", None)},
@@ -1619,11 +1648,15 @@ def render_message(code: str, params: dict, lang: str = "th") -> tuple[str, str 
     return fill(message), (fill(hint) or None) if hint else None
 
 
-def usage_text(code: str, **params: object) -> str:
-    """A usage error's one line from the catalogue, Thai then English in brackets, as every usage error reads."""
-    thai, _ = render_message(code, params, "th")
-    english, _ = render_message(code, params, "en")
-    return f"{thai} ({english})"
+def usage_text(code: str, /, **params: object) -> Localized:
+    """A usage error's text from the catalogue in both languages (its hint on the next line), for
+    ``UsageError``, which the command line shows in the reader's language: one line, one language."""
+
+    def worded(lang: str) -> str:
+        message, hint = render_message(code, params, lang)
+        return f"{message}\n  {_HINT_LABEL[lang]}: {hint}" if hint else message
+
+    return Localized(worded("th"), worded("en"))
 
 
 # --- Problems ----------------------------------------------------------------------------------------------------

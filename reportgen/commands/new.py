@@ -43,7 +43,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from reportgen import thai
-from reportgen.errors import CatalogueError, ContentError, OutputError, UsageError, render_message
+from reportgen.errors import CatalogueError, ContentError, L, OutputError, UsageError, render_message, usage_text
 from reportgen.load import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES, load_document, load_documents, load_file
 from reportgen.markdown import check_markdown, check_url
 from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Indicator
@@ -107,9 +107,7 @@ def new_indicator(root: Path, code: str, year: int, *, source: str | None = None
     existing = [content / relative.with_suffix(suffix) for suffix in YAML_SUFFIXES]
     for path in existing:
         if path.exists():
-            raise UsageError(
-                f"{_shown(root, path)} มีอยู่แล้ว ไม่ได้แก้ไข (already exists; it was left as it was)"
-            )
+            raise UsageError(usage_text("new_file_exists", path=_shown(root, path)))
 
     previous = None
     source_file = None
@@ -224,12 +222,7 @@ def _code_pattern() -> str:
 def _check_code(code: str) -> str:
     code = code.strip()
     if not re.fullmatch(_code_pattern(), code):
-        raise UsageError(
-            f"รหัสตัวชี้วัด {code!r} ใช้ไม่ได้: ใช้ตัวเลข ตัวอักษรอังกฤษ และ . _ - ไม่เกิน 16 ตัว"
-            f" ขึ้นต้นด้วยตัวเลขหรือตัวอักษร เช่น 09"
-            f" (invalid indicator code {code!r}: up to 16 of 0-9 A-Z a-z . _ -,"
-            f" starting with a letter or digit, e.g. 09)"
-        )
+        raise UsageError(usage_text("new_invalid_code", code=code))
     return code
 
 
@@ -262,14 +255,8 @@ def _check_year(year: int) -> None:
         return
     buddhist = year + thai.BUDDHIST_ERA_OFFSET
     if MIN_FISCAL_YEAR <= buddhist <= MAX_FISCAL_YEAR:
-        raise UsageError(
-            f"ปีงบประมาณ {year} เป็นปี ค.ศ.: ใช้ปี พ.ศ. {buddhist}"
-            f" ({year} is a Christian-Era year; fiscal years are Buddhist-Era: use {buddhist})"
-        )
-    raise UsageError(
-        f"ปีงบประมาณ {year} อยู่นอกช่วง พ.ศ. {MIN_FISCAL_YEAR}–{MAX_FISCAL_YEAR}"
-        f" (fiscal year {year} is outside {MIN_FISCAL_YEAR}–{MAX_FISCAL_YEAR}, Buddhist Era, e.g. 2565)"
-    )
+        raise UsageError(usage_text("new_christian_year", year=year, buddhist=buddhist))
+    raise UsageError(usage_text("new_year_out_of_range", year=year, low=MIN_FISCAL_YEAR, high=MAX_FISCAL_YEAR))
 
 
 def _source_path(content: Path, source: str) -> Path:
@@ -287,11 +274,8 @@ def _source_path(content: Path, source: str) -> Path:
         for path in indicators.glob("*/*")
         if path.suffix in YAML_SUFFIXES and path.is_file()
     )
-    available = ", ".join(found) if found else "ไม่มี (none)"
-    raise UsageError(
-        f"ไม่พบตัวชี้วัด {source} สำหรับ --from (no indicator {source} to start from);"
-        f" เขียนแบบ ปี/รหัส เช่น 2564/08 (write it YEAR/CODE); ที่มีอยู่ (available): {available}"
-    )
+    none = L(*(render_message("none_available", {}, lang)[0] for lang in ("th", "en")))
+    raise UsageError(usage_text("new_from_not_found", source=source, available=", ".join(found) if found else none))
 
 
 def _shown(root: Path, path: Path) -> str:
