@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen import __version__
-from reportgen.cli_language import argparse_speaking, resolve_lang
+from reportgen.cli_language import HelpFormatter, argparse_speaking, resolve_lang
 from reportgen.errors import CatalogueError, ContentError, ReportgenError, render_message
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -26,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, worded in ``lang``: an argument error ends with where to read what the command takes."""
 
     def __init__(self, *args, lang: str = "th", **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, formatter_class=HelpFormatter, **kwargs)
         self.lang = lang
 
     def error(self, message: str):  # argparse exits 2 on usage errors already; our wording, our status

@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import gettext
 import os
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 
 from reportgen.errors import render_message
@@ -118,6 +119,20 @@ class ArgparseCatalogue(gettext.NullTranslations):
         if codes is None:
             return singular if n == 1 else plural
         return render_message(codes[0] if n == 1 else codes[1], {}, self.lang)[0]
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, with the help column straight after a Thai metavar: argparse pads an option's
+    invocation (``--root โฟลเดอร์``) by its count of characters, and a Thai vowel or tone mark above or below a
+    letter is a character that takes no column on screen."""
+
+    def _format_action(self, action: argparse.Action) -> str:
+        text = super()._format_action(action)
+        lead = " " * self._current_indent + self._format_action_invocation(action)
+        marks = sum(1 for char in lead if unicodedata.category(char) in ("Mn", "Me", "Cf"))
+        if marks and text.startswith(lead + "  "):  # the help starts on the invocation's line: move it over
+            text = lead + " " * marks + text[len(lead) :]
+        return text
 
 
 @contextlib.contextmanager

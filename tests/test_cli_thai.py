@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import typing
+import unicodedata
 from pathlib import Path
 
 import pydantic
@@ -83,6 +84,22 @@ def test_every_command_s_help_is_english_with_lang_en_after_or_before_the_comman
     assert after == before
     assert after.startswith(f"usage: reportgen {command} [-h]") and "options: -h, --help show this help" in after
     assert not re.search("[\u0e00-\u0e7f]", after.replace("(ตำแหน่ง)", ""))  # no Thai but a term it explains
+
+
+def test_the_help_column_is_straight_on_screen_after_thai_metavars(capsys):
+    with pytest.raises(SystemExit):
+        main(["signoff", "--help"])
+    lines = capsys.readouterr().out.splitlines()
+
+    def on_screen(text: str) -> int:  # a Thai vowel or tone mark above or below a letter takes no column
+        return sum(0 if unicodedata.category(char) in ("Mn", "Me", "Cf") else 1 for char in text)
+
+    columns = {}
+    for line in lines:
+        if match := re.match(r"(  (?:-\S+|ไฟล์)(?: [^ ]+)?\s{2,})\S", line):
+            columns[line.split()[0]] = on_screen(match[1])
+    assert {"--name", "--date", "--position", "--root", "-h,", "ไฟล์"} <= set(columns)
+    assert len(set(columns.values())) == 1, columns
 
 
 def test_the_program_s_help_lists_every_command_in_thai(capsys):
