@@ -31,7 +31,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # argparse exits 2 on usage errors already; our wording, our status
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, CatalogueError("cli_argument_error", prog=self.prog, message=message).text(self.lang) + "\n")
+        error = CatalogueError("cli_argument_error", prog=self.prog, message=message)
+        self.exit(EXIT_USAGE, error.text(self.lang) + "\n")
 
 
 def _emit(text: str, *, file=None, flush: bool = False, styled: bool = False) -> None:
@@ -70,7 +71,7 @@ def run_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         shard=args.shard,
         use_cache=not args.no_cache,
-        progress=display_for(sys.stderr, quiet=args.quiet, lang=args.lang),  # progress and the summary line go to stderr
+        progress=display_for(sys.stderr, quiet=args.quiet, lang=args.lang),  # progress and summary: to stderr
         strict_release=args.strict,
     )
     if report.warnings:
@@ -315,7 +316,9 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     types = _ArgumentTypes(lang)
     parser_class = functools.partial(_Parser, lang=lang)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, default=Path.cwd(), metavar=say("cli_metavar_folder"), help=say("cli_opt_root"))
+    common.add_argument(
+        "--root", type=Path, default=Path.cwd(), metavar=say("cli_metavar_folder"), help=say("cli_opt_root")
+    )
     common.add_argument("--lang", choices=("th", "en"), default=lang, help=say("cli_opt_lang"))
     common.add_argument("--debug", action="store_true", help=say("cli_opt_debug"))
     common.add_argument("-v", "--verbose", action="store_true", help=say("cli_opt_verbose"))
@@ -328,7 +331,11 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
         dest="command", required=True, metavar=say("cli_metavar_command"), parser_class=parser_class
     )
 
-    build = commands.add_parser("build", parents=[common], help=say("cli_cmd_build"), description=say("cli_cmd_build"))
+    def command(name: str) -> argparse.ArgumentParser:
+        summary = say(f"cli_cmd_{name}")
+        return commands.add_parser(name, parents=[common], help=summary, description=summary)
+
+    build = command("build")
     build.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_build_paths"))
     build.add_argument("--strict", action="store_true", help=say("cli_opt_strict"))
     build.add_argument("--as-of", type=types.quarter, metavar=quarter, help=say("cli_opt_quarter_as_of"))
@@ -340,7 +347,7 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help=say("cli_build_quiet"))
     build.set_defaults(handler=run_build)
 
-    merge = commands.add_parser("merge", parents=[common], help=say("cli_cmd_merge"), description=say("cli_cmd_merge"))
+    merge = command("merge")
     merge.add_argument(
         "shards", nargs="+", type=Path, metavar=say("cli_metavar_shard_output"), help=say("cli_merge_shards")
     )
@@ -348,22 +355,20 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     merge.add_argument("-q", "--quiet", action="store_true", help=say("cli_merge_quiet"))
     merge.set_defaults(handler=run_merge)
 
-    check = commands.add_parser("check", parents=[common], help=say("cli_cmd_check"), description=say("cli_cmd_check"))
+    check = command("check")
     check.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_check_paths"))
     check.add_argument("--strict", action="store_true", help=say("cli_opt_strict"))
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help=say("cli_opt_format"))
     check.add_argument("--no-cache", action="store_true", help=say("cli_check_no_cache"))
     check.set_defaults(handler=run_check)
 
-    book = commands.add_parser("book", parents=[common], help=say("cli_cmd_book"), description=say("cli_cmd_book"))
+    book = command("book")
     book.add_argument("--year", type=types.year, metavar=year, help=say("cli_book_year"))
     book.add_argument("--as-of", type=types.quarter, metavar=quarter, help=say("cli_book_as_of"))
     book.add_argument("--strict", action="store_true", help=say("cli_opt_strict"))
     book.set_defaults(handler=run_book)
 
-    signoff = commands.add_parser(
-        "signoff", parents=[common], help=say("cli_cmd_signoff"), description=say("cli_cmd_signoff")
-    )
+    signoff = command("signoff")
     signoff.add_argument("file", type=Path, metavar=say("cli_metavar_files"), help=say("cli_signoff_file"))
     signoff.add_argument("--name", required=True, metavar=say("cli_metavar_name"), help=say("cli_signoff_name"))
     signoff.add_argument(
@@ -372,7 +377,7 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     signoff.add_argument("--date", type=types.date, metavar=say("cli_metavar_date"), help=say("cli_signoff_date"))
     signoff.set_defaults(handler=run_signoff)
 
-    sign = commands.add_parser("sign", parents=[common], help=say("cli_cmd_sign"), description=say("cli_cmd_sign"))
+    sign = command("sign")
     sign.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_sign_paths"))
     key = sign.add_mutually_exclusive_group(required=True)
     key.add_argument("--key", type=Path, metavar="FILE.p12", help=say("cli_sign_key"))
@@ -382,38 +387,38 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     sign.add_argument("--force", action="store_true", help=say("cli_sign_force"))
     sign.set_defaults(handler=run_sign)
 
-    verify = commands.add_parser("verify", parents=[common], help=say("cli_cmd_verify"), description=say("cli_cmd_verify"))
+    verify = command("verify")
     verify.add_argument("files", nargs="+", type=Path, metavar=files, help=say("cli_verify_files"))
-    verify.add_argument("--trust", action="append", type=Path, default=[], metavar="CA.pem", help=say("cli_verify_trust"))
+    verify.add_argument(
+        "--trust", action="append", type=Path, default=[], metavar="CA.pem", help=say("cli_verify_trust")
+    )
     verify.add_argument("--format", choices=("text", "json"), default="text", help=say("cli_opt_format"))
     verify.set_defaults(handler=run_verify)
 
-    serve = commands.add_parser("serve", parents=[common], help=say("cli_cmd_serve"), description=say("cli_cmd_serve"))
+    serve = command("serve")
     serve.add_argument("--port", type=types.port, default=8000, metavar="PORT", help=say("cli_serve_port"))
     serve.add_argument("--host", default="127.0.0.1", metavar="HOST", help=say("cli_serve_host"))
     serve.set_defaults(handler=run_serve)
 
-    new = commands.add_parser("new", parents=[common], help=say("cli_cmd_new"), description=say("cli_cmd_new"))
+    new = command("new")
     new.add_argument("code", nargs="?", metavar=say("cli_metavar_code"), help=say("cli_new_code"))
     new.add_argument("--year", type=types.year, required=True, metavar=year, help=say("cli_new_year"))
     new.add_argument("--from", dest="source", metavar=say("cli_metavar_source"), help=say("cli_new_from"))
     new.set_defaults(handler=run_new)
 
-    status = commands.add_parser("status", parents=[common], help=say("cli_cmd_status"), description=say("cli_cmd_status"))
+    status = command("status")
     status.add_argument("--year", type=types.year, metavar=year, help=say("cli_status_year"))
     status.add_argument("--quarter", type=types.quarter, metavar=quarter, help=say("cli_status_quarter"))
     status.add_argument("--format", choices=("text", "csv", "json"), default="text", help=say("cli_opt_format"))
     status.set_defaults(handler=run_status)
 
-    importer = commands.add_parser(
-        "import", parents=[common], help=say("cli_cmd_import"), description=say("cli_cmd_import")
-    )
+    importer = command("import")
     importer.add_argument("file", type=Path, metavar=say("cli_metavar_files"), help=say("cli_import_file"))
     importer.add_argument("--year", type=types.year, required=True, metavar=year, help=say("cli_import_year"))
     importer.add_argument("--code", metavar=say("cli_metavar_code"), help=say("cli_import_code"))
     importer.set_defaults(handler=run_import)
 
-    schema = commands.add_parser("schema", parents=[common], help=say("cli_cmd_schema"), description=say("cli_cmd_schema"))
+    schema = command("schema")
     schema.add_argument("--site", action="store_true", help=say("cli_schema_site"))
     schema.set_defaults(handler=run_schema)
     return parser
