@@ -23,15 +23,37 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, worded in ``lang``: an argument error ends with where to read what the command takes."""
+    """argparse, worded in ``lang``: an argument error ends with the fix, the choice meant when a choice is
+    mistyped (``biuld`` → ``build``), else where to read what the command takes; an argument the command does not
+    know is reported by that command, with its usage."""
 
     def __init__(self, *args, lang: str = "th", **kwargs):
         super().__init__(*args, formatter_class=HelpFormatter, **kwargs)
         self.lang = lang
+        self.commands: dict[str, _Parser] = {}
+        self._meant: str | None = None
+
+    def _check_value(self, action: argparse.Action, value) -> None:
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError:
+            import difflib
+
+            close = difflib.get_close_matches(str(value), [str(choice) for choice in action.choices or ()], n=1)
+            self._meant = close[0] if close else None
+            raise
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, unknown = self.parse_known_args(args, namespace)
+        if unknown:
+            parser = self.commands.get(getattr(parsed, "command", None) or "", self)
+            parser.error(argparse._("unrecognized arguments: %s") % " ".join(unknown))  # type: ignore[attr-defined]
+        return parsed
 
     def error(self, message: str):  # argparse exits 2 on usage errors already; our wording, our status
         self.print_usage(sys.stderr)
-        error = CatalogueError("cli_argument_error", prog=self.prog, message=message)
+        code = "cli_argument_error_meant" if self._meant else "cli_argument_error"
+        error = CatalogueError(code, prog=self.prog, message=message, meant=self._meant)
         self.exit(EXIT_USAGE, error.text(self.lang) + "\n")
 
 
@@ -333,7 +355,8 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
 
     def command(name: str) -> argparse.ArgumentParser:
         summary = say(f"cli_cmd_{name}")
-        return commands.add_parser(name, parents=[common], help=summary, description=summary)
+        parser.commands[name] = commands.add_parser(name, parents=[common], help=summary, description=summary)
+        return parser.commands[name]
 
     build = command("build")
     build.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_build_paths"))

@@ -1233,6 +1233,10 @@ MESSAGES: dict[str, dict[str, tuple[str, str | None]]] = {
         "th": ("{prog}: ผิดพลาด: {message}", "ดูตัวเลือกทั้งหมดด้วย {prog} --help"),
         "en": ("{prog}: error: {message}", "see every option with {prog} --help"),
     },
+    "cli_argument_error_meant": {
+        "th": ("{prog}: ผิดพลาด: {message}", "หมายถึง {meant} หรือไม่ ดูตัวเลือกทั้งหมดด้วย {prog} --help"),
+        "en": ("{prog}: error: {message}", "did you mean {meant}? See every option with {prog} --help"),
+    },
     # one parser for every date argument (reportgen.dates): what it refuses, and the exact ISO value to type
     "date_not_a_date": {
         "th": ("{text!r} ไม่ใช่วันที่ ให้เขียนแบบ ค.ศ. ปี-เดือน-วัน เช่น 2026-10-20", None),

@@ -161,7 +161,8 @@ def test_the_language_is_lang_then_reportgen_lang_then_the_locale_then_thai(argv
          "reportgen new: error: the following arguments are required: --year"),
         (["check", "--format", "xml"], "reportgen check: ผิดพลาด: ที่ --format: ไม่มีตัวเลือก 'xml' ใช้ได้เฉพาะ 'text', 'json', 'github'",
          "reportgen check: error: argument --format: invalid choice: 'xml' (choose from 'text', 'json', 'github')"),
-        (["build", "--bogus"], "reportgen: ผิดพลาด: ไม่รู้จัก --bogus", "reportgen: error: unrecognized arguments: --bogus"),
+        (["build", "--bogus"], "reportgen build: ผิดพลาด: ไม่รู้จัก --bogus",
+         "reportgen build: error: unrecognized arguments: --bogus"),
         (["biuld"], "reportgen: ผิดพลาด: ที่ คำสั่ง: ไม่มีตัวเลือก 'biuld' ใช้ได้เฉพาะ 'build',",
          "reportgen: error: argument COMMAND: invalid choice: 'biuld' (choose from 'build',"),
         (["sign"], "reportgen sign: ผิดพลาด: ต้องระบุอย่างใดอย่างหนึ่งใน --key --key-env",
@@ -186,14 +187,26 @@ def test_argument_errors_are_thai_with_the_fix_and_english_with_lang_en(argv, th
     err = capsys.readouterr().err
     assert exited.value.code == 2
     assert err.startswith("วิธีใช้: reportgen") and thai in err
-    assert re.search(r"\n  วิธีแก้: ดูตัวเลือกทั้งหมดด้วย reportgen( \w+)? --help\n$", err)
+    assert re.search(r"\n  วิธีแก้: (หมายถึง build หรือไม่ )?ดูตัวเลือกทั้งหมดด้วย reportgen( \w+)? --help\n$", err)
     assert not [words for words in ("usage:", "error:", "argument ", "invalid", "required") if words in err]
     with pytest.raises(SystemExit) as exited:
-        main([*argv, "--lang", "en"] if argv[0] != "build" or "--bogus" not in argv else ["--lang", "en", *argv])
+        main([*argv, "--lang", "en"])
     err = capsys.readouterr().err
     assert exited.value.code == 2 and err.startswith("usage: reportgen") and english in err
-    assert re.search(r"\n  fix: see every option with reportgen( \w+)? --help\n$", err)
+    assert re.search(r"\n  fix: (did you mean build\? See|see) every option with reportgen( \w+)? --help\n$", err)
     assert not re.search("[\u0e00-\u0e7f]", err)
+
+
+def test_a_mistyped_choice_is_answered_with_the_one_meant(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--format", "jsn"])
+    assert capsys.readouterr().err.endswith(
+        "reportgen check: ผิดพลาด: ที่ --format: ไม่มีตัวเลือก 'jsn' ใช้ได้เฉพาะ 'text', 'json', 'github'\n"
+        "  วิธีแก้: หมายถึง json หรือไม่ ดูตัวเลือกทั้งหมดด้วย reportgen check --help\n"
+    )
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "biuld"])
+    assert capsys.readouterr().err.endswith("  fix: did you mean build? See every option with reportgen --help\n")
 
 
 def test_argparse_is_given_back_its_own_words_after_the_command_line(capsys):
