@@ -3,6 +3,10 @@
 This is the only module that prints. Errors meant for the user (``ReportgenError``) become a message and an exit
 status: 0 success, 1 content errors (or a form that cannot be rendered), 2 usage or environment errors. Anything
 else is a bug: one line asking to re-run with ``--debug``, which shows the traceback.
+
+Everything it prints is in the reader's language, Thai unless ``--lang en``, ``REPORTGEN_LANG`` or an English
+locale say otherwise (``cli_language``): help and usage (argparse's own words too), argument errors with their fix,
+progress and summary lines.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ class _Parser(argparse.ArgumentParser):
         parsed, unknown = self.parse_known_args(args, namespace)
         if unknown:
             parser = self.commands.get(getattr(parsed, "command", None) or "", self)
-            parser.error(argparse._("unrecognized arguments: %s") % " ".join(unknown))  # type: ignore[attr-defined]
+            parser.error(render_message("argparse_unrecognized", {}, self.lang)[0] % " ".join(unknown))
         return parsed
 
     def error(self, message: str):  # argparse exits 2 on usage errors already; our wording, our status
