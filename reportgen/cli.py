@@ -132,6 +132,13 @@ def run_merge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _arabic_digits(text: str) -> str:
+    """``๒๕๖๔`` → ``2564``: an officer may type Thai digits."""
+    from reportgen.thai import THAI_DIGITS
+
+    return text.translate(str.maketrans(THAI_DIGITS, "0123456789"))
+
+
 class _ArgumentTypes:
     """The argument types of the command line; a value they refuse is said in the reader's language, with what to
     type instead (argparse prefixes the option: ``--date: …``)."""
@@ -146,7 +153,7 @@ class _ArgumentTypes:
         from reportgen.status import parse_quarter
 
         try:
-            return parse_quarter(text)
+            return parse_quarter(_arabic_digits(text))
         except ValueError:
             raise self._refuse("cli_not_a_quarter", text=text) from None
 
@@ -164,9 +171,7 @@ class _ArgumentTypes:
         return int(text)
 
     def year(self, text: str) -> int:
-        from reportgen.thai import THAI_DIGITS
-
-        digits = text.strip().translate(str.maketrans(THAI_DIGITS, "0123456789"))
+        digits = _arabic_digits(text).strip()
         if not (digits.isascii() and digits.isdigit()):
             raise self._refuse("cli_not_a_year", text=text)
         return int(digits)  # the command refuses a year out of range, naming the Buddhist-Era one for a CE year

@@ -209,6 +209,13 @@ def test_a_mistyped_choice_is_answered_with_the_one_meant(capsys):
     assert capsys.readouterr().err.endswith("  fix: did you mean build? See every option with reportgen --help\n")
 
 
+def test_a_year_or_a_quarter_may_be_typed_in_thai_digits():
+    from reportgen.cli import parse_arguments
+
+    arguments = parse_arguments(["status", "--year", "๒๕๖๔", "--quarter", "q๒"])
+    assert (arguments.year, arguments.quarter) == (2564, 2)
+
+
 def test_argparse_is_given_back_its_own_words_after_the_command_line(capsys):
     with pytest.raises(SystemExit):
         main(["new"])
