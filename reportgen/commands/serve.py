@@ -363,7 +363,7 @@ class PreviewServer:
             problems = tuple(error.problems)
             message = format_problems(problems, fmt="text", lang=self.lang)
         except ReportgenError as error:
-            message = str(error)
+            message = error.text(self.lang) if hasattr(error, "text") else str(error)  # in the reader's language
         except Exception as error:  # a bug must not stop the preview: show it, keep the last good build
             logger.exception("preview build failed")
             message = _TEXTS[self.lang]["internal"].format(error=f"{type(error).__name__}: {error}")
