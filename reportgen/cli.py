@@ -19,9 +19,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reportgen import __version__
+from reportgen import __version__, wording
 from reportgen.cli_language import HelpFormatter, argparse_speaking, resolve_lang
-from reportgen.errors import CatalogueError, ContentError, ReportgenError, render_message
+from reportgen.errors import ContentError, ReportgenError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -51,14 +51,13 @@ class _Parser(argparse.ArgumentParser):
         parsed, unknown = self.parse_known_args(args, namespace)
         if unknown:
             parser = self.commands.get(getattr(parsed, "command", None) or "", self)
-            parser.error(render_message("argparse_unrecognized", {}, self.lang)[0] % " ".join(unknown))
+            parser.error(wording.message("argparse_unrecognized", self.lang) % " ".join(unknown))
         return parsed
 
     def error(self, message: str):  # argparse exits 2 on usage errors already; our wording, our status
         self.print_usage(sys.stderr)
         code = "cli_argument_error_meant" if self._meant else "cli_argument_error"
-        error = CatalogueError(code, prog=self.prog, message=message, meant=self._meant)
-        self.exit(EXIT_USAGE, error.text(self.lang) + "\n")
+        self.exit(EXIT_USAGE, wording.with_hint(code, self.lang, prog=self.prog, message=message, meant=self._meant) + "\n")
 
 
 def _emit(text: str, *, file=None, flush: bool = False, styled: bool = False) -> None:
@@ -103,12 +102,9 @@ def run_build(args: argparse.Namespace) -> int:
     if report.warnings:
         _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
     if args.release:
-        from reportgen.errors import render_message
-
         names = (": " + ", ".join(report.withheld)) if report.withheld else ""
-        line, _ = render_message(
-            "release_summary", {"released": report.released, "withheld": len(report.withheld), "names": names},
-            args.lang,
+        line = wording.message(
+            "release_summary", args.lang, released=report.released, withheld=len(report.withheld), names=names
         )
         _emit(line, file=sys.stderr)
     if args.verbose:
@@ -125,9 +121,7 @@ def run_merge(args: argparse.Namespace) -> int:
         for path in report.written:
             _emit(report.output_dir.name + "/" + path)
     if not args.quiet:
-        line, _ = render_message(
-            "merge_summary", {"shards": report.shards, "forms": report.forms, "output": report.output_dir}, args.lang
-        )
+        line = wording.message("merge_done", args.lang, shards=report.shards, forms=report.forms, folder=report.output_dir)
         _emit(line, file=sys.stderr)
     return EXIT_OK
 
@@ -147,7 +141,7 @@ class _ArgumentTypes:
         self.lang = lang
 
     def _refuse(self, code: str, **params: object) -> argparse.ArgumentTypeError:
-        return argparse.ArgumentTypeError(render_message(code, params, self.lang)[0])
+        return argparse.ArgumentTypeError(wording.message(code, self.lang, **params))
 
     def quarter(self, text: str) -> int:
         from reportgen.status import parse_quarter
@@ -218,12 +212,11 @@ def run_signoff(args: argparse.Namespace) -> int:
     from reportgen.commands.signoff import signoff
 
     report = signoff(args.root, args.file, name=args.name, position=args.position, date=args.date)
-    if args.lang == "en":
-        done = "replaced the sign-off in" if report.replaced else "signed off"
-    else:
-        done = "แทนที่การลงนามเดิมใน" if report.replaced else "บันทึกการลงนามใน"
     record = report.signoff
-    _emit(f"{done} {report.file}: {record.name}, {record.position}, {record.date.isoformat()}, {record.digest}")
+    _emit(wording.message(
+        "signoff_replaced" if report.replaced else "signoff_recorded", args.lang, file=report.file,
+        name=record.name, position=record.position, date=record.date.isoformat(), digest=record.digest,
+    ))
     return EXIT_OK
 
 
@@ -242,10 +235,10 @@ def run_sign(args: argparse.Namespace) -> int:
         return error.exit_code
     from reportgen.terminal import one_line
 
-    done = "signed by" if args.lang == "en" else "ลงนามโดย"
     for file in report.files:
         also = "".join(f" (+ output/{one_line(copy)})" for copy in file.copies)
-        _emit(f"output/{one_line(file.path)}{also}: {done} {one_line(report.signer)}")
+        _emit(wording.message("sign_done", args.lang, path=f"output/{one_line(file.path)}{also}",
+                              signer=one_line(report.signer)))
     return EXIT_OK
 
 
@@ -271,15 +264,13 @@ def _quiet_pyhanko(args: argparse.Namespace) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     from reportgen.commands.serve import is_loopback, serve
-    from reportgen.errors import render_message
 
     def ready(url: str) -> None:
         _emit(url, flush=True)
         if not is_loopback(args.host):  # drafts on a network: say so every time, in the user's language
-            warning, hint = render_message("serve_exposed", {"host": args.host}, args.lang)
+            warning, hint = wording.render("serve_exposed", {"host": args.host}, args.lang)
             _emit(f"reportgen serve: {warning} — {hint}", file=sys.stderr, flush=True)
-        stop = "Ctrl-C to stop" if args.lang == "en" else "กด Ctrl-C เพื่อหยุด"
-        _emit(f"reportgen serve: {stop}", file=sys.stderr, flush=True)
+        _emit(f"reportgen serve: {wording.label('serve_how_to_stop', args.lang)}", file=sys.stderr, flush=True)
 
     def built(outcome) -> None:
         if outcome.problems:
@@ -287,8 +278,8 @@ def run_serve(args: argparse.Namespace) -> int:
         elif not outcome.ok:
             _emit(f"reportgen: {outcome.message}", file=sys.stderr)
         if outcome.ok:
-            done = "built in" if args.lang == "en" else "สร้างเสร็จใน"
-            _emit(f"reportgen serve: {done} {outcome.seconds:.1f} s", file=sys.stderr, flush=True)
+            done = wording.message("serve_built_in", args.lang, seconds=f"{outcome.seconds:.1f}")
+            _emit(f"reportgen serve: {done}", file=sys.stderr, flush=True)
 
     serve(args.root, host=args.host, port=args.port, lang=args.lang, on_ready=ready, on_build=built)
     return EXIT_OK
@@ -342,7 +333,7 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     ``cli_language.argparse_speaking(lang)``, as ``main`` does); ``--lang`` defaults to ``lang``."""
 
     def say(code: str) -> str:
-        return render_message(code, {}, lang)[0]
+        return wording.message(code, lang)
 
     types = _ArgumentTypes(lang)
     parser_class = functools.partial(_Parser, lang=lang)
@@ -456,17 +447,31 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     return parser
 
 
-def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """``argv`` → the parsed arguments, help and argument errors worded in the language of this run: ``--lang``
-    wherever it stands, else ``REPORTGEN_LANG``, else the locale, else Thai (``cli_language.resolve_lang``)."""
+def parse_arguments(argv: Sequence[str] | None = None, lang: str | None = None) -> argparse.Namespace:
+    """``argv`` → the parsed arguments, help and argument errors worded in ``lang``, by default the language of this
+    run: ``--lang`` wherever it stands, else ``REPORTGEN_LANG``, else the locale, else Thai
+    (``cli_language.resolve_lang``)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    lang = resolve_lang(argv)
+    lang = lang or resolve_lang(argv)
     with argparse_speaking(lang):
         return build_parser(lang).parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_arguments(argv)
+    """Decide the language of the run (``cli_language.resolve_lang``: ``--lang`` > ``REPORTGEN_LANG`` > the locale >
+    Thai), set it for every text of the run (``wording.set_language``: log lines, errors, argparse's words), then
+    parse the arguments and run the command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    previous_language = wording.language()
+    lang = resolve_lang(argv)
+    wording.set_language(lang)  # log lines and texts not handed a language read in the user's
+    try:
+        return _run(parse_arguments(argv, lang))
+    finally:
+        wording.set_language(previous_language)  # main() may run again in the same process (the tests)
+
+
+def _run(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -484,10 +489,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _emit(f"reportgen: {text(args.lang) if callable(text) else error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        _emit(render_message("cli_interrupted", {}, args.lang)[0], file=sys.stderr)
+        _emit(f"reportgen: {wording.label('interrupted', args.lang)}", file=sys.stderr)
         return 130
     except Exception:
         if args.debug:
             raise
-        _emit(render_message("cli_internal_error", {}, args.lang)[0], file=sys.stderr)
+        _emit(f"reportgen: {wording.label('internal_error', args.lang)}", file=sys.stderr)
         return EXIT_BUG

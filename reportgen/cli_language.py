@@ -12,9 +12,10 @@ The language, first found wins:
 
 argparse (CPython 3.11) words its help and errors through ``gettext.gettext`` and ``ngettext``, which it imports
 into its module as ``_`` and ``ngettext``: it offers translation through gettext, and ``ArgparseCatalogue`` is a
-gettext translation object for argparse's msgids whose texts come from the reportgen catalogue
-(``MESSAGES["argparse_*"]``). ``argparse_speaking(lang)`` makes argparse look its words up there while the
-command line builds and runs its parser, and puts argparse's own functions back afterwards.
+gettext translation object for argparse's msgids whose texts come from the reportgen catalogue (the
+``argparse_*`` entries of ``reportgen/wording/messages.yaml``, read through ``reportgen.wording``).
+``argparse_speaking(lang)`` makes argparse look its words up there while the command line builds and runs its
+parser, and puts argparse's own functions back afterwards.
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ import os
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 
-from reportgen.errors import render_message
+from reportgen import wording
+from reportgen.wording import DEFAULT_LANG, LANGS
 
-LANGS = ("th", "en")
-DEFAULT_LANG = "th"
 LANG_ENV = "REPORTGEN_LANG"
 LOCALE_ENV = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX precedence
 
@@ -112,13 +112,13 @@ class ArgparseCatalogue(gettext.NullTranslations):
 
     def gettext(self, message: str) -> str:
         code = ARGPARSE_MESSAGES.get(message)
-        return render_message(code, {}, self.lang)[0] if code else message
+        return wording.message(code, self.lang) if code else message
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         codes = ARGPARSE_PLURALS.get((singular, plural))
         if codes is None:
             return singular if n == 1 else plural
-        return render_message(codes[0] if n == 1 else codes[1], {}, self.lang)[0]
+        return wording.message(codes[0] if n == 1 else codes[1], self.lang)
 
 
 class HelpFormatter(argparse.HelpFormatter):

@@ -20,8 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from reportgen import thai
-from reportgen.errors import L, Localized, render_message
+from reportgen import thai, wording
+from reportgen.wording import L, Localized
 
 #: The first year taken as Buddhist Era: no sign-off or report date is Christian-Era 2400 or later.
 FIRST_BUDDHIST_YEAR = 2400
@@ -46,7 +46,7 @@ class DateRefused(ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "th") -> str:
-        return render_message(self.code, self.params, lang)[0]
+        return wording.message(self.code, lang, **self.params)
 
 
 def parse_date(text: str) -> dt.date:
@@ -126,10 +126,8 @@ def _refuse_christian_slashes(text: str, first: int, second: int, year: int) -> 
         raise DateRefused("date_christian_year_slashes_one", text=text, iso=readings[0][0].isoformat())
 
     def worded(lang: str) -> str:
-        separator = render_message("date_or", {}, lang)[0]
-        return separator.join(
-            render_message("date_reading", {"iso": reading.isoformat(), "day": day}, lang)[0]
-            for reading, day in readings
+        return wording.label("date_or", lang).join(
+            wording.message("date_reading", lang, iso=reading.isoformat(), day=day) for reading, day in readings
         )
 
     raise DateRefused("date_christian_year_slashes", text=text, choices=L(worded("th"), worded("en")))

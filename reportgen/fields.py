@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from reportgen.errors import render_message
+from reportgen import wording
 
 #: Field path pattern → catalogue code of its name. ``q{n}`` is a quarter, ``[{n}]`` a list item (counted from 1);
 #: both put their number in the name. A pattern maps to None when its parts name themselves (``quarters.q1`` is
@@ -113,7 +113,7 @@ def field_label(path: str | None, lang: str = "th") -> str | None:
             return None
         if pattern in _SELF_NAMED_PARTS and depth + 1 < len(parts):
             continue
-        names.append(render_message(code, {"number": number}, lang)[0])
+        names.append(wording.message(code, lang, number=number))
     return " › ".join(names)
 
 

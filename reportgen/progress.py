@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import TextIO
 
-from reportgen.errors import render_message
+from reportgen import wording
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class BuildSummary:
 
     def text(self, lang: str = "th") -> str:
         """The summary line in ``lang``."""
-        return render_message("build_summary", vars(self), lang)[0]
+        return wording.message("build_summary", lang, **vars(self))
 
     def __str__(self) -> str:
         return self.text("th")
@@ -54,9 +54,9 @@ class BuildProgress:
 def _duration(seconds: float, lang: str = "th") -> str:
     seconds = int(round(seconds))
     if seconds < 60:
-        return render_message("duration_seconds", {"seconds": seconds}, lang)[0]
+        return wording.message("duration_seconds", lang, seconds=seconds)
     minutes, seconds = divmod(seconds, 60)
-    return render_message("duration_minutes", {"minutes": minutes, "seconds": seconds}, lang)[0]
+    return wording.message("duration_minutes", lang, minutes=minutes, seconds=seconds)
 
 
 class _Counting(BuildProgress):
@@ -90,12 +90,7 @@ class PlainProgress(_Counting):
         super().started(to_render=to_render, unchanged=unchanged, jobs=jobs)
         self._next_step = 1
         if to_render:
-            processes = render_message("progress_process" if jobs == 1 else "progress_processes", {}, self.lang)[0]
-            line, _ = render_message(
-                "progress_started",
-                {"to_render": to_render, "unchanged": unchanged, "jobs": jobs, "processes": processes},
-                self.lang,
-            )
+            line = wording.plural("progress_started", jobs, self.lang, to_render=to_render, unchanged=unchanged)
             print(line, file=self.stream, flush=True)
 
     def rendered(self, slug: str) -> None:
@@ -106,11 +101,11 @@ class PlainProgress(_Counting):
             rate, eta = self._rate_and_eta()
             left = ""
             if eta is not None and self.done < self.total:
-                left = render_message("progress_left", {"duration": _duration(eta, self.lang)}, self.lang)[0]
-            line, _ = render_message("progress_rendered", {
-                "done": self.done, "total": self.total, "percent": self.done * 100 // self.total,
-                "rate": f"{rate:.1f}", "left": left,
-            }, self.lang)  # fmt: skip
+                left = wording.message("progress_left", self.lang, duration=_duration(eta, self.lang))
+            line = wording.message(
+                "progress_rendered", self.lang, done=self.done, total=self.total,
+                percent=self.done * 100 // self.total, rate=f"{rate:.1f}", left=left,
+            )  # fmt: skip
             print(line, file=self.stream, flush=True)
 
     def finished(self, summary: BuildSummary) -> None:
@@ -140,9 +135,9 @@ class TerminalProgress(_Counting):
         rate, eta = self._rate_and_eta()
         left = ""
         if eta is not None and self.done < self.total:
-            left = render_message("progress_bar_left", {"duration": _duration(eta, self.lang)}, self.lang)[0]
-        counts, _ = render_message(
-            "progress_bar", {"done": self.done, "total": self.total, "rate": f"{rate:.1f}", "left": left}, self.lang
+            left = wording.message("progress_bar_left", self.lang, duration=_duration(eta, self.lang))
+        counts = wording.message(
+            "progress_bar", self.lang, done=self.done, total=self.total, rate=f"{rate:.1f}", left=left
         )
         self.stream.write(f"\r\x1b[K{bar} {counts}")
         self.stream.flush()

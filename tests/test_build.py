@@ -81,7 +81,7 @@ def test_a_form_that_cannot_be_rendered_fails_the_build_cleanly(project):
     template.write_text(template.read_text(encoding="utf-8") + '<img src="file:///etc/passwd">', encoding="utf-8")
     result = run_reportgen("build", cwd=root)
     assert result.returncode == 1
-    assert "refused" in result.stderr and "content/indicators/2564/08.yaml" in result.stderr
+    assert "ถูกปฏิเสธ" in result.stderr and "content/indicators/2564/08.yaml" in result.stderr  # Thai by default
     assert tree_digest(root / "output") == before
 
 

@@ -11,8 +11,17 @@ from conftest import real_indicator, run_reportgen, write_project
 from test_build import many_indicators, tree_digest
 
 from reportgen.commands.build import SHARD_MANIFEST, Shard, build
+from reportgen import wording
 from reportgen.commands.merge import merge
 from reportgen.errors import UsageError
+
+
+@pytest.fixture(autouse=True)
+def _english_errors():
+    """The refusals below are matched by their English words (``str(error)`` reads in the run's language)."""
+    wording.set_language("en")
+    yield
+    wording.set_language("th")
 
 
 @pytest.fixture(scope="module")

@@ -278,7 +278,7 @@ def test_a_christian_era_or_impossible_year_is_refused(root, year, expected, cap
     assert main(["new", "09", "--year", str(year), "--root", str(root), "--lang", "en"]) == 2
     assert expected in capsys.readouterr().err
     assert main(["new", "09", "--year", str(year), "--root", str(root)]) == 2
-    assert "ปีงบประมาณ" in capsys.readouterr().err
+    assert f"ปีงบประมาณ {year}" in capsys.readouterr().err
     assert snapshot(root) == before
 
 

@@ -30,7 +30,8 @@ from pathlib import Path
 
 from reportgen.cache import FormCache, build_fingerprint, form_key
 from reportgen.engine import BuildOptions, default_jobs, render_pdfs, start_fork_server
-from reportgen.errors import ContentError, OutputError, RenderError, UsageError, usage_text
+from reportgen import wording
+from reportgen.errors import ContentError, OutputError, RenderError, UsageError
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
@@ -110,7 +111,7 @@ def select_entries(project: Project, paths: Sequence[Path] | None) -> tuple[Entr
     missing = wanted - by_path.keys()
     if missing:
         names = ", ".join(sorted(str(path) for path in missing))
-        raise UsageError(f"not an indicator file under content/indicators/: {names}")
+        raise UsageError("usage_not_indicator_files", paths=names)
     return selected
 
 
@@ -139,7 +140,7 @@ def check_project_folders(root: Path) -> None:
     ] + (["fonts/"] if not (root / "fonts").is_dir() else [])
     if missing:
         listed = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
-        raise UsageError(usage_text("usage_missing_project_folders", missing=listed, root=root))
+        raise UsageError("usage_missing_project_folders", missing=listed, root=root)
 
 
 def build(
@@ -170,7 +171,7 @@ def build(
     progress = progress or BuildProgress()
     jobs = jobs if jobs is not None else default_jobs()
     if jobs < 1:
-        raise UsageError(f"the number of rendering processes must be at least 1, not {jobs}")
+        raise UsageError("usage_jobs_at_least_one", jobs=jobs)
     if output_dir is not None:  # a folder that cannot be built into is refused before minutes of rendering
         OutputWriter(output_dir).check()
     if jobs > 1:
@@ -190,7 +191,7 @@ def build(
         paths = None  # a release is always the whole site of the released forms
     if shard is not None:
         if paths:
-            raise UsageError("--shard builds its share of every indicator; do not name files with it")
+            raise UsageError("usage_shard_with_files")
         selected = tuple(entry for entry in selected if shard.owns(entry))
 
     fingerprint = build_fingerprint(root, project.site, options)
@@ -242,7 +243,9 @@ def build(
     if page_cache is not None and not paths:
         page_cache.prune(page_keys)
     seconds = time.monotonic() - started
-    logger.info("built %d forms (%d unchanged) into %s in %.1f s", built, unchanged, output_dir, seconds)
+    logger.info(wording.message(
+        "log_built", forms=built, unchanged=unchanged, folder=output_dir, seconds=f"{seconds:.1f}"
+    ))
     report = BuildReport(
         output_dir=output_dir,
         written=tuple(out.written),

@@ -42,8 +42,8 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from reportgen import thai
-from reportgen.errors import CatalogueError, ContentError, L, OutputError, UsageError, render_message, usage_text
+from reportgen import thai, wording
+from reportgen.errors import CatalogueError, ContentError, OutputError, UsageError, render_message
 from reportgen.load import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES, load_document, load_documents, load_file
 from reportgen.markdown import check_markdown, check_url
 from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Indicator
@@ -74,21 +74,13 @@ class NewIndicator:
 
     def summary(self, lang: str = "th") -> str:
         """The line the CLI prints."""
-        if lang == "en":
-            origin = f" from {self.source}" if self.source else ""
-            todo = (
-                f"; fill in the {self.placeholders} places marked …กรอก…… and run reportgen check"
-                if self.placeholders
-                else "; fill in the quarters as they are reported and run reportgen check"
-            )
-            return f"wrote {self.path}{origin}{todo}"
-        origin = f" จาก {self.source}" if self.source else ""
+        origin = wording.message("new_wrote_from", lang, source=self.source) if self.source else ""
         todo = (
-            f" กรอกข้อมูลแทนข้อความ …กรอก…… {self.placeholders} แห่ง แล้วตรวจด้วย reportgen check"
+            wording.message("new_todo_placeholders", lang, count=self.placeholders)
             if self.placeholders
-            else " กรอกผลรายไตรมาสเมื่อรายงาน แล้วตรวจด้วย reportgen check"
+            else wording.label("new_todo_quarters", lang)
         )
-        return f"สร้างไฟล์ {self.path}{origin} แล้ว:{todo}"
+        return wording.message("new_wrote", lang, path=self.path, origin=origin, todo=todo)
 
 
 def new_indicator(root: Path, code: str, year: int, *, source: str | None = None) -> NewIndicator:
@@ -107,7 +99,7 @@ def new_indicator(root: Path, code: str, year: int, *, source: str | None = None
     existing = [content / relative.with_suffix(suffix) for suffix in YAML_SUFFIXES]
     for path in existing:
         if path.exists():
-            raise UsageError(usage_text("new_file_exists", path=_shown(root, path)))
+            raise UsageError("usage_file_exists", path=_shown(root, path))
 
     previous = None
     source_file = None
@@ -132,7 +124,7 @@ def new_indicator(root: Path, code: str, year: int, *, source: str | None = None
         raise RuntimeError(f"reportgen new made a file that does not load back as meant: {doc.problems}")
     placeholders = len(list(placeholder_warnings(doc)))
     write_content_file(root, relative, text.encode("utf-8"), replace=False)
-    logger.info("wrote %s (%d placeholders)", target_file, placeholders)
+    logger.info(wording.message("log_new_wrote", path=target_file, count=placeholders))
     return NewIndicator(path=target_file, source=source_file, placeholders=placeholders)
 
 
@@ -203,7 +195,7 @@ def new_year(root: Path, year: int, source_year: int) -> NewYear:
             skipped.append(PurePosixPath(CONTENT_DIR) / relative)  # made by someone else meanwhile: theirs stays
             continue
         written.append(PurePosixPath(CONTENT_DIR) / relative)
-    logger.info("new year %d from %d: %d written, %d skipped", year, source_year, len(written), len(skipped))
+    logger.info(wording.message("log_new_year", year=year, source=source_year, written=len(written), skipped=len(skipped)))
     return NewYear(year, source_year, tuple(written), tuple(sorted(skipped)))
 
 
@@ -222,7 +214,7 @@ def _code_pattern() -> str:
 def _check_code(code: str) -> str:
     code = code.strip()
     if not re.fullmatch(_code_pattern(), code):
-        raise UsageError(usage_text("new_invalid_code", code=code))
+        raise UsageError("usage_bad_code", code=repr(code))
     return code
 
 
@@ -246,7 +238,7 @@ def padded_code(code: str, indicators: Path, year: int) -> str:
     ]
     width = max(set(found), key=lambda each: (found.count(each), each)) if found else CODE_DIGITS
     if len(code) < width:
-        logger.info("code %s written as %s, like the other codes", code, code.zfill(width))
+        logger.info(wording.message("log_code_padded", code=code, padded=code.zfill(width)))
     return code.zfill(width)
 
 
@@ -255,8 +247,8 @@ def _check_year(year: int) -> None:
         return
     buddhist = year + thai.BUDDHIST_ERA_OFFSET
     if MIN_FISCAL_YEAR <= buddhist <= MAX_FISCAL_YEAR:
-        raise UsageError(usage_text("new_christian_year", year=year, buddhist=buddhist))
-    raise UsageError(usage_text("new_year_out_of_range", year=year, low=MIN_FISCAL_YEAR, high=MAX_FISCAL_YEAR))
+        raise UsageError("usage_year_christian_era", year=year, suggestion=buddhist)
+    raise UsageError("usage_year_out_of_range", year=year, low=MIN_FISCAL_YEAR, high=MAX_FISCAL_YEAR)
 
 
 def _source_path(content: Path, source: str) -> Path:
@@ -274,8 +266,8 @@ def _source_path(content: Path, source: str) -> Path:
         for path in indicators.glob("*/*")
         if path.suffix in YAML_SUFFIXES and path.is_file()
     )
-    none = L(*(render_message("none_available", {}, lang)[0] for lang in ("th", "en")))
-    raise UsageError(usage_text("new_from_not_found", source=source, available=", ".join(found) if found else none))
+    available = ", ".join(found) if found else wording.localized("word_none")
+    raise UsageError("usage_no_source_indicator", source=source, available=available)
 
 
 def _shown(root: Path, path: Path) -> str:
