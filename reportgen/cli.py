@@ -3,11 +3,16 @@
 This is the only module that prints. Errors meant for the user (``ReportgenError``) become a message and an exit
 status: 0 success, 1 content errors (or a form that cannot be rendered), 2 usage or environment errors. Anything
 else is a bug: one line asking to re-run with ``--debug``, which shows the traceback.
+
+Everything it prints is in the reader's language, Thai unless ``--lang en``, ``REPORTGEN_LANG`` or an English
+locale say otherwise (``cli_language``): help and usage (argparse's own words too), argument errors with their fix,
+progress and summary lines.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import sys
@@ -15,15 +20,44 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen import __version__, wording
+from reportgen.cli_language import HelpFormatter, argparse_speaking, resolve_lang
 from reportgen.errors import ContentError, ReportgenError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse exits 2 on usage errors already; keep its wording, our status
+    """argparse, worded in ``lang``: an argument error ends with the fix, the choice meant when a choice is
+    mistyped (``biuld`` → ``build``), else where to read what the command takes; an argument the command does not
+    know is reported by that command, with its usage."""
+
+    def __init__(self, *args, lang: str = "th", **kwargs):
+        super().__init__(*args, formatter_class=HelpFormatter, **kwargs)
+        self.lang = lang
+        self.commands: dict[str, _Parser] = {}
+        self._meant: str | None = None
+
+    def _check_value(self, action: argparse.Action, value) -> None:
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError:
+            import difflib
+
+            close = difflib.get_close_matches(str(value), [str(choice) for choice in action.choices or ()], n=1)
+            self._meant = close[0] if close else None
+            raise
+
+    def parse_args(self, args=None, namespace=None):
+        parsed, unknown = self.parse_known_args(args, namespace)
+        if unknown:
+            parser = self.commands.get(getattr(parsed, "command", None) or "", self)
+            parser.error(wording.message("argparse_unrecognized", self.lang) % " ".join(unknown))
+        return parsed
+
+    def error(self, message: str):  # argparse exits 2 on usage errors already; our wording, our status
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"reportgen: error: {message}\n")
+        code = "cli_argument_error_meant" if self._meant else "cli_argument_error"
+        self.exit(EXIT_USAGE, wording.with_hint(code, self.lang, prog=self.prog, message=message, meant=self._meant) + "\n")
 
 
 def _emit(text: str, *, file=None, flush: bool = False, styled: bool = False) -> None:
@@ -62,7 +96,7 @@ def run_build(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         shard=args.shard,
         use_cache=not args.no_cache,
-        progress=display_for(sys.stderr, quiet=args.quiet),  # progress and the summary line go to stderr
+        progress=display_for(sys.stderr, quiet=args.quiet, lang=args.lang),  # progress and summary: to stderr
         strict_release=args.strict,
     )
     if report.warnings:
@@ -92,28 +126,64 @@ def run_merge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _quarter(text: str) -> int:
-    from reportgen.status import parse_quarter
+def _arabic_digits(text: str) -> str:
+    """``๒๕๖๔`` → ``2564``: an officer may type Thai digits."""
+    from reportgen.thai import THAI_DIGITS
 
-    try:
-        return parse_quarter(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+    return text.translate(str.maketrans(THAI_DIGITS, "0123456789"))
 
 
-def _shard(text: str):
-    from reportgen.commands.build import Shard
+class _ArgumentTypes:
+    """The argument types of the command line; a value they refuse is said in the reader's language, with what to
+    type instead (argparse prefixes the option: ``--date: …``)."""
 
-    try:
-        return Shard.parse(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+    def __init__(self, lang: str):
+        self.lang = lang
 
+    def _refuse(self, code: str, **params: object) -> argparse.ArgumentTypeError:
+        return argparse.ArgumentTypeError(wording.message(code, self.lang, **params))
 
-def _jobs(text: str) -> int:
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"the number of processes is a whole number ≥ 1, not {text!r}")
-    return int(text)
+    def quarter(self, text: str) -> int:
+        from reportgen.status import parse_quarter
+
+        try:
+            return parse_quarter(_arabic_digits(text))
+        except ValueError:
+            raise self._refuse("cli_not_a_quarter", text=text) from None
+
+    def shard(self, text: str):
+        from reportgen.commands.build import Shard
+
+        try:
+            return Shard.parse(text)
+        except ValueError:
+            raise self._refuse("cli_not_a_shard", text=text) from None
+
+    def jobs(self, text: str) -> int:
+        if not text.strip().isdigit() or int(text) < 1:
+            raise self._refuse("cli_not_a_process_count", text=text)
+        return int(text)
+
+    def year(self, text: str) -> int:
+        digits = _arabic_digits(text).strip()
+        if not (digits.isascii() and digits.isdigit()):
+            raise self._refuse("cli_not_a_year", text=text)
+        return int(digits)  # the command refuses a year out of range, naming the Buddhist-Era one for a CE year
+
+    def port(self, text: str) -> int:
+        digits = text.strip()
+        if not (digits.isascii() and digits.isdigit() and int(digits) <= 65535):
+            raise self._refuse("cli_not_a_port", text=text)
+        return int(digits)
+
+    def date(self, text: str):
+        """Every date argument: ISO, or a Thai date (``20/10/2569``, ``20 ต.ค. 2569``); see ``reportgen.dates``."""
+        from reportgen.dates import DateRefused, parse_date
+
+        try:
+            return parse_date(text)
+        except DateRefused as refused:
+            raise argparse.ArgumentTypeError(refused.message(self.lang)) from None
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -148,15 +218,6 @@ def run_signoff(args: argparse.Namespace) -> int:
         name=record.name, position=record.position, date=record.date.isoformat(), digest=record.digest,
     ))
     return EXIT_OK
-
-
-def _iso_date(text: str):
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD (e.g. 2021-10-20)") from None
 
 
 def run_sign(args: argparse.Namespace) -> int:
@@ -267,123 +328,145 @@ def run_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(lang: str = "th") -> argparse.ArgumentParser:
+    """The command line's parser, its help worded in ``lang`` (argparse's own words too: build and use it inside
+    ``cli_language.argparse_speaking(lang)``, as ``main`` does); ``--lang`` defaults to ``lang``."""
+
+    def say(code: str) -> str:
+        return wording.message(code, lang)
+
+    types = _ArgumentTypes(lang)
+    parser_class = functools.partial(_Parser, lang=lang)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", type=Path, default=Path.cwd(), help="project folder (default: the current one)")
-    common.add_argument("--lang", choices=("th", "en"), default="th", help="language of messages (default: th)")
-    common.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
-    common.add_argument("-v", "--verbose", action="store_true", help="log what is being done")
-
-    parser = _Parser(prog="reportgen", description="Official Thai KPI forms from YAML: PDF and HTML.")
-    parser.add_argument("--version", action="version", version=f"reportgen {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
-
-    build = commands.add_parser("build", parents=[common], help="check content/ and build output/")
-    build.add_argument("paths", nargs="*", type=Path, help="only these indicator files (default: all)")
-    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build.add_argument("--as-of", type=_quarter, metavar="QUARTER", help="as it stood at the end of q1, q2, q3 or q4")
-    build.add_argument("--release", action="store_true", help="publish every form signed off and unchanged since; list the others"
-                       " (with --strict: refuse unless every form of the newest year is)")
-    build.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="rendering processes (default: every core)")
-    build.add_argument("--shard", type=_shard, metavar="K/N", help="only shard K of N of the indicators (for CI)")
-    build.add_argument(
-        "--no-cache", action="store_true", help="load every file and render every form; neither read nor fill the caches"
+    common.add_argument(
+        "--root", type=Path, default=Path.cwd(), metavar=say("cli_metavar_folder"), help=say("cli_opt_root")
     )
-    build.add_argument("-o", "--output", type=Path, metavar="DIR", help="build into DIR (default: output/)")
-    build.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary, only problems")
+    common.add_argument("--lang", choices=("th", "en"), default=lang, help=say("cli_opt_lang"))
+    common.add_argument("--debug", action="store_true", help=say("cli_opt_debug"))
+    common.add_argument("-v", "--verbose", action="store_true", help=say("cli_opt_verbose"))
+    files, folder, quarter, year = (say(f"cli_metavar_{name}") for name in ("files", "folder", "quarter", "year"))
+
+    parser = parser_class(prog="reportgen", description=say("cli_description"), epilog=say("cli_epilog"))
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}", help=say("argparse_version"))
+    parser.add_argument("--lang", choices=("th", "en"), default=lang, help=say("cli_opt_lang"))  # also before COMMAND
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar=say("cli_metavar_command"), parser_class=parser_class
+    )
+
+    def command(name: str) -> argparse.ArgumentParser:
+        summary = say(f"cli_cmd_{name}")
+        parser.commands[name] = commands.add_parser(name, parents=[common], help=summary, description=summary)
+        return parser.commands[name]
+
+    build = command("build")
+    build.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_build_paths"))
+    build.add_argument("--strict", action="store_true", help=say("cli_opt_strict"))
+    build.add_argument("--as-of", type=types.quarter, metavar=quarter, help=say("cli_opt_quarter_as_of"))
+    build.add_argument("--release", action="store_true", help=say("cli_build_release"))
+    build.add_argument("-j", "--jobs", type=types.jobs, metavar="N", help=say("cli_build_jobs"))
+    build.add_argument("--shard", type=types.shard, metavar="K/N", help=say("cli_build_shard"))
+    build.add_argument("--no-cache", action="store_true", help=say("cli_build_no_cache"))
+    build.add_argument("-o", "--output", type=Path, metavar=folder, help=say("cli_build_output"))
+    build.add_argument("-q", "--quiet", action="store_true", help=say("cli_build_quiet"))
     build.set_defaults(handler=run_build)
 
-    merge = commands.add_parser("merge", parents=[common], help="assemble the outputs of build --shard into output/")
-    merge.add_argument("shards", nargs="+", type=Path, metavar="SHARD_OUTPUT", help="the output folder of each shard")
-    merge.add_argument("-o", "--output", type=Path, metavar="DIR", help="merge into DIR (default: output/)")
-    merge.add_argument("-q", "--quiet", action="store_true", help="print nothing but problems")
+    merge = command("merge")
+    merge.add_argument(
+        "shards", nargs="+", type=Path, metavar=say("cli_metavar_shard_output"), help=say("cli_merge_shards")
+    )
+    merge.add_argument("-o", "--output", type=Path, metavar=folder, help=say("cli_merge_output"))
+    merge.add_argument("-q", "--quiet", action="store_true", help=say("cli_merge_quiet"))
     merge.set_defaults(handler=run_merge)
 
-    check = commands.add_parser("check", parents=[common], help="check content/ without building anything")
-    check.add_argument("paths", nargs="*", type=Path, help="only these files (default: all of content/)")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text", help="output format")
-    check.add_argument(
-        "--no-cache", action="store_true", help="load every file; neither read nor fill the document cache"
-    )
+    check = command("check")
+    check.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_check_paths"))
+    check.add_argument("--strict", action="store_true", help=say("cli_opt_strict"))
+    check.add_argument("--format", choices=("text", "json", "github"), default="text", help=say("cli_opt_format"))
+    check.add_argument("--no-cache", action="store_true", help=say("cli_check_no_cache"))
     check.set_defaults(handler=run_check)
 
-    book = commands.add_parser(
-        "book", parents=[common], help="one PDF of a fiscal year's forms: the department's report book"
-    )
-    book.add_argument("--year", type=int, help="Buddhist-Era fiscal year, e.g. 2564 (default: the newest)")
-    book.add_argument(
-        "--as-of", metavar="QUARTER", help="as it stood at the end of q1, q2, q3 or q4 (default: the whole year)"
-    )
-    book.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    book = command("book")
+    book.add_argument("--year", type=types.year, metavar=year, help=say("cli_book_year"))
+    book.add_argument("--as-of", type=types.quarter, metavar=quarter, help=say("cli_book_as_of"))
+    book.add_argument("--strict", action="store_true", help=say("cli_opt_strict"))
     book.set_defaults(handler=run_book)
 
-    signoff = commands.add_parser(
-        "signoff", parents=[common], help="record the responsible person's sign-off in an indicator file"
+    signoff = command("signoff")
+    signoff.add_argument("file", type=Path, metavar=say("cli_metavar_files"), help=say("cli_signoff_file"))
+    signoff.add_argument("--name", required=True, metavar=say("cli_metavar_name"), help=say("cli_signoff_name"))
+    signoff.add_argument(
+        "--position", required=True, metavar=say("cli_metavar_position"), help=say("cli_signoff_position")
     )
-    signoff.add_argument("file", type=Path, help="the indicator file, e.g. content/indicators/2564/08.yaml")
-    signoff.add_argument("--name", required=True, help="the responsible person's full name, as printed on the form")
-    signoff.add_argument("--position", required=True, help="their position (ตำแหน่ง)")
-    signoff.add_argument("--date", type=_iso_date, help="the sign-off date, YYYY-MM-DD (default: today)")
+    signoff.add_argument("--date", type=types.date, metavar=say("cli_metavar_date"), help=say("cli_signoff_date"))
     signoff.set_defaults(handler=run_signoff)
 
-    sign = commands.add_parser("sign", parents=[common], help="sign release PDFs in output/ (PAdES, pyHanko)")
-    sign.add_argument("paths", nargs="*", type=Path, help="PDFs under output/ (default: every output/pdf/**/*.pdf)")
+    sign = command("sign")
+    sign.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_sign_paths"))
     key = sign.add_mutually_exclusive_group(required=True)
-    key.add_argument("--key", type=Path, metavar="FILE.p12", help="the signing key and certificate, PKCS#12")
-    key.add_argument("--key-env", metavar="VAR", help="an environment variable holding the PKCS#12 file in base64")
-    sign.add_argument("--password-env", metavar="VAR", help="an environment variable holding the key's password")
-    sign.add_argument("--timestamp-url", metavar="URL", help="an RFC 3161 timestamp authority (PAdES B-T)")
-    sign.add_argument("--force", action="store_true", help="add a signature to PDFs that are already signed")
+    key.add_argument("--key", type=Path, metavar="FILE.p12", help=say("cli_sign_key"))
+    key.add_argument("--key-env", metavar="VAR", help=say("cli_sign_key_env"))
+    sign.add_argument("--password-env", metavar="VAR", help=say("cli_sign_password_env"))
+    sign.add_argument("--timestamp-url", metavar="URL", help=say("cli_sign_timestamp_url"))
+    sign.add_argument("--force", action="store_true", help=say("cli_sign_force"))
     sign.set_defaults(handler=run_sign)
 
-    verify = commands.add_parser("verify", parents=[common], help="check the signatures of PDF files")
-    verify.add_argument("files", nargs="+", type=Path, help="PDF files, or folders of them")
-    verify.add_argument("--trust", action="append", type=Path, default=[], metavar="CA.pem",
-                        help="a trusted issuer certificate (PEM or DER); repeat for several")  # fmt: skip
-    verify.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    verify = command("verify")
+    verify.add_argument("files", nargs="+", type=Path, metavar=files, help=say("cli_verify_files"))
+    verify.add_argument(
+        "--trust", action="append", type=Path, default=[], metavar="CA.pem", help=say("cli_verify_trust")
+    )
+    verify.add_argument("--format", choices=("text", "json"), default="text", help=say("cli_opt_format"))
     verify.set_defaults(handler=run_verify)
 
-    serve = commands.add_parser("serve", parents=[common], help="preview the web site, rebuilt on every edit")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on; 0 picks a free one (default: 8000)")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer)")
+    serve = command("serve")
+    serve.add_argument("--port", type=types.port, default=8000, metavar="PORT", help=say("cli_serve_port"))
+    serve.add_argument("--host", default="127.0.0.1", metavar="HOST", help=say("cli_serve_host"))
     serve.set_defaults(handler=run_serve)
 
-    new = commands.add_parser("new", parents=[common], help="write a new indicator file to fill in")
-    new.add_argument("code", nargs="?", help="the indicator's code, e.g. 09 (leave out with --from YEAR: every one)")
-    new.add_argument("--year", type=int, required=True, help="Buddhist-Era fiscal year, e.g. 2565")
-    new.add_argument("--from", dest="source", metavar="YEAR[/CODE]",
-                     help="start from that file, e.g. 2564/08; a year alone: every indicator of that year")
+    new = command("new")
+    new.add_argument("code", nargs="?", metavar=say("cli_metavar_code"), help=say("cli_new_code"))
+    new.add_argument("--year", type=types.year, required=True, metavar=year, help=say("cli_new_year"))
+    new.add_argument("--from", dest="source", metavar=say("cli_metavar_source"), help=say("cli_new_from"))
     new.set_defaults(handler=run_new)
 
-    status = commands.add_parser(
-        "status", parents=[common], help="the quarter overview: reported, missing, drafts, signed, per officer"
-    )
-    status.add_argument("--year", type=int, help="Buddhist-Era fiscal year (default: that of the last ended quarter)")
-    status.add_argument("--quarter", type=_quarter, metavar="QUARTER", help="q1-q4 (default: the last ended one)")
-    status.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format")
+    status = command("status")
+    status.add_argument("--year", type=types.year, metavar=year, help=say("cli_status_year"))
+    status.add_argument("--quarter", type=types.quarter, metavar=quarter, help=say("cli_status_quarter"))
+    status.add_argument("--format", choices=("text", "csv", "json"), default="text", help=say("cli_opt_format"))
     status.set_defaults(handler=run_status)
 
-    importer = commands.add_parser(
-        "import", parents=[common], help="a form exported as text from the BMA system → a new indicator file"
-    )
-    importer.add_argument("file", type=Path, help="the exported text, e.g. kpi-08-form.txt")
-    importer.add_argument("--year", type=int, required=True, help="Buddhist-Era fiscal year of the form, e.g. 2564")
-    importer.add_argument("--code", help="the indicator's code, when the export does not give it")
+    importer = command("import")
+    importer.add_argument("file", type=Path, metavar=say("cli_metavar_files"), help=say("cli_import_file"))
+    importer.add_argument("--year", type=types.year, required=True, metavar=year, help=say("cli_import_year"))
+    importer.add_argument("--code", metavar=say("cli_metavar_code"), help=say("cli_import_code"))
     importer.set_defaults(handler=run_import)
 
-    schema = commands.add_parser("schema", parents=[common], help="print the JSON Schema of the content files")
-    schema.add_argument("--site", action="store_true", help="the schema of content/site.yaml instead")
+    schema = command("schema")
+    schema.add_argument("--site", action="store_true", help=say("cli_schema_site"))
     schema.set_defaults(handler=run_schema)
     return parser
 
 
+def parse_arguments(argv: Sequence[str] | None = None, lang: str | None = None) -> argparse.Namespace:
+    """``argv`` → the parsed arguments, help and argument errors worded in ``lang``, by default the language of this
+    run: ``--lang`` wherever it stands, else ``REPORTGEN_LANG``, else the locale, else Thai
+    (``cli_language.resolve_lang``)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = lang or resolve_lang(argv)
+    with argparse_speaking(lang):
+        return build_parser(lang).parse_args(argv)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Decide the language of the run (``cli_language.resolve_lang``: ``--lang`` > ``REPORTGEN_LANG`` > the locale >
+    Thai), set it for every text of the run (``wording.set_language``: log lines, errors, argparse's words), then
+    parse the arguments and run the command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     previous_language = wording.language()
-    wording.set_language(args.lang)  # log lines and texts not handed a language read in the user's
+    lang = resolve_lang(argv)
+    wording.set_language(lang)  # log lines and texts not handed a language read in the user's
     try:
-        return _run(args)
+        return _run(parse_arguments(argv, lang))
     finally:
         wording.set_language(previous_language)  # main() may run again in the same process (the tests)
 

@@ -196,7 +196,9 @@ class Problem:
         label = wording.label(f"severity_{self.severity}", lang)
         head = f"{paint(self.location() + ':', 'bold')} {paint(label + ':', 'red' if self.severity == 'error' else 'yellow')}"
         if self.field:
-            head += f" {paint(self.field, 'bold')}"
+            from reportgen.fields import describe_field  # the field's name in the reader's words, beside its path
+
+            head += f" {paint(describe_field(self.field, lang) or self.field, 'bold')}"
         lines = [head]
         lines.extend("  " + part for part in self.text(lang).splitlines() or [""])
         if self.source_line is not None and self.line is not None:

@@ -7,7 +7,8 @@ how many forms it must render and how many it takes unchanged from the cache, ``
 The command line picks a display for its standard error (``display_for``): on a terminal, one line redrawn in
 place with a bar, the rate and the time left (a few lines of ANSI, no library needed); elsewhere (CI logs, pipes)
 plain lines, one at each tenth of the work, so a log of a 1000-form build has a dozen lines, not a thousand. Both
-end with the summary line, e.g. ``built 12, skipped 988 unchanged, failed 0, 3.4 s``.
+end with the summary line, e.g. ``สร้าง 12 ฉบับ ข้ามที่ไม่เปลี่ยนแปลง 988 ฉบับ ไม่สำเร็จ 0 ฉบับ ใช้เวลา 3.4 วินาที``
+(``built 12, skipped 988 unchanged, failed 0, 3.4 s`` in English), in the language the display is made for.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import TextIO
+
+from reportgen import wording
 
 
 @dataclass(frozen=True)
@@ -26,10 +29,12 @@ class BuildSummary:
     failed: int
     seconds: float
 
+    def text(self, lang: str = "th") -> str:
+        """The summary line in ``lang``."""
+        return wording.message("build_summary", lang, **vars(self))
+
     def __str__(self) -> str:
-        return (
-            f"built {self.built}, skipped {self.unchanged} unchanged, failed {self.failed}, {self.seconds:.1f} s"
-        )
+        return self.text("th")
 
 
 class BuildProgress:
@@ -46,18 +51,19 @@ class BuildProgress:
         """The build is over (written, or failed)."""
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float, lang: str = "th") -> str:
     seconds = int(round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return wording.message("duration_seconds", lang, seconds=seconds)
     minutes, seconds = divmod(seconds, 60)
-    return f"{minutes} min {seconds:02d} s"
+    return wording.message("duration_minutes", lang, minutes=minutes, seconds=seconds)
 
 
 class _Counting(BuildProgress):
-    def __init__(self, stream: TextIO, clock=time.monotonic):
+    def __init__(self, stream: TextIO, clock=time.monotonic, lang: str = "th"):
         self.stream = stream
         self.clock = clock
+        self.lang = lang
         self.total = 0
         self.done = 0
         self.start = clock()
@@ -75,8 +81,8 @@ class _Counting(BuildProgress):
 class PlainProgress(_Counting):
     """Plain lines for logs: what will happen, a line at each tenth of the forms rendered, then the summary."""
 
-    def __init__(self, stream: TextIO, steps: int = 10, clock=time.monotonic):
-        super().__init__(stream, clock)
+    def __init__(self, stream: TextIO, steps: int = 10, clock=time.monotonic, lang: str = "th"):
+        super().__init__(stream, clock, lang)
         self.steps = steps
         self._next_step = 1
 
@@ -84,8 +90,8 @@ class PlainProgress(_Counting):
         super().started(to_render=to_render, unchanged=unchanged, jobs=jobs)
         self._next_step = 1
         if to_render:
-            processes = "1 process" if jobs == 1 else f"{jobs} processes"
-            print(f"rendering {to_render} forms ({unchanged} unchanged) with {processes}", file=self.stream, flush=True)
+            line = wording.plural("progress_started", jobs, self.lang, to_render=to_render, unchanged=unchanged)
+            print(line, file=self.stream, flush=True)
 
     def rendered(self, slug: str) -> None:
         self.done += 1
@@ -93,13 +99,17 @@ class PlainProgress(_Counting):
             while self._next_step * self.total <= self.done * self.steps:
                 self._next_step += 1
             rate, eta = self._rate_and_eta()
-            left = f", {_duration(eta)} left" if eta is not None and self.done < self.total else ""
-            percent = self.done * 100 // self.total
-            line = f"rendered {self.done}/{self.total} ({percent}%), {rate:.1f} forms/s{left}"
+            left = ""
+            if eta is not None and self.done < self.total:
+                left = wording.message("progress_left", self.lang, duration=_duration(eta, self.lang))
+            line = wording.message(
+                "progress_rendered", self.lang, done=self.done, total=self.total,
+                percent=self.done * 100 // self.total, rate=f"{rate:.1f}", left=left,
+            )  # fmt: skip
             print(line, file=self.stream, flush=True)
 
     def finished(self, summary: BuildSummary) -> None:
-        print(summary, file=self.stream, flush=True)
+        print(summary.text(self.lang), file=self.stream, flush=True)
 
 
 class TerminalProgress(_Counting):
@@ -108,8 +118,8 @@ class TerminalProgress(_Counting):
     WIDTH = 30
     INTERVAL = 0.1  # seconds between redraws: a terminal need not be redrawn for each of 1000 forms
 
-    def __init__(self, stream: TextIO, clock=time.monotonic):
-        super().__init__(stream, clock)
+    def __init__(self, stream: TextIO, clock=time.monotonic, lang: str = "th"):
+        super().__init__(stream, clock, lang)
         self._drawn_at: float | None = None
 
     def rendered(self, slug: str) -> None:
@@ -123,21 +133,27 @@ class TerminalProgress(_Counting):
         filled = self.WIDTH * self.done // self.total if self.total else self.WIDTH
         bar = "█" * filled + "░" * (self.WIDTH - filled)
         rate, eta = self._rate_and_eta()
-        left = f" · {_duration(eta)} left" if eta is not None and self.done < self.total else ""
-        self.stream.write(f"\r\x1b[K{bar} {self.done}/{self.total} forms · {rate:.1f}/s{left}")
+        left = ""
+        if eta is not None and self.done < self.total:
+            left = wording.message("progress_bar_left", self.lang, duration=_duration(eta, self.lang))
+        counts = wording.message(
+            "progress_bar", self.lang, done=self.done, total=self.total, rate=f"{rate:.1f}", left=left
+        )
+        self.stream.write(f"\r\x1b[K{bar} {counts}")
         self.stream.flush()
 
     def finished(self, summary: BuildSummary) -> None:
         if self._drawn_at is not None:
             self.stream.write("\r\x1b[K")
-        print(summary, file=self.stream, flush=True)
+        print(summary.text(self.lang), file=self.stream, flush=True)
 
 
-def display_for(stream: TextIO, *, quiet: bool = False) -> BuildProgress:
-    """The display the command line uses: nothing when quiet, a live line on a terminal, plain lines elsewhere."""
+def display_for(stream: TextIO, *, quiet: bool = False, lang: str = "th") -> BuildProgress:
+    """The display the command line uses: nothing when quiet, a live line on a terminal, plain lines elsewhere,
+    worded in ``lang``."""
     if quiet:
         return BuildProgress()
     isatty = getattr(stream, "isatty", None)
     if isatty is not None and isatty():
-        return TerminalProgress(stream)
-    return PlainProgress(stream)
+        return TerminalProgress(stream, lang=lang)
+    return PlainProgress(stream, lang=lang)

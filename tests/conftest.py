@@ -70,6 +70,15 @@ def write_project(root: Path, files: dict[str, str | bytes | dict], *, site: dic
     return root
 
 
+@pytest.fixture(autouse=True)
+def _default_reader(monkeypatch):
+    """Every test starts as reportgen's default reader, whatever the machine's locale: no REPORTGEN_LANG, a locale
+    that names no language, so messages are Thai unless the test asks for English (``--lang en``)."""
+    for name in ("REPORTGEN_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 def run_reportgen(*args: str, cwd: Path, check: bool = False) -> subprocess.CompletedProcess:
     """Run the real command line in a fresh process, as a user would."""
     result = subprocess.run(

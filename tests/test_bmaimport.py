@@ -55,7 +55,7 @@ def test_the_reference_imports_checks_and_renders_the_same_text(empty_project):
     assert f"เป็น {FILE} แล้ว" in result.stdout
     # What could not be read for sure is said, with the export's line: the lost checkboxes, the lost dashes,
     # and "3 สถิติ…" read as item 3 (twice).
-    assert "export.txt:8: คำเตือน: result_type" in result.stderr and "แก้ ? เป็นขีด – 4 แห่ง" in result.stderr
+    assert "export.txt:8: คำเตือน: 2. ระดับความสำเร็จ ผลผลิตหรือผลลัพธ์ (result_type)" in result.stderr and "แก้ ? เป็นขีด – 4 แห่ง" in result.stderr
     assert result.stderr.count("เป็นข้อ 3. ของรายการ (ต้นฉบับไม่มีจุด)") == 2
     check = run_reportgen("check", cwd=empty_project)
     assert check.returncode == 0, check.stdout

@@ -399,9 +399,9 @@ def test_the_command_line_prints_a_summary_and_the_files_only_when_verbose(proje
     root = project(many_indicators(2))
     result = run_reportgen("build", "-j", "2", cwd=root, check=True)
     assert result.stdout == ""
-    assert "rendering 2 forms (0 unchanged) with 2 processes" in result.stderr
-    assert result.stderr.splitlines()[-1].startswith("built 2, skipped 0 unchanged, failed 0, ")
-    again = run_reportgen("build", cwd=root, check=True)
+    assert "กำลังสร้างแบบรายงาน 2 ฉบับ (ไม่เปลี่ยนแปลง 0 ฉบับ) ด้วย 2 กระบวนการ" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("สร้าง 2 ฉบับ ข้ามที่ไม่เปลี่ยนแปลง 0 ฉบับ ไม่สำเร็จ 0 ฉบับ ใช้เวลา ")
+    again = run_reportgen("build", "--lang", "en", cwd=root, check=True)
     assert again.stderr.splitlines()[-1].startswith("built 0, skipped 2 unchanged, failed 0, ")
     quiet = run_reportgen("build", "--quiet", "--no-cache", cwd=root, check=True)
     assert quiet.stdout == "" and quiet.stderr == ""
@@ -428,12 +428,12 @@ def test_ctrl_c_during_rendering_leaves_output_untouched(project):
     build_process = subprocess.Popen([sys.executable, "-m", "reportgen", "build", "-j", "2"], cwd=root,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                      start_new_session=True, preexec_fn=as_in_a_terminal)
-    first_line = build_process.stderr.readline()  # "rendering 4 forms ...": the pool is at work
-    assert first_line.startswith("rendering 4 forms"), first_line
+    first_line = build_process.stderr.readline()  # "กำลังสร้างแบบรายงาน 4 ฉบับ ...": the pool is at work
+    assert first_line.startswith("กำลังสร้างแบบรายงาน 4 ฉบับ"), first_line
     os.killpg(build_process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole process group
     _, stderr = build_process.communicate(timeout=120)
     assert build_process.returncode == 130, stderr
-    assert "หยุดกลางคัน output/ ยังเป็นอย่างเดิม" in stderr and "Traceback" not in stderr  # Thai by default
+    assert "reportgen: หยุดแล้ว output/ ยังเป็นอย่างเดิม" in stderr and "Traceback" not in stderr
     assert tree_digest(root / "output") == before
     assert not list(root.glob(".output.*staging*"))
 

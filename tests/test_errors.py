@@ -67,14 +67,14 @@ def test_format_like_a_compiler_with_thai_marks_under_the_caret():
     )
     text = problem.format("th")
     lines = text.split("\n")
-    assert lines[0] == "content/indicators/2564/08.yaml:12:19: ผิดพลาด: target.value"
+    assert lines[0] == "content/indicators/2564/08.yaml:12:19: ผิดพลาด: 5. เป้าหมาย › ค่าเป้าหมาย (target.value)"
     assert lines[1] == '  ต้องเป็นตัวเลขไม่ติดลบ แต่พบ "สาม" (ข้อความ)'
     assert lines[2] == "   12 |   ชื่อที่: value: สาม"
     # ื ่ ี ่ take no column on screen: the caret sits under ส, 14 cells after the gutter.
     assert lines[3] == "      | " + " " * 14 + "^"
     assert lines[4] == "  วิธีแก้: ใส่ตัวเลข เช่น value: 3"
     english = problem.format("en")
-    assert english.startswith("content/indicators/2564/08.yaml:12:19: error: target.value\n  must be a number")
+    assert english.startswith("content/indicators/2564/08.yaml:12:19: error: 5. target › target value (target.value)\n  must be a number")
     assert "  fix: write a number, e.g. value: 3" in english
 
 
@@ -122,4 +122,4 @@ def test_content_error_carries_all_problems():
 
 def test_plain_problem_still_constructible():
     problem = Problem(file=FILE, message="ข้อความ", field="name", line=1, column=1)
-    assert problem.text("en") == "ข้อความ" and problem.format("th").startswith(str(FILE) + ":1:1: ผิดพลาด: name")
+    assert problem.text("en") == "ข้อความ" and problem.format("th").startswith(str(FILE) + ":1:1: ผิดพลาด: 1. ชื่อตัวชี้วัด (name)")

@@ -237,7 +237,7 @@ def test_bad_input_gives_one_located_problem(case: Case, real_indicator_text: st
 def test_thai_message_example_shape(real_indicator_text: str):
     (problem,) = problems_of(real_indicator_text.replace("  value: 3", "  value: สาม"))
     assert problem.format("th") == (
-        "content/indicators/2564/08.yaml:23:10: ผิดพลาด: target.value\n"
+        "content/indicators/2564/08.yaml:23:10: ผิดพลาด: 5. เป้าหมาย › ค่าเป้าหมาย (target.value)\n"
         '  ต้องเป็นตัวเลขไม่ติดลบ แต่พบ "สาม" (ข้อความ)\n'
         "   23 |   value: สาม\n"
         "      |          ^\n"

@@ -58,7 +58,7 @@ def test_the_merge_command_line(sharded):
     full = tree_digest(root / "output")
     shutil.rmtree(root / "output")
     result = run_reportgen("merge", *map(str, shards), cwd=root, check=True)
-    assert "รวม 3 ส่วน 5 แบบรายงาน" in result.stderr  # Thai by default
+    assert "รวม 3 ส่วน แบบรายงาน 5 ฉบับ ลงใน" in result.stderr
     assert tree_digest(root / "output") == full
 
 

@@ -126,7 +126,7 @@ def test_blank_file_passes_check_warns_at_each_placeholder_and_strict_refuses_it
 
     assert main(["check", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert f"{NEW_FILE}:17:7: warning: name" in out and "is not filled in yet" in out
+    assert f"{NEW_FILE}:17:7: warning: 1. indicator name (name)" in out and "is not filled in yet" in out
     assert main(["check", "--strict"]) == 1
     assert "ยังไม่ได้กรอก" in capsys.readouterr().out
 
@@ -244,9 +244,10 @@ def test_an_existing_file_is_refused_and_left_as_it_was(root):
     before = snapshot(root)
     result = run_reportgen("new", "08", "--year", "2564", cwd=root)
     assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr == "reportgen: content/indicators/2564/08.yaml มีอยู่แล้ว ไม่ได้แก้ไข\n"  # Thai only
-    result = run_reportgen("new", "08", "--year", "2564", "--lang", "en", cwd=root)
-    assert result.stderr == "reportgen: content/indicators/2564/08.yaml already exists; it was left as it was\n"
+    assert result.stderr == "reportgen: content/indicators/2564/08.yaml มีอยู่แล้ว ไม่ได้แก้ไข\n"
+    english = run_reportgen("new", "08", "--year", "2564", "--lang", "en", cwd=root)
+    assert english.stderr == "reportgen: content/indicators/2564/08.yaml already exists; it was left as it was\n"
+    assert "Traceback" not in result.stderr
     assert snapshot(root) == before
 
 
@@ -284,10 +285,14 @@ def test_a_christian_era_or_impossible_year_is_refused(root, year, expected, cap
 def test_a_missing_source_lists_what_exists(root, capsys):
     assert main(["new", "09", "--year", "2565", "--from", "2563/08", "--root", str(root)]) == 2
     err = capsys.readouterr().err
-    assert "ไม่พบตัวชี้วัด 2563/08" in err and "ที่มีอยู่: 2564/08" in err
+    assert err == (
+        "reportgen: ไม่พบตัวชี้วัด 2563/08 สำหรับ --from\n"
+        "  วิธีแก้: เขียนแบบ ปี/รหัส เช่น 2564/08 ตัวชี้วัดที่มีอยู่: 2564/08\n"
+    )  # one line, one language
     assert main(["new", "09", "--year", "2565", "--from", "08", "--root", str(root), "--lang", "en"]) == 2
-    err = capsys.readouterr().err
-    assert "YEAR/CODE" in err and "available: 2564/08" in err
+    assert capsys.readouterr().err == (
+        "reportgen: no indicator 08 to start from (--from)\n  fix: write it YEAR/CODE, e.g. 2564/08; available: 2564/08\n"
+    )
     assert not (root / NEW_FILE).exists()
 
 

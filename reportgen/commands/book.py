@@ -57,10 +57,12 @@ def year_entries(project: Project, fiscal_year: int) -> tuple[Entry, ...]:
     return entries
 
 
-def parse_as_of(text: str | None) -> int | None:
-    """``"q2"`` → 2; None → None (the whole year). Anything else is a usage error."""
+def parse_as_of(text: str | int | None) -> int | None:
+    """``"q2"`` → 2; None → None (the whole year); a quarter the command line already parsed is kept. Anything
+    else is a usage error."""
     if text is None:
         return None
+    text = str(text)
     try:
         return parse_quarter(text)
     except ValueError:
@@ -89,7 +91,7 @@ def book(
     root: Path,
     fiscal_year: int | None = None,
     *,
-    as_of: str | None = None,
+    as_of: str | int | None = None,
     strict: bool = False,
     output_dir: Path | None = None,
 ) -> BookReport:
