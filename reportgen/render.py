@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from reportgen import __version__, thai
+from reportgen import __version__, linebreak, thai
 from reportgen.markdown import render_markdown
 from reportgen.model import Entry, Indicator, SiteSettings
 from reportgen.status import STATUS_LABELS, IndicatorStatus, Reporting, status_of
@@ -71,8 +71,13 @@ PAGE_TEMPLATE = "page.html.j2"
 class Renderer:
     """Renders the documents of one project. Build one per build and reuse it: it caches compiled templates."""
 
-    def __init__(self, templates_dir: Path, site: SiteSettings):
+    def __init__(self, templates_dir: Path, site: SiteSettings, words: frozenset[str] | None = None):
+        """``words``: the project's own Thai words for line breaking (default: its content/dictionary.txt, next
+        to ``templates_dir``; see linebreak.py)."""
         self.site = site
+        if words is None:
+            words = linebreak.load_dictionary(Path(templates_dir).parent / "content")
+        self.words = words
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates_dir),
             autoescape=True,  # content is data, never markup; Markdown output is the one deliberate exception
@@ -86,6 +91,7 @@ class Renderer:
             thai_date=partial(thai.thai_date, digits=digits),
             quarter_months=thai.quarter_months,
             markdown=lambda text: Markup(render_markdown(text)),
+            line_breaks=partial(linebreak.mark_line_breaks, extra_words=words),
         )
         self.env.globals.update(version=__version__, digits=digits, site=site)
 
