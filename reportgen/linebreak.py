@@ -109,13 +109,25 @@ def _is_thai(char: str) -> bool:
     return "\u0e01" <= char <= "\u0e3a" or "\u0e40" <= char <= "\u0e4e"
 
 
-def mark_text(text: str, extra_words: Iterable[str] = ()) -> str:
-    """One text node (already HTML-escaped) → the same text with Thai words in no-break spans and ``<wbr>``
-    between them. Text without Thai letters is returned unchanged."""
+#: The PDF's break between two words: what WeasyPrint lays ``<wbr>`` out as, written as text so that it makes no
+#: box of its own (a box would be an empty /Span in the tagged PDF). The text layer gives it no text.
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def mark_text(text: str, extra_words: Iterable[str] = (), *, paper: bool = False) -> str:
+    """One text node (already HTML-escaped) → the same text with its Thai words kept whole and a break allowed
+    between two of them. Text without Thai letters is returned unchanged.
+
+    Between two words the page gets ``<wbr>`` (Chromium copies and finds the text as it was) and ``paper`` (the
+    PDF) a zero-width space, which is what WeasyPrint makes of ``<wbr>``. Each word goes in a no-break span; on
+    paper only a word Pango would break (``pango_breaks_inside``) or a glued stretch with a space in it. Both come
+    from the same cuts, so both outputs offer the same break opportunities. (Word joiners inside words
+    instead of spans, one text box for WeasyPrint, do not work: Pango 1.50 still breaks Thai next to them.)
+    """
     if not _THAI_RUN.search(text):
         return text
     words = frozenset(extra_words)
-    # Cuts: offsets where a unit ends. A unit is a Thai word or a glued stretch; text outside units stays bare.
+    # A unit is a Thai word or a glued stretch; text outside units stays bare.
     units: list[tuple[int, int]] = []
     glued = [(match.start(), match.end()) for match in _GLUED.finditer(text)]
     for run in _THAI_RUN.finditer(text):
@@ -135,12 +147,22 @@ def mark_text(text: str, extra_words: Iterable[str] = ()) -> str:
     units.sort()
     pieces, position, previous_end = [], 0, None
     for start, end in units:
-        pieces.append(text[position:start])
+        if start > position:
+            pieces.append(text[position:start])
         if previous_end == start and _is_thai(text[start - 1]) and _is_thai(text[start]):
-            pieces.append("<wbr>")
+            if not paper:
+                pieces.append("<wbr>")
+            elif pieces[-1].endswith("</span>"):
+                # Inside the word's span, not between two spans: alone there it would make an empty /Span in
+                # the tagged PDF. WeasyPrint still breaks after it (it looks at the span's last character).
+                pieces[-1] = pieces[-1][: -len("</span>")] + ZERO_WIDTH_SPACE + "</span>"
+            else:
+                pieces.append(ZERO_WIDTH_SPACE)
         unit = text[start:end]
-        if end - start > LONGEST_UNBREAKABLE or (end - start < 2 and not _GLUED.fullmatch(unit)):
-            pieces.append(unit)  # a one-letter word needs no span: nothing can break inside it
+        if end - start > LONGEST_UNBREAKABLE or end - start < 2:
+            pieces.append(unit)  # nothing can break inside one letter; a very long word may break anywhere
+        elif paper and not re.search(r"\s", unit) and not pango_breaks_inside(unit):
+            pieces.append(unit)  # Pango keeps it whole already: a span would only cost WeasyPrint a box
         else:
             pieces.append(f'<span class="{WORD_CLASS}">{unit}</span>')
         position = previous_end = end
@@ -148,8 +170,22 @@ def mark_text(text: str, extra_words: Iterable[str] = ()) -> str:
     return "".join(pieces)
 
 
-def mark_line_breaks(html: str, extra_words: Iterable[str] = ()) -> Markup:
-    """HTML → the same HTML with every Thai text node marked by ``mark_text``; tags and attributes untouched."""
+@lru_cache(maxsize=65536)
+def pango_breaks_inside(word: str) -> bool:
+    """Whether Pango (libthai), as WeasyPrint asks it, would break a line somewhere inside ``word``.
+
+    Between two words the PDF has a zero-width space, which ends libthai's Thai run, so each word is looked at
+    alone, as here. Three words in four of the real form need no span (WeasyPrint lays out a span as two boxes:
+    a span per word made the PDF three times slower to render)."""
+    from weasyprint.text.line_break import get_log_attrs  # WeasyPrint 70's helper around pango_get_log_attrs
+
+    attributes = get_log_attrs(word, "th")
+    return any(attributes[index].is_line_break for index in range(1, len(word)))
+
+
+def mark_line_breaks(html: str, extra_words: Iterable[str] = (), *, paper: bool = False) -> Markup:
+    """HTML → the same HTML with every Thai text node marked by ``mark_text`` (for the PDF with ``paper``);
+    tags and attributes untouched."""
     words = frozenset(extra_words)
     parts = _TAG.split(str(html))
     raw_text_until = None
@@ -162,5 +198,5 @@ def mark_line_breaks(html: str, extra_words: Iterable[str] = ()) -> Markup:
             elif raw_text_until == tag and part.startswith("</"):
                 raw_text_until = None
         elif part and raw_text_until is None:
-            parts[index] = mark_text(part, words)
+            parts[index] = mark_text(part, words, paper=paper)
     return Markup("".join(parts))

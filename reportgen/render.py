@@ -109,7 +109,9 @@ class Renderer:
         """
         template = self.env.get_template("print.html.j2")
         stylesheets = PRINT_STYLESHEETS if link_stylesheets else ()
-        return template.render(css_url=css_url, stylesheets=stylesheets, **self._form_context(indicator))
+        return template.render(
+            css_url=css_url, stylesheets=stylesheets, paper=True, **self._form_context(indicator)
+        )
 
     def book_document(
         self,
@@ -153,6 +155,7 @@ class Renderer:
             status_labels={name: STATUS_LABELS[name] for name in shown},
             status_counts=counts,
             drafts=sum(1 for indicator in indicators if indicator.is_draft),
+            paper=True,
         )
 
     def indicator_page(self, entry: Entry, links: PageLinks, **site_context) -> str:

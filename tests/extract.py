@@ -200,7 +200,9 @@ def laid_out_pages(document) -> list[tuple[str, str, str]]:
 
     def texts(box) -> list[str]:
         if isinstance(box, boxes.TextBox):
-            return [box.text]
+            # <wbr> (linebreak.py's break between two Thai words) is laid out as a zero-width space (WeasyPrint's
+            # UA stylesheet): a break opportunity, not a character of the form, and the text layer has none.
+            return [box.text.replace("\u200b", "")]
         return [text for child in getattr(box, "children", ()) for text in texts(child)]
 
     pages = []
