@@ -114,14 +114,16 @@ def _is_thai(char: str) -> bool:
 ZERO_WIDTH_SPACE = "\u200b"
 
 
-def mark_text(text: str, extra_words: Iterable[str] = (), *, paper: bool = False) -> str:
+def mark_text(text: str, extra_words: Iterable[str] = (), *, paper: bool = False, spans: bool = True) -> str:
     """One text node (already HTML-escaped) → the same text with its Thai words kept whole and a break allowed
     between two of them. Text without Thai letters is returned unchanged.
 
     Between two words the page gets ``<wbr>`` (Chromium copies and finds the text as it was) and ``paper`` (the
     PDF) a zero-width space, which is what WeasyPrint makes of ``<wbr>``. Each word goes in a no-break span; on
     paper only a word Pango would break (``pango_breaks_inside``) or a glued stretch with a space in it. Both come
-    from the same cuts, so both outputs offer the same break opportunities. (Word joiners inside words
+    from the same cuts, so both outputs offer the same break opportunities. ``spans=False`` (paper, inside a
+    link): zero-width spaces only, since a span inside ``<a>`` takes the link annotation out of the tagged
+    PDF's /Link element (PDF/UA); libthai may then split a word of a link text, as before. (Word joiners inside words
     instead of spans, one text box for WeasyPrint, do not work: Pango 1.50 still breaks Thai next to them.)
     """
     if not _THAI_RUN.search(text):
@@ -161,7 +163,7 @@ def mark_text(text: str, extra_words: Iterable[str] = (), *, paper: bool = False
         unit = text[start:end]
         if end - start > LONGEST_UNBREAKABLE or end - start < 2:
             pieces.append(unit)  # nothing can break inside one letter; a very long word may break anywhere
-        elif paper and not re.search(r"\s", unit) and not pango_breaks_inside(unit):
+        elif paper and (not spans or not re.search(r"\s", unit) and not pango_breaks_inside(unit)):
             pieces.append(unit)  # Pango keeps it whole already: a span would only cost WeasyPrint a box
         else:
             pieces.append(f'<span class="{WORD_CLASS}">{unit}</span>')
@@ -188,7 +190,7 @@ def mark_line_breaks(html: str, extra_words: Iterable[str] = (), *, paper: bool 
     tags and attributes untouched."""
     words = frozenset(extra_words)
     parts = _TAG.split(str(html))
-    raw_text_until = None
+    raw_text_until, links = None, 0
     for index, part in enumerate(parts):
         if index % 2:  # a tag
             name = re.match(r"</?([a-zA-Z0-9-]+)", part)
@@ -197,6 +199,8 @@ def mark_line_breaks(html: str, extra_words: Iterable[str] = (), *, paper: bool 
                 raw_text_until = tag
             elif raw_text_until == tag and part.startswith("</"):
                 raw_text_until = None
+            elif tag == "a":
+                links = max(0, links + (-1 if part.startswith("</") else 1))
         elif part and raw_text_until is None:
-            parts[index] = mark_text(part, words, paper=paper)
+            parts[index] = mark_text(part, words, paper=paper, spans=not (paper and links))
     return Markup("".join(parts))

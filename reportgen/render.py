@@ -88,6 +88,7 @@ class Renderer:
         self.env.filters.update(
             digits=partial(thai.FILTERS["thai_digits"], digits=digits),
             number=partial(thai.format_number, digits=digits),
+            figure=partial(thai.reader_figure, digits=digits),  # the site's and summaries' figures, not the form's
             thai_date=partial(thai.thai_date, digits=digits),
             quarter_months=thai.quarter_months,
             markdown=lambda text: Markup(render_markdown(text)),
