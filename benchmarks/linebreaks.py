@@ -83,16 +83,14 @@ def main() -> None:
                 if name == "real form":
                     from reportgen import linebreak
 
-                    html_timings = []
-                    for _ in range(args.runs):
-                        linebreak._cut.cache_clear()  # segment afresh, as a build's first form does
-                        start = time.perf_counter()
-                        marked = forms.renderer.print_document(entry.indicator, css_url=forms.pdf.css_url,
-                                                               link_stylesheets=False)
-                        html_timings.append(time.perf_counter() - start)
-                        if label == "before":  # the same template without the segmentation
-                            html_timings[-1] = None
                     if label == "after":
+                        html_timings = []
+                        for _ in range(args.runs):
+                            linebreak._cut.cache_clear()  # segment afresh, as a build's first form does
+                            start = time.perf_counter()
+                            forms.renderer.print_document(entry.indicator, css_url=forms.pdf.css_url,
+                                                          link_stylesheets=False)
+                            html_timings.append(time.perf_counter() - start)
                         cost["html"] = statistics.median(html_timings)
                     timings = []
                     for _ in range(args.runs):
