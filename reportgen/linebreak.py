@@ -77,7 +77,7 @@ def load_dictionary(content_dir: Path | None) -> frozenset[str]:
 
 @lru_cache(maxsize=8)
 def _tokenizer(extra_words: frozenset[str]):
-    # Imported here: only a build that lays out forms pays for loading the 62,000 words (about 0.3 s).
+    # Imported here: only a build that lays out forms pays for the trie of the 62,000 words (about 1 s).
     from pythainlp.corpus.common import thai_words
     from pythainlp.tokenize import Tokenizer
 
