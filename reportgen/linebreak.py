@@ -9,9 +9,10 @@ split names and compounds (``กรุงเทพ|มหานคร``, ``ค�
 matching over its 62,000-word dictionary plus the project's own words, see ``load_dictionary``) and writes each
 word as ``<span class="w">…</span>``, which the form's CSS keeps on one line (``white-space: nowrap``), with a
 ``<wbr>`` between two Thai words: a break opportunity that adds no character to the text. Chromium copies,
-searches and reads out the text unchanged; WeasyPrint draws ``<wbr>`` as a zero-width space, which the PDF's text
-layer leaves out (textlayer.py gives a glyph only the text it stands for), so the six extractors read the form as
-before. Boundaries that are not between two Thai letters (spaces, punctuation, Latin, digits) keep the engines'
+searches and reads out the text unchanged. The PDF (``paper=True``, the print and book documents) gets the same
+cuts as a zero-width space, what WeasyPrint makes of ``<wbr>``, written as text so that it makes no box, and a
+span only around a word Pango would split; the PDF's text layer leaves the zero-width space out, so the six
+extractors read the form as before (tests/test_textlayer.py). Boundaries that are not between two Thai letters (spaces, punctuation, Latin, digits) keep the engines'
 own rules (UAX #14), which agree. Besides the dictionary words, these stay on one line, as a Thai typesetter keeps
 them:
 
