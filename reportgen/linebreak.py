@@ -170,6 +170,10 @@ def mark_text(text: str, extra_words: Iterable[str] = (), *, paper: bool = False
         unit = text[start:end]
         if end - start > LONGEST_UNBREAKABLE or end - start < 2:
             pieces.append(unit)  # nothing can break inside one letter; a very long word may break anywhere
+        elif _touches_latin(text, start, end):
+            # Fused to a Latin word ("มีชีวิตLongLatinUnit"): a no-break span would stop WeasyPrint's
+            # overflow-wrap from breaking the Latin run, which then runs past the margin.
+            pieces.append(unit)
         elif paper and (not spans or not re.search(r"\s", unit) and not pango_breaks_inside(unit)):
             pieces.append(unit)  # Pango keeps it whole already: a span would only cost WeasyPrint a box
         else:
@@ -177,6 +181,12 @@ def mark_text(text: str, extra_words: Iterable[str] = (), *, paper: bool = False
         position = previous_end = end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+def _touches_latin(text: str, start: int, end: int) -> bool:
+    return (start > 0 and text[start - 1].isascii() and text[start - 1].isalnum()) or (
+        end < len(text) and text[end].isascii() and text[end].isalnum()
+    )
 
 
 @lru_cache(maxsize=65536)
