@@ -184,8 +184,8 @@ def mark_text(text: str, extra_words: Iterable[str] = (), *, paper: bool = False
 
 
 def _touches_latin(text: str, start: int, end: int) -> bool:
-    return (start > 0 and text[start - 1].isascii() and text[start - 1].isalnum()) or (
-        end < len(text) and text[end].isascii() and text[end].isalnum()
+    return (start > 0 and text[start - 1].isascii() and text[start - 1].isalpha()) or (
+        end < len(text) and text[end].isascii() and text[end].isalpha()
     )
 
 
