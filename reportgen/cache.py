@@ -60,6 +60,7 @@ from pathlib import Path
 import reportgen
 from reportgen import wording
 from reportgen.doccache import cache_root, cache_secret, mark_cache_root
+from reportgen import linebreak
 from reportgen.engine import BuildOptions
 from reportgen.model import Entry, SiteSettings
 from reportgen.writer import pid_alive, replace_file
@@ -74,6 +75,7 @@ CACHE_FORMAT = "reportgen-form-cache-1"
 LIBRARIES = (
     "weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "brotli", "zopfli", "pillow", "cffi",
     "jinja2", "markupsafe", "markdown-it-py", "pyyaml", "pydantic", "pydantic-core", "pyphen", "pypdf",
+    "pythainlp",
 )  # fmt: skip
 
 #: System libraries (soname, version function) WeasyPrint lays text out with: an upgrade may move a line break.
@@ -157,6 +159,9 @@ def build_fingerprint(
     for folder in SHARED_INPUTS:
         for path in _tree_files(root / folder):
             _update_with_file(digest, path.relative_to(root).as_posix(), path)
+    dictionary = root / "content" / linebreak.DICTIONARY_FILE  # the project's words decide the line breaks
+    if dictionary.is_file():
+        _update_with_file(digest, dictionary.relative_to(root).as_posix(), dictionary)
     digest.update(b"\0site\0" + site.model_dump_json().encode())
     digest.update(f"\0options\0release={options.release}\0as_of={options.as_of}".encode())
     if not options.release:  # a draft is dated by SOURCE_DATE_EPOCH when set (release.form_pdf_options)

@@ -15,8 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from reportgen import __version__, thai
-from reportgen import wording
+from reportgen import __version__, linebreak, thai, wording
 from reportgen.markdown import render_markdown
 from reportgen.model import Entry, Indicator, SiteSettings
 from reportgen.status import STATUS_LABELS, IndicatorStatus, Reporting, status_of
@@ -72,8 +71,13 @@ PAGE_TEMPLATE = "page.html.j2"
 class Renderer:
     """Renders the documents of one project. Build one per build and reuse it: it caches compiled templates."""
 
-    def __init__(self, templates_dir: Path, site: SiteSettings):
+    def __init__(self, templates_dir: Path, site: SiteSettings, words: frozenset[str] | None = None):
+        """``words``: the project's own Thai words for line breaking (default: its content/dictionary.txt, next
+        to ``templates_dir``; see linebreak.py)."""
         self.site = site
+        if words is None:
+            words = linebreak.load_dictionary(Path(templates_dir).parent / "content")
+        self.words = words
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates_dir),
             autoescape=True,  # content is data, never markup; Markdown output is the one deliberate exception
@@ -84,9 +88,11 @@ class Renderer:
         self.env.filters.update(
             digits=partial(thai.FILTERS["thai_digits"], digits=digits),
             number=partial(thai.format_number, digits=digits),
+            figure=partial(thai.reader_figure, digits=digits),  # the site's and summaries' figures, not the form's
             thai_date=partial(thai.thai_date, digits=digits),
             quarter_months=thai.quarter_months,
             markdown=lambda text: Markup(render_markdown(text)),
+            line_breaks=partial(linebreak.mark_line_breaks, extra_words=words),
         )
         self.env.globals.update(version=__version__, digits=digits, site=site)
         # The site's own words from the message catalogue, in the site's language (Thai): ``message("search_button")``.
@@ -106,7 +112,9 @@ class Renderer:
         """
         template = self.env.get_template("print.html.j2")
         stylesheets = PRINT_STYLESHEETS if link_stylesheets else ()
-        return template.render(css_url=css_url, stylesheets=stylesheets, **self._form_context(indicator))
+        return template.render(
+            css_url=css_url, stylesheets=stylesheets, paper=True, **self._form_context(indicator)
+        )
 
     def book_document(
         self,
@@ -150,6 +158,7 @@ class Renderer:
             status_labels={name: STATUS_LABELS[name] for name in shown},
             status_counts=counts,
             drafts=sum(1 for indicator in indicators if indicator.is_draft),
+            paper=True,
         )
 
     def indicator_page(self, entry: Entry, links: PageLinks, **site_context) -> str:

@@ -219,9 +219,13 @@ class SiteFormatter:
     def text(self, value: str | int) -> str:
         return thai.apply_digits(str(value), self.digits)
 
+    def figure(self, value: Decimal, unit: str | None) -> str:
+        """A figure and its unit as Thai readers write them (``thai.reader_figure``): ``"2 ห้อง"``, ``"ร้อยละ 85"``."""
+        return thai.reader_figure(value, unit, digits=self.digits)
+
     def percent(self, value: Decimal) -> str:
-        """``1200`` → ``"1,200.00%"``: two places, as the form prints results, and the same rounding."""
-        return self.number(value, places=2) + "%"
+        """``1200`` → ``"ร้อยละ 1,200"``, ``Decimal("66.666")`` → ``"ร้อยละ 66.67"``: rounded as the form rounds."""
+        return self.figure(value, "ร้อยละ")
 
     def quarter_months(self, year: int, quarter: int) -> str:
         first_day, _ = thai.quarter_period(year, quarter)
@@ -242,7 +246,7 @@ def indicator_view(
             months=fmt.quarter_months(indicator.fiscal_year, number),
             reported=number in reports,
             result_text=(
-                f"{fmt.number(reports[number].result, places=2)} {unit}"
+                fmt.figure(reports[number].result, unit)
                 if number in reports and reports[number].result is not None else None
             ),
         )
@@ -257,8 +261,8 @@ def indicator_view(
         page_href=f"{entry.slug}.html",
         pdf_href=f"{entry.slug}.pdf",
         pdf_name=pdf_download_name(indicator),
-        target_text=f"{fmt.number(status.target)} {unit}",
-        result_text=f"{fmt.number(status.result, places=2)} {unit}" if status.result is not None else None,
+        target_text=fmt.figure(status.target, unit),
+        result_text=fmt.figure(status.result, unit) if status.result is not None else None,
         percent_text=fmt.percent(status.percent) if status.percent is not None else None,
         last_quarter=(fmt.text(last), fmt.quarter_months(indicator.fiscal_year, last)) if last else None,
         quarters=quarters,
@@ -268,7 +272,7 @@ def indicator_view(
             if status.missing_quarters else None
         ),
         plan_text=(
-            f"{status.plan_label} (แผน {fmt.number(status.plan_value)} {unit})" if status.plan_status else None
+            f"{status.plan_label} (แผน {fmt.figure(status.plan_value, unit)})" if status.plan_status else None
         ),
         officer=indicator.officer if show_officer else None,
     )
@@ -328,7 +332,7 @@ def year_chart(year: YearView, fmt: SiteFormatter) -> Chart:
         height=top + len(bars) * row_height + 8,
         bar_width=width,
         target_x=width * float(100 / CHART_MAX_PERCENT),
-        max_percent_text=f"{fmt.number(CHART_MAX_PERCENT)}%",
+        max_percent_text=fmt.percent(CHART_MAX_PERCENT),
         bars=tuple(bars),
     )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -119,6 +120,31 @@ def _round_half_up(number: Decimal, places: int) -> Decimal:
     with localcontext() as context:
         context.prec = max(_MIN_DECIMAL_PRECISION, needed_precision)
         return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+#: Units that are a percentage (as validate.py recognises them): a Thai reader writes ร้อยละ before the figure.
+PERCENT_UNIT = re.compile(r"\s*(ร้อยละ|%|เปอร์เซ็นต์|percent)\s*", re.IGNORECASE)
+
+
+def reader_figure(
+    value: Decimal | int | float, unit: str | None = None, *, digits: str = "arabic", places: int = 2
+) -> str:
+    """A figure as Thai readers write it on the site and in summaries: ``36`` ห้อง → ``"36 ห้อง"``, ``85`` ร้อยละ
+    → ``"ร้อยละ 85"``, ``Decimal("66.666")`` ร้อยละ → ``"ร้อยละ 66.67"``, ``316259`` ครั้ง → ``"316,259 ครั้ง"``.
+
+    Rounded half up to ``places``, then trailing zeros dropped (no ``.00`` on a count), thousands grouped; a
+    percentage unit (``PERCENT_UNIT``) goes before the figure as ร้อยละ, any other unit after it; ``unit=None``
+    gives the figure alone. The official form does not use this: it keeps the reference's ``36.00 (ห้อง)``.
+    """
+    text = format_number(value, places=places, grouping=True)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    text = apply_digits(text, digits)
+    if unit is None or not unit.strip():
+        return text
+    if PERCENT_UNIT.fullmatch(unit):
+        return f"ร้อยละ {text}"
+    return f"{text} {unit.strip()}"
 
 
 def percent_of_target(result: Decimal | None, target: Decimal | None) -> Decimal | None:
@@ -249,6 +275,7 @@ def _thai_digits_filter(value: str | int, digits: str) -> str:
 FILTERS: dict[str, Callable[..., str]] = {
     "thai_digits": _thai_digits_filter,
     "number": format_number,
+    "figure": reader_figure,
     "thai_date": thai_date,
     "quarter_months": quarter_months,
 }

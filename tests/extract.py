@@ -50,6 +50,12 @@ def pdftotext_lines(pdf: Path) -> list[str]:
     return [line for line in text.splitlines() if line.strip()]
 
 
+#: Elements inside a line of text: their edges are not word boundaries (linebreak.py puts each Thai word in a
+#: span and a <wbr> between words), so no space is added there. Void elements never get an end tag.
+INLINE_TAGS = frozenset({"span", "a", "b", "strong", "em", "i", "code", "small", "abbr", "wbr"})
+VOID_TAGS = frozenset({"wbr", "br", "img", "input", "meta", "link", "hr"})
+
+
 class _TextOf(HTMLParser):
     def __init__(self, root_tag: str):
         super().__init__(convert_charrefs=True)
@@ -58,14 +64,18 @@ class _TextOf(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style"):
             self.skip += 1
-        if tag == self.root_tag or self.depth:
+        if self.depth and tag not in INLINE_TAGS:
+            self.parts.append(" ")
+        if (tag == self.root_tag or self.depth) and tag not in VOID_TAGS:
             self.depth += 1
 
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self.skip -= 1
-        if self.depth:
+        if self.depth and tag not in VOID_TAGS:
             self.depth -= 1
+            if tag not in INLINE_TAGS:
+                self.parts.append(" ")
 
     def handle_data(self, data):
         if self.depth and not self.skip:
@@ -76,7 +86,7 @@ def html_text(html: str, root_tag: str = "article") -> str:
     """The text a reader sees inside the first ``root_tag`` (the form), tags and scripts removed."""
     parser = _TextOf(root_tag)
     parser.feed(html)
-    return " ".join(parser.parts)
+    return "".join(parser.parts).strip()
 
 
 # --- The six extractors readers meet ------------------------------------------------------------------------------
@@ -190,7 +200,9 @@ def laid_out_pages(document) -> list[tuple[str, str, str]]:
 
     def texts(box) -> list[str]:
         if isinstance(box, boxes.TextBox):
-            return [box.text]
+            # <wbr> (linebreak.py's break between two Thai words) is laid out as a zero-width space (WeasyPrint's
+            # UA stylesheet): a break opportunity, not a character of the form, and the text layer has none.
+            return [box.text.replace("\u200b", "")]
         return [text for child in getattr(box, "children", ()) for text in texts(child)]
 
     pages = []

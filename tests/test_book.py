@@ -143,9 +143,10 @@ def test_summary_table_shows_status_of_every_indicator(books):
             [
                 entry.indicator.code,
                 squeeze(entry.indicator.name),
-                squeeze(f"{thai.format_number(status.target)} {entry.indicator.target.unit}"),
-                squeeze(f"{thai.format_number(status.result, places=2)} {entry.indicator.target.unit}"),
-                thai.format_number(status.percent, places=2) + "%",
+                # A summary writes figures as Thai readers do (thai.reader_figure), not as the form does.
+                squeeze(thai.reader_figure(status.target, entry.indicator.target.unit)),
+                squeeze(thai.reader_figure(status.result, entry.indicator.target.unit)),
+                squeeze(thai.reader_figure(status.percent, "ร้อยละ")),
                 squeeze(status.label) + ("(ฉบับร่าง)" if entry.indicator.is_draft else ""),  # drafts are flagged
             ]
         )
@@ -154,7 +155,8 @@ def test_summary_table_shows_status_of_every_indicator(books):
     rows = [[squeeze(cell or "") for cell in row] for row in table]
     assert rows[0] == ["รหัส", "ตัวชี้วัด", "เป้าหมาย", "ผลงาน", "ร้อยละของเป้าหมาย", "สถานะ"]
     assert rows[1:] == expected
-    assert rows[1][4] == "1,200.00%" and rows[1][5] == squeeze(STATUS_LABELS["met"]) + "(ฉบับร่าง)"  # 08: 36 of 3
+    assert rows[1][2:5] == ["3ห้อง", "36ห้อง", "ร้อยละ1,200"]  # 08: 36 of 3
+    assert rows[1][5] == squeeze(STATUS_LABELS["met"]) + "(ฉบับร่าง)"
     assert "รวม3ตัวชี้วัด:บรรลุเป้าหมาย1·ยังไม่บรรลุเป้าหมาย2·ยังไม่รายงานผล0" in page_texts(
         books / "output" / "book" / "2564.pdf"
     )[2]

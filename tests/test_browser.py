@@ -238,7 +238,7 @@ def test_home_table_shows_indicator_08_at_1200_percent_of_target(browser, real_b
     cells = [cell.strip() for cell in row.split("\t")]
     assert cells[0] == "08" and cells[1] == real_indicator()["name"]
     # The real 08 is not signed off: the status says so on its own line.
-    assert cells[2:7] == ["3 ห้อง", "36.00 ห้อง", "1,200.00%", "บรรลุเป้าหมาย\nฉบับร่าง", "ไตรมาสที่ 4 (ก.ค.–ก.ย. 2564)"]
+    assert cells[2:7] == ["3 ห้อง", "36 ห้อง", "ร้อยละ 1,200", "บรรลุเป้าหมาย\nฉบับร่าง", "ไตรมาสที่ 4 (ก.ค.–ก.ย. 2564)"]
 
 
 @pytest.mark.parametrize("width", [360, 1280])

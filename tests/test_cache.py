@@ -182,6 +182,16 @@ def test_source_date_epoch_dates_drafts_so_it_is_in_their_keys_only(tmp_path):
         assert (unset != dated) is differs
 
 
+def test_the_projects_thai_dictionary_is_in_every_key(tmp_path):
+    """content/dictionary.txt decides where lines break (linebreak.py): a word added there re-renders the forms."""
+    root = write_project(tmp_path / "p", two_forms())
+    without = keys_of(root)
+    (root / "content" / "dictionary.txt").write_text("ชมรมนักอ่าน\n", encoding="utf-8")
+    with_word = keys_of(root)
+    (root / "content" / "dictionary.txt").write_text("ชมรมนักอ่าน\nตัวชี้วัด\n", encoding="utf-8")
+    assert len({tuple(without.values()), tuple(with_word.values()), tuple(keys_of(root).values())}) == 3
+
+
 def test_an_entry_planted_without_the_cache_key_is_never_used(tmp_path, monkeypatch):
     """A poisoned cache (restored from a shared CI cache, say): a forged PDF under the right key and a name that
     carries its own hash, even with a tag, made without this machine's cache key."""

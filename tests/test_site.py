@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, real_indicator, real_site, run_reportgen, write_project
+from linebreaks import unmark  # each Thai word of the form is in a span (linebreak.py)
 from reportgen.model import Indicator, SiteSettings
 from reportgen.render import Renderer
 
@@ -131,10 +132,12 @@ def test_year_page_table_lists_every_indicator_in_code_order_with_its_figures(ht
     assert [code for code, _ in rows] == ["08", "09", "10"]
     cells = {code: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for code, row in rows}
     # 2565 has ended: below target is not met; a draft and the quarters it never reported are flagged.
-    assert re.fullmatch(r"08 .+ 3 ห้อง 2\.00 ห้อง 66\.67% ยังไม่บรรลุเป้าหมาย ฉบับร่าง ไตรมาสที่ 2 \(ม\.ค\.–มี\.ค\. 2565\)"
+    assert re.fullmatch(r"08 .+ 3 ห้อง 2 ห้อง ร้อยละ 66\.67 ยังไม่บรรลุเป้าหมาย ฉบับร่าง ไตรมาสที่ 2 \(ม\.ค\.–มี\.ค\. 2565\)"
                         r" ยังไม่รายงาน ไตรมาสที่ 3, ไตรมาสที่ 4 PDF .*", cells["08"]), cells["08"]
-    assert "80 ร้อยละ – – ยังไม่รายงานผล ฉบับร่าง ยังไม่รายงาน PDF" in cells["09"]
-    assert "50 กิจกรรม 60.00 กิจกรรม 120.00% บรรลุเป้าหมาย" in cells["10"]
+    # Figures as Thai readers write them: ร้อยละ before the figure, no ".00" on a count (thai.reader_figure).
+    assert "ร้อยละ 80 – – ยังไม่รายงานผล ฉบับร่าง ยังไม่รายงาน PDF" in cells["09"]
+    assert "50 กิจกรรม 60 กิจกรรม ร้อยละ 120 บรรลุเป้าหมาย" in cells["10"]
+    assert not [cell for cell in cells.values() if ".00 " in cell or "%" in cell]
     assert 'href="../2565/08.pdf" download="KPI-2565-08.pdf"' in page
 
 
@@ -152,11 +155,11 @@ def test_chart_is_an_image_with_a_text_alternative_and_cuts_the_1200_percent_bar
     chart = re.search(r"<svg.*?</svg>", read(html / "2564" / "index.html"), re.S).group()
     assert 'role="img"' in chart and re.search(r'aria-labelledby="(\S+) (\S+)"', chart)
     desc = re.sub(r"\s+", " ", re.search(r"<desc[^>]*>(.*?)</desc>", chart, re.S).group(1))
-    assert "ตัวชี้วัด 08: ผลงาน 36.00 ห้อง จากเป้าหมาย 3 ห้อง คิดเป็น 1,200.00% ของเป้าหมาย บรรลุเป้าหมาย" in desc
+    assert "ตัวชี้วัด 08: ผลงาน 36 ห้อง จากเป้าหมาย 3 ห้อง คิดเป็น ร้อยละ 1,200 ของเป้าหมาย บรรลุเป้าหมาย" in desc
     bar = re.search(r'<rect [^>]*width="([\d.]+)"[^>]*class="chart-bar"', chart)
     track = re.search(r'<rect [^>]*width="([\d.]+)"[^>]*class="chart-track"', chart)
     assert float(bar.group(1)) == float(track.group(1)), "a bar beyond the chart is drawn to its end"
-    assert 'class="chart-cut"' in chart and "1,200.00% · บรรลุเป้าหมาย" in chart
+    assert 'class="chart-cut"' in chart and "ร้อยละ 1,200 · บรรลุเป้าหมาย" in chart
 
 
 def test_chart_bars_are_proportional_and_the_unreported_indicator_has_none(html):
@@ -172,12 +175,12 @@ def test_chart_bars_are_proportional_and_the_unreported_indicator_has_none(html)
 def test_indicator_page_shows_where_it_stands_its_quarters_and_its_other_years(html):
     page = read(html / "2565" / "08.html")
     standing = Elements(re.search(r'<section class="standing".*?</section>', page, re.S).group())
-    assert "ยังไม่บรรลุเป้าหมาย" in standing.text and "ผลงานเทียบกับเป้าหมาย: 66.67%" in standing.text
+    assert "ยังไม่บรรลุเป้าหมาย" in standing.text and "ผลงานเทียบกับเป้าหมาย: ร้อยละ 66.67" in standing.text
     (meter,) = standing.all("meter")
     assert float(meter["value"]) == pytest.approx(66.67, abs=0.01) and meter["max"] == "100"
     quarters = re.findall(r'<li class="timeline-quarter (reported|not-reported)">\s*<a href="#quarter-(\d)"', page)
     assert quarters == [("reported", "1"), ("reported", "2"), ("not-reported", "3"), ("not-reported", "4")]
-    assert "ไตรมาสที่ 1 ต.ค.–ธ.ค. 2564 รายงานแล้ว ผลสะสม 1.00 ห้อง" in standing.text
+    assert "ไตรมาสที่ 1 ต.ค.–ธ.ค. 2564 รายงานแล้ว ผลสะสม 1 ห้อง" in standing.text
     assert "ไตรมาสที่ 4 ก.ค.–ก.ย. 2565 ยังไม่รายงาน" in standing.text
     assert re.search(r'<a class="pdf-link" href="08.pdf" download="KPI-2565-08.pdf">', page)
     assert '<a class="action-link" href="#section-9">หลักฐานอ้างอิง</a>' in page
@@ -190,14 +193,15 @@ def test_over_target_result_fills_the_progress_bar_and_says_so(html):
     page = Elements(read(html / "2564" / "08.html"))
     (meter,) = page.all("meter")
     assert meter["value"] == "100"
-    assert "ผลงานเทียบกับเป้าหมาย: 1,200.00% (เกินเป้าหมาย)" in page.text
+    assert "ผลงานเทียบกับเป้าหมาย: ร้อยละ 1,200 (เกินเป้าหมาย)" in page.text
 
 
 def test_indicator_page_keeps_the_form_exactly_as_the_pdf_prints_it(html):
     renderer = Renderer(REPO_ROOT / "templates", SiteSettings.model_validate(real_site()))
     printed = renderer.print_document(Indicator.model_validate(real_indicator()), css_url="css/")
+    # The line break marks differ in kind, not in place (tests/test_linebreak.py).
     article = re.compile(r"<article.*?</article>", re.S)
-    assert article.search(read(html / "2564" / "08.html")).group() == article.search(printed).group()
+    assert unmark(article.search(read(html / "2564" / "08.html")).group()) == unmark(article.search(printed).group())
 
 
 def test_every_page_is_thai_with_canonical_url_and_open_graph_tags(html):
@@ -246,6 +250,18 @@ def test_not_found_page_resolves_its_links_against_base_url(html):
     assert {"index.html", "assets/css/screen.css"} <= {attrs.get("href") for _, attrs in page.tags}
 
 
+def test_the_site_writes_figures_as_thai_readers_do_but_the_official_form_keeps_the_reference(html):
+    page = read(html / "2564" / "08.html")
+    standing = Elements(re.search(r'<section class="standing".*?</section>', page, re.S).group()).text
+    assert "ผลงาน 36 ห้อง" in standing and "ร้อยละของเป้าหมาย ร้อยละ 1,200" in re.sub(r"\s+", " ", standing)
+    assert "36.00" not in standing and "%" not in standing
+    form = unmark(re.search(r"<article.*?</article>", page, re.S).group())
+    assert '<span class="result-value">36.00</span> (ห้อง)' in form  # as /work/shared/reference/kpi-08-form.txt
+    over = unmark(read(html / "2565" / "10.html"))
+    assert "ร้อยละ 120" in over and "60 กิจกรรม" in over and "60.00</span> (กิจกรรม)" in over
+    assert "ร้อยละ 80" in read(html / "2565" / "09.html")  # a target in ร้อยละ: not "80 ร้อยละ"
+
+
 def test_base_url_without_a_final_slash_still_makes_urls_inside_the_sub_path(tmp_path):
     html = build_site(tmp_path / "p", {"indicators/2564/08.yaml": real_indicator()},
                       site=real_site() | {"base_url": "https://example.org/kpi"})
@@ -257,7 +273,9 @@ def test_thai_digits_on_the_pages_arabic_digits_in_urls(tmp_path):
     html = build_site(tmp_path / "p", {"indicators/2564/08.yaml": real_indicator()},
                       site=real_site() | {"digits": "thai"})
     home = read(html / "index.html")
-    assert "ปีงบประมาณ พ.ศ. ๒๕๖๔" in home and "๑,๒๐๐.๐๐%" in home and "๓๖.๐๐ ห้อง" in home
+    assert "ปีงบประมาณ พ.ศ. ๒๕๖๔" in home and "ร้อยละ ๑,๒๐๐" in home and "๓๖ ห้อง" in home
+    # The official form on the page keeps the reference's format, in the form's digits.
+    assert "๓๖.๐๐</span> (ห้อง)" in unmark(read(html / "2564" / "08.html"))
     assert 'href="2564/08.html"' in home and 'data-value="1200"' in home
     assert "1200" in read(html / "data" / "indicators.csv")
 

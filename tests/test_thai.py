@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
+from reportgen import thai
 from reportgen.thai import (
     FILTERS,
     apply_digits,
@@ -396,3 +397,31 @@ def test_filters_render_in_jinja():
 def test_thai_digits_filter_refuses_values_that_would_print_wrongly(value):
     with pytest.raises(TypeError):
         FILTERS["thai_digits"](value, "thai")
+
+
+# --- Figures as Thai readers write them (the site and summaries) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "digits", "expected"),
+    [
+        (Decimal("36.00"), "ห้อง", "arabic", "36 ห้อง"),  # no ".00" on a count
+        (Decimal("2"), "ห้อง", "arabic", "2 ห้อง"),
+        (Decimal("2.50"), "ห้อง", "arabic", "2.5 ห้อง"),
+        (316259, "ครั้ง", "arabic", "316,259 ครั้ง"),  # thousands grouped
+        (85, "ร้อยละ", "arabic", "ร้อยละ 85"),  # ร้อยละ before the figure, never "85 ร้อยละ"
+        (Decimal("66.6666"), "%", "arabic", "ร้อยละ 66.67"),  # rounded half up to 2 places
+        (Decimal("1200"), " เปอร์เซ็นต์ ", "arabic", "ร้อยละ 1,200"),
+        (Decimal("1234.5"), "บาท", "thai", "๑,๒๓๔.๕ บาท"),  # the site's Thai digits
+        (Decimal("0.005"), None, "arabic", "0.01"),
+        (Decimal("1E+3"), "ครั้ง", "arabic", "1,000 ครั้ง"),
+        (Decimal("-0.001"), "ห้อง", "arabic", "0 ห้อง"),
+    ],
+)
+def test_reader_figure_writes_numbers_as_thai_readers_do(value, unit, digits, expected):
+    assert thai.reader_figure(value, unit, digits=digits) == expected
+
+
+def test_reader_figure_is_not_the_official_forms_format():
+    assert thai.format_number(Decimal("36"), places=2) == "36.00"  # the form keeps the reference's 36.00 (ห้อง)
+    assert thai.reader_figure(Decimal("36"), "ห้อง") == "36 ห้อง"
