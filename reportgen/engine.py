@@ -36,6 +36,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen import layout
 from reportgen.errors import RenderError
 from reportgen.model import Entry, SiteSettings
 from reportgen.render import PRINT_STYLESHEETS, Renderer
@@ -105,7 +106,7 @@ class FormRenderer:
 
         self.options = options
         self.project_root = project_root
-        self.renderer = Renderer(project_root / "templates", site)
+        self.renderer = Renderer(layout.templates_dir(project_root), site)
         self.pdf = PdfRenderer(project_root)
 
     def render(self, entry: Entry) -> bytes:

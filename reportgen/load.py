@@ -51,6 +51,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 
 from reportgen.doccache import DocumentCache
+from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, SITE_FILE, YAML_SUFFIXES
 from reportgen.errors import ContentError, L, Localized, Problem, UsageError
 from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, ContentModel, Indicator, Project, SiteSettings
 from reportgen.validate import build_project, file_warnings
@@ -65,10 +66,6 @@ MAX_DEPTH = 20
 #: At most this many problems of one kind (undecodable lines, tab-indented lines) are listed per file.
 MAX_REPEATED = 20
 
-CONTENT_DIR = "content"
-SITE_FILE = "site.yaml"
-INDICATORS_DIR = "indicators"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # exactly the line breaks PyYAML counts
 _THAI = re.compile(r"[\u0E00-\u0E7F]")

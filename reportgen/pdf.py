@@ -32,13 +32,14 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from reportgen import layout
 from reportgen import textlayer
 from reportgen.errors import RenderError
 
 logger = logging.getLogger(__name__)
 
 #: The project folders rendering may read from; everything else is refused.
-READABLE_FOLDERS = ("fonts", "templates", "content")
+READABLE_FOLDERS = (layout.FONTS_DIR, layout.TEMPLATES_DIR, layout.CONTENT_DIR)
 
 #: Media types Python's table lacks (RFC 9512 registers application/yaml).
 CONTENT_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml"}
@@ -109,7 +110,7 @@ class PdfRenderer:
 
     def __init__(self, project_root: Path):
         self.project_root = project_root.resolve()
-        self.templates_dir = self.project_root / "templates"
+        self.templates_dir = layout.templates_dir(self.project_root)
         self.fetcher = ProjectFetcher(self.project_root)
         self.font_config = FontConfiguration()
         self._stylesheets: dict[str, weasyprint.CSS] = {}

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from reportgen import layout
 from reportgen.digest import content_digest
 from reportgen.errors import L, Problem, RenderError
 from reportgen.load import load_file
@@ -57,7 +58,7 @@ logger = logging.getLogger(__name__)
 def check_release(project: Project, entries: Iterable[Entry]) -> list[Problem]:
     """The errors that forbid publishing ``entries``: unsigned, signed without a digest, edited after sign-off,
     or an evidence file missing (or outside content/). Empty when all of them may be published."""
-    content_dir = project.root / "content"
+    content_dir = layout.content_dir(project.root)
     problems: list[Problem] = []
     for entry in entries:
         doc = load_file(project.root / entry.source, project.root, Indicator)
@@ -140,7 +141,7 @@ def form_pdf_options(
     from reportgen.pdf import PdfAttachment, PdfOptions  # imports WeasyPrint: only when a PDF is made
 
     indicator = entry.indicator
-    content_dir = Path(project_root) / "content"
+    content_dir = layout.content_dir(Path(project_root))
     digest = content_digest(indicator, content_dir)
     kind = "release" if release else "draft"
     identifier = hashlib.sha256(f"{digest} {kind}".encode()).hexdigest()[:32].encode("ascii")

@@ -31,6 +31,8 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
+from reportgen import layout
+from reportgen.layout import HTML_DIR, PDF_DIR
 from reportgen import catalog, opendata, thai
 from reportgen.model import Entry, Project
 from reportgen.render import PAGE_TEMPLATE, PageLinks, Renderer, document_title, pdf_download_name
@@ -82,11 +84,11 @@ def page_key(fingerprint: str, template_name: str, context: Mapping[str, object]
 
 
 def pdf_path(entry: Entry) -> str:
-    return f"pdf/{entry.slug}.pdf"
+    return f"{PDF_DIR}/{entry.slug}.pdf"
 
 
 def page_path(entry: Entry) -> str:
-    return f"html/{entry.slug}.html"
+    return f"{HTML_DIR}/{entry.slug}.html"
 
 
 def page_links(entry: Entry, base_url: str) -> PageLinks:
@@ -479,13 +481,13 @@ class SitePages:
 def asset_files(project_root: Path) -> Iterator[OutputFile]:
     """Stylesheets, scripts and web fonts, copied from templates/ and fonts/."""
     for name in WEB_STYLESHEETS:
-        yield OutputFile(f"html/assets/css/{name}", copy_of=project_root / "templates" / "css" / name)
+        yield OutputFile(f"{HTML_DIR}/assets/css/{name}", copy_of=layout.templates_dir(project_root) / "css" / name)
     for name in WEB_SCRIPTS:
-        yield OutputFile(f"html/assets/js/{name}", copy_of=project_root / "templates" / "js" / name)
-    fonts = project_root / "fonts"
+        yield OutputFile(f"{HTML_DIR}/assets/js/{name}", copy_of=layout.templates_dir(project_root) / "js" / name)
+    fonts = layout.fonts_dir(project_root)
     for font in sorted(fonts.glob("*.woff2")):
-        yield OutputFile(f"html/assets/fonts/{font.name}", copy_of=font)
-    yield OutputFile("html/assets/fonts/OFL.txt", copy_of=fonts / "OFL.txt")
+        yield OutputFile(f"{HTML_DIR}/assets/fonts/{font.name}", copy_of=font)
+    yield OutputFile(f"{HTML_DIR}/assets/fonts/OFL.txt", copy_of=fonts / "OFL.txt")
 
 
 def form_files(
@@ -494,7 +496,7 @@ def form_files(
     """The PDF of one form (for filing and for the site) and its web page: rendered now, or, given the build's
     fingerprint, keyed (``page_key``) and rendered only when asked for."""
     yield OutputFile(pdf_path(entry), data=pdf_bytes)
-    yield OutputFile(f"html/{entry.slug}.pdf", data=pdf_bytes)
+    yield OutputFile(f"{HTML_DIR}/{entry.slug}.pdf", data=pdf_bytes)
     context = pages.indicator_page_context(entry)
     render = partial(_render_page, pages.renderer, PAGE_TEMPLATE, context)
     key = page_key(page_fingerprint, PAGE_TEMPLATE, context) if page_fingerprint is not None else None
@@ -511,20 +513,20 @@ def _render_page(renderer: Renderer, template_name: str, context: dict) -> bytes
 def whole_site_files(pages: SitePages) -> Iterator[OutputFile]:
     """The files drawn from every indicator of every year: year pages, open data, sitemap, robots.txt, 404."""
     if not pages.years:
-        yield OutputFile("html/index.html", data=pages.empty_home_page().encode("utf-8"))
+        yield OutputFile(f"{HTML_DIR}/index.html", data=pages.empty_home_page().encode("utf-8"))
     for index, year in enumerate(pages.years):
         if index == 0:  # the home page is the newest year, and that year's own page says the same
             home = pages.year_page(year, root="", canonical_path="")
-            yield OutputFile("html/index.html", data=home.encode("utf-8"))
+            yield OutputFile(f"{HTML_DIR}/index.html", data=home.encode("utf-8"))
         canonical = "" if index == 0 else f"{year.year}/index.html"
         page = pages.year_page(year, root="../", canonical_path=canonical)
-        yield OutputFile(f"html/{year.year}/index.html", data=page.encode("utf-8"))
-    yield OutputFile("html/data/index.html", data=pages.data_page().encode("utf-8"))
+        yield OutputFile(f"{HTML_DIR}/{year.year}/index.html", data=page.encode("utf-8"))
+    yield OutputFile(f"{HTML_DIR}/data/index.html", data=pages.data_page().encode("utf-8"))
     for name, data in catalog.data_files(pages.project.site, pages.project.entries, reporting=pages.reporting).items():
-        yield OutputFile(f"html/data/{name}", data=data)
-    yield OutputFile("html/sitemap.xml", data=pages.sitemap())
-    yield OutputFile("html/robots.txt", data=pages.robots())
-    yield OutputFile("html/404.html", data=pages.not_found_page().encode("utf-8"))
+        yield OutputFile(f"{HTML_DIR}/data/{name}", data=data)
+    yield OutputFile(f"{HTML_DIR}/sitemap.xml", data=pages.sitemap())
+    yield OutputFile(f"{HTML_DIR}/robots.txt", data=pages.robots())
+    yield OutputFile(f"{HTML_DIR}/404.html", data=pages.not_found_page().encode("utf-8"))
 
 
 def site_files(
@@ -541,7 +543,7 @@ def site_files(
     ``page_fingerprint`` (the build's, ``cache.build_fingerprint``) makes the forms' pages cacheable. A release
     build gives a project of its released forms only, and the forms it left out as ``withheld`` (named, unlinked,
     on their year's page). ``reporting``: the date the figures are as of."""
-    renderer = Renderer(project.root / "templates", project.site)
+    renderer = Renderer(layout.templates_dir(project.root), project.site)
     pages = SitePages(project, renderer, withheld=withheld, reporting=reporting)
     for entry in selected:
         yield from form_files(entry, pages, pdfs[entry.slug], page_fingerprint)

@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from reportgen import layout
 from reportgen import thai
 from reportgen.digest import check_signoff
 from reportgen.errors import ContentError, L, Problem
@@ -94,10 +95,10 @@ def collect_problems(
     for doc in valid:
         problems.extend(dated_warnings(doc, today=today))
         if root is not None:
-            file_problems = list(evidence_file_problems(doc, root / "content"))
+            file_problems = list(evidence_file_problems(doc, layout.content_dir(root)))
             problems.extend(file_problems)
             if not file_problems:
-                problems.extend(signoff_problems(doc, root / "content", release=False))
+                problems.extend(signoff_problems(doc, layout.content_dir(root), release=False))
     order = {str(doc.file): index for index, doc in enumerate([site, *indicators])}
     return sorted(
         problems,

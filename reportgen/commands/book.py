@@ -17,7 +17,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.commands.build import BOOK_FOLDER
+from reportgen import layout
+from reportgen.layout import BOOK_DIR
 from reportgen.errors import UsageError
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
@@ -43,7 +44,7 @@ class BookReport:
 def book_path(fiscal_year: int, as_of: int | None = None) -> str:
     """Where the book of ``fiscal_year`` goes inside output/: ``book/2564.pdf``, or ``book/2564-q2.pdf``."""
     name = f"{fiscal_year}.pdf" if as_of in (None, 4) else f"{fiscal_year}-q{as_of}.pdf"
-    return f"{BOOK_FOLDER}/{name}"
+    return f"{BOOK_DIR}/{name}"
 
 
 def year_entries(project: Project, fiscal_year: int) -> tuple[Entry, ...]:
@@ -81,7 +82,7 @@ def render_book(
     if as_of is not None:
         indicators = [indicator_as_of(indicator, as_of) for indicator in indicators]
     pdf = PdfRenderer(project.root)
-    html = Renderer(project.root / "templates", project.site).book_document(
+    html = Renderer(layout.templates_dir(project.root), project.site).book_document(
         indicators, css_url=pdf.css_url, fiscal_year=fiscal_year, as_of=as_of if as_of != 4 else None,
         reporting=reporting,
     )
@@ -107,7 +108,7 @@ def book(
         fiscal_year = max(entry.indicator.fiscal_year for entry in project.entries)
     data = render_book(project, fiscal_year, quarter)
     path = book_path(fiscal_year, quarter)
-    output_dir = Path(output_dir) if output_dir is not None else root / "output"
+    output_dir = layout.output_dir(root, output_dir)
     with OutputWriter(output_dir, keep_existing=True) as out:
         out.write_bytes(path, data)
         out.commit()

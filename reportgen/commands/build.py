@@ -37,14 +37,11 @@ from reportgen.progress import BuildProgress, BuildSummary
 from reportgen.site import pdf_path, site_files
 from reportgen.status import Reporting, as_of
 from reportgen.writer import OutputWriter
+from reportgen import layout
+from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
 
 logger = logging.getLogger(__name__)
 
-#: The folder of ``reportgen book``'s PDFs inside output/, which a build carries over rather than deletes.
-BOOK_FOLDER = "book"
-
-#: Written at the top of a shard's output; read by ``reportgen merge``. Not under html/, so never published.
-SHARD_MANIFEST = "reportgen-shard.json"
 MANIFEST_FORMAT = 1
 
 
@@ -135,8 +132,8 @@ REQUIRED_TEMPLATES = ("form.html.j2", "print.html.j2", "page.html.j2", "index.ht
 def check_project_folders(root: Path) -> None:
     """Refuse, as a usage error, a project without the templates/ and fonts/ folders a build needs."""
     missing = [
-        f"templates/{name}" for name in REQUIRED_TEMPLATES if not (root / "templates" / name).is_file()
-    ] + (["fonts/"] if not (root / "fonts").is_dir() else [])
+        f"{layout.TEMPLATES_DIR}/{name}" for name in REQUIRED_TEMPLATES if not (layout.templates_dir(root) / name).is_file()
+    ] + ([f"{layout.FONTS_DIR}/"] if not layout.fonts_dir(root).is_dir() else [])
     if missing:
         listed = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
         raise UsageError(usage_text("usage_missing_project_folders", missing=listed, root=root))
@@ -225,10 +222,10 @@ def build(
         raise
     built = len(to_render)
 
-    output_dir = Path(output_dir) if output_dir is not None else root / "output"
+    output_dir = layout.output_dir(root, output_dir)
     page_cache = FormCache.pages_for_project(root, options) if use_cache else None
     page_keys: set[str] = set()
-    with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_FOLDER,), require_ours=True) as out:
+    with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_DIR,), require_ours=True) as out:
         pdf_paths = write_site_files(
             out, project, selected, pdfs, files_of, fingerprint, page_cache, page_keys,
             withheld=withheld, reporting=reporting,

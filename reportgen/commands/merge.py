@@ -34,6 +34,7 @@ from reportgen.engine import BuildOptions
 from reportgen.errors import ContentError, OutputRefused, UsageError
 from reportgen.site import pdf_path
 from reportgen.writer import OutputWriter
+from reportgen import layout
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +186,7 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
     if problems:
         raise UsageError("cannot merge the shards:\n  " + "\n  ".join(problems))
 
-    output_dir = Path(output_dir) if output_dir is not None else root / "output"
+    output_dir = layout.output_dir(root, output_dir)
     with OutputWriter(output_dir) as out:
         write_site_files(out, project, project.entries, pdfs, files_of, withheld=withheld)
         out.commit()

@@ -47,6 +47,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
+from reportgen import layout
 from reportgen.commands.build import build
 from reportgen.commands.check import format_problems
 from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, render_message
@@ -54,7 +55,7 @@ from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, 
 logger = logging.getLogger(__name__)
 
 #: Folders whose changes trigger a rebuild.
-WATCHED_FOLDERS = ("content", "templates", "fonts")
+WATCHED_FOLDERS = (layout.CONTENT_DIR, layout.TEMPLATES_DIR, layout.FONTS_DIR)
 
 #: URL paths the preview itself answers; a built site never has a folder of this name.
 PREVIEW_PREFIX = "/__reportgen__/"
@@ -242,7 +243,7 @@ class PreviewServer:
 
     @property
     def html_dir(self) -> Path:
-        return self.output_dir / "html"
+        return self.output_dir / layout.HTML_DIR
 
     @property
     def url(self) -> str:
@@ -253,7 +254,7 @@ class PreviewServer:
 
     def start(self, on_ready: Callable[[str], None] | None = None) -> None:
         """Listen, call ``on_ready(url)``, then build and watch (in the background)."""
-        if not (self.root / "content").is_dir():
+        if not (layout.content_dir(self.root)).is_dir():
             raise UsageError(
                 f"ไม่พบโฟลเดอร์ content/ ใน {self.root} (no content/ folder in {self.root});"
                 " run reportgen in the project folder or use --root"
@@ -405,7 +406,7 @@ class PreviewServer:
         try:
             project = load_project(self.root)
             overview = overview_of(project)
-            renderer = Renderer(self.root / "templates", project.site)
+            renderer = Renderer(layout.templates_dir(self.root), project.site)
             page = renderer.site_page(
                 "status.html.j2", root="/", css_url="/assets/css/", canonical_url="/_status",
                 page_title="ภาพรวมไตรมาส", description="ภาพรวมการรายงานผลรายไตรมาส", og_type="website",
@@ -577,7 +578,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, content_type, data, body)
 
     def _font(self, name: str, body: bool) -> None:
-        font = self.server.preview.root / "fonts" / name
+        font = layout.fonts_dir(self.server.preview.root) / name
         if not _FONT_NAME.fullmatch(name) or not font.is_file():
             return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", body)
         self._send(HTTPStatus.OK, "font/woff2", font.read_bytes(), body)

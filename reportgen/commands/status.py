@@ -22,6 +22,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen import layout
 from reportgen import thai
 from reportgen.digest import check_signoff
 from reportgen.errors import CatalogueError, render_message
@@ -96,7 +97,7 @@ def sign_state(project: Project, entry: Entry) -> SignState:
     if signoff is None:
         return "draft"
     try:
-        state = check_signoff(entry.indicator, project.root / "content")
+        state = check_signoff(entry.indicator, layout.content_dir(project.root))
     except OSError:  # an evidence file went missing since loading: not the signed content
         return "edited_after_signoff"
     return "signed" if state in ("current", "old") else "edited_after_signoff"
