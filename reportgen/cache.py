@@ -58,10 +58,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import reportgen
+from reportgen import layout
 from reportgen.doccache import cache_root, cache_secret, mark_cache_root
 from reportgen.engine import BuildOptions
 from reportgen.model import Entry, SiteSettings
-from reportgen.writer import pid_alive, replace_file
+from reportgen.files import pid_alive, replace_file
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ SYSTEM_LIBRARIES = (
 )
 
 #: The project folders whose every file may change any form.
-SHARED_INPUTS = ("templates", "fonts")
+SHARED_INPUTS = layout.SHARED_INPUTS
 
 _TEMP_NAME = re.compile(r"\.tmp-(\d+)-[0-9a-f]+")
 
@@ -171,7 +172,7 @@ def form_key(fingerprint: str, project_root: Path, entry: Entry) -> str:
     for item in entry.indicator.evidence:
         file = getattr(item, "file", None)
         if file:
-            _update_with_file(digest, "content/" + file, root / "content" / file)
+            _update_with_file(digest, f"{layout.CONTENT_DIR}/{file}", layout.content_dir(root) / file)
     return digest.hexdigest()
 
 

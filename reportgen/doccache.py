@@ -48,7 +48,8 @@ from typing import TYPE_CHECKING
 import yaml
 
 import reportgen
-from reportgen.writer import replace_file
+from reportgen import layout
+from reportgen.files import replace_file
 
 if TYPE_CHECKING:
     from reportgen.load import SourceDocument
@@ -56,7 +57,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: The folder, under a project, of every cache of reportgen (documents here, forms in ``cache.py``).
-CACHE_DIR = Path(".cache") / "reportgen"
+CACHE_DIR = layout.CACHE_DIR
 
 DOCUMENTS_FILE = "documents-v2.json"
 

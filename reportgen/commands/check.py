@@ -152,7 +152,7 @@ def write_github_summary(problems: Sequence[Problem], lang: str, summary_file: s
     """Append the job summary to ``summary_file`` (the runner's ``$GITHUB_STEP_SUMMARY``; nothing without one)."""
     if not summary_file:
         return
-    from reportgen.writer import append_to_file
+    from reportgen.files import append_to_file
 
     try:
         append_to_file(Path(summary_file), github_summary(problems, lang).encode("utf-8"))
