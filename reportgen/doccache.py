@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import importlib.metadata
 import json
 import logging
 import os
@@ -47,9 +46,9 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-import reportgen
 from reportgen import layout
 from reportgen.files import replace_file
+from reportgen.fingerprint import code_fingerprint, library_versions
 
 if TYPE_CHECKING:
     from reportgen.load import SourceDocument
@@ -132,18 +131,9 @@ def mark_cache_root(root: Path) -> None:
 def loader_fingerprint() -> str:
     """What every entry depends on besides its file (hex SHA-256): format, reportgen's code, library versions."""
     digest = hashlib.sha256(MAGIC)
-    digest.update(f"\0reportgen={reportgen.__version__}\0libyaml={yaml.__with_libyaml__}".encode())
-    package = Path(reportgen.__file__).parent
-    for module in sorted(package.rglob("*.py"), key=lambda path: path.relative_to(package).as_posix()):
-        data = module.read_bytes()
-        digest.update(f"\0{module.relative_to(package).as_posix()}\0{len(data)}\0".encode())
-        digest.update(data)
-    for name in LIBRARIES:
-        try:
-            version = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            version = "absent"
-        digest.update(f"\0{name}={version}".encode())
+    digest.update(f"\0code={code_fingerprint()}\0libyaml={yaml.__with_libyaml__}".encode())
+    for version in library_versions(LIBRARIES):
+        digest.update(f"\0{version}".encode())
     return digest.hexdigest()
 
 
