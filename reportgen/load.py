@@ -53,7 +53,9 @@ from yaml.resolver import Resolver
 from reportgen.doccache import DocumentCache
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, SITE_FILE, YAML_SUFFIXES
 from reportgen.errors import ContentError, L, Localized, Problem, UsageError
-from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, ContentModel, Indicator, Project, SiteSettings
+from reportgen.model import (
+    MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, ContentModel, Indicator, Project, SiteSettings, unwrap_annotation,
+)
 from reportgen.validate import build_project, file_warnings
 
 #: Largest content file read. The real indicator file is about 10 KB; anything near a megabyte is an accident.
@@ -816,26 +818,11 @@ def load_indicator(
     return doc.model
 
 
-def _strip_annotation(annotation: Any) -> Any:
-    """Annotated[X, ...] → X; X | None → X."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
-
-
 def model_at(model: type[BaseModel], path: Sequence) -> type[BaseModel] | None:
     """The model class that validates the mapping at ``path`` (e.g. ``("quarters", "q1")`` → QuarterReport)."""
     annotation: Any = model
     for element in path:
-        annotation = _strip_annotation(annotation)
+        annotation = unwrap_annotation(annotation)[0]
         if isinstance(element, int):
             if typing.get_origin(annotation) is not list:
                 return None
@@ -844,7 +831,7 @@ def model_at(model: type[BaseModel], path: Sequence) -> type[BaseModel] | None:
             annotation = annotation.model_fields[element].annotation
         else:
             return None
-    annotation = _strip_annotation(annotation)
+    annotation = unwrap_annotation(annotation)[0]
     return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 

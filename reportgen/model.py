@@ -15,9 +15,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Literal
+import types
+import typing
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from reportgen.markdown import check_markdown, check_url
@@ -348,3 +351,22 @@ class Project:
     site: SiteSettings
     entries: tuple[Entry, ...]
     warnings: tuple = ()  # Problems of severity "warning" (reportgen.errors.Problem)
+
+
+def unwrap_annotation(annotation: Any) -> tuple[Any, list]:
+    """``Optional[Annotated[X, …]]`` → (X, the metadata of the Annotated layers): how the loader finds the model
+    under a key and ``new`` the type and constraints of a field. A union of several types is returned as is."""
+    metadata: list = []
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (Union, types.UnionType):
+            arguments = [argument for argument in typing.get_args(annotation) if argument is not type(None)]
+            if len(arguments) != 1:
+                return annotation, metadata
+            annotation = arguments[0]
+        elif origin is Annotated:
+            annotation, *extra = typing.get_args(annotation)
+            for item in extra:
+                metadata.extend(item.metadata if isinstance(item, FieldInfo) else [item])
+        else:
+            return annotation, metadata

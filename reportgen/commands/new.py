@@ -46,7 +46,7 @@ from reportgen import thai
 from reportgen.errors import CatalogueError, ContentError, OutputError, UsageError, render_message
 from reportgen.load import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES, load_document, load_documents, load_file
 from reportgen.markdown import check_markdown, check_url
-from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Indicator
+from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Indicator, unwrap_annotation
 from reportgen.validate import LIST_LINE, placeholder, placeholder_warnings
 from reportgen.writer import write_content_file
 
@@ -343,26 +343,8 @@ def carried_values(previous: Indicator, code: str, year: int) -> dict:
 # --- Field types -------------------------------------------------------------------------------------------------
 
 
-def _unwrap(annotation: Any) -> tuple[Any, list]:
-    """``Optional[Annotated[X, …]]`` → (X, the metadata of the Annotated layers)."""
-    metadata: list = []
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin in (Union, types.UnionType):
-            arguments = [argument for argument in typing.get_args(annotation) if argument is not type(None)]
-            if len(arguments) != 1:
-                return annotation, metadata
-            annotation = arguments[0]
-        elif origin is Annotated:
-            annotation, *extra = typing.get_args(annotation)
-            for item in extra:
-                metadata.extend(item.metadata if isinstance(item, FieldInfo) else [item])
-        else:
-            return annotation, metadata
-
-
 def _leaf(info: FieldInfo) -> tuple[Any, list]:
-    annotation, metadata = _unwrap(info.annotation)
+    annotation, metadata = unwrap_annotation(info.annotation)
     return annotation, [*info.metadata, *metadata]
 
 
