@@ -318,7 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     book.add_argument("--year", type=int, help="Buddhist-Era fiscal year, e.g. 2564 (default: the newest)")
     book.add_argument(
-        "--as-of", metavar="QUARTER", help="as it stood at the end of q1, q2, q3 or q4 (default: the whole year)"
+        "--as-of", type=_quarter, metavar="QUARTER",
+        help="as it stood at the end of q1, q2, q3 or q4 (default: the whole year)",
     )
     book.add_argument("--strict", action="store_true", help="treat warnings as errors")
     book.set_defaults(handler=run_book)

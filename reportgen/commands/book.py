@@ -25,7 +25,7 @@ from reportgen.model import Entry, Project
 from reportgen.pdf import PdfRenderer
 from reportgen.render import Renderer
 from reportgen.status import as_of as indicator_as_of
-from reportgen.status import Reporting, parse_quarter
+from reportgen.status import Reporting
 from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
@@ -60,18 +60,6 @@ def year_entries(project: Project, fiscal_year: int) -> tuple[Entry, ...]:
     return entries
 
 
-def parse_as_of(text: str | None) -> int | None:
-    """``"q2"`` → 2; None → None (the whole year). Anything else is a usage error."""
-    if text is None:
-        return None
-    try:
-        return parse_quarter(text)
-    except ValueError:
-        raise UsageError(
-            f"--as-of: ไตรมาสคือ q1, q2, q3 หรือ q4 (a quarter is q1, q2, q3 or q4), not {text!r}"
-        ) from None
-
-
 def render_book(
     project: Project, fiscal_year: int, as_of: int | None = None, reporting: Reporting | None = None
 ) -> bytes:
@@ -94,12 +82,12 @@ def book(
     root: Path,
     fiscal_year: int | None = None,
     *,
-    as_of: str | None = None,
+    as_of: int | None = None,
     strict: bool = False,
     output_dir: Path | None = None,
 ) -> BookReport:
     """Render the book of ``fiscal_year`` (default: the newest year) into ``output/book/``; keep the rest of output/."""
-    quarter = parse_as_of(as_of)  # before loading: a typo in the flag is reported without waiting for the content
+    quarter = as_of  # a quarter, 1–4 (the command line parses --as-of with status.parse_quarter, as for build)
     root = Path(root).resolve()
     project = load_project(root, strict=strict)
     if fiscal_year is None:
