@@ -390,9 +390,6 @@ class SitePages:
             fmt=self.fmt,
         )
 
-    def indicator_page(self, entry: Entry) -> str:
-        return self.renderer.render_page(PAGE_TEMPLATE, self.indicator_page_context(entry))
-
     def indicator_page_context(self, entry: Entry) -> dict:
         view = self.views[entry.slug]
         indicator = entry.indicator
