@@ -50,7 +50,7 @@ def _print_problems(problems, *, fmt: str, lang: str, stream) -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     from reportgen.commands.build import build
-    from reportgen.engine import BuildOptions
+    from reportgen.build.options import BuildOptions
     from reportgen.progress import display_for
 
     report = build(

@@ -33,10 +33,10 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import layout
+from reportgen.build.options import BuildOptions
 from reportgen.errors import RenderError
 from reportgen.model import Entry, SiteSettings
 from reportgen.render import PRINT_STYLESHEETS, Renderer
@@ -88,14 +88,6 @@ class FormsFailed(RenderError):
     def __init__(self, message: str, failed: Sequence[str]):
         super().__init__(message)
         self.failed = tuple(failed)
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What, besides the content, a build is asked for. ``as_of`` is a quarter (1–4) or None for the whole year."""
-
-    release: bool = False
-    as_of: int | None = None
 
 
 class FormRenderer:

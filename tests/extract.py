@@ -290,7 +290,8 @@ def form_document(root: Path, *, release: bool, entry=None, project=None):
     layer."""
     import weasyprint
 
-    from reportgen.engine import BuildOptions, FormRenderer
+    from reportgen.build.options import BuildOptions
+    from reportgen.engine import FormRenderer
     from reportgen.load import load_project
     from reportgen.release import form_pdf_options
     from reportgen.render import PRINT_STYLESHEETS

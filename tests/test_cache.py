@@ -12,7 +12,7 @@ import pytest
 from conftest import real_indicator, real_site, write_project
 
 from reportgen.cache import CachedFile, FormCache, build_fingerprint, form_key, options_folder
-from reportgen.engine import BuildOptions
+from reportgen.build.options import BuildOptions
 from reportgen.load import load_project
 
 

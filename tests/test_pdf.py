@@ -18,7 +18,8 @@ from conftest import REAL_INDICATOR, REPO_ROOT, write_project
 from extract import pdftotext_body, pdftotext_lines
 from pdfa import beyond_pdf_a3, preflight_findings
 from reportgen.commands.signoff import signoff
-from reportgen.engine import BuildOptions, FormRenderer
+from reportgen.build.options import BuildOptions
+from reportgen.engine import FormRenderer
 from reportgen.errors import RenderError
 from reportgen.load import load_project
 from reportgen.pdf import PdfRenderer

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.cache import FormCache, build_fingerprint, form_key
-from reportgen.engine import BuildOptions, default_jobs, render_pdfs, start_fork_server
+from reportgen.build.options import BuildOptions
+from reportgen.engine import default_jobs, render_pdfs, start_fork_server
 from reportgen.errors import ContentError, OutputError, RenderError, UsageError, usage_text
 from reportgen.load import load_project
 from reportgen.model import Entry, Project

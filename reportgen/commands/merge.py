@@ -30,7 +30,7 @@ from pathlib import Path
 
 from reportgen.cache import build_fingerprint, form_key
 from reportgen.commands.build import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
-from reportgen.engine import BuildOptions
+from reportgen.build.options import BuildOptions
 from reportgen.errors import ContentError, OutputRefused, UsageError
 from reportgen.site import pdf_path
 from reportgen.writer import OutputWriter
