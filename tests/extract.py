@@ -291,7 +291,7 @@ def form_document(root: Path, *, release: bool, entry=None, project=None):
     import weasyprint
 
     from reportgen.build.options import BuildOptions
-    from reportgen.engine import FormRenderer
+    from reportgen.build.pool import FormRenderer
     from reportgen.load import load_project
     from reportgen.release import form_pdf_options
     from reportgen.render import PRINT_STYLESHEETS

@@ -6,7 +6,7 @@ import pytest
 from conftest import real_indicator
 from extract import pdftotext_lines, squeeze
 
-from reportgen.engine import MAX_CHUNK, FormsFailed, _chunks, render_pdfs
+from reportgen.build.pool import MAX_CHUNK, FormsFailed, _chunks, render_pdfs
 from reportgen.errors import RenderError
 from reportgen.load import load_project
 
@@ -96,7 +96,7 @@ def test_a_script_without_a_main_guard_can_render_with_a_pool(project, tmp_path)
     script = tmp_path / "render_all.py"  # no `if __name__ == "__main__":`, as quick scripts are written
     script.write_text(
         "from pathlib import Path\n"
-        "from reportgen.engine import render_pdfs\n"
+        "from reportgen.build.pool import render_pdfs\n"
         "from reportgen.load import load_project\n"
         f"root = Path({str(root)!r})\n"
         "loaded = load_project(root)\n"

@@ -19,7 +19,7 @@ from extract import pdftotext_body, pdftotext_lines
 from pdfa import beyond_pdf_a3, preflight_findings
 from reportgen.commands.signoff import signoff
 from reportgen.build.options import BuildOptions
-from reportgen.engine import FormRenderer
+from reportgen.build.pool import FormRenderer
 from reportgen.errors import RenderError
 from reportgen.load import load_project
 from reportgen.pdf import PdfRenderer

@@ -399,7 +399,7 @@ def real_form(request, tmp_path_factory) -> dict:
     from extract import form_document, laid_out_pages
     from reportgen.commands.signoff import signoff
     from reportgen.build.options import BuildOptions
-    from reportgen.engine import FormRenderer
+    from reportgen.build.pool import FormRenderer
     from reportgen.load import load_project
 
     root = write_project(tmp_path_factory.mktemp("real") / "project", {})

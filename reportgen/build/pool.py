@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 MAX_CHUNK = 8
 
 #: Modules the fork server imports once, so that every worker forked from it starts with WeasyPrint loaded.
-_FORKSERVER_PRELOAD = ["reportgen.engine", "reportgen.pdf", "reportgen.release"]
+_FORKSERVER_PRELOAD = ["reportgen.build.pool", "reportgen.pdf", "reportgen.release"]
 
 #: The fork server is started once per process (``start_fork_server``) and serves every later build.
 _fork_server_started = False
