@@ -170,7 +170,7 @@ import shutil  # noqa: E402
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from reportgen.commands.build import BuildReport, Shard, build  # noqa: E402
+from reportgen.build.pipeline import BuildReport, Shard, build  # noqa: E402
 from reportgen.build.options import BuildOptions  # noqa: E402
 from reportgen.errors import ContentError, RenderError, UsageError  # noqa: E402
 from reportgen.progress import BuildProgress, BuildSummary  # noqa: E402

@@ -10,7 +10,7 @@ import yaml
 from conftest import real_indicator, run_reportgen, write_project
 from test_build import many_indicators, tree_digest
 
-from reportgen.commands.build import SHARD_MANIFEST, Shard, build
+from reportgen.build.pipeline import SHARD_MANIFEST, Shard, build
 from reportgen.commands.merge import merge
 from reportgen.errors import UsageError
 

@@ -132,7 +132,7 @@ def test_status_of_another_quarter_and_one_not_ended(division):
 
 
 def test_the_year_page_tells_the_truth_mid_year(division):
-    from reportgen.commands.build import build
+    from reportgen.build.pipeline import build
 
     build(division, jobs=1, reporting=Reporting(TODAY))
     page = (division / "output/html/2569/index.html").read_text(encoding="utf-8")
@@ -156,7 +156,7 @@ def test_the_year_page_tells_the_truth_mid_year(division):
 
 def test_officers_are_shown_on_the_site_only_when_site_yaml_says_so(tmp_path):
     from conftest import real_site
-    from reportgen.commands.build import build
+    from reportgen.build.pipeline import build
 
     root = write_project(tmp_path / "p", division_files(), site=real_site() | {"show_officers": True})
     build(root, jobs=1, reporting=Reporting(TODAY))

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.build.artifacts import build_fingerprint, form_key
-from reportgen.commands.build import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
+from reportgen.build.pipeline import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
 from reportgen.build.options import BuildOptions
 from reportgen.errors import ContentError, OutputRefused, UsageError
 from reportgen.site import pdf_path

@@ -48,7 +48,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from reportgen import layout
-from reportgen.commands.build import build
+from reportgen.build.pipeline import build
 from reportgen.commands.check import format_problems
 from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, render_message
 
