@@ -39,7 +39,7 @@ def _color(stream) -> bool:
 
 
 def _print_problems(problems, *, fmt: str, lang: str, stream) -> None:
-    from reportgen.commands.check import format_problems
+    from reportgen.problems import format_problems
     from reportgen.terminal import clean_problem
 
     color = _color(stream) and fmt == "text"
@@ -124,7 +124,7 @@ def run_check(args: argparse.Namespace) -> int:
     problems = check(args.root, args.paths or None, strict=args.strict, use_cache=not args.no_cache)
     _print_problems(problems, fmt=args.format, lang=args.lang, stream=sys.stdout)
     if args.format == "github":
-        from reportgen.commands.check import write_github_summary
+        from reportgen.problems import write_github_summary
 
         write_github_summary(problems, args.lang, os.environ.get("GITHUB_STEP_SUMMARY"))
     return EXIT_CONTENT if any(problem.severity == "error" for problem in problems) else EXIT_OK

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import indicator_yaml
-from reportgen.commands.check import check, format_problems, github_annotation
+from reportgen.commands.check import check
+from reportgen.problems import format_problems, github_annotation
 from reportgen.commands.schema import schema
 from reportgen.errors import Problem, UsageError
 

@@ -21,7 +21,8 @@ import pytest
 import yaml
 
 from conftest import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
-from reportgen.commands.check import check, format_problems
+from reportgen.commands.check import check
+from reportgen.problems import format_problems
 from reportgen.load import load_document
 from reportgen.model import Indicator
 

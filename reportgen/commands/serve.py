@@ -49,7 +49,7 @@ from urllib.parse import unquote
 
 from reportgen import layout
 from reportgen.build.pipeline import build
-from reportgen.commands.check import format_problems
+from reportgen.problems import format_problems
 from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, render_message
 
 logger = logging.getLogger(__name__)
