@@ -205,7 +205,8 @@ def _quiet_pyhanko(args: argparse.Namespace) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from reportgen.commands.serve import is_loopback, serve
+    from reportgen.commands.serve import serve
+    from reportgen.preview.server import is_loopback
     from reportgen.errors import render_message
 
     def ready(url: str) -> None:

@@ -346,7 +346,7 @@ def test_serve_shows_the_same_warnings_and_errors_in_its_banner(tmp_path, monkey
     import tempfile
     import urllib.request
 
-    from reportgen.commands.serve import PreviewServer
+    from reportgen.preview.server import PreviewServer
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     root, by_file = slip_project(tmp_path, WARNING_SLIPS)

@@ -167,10 +167,10 @@ def test_officers_are_shown_on_the_site_only_when_site_yaml_says_so(tmp_path):
 def test_the_preview_serves_the_overview_as_a_page(division, monkeypatch, tmp_path):
     import urllib.request
 
-    from reportgen.commands.serve import PreviewServer
+    from reportgen.preview.server import PreviewServer
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    server = PreviewServer(division, port=0, poll_interval=0.1, quiet_period=0.1)
+    server = PreviewServer(division, port=0, quiet_period=0.1)
     server.start()
     try:
         assert server.wait_for_generation(1, 120)
