@@ -45,10 +45,10 @@ def main() -> None:
     parser.add_argument("--before", default=BEFORE, help="the commit whose text layer is compared")
     args = parser.parse_args()
 
-    import weasyprint
-
     import synthetic
+    import weasyprint
     from extract import form_document
+
     from reportgen import textlayer
     from reportgen.load import load_project
 

@@ -142,7 +142,7 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
 
     values = _blank(Indicator)
     values.update(fiscal_year=year, agency=agency)
-    for section, (title, field_name, english) in SECTIONS.items():
+    for section, (title, field_name, _english) in SECTIONS.items():
         if section not in seen_sections:
             values[field_name] = FILL if field_name not in ("quarters", "evidence") else values[field_name]
             if field_name == "target":

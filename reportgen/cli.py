@@ -49,8 +49,8 @@ def _print_problems(problems, *, fmt: str, lang: str, stream) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from reportgen.commands.build import build
     from reportgen.build.options import BuildOptions
+    from reportgen.commands.build import build
     from reportgen.progress import display_for
 
     report = build(
@@ -206,8 +206,8 @@ def _quiet_pyhanko(args: argparse.Namespace) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     from reportgen.commands.serve import serve
-    from reportgen.preview.server import is_loopback
     from reportgen.errors import render_message
+    from reportgen.preview.server import is_loopback
 
     def ready(url: str) -> None:
         _emit(url, flush=True)

@@ -13,9 +13,9 @@ line and a caret under the column.
 
 from __future__ import annotations
 
+import dataclasses
 import string
 import unicodedata
-import dataclasses
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal

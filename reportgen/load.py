@@ -41,7 +41,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Union
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -51,10 +51,16 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 
 from reportgen.doccache import DocumentCache
-from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, SITE_FILE, YAML_SUFFIXES
 from reportgen.errors import ContentError, L, Localized, Problem, UsageError
+from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, SITE_FILE, YAML_SUFFIXES
 from reportgen.model import (
-    MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, ContentModel, Indicator, Project, SiteSettings, unwrap_annotation,
+    MAX_FISCAL_YEAR,
+    MIN_FISCAL_YEAR,
+    ContentModel,
+    Indicator,
+    Project,
+    SiteSettings,
+    unwrap_annotation,
 )
 from reportgen.validate import build_project, file_warnings
 
@@ -809,7 +815,7 @@ def load_document(data: bytes | str, model: type[ContentModel], file: PurePosixP
 
 
 def load_indicator(
-    data: bytes | str, file: PurePosixPath | str = PurePosixPath("content/indicators/2564/08.yaml")
+    data: bytes | str, file: PurePosixPath | str = "content/indicators/2564/08.yaml"
 ) -> Indicator:
     """One indicator file's bytes → ``Indicator``; raises ``ContentError`` with every problem found."""
     doc = load_document(data, Indicator, PurePosixPath(file))

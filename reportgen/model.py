@@ -12,11 +12,11 @@ not silently converted, because silent conversion is how wrong numbers reach an 
 from __future__ import annotations
 
 import datetime as dt
+import types
+import typing
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-import types
-import typing
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -72,7 +72,7 @@ def _to_decimal(value: object) -> object:
 
 def _printable_number(value: Decimal) -> Decimal:
     """Refuse a number with more decimal places than the form prints (it would be printed rounded)."""
-    if value.as_tuple().exponent < -MAX_DECIMAL_PLACES:  # type: ignore[operator]
+    if value.as_tuple().exponent < -MAX_DECIMAL_PLACES:  # type: ignore[operator]  # an int: NaN and Infinity are refused before
         raise PydanticCustomError(
             "number_too_precise", "at most {places} decimal places", {"places": MAX_DECIMAL_PLACES}
         )

@@ -32,8 +32,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from reportgen import layout
-from reportgen import textlayer
+from reportgen import layout, textlayer
 from reportgen.errors import RenderError
 
 logger = logging.getLogger(__name__)
@@ -157,8 +156,8 @@ class PdfRenderer:
         if not options.archival:
             return written
         # A fixed time for the attachments too: WeasyPrint's default is now, or the file's own times.
-        stamp = options.date or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-        stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)  # WeasyPrint writes it with a Z
+        stamp = options.date or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)  # WeasyPrint writes it with a Z
         written.update(
             pdf_variant=ARCHIVAL_VARIANT,
             pdf_tags=True,

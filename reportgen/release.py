@@ -179,7 +179,7 @@ def source_date_epoch(environ: Mapping[str, str] = os.environ) -> dt.datetime | 
     value = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value.isdigit():
         return None
-    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(value), dt.UTC)
 
 
 def _unique_sorted(attachments: list[PdfAttachment]) -> tuple[PdfAttachment, ...]:

@@ -127,8 +127,8 @@ def load_signing_key(pkcs12: bytes, password: str | None, *, source: str, now: d
     """Open a PKCS#12 archive; refuse (``SigningError``) a wrong password, an archive without key, an expired cert."""
     secret = password.encode("utf-8") if password else None
     try:
-        asn1_pkcs12.Pfx.load(pkcs12)["auth_safe"].native  # the structure, readable without the password
-    except Exception:  # asn1crypto raises ValueError, TypeError or its own on malformed DER
+        _ = asn1_pkcs12.Pfx.load(pkcs12)["auth_safe"].native  # the structure, readable without the password
+    except Exception:  # noqa: BLE001 - asn1crypto raises ValueError, TypeError or its own on malformed DER
         raise SigningError(
             f"{source} ไม่ใช่ไฟล์ PKCS#12 (.p12/.pfx) ที่อ่านได้",
             f"{source} is not a readable PKCS#12 (.p12/.pfx) file",
@@ -147,7 +147,7 @@ def load_signing_key(pkcs12: bytes, password: str | None, *, source: str, now: d
             f"{source} ไม่มีกุญแจส่วนตัวพร้อมใบรับรอง จึงใช้ลงนามไม่ได้",
             f"{source} holds no private key with its certificate, so it cannot sign",
         )
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
     if now > not_after:
         raise SigningError(
@@ -275,7 +275,7 @@ def pdf_facts(pdf: bytes) -> PdfFacts:
         signatures = len(reader.embedded_signatures)
     except SigningError:
         raise
-    except Exception as error:  # a damaged file: pyHanko raises its own and Python's errors
+    except Exception as error:
         logger.debug("cannot read PDF", exc_info=True)
         raise SigningError("อ่านไฟล์ PDF ไม่ได้ (ไฟล์เสียหรือไม่ใช่ PDF)", f"cannot read the PDF ({error})") from None
     return PdfFacts(pdfa=pdfa, source=source, title=title, signatures=signatures)
@@ -659,8 +659,8 @@ def load_trust_roots(paths: Sequence[Path]) -> list:
             ders = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
             certificates = [asn1_x509.Certificate.load(der) for der in ders]
             for certificate in certificates:
-                certificate.native  # parse now: a broken file fails here, not deep inside validation
-        except Exception:  # asn1crypto raises ValueError, TypeError or its own on malformed input
+                _ = certificate.native  # parse now: a broken file fails here, not deep inside validation
+        except Exception:  # noqa: BLE001 - asn1crypto raises ValueError, TypeError or its own on malformed input
             raise SigningError(
                 f"{path} ไม่ใช่ใบรับรอง (PEM หรือ DER)", f"{path} is not a certificate (PEM or DER)"
             ) from None
@@ -676,7 +676,7 @@ def verify_pdf(pdf: bytes, trust_roots: Sequence[Any] = ()) -> VerifyReport:
         embedded = list(reader.embedded_signatures)
     except SigningError as error:
         return VerifyReport("unreadable", detail=error.en)
-    except Exception as error:  # a damaged file: pyHanko raises its own and Python's errors
+    except Exception as error:  # noqa: BLE001 - a damaged file: pyHanko raises its own and Python's errors
         return VerifyReport("unreadable", detail=str(error) or type(error).__name__)
     if not embedded:
         return VerifyReport("unsigned", facts.indicator, facts.pdfa)

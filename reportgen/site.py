@@ -26,14 +26,13 @@ import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from reportgen import layout
+from reportgen import catalog, layout, opendata, thai
 from reportgen.layout import HTML_DIR, PDF_DIR
-from reportgen import catalog, opendata, thai
 from reportgen.model import Entry, Project
 from reportgen.render import PAGE_TEMPLATE, PageLinks, Renderer, document_title, pdf_download_name
 from reportgen.status import STATUS_LABELS, IndicatorStatus, Period, Reporting, status_of
@@ -472,7 +471,7 @@ class SitePages:
         ).encode("utf-8")
 
     def robots(self) -> bytes:
-        return f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute('sitemap.xml')}\n".encode("utf-8")
+        return f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute('sitemap.xml')}\n".encode()
 
 
 def asset_files(project_root: Path) -> Iterator[OutputFile]:

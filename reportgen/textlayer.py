@@ -117,9 +117,9 @@ import re
 import threading
 import unicodedata
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from math import ceil
-from collections.abc import Iterator
 from typing import Any
 
 import pydyf
@@ -713,16 +713,16 @@ def _pdf_path_pen():
         def _point(self, *points) -> bytes:
             return b" ".join(_decimal(value, 2) for point in points for value in point)
 
-        def _moveTo(self, point):
+        def _moveTo(self, point):  # noqa: N802 - fontTools' pen protocol
             self.operators.append(self._point(point) + b" m")
 
-        def _lineTo(self, point):
+        def _lineTo(self, point):  # noqa: N802 - fontTools' pen protocol
             self.operators.append(self._point(point) + b" l")
 
-        def _curveToOne(self, first, second, third):
+        def _curveToOne(self, first, second, third):  # noqa: N802 - fontTools' pen protocol
             self.operators.append(self._point(first, second, third) + b" c")
 
-        def _closePath(self):
+        def _closePath(self):  # noqa: N802 - fontTools' pen protocol
             self.operators.append(b"h")
 
     return PdfPathPen
@@ -1096,7 +1096,7 @@ def _install() -> None:
         check_weasyprint()
         if _installed_count == 0:
             _originals.update(_internals())
-            for module, attribute, name, replacement in _PATCHES:
+            for module, attribute, _name, replacement in _PATCHES:
                 _set(module, attribute, replacement)
         _installed_count += 1
 

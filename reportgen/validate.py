@@ -25,8 +25,7 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from reportgen import layout
-from reportgen import thai
+from reportgen import layout, thai
 from reportgen.digest import check_signoff
 from reportgen.errors import ContentError, L, Problem
 from reportgen.markdown import check_markdown

@@ -49,9 +49,10 @@ import secrets
 import shutil
 import stat
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 from reportgen.errors import OutputError, OutputRefused
 from reportgen.files import append_to_file, pid_alive, replace_file, temporary_name, write_new_file
@@ -67,7 +68,7 @@ MARKER = OUTPUT_MARKER
 MARKER_TEXT = (
     "This folder was made by reportgen; `reportgen build` replaces it whole. Do not keep your own files here.\n"
     "โฟลเดอร์นี้สร้างโดย reportgen คำสั่ง reportgen build จะแทนที่ทั้งโฟลเดอร์ อย่าเก็บไฟล์ของคุณไว้ที่นี่\n"
-).encode("utf-8")
+).encode()
 #: What an output folder of a reportgen older than the marker holds: a folder named ``output`` with nothing else is
 #: taken for one.
 LEGACY_NAME = OUTPUT_DIR

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from pypdf import PdfReader
-
 from conftest import indicator_data, real_indicator, real_site, run_reportgen, write_project
 from extract import page_count, squeeze
+from pypdf import PdfReader
+
 from reportgen import thai
 from reportgen.commands.book import book_path
 from reportgen.load import load_project

@@ -12,7 +12,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-
 from conftest import real_indicator, real_site, run_reportgen
 from test_site import build_site
 

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
+import pytest
+import yaml
 from conftest import real_indicator, run_reportgen
+
+from reportgen.build.options import BuildOptions
+from reportgen.build.pipeline import BuildReport, Shard, build
+from reportgen.errors import ContentError, RenderError, UsageError
+from reportgen.progress import BuildProgress, BuildSummary
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -164,16 +172,8 @@ def test_two_builds_at_once_both_succeed_and_leave_one_complete_output(project):
 
 # --- Parallel, incremental and sharded builds ---------------------------------------------------------------------
 
-import hashlib as _hashlib  # noqa: E402
-import shutil  # noqa: E402
 
-import pytest  # noqa: E402
-import yaml  # noqa: E402
 
-from reportgen.build.pipeline import BuildReport, Shard, build  # noqa: E402
-from reportgen.build.options import BuildOptions  # noqa: E402
-from reportgen.errors import ContentError, RenderError, UsageError  # noqa: E402
-from reportgen.progress import BuildProgress, BuildSummary  # noqa: E402
 
 
 def cache_entries(root: Path) -> list[Path]:
@@ -379,7 +379,7 @@ def test_shards_split_the_indicators_deterministically_into_disjoint_shares(proj
     entries = load_project(root).entries
     shares = [[entry.slug for entry in entries if Shard(k, 3).owns(entry)] for k in (1, 2, 3)]
     assert sorted(slug for share in shares for slug in share) == sorted(entry.slug for entry in entries)
-    expected = [[e.slug for e in entries if int(_hashlib.sha256(e.slug.encode()).hexdigest()[:16], 16) % 3 == k]
+    expected = [[e.slug for e in entries if int(hashlib.sha256(e.slug.encode()).hexdigest()[:16], 16) % 3 == k]
                 for k in range(3)]
     assert shares == expected
 

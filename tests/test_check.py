@@ -7,13 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import indicator_yaml
+
 from reportgen.commands.check import check
-from reportgen.problems import format_problems, github_annotation
 from reportgen.commands.schema import schema
 from reportgen.errors import Problem, UsageError
-
+from reportgen.problems import format_problems, github_annotation
 
 REPO = Path(__file__).resolve().parent.parent
 FILE = "content/indicators/2564/08.yaml"

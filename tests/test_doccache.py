@@ -7,9 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import indicator_yaml, real_indicator
 
 import reportgen.load as load
-from conftest import indicator_yaml, real_indicator
 from reportgen.doccache import DOCUMENTS_FILE, DocumentCache, cache_root
 from reportgen.errors import ContentError
 from reportgen.load import load_project

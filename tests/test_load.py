@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import conftest
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import conftest
 from reportgen.errors import ContentError, Problem
 from reportgen.load import MAX_DEPTH, MAX_FILE_BYTES, load_document, load_indicator, load_project
 from reportgen.model import MAX_TEXT_LENGTH, Indicator, SiteSettings
@@ -200,7 +200,7 @@ CASES = [
          "แต่พบ รายการ", "but it is a list"),
     Case("top-level text", whole("ตัวชี้วัดที่ 08\n"), "top_not_mapping", None, "ตัวชี้วัด", None,
          "ชื่อหัวข้อ: ค่า", "key: value"),
-    Case("non-utf8", lambda text: text.encode().replace("unit: ห้อง".encode(), "unit: ".encode() + "ห้อง".encode("tis-620")),
+    Case("non-utf8", lambda text: text.encode().replace("unit: ห้อง".encode(), b"unit: " + "ห้อง".encode("tis-620")),
          "not_utf8", None, "unit: ", "\ufffd", "ไม่ได้บันทึกเป็น UTF-8", "not saved as UTF-8"),
     Case("utf-16", lambda text: text.encode("utf-16"), "utf16", None, None, None, "UTF-16", "UTF-16"),
     Case("2 MB narrative", sub("calculation: นับ", "calculation: " + "ก" * (2 * 1024 * 1024 // 3) + " นับ"),

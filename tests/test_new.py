@@ -12,11 +12,11 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
+from conftest import REAL_INDICATOR, indicator_data, real_site, run_reportgen, write_project
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from conftest import REAL_INDICATOR, indicator_data, real_site, run_reportgen, write_project
 from reportgen.cli import main
 from reportgen.commands.new import CARRIED_FIELDS, carried_values, indicator_text, new_indicator
 from reportgen.errors import ContentError, UsageError

@@ -12,14 +12,14 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import REAL_INDICATOR, REPO_ROOT, write_project
 from extract import pdftotext_body, pdftotext_lines
 from pdfa import beyond_pdf_a3, preflight_findings
-from reportgen.commands.signoff import signoff
+from pypdf import PdfReader
+
 from reportgen.build.options import BuildOptions
 from reportgen.build.pool import FormRenderer
+from reportgen.commands.signoff import signoff
 from reportgen.errors import RenderError
 from reportgen.load import load_project
 from reportgen.pdf import PdfRenderer

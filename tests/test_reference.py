@@ -11,7 +11,6 @@ import os
 import re
 
 import pytest
-
 from conftest import REFERENCE_FORM
 from extract import html_text, pdftotext_body, squeeze
 

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REAL_INDICATOR, run_reportgen, write_project
+
 from reportgen.commands.signoff import signoff
 from reportgen.errors import ContentError
 from reportgen.load import load_project
@@ -131,7 +131,7 @@ def test_a_release_pdf_is_dated_at_the_sign_off_in_bangkok(tmp_path):
 def test_drafts_are_dated_only_by_source_date_epoch():
     assert source_date_epoch({}) is None
     assert source_date_epoch({"SOURCE_DATE_EPOCH": "not a number"}) is None
-    assert source_date_epoch({"SOURCE_DATE_EPOCH": "1634688000"}) == dt.datetime(2021, 10, 20, tzinfo=dt.timezone.utc)
+    assert source_date_epoch({"SOURCE_DATE_EPOCH": "1634688000"}) == dt.datetime(2021, 10, 20, tzinfo=dt.UTC)
 
 
 def _build_release_supported() -> bool:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import PurePosixPath
 
 import pytest
-
 from conftest import REPO_ROOT, real_indicator, real_site
 from extract import html_text, squeeze
+
 from reportgen.model import Entry, Indicator, SiteSettings
 from reportgen.render import PageLinks, Renderer
-from pathlib import PurePosixPath
 
 
 def render_page(indicator: dict | None = None, site: dict | None = None) -> str:

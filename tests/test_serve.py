@@ -24,11 +24,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from conftest import REAL_INDICATOR, write_project
+
 from reportgen.cli import build_parser
-from reportgen.preview.server import EVENTS_PATH, SCRIPT_PATH, PreviewServer, inject
 from reportgen.errors import UsageError
+from reportgen.preview.server import EVENTS_PATH, SCRIPT_PATH, PreviewServer, inject
 
 REAL_TEXT = REAL_INDICATOR.read_text(encoding="utf-8")
 REAL_NAME = "จำนวนห้องสมุดเพื่อการเรียนรู้ที่ได้รับการพัฒนาเป็นห้องสมุดมีชีวิต"

@@ -11,15 +11,15 @@ import os
 import re
 
 import pytest
+from conftest import real_indicator, write_project
 
-from conftest import real_indicator, run_reportgen, write_project
 from reportgen.commands.signoff import signoff
 from reportgen.commands.status import overview_of
 from reportgen.load import load_project
 from reportgen.status import Reporting
 
 TODAY = dt.date(2026, 4, 15)  # fiscal year 2569, quarter 3: quarter 2 has ended
-EPOCH = str(int(dt.datetime(2026, 4, 15, 12, tzinfo=dt.timezone.utc).timestamp()))
+EPOCH = str(int(dt.datetime(2026, 4, 15, 12, tzinfo=dt.UTC).timestamp()))
 OFFICER_A = {"name": "นางสาวสมใจ ใฝ่รู้", "position": "บรรณารักษ์ชำนาญการ", "contact": "somjai@example.go.th"}
 OFFICER_B = {"name": "นายสมชาย ขยันดี", "position": "นักวิชาการวัฒนธรรม", "contact": "โทร 1234"}
 
@@ -156,6 +156,7 @@ def test_the_year_page_tells_the_truth_mid_year(division):
 
 def test_officers_are_shown_on_the_site_only_when_site_yaml_says_so(tmp_path):
     from conftest import real_site
+
     from reportgen.build.pipeline import build
 
     root = write_project(tmp_path / "p", division_files(), site=real_site() | {"show_officers": True})

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
-from reportgen.errors import Problem
-from reportgen.terminal import clean_problem, for_terminal, one_line
 from test_signing import PASSWORD, SLUG, Pki, built, pki, release, run, sign  # noqa: F401 - fixtures
 from test_verify import co_signed, signed  # noqa: F401 - a fixture
+
+from reportgen.errors import Problem
+from reportgen.terminal import clean_problem, for_terminal, one_line
 
 EVIL = "Ev\x1b[2J\x1b]0;x\x07\rFAKE\n✓ a.pdf: ok\u202efdp.exe"
 RAW = ("\x1b", "\r", "\x07", "\u202e")

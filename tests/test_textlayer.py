@@ -16,7 +16,6 @@ pages must look the same with and without the hook.
 
 from __future__ import annotations
 
-import difflib
 import html
 import io
 import re
@@ -24,7 +23,6 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
-import pdfplumber
 import pypdf
 import pytest
 import weasyprint
@@ -32,8 +30,8 @@ import weasyprint.draw.text
 import weasyprint.pdf
 import weasyprint.pdf.stream
 import yaml
-
 from extract import PAGE_EXTRACTORS, first_difference, text_layer_gaps, wrong_characters
+
 from reportgen import textlayer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -397,9 +395,10 @@ def real_form(request, tmp_path_factory) -> dict:
 
     from conftest import write_project
     from extract import form_document, laid_out_pages
-    from reportgen.commands.signoff import signoff
+
     from reportgen.build.options import BuildOptions
     from reportgen.build.pool import FormRenderer
+    from reportgen.commands.signoff import signoff
     from reportgen.load import load_project
 
     root = write_project(tmp_path_factory.mktemp("real") / "project", {})

@@ -6,12 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import dump_yaml, indicator_data
 
-AFTER_FY2564 = dt.date(2022, 1, 1)
 from reportgen.errors import ContentError
 from reportgen.load import load_project
+
+AFTER_FY2564 = dt.date(2022, 1, 1)
 
 
 def problems(root: Path, **kwargs):

@@ -24,7 +24,7 @@ import pytest
 
 import reportgen.writer as writer_mod
 from reportgen.errors import OutputError
-from reportgen.writer import MARKER, OutputWriter
+from reportgen.writer import MARKER, OutputWriter, write_content_file
 
 REPO = Path(__file__).resolve().parents[1]
 FILES = [
@@ -124,7 +124,7 @@ def test_write_and_commit_produce_exactly_the_files(base: Path, tmp_path: Path, 
     assert w.written == ["pdf/2564/08.pdf", "html/2564/08.html", "html/assets/fonts/Sarabun-Regular.woff2"]
     assert tree(out) == {
         "pdf/2564/08.pdf": b"%PDF-1.7\n\x00\xff",
-        "html/2564/08.html": "<p>ตัวชี้วัด</p>\r\n".encode("utf-8"),
+        "html/2564/08.html": "<p>ตัวชี้วัด</p>\r\n".encode(),
         "html/assets/fonts/Sarabun-Regular.woff2": b"wOF2\x00\x01font",
     }
     assert siblings(base) == {"output", ".output.lock"}
@@ -157,7 +157,7 @@ def test_exception_in_block_leaves_previous_output_intact(base: Path) -> None:
         with OutputWriter(out) as w:
             w.write_text("pdf/2564/08.pdf", "half")
             w.write_text("new.txt", "new")
-            1 / 0
+            raise ZeroDivisionError  # a failure inside the block
     assert tree(out) == before
     assert out.stat().st_ino == inode
     assert siblings(base) == {"output", ".output.lock"}
@@ -622,7 +622,6 @@ def test_stale_previous_removed_when_output_exists(base: Path) -> None:
 
 # --- write_content_file: the atomic writer for content/ (new, signoff) ----------------------------------------------
 
-from reportgen.writer import write_content_file  # noqa: E402
 
 
 def test_content_file_is_written_and_replaced_atomically(tmp_path):

@@ -57,11 +57,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import layout
-from reportgen.doccache import cache_root, cache_secret, mark_cache_root
 from reportgen.build.options import BuildOptions
-from reportgen.model import Entry, SiteSettings
-from reportgen.fingerprint import code_fingerprint, library_versions, tree_files, update_with_file
+from reportgen.doccache import cache_root, cache_secret, mark_cache_root
 from reportgen.files import pid_alive, replace_file
+from reportgen.fingerprint import code_fingerprint, library_versions, tree_files, update_with_file
+from reportgen.model import Entry, SiteSettings
 
 logger = logging.getLogger(__name__)
 

@@ -32,18 +32,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen import layout
 from reportgen.build.artifacts import FormCache, build_fingerprint, form_key
 from reportgen.build.options import BuildOptions
 from reportgen.build.pool import default_jobs, render_pdfs, start_fork_server
 from reportgen.errors import ContentError, OutputError, RenderError, UsageError, usage_text
+from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
 from reportgen.site import pdf_path, site_files
 from reportgen.status import Reporting, as_of
 from reportgen.writer import OutputWriter
-from reportgen import layout
-from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
 
 logger = logging.getLogger(__name__)
 

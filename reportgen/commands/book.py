@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import layout
-from reportgen.layout import BOOK_DIR
 from reportgen.errors import UsageError
+from reportgen.layout import BOOK_DIR
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
 from reportgen.pdf import PdfRenderer
 from reportgen.render import Renderer
-from reportgen.status import as_of as indicator_as_of
 from reportgen.status import Reporting
+from reportgen.status import as_of as indicator_as_of
 from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)

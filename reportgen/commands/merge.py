@@ -28,13 +28,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen import layout
 from reportgen.build.artifacts import build_fingerprint, form_key
-from reportgen.build.pipeline import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
 from reportgen.build.options import BuildOptions
+from reportgen.build.pipeline import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
 from reportgen.errors import ContentError, OutputRefused, UsageError
 from reportgen.site import pdf_path
 from reportgen.writer import OutputWriter
-from reportgen import layout
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def _read_manifest(folder: Path) -> _ShardOutput:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"{folder} is not the output of `reportgen build --shard K/N` (it has no {SHARD_MANIFEST})")
+        raise UsageError(f"{folder} is not the output of `reportgen build --shard K/N` (it has no {SHARD_MANIFEST})") from None
     except (OSError, ValueError) as error:
         raise UsageError(f"cannot read {path}: {error}") from None
     try:

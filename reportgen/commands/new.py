@@ -30,13 +30,12 @@ import datetime as dt
 import json
 import logging
 import re
-import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal, Union
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel

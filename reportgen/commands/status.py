@@ -22,8 +22,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import layout
-from reportgen import thai
+from reportgen import layout, thai
 from reportgen.digest import check_signoff
 from reportgen.errors import CatalogueError, render_message
 from reportgen.load import load_project
@@ -81,7 +80,7 @@ class QuarterOverview:
             key = form.officer.name if form.officer else None
             groups.setdefault(key, []).append(form)
             officers.setdefault(key, form.officer)
-        keys = sorted((key for key in groups if key is not None)) + ([None] if None in groups else [])
+        keys = sorted(key for key in groups if key is not None) + ([None] if None in groups else [])
         return [(officers[key], groups[key]) for key in keys]
 
 

@@ -27,18 +27,14 @@ and is refused, so it cannot read the preview.
 
 from __future__ import annotations
 
-import contextlib
-from importlib import resources
 import errno
 import html
 import ipaddress
 import json
 import logging
 import mimetypes
-import os
 import re
 import shutil
-import signal
 import tempfile
 import threading
 import time
@@ -46,14 +42,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote
 
 from reportgen import layout
 from reportgen.build.pipeline import build
-from reportgen.problems import format_problems
 from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, render_message
 from reportgen.preview.watcher import Watcher
+from reportgen.problems import format_problems
 
 logger = logging.getLogger(__name__)
 
@@ -390,7 +387,7 @@ class PreviewServer:
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(title)} · reportgen serve</title>{head}</head>"
             f"<body>{body}{script}</body></html>\n"
-        ).encode("utf-8")
+        ).encode()
 
 
 _BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
@@ -434,10 +431,10 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the method overridden
         logger.debug("%s %s", self.address_string(), format % args)
 
-    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+    def do_HEAD(self) -> None:
         self._respond(body=False)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._respond(body=True)
 
     # -- dispatch ---------------------------------------------------------------------------------------------------
