@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import write_project
 from extract import PAGE_EXTRACTORS, form_document, laid_out_pages, wrong_characters
+from projects import write_project
 
 
 def counts(pdf: bytes, expected: list[tuple[str, str, str]]) -> dict[str, int]:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import indicator_data, real_indicator, real_site, run_reportgen, write_project
 from extract import page_count, squeeze
+from projects import indicator_data, real_indicator, real_site, run_reportgen, write_project
 from pypdf import PdfReader
 
 from reportgen import thai

@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import real_indicator, real_site, run_reportgen
+from projects import real_indicator, real_site, run_reportgen
 from test_site import build_site
 
 pytestmark = pytest.mark.browser

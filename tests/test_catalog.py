@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import real_indicator, real_site
 from frictionless import Package
+from projects import real_indicator, real_site
 from rdflib import Graph, Literal, Namespace, URIRef
 from test_site import BASE_URL, build_site, multi_year_files
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import indicator_yaml
+from projects import indicator_yaml
 
 from reportgen.commands.check import check
 from reportgen.commands.schema import schema

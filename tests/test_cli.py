@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REAL_INDICATOR, write_project
+from projects import REAL_INDICATOR, write_project
 from test_load import CASES, FILE
 
 from reportgen.cli import main

@@ -9,9 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import dump_yaml, indicator_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from projects import dump_yaml, indicator_data
 
 from reportgen.digest import canonical_content, content_digest
 from reportgen.load import load_indicator

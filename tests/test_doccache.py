@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import indicator_yaml, real_indicator
+from projects import indicator_yaml, real_indicator
 
 import reportgen.load as load
 from reportgen.doccache import DOCUMENTS_FILE, DocumentCache, cache_root

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import conftest
+import projects
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -497,7 +497,7 @@ def mutated_real_file(draw, text: str):
     return data
 
 
-REAL_TEXT = conftest.REAL_INDICATOR.read_text(encoding="utf-8")
+REAL_TEXT = projects.REAL_INDICATOR.read_text(encoding="utf-8")
 
 
 @settings(max_examples=300, deadline=None)

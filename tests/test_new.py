@@ -12,9 +12,9 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
-from conftest import REAL_INDICATOR, indicator_data, real_site, run_reportgen, write_project
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from projects import REAL_INDICATOR, indicator_data, real_site, run_reportgen, write_project
 from pydantic import BaseModel, ValidationError
 
 from reportgen.cli import main

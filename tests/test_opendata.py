@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from conftest import REPO_ROOT, real_indicator, real_site, write_project
+from projects import REPO_ROOT, real_indicator, real_site, write_project
 from test_site import multi_year_files
 
 from reportgen import opendata

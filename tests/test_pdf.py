@@ -12,9 +12,9 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from conftest import REAL_INDICATOR, REPO_ROOT, write_project
 from extract import pdftotext_body, pdftotext_lines
 from pdfa import beyond_pdf_a3, preflight_findings
+from projects import REAL_INDICATOR, REPO_ROOT, write_project
 from pypdf import PdfReader
 
 from reportgen.build.options import BuildOptions

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REAL_INDICATOR, run_reportgen, write_project
+from projects import REAL_INDICATOR, run_reportgen, write_project
 
 from reportgen.commands.signoff import signoff
 from reportgen.errors import ContentError

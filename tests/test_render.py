@@ -7,8 +7,8 @@ import re
 from pathlib import PurePosixPath
 
 import pytest
-from conftest import REPO_ROOT, real_indicator, real_site
 from extract import html_text, squeeze
+from projects import REPO_ROOT, real_indicator, real_site
 
 from reportgen.model import Entry, Indicator, SiteSettings
 from reportgen.render import PageLinks, Renderer

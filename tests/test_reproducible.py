@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REAL_INDICATOR, write_project
+from projects import REAL_INDICATOR, write_project
 from pypdf import PdfReader
 
 from reportgen.commands.signoff import signoff

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REAL_INDICATOR, run_reportgen, write_project
+from projects import REAL_INDICATOR, run_reportgen, write_project
 
 from reportgen.commands.signoff import signoff
 from reportgen.digest import SIGNOFF_PREFIX, check_signoff, content_digest, signoff_digest

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, real_indicator, real_site, run_reportgen, write_project
+from projects import REPO_ROOT, real_indicator, real_site, run_reportgen, write_project
 
 from reportgen.model import Indicator, SiteSettings
 from reportgen.render import Renderer

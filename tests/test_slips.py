@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
+from projects import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
 
 from reportgen.commands.check import check
 from reportgen.load import load_document

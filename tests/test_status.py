@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import indicator_data
+from projects import indicator_data
 
 from reportgen.model import Indicator
 from reportgen.status import as_of, parse_quarter, status_of

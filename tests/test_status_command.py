@@ -11,7 +11,7 @@ import os
 import re
 
 import pytest
-from conftest import real_indicator, write_project
+from projects import real_indicator, write_project
 
 from reportgen.commands.signoff import signoff
 from reportgen.commands.status import overview_of
@@ -155,7 +155,7 @@ def test_the_year_page_tells_the_truth_mid_year(division):
 
 
 def test_officers_are_shown_on_the_site_only_when_site_yaml_says_so(tmp_path):
-    from conftest import real_site
+    from projects import real_site
 
     from reportgen.build.pipeline import build
 

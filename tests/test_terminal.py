@@ -77,7 +77,7 @@ def test_verify_and_sign_print_a_hostile_certificate_name_as_one_escaped_field(s
 def test_check_never_echoes_control_characters_from_content(tmp_path):
     """Whatever the loader makes of them, escape codes written in a content file reach no terminal raw, in any
     format (text, JSON, GitHub annotations)."""
-    from conftest import indicator_yaml, write_project
+    from projects import indicator_yaml, write_project
 
     text = indicator_yaml() + '"ag\\e[2J\\e]0;owned\\a\\rency\\u202e": "\\e[31mred"\n'
     root = write_project(tmp_path / "project", {"indicators/2564/08.yaml": text})

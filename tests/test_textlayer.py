@@ -393,8 +393,8 @@ def real_form(request, tmp_path_factory) -> dict:
     import datetime as dt
     import shutil
 
-    from conftest import write_project
     from extract import form_document, laid_out_pages
+    from projects import write_project
 
     from reportgen.build.options import BuildOptions
     from reportgen.build.pool import FormRenderer

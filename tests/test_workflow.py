@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO_ROOT, indicator_data, write_project
+from projects import REPO_ROOT, indicator_data, write_project
 from test_signing import PASSWORD, SIGNER, Pki
 
 from reportgen import signing

@@ -1,4 +1,4 @@
-"""The build command end to end: content/ → output/, through the real command line in a fresh process."""
+"""build/pipeline.py and the build command end to end: content/ → output/, through the real command line in a fresh process."""
 
 from __future__ import annotations
 
@@ -8,19 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import real_indicator, run_reportgen
+from projects import many_indicators, real_indicator, run_reportgen, tree_digest
 
 from reportgen.build.options import BuildOptions
 from reportgen.build.pipeline import BuildReport, Shard, build
 from reportgen.errors import ContentError, RenderError, UsageError
 from reportgen.progress import BuildProgress, BuildSummary
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*")) if path.is_file()
-    }
 
 
 def test_build_writes_pdf_and_html_for_every_indicator_and_says_so(project):
@@ -108,13 +101,6 @@ def test_python_dash_m_and_console_script_agree(project):
     assert script.exists() or shutil.which("reportgen"), "the reportgen console script is not installed"
     version = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True).stdout
     assert version == run_reportgen("--version", cwd=Path.cwd()).stdout
-
-
-def many_indicators(count: int, name: str = "ตัวชี้วัดทดสอบ") -> dict:
-    return {
-        f"indicators/2564/{code:02d}.yaml": real_indicator() | {"code": f"{code:02d}", "name": f"{name} {code}"}
-        for code in range(1, count + 1)
-    }
 
 
 def test_a_build_killed_midway_leaves_the_previous_output_intact(project):
@@ -439,7 +425,7 @@ def test_ctrl_c_during_rendering_leaves_output_untouched(project):
 
 
 def test_a_folder_without_templates_is_a_usage_error_not_an_internal_error(tmp_path):
-    from conftest import REPO_ROOT
+    from projects import REPO_ROOT
 
     root = tmp_path / "bare"
     shutil.copytree(REPO_ROOT / "content", root / "content")

@@ -1,10 +1,10 @@
-"""engine.py: entries → PDFs, in this process or in a pool; the same bytes whatever the number of workers."""
+"""build/pool.py: entries → PDFs, in this process or in a pool; the same bytes whatever the number of workers."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import real_indicator
 from extract import pdftotext_lines, squeeze
+from projects import real_indicator
 
 from reportgen.build.pool import MAX_CHUNK, FormsFailed, _chunks, render_pdfs
 from reportgen.errors import RenderError
@@ -139,8 +139,7 @@ def test_kill_9_of_a_parallel_build_leaves_no_fork_server_worker_or_resource_tra
     import sys
     import time
 
-    from conftest import write_project
-    from test_build import many_indicators
+    from projects import many_indicators, write_project
 
     root = write_project(tmp_path / "project", many_indicators(16))
     build = subprocess.Popen([sys.executable, "-m", "reportgen", "build", "-j2", "--no-cache"], cwd=root,

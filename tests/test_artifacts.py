@@ -1,4 +1,4 @@
-"""cache.py: what a form's key depends on (and what it must not), and entries that are verified, atomic, pruned."""
+"""build/artifacts.py: what a form's key depends on (and what it must not), and entries that are verified, atomic, pruned."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import real_indicator, real_site, write_project
+from projects import real_indicator, real_site, write_project
 
 from reportgen.build.artifacts import CachedFile, FormCache, build_fingerprint, form_key, options_folder
 from reportgen.build.options import BuildOptions

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REAL_INDICATOR, write_project
+from projects import REAL_INDICATOR, write_project
 
 from reportgen.cli import build_parser
 from reportgen.errors import UsageError
