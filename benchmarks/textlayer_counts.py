@@ -31,8 +31,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plain", action="store_true", help="also count bare WeasyPrint's text layer")
     args = parser.parse_args()
-    from reportgen import textlayer
     from reportgen.commands.signoff import signoff
+    from reportgen.render import textlayer
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "project"

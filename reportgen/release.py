@@ -50,7 +50,7 @@ from reportgen.thai import BANGKOK
 from reportgen.validate import evidence_file_problems, signoff_problems
 
 if TYPE_CHECKING:
-    from reportgen.pdf import PdfAttachment, PdfOptions
+    from reportgen.render.pdf import PdfAttachment, PdfOptions
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def form_pdf_options(
 
     A release of a form without a sign-off is a ``RenderError``: ``check_release`` refuses those first.
     """
-    from reportgen.pdf import PdfAttachment, PdfOptions  # imports WeasyPrint: only when a PDF is made
+    from reportgen.render.pdf import PdfAttachment, PdfOptions  # imports WeasyPrint: only when a PDF is made
 
     indicator = entry.indicator
     content_dir = layout.content_dir(Path(project_root))
@@ -184,7 +184,7 @@ def source_date_epoch(environ: Mapping[str, str] = os.environ) -> dt.datetime | 
 
 def _unique_sorted(attachments: list[PdfAttachment]) -> tuple[PdfAttachment, ...]:
     """Names made unique (``report (2).pdf``) and sorted as the PDF's name tree requires (by their bytes)."""
-    from reportgen.pdf import PdfAttachment
+    from reportgen.render.pdf import PdfAttachment
 
     seen: set[str] = set()
     unique = []

@@ -294,7 +294,7 @@ def form_document(root: Path, *, release: bool, entry=None, project=None):
     from reportgen.build.pool import FormRenderer
     from reportgen.load import load_project
     from reportgen.release import form_pdf_options
-    from reportgen.render import PRINT_STYLESHEETS
+    from reportgen.render.html import PRINT_STYLESHEETS
 
     project = project or load_project(root)
     entry = entry or project.entries[0]

@@ -175,8 +175,8 @@ def test_every_form_is_complete_and_starts_a_page(books):
 
 def test_forms_in_the_book_read_exactly_as_their_own_pdfs(books, tmp_path):
     """The book includes the same form template with the same print CSS: the text of 08 is the same, page for page."""
-    from reportgen.pdf import PdfRenderer
-    from reportgen.render import Renderer
+    from reportgen.render.html import Renderer
+    from reportgen.render.pdf import PdfRenderer
 
     project = load_project(books)
     entry = next(e for e in project.entries if e.slug == "2564/08")
@@ -226,7 +226,7 @@ def test_outline_has_one_bookmark_per_indicator_on_its_first_page(books):
 def pages_with_drawings(pdf: Path) -> set[int]:
     """Pages (1-based) whose content draws an XObject: here only the draft mark, an SVG image without text (the
     text layer's mark outlines, textlayer.MARK_FORM_PREFIX, aside)."""
-    from reportgen.textlayer import MARK_FORM_PREFIX
+    from reportgen.render.textlayer import MARK_FORM_PREFIX
 
     reader = PdfReader(pdf)
     drawing = re.compile(rb"/(?!" + MARK_FORM_PREFIX.encode() + rb"\d)[\w.]+ Do\b")

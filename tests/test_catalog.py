@@ -20,7 +20,7 @@ from projects import real_indicator, real_site
 from rdflib import Graph, Literal, Namespace, URIRef
 from test_site import BASE_URL, build_site, multi_year_files
 
-from reportgen import catalog, opendata
+from reportgen.render import catalog, opendata
 
 # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph: not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")

@@ -13,8 +13,8 @@ import pytest
 from projects import REPO_ROOT, real_indicator, real_site, write_project
 from test_site import multi_year_files
 
-from reportgen import opendata
 from reportgen.load import load_project
+from reportgen.render import opendata
 
 BASE_URL = real_site()["base_url"]
 

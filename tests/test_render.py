@@ -11,7 +11,7 @@ from extract import html_text, squeeze
 from projects import REPO_ROOT, real_indicator, real_site
 
 from reportgen.model import Entry, Indicator, SiteSettings
-from reportgen.render import PageLinks, Renderer
+from reportgen.render.html import PageLinks, Renderer
 
 
 def render_page(indicator: dict | None = None, site: dict | None = None) -> str:

@@ -16,7 +16,7 @@ import pytest
 from projects import REPO_ROOT, real_indicator, real_site, run_reportgen, write_project
 
 from reportgen.model import Indicator, SiteSettings
-from reportgen.render import Renderer
+from reportgen.render.html import Renderer
 
 BASE_URL = real_site()["base_url"]  # https://www.bangkoklibrary.go.th/kpi/
 

@@ -1,4 +1,4 @@
-"""The exact text layer (reportgen.textlayer): what all six extractors readers meet return is the source text.
+"""The exact text layer (reportgen.render.textlayer): what all six extractors readers meet return is the source text.
 
 The six: poppler (Evince, Okular), pdfminer (pdfplumber), pypdf, PDFium (Chrome, Edge, Android), MuPDF (PyMuPDF,
 default flags) and pdf.js (Firefox), see tests/extract.py.
@@ -32,7 +32,7 @@ import weasyprint.pdf.stream
 import yaml
 from extract import PAGE_EXTRACTORS, first_difference, text_layer_gaps, wrong_characters
 
-from reportgen import textlayer
+from reportgen.render import textlayer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FONTS = REPO_ROOT / "fonts"
@@ -516,20 +516,18 @@ def test_without_harfbuzz_subset_the_fonts_keep_their_own_date_and_builds_stay_i
 
 
 def test_without_harfbuzz_subset_a_build_warns_loudly(fonttools_fallback, monkeypatch, caplog):
-    from reportgen import pdf
-
+    from reportgen.render import pdf
     monkeypatch.setattr(pdf, "_warned_without_harfbuzz_subset", False)
-    with caplog.at_level("WARNING", logger="reportgen.pdf"):
+    with caplog.at_level("WARNING", logger="reportgen.render.pdf"):
         pdf.PdfRenderer(REPO_ROOT)
         pdf.PdfRenderer(REPO_ROOT)
-    warnings = [record.getMessage() for record in caplog.records if record.name == "reportgen.pdf"]
+    warnings = [record.getMessage() for record in caplog.records if record.name == "reportgen.render.pdf"]
     assert len(warnings) == 1 and "libharfbuzz-subset0" in warnings[0] and "fontTools" in warnings[0]
 
 
 def test_with_harfbuzz_subset_no_warning(monkeypatch, caplog):
-    from reportgen import pdf
-
+    from reportgen.render import pdf
     monkeypatch.setattr(pdf, "_warned_without_harfbuzz_subset", False)
-    with caplog.at_level("WARNING", logger="reportgen.pdf"):
+    with caplog.at_level("WARNING", logger="reportgen.render.pdf"):
         pdf.PdfRenderer(REPO_ROOT)
-    assert not [record for record in caplog.records if record.name == "reportgen.pdf"]
+    assert not [record for record in caplog.records if record.name == "reportgen.render.pdf"]

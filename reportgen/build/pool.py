@@ -39,7 +39,7 @@ from reportgen import layout
 from reportgen.build.options import BuildOptions
 from reportgen.errors import RenderError
 from reportgen.model import Entry, SiteSettings
-from reportgen.render import PRINT_STYLESHEETS, Renderer
+from reportgen.render.html import PRINT_STYLESHEETS, Renderer
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 MAX_CHUNK = 8
 
 #: Modules the fork server imports once, so that every worker forked from it starts with WeasyPrint loaded.
-_FORKSERVER_PRELOAD = ["reportgen.build.pool", "reportgen.pdf", "reportgen.release"]
+_FORKSERVER_PRELOAD = ["reportgen.build.pool", "reportgen.render.pdf", "reportgen.release"]
 
 #: The fork server is started once per process (``start_fork_server``) and serves every later build.
 _fork_server_started = False
@@ -94,7 +94,7 @@ class FormRenderer:
     """One entry → its PDF bytes. One per process: it reuses templates, fonts and stylesheets across forms."""
 
     def __init__(self, project_root: Path, site: SiteSettings, options: BuildOptions = BuildOptions()):
-        from reportgen.pdf import PdfRenderer  # WeasyPrint is imported only by a build that renders something
+        from reportgen.render.pdf import PdfRenderer  # WeasyPrint is imported only by a build that renders something
 
         self.options = options
         self.project_root = project_root

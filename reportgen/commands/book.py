@@ -22,8 +22,8 @@ from reportgen.errors import UsageError
 from reportgen.layout import BOOK_DIR
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
-from reportgen.pdf import PdfRenderer
-from reportgen.render import Renderer
+from reportgen.render.html import Renderer
+from reportgen.render.pdf import PdfRenderer
 from reportgen.status import Reporting
 from reportgen.status import as_of as indicator_as_of
 from reportgen.writer import OutputWriter

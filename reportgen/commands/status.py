@@ -178,7 +178,7 @@ def form_record(overview: QuarterOverview, form: FormState) -> dict:
 
 
 def _plain(value) -> str | None:
-    from reportgen.opendata import plain_number
+    from reportgen.render.opendata import plain_number
 
     return plain_number(value) if value is not None else None
 

@@ -343,7 +343,7 @@ class PreviewServer:
         """The quarter overview of the project as it is on disk now (``commands/status.py``), in the site's layout."""
         from reportgen.commands.status import overview_of, state_words
         from reportgen.load import load_project
-        from reportgen.render import Renderer
+        from reportgen.render.html import Renderer
 
         try:
             project = load_project(self.root)

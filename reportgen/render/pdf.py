@@ -32,8 +32,9 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from reportgen import layout, textlayer
+from reportgen import layout
 from reportgen.errors import RenderError
+from reportgen.render import textlayer
 
 logger = logging.getLogger(__name__)
 

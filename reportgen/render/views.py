@@ -31,10 +31,11 @@ from functools import partial
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from reportgen import catalog, layout, opendata, thai
+from reportgen import layout, thai
 from reportgen.layout import HTML_DIR, PDF_DIR
 from reportgen.model import Entry, Project
-from reportgen.render import PAGE_TEMPLATE, PageLinks, Renderer, document_title, pdf_download_name
+from reportgen.render import catalog, opendata
+from reportgen.render.html import PAGE_TEMPLATE, PageLinks, Renderer, document_title, pdf_download_name
 from reportgen.status import STATUS_LABELS, IndicatorStatus, Period, Reporting, status_of
 
 logger = logging.getLogger(__name__)
