@@ -41,7 +41,7 @@ from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
-from reportgen.render.views import pdf_path, site_files
+from reportgen.render.site_files import pdf_path, site_files
 from reportgen.status import Reporting, as_of
 from reportgen.writer import OutputWriter
 

@@ -33,7 +33,7 @@ from reportgen.build.artifacts import build_fingerprint, form_key
 from reportgen.build.options import BuildOptions
 from reportgen.build.pipeline import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
 from reportgen.errors import ContentError, OutputRefused, UsageError
-from reportgen.render.views import pdf_path
+from reportgen.render.site_files import pdf_path
 from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
