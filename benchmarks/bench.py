@@ -10,7 +10,7 @@ through the real command line in a subprocess (``python -m reportgen …``), as 
 * the size of the real indicator 08's PDF;
 
 and, in the same run, two baselines on the same print HTML (rendered first with reportgen's own
-``Renderer.print_document``): (a) the bare WeasyPrint API in a 2-process pool, each worker reusing one
+``Templates.print_document``): (a) the bare WeasyPrint API in a 2-process pool, each worker reusing one
 FontConfiguration, which is the engine's limit; (b) a shell loop calling the ``weasyprint`` command once per file,
 which is what a naive CI script does (for N > 100 timed on a sample and extrapolated; the table says so).
 
@@ -274,10 +274,10 @@ def weasyprint_loop(html_files: list[Path]) -> Run:
 def print_html(project: Path, out_dir: Path) -> list[Path]:
     """The print HTML of every form, as reportgen renders it, written with absolute stylesheet links."""
     from reportgen.load import load_project
-    from reportgen.render.html import Renderer
+    from reportgen.render.html import Templates
 
     loaded = load_project(project)
-    renderer = Renderer(project / "templates", loaded.site)
+    renderer = Templates(project / "templates", loaded.site)
     css_url = (project / "templates" / "css").as_uri() + "/"
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []

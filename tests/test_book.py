@@ -175,13 +175,13 @@ def test_every_form_is_complete_and_starts_a_page(books):
 
 def test_forms_in_the_book_read_exactly_as_their_own_pdfs(books, tmp_path):
     """The book includes the same form template with the same print CSS: the text of 08 is the same, page for page."""
-    from reportgen.render.html import Renderer
-    from reportgen.render.pdf import PdfRenderer
+    from reportgen.render.html import Templates
+    from reportgen.render.pdf import PdfPrinter
 
     project = load_project(books)
     entry = next(e for e in project.entries if e.slug == "2564/08")
-    pdf = PdfRenderer(books)
-    html = Renderer(books / "templates", project.site).print_document(entry.indicator, css_url=pdf.css_url)
+    pdf = PdfPrinter(books)
+    html = Templates(books / "templates", project.site).print_document(entry.indicator, css_url=pdf.css_url)
     alone = tmp_path / "08.pdf"
     alone.write_bytes(pdf.render(html, source=str(entry.source)))
     in_book = page_texts(books / "output" / "book" / "2564.pdf")

@@ -397,7 +397,7 @@ def real_form(request, tmp_path_factory) -> dict:
     from projects import write_project
 
     from reportgen.build.options import BuildOptions
-    from reportgen.build.pool import FormRenderer
+    from reportgen.build.pool import FormPrinter
     from reportgen.commands.signoff import signoff
     from reportgen.load import load_project
 
@@ -410,7 +410,7 @@ def real_form(request, tmp_path_factory) -> dict:
     document, options = form_document(root, release=release)
     fixed = textlayer.write_pdf(document, **options())
     project = load_project(root)
-    built = FormRenderer(root, project.site, BuildOptions(release=release)).render(project.entries[0])
+    built = FormPrinter(root, project.site, BuildOptions(release=release)).render(project.entries[0])
     return {"kind": request.param, "fixed": fixed, "plain": document.write_pdf(**options()), "built": built,
             "pages": laid_out_pages(document)}
 
@@ -519,8 +519,8 @@ def test_without_harfbuzz_subset_a_build_warns_loudly(fonttools_fallback, monkey
     from reportgen.render import pdf
     monkeypatch.setattr(pdf, "_warned_without_harfbuzz_subset", False)
     with caplog.at_level("WARNING", logger="reportgen.render.pdf"):
-        pdf.PdfRenderer(REPO_ROOT)
-        pdf.PdfRenderer(REPO_ROOT)
+        pdf.PdfPrinter(REPO_ROOT)
+        pdf.PdfPrinter(REPO_ROOT)
     warnings = [record.getMessage() for record in caplog.records if record.name == "reportgen.render.pdf"]
     assert len(warnings) == 1 and "libharfbuzz-subset0" in warnings[0] and "fontTools" in warnings[0]
 
@@ -529,5 +529,5 @@ def test_with_harfbuzz_subset_no_warning(monkeypatch, caplog):
     from reportgen.render import pdf
     monkeypatch.setattr(pdf, "_warned_without_harfbuzz_subset", False)
     with caplog.at_level("WARNING", logger="reportgen.render.pdf"):
-        pdf.PdfRenderer(REPO_ROOT)
+        pdf.PdfPrinter(REPO_ROOT)
     assert not [record for record in caplog.records if record.name == "reportgen.render.pdf"]

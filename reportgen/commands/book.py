@@ -22,8 +22,8 @@ from reportgen.errors import UsageError
 from reportgen.layout import BOOK_DIR
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
-from reportgen.render.html import Renderer
-from reportgen.render.pdf import PdfRenderer
+from reportgen.render.html import Templates
+from reportgen.render.pdf import PdfPrinter
 from reportgen.status import Reporting
 from reportgen.status import as_of as indicator_as_of
 from reportgen.writer import OutputWriter
@@ -69,8 +69,8 @@ def render_book(
     indicators = [entry.indicator for entry in entries]
     if as_of is not None:
         indicators = [indicator_as_of(indicator, as_of) for indicator in indicators]
-    pdf = PdfRenderer(project.root)
-    html = Renderer(layout.templates_dir(project.root), project.site).book_document(
+    pdf = PdfPrinter(project.root)
+    html = Templates(layout.templates_dir(project.root), project.site).book_document(
         indicators, css_url=pdf.css_url, fiscal_year=fiscal_year, as_of=as_of if as_of != 4 else None,
         reporting=reporting,
     )

@@ -343,12 +343,12 @@ class PreviewServer:
         """The quarter overview of the project as it is on disk now (``commands/status.py``), in the site's layout."""
         from reportgen.commands.status import overview_of, state_words
         from reportgen.load import load_project
-        from reportgen.render.html import Renderer
+        from reportgen.render.html import Templates
 
         try:
             project = load_project(self.root)
             overview = overview_of(project)
-            renderer = Renderer(layout.templates_dir(self.root), project.site)
+            renderer = Templates(layout.templates_dir(self.root), project.site)
             page = renderer.site_page(
                 "status.html.j2", root="/", css_url="/assets/css/", canonical_url="/_status",
                 page_title="ภาพรวมไตรมาส", description="ภาพรวมการรายงานผลรายไตรมาส", og_type="website",

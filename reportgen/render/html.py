@@ -68,8 +68,9 @@ PRINT_STYLESHEETS = ("fonts-print.css", "form.css", "print.css")
 PAGE_TEMPLATE = "page.html.j2"
 
 
-class Renderer:
-    """Renders the documents of one project. Build one per build and reuse it: it caches compiled templates."""
+class Templates:
+    """The project's Jinja templates and site settings → the HTML of its documents (the form for print and for the
+    web page, the site's pages, the book). Make one per build and reuse it: it caches compiled templates."""
 
     def __init__(self, templates_dir: Path, site: SiteSettings):
         self.site = site
@@ -99,7 +100,7 @@ class Renderer:
         """The HTML that WeasyPrint lays out as the PDF form. ``css_url`` points at templates/css/.
 
         ``link_stylesheets=False`` leaves the ``PRINT_STYLESHEETS`` links out, for a renderer that passes them to
-        WeasyPrint already parsed (``engine.FormRenderer``: parsing them for every form costs about 7 %).
+        WeasyPrint already parsed (``engine.FormPrinter``: parsing them for every form costs about 7 %).
         """
         template = self.env.get_template("print.html.j2")
         stylesheets = PRINT_STYLESHEETS if link_stylesheets else ()

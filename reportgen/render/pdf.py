@@ -105,8 +105,9 @@ class ProjectFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
 
-class PdfRenderer:
-    """Turns print HTML into PDF bytes. Build one per build and reuse it: fonts are loaded once."""
+class PdfPrinter:
+    """Print HTML → PDF bytes, with WeasyPrint and the project's fonts. Make one per build and reuse it: fonts are
+    loaded once."""
 
     def __init__(self, project_root: Path):
         self.project_root = project_root.resolve()
@@ -134,7 +135,7 @@ class PdfRenderer:
         """Lay out ``html`` and write the PDF. ``source`` names the content file in error messages.
 
         ``stylesheets`` (names in templates/css/, in cascade order) are applied already parsed, as if the document
-        linked them first: the HTML then leaves them out (``Renderer.print_document(link_stylesheets=False)``).
+        linked them first: the HTML then leaves them out (``Templates.print_document(link_stylesheets=False)``).
         """
         try:
             document = weasyprint.HTML(

@@ -33,7 +33,7 @@ from reportgen import layout
 from reportgen.layout import HTML_DIR, PDF_DIR
 from reportgen.model import Entry, Project
 from reportgen.render import catalog
-from reportgen.render.html import PAGE_TEMPLATE, Renderer
+from reportgen.render.html import PAGE_TEMPLATE, Templates
 from reportgen.render.views import SitePages
 from reportgen.status import Reporting
 
@@ -116,7 +116,7 @@ def form_files(
         yield OutputFile(page_path(entry), key=key, render=render)
 
 
-def _render_page(renderer: Renderer, template_name: str, context: dict) -> bytes:
+def _render_page(renderer: Templates, template_name: str, context: dict) -> bytes:
     return renderer.render_page(template_name, context).encode("utf-8")
 
 
@@ -153,7 +153,7 @@ def site_files(
     ``page_fingerprint`` (the build's, ``cache.build_fingerprint``) makes the forms' pages cacheable. A release
     build gives a project of its released forms only, and the forms it left out as ``withheld`` (named, unlinked,
     on their year's page). ``reporting``: the date the figures are as of."""
-    renderer = Renderer(layout.templates_dir(project.root), project.site)
+    renderer = Templates(layout.templates_dir(project.root), project.site)
     pages = SitePages(project, renderer, withheld=withheld, reporting=reporting)
     for entry in selected:
         yield from form_files(entry, pages, pdfs[entry.slug], page_fingerprint)

@@ -1045,7 +1045,7 @@ def harfbuzz_subsetting() -> bool:
 
     Without it WeasyPrint falls back to fontTools: about twice as slow per form, and fontTools writes the time of
     the build into every embedded font's ``head.modified``, so two builds of one commit would differ (the hook
-    pins that date, see ``_fonttools_subset``). ``PdfRenderer`` warns when this is False.
+    pins that date, see ``_fonttools_subset``). ``PdfPrinter`` warns when this is False.
     """
     import weasyprint.pdf.fonts as fonts
 

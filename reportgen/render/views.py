@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape as xml_escape
 from reportgen import thai
 from reportgen.model import Entry, Project
 from reportgen.render import catalog, opendata
-from reportgen.render.html import PageLinks, Renderer, document_title, pdf_download_name
+from reportgen.render.html import PageLinks, Templates, document_title, pdf_download_name
 from reportgen.status import STATUS_LABELS, IndicatorStatus, Period, Reporting, status_of
 
 logger = logging.getLogger(__name__)
@@ -275,7 +275,7 @@ class SitePages:
     """The pages of the whole project (every year, whatever a build renders), and what every page shares."""
 
     def __init__(
-        self, project: Project, renderer: Renderer, *, withheld: Iterable[Entry] = (),
+        self, project: Project, renderer: Templates, *, withheld: Iterable[Entry] = (),
         reporting: Reporting | None = None,
     ):
         self.project = project
