@@ -296,7 +296,7 @@ def test_as_of_shows_the_state_at_the_end_of_the_quarter_and_is_cached_apart(pro
 
 
 def test_a_release_build_is_refused_before_anything_is_rendered(project, monkeypatch):
-    import reportgen.release
+    import reportgen.build.release
     from reportgen.errors import Problem
 
     root = project(many_indicators(2))
@@ -308,7 +308,7 @@ def test_a_release_build_is_refused_before_anything_is_rendered(project, monkeyp
         seen.setdefault("entries", []).extend(entry.slug for entry in entries)  # one call per form
         return [Problem(file=Path("content/indicators/2564/01.yaml"), message="ยังไม่ได้ลงนาม", field="signoff")]
 
-    monkeypatch.setattr(reportgen.release, "check_release", refuse)
+    monkeypatch.setattr(reportgen.build.release, "check_release", refuse)
     progress = Recorder()
     with pytest.raises(ContentError) as caught:
         build(root, jobs=1, options=BuildOptions(release=True), progress=progress)

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-import reportgen.writer as writer_mod
+import reportgen.build.writer as writer_mod
+from reportgen.build.writer import MARKER, OutputWriter, write_content_file
 from reportgen.errors import OutputError
-from reportgen.writer import MARKER, OutputWriter, write_content_file
 
 REPO = Path(__file__).resolve().parents[1]
 FILES = [
@@ -113,7 +113,7 @@ def test_write_and_commit_produce_exactly_the_files(base: Path, tmp_path: Path, 
     out = base / "output"
     font = tmp_path / "Sarabun-Regular.woff2"
     font.write_bytes(b"wOF2\x00\x01font")
-    caplog.set_level(logging.DEBUG, logger="reportgen.writer")
+    caplog.set_level(logging.DEBUG, logger="reportgen.build.writer")
     with OutputWriter(out) as w:
         p1 = w.write_bytes("pdf/2564/08.pdf", b"%PDF-1.7\n\x00\xff")
         p2 = w.write_text("html/2564/08.html", "<p>ตัวชี้วัด</p>\r\n")
@@ -375,7 +375,7 @@ def test_stale_staging_of_dead_process_removed_live_one_kept(base: Path) -> None
 
 _KILL_MID_BUILD = """
     import sys, time
-    from reportgen.writer import OutputWriter
+    from reportgen.build.writer import OutputWriter
     out = sys.argv[1]
     with OutputWriter(out) as w:
         w.write_bytes("pdf/2564/08.pdf", b"%PDF first")
@@ -415,8 +415,8 @@ def test_kill_9_mid_build_keeps_previous_output(base: Path) -> None:
 
 _COMMIT_LOOP = """
     import sys
-    import reportgen.writer as writer_mod
-    from reportgen.writer import OutputWriter
+    import reportgen.build.writer as writer_mod
+    from reportgen.build.writer import OutputWriter
     out, exchange, files = sys.argv[1], sys.argv[2] == "1", sys.argv[3].split(",")
     n = 0
     while True:
@@ -461,7 +461,7 @@ def test_kill_9_during_commit_loop_always_leaves_one_complete_build(base: Path, 
 
 _CONCURRENT = """
     import os, sys, time
-    from reportgen.writer import OutputWriter
+    from reportgen.build.writer import OutputWriter
     out, ident, go, rounds, keep = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1"
     files, exchange = sys.argv[6].split(","), sys.argv[7] == "1"
     print("READY", flush=True)

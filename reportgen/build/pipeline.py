@@ -36,6 +36,7 @@ from reportgen import layout
 from reportgen.build.artifacts import FormCache, build_fingerprint, form_key
 from reportgen.build.options import BuildOptions
 from reportgen.build.pool import default_jobs, render_pdfs, start_fork_server
+from reportgen.build.writer import OutputWriter
 from reportgen.errors import ContentError, OutputError, RenderError, UsageError, usage_text
 from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
 from reportgen.load import load_project
@@ -43,7 +44,6 @@ from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
 from reportgen.render.site_files import pdf_path, site_files
 from reportgen.status import Reporting, as_of
-from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
 
@@ -250,7 +250,7 @@ def select_for_build(
     withheld: tuple[Entry, ...] = ()
     release_warnings: tuple = ()
     if options.release:
-        from reportgen.release import plan_release  # loaded only by a release build
+        from reportgen.build.release import plan_release  # loaded only by a release build
 
         plan = plan_release(project, selected if paths else None, strict=strict_release or project.site.release_strict)
         if plan.errors:

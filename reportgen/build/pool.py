@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 MAX_CHUNK = 8
 
 #: Modules the fork server imports once, so that every worker forked from it starts with WeasyPrint loaded.
-_FORKSERVER_PRELOAD = ["reportgen.build.pool", "reportgen.render.pdf", "reportgen.release"]
+_FORKSERVER_PRELOAD = ["reportgen.build.pool", "reportgen.render.pdf", "reportgen.build.release"]
 
 #: The fork server is started once per process (``start_fork_server``) and serves every later build.
 _fork_server_started = False
@@ -103,7 +103,7 @@ class FormPrinter:
         self.pdf = PdfPrinter(project_root)
 
     def render(self, entry: Entry) -> bytes:
-        from reportgen.release import form_pdf_options
+        from reportgen.build.release import form_pdf_options
 
         logger.debug("rendering %s", entry.source)
         html = self.renderer.print_document(entry.indicator, css_url=self.pdf.css_url, link_stylesheets=False)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import layout
+from reportgen.build.writer import OutputWriter
 from reportgen.errors import UsageError
 from reportgen.layout import BOOK_DIR
 from reportgen.load import load_project
@@ -26,7 +27,6 @@ from reportgen.render.html import Templates
 from reportgen.render.pdf import PdfPrinter
 from reportgen.status import Reporting
 from reportgen.status import as_of as indicator_as_of
-from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
 

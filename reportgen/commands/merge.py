@@ -32,9 +32,9 @@ from reportgen import layout
 from reportgen.build.artifacts import build_fingerprint, form_key
 from reportgen.build.options import BuildOptions
 from reportgen.build.pipeline import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
+from reportgen.build.writer import OutputWriter
 from reportgen.errors import ContentError, OutputRefused, UsageError
 from reportgen.render.site_files import pdf_path
-from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
     if options.release:  # the shards published the forms that may be published; so does the merged site
         import dataclasses
 
-        from reportgen.release import plan_release
+        from reportgen.build.release import plan_release
         plan = plan_release(project, strict=project.site.release_strict)
         if plan.errors:
             raise ContentError(list(plan.errors))

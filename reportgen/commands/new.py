@@ -42,12 +42,12 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from reportgen import thai
+from reportgen.build.writer import write_content_file
 from reportgen.errors import CatalogueError, ContentError, OutputError, UsageError, render_message
 from reportgen.load import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES, load_document, load_documents, load_file
 from reportgen.markdown import check_markdown, check_url
 from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Indicator, unwrap_annotation
 from reportgen.validate import LIST_LINE, placeholder, placeholder_warnings
-from reportgen.writer import write_content_file
 
 logger = logging.getLogger(__name__)
 

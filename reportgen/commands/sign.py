@@ -23,10 +23,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reportgen import layout
+from reportgen.build.writer import OutputWriter
 from reportgen.load import load_file
 from reportgen.model import SiteSettings
 from reportgen.signing import SigningError, SigningKey, load_signing_key, sign_release_pdf
-from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
 

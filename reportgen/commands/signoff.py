@@ -28,11 +28,11 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from reportgen.build.writer import write_content_file
 from reportgen.digest import check_signoff, signoff_digest
 from reportgen.errors import ContentError, OutputError, UsageError, usage_text
 from reportgen.load import CONTENT_DIR, INDICATORS_DIR, load_document, load_project
 from reportgen.model import MAX_CHRISTIAN_YEAR, MAX_LINE_TEXT_LENGTH, Indicator, Signoff
-from reportgen.writer import write_content_file
 
 logger = logging.getLogger(__name__)
 

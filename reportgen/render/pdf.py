@@ -15,7 +15,7 @@ structure tree from the HTML: headings, sections, lists, paragraphs; page header
 artifacts), with files attached (the indicator's YAML source, its evidence files) as PDF/A-3 associated files
 (``/AF`` with an ``/AFRelationship``), fetched through the same ``ProjectFetcher``, under their name only.
 Nothing in the bytes depends on when or where the PDF is made: the dates are the ones given (or none), the file
-identifier is given, and attachments carry names, never paths. ``reportgen.release.form_pdf_options`` decides
+identifier is given, and attachments carry names, never paths. ``reportgen.build.release.form_pdf_options`` decides
 them from the content.
 """
 

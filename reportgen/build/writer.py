@@ -74,7 +74,7 @@ MARKER_TEXT = (
 LEGACY_NAME = OUTPUT_DIR
 LEGACY_ENTRIES = frozenset({HTML_DIR, PDF_DIR, BOOK_DIR, SHARD_MANIFEST})
 
-log = logging.getLogger("reportgen.writer")
+log = logging.getLogger("reportgen.build.writer")
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
