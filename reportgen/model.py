@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal, Union
@@ -351,6 +352,9 @@ class Project:
     site: SiteSettings
     entries: tuple[Entry, ...]
     warnings: tuple = ()  # Problems of severity "warning" (reportgen.errors.Problem)
+    #: The loaded source document of each entry, by slug (the values' positions, for checks made after loading
+    #: that must name a line, such as the release's); empty for a project made without loading.
+    documents: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def unwrap_annotation(annotation: Any) -> tuple[Any, list]:

@@ -70,7 +70,11 @@ def build_project(
         (Entry(indicator=doc.model, source=doc.file) for doc in indicators),
         key=lambda entry: (entry.indicator.fiscal_year, entry.indicator.code),
     )
-    return Project(root=root, site=site.model, entries=tuple(entries), warnings=tuple(problems))
+    by_source = {doc.file: doc for doc in indicators}
+    documents = {entry.slug: by_source[entry.source] for entry in entries}
+    return Project(
+        root=root, site=site.model, entries=tuple(entries), warnings=tuple(problems), documents=documents
+    )
 
 
 def collect_problems(

@@ -67,6 +67,23 @@ def test_a_form_edited_after_sign_off_is_refused_at_its_signoff_line(tmp_path):
     assert problem.location() == f"{FILE}:{signoff_line}:1"
 
 
+def test_the_release_check_uses_the_documents_as_loaded_and_parses_nothing_again(tmp_path, monkeypatch):
+    import reportgen.build.release as release
+
+    root = make(tmp_path)
+    sign(root)
+    text = (root / FILE).read_bytes().replace("ห้องสมุดมีชีวิต หมายถึง".encode(), "ห้องสมุดมีชีวิต คือ".encode())
+    (root / FILE).write_bytes(text)
+    project = load_project(root)
+
+    def parsed_again(*args, **kwargs):
+        raise AssertionError("check_release parsed a file the project had loaded")
+
+    monkeypatch.setattr(release, "load_file", parsed_again)
+    [problem] = check_release(project, project.entries)
+    assert (problem.code, problem.line) == ("signoff_stale", text.decode().splitlines().index("signoff:") + 1)
+
+
 def test_a_hand_written_sign_off_without_digest_is_refused(tmp_path):
     root = make(tmp_path, REAL_TEXT + "signoff:\n  name: นาย ก\n  position: ข\n  date: 2021-10-20\n".encode())
     [problem] = release_problems(root)

@@ -61,7 +61,9 @@ def check_release(project: Project, entries: Iterable[Entry]) -> list[Problem]:
     content_dir = layout.content_dir(project.root)
     problems: list[Problem] = []
     for entry in entries:
-        doc = load_file(project.root / entry.source, project.root, Indicator)
+        doc = project.documents.get(entry.slug)  # as loaded, with positions: no second parse
+        if doc is None or doc.model != entry.indicator:  # a project made otherwise: read the file as it is now
+            doc = load_file(project.root / entry.source, project.root, Indicator)
         if not doc.ok:  # changed on disk since the project was loaded: report what is there now
             problems.extend(problem for problem in doc.problems if problem.severity == "error")
             continue
