@@ -249,7 +249,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from reportgen.commands.status import format_overview, quarter_status
+    from reportgen.commands.status import quarter_status
+    from reportgen.render.overview import format_overview
 
     overview = quarter_status(args.root, year=args.year, quarter=args.quarter)
     _emit(format_overview(overview, fmt=args.format, lang=args.lang))

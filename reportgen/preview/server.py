@@ -340,10 +340,10 @@ class PreviewServer:
         return head, banner, script
 
     def overview_page(self, generation: int, message: str | None) -> bytes:
-        """The quarter overview of the project as it is on disk now (``commands/status.py``), in the site's layout."""
-        from reportgen.commands.status import overview_of, state_words
+        """The quarter overview of the project as it is on disk now (``render/overview.py``), in the site's layout."""
         from reportgen.load import load_project
         from reportgen.render.html import Templates
+        from reportgen.render.overview import overview_of, state_words
 
         try:
             project = load_project(self.root)

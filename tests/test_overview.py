@@ -1,4 +1,4 @@
-"""commands/status.py: the quarter overview (reportgen status, and /_status in the preview), and honest mid-year
+"""render/overview.py and commands/status.py: the quarter overview (reportgen status, and /_status in the preview), and honest mid-year
 figures on the site, for a division half-way through fiscal year 2569 (quarter 2 ended 31 March 2026)."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 from projects import real_indicator, write_project
 
 from reportgen.commands.signoff import signoff
-from reportgen.commands.status import overview_of
 from reportgen.load import load_project
+from reportgen.render.overview import overview_of
 from reportgen.status import Reporting
 
 TODAY = dt.date(2026, 4, 15)  # fiscal year 2569, quarter 3: quarter 2 has ended
