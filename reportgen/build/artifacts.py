@@ -194,7 +194,7 @@ class FormCache:
 
     @classmethod
     def pages_for_project(cls, project_root: Path, options: BuildOptions) -> FormCache:
-        """The cache of the forms' web pages (``site.py``'s ``page_key``), beside the PDFs' and alike."""
+        """The cache of the forms' web pages (``render/site_files.py``'s ``page_key``), beside the PDFs' and alike."""
         return cls(cache_root(project_root) / "pages-v1" / options_folder(options), suffix="html")
 
     def __len__(self) -> int:

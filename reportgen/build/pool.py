@@ -1,6 +1,6 @@
 """Entries → their PDFs: the slow step of a build, in this process or spread over worker processes.
 
-``FormPrinter`` turns one entry into PDF bytes (print HTML through ``render.py``, then ``pdf.py``). It is built
+``FormPrinter`` turns one entry into PDF bytes (print HTML through ``render/html.py``, then ``render/pdf.py``). It is built
 once per process and reused for every form, so compiled templates, the font configuration (the project's fonts
 registered with Fontconfig once) and the loaded fonts are reused. ``BuildOptions`` carries everything besides the
 content that changes a form's bytes.

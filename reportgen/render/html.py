@@ -2,7 +2,7 @@
 
 The form itself is one template, ``templates/form.html.j2``, included by both ``print.html.j2`` (the document
 WeasyPrint turns into the PDF) and ``page.html.j2`` (the web page), so the PDF and the page can never drift apart.
-Nothing here touches the disk except to read templates; what to write, and where, is ``site.py``'s business.
+Nothing here touches the disk except to read templates; what to write, and where, is ``site_files.py``'s business.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ class Templates:
     def indicator_page(self, entry: Entry, links: PageLinks, **site_context) -> str:
         """The web page of one indicator: the same form, in the site's layout, with a link to its PDF.
 
-        ``site_context`` is what ``site.py`` adds around the form (year links, status, timeline); without it the
+        ``site_context`` is what ``views.py`` adds around the form (year links, status, timeline); without it the
         page is the form, its PDF link and the site's header.
         """
         return self.render_page(PAGE_TEMPLATE, self.indicator_page_context(entry, links, **site_context))
@@ -176,5 +176,5 @@ class Templates:
         )
 
     def site_page(self, template_name: str, **context) -> str:
-        """Any other page of the web site (a fiscal year, the open data, 404); ``site.py`` gives the context."""
+        """Any other page of the web site (a fiscal year, the open data, 404); ``views.py`` gives the context."""
         return self.env.get_template(template_name).render(**context)
