@@ -16,7 +16,7 @@ TEST_PACKAGES := poppler-utils chromium qpdf faketime default-jre-headless libpd
 # the machine's Java. --ignore-scripts: vnu-jar's install script would download a JDK of its own.
 BROWSER_TOOLS := tests/browser/node_modules/.installed
 
-.PHONY: build test lint check bench setup setup-test clean
+.PHONY: build test lint check bench guide-images setup setup-test clean
 
 build: setup
 	$(PY) -m reportgen build
@@ -37,6 +37,11 @@ check: setup
 # `make bench BENCH_ARGS=--quick` tries it on 20 forms; the full run (100 and 1000 forms) takes about 10 minutes.
 bench: setup-test
 	$(PY) benchmarks/bench.py $(BENCH_ARGS)
+
+# The Thai user guide's pictures and quoted command output (docs/guide-th.md), remade from the real build and the
+# real commands (pdftoppm, headless Chromium): see docs/make_screenshots.py.
+guide-images: setup-test
+	$(PY) docs/make_screenshots.py
 
 setup: $(VENV)/.installed .system-runtime
 setup-test: $(VENV)/.installed-test .system-runtime .system-test $(BROWSER_TOOLS)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Pull-request job of the department's CI (.github/workflows/kpi.yml, and the GitLab CI in the README):
+# Pull-request job of the department's CI (.github/workflows/kpi.yml, and the GitLab CI in docs/development.md):
 # check the content, with problems shown on the changed lines, then build the draft forms to download and read.
 # Runs in the project folder (the current directory) with `reportgen` on PATH; tests/test_workflow.py runs it too.
 set -euo pipefail

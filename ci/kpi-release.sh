@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Main-branch job of the department's CI (.github/workflows/kpi.yml, and the GitLab CI in the README):
+# Main-branch job of the department's CI (.github/workflows/kpi.yml, and the GitLab CI in docs/development.md):
 # build the release (only signed-off forms, PDF/A-3b), sign every PDF, verify what was signed, and leave
 # output/html/ (the site, with its signed PDFs) ready to publish. Any failure stops before publishing.
 # Runs in the project folder (the current directory) with `reportgen` on PATH; tests/test_workflow.py runs it too.

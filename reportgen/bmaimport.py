@@ -30,6 +30,7 @@ from pathlib import Path
 from reportgen.commands.new import FILL, _blank
 from reportgen.errors import Problem
 from reportgen.model import Indicator
+from reportgen.wording import localized
 
 #: The form's sections, by number: (the title's start as the export prints it, the field it fills, English name).
 SECTIONS: dict[int, tuple[str, str, str]] = {
@@ -163,8 +164,7 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
             name_lines = [(line_number, match.group(2))] + name_lines
         values["name"] = " ".join(text for _, text in name_lines) or FILL
         if values["name"] is FILL:
-            warnings.append(_ambiguous(source, line_number, "name", "ไม่พบชื่อตัวชี้วัดใต้หัวข้อ 1",
-                                       "no indicator name under section 1"))
+            warnings.append(_ambiguous(source, line_number, "name", "import_detail_no_name"))
     values["code"] = found_code
     if 2 in seen_sections:
         values["result_type"] = _result_type(heading_rest[2], parts.get("s2", []), source, warnings)
@@ -177,8 +177,8 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
             values[name] = markdown_of(lines_of, source, warnings)
             if not values[name] and name in ("definition", "calculation"):
                 values[name] = FILL
-                warnings.append(_ambiguous(source, heading_rest[section][0], name, f"หัวข้อ {section} ว่างอยู่",
-                                           f"section {section} is empty"))
+                warnings.append(_ambiguous(source, heading_rest[section][0], name, "import_detail_section_empty",
+                                           section=section))
     if 5 in seen_sections:
         values["target"], values["result"] = _target(heading_rest[5], parts.get("s5", []), source, warnings)
     if 6 in seen_sections:
@@ -220,11 +220,12 @@ def _excerpt(text: str, limit: int = 60) -> str:
 
 
 def _ambiguous(
-    source: Path, line: int | None, field_name: str, detail: str, detail_en: str, *, code: str = "import_ambiguous"
+    source: Path, line: int | None, field_name: str, detail: str, *, code: str = "import_ambiguous", **params: object
 ) -> Problem:
-    """A warning about a part left as a placeholder (or, with ``code="import_read_as"``, read one way of two)."""
+    """A warning about a part left as a placeholder (or, with ``code="import_read_as"``, read one way of two);
+    ``detail`` is the catalog key of what was found, filled with ``params``."""
     return Problem.create(code, source, line=line, field=field_name, severity="warning",
-                          detail=detail, detail_en=detail_en)
+                          detail=localized(detail, **params))
 
 
 def _check_signature(line: str, number: int, source: Path, warnings: list[Problem]) -> None:
@@ -232,9 +233,7 @@ def _check_signature(line: str, number: int, source: Path, warnings: list[Proble
     name = re.sub(r"^(ลงชื่อ|ตำแหน่ง)|\(ผู้รับผิดชอบโครงการ\)|\.+", "", line).strip()
     if name:
         warnings.append(_ambiguous(
-            source, number, "signoff", f"ไม่ได้นำเข้าการลงนาม ({name}) ให้ผู้รับผิดชอบลงนามด้วย reportgen signoff",
-            f"the sign-off ({name}) was not imported; the responsible person signs off with reportgen signoff",
-            code="import_read_as",
+            source, number, "signoff", "import_detail_signoff", code="import_read_as", name=name,
         ))
 
 
@@ -260,9 +259,8 @@ def markdown_of(lines: list[tuple[int, str]], source: Path, warnings: list[Probl
         elif bare and last_item is not None and int(bare.group(1)) == last_item + 1:
             blocks.append((int(bare.group(1)), bare.group(2)))
             warnings.append(_ambiguous(
-                source, number, "text", f"อ่าน {_excerpt(line, 30)} เป็นข้อ {bare.group(1)}. ของรายการ (ต้นฉบับไม่มีจุด)",
-                f"read {_excerpt(line, 30)} as item {bare.group(1)}. of the list (the original has no dot)",
-                code="import_read_as",
+                source, number, "text", "import_detail_item_without_dot", code="import_read_as",
+                excerpt=_excerpt(line, 30), item=bare.group(1),
             ))
         elif blocks:
             blocks[-1] = (blocks[-1][0], blocks[-1][1] + " " + line)
@@ -293,9 +291,7 @@ def _result_type(rest: tuple[int, str], lines: list[tuple[int, str]], source: Pa
     if len(found) == 1:
         return "output" if found == {"ผลผลิต"} else "outcome"
     warnings.append(_ambiguous(
-        source, number, "result_type",
-        "แบบที่ส่งออกไม่มีเครื่องหมายเลือกระหว่าง ผลผลิต และ ผลลัพธ์ จึงไม่รู้ว่าเลือกข้อใด",
-        "the export lost the checkboxes between ผลผลิต (output) and ผลลัพธ์ (outcome), so the choice is unknown",
+        source, number, "result_type", "import_detail_result_type",
     ))
     return FILL
 
@@ -316,8 +312,8 @@ def _target(rest: tuple[int, str], lines: list[tuple[int, str]], source: Path, w
         if match.group(1) == "ไม่เกิน":
             target["direction"] = "at_most"
     else:
-        warnings.append(_ambiguous(source, number, "target", f"อ่านเป้าหมาย {_excerpt(text or '(ว่าง)')} ไม่ได้",
-                                   f"the target {_excerpt(text or '(empty)')} is not written 'number (unit)'"))
+        shown = _excerpt(text) if text else localized("url_empty")
+        warnings.append(_ambiguous(source, number, "target", "import_detail_target", target=shown))
     result = None
     for line_number, line in lines:
         found = RESULT.match(line)
@@ -325,8 +321,7 @@ def _target(rest: tuple[int, str], lines: list[tuple[int, str]], source: Path, w
             result = _number(found.group(1))
             if match and found.group(2).strip() != target["unit"]:
                 warnings.append(_ambiguous(
-                    source, line_number, "result", f"หน่วยของผลงาน ({found.group(2)}) ไม่ตรงกับเป้าหมาย",
-                    f"the result's unit ({found.group(2)}) is not the target's", code="import_read_as",
+                    source, line_number, "result", "import_detail_unit", code="import_read_as", unit=found.group(2),
                 ))
         else:
             warnings.append(Problem.create("import_unknown_part", source, line=line_number, severity="warning",

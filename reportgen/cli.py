@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reportgen import __version__
-from reportgen.errors import ContentError, ReportgenError
+from reportgen import __version__, wording
+from reportgen.errors import ContentError, ReportgenError, UsageError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -58,7 +58,7 @@ def run_build(args: argparse.Namespace) -> int:
         args.paths or None,
         strict=args.strict,
         output_dir=args.output,
-        options=BuildOptions(release=args.release, as_of=args.as_of),
+        options=BuildOptions(release=args.release, as_of=_as_of(args.as_of)),
         jobs=args.jobs,
         shard=args.shard,
         use_cache=not args.no_cache,
@@ -68,12 +68,9 @@ def run_build(args: argparse.Namespace) -> int:
     if report.warnings:
         _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
     if args.release:
-        from reportgen.errors import render_message
-
         names = (": " + ", ".join(report.withheld)) if report.withheld else ""
-        line, _ = render_message(
-            "release_summary", {"released": report.released, "withheld": len(report.withheld), "names": names},
-            args.lang,
+        line = wording.message(
+            "release_summary", args.lang, released=report.released, withheld=len(report.withheld), names=names
         )
         _emit(line, file=sys.stderr)
     if args.verbose:
@@ -90,7 +87,8 @@ def run_merge(args: argparse.Namespace) -> int:
         for path in report.written:
             _emit(report.output_dir.name + "/" + path)
     if not args.quiet:
-        _emit(f"merged {report.shards} shards, {report.forms} forms, into {report.output_dir}", file=sys.stderr)
+        line = wording.message("merge_done", args.lang, shards=report.shards, forms=report.forms, folder=report.output_dir)
+        _emit(line, file=sys.stderr)
     return EXIT_OK
 
 
@@ -101,6 +99,19 @@ def _quarter(text: str) -> int:
         return parse_quarter(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _as_of(text: str | None) -> int | None:
+    """``--as-of`` of build and book, parsed one way (after ``--lang`` is known): a quarter, None for the whole year,
+    or the catalog's usage error."""
+    from reportgen.status import parse_quarter
+
+    if text is None:
+        return None
+    try:
+        return parse_quarter(text)
+    except ValueError:
+        raise UsageError("usage_as_of_quarter", given=repr(text)) from None
 
 
 def _shard(text: str):
@@ -133,7 +144,7 @@ def run_check(args: argparse.Namespace) -> int:
 def run_book(args: argparse.Namespace) -> int:
     from reportgen.commands.book import book
 
-    report = book(args.root, args.year, as_of=args.as_of, strict=args.strict)
+    report = book(args.root, args.year, as_of=_as_of(args.as_of), strict=args.strict)
     if report.warnings:
         _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
     _emit(report.output_dir.name + "/" + report.path)
@@ -144,12 +155,11 @@ def run_signoff(args: argparse.Namespace) -> int:
     from reportgen.commands.signoff import signoff
 
     report = signoff(args.root, args.file, name=args.name, position=args.position, date=args.date)
-    if args.lang == "en":
-        done = "replaced the sign-off in" if report.replaced else "signed off"
-    else:
-        done = "แทนที่การลงนามเดิมใน" if report.replaced else "บันทึกการลงนามใน"
     record = report.signoff
-    _emit(f"{done} {report.file}: {record.name}, {record.position}, {record.date.isoformat()}, {record.digest}")
+    _emit(wording.message(
+        "signoff_replaced" if report.replaced else "signoff_recorded", args.lang, file=report.file,
+        name=record.name, position=record.position, date=record.date.isoformat(), digest=record.digest,
+    ))
     return EXIT_OK
 
 
@@ -177,10 +187,10 @@ def run_sign(args: argparse.Namespace) -> int:
         return error.exit_code
     from reportgen.terminal import one_line
 
-    done = "signed by" if args.lang == "en" else "ลงนามโดย"
     for file in report.files:
         also = "".join(f" (+ output/{one_line(copy)})" for copy in file.copies)
-        _emit(f"output/{one_line(file.path)}{also}: {done} {one_line(report.signer)}")
+        _emit(wording.message("sign_done", args.lang, path=f"output/{one_line(file.path)}{also}",
+                              signer=one_line(report.signer)))
     return EXIT_OK
 
 
@@ -206,16 +216,14 @@ def _quiet_pyhanko(args: argparse.Namespace) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     from reportgen.commands.serve import serve
-    from reportgen.errors import render_message
     from reportgen.preview.server import is_loopback
 
     def ready(url: str) -> None:
         _emit(url, flush=True)
         if not is_loopback(args.host):  # drafts on a network: say so every time, in the user's language
-            warning, hint = render_message("serve_exposed", {"host": args.host}, args.lang)
+            warning, hint = wording.render("serve_exposed", {"host": args.host}, args.lang)
             _emit(f"reportgen serve: {warning} — {hint}", file=sys.stderr, flush=True)
-        stop = "Ctrl-C to stop" if args.lang == "en" else "กด Ctrl-C เพื่อหยุด"
-        _emit(f"reportgen serve: {stop}", file=sys.stderr, flush=True)
+        _emit(f"reportgen serve: {wording.label('serve_how_to_stop', args.lang)}", file=sys.stderr, flush=True)
 
     def built(outcome) -> None:
         if outcome.problems:
@@ -223,8 +231,8 @@ def run_serve(args: argparse.Namespace) -> int:
         elif not outcome.ok:
             _emit(f"reportgen: {outcome.message}", file=sys.stderr)
         if outcome.ok:
-            done = "built in" if args.lang == "en" else "สร้างเสร็จใน"
-            _emit(f"reportgen serve: {done} {outcome.seconds:.1f} s", file=sys.stderr, flush=True)
+            done = wording.message("serve_built_in", args.lang, seconds=f"{outcome.seconds:.1f}")
+            _emit(f"reportgen serve: {done}", file=sys.stderr, flush=True)
 
     serve(args.root, host=args.host, port=args.port, lang=args.lang, on_ready=ready, on_build=built)
     return EXIT_OK
@@ -288,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="check content/ and build output/")
     build.add_argument("paths", nargs="*", type=Path, help="only these indicator files (default: all)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build.add_argument("--as-of", type=_quarter, metavar="QUARTER", help="as it stood at the end of q1, q2, q3 or q4")
+    build.add_argument("--as-of", metavar="QUARTER", help="as it stood at the end of q1, q2, q3 or q4")
     build.add_argument("--release", action="store_true", help="publish every form signed off and unchanged since; list the others"
                        " (with --strict: refuse unless every form of the newest year is)")
     build.add_argument("-j", "--jobs", type=_jobs, metavar="N", help="rendering processes (default: every core)")
@@ -320,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     book.add_argument("--year", type=int, help="Buddhist-Era fiscal year, e.g. 2564 (default: the newest)")
     book.add_argument(
-        "--as-of", type=_quarter, metavar="QUARTER",
+        "--as-of", metavar="QUARTER",
         help="as it stood at the end of q1, q2, q3 or q4 (default: the whole year)",
     )
     book.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -388,6 +396,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    previous_language = wording.language()
+    wording.set_language(args.lang)  # log lines and texts not handed a language read in the user's
+    try:
+        return _run(args)
+    finally:
+        wording.set_language(previous_language)  # main() may run again in the same process (the tests)
+
+
+def _run(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -405,14 +422,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _emit(f"reportgen: {text(args.lang) if callable(text) else error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
-        _emit("reportgen: interrupted; output/ was left as it was", file=sys.stderr)
+        _emit(f"reportgen: {wording.label('interrupted', args.lang)}", file=sys.stderr)
         return 130
     except Exception:
         if args.debug:
             raise
-        _emit(
-            "reportgen: internal error (a bug in reportgen, not in your files). "
-            "Run the same command with --debug and report what it prints.",
-            file=sys.stderr,
-        )
+        _emit(f"reportgen: {wording.label('internal_error', args.lang)}", file=sys.stderr)
         return EXIT_BUG

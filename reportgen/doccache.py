@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from reportgen import layout
+from reportgen import layout, wording
 from reportgen.files import replace_file
 from reportgen.fingerprint import code_fingerprint, library_versions
 
@@ -169,7 +169,7 @@ class DocumentCache:
         try:
             doc = document_from_json(entry[2], model, file)
         except Exception as error:  # noqa: BLE001 - a cache must never stop a load
-            logger.warning("cannot read the cached %s (%s); loading it again", name, error)
+            logger.warning(wording.message("cache_entry_unreadable", name=name, reason=error))
             return None
         self._used.add(name)
         return doc
@@ -196,7 +196,7 @@ class DocumentCache:
             mark_cache_root(self.path.parent)
             replace_file(self.path, header + payload)
         except OSError as error:
-            logger.warning("cannot write the document cache %s (%s); continuing without it", self.path, error.strerror)
+            logger.warning(wording.message("cache_doc_unwritable", path=self.path, reason=error.strerror))
             return
         self._changed = False
         logger.debug("saved %d loaded documents to %s", len(self._entries), self.path)
@@ -214,14 +214,13 @@ class DocumentCache:
             logger.debug("document cache %s is from another reportgen or format; starting afresh", self.path)
             return {}
         if not hmac.compare_digest(tag.decode("ascii", "replace"), payload_tag(MAGIC, payload)):
-            logger.warning("the document cache %s is damaged or was not written with this cache key; it will be"
-                           " rebuilt", self.path)
+            logger.warning(wording.message("cache_doc_damaged", path=self.path))
             self._changed = True
             return {}
         try:
             entries = json.loads(payload.decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as error:
-            logger.warning("cannot read the document cache %s (%s); it will be rebuilt", self.path, error)
+            logger.warning(wording.message("cache_doc_unreadable", path=self.path, reason=error))
             return {}
         if not isinstance(entries, dict):
             return {}

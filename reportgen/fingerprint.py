@@ -41,11 +41,11 @@ def update_with_file(digest: hashlib._Hash, label: str, path: Path) -> None:
 
 @functools.cache
 def code_fingerprint() -> str:
-    """reportgen's version and the path and bytes of each of its modules (hex SHA-256), computed once a process."""
+    """reportgen's version and the path and bytes of each of its modules and of its wording catalog (hex SHA-256), computed once a process."""
     digest = hashlib.sha256(f"reportgen={reportgen.__version__}".encode())
     package = Path(reportgen.__file__).parent
     for module in tree_files(package):
-        if module.suffix == ".py":
+        if module.suffix in (".py", ".yaml"):  # the code, and the wording catalog (labels on pages, messages)
             update_with_file(digest, "reportgen/" + module.relative_to(package).as_posix(), module)
     return digest.hexdigest()
 

@@ -63,6 +63,7 @@ from reportgen.model import (
     unwrap_annotation,
 )
 from reportgen.validate import build_project, file_warnings
+from reportgen.wording import localized
 
 #: Largest content file read. The real indicator file is about 10 KB; anything near a megabyte is an accident.
 MAX_FILE_BYTES = 1024 * 1024
@@ -773,11 +774,11 @@ class _Builder:
             spot = self.doc.find(path, char) if not 0xD800 <= ord(char) <= 0xDFFF else None
             line, column = spot if spot else (node.start_mark.line + 1, node.start_mark.column + 1)
             kind = (
-                L("อักขระเสีย (surrogate)", "a broken character (surrogate)")
+                localized("char_kind_surrogate")
                 if 0xD800 <= ord(char) <= 0xDFFF
-                else L("อักขระกำหนดทิศทางข้อความ", "a text-direction override")
+                else localized("char_kind_direction")
                 if char in _BIDI_CONTROLS
-                else L("อักขระควบคุม", "a control character")
+                else localized("char_kind_control")
             )
             self.doc.add(
                 "text_control_char", path, line=line, column=column, char=f"U+{ord(char):04X}", kind=kind
@@ -905,38 +906,32 @@ def describe(value: Any, node: yaml.Node | None, *, structure_only: bool = False
     """What was found, in words: ``"สาม" (ข้อความ)`` / ``"สาม" (text)``."""
     raw = node.value if isinstance(node, yaml.ScalarNode) else None
     if isinstance(node, yaml.SequenceNode) or isinstance(value, list):
-        return L("รายการ (บรรทัดที่ขึ้นต้นด้วย - )", "a list (lines starting with - )")
+        return localized("found_list")
     if isinstance(node, yaml.MappingNode) or isinstance(value, dict):
-        return L("หัวข้อย่อย (ชื่อหัวข้อ: ค่า)", "a group of sub-keys (key: value)")
+        return localized("found_mapping")
     if structure_only:
         if raw is not None and raw.strip():
-            return L(f"ข้อความ \"{_short(raw)}\"", f"the text \"{_short(raw)}\"")
-        return L("ค่าว่าง", "an empty value")
+            return localized("found_text_structure", text=_short(raw))
+        return localized("found_empty_structure")
     shown = _short(raw) if raw is not None else _short(str(value))
     if value is None:
-        return L("ค่าว่าง", "nothing (an empty value)")
+        return localized("found_nothing")
     if isinstance(value, bool):
-        return L(f"{shown} (ค่าจริง/เท็จ)", f"{shown} (a yes/no value)")
+        return localized("found_bool", value=shown)
     if isinstance(value, (dt.date, dt.datetime)):
-        return L(f"{shown} (วันที่)", f"{shown} (a date)")
+        return localized("found_date", value=shown)
     if isinstance(value, (int, float, Decimal)):
-        return L(f"{shown} (ตัวเลข)", f"{shown} (a number)")
+        return localized("found_number", value=shown)
     if isinstance(value, str):
         if not value.strip():
-            return L("ข้อความว่าง", "empty text")
-        return L(f"\"{_short(value)}\" (ข้อความ)", f"\"{_short(value)}\" (text)")
+            return localized("found_empty_text")
+        return localized("found_text", text=_short(value))
     return L(shown, shown)
 
 
 _EXPECTED = {
-    "text": L("ข้อความ", "text"),
-    "number": L("ตัวเลข", "a number"),
-    "integer": L("ตัวเลขจำนวนเต็ม", "a whole number"),
-    "date": L("วันที่ เช่น 2021-10-20", "a date, e.g. 2021-10-20"),
-    "mapping": L("หัวข้อย่อย", "sub-keys"),
-    "list": L("รายการ", "a list"),
-    "choice": L("ค่าที่กำหนด", "one of the allowed values"),
-    "value": L("ค่า", "a value"),
+    kind: localized(f"expected_{kind}")
+    for kind in ("text", "number", "integer", "date", "mapping", "list", "choice", "value")
 }
 
 _EXPECTED_BY_TYPE = {
@@ -985,11 +980,7 @@ def _date_suggestion(text: str) -> str | None:
         return None
 
 
-_IMPLICIT_NUMBERS = {
-    "hex": L("เลขฐานสิบหก", "a hexadecimal number"),
-    "binary": L("เลขฐานสอง", "a binary number"),
-    "sexagesimal": L("เลขฐานหกสิบ (แบบเวลา ชั่วโมง:นาที)", "a base-60 number (like hours:minutes)"),
-}
+_IMPLICIT_NUMBERS = {how: localized(f"implicit_number_{how}") for how in ("hex", "binary", "sexagesimal")}
 
 
 class _ErrorMapper:
@@ -1031,12 +1022,13 @@ class _ErrorMapper:
     def missing(self, parent: tuple, keys: list[str]) -> Problem:
         parent_model = model_at(self.model, parent)
         parent_name = field_path(parent)
-        where = L(f" ใน {parent_name}", f" in {parent_name}") if parent_name else L("", "")
+        where = localized("where_in", parent=parent_name) if parent_name else L("", "")
         listed_th = ", ".join(f"{key} ({_description(parent_model, key)})" if _description(parent_model, key) else key for key in keys)
         listed_en = ", ".join(keys)
-        example = L(
-            f"{keys[0]}: ..." + (f" ใต้ {parent_name}:" if parent_name else ""),
-            f"{keys[0]}: ..." + (f" under {parent_name}:" if parent_name else ""),
+        example = (
+            localized("missing_example_under", key=keys[0], parent=parent_name)
+            if parent_name
+            else localized("missing_example", key=keys[0])
         )
         field_name = field_path(parent + (keys[0],)) if len(keys) == 1 else (parent_name or None)
         path = parent if parent in self.doc.positions else ()
@@ -1093,12 +1085,9 @@ class _ErrorMapper:
             if isinstance(value, (int, float, Decimal)) and raw is not None and raw.strip() != str(value):
                 return problem("yaml_number_as_text", value=value)
             if isinstance(value, (list, dict)):
-                fix = L(
-                    f"เขียนเป็นข้อความต่อจาก {key}: ในบรรทัดเดียวกัน หรือใช้ | แล้วเขียนข้อความในบรรทัดถัดไป",
-                    f"write the text after {key}: on the same line, or use | and write it on the lines below",
-                )
+                fix = localized("fix_text_not_structure", key=key)
             else:
-                fix = L(f"ใส่ข้อความในเครื่องหมายคำพูด เช่น {key}: \"{raw}\"", f"put the text in quotes, e.g. {key}: \"{raw}\"")
+                fix = localized("fix_quote_text", key=key, raw=raw)
             return problem("not_text", fix=fix)
 
         if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -1148,7 +1137,7 @@ class _ErrorMapper:
             url = str(ctx.get("url", ""))
             spot = self.doc.find(path, url) if url else None
             line, column = spot if spot else self.doc.position(path)
-            return self.doc.problem(kind, path, line=line, column=column, url=url or "(ว่าง)", **common)
+            return self.doc.problem(kind, path, line=line, column=column, url=url or localized("url_empty"), **common)
         if kind == "buddhist_era_date":
             year = ctx.get("year", "?")
             suggestion = _date_suggestion(str(value)) if not isinstance(value, dt.date) else None
@@ -1168,7 +1157,7 @@ class _ErrorMapper:
         parent_model = model_at(self.model, parent)
         allowed = ", ".join(parent_model.model_fields) if parent_model else ""
         parent_name = field_path(parent)
-        where = L(f" ใน {parent_name}", f" in {parent_name}") if parent_name else L("", "")
+        where = localized("where_in", parent=parent_name) if parent_name else L("", "")
         suggestion, from_thai = suggest_key(parent_model, key)
         params = {"key": key, "where": where, "allowed": allowed, "suggestion": suggestion or ""}
         if not suggestion and parent_model is not None:
@@ -1227,10 +1216,10 @@ class _ErrorMapper:
     def integer(self, problem, path: tuple, value: Any, raw: str | None, quoted: bool) -> Problem:
         if isinstance(value, bool):
             return problem("yaml_bool", expected=_EXPECTED["integer"], value=str(value).lower())
-        extra = L(" (ปี พ.ศ. เช่น 2564)", " (the Buddhist-Era year, e.g. 2564)") if path == ("fiscal_year",) else L("", "")
+        extra = localized("expected_extra_fiscal_year") if path == ("fiscal_year",) else L("", "")
         if (as_text := self.number_as_text(problem, value, quoted)) is not None:
             return as_text
-        fix = L("ใส่ตัวเลขจำนวนเต็มโดยไม่มีเครื่องหมายคำพูด เช่น 2564", "write a whole number without quotes, e.g. 2564")
+        fix = localized("fix_whole_number")
         return problem("not_integer", expected_extra=extra, fix=fix)
 
     def number(self, problem, value: Any, raw: str | None, quoted: bool) -> Problem:
@@ -1260,7 +1249,7 @@ class _ErrorMapper:
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         expected = ", ".join(options)
         if isinstance(value, bool):
-            return problem("yaml_bool", expected=L(f"ค่าใดค่าหนึ่ง: {expected}", f"one of {expected}"), value=str(value).lower())
+            return problem("yaml_bool", expected=localized("expected_one_of", options=expected), value=str(value).lower())
         suggestion = None
         if isinstance(value, str) and value.strip():
             parent_model = model_at(self.model, path[:-1])
@@ -1273,9 +1262,9 @@ class _ErrorMapper:
                 suggestion = close[0] if close else None
         key = str(path[-1]) if path else "value"
         fix = (
-            L(f"แก้เป็น {key}: {suggestion}", f"change it to {key}: {suggestion}")
+            localized("fix_change_to", key=key, suggestion=suggestion)
             if suggestion
-            else L(f"เลือกหนึ่งค่า: {expected}", f"choose one: {expected}")
+            else localized("fix_choose_one", options=expected)
         )
         return problem("choice", expected=expected, fix=fix)
 
@@ -1284,15 +1273,9 @@ class _ErrorMapper:
         sub_model = model_at(self.model, path)
         first = next(iter(sub_model.model_fields), "...") if sub_model else "..."
         if isinstance(value, list):
-            fix = L(
-                f"ลบเครื่องหมาย - หน้าหัวข้อย่อยของ {key} ออก แล้วเยื้องหัวข้อย่อยเท่ากัน",
-                f"remove the - in front of the sub-keys of {key} and indent them equally",
-            )
+            fix = localized("fix_mapping_not_list", key=key)
         else:
-            fix = L(
-                f"เขียนหัวข้อย่อยในบรรทัดถัดไปโดยเยื้องเข้าไป เช่น\n    {key}:\n      {first}: ...",
-                f"write the sub-keys on the next lines, indented, e.g.\n    {key}:\n      {first}: ...",
-            )
+            fix = localized("fix_mapping_indent", key=key, first=first)
         return problem("not_mapping", fix=fix)
 
     def date(self, problem, value: Any, raw: str | None) -> Problem:
@@ -1306,16 +1289,16 @@ class _ErrorMapper:
                 suggestion = _date_suggestion(text) or f"{year - 543}-{month:02d}-{day:02d}"
                 return problem("date_buddhist_era", year=year, suggestion=suggestion)
             if not 1 <= month <= 12:
-                reason = L("เดือนต้องอยู่ระหว่าง 1 ถึง 12", "the month must be 1 to 12")
+                reason = localized("date_reason_month")
             else:
                 days = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day if year >= 1 else 31
-                reason = L(f"เดือน {month} ปี {year} มี {days} วัน", f"month {month} of {year} has {days} days")
+                reason = localized("date_reason_days", month=month, year=year, days=days)
             return problem("date_invalid", raw=text.strip(), reason=reason)
         suggestion = _date_suggestion(text)
         fix = (
-            L(f"แก้เป็น date: {suggestion}", f"change it to date: {suggestion}")
+            localized("fix_change_to", key="date", suggestion=suggestion)
             if suggestion
-            else L("เขียนแบบ ปี ค.ศ.-เดือน-วัน เช่น date: 2021-10-20", "write year-month-day, e.g. date: 2021-10-20")
+            else localized("fix_date_format")
         )
         return problem("date_format", fix=fix)
 
@@ -1339,11 +1322,11 @@ def _indicator_files(root: Path, paths: Sequence[Path] | None) -> list[Path]:
         path = Path(given)
         path = (path if path.is_absolute() else Path.cwd() / path).resolve()
         if not path.is_relative_to(content):
-            raise UsageError(f"{given}: ไม่อยู่ในโฟลเดอร์ content/ ของโครงการ (not inside the project's content/ folder)")
+            raise UsageError("usage_not_in_content", path=given)
         if path.is_dir():
             selected.extend(sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()))
         elif not path.exists():
-            raise UsageError(f"{given}: ไม่พบไฟล์ (no such file)")
+            raise UsageError("usage_no_such_file", path=given)
         elif path == content / SITE_FILE:
             continue  # always loaded
         else:
@@ -1384,16 +1367,14 @@ def load_documents(
     root = Path(root).resolve()
     content = root / CONTENT_DIR
     if not content.is_dir():
-        raise UsageError(
-            f"ไม่พบโฟลเดอร์ content/ ใน {root} (no content/ folder in {root}); run reportgen in the project folder or use --root"
-        )
+        raise UsageError("usage_no_content_folder", root=root)
     cache = DocumentCache.for_project(root) if use_cache else None
     site_path = content / SITE_FILE
     if site_path.is_file():
         site = load_file(site_path, root, SiteSettings, cache)
     else:
         site = SourceDocument(_relative(site_path, root))
-        site.add("file_unreadable", reason=L("ไม่มีไฟล์ content/site.yaml", "content/site.yaml does not exist"))
+        site.add("file_unreadable", reason=localized("reason_no_site_file"))
     indicators = [load_file(path, root, Indicator, cache) for path in _indicator_files(root, paths)]
     if cache is not None:
         cache.save(complete=paths is None)

@@ -134,4 +134,4 @@ def write_github_summary(problems: Sequence[Problem], lang: str, summary_file: s
     try:
         append_to_file(Path(summary_file), github_summary(problems, lang).encode("utf-8"))
     except OSError as error:
-        raise UsageError(f"GITHUB_STEP_SUMMARY={summary_file}: {error.strerror or error}") from None
+        raise UsageError("usage_github_summary_unwritable", path=summary_file, reason=error.strerror or error) from None

@@ -54,7 +54,8 @@ from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageL
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
-from reportgen.errors import ReportgenError, render_message
+from reportgen import wording
+from reportgen.errors import ReportgenError
 from reportgen.revisions import Change, changes_after
 from reportgen.thai import BANGKOK, apply_digits, thai_date
 
@@ -92,23 +93,17 @@ SIGNATURE_FIELD_NAME = "ลายมือชื่ออิเล็กทร�
 
 
 class SigningError(ReportgenError):
-    """Nothing was signed: a missing or unusable key, or a PDF that must not be signed. Carries Thai and English."""
+    """Nothing was signed: a missing or unusable key, or a PDF that must not be signed. ``SigningError(key,
+    **params)``; its text is the message and its hint on one line."""
 
     exit_code = 2
 
-    def __init__(self, th: str, en: str):
-        super().__init__(en)
-        self.th = th
-        self.en = en
-
-    def text(self, lang: str = "th") -> str:
-        return self.en if lang == "en" else self.th
+    def text(self, lang: str | None = "th") -> str:
+        return " — ".join(part for part in wording.render(self.code, self.params, lang) if part)
 
     @classmethod
     def from_message(cls, code: str, **params: object) -> SigningError:
-        """The error whose texts are ``MESSAGES[code]`` (message and hint) filled with ``params``."""
-        texts = {lang: " — ".join(part for part in render_message(code, params, lang) if part) for lang in ("th", "en")}
-        return cls(texts["th"], texts["en"])
+        return cls(code, **params)
 
 
 # --- The key ---------------------------------------------------------------------------------------------------
@@ -129,40 +124,23 @@ def load_signing_key(pkcs12: bytes, password: str | None, *, source: str, now: d
     try:
         _ = asn1_pkcs12.Pfx.load(pkcs12)["auth_safe"].native  # the structure, readable without the password
     except Exception:  # noqa: BLE001 - asn1crypto raises ValueError, TypeError or its own on malformed DER
-        raise SigningError(
-            f"{source} ไม่ใช่ไฟล์ PKCS#12 (.p12/.pfx) ที่อ่านได้",
-            f"{source} is not a readable PKCS#12 (.p12/.pfx) file",
-        ) from None
+        raise SigningError("sign_key_not_pkcs12", source=source) from None
     try:
         key, cert, _chain = pyca_pkcs12.load_key_and_certificates(pkcs12, secret)
     except ValueError:  # the archive is well formed, so what fails is decrypting it
-        raise SigningError(
-            f"เปิดกุญแจลงนาม {source} ไม่ได้: รหัสผ่านไม่ถูกต้อง (หรือไม่ได้ให้รหัสผ่าน) "
-            "ตรวจตัวแปรที่ระบุด้วย --password-env",
-            f"cannot open the signing key {source}: wrong password (or none given); "
-            "check the variable named by --password-env",
-        ) from None
+        raise SigningError("sign_key_password", source=source) from None
     if key is None or cert is None:
-        raise SigningError(
-            f"{source} ไม่มีกุญแจส่วนตัวพร้อมใบรับรอง จึงใช้ลงนามไม่ได้",
-            f"{source} holds no private key with its certificate, so it cannot sign",
-        )
+        raise SigningError("sign_key_no_key", source=source)
     now = now or dt.datetime.now(dt.UTC)
     not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
     if now > not_after:
-        raise SigningError(
-            f"ใบรับรองใน {source} หมดอายุแล้วเมื่อ {not_after:%Y-%m-%d} ขอใบรับรองใหม่ก่อนลงนาม",
-            f"the certificate in {source} expired on {not_after:%Y-%m-%d}; get a new one before signing",
-        )
+        raise SigningError("sign_cert_expired", source=source, date=f"{not_after:%Y-%m-%d}")
     if now < not_before:
-        raise SigningError(
-            f"ใบรับรองใน {source} ยังไม่เริ่มใช้ได้ (เริ่ม {not_before:%Y-%m-%d})",
-            f"the certificate in {source} is not valid yet (from {not_before:%Y-%m-%d})",
-        )
+        raise SigningError("sign_cert_not_yet_valid", source=source, date=f"{not_before:%Y-%m-%d}")
     refusal = unfit_for_signing(cert, key)
     if refusal is not None:
         code, params = refusal
-        raise SigningError.from_message(code, source=source, **params)
+        raise SigningError(code, source=source, **params)
     signer = signers.SimpleSigner.load_pkcs12_data(pkcs12, other_certs=(), passphrase=secret)
     return SigningKey(
         signer=signer,
@@ -275,9 +253,9 @@ def pdf_facts(pdf: bytes) -> PdfFacts:
         signatures = len(reader.embedded_signatures)
     except SigningError:
         raise
-    except Exception as error:
+    except Exception:
         logger.debug("cannot read PDF", exc_info=True)
-        raise SigningError("อ่านไฟล์ PDF ไม่ได้ (ไฟล์เสียหรือไม่ใช่ PDF)", f"cannot read the PDF ({error})") from None
+        raise SigningError("sign_pdf_unreadable") from None
     return PdfFacts(pdfa=pdfa, source=source, title=title, signatures=signatures)
 
 
@@ -333,22 +311,11 @@ def _embedded_source(root) -> dict | None:
 def check_signable(facts: PdfFacts, *, name: str, force: bool = False) -> None:
     """Refuse (``SigningError``) a PDF that is not a signed-off release, or is already signed without ``force``."""
     if facts.pdfa is None or facts.source is None:
-        raise SigningError(
-            f"{name} ไม่ใช่ไฟล์ฉบับเผยแพร่ (PDF/A ที่แนบไฟล์ YAML ต้นฉบับ) "
-            "สร้างด้วย reportgen build --release ก่อนลงนาม",
-            f"{name} is not a release PDF (PDF/A with its YAML source attached); "
-            "build it with `reportgen build --release` before signing",
-        )
+        raise SigningError("sign_not_release", name=name)
     if not facts.signed_off:
-        raise SigningError(
-            f"{name} เป็นฉบับร่าง: ตัวชี้วัดยังไม่มีการรับรอง (signoff) จึงลงนามไม่ได้",
-            f"{name} is a draft: its indicator has no signoff, so it cannot be signed",
-        )
+        raise SigningError("sign_draft", name=name)
     if facts.signatures and not force:
-        raise SigningError(
-            f"{name} มีลายมือชื่ออิเล็กทรอนิกส์อยู่แล้ว ใช้ --force หากต้องการลงนามเพิ่มอีกคน",
-            f"{name} is already signed; use --force to add another signature",
-        )
+        raise SigningError("sign_already_signed", name=name)
 
 
 @dataclass(frozen=True)
@@ -469,7 +436,7 @@ def sign_release_pdf(
     else:
         placement = signature_placement(pdf)
         if placement.anchor is None:
-            logger.warning("%s: no signature block; the visible signature goes at the last page's bottom right", name)
+            logger.warning(wording.message("sign_no_signature_block", name=name))
         field = fields.SigFieldSpec(sig_field_name=field_name, on_page=placement.page, box=placement.box,
                                     readable_field_name=SIGNATURE_FIELD_NAME)
     if timestamper is None and timestamp_url:
@@ -493,17 +460,11 @@ def sign_release_pdf(
     try:
         pdf_signer.sign_pdf(writer, output=output)
     except TimestampRequestError as error:
-        raise SigningError(
-            f"ขอตราเวลาจาก {timestamp_url} ไม่สำเร็จ: {error}",
-            f"the timestamp request to {timestamp_url} failed: {error}",
-        ) from None
+        raise SigningError("sign_timestamp_failed", url=timestamp_url, error=error) from None
     except OSError as error:  # aiohttp's connection errors are OSErrors
-        raise SigningError(
-            f"ติดต่อผู้ให้บริการตราเวลา {timestamp_url} ไม่ได้: {error}",
-            f"cannot reach the timestamp authority {timestamp_url}: {error}",
-        ) from None
+        raise SigningError("sign_timestamp_unreachable", url=timestamp_url, error=error) from None
     except PyHankoSigningError as error:
-        raise SigningError(f"ลงนาม {name} ไม่สำเร็จ: {error}", f"cannot sign {name}: {error}") from None
+        raise SigningError("sign_failed", name=name, error=error) from None
     return output.getvalue()
 
 
@@ -651,19 +612,14 @@ def load_trust_roots(paths: Sequence[Path]) -> list:
         try:
             data = Path(path).read_bytes()
         except OSError as error:
-            raise SigningError(
-                f"อ่านไฟล์ใบรับรอง {path} ไม่ได้: {error.strerror}",
-                f"cannot read the certificate {path}: {error.strerror}",
-            ) from None
+            raise SigningError("sign_cert_unreadable", path=path, reason=error.strerror) from None
         try:
             ders = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
             certificates = [asn1_x509.Certificate.load(der) for der in ders]
             for certificate in certificates:
                 _ = certificate.native  # parse now: a broken file fails here, not deep inside validation
         except Exception:  # noqa: BLE001 - asn1crypto raises ValueError, TypeError or its own on malformed input
-            raise SigningError(
-                f"{path} ไม่ใช่ใบรับรอง (PEM หรือ DER)", f"{path} is not a certificate (PEM or DER)"
-            ) from None
+            raise SigningError("sign_not_certificate", path=path) from None
         roots.extend(certificates)
     return roots
 

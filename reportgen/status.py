@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from reportgen import thai
+from reportgen import thai, wording
 from reportgen.model import Indicator
 from reportgen.thai import BANGKOK
 
@@ -41,21 +41,16 @@ StatusName = Literal["met", "in_progress", "not_met", "not_reported"]
 PlanStatus = Literal["on_track", "behind_plan"]
 
 #: How each status is named on the site, in the data and in the book (and the order the table sorts them in).
-STATUS_LABELS: dict[str, str] = {
-    "met": "บรรลุเป้าหมาย",
-    "in_progress": "อยู่ระหว่างดำเนินการ",
-    "not_met": "ยังไม่บรรลุเป้าหมาย",
-    "not_reported": "ยังไม่รายงานผล",
-}
+STATUS_NAMES: tuple[str, ...] = ("met", "in_progress", "not_met", "not_reported")
+STATUS_LABELS: dict[str, str] = {name: wording.label(f"status_{name}", "th") for name in STATUS_NAMES}
 
 #: The same in English, for ``reportgen status --lang en`` (the site and the data are Thai).
-STATUS_LABELS_EN: dict[str, str] = {
-    "met": "met", "in_progress": "in progress", "not_met": "not met", "not_reported": "not reported",
-}
+STATUS_LABELS_EN: dict[str, str] = {name: wording.label(f"status_{name}", "en") for name in STATUS_NAMES}
 
-PLAN_LABELS: dict[str, str] = {"on_track": "เป็นไปตามแผน", "behind_plan": "ต่ำกว่าแผน"}
-#: A ceiling's result is behind plan when it is above the plan.
-CEILING_PLAN_LABELS: dict[str, str] = {"on_track": "เป็นไปตามแผน", "behind_plan": "เกินกว่าแผน"}
+
+def plan_label_text(plan_status: str, ceiling: bool = False, lang: str = "th") -> str:
+    """``เป็นไปตามแผน`` / ``ต่ำกว่าแผน``; a ceiling's result is behind plan when it is above the plan (``เกินกว่าแผน``)."""
+    return wording.label(f"plan_{'ceiling_' if ceiling else ''}{plan_status}", lang)
 
 
 
@@ -141,9 +136,10 @@ class IndicatorStatus:
 
     @property
     def plan_label(self) -> str | None:
-        if not self.plan_status:
-            return None
-        return (CEILING_PLAN_LABELS if self.ceiling else PLAN_LABELS)[self.plan_status]
+        return self.plan_label_in("th")
+
+    def plan_label_in(self, lang: str) -> str | None:
+        return plan_label_text(self.plan_status, self.ceiling, lang) if self.plan_status else None
 
     @property
     def reported_period(self) -> bool:

@@ -30,6 +30,7 @@ from reportgen.digest import check_signoff
 from reportgen.errors import ContentError, L, Problem
 from reportgen.markdown import check_markdown
 from reportgen.model import DEFAULT_DATA_LICENSE, ContentModel, Entry, Indicator, Project, SiteSettings
+from reportgen.wording import localized
 
 if TYPE_CHECKING:
     from reportgen.load import SourceDocument
@@ -301,9 +302,9 @@ def _folded_list(doc: SourceDocument, path: tuple, node, text: str, key: str) ->
         item = line_text.strip().strip("\"'")[:20]
         if item and not re.search(r"\n[ \t]*" + re.escape(item), joined):  # more-indented lines keep their break
             style = {
-                None: L(f"{key}: ตามด้วยข้อความ (ไม่มี |)", f"{key}: followed by the text (without |)"),
-                ">": L(f"{key}: > (พับบรรทัด)", f"{key}: > (folded)"),
-            }.get(node.style, L("ในเครื่องหมายคำพูด", "in quotes"))
+                None: localized("list_style_plain", key=key),
+                ">": localized("list_style_folded", key=key),
+            }.get(node.style, localized("list_style_quoted"))
             column = len(line_text) - len(line_text.lstrip()) + 1
             yield doc.problem("folded_list", path, line=index + 1, column=column, severity="warning", key=key, style=style)
             return
@@ -483,14 +484,14 @@ def evidence_file_problems(doc: SourceDocument, content_dir: Path) -> Iterator[P
 
 def _outside_reason(relative: str, content: Path) -> L | None:
     if "\\" in relative:
-        return L("ใช้ \\ คั่นโฟลเดอร์ (ต้องใช้ /)", "uses \\ between folders (use /)")
+        return localized("outside_backslash")
     posix = PurePosixPath(relative)
     if posix.is_absolute() or re.match(r"^[A-Za-z]:", relative):
-        return L("เป็นเส้นทางเต็ม (absolute path)", "is an absolute path")
+        return localized("outside_absolute")
     if ".." in posix.parts:
-        return L("มี .. ซึ่งออกนอกโฟลเดอร์", "uses .., which leaves the folder")
+        return localized("outside_parent")
     if not content.joinpath(*posix.parts).resolve().is_relative_to(content):
-        return L("เป็นลิงก์ (symbolic link) ที่ชี้ออกนอก content/", "is a symbolic link leading outside content/")
+        return localized("outside_symlink")
     return None
 
 

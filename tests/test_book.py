@@ -284,6 +284,9 @@ def test_unknown_year_lists_the_years_there_are(books):
 def test_bad_quarter_is_a_usage_error(books):
     result = run_reportgen("book", "--year", "2564", "--as-of", "q5", cwd=books)
     assert result.returncode == 2
+    assert "q5" in result.stderr and "q1, q2, q3 หรือ q4" in result.stderr
+    result = run_reportgen("book", "--year", "2564", "--as-of", "q5", "--lang", "en", cwd=books)
+    assert result.returncode == 2
     assert "q5" in result.stderr and "q1, q2, q3 or q4" in result.stderr
 
 

@@ -9,9 +9,18 @@ import pytest
 import yaml
 from projects import many_indicators, real_indicator, run_reportgen, tree_digest, write_project
 
+from reportgen import wording
 from reportgen.build.pipeline import SHARD_MANIFEST, Shard, build
 from reportgen.commands.merge import merge
 from reportgen.errors import UsageError
+
+
+@pytest.fixture(autouse=True)
+def _english_errors():
+    """The refusals below are matched by their English words (``str(error)`` reads in the run's language)."""
+    wording.set_language("en")
+    yield
+    wording.set_language("th")
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +57,7 @@ def test_the_merge_command_line(sharded):
     full = tree_digest(root / "output")
     shutil.rmtree(root / "output")
     result = run_reportgen("merge", *map(str, shards), cwd=root, check=True)
-    assert "merged 3 shards, 5 forms" in result.stderr
+    assert "รวม 3 ส่วน 5 แบบรายงาน" in result.stderr  # Thai by default
     assert tree_digest(root / "output") == full
 
 

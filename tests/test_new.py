@@ -244,8 +244,9 @@ def test_an_existing_file_is_refused_and_left_as_it_was(root):
     before = snapshot(root)
     result = run_reportgen("new", "08", "--year", "2564", cwd=root)
     assert result.returncode == 2 and result.stdout == ""
-    assert "content/indicators/2564/08.yaml" in result.stderr and "already exists" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr == "reportgen: content/indicators/2564/08.yaml มีอยู่แล้ว ไม่ได้แก้ไข\n"  # Thai only
+    result = run_reportgen("new", "08", "--year", "2564", "--lang", "en", cwd=root)
+    assert result.stderr == "reportgen: content/indicators/2564/08.yaml already exists; it was left as it was\n"
     assert snapshot(root) == before
 
 
@@ -261,7 +262,9 @@ def test_the_same_code_written_with_yml_counts_as_existing(root):
 def test_a_code_the_model_refuses_is_refused_before_anything_is_written(root, code, capsys):
     before = snapshot(root)
     assert main(["new", code, "--year", "2565", "--root", str(root)]) == 2
-    assert "code" in capsys.readouterr().err
+    assert "รหัสตัวชี้วัด" in capsys.readouterr().err
+    assert main(["new", code, "--year", "2565", "--root", str(root), "--lang", "en"]) == 2
+    assert "invalid indicator code" in capsys.readouterr().err
     assert snapshot(root) == before
 
 
@@ -271,17 +274,20 @@ def test_a_code_the_model_refuses_is_refused_before_anything_is_written(root, co
 )
 def test_a_christian_era_or_impossible_year_is_refused(root, year, expected, capsys):
     before = snapshot(root)
-    assert main(["new", "09", "--year", str(year), "--root", str(root)]) == 2
+    assert main(["new", "09", "--year", str(year), "--root", str(root), "--lang", "en"]) == 2
     assert expected in capsys.readouterr().err
+    assert main(["new", "09", "--year", str(year), "--root", str(root)]) == 2
+    assert f"ปีงบประมาณ {year}" in capsys.readouterr().err
     assert snapshot(root) == before
 
 
 def test_a_missing_source_lists_what_exists(root, capsys):
     assert main(["new", "09", "--year", "2565", "--from", "2563/08", "--root", str(root)]) == 2
     err = capsys.readouterr().err
-    assert "2563/08" in err and "(available): 2564/08" in err
-    assert main(["new", "09", "--year", "2565", "--from", "08", "--root", str(root)]) == 2
-    assert "YEAR/CODE" in capsys.readouterr().err
+    assert "ไม่พบตัวชี้วัด 2563/08" in err and "ที่มีอยู่: 2564/08" in err
+    assert main(["new", "09", "--year", "2565", "--from", "08", "--root", str(root), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "YEAR/CODE" in err and "available: 2564/08" in err
     assert not (root / NEW_FILE).exists()
 
 

@@ -108,8 +108,9 @@ def test_resources_outside_the_project_are_refused_with_a_clear_error(resource):
     html = f'<!DOCTYPE html><html lang="th"><head>{resource}</head><body><p>ทดสอบ</p>{resource}</body></html>'
     with pytest.raises(RenderError) as refused:
         renderer.render(html, source="content/indicators/2564/99.yaml")
-    message = str(refused.value)
+    message = refused.value.text("en")
     assert "content/indicators/2564/99.yaml" in message and "refused" in message
+    assert "ถูกปฏิเสธ" in refused.value.text("th") and "reportgen" in refused.value.text("th")
 
 
 def test_project_fonts_and_templates_are_readable():

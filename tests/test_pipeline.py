@@ -82,7 +82,7 @@ def test_a_form_that_cannot_be_rendered_fails_the_build_cleanly(project):
     template.write_text(template.read_text(encoding="utf-8") + '<img src="file:///etc/passwd">', encoding="utf-8")
     result = run_reportgen("build", cwd=root)
     assert result.returncode == 1
-    assert "refused" in result.stderr and "content/indicators/2564/08.yaml" in result.stderr
+    assert "ถูกปฏิเสธ" in result.stderr and "content/indicators/2564/08.yaml" in result.stderr  # Thai by default
     assert tree_digest(root / "output") == before
 
 
@@ -419,7 +419,7 @@ def test_ctrl_c_during_rendering_leaves_output_untouched(project):
     os.killpg(build_process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole process group
     _, stderr = build_process.communicate(timeout=120)
     assert build_process.returncode == 130, stderr
-    assert "interrupted" in stderr and "Traceback" not in stderr
+    assert "หยุดกลางคัน output/ ยังเป็นอย่างเดิม" in stderr and "Traceback" not in stderr  # Thai by default
     assert tree_digest(root / "output") == before
     assert not list(root.glob(".output.*staging*"))
 

@@ -56,8 +56,9 @@ def test_a_form_that_cannot_be_rendered_is_named_and_the_others_are_not_blamed(p
         render_pdfs(root, loaded.site, loaded.entries, jobs=jobs, on_rendered=lambda e, pdf: rendered.append(e.slug))
     assert isinstance(caught.value, RenderError)
     assert caught.value.failed == ("2564/02",)
-    message = str(caught.value)
+    message = caught.value.text("en")
     assert "content/indicators/2564/02.yaml" in message and "refused" in message
+    assert "ถูกปฏิเสธ" in caught.value.text("th") and "refused" not in caught.value.text("th")
     assert "2564/01.yaml" not in message and "2564/03.yaml" not in message
     assert "2564/02" not in rendered
 

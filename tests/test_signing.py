@@ -342,7 +342,7 @@ def test_a_release_pdf_without_signoff_is_refused():
     facts = signing.PdfFacts(pdfa="3B", source={"code": "08", "fiscal_year": 2564}, title=None, signatures=0)
     with pytest.raises(signing.SigningError) as refused:
         signing.check_signable(facts, name="08.pdf")
-    assert refused.value.en == "08.pdf is a draft: its indicator has no signoff, so it cannot be signed"
+    assert refused.value.text("en") == "08.pdf is a draft: its indicator has no signoff, so it cannot be signed"
 
 
 def test_one_refused_file_stops_the_whole_run(release, draft, pki):

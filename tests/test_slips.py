@@ -311,7 +311,7 @@ def test_github_annotations_stay_within_the_cap_and_the_summary_has_everything(t
     warnings = [line for line in lines if line.startswith("::warning ")]
     assert len(errors) == 10 and len(warnings) == 10, result.stdout
     assert len({re.search(r"file=([^,]+)", line).group(1) for line in errors}) == 10  # ten files, not one
-    assert lines[-1].startswith("::notice ") and "รายการทั้งหมดอยู่ในสรุปของงาน" in lines[-1]  # Thai by default
+    assert lines[-1].startswith("::notice ") and "รายการทั้งหมดอยู่ในหน้าสรุปของงาน" in lines[-1]  # Thai by default
     markdown = summary.read_text(encoding="utf-8")
     assert markdown.startswith("## ผลการตรวจ reportgen check")
     for name, slip in by_file.items():

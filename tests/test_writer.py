@@ -23,8 +23,17 @@ from pathlib import Path
 import pytest
 
 import reportgen.build.writer as writer_mod
+from reportgen import wording
 from reportgen.build.writer import MARKER, OutputWriter, write_content_file
 from reportgen.errors import OutputError
+
+
+@pytest.fixture(autouse=True)
+def _english_errors():
+    """The refusals below are matched by their English words (``str(error)`` reads in the run's language)."""
+    wording.set_language("en")
+    yield
+    wording.set_language("th")
 
 REPO = Path(__file__).resolve().parents[1]
 FILES = [

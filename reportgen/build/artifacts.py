@@ -56,7 +56,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import layout
+from reportgen import layout, wording
 from reportgen.build.options import BuildOptions
 from reportgen.doccache import cache_root, cache_secret, mark_cache_root
 from reportgen.files import pid_alive, replace_file
@@ -179,7 +179,7 @@ class FormCache:
         except FileNotFoundError:
             scan = []
         except OSError as error:
-            logger.warning("cannot read the cache %s (%s); rendering everything", self.folder, error.strerror)
+            logger.warning(wording.message("cache_unreadable", folder=self.folder, reason=error.strerror))
             scan = []
         for item in scan:
             if match := self._entry_name.fullmatch(item.name):
@@ -217,10 +217,7 @@ class FormCache:
                 tag, _tag(name, data)
             ):
                 return CachedFile(data, path)
-            logger.warning(
-                "cache entry %s is damaged or was not made here (its bytes do not match its hash and tag);"
-                " rendering it again", path,
-            )  # fmt: skip
+            logger.warning(wording.message("cache_entry_damaged", path=path))
             self._forget(key, name)
             for stale in (path, self.folder / f"{name}.tag"):
                 with contextlib.suppress(OSError):
@@ -240,7 +237,7 @@ class FormCache:
             replace_file(self.folder / f"{name}.tag", _tag(name, pdf).encode("ascii") + b"\n")
             replace_file(path, pdf)
         except OSError as error:
-            logger.warning("cannot write to the cache %s (%s); continuing without it", self.folder, error.strerror)
+            logger.warning(wording.message("cache_unwritable", folder=self.folder, reason=error.strerror))
             return None
         names = self._entries.setdefault(key, [])
         if name not in names:
@@ -263,7 +260,7 @@ class FormCache:
                 with contextlib.suppress(FileNotFoundError):
                     (self.folder / name).unlink()
         if removed:
-            logger.info("pruned %d unused cache entries from %s", removed, self.folder)
+            logger.info(wording.message("log_cache_pruned", count=removed, folder=self.folder))
         return removed
 
     def _forget(self, key: str, name: str) -> None:

@@ -32,12 +32,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import layout
+from reportgen import layout, wording
 from reportgen.build.artifacts import FormCache, build_fingerprint, form_key
 from reportgen.build.options import BuildOptions
 from reportgen.build.pool import default_jobs, render_pdfs, start_fork_server
 from reportgen.build.writer import OutputWriter
-from reportgen.errors import ContentError, OutputError, RenderError, UsageError, usage_text
+from reportgen.errors import ContentError, OutputError, RenderError, UsageError
 from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
 from reportgen.load import load_project
 from reportgen.model import Entry, Project
@@ -112,7 +112,7 @@ def select_entries(project: Project, paths: Sequence[Path] | None) -> tuple[Entr
     missing = wanted - by_path.keys()
     if missing:
         names = ", ".join(sorted(str(path) for path in missing))
-        raise UsageError(f"not an indicator file under content/indicators/: {names}")
+        raise UsageError("usage_not_indicator_files", paths=names)
     return selected
 
 
@@ -141,7 +141,7 @@ def check_project_folders(root: Path) -> None:
     ] + ([f"{layout.FONTS_DIR}/"] if not layout.fonts_dir(root).is_dir() else [])
     if missing:
         listed = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
-        raise UsageError(usage_text("usage_missing_project_folders", missing=listed, root=root))
+        raise UsageError("usage_missing_project_folders", missing=listed, root=root)
 
 
 def build(
@@ -172,7 +172,7 @@ def build(
     progress = progress or BuildProgress()
     jobs = jobs if jobs is not None else default_jobs()
     if jobs < 1:
-        raise UsageError(f"the number of rendering processes must be at least 1, not {jobs}")
+        raise UsageError("usage_jobs_at_least_one", jobs=jobs)
     if output_dir is not None:  # a folder that cannot be built into is refused before minutes of rendering
         OutputWriter(output_dir).check()
     if jobs > 1:
@@ -213,7 +213,9 @@ def build(
     if page_cache is not None and not paths:
         page_cache.prune(page_keys)
     seconds = time.monotonic() - started
-    logger.info("built %d forms (%d unchanged) into %s in %.1f s", built, unchanged, output_dir, seconds)
+    logger.info(wording.message(
+        "log_built", forms=built, unchanged=unchanged, folder=output_dir, seconds=f"{seconds:.1f}"
+    ))
     report = BuildReport(
         output_dir=output_dir,
         written=tuple(out.written),
@@ -260,7 +262,7 @@ def select_for_build(
         paths = None  # a release is always the whole site of the released forms
     if shard is not None:
         if paths:
-            raise UsageError("--shard builds its share of every indicator; do not name files with it")
+            raise UsageError("usage_shard_with_files")
         selected = tuple(entry for entry in selected if shard.owns(entry))
     return Selection(project, selected, paths, withheld, release_warnings)
 

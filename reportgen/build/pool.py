@@ -35,9 +35,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from reportgen import layout
+from reportgen import layout, wording
 from reportgen.build.options import BuildOptions
-from reportgen.errors import RenderError
+from reportgen.errors import L, Localized, RenderError
 from reportgen.model import Entry, SiteSettings
 from reportgen.render.html import PRINT_STYLESHEETS, Templates
 
@@ -85,9 +85,16 @@ if os.environ.get(_PARENT_VARIABLE) == str(os.getppid()):
 class FormsFailed(RenderError):
     """One or more forms could not be rendered; ``failed`` holds their slugs, the message names their files."""
 
-    def __init__(self, message: str, failed: Sequence[str]):
-        super().__init__(message)
+    def __init__(self, code: str, failed: Sequence[str], **params: object):
+        super().__init__(code, **params)
         self.failed = tuple(failed)
+
+    def __reduce__(self):
+        return _restore_forms_failed, (self.code, self.failed, self.params)
+
+
+def _restore_forms_failed(code: str, failed: Sequence[str], params: dict) -> FormsFailed:
+    return FormsFailed(code, failed, **params)
 
 
 class FormPrinter:
@@ -211,7 +218,7 @@ def render_pdfs(
     else:
         outcomes = _render_in_pool(project_root, site, options, entries, jobs)
     pdfs: dict[str, bytes] = {}
-    failures: list[tuple[str, str]] = []
+    failures: list[tuple[str, Localized]] = []
     by_slug = {entry.slug: entry for entry in entries}
     with contextlib.closing(outcomes):  # an exception here still shuts the pool down
         for slug, pdf, failure in outcomes:
@@ -222,20 +229,24 @@ def render_pdfs(
             if on_rendered is not None:
                 on_rendered(by_slug[slug], pdf)
     if failures:
-        message = _failure_message([message for _, message in failures], len(entries))
-        raise FormsFailed(message, [slug for slug, _ in failures])
+        messages = [message for _, message in failures]
+        failed = [slug for slug, _ in failures]
+        if len(messages) == 1:
+            raise FormsFailed("render_failed_one", failed, message=messages[0])
+        listed = L(*("\n".join(f"  {message.get(lang)}" for message in messages) for lang in ("th", "en")))
+        raise FormsFailed("render_failed_many", failed, count=len(messages), total=len(entries), forms=listed)
     return pdfs
 
 
-# An outcome is (slug, pdf bytes, None) or (slug, b"", the RenderError's message).
-Outcome = tuple[str, bytes, str | None]
+# An outcome is (slug, pdf bytes, None) or (slug, b"", the RenderError's message in both languages).
+Outcome = tuple[str, bytes, Localized | None]
 
 
 def _render_one(forms: FormPrinter, entry: Entry) -> Outcome:
     try:
         return entry.slug, forms.render(entry), None
     except RenderError as error:
-        return entry.slug, b"", str(error)
+        return entry.slug, b"", L(error.text("th"), error.text("en"))
 
 
 def _render_here(
@@ -265,7 +276,7 @@ def _render_in_pool(
         max_workers=jobs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(project_root, site, options, log_levels, dict(os.environ)),
+        initargs=(project_root, site, options, log_levels, dict(os.environ), wording.language()),
     )
     logger.debug("rendering %d forms with %d worker processes", len(entries), jobs)
     try:
@@ -282,10 +293,7 @@ def _render_in_pool(
                 try:
                     outcomes = future.result()
                 except BrokenProcessPool:
-                    raise RenderError(
-                        "a rendering process stopped unexpectedly (killed, or out of memory?); "
-                        "nothing was written. Try again with fewer processes (-j)."
-                    ) from None
+                    raise RenderError("render_worker_died") from None
                 for outcome in outcomes:
                     failed = failed or outcome[2] is not None
                     yield outcome
@@ -327,10 +335,13 @@ _worker_forms: FormPrinter | None = None
 
 
 def _start_worker(
-    project_root: Path, site: SiteSettings, options: BuildOptions, log_levels: tuple[int, int], environ: dict
+    project_root: Path, site: SiteSettings, options: BuildOptions, log_levels: tuple[int, int], environ: dict,
+    language: str = wording.DEFAULT_LANG,
 ) -> None:
-    """Pool initializer: one ``FormPrinter`` for the worker's life, the parent's logging levels and environment."""
+    """Pool initializer: one ``FormPrinter`` for the worker's life, the parent's logging levels, environment and
+    language (a worker's warnings read like the parent's)."""
     global _worker_forms
+    wording.set_language(language)
     die_with_parent(os.getppid())  # the fork server, which dies with the build
     # The fork server keeps the environment of the moment it started; a form may depend on today's (a draft is
     # dated by SOURCE_DATE_EPOCH), so the worker takes its parent's.
@@ -347,11 +358,3 @@ def _start_worker(
 def _render_chunk(entries: list[Entry]) -> list[Outcome]:
     assert _worker_forms is not None, "the worker was not initialised"
     return [_render_one(_worker_forms, entry) for entry in entries]
-
-
-def _failure_message(failures: list[str], total: int) -> str:
-    if len(failures) == 1:
-        return failures[0]
-    lines = [f"{len(failures)} of {total} forms could not be rendered:"]
-    lines.extend(f"  {failure}" for failure in failures)
-    return "\n".join(lines)

@@ -150,7 +150,7 @@ def form_pdf_options(
     if not release:
         return PdfOptions(identifier=identifier, date=source_date_epoch(environ))
     if indicator.signoff is None:
-        raise RenderError(f"{entry.source}: a release PDF needs a sign-off (reportgen signoff {entry.source} ...)")
+        raise RenderError("render_release_needs_signoff", source=entry.source)
     date = dt.datetime.combine(indicator.signoff.date, dt.time(), BANGKOK)
     year_code = f"{indicator.fiscal_year}-{indicator.code}"
     attachments = [

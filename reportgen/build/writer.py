@@ -54,9 +54,11 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import BinaryIO
 
+from reportgen import wording
 from reportgen.errors import OutputError, OutputRefused
 from reportgen.files import append_to_file, pid_alive, replace_file, temporary_name, write_new_file
 from reportgen.layout import BOOK_DIR, HTML_DIR, OUTPUT_DIR, OUTPUT_MARKER, PDF_DIR, SHARD_MANIFEST, content_dir
+from reportgen.wording import localized
 
 __all__ = ["OutputWriter", "write_content_file", "append_to_file", "pid_alive", "MARKER"]
 
@@ -65,10 +67,7 @@ STAGED_TEMP_PREFIX = ".reportgen-tmp-"
 
 #: The file every committed output holds: the sign that reportgen made the folder and may replace it.
 MARKER = OUTPUT_MARKER
-MARKER_TEXT = (
-    "This folder was made by reportgen; `reportgen build` replaces it whole. Do not keep your own files here.\n"
-    "โฟลเดอร์นี้สร้างโดย reportgen คำสั่ง reportgen build จะแทนที่ทั้งโฟลเดอร์ อย่าเก็บไฟล์ของคุณไว้ที่นี่\n"
-).encode()
+MARKER_TEXT = "".join(wording.label("output_marker", lang) + "\n" for lang in ("en", "th")).encode("utf-8")
 #: What an output folder of a reportgen older than the marker holds: a folder named ``output`` with nothing else is
 #: taken for one.
 LEGACY_NAME = OUTPUT_DIR
@@ -221,7 +220,7 @@ class OutputWriter:
         given = Path(output_dir)
         name = given.name  # "." and "/" have none: never swap the current directory or the root
         if name in ("", ".", ".."):
-            raise OutputError(f"cannot use {str(given)!r} as the output directory: give a directory with a name")
+            raise OutputError("output_no_name", folder=repr(str(given)))
         # Resolve the parent (it may legitimately be reached through symlinks), never output_dir itself.
         self._parent = given.absolute().parent.resolve()
         self._name = name
@@ -277,7 +276,7 @@ class OutputWriter:
         try:
             self._parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"cannot create {self._parent}: {exc.strerror}") from exc
+            raise OutputError("output_cannot_create", folder=self._parent, reason=exc.strerror) from exc
         leftovers: list[Path] = []
         if self._siblings(self._previous_re):  # only then is the lock needed (and the common start lock-free)
             with self._locked(fcntl.LOCK_EX):
@@ -322,7 +321,7 @@ class OutputWriter:
             try:
                 src = open(source, "rb")
             except OSError as exc:
-                raise OutputError(f"cannot copy {os.fspath(source)} to {rel}: {exc.strerror}") from exc
+                raise OutputError("output_cannot_copy", source=os.fspath(source), path=rel, reason=exc.strerror) from exc
             with src:
                 shutil.copyfileobj(src, f, 1 << 20)
 
@@ -351,7 +350,9 @@ class OutputWriter:
         except OSError as exc:
             if exc.errno in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
                 return self.copy_file(rel, source)
-            raise OutputError(f"cannot link {os.fspath(source)} to {rel!r}: {exc.strerror or exc}") from exc
+            raise OutputError(
+                "output_cannot_link", source=os.fspath(source), path=repr(rel), reason=exc.strerror or exc
+            ) from exc
         return self._record(rel, "linked")
 
     def commit(self) -> Path:
@@ -363,13 +364,13 @@ class OutputWriter:
             self._write_marker(staging)
             _flush_tree(staging)
         except OSError as exc:
-            raise OutputError(f"cannot flush the build to disk: {exc.strerror}") from exc
+            raise OutputError("output_cannot_flush", reason=exc.strerror) from exc
         with self._locked(fcntl.LOCK_EX):
             self._check_owned()
             try:
                 old = self._swap(staging)
             except OSError as exc:
-                raise OutputError(f"cannot move the build into {self._output_dir}: {exc.strerror}") from exc
+                raise OutputError("output_cannot_move", folder=self._output_dir, reason=exc.strerror) from exc
             self._committed = True
             try:
                 _fsync_dir(self._parent)
@@ -389,7 +390,7 @@ class OutputWriter:
         try:
             fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
         except OSError as exc:
-            raise OutputError(f"cannot open the lock file {self._lock_path}: {exc.strerror}") from exc
+            raise OutputError("output_cannot_lock", path=self._lock_path, reason=exc.strerror) from exc
         try:
             fcntl.flock(fd, mode)
             yield
@@ -402,12 +403,9 @@ class OutputWriter:
         except FileNotFoundError:
             return None
         if stat.S_ISLNK(st.st_mode):
-            raise OutputError(
-                f"{self._output_dir} is a symbolic link; refusing to replace it: "
-                "remove the link or point the build at the real directory"
-            )
+            raise OutputError("output_is_link", folder=self._output_dir)
         if not stat.S_ISDIR(st.st_mode):
-            raise OutputError(f"{self._output_dir} exists and is not a directory; refusing to replace it")
+            raise OutputError("output_not_directory", folder=self._output_dir)
         return st
 
     def _check_owned(self) -> None:
@@ -417,7 +415,7 @@ class OutputWriter:
         try:
             names = set(os.listdir(self._output_dir))
         except OSError as exc:
-            raise OutputError(f"cannot list {self._output_dir}: {exc.strerror}") from exc
+            raise OutputError("output_cannot_list", folder=self._output_dir, reason=exc.strerror) from exc
         if not names:
             return
         if MARKER in names and stat.S_ISREG(os.lstat(self._output_dir / MARKER).st_mode):
@@ -440,7 +438,7 @@ class OutputWriter:
         try:
             names = os.listdir(self._parent)
         except OSError as exc:
-            raise OutputError(f"cannot list {self._parent}: {exc.strerror}") from exc
+            raise OutputError("output_cannot_list", folder=self._parent, reason=exc.strerror) from exc
         for name in names:
             m = pattern.fullmatch(name)
             if m:
@@ -466,8 +464,7 @@ class OutputWriter:
                 _fsync_dir(self._parent)
             except OSError as exc:
                 raise OutputError(
-                    f"{self._output_dir} is missing after an interrupted build and {newest} could not be put back: "
-                    f"{exc.strerror}"
+                    "output_cannot_recover", folder=self._output_dir, previous=newest, reason=exc.strerror
                 ) from exc
             log.debug("recovered %s from the interrupted swap %s", self._output_dir, newest)
             previous = [item for item in previous if item[0] != newest]
@@ -490,7 +487,7 @@ class OutputWriter:
             except FileExistsError:
                 continue
             except OSError as exc:
-                raise OutputError(f"cannot create a staging directory in {self._parent}: {exc.strerror}") from exc
+                raise OutputError("output_cannot_stage", folder=self._parent, reason=exc.strerror) from exc
             _set_active(path, True)
             return path
 
@@ -517,7 +514,7 @@ class OutputWriter:
                 for source, target in pairs:
                     shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy, dirs_exist_ok=True)
             except (OSError, shutil.Error) as exc:
-                raise OutputError(f"cannot carry over the existing files of {self._output_dir}: {exc}") from exc
+                raise OutputError("output_cannot_carry_over", folder=self._output_dir, reason=exc) from exc
         log.debug("carried over %s of %s", "the files" if self._keep_existing else self._keep_folders, self._output_dir)
 
     def _swap(self, staging: Path) -> Path | None:
@@ -564,25 +561,25 @@ class OutputWriter:
             raise TypeError(f"output paths are str or PurePosixPath, not {type(rel).__name__}")
 
         def refuse(why: str) -> OutputError:
-            return OutputError(f"refusing to write {rel!r} under {self._output_dir}: {why}")
+            return OutputError("output_refused_path", path=repr(rel), folder=self._output_dir, why=localized(why))
 
         if rel == "":
-            raise refuse("the path is empty")
+            raise refuse("output_path_empty")
         if "\0" in rel:
-            raise refuse("the path contains a NUL character")
+            raise refuse("output_path_nul")
         if "\\" in rel:
-            raise refuse("the path contains a backslash; use '/' between directories")
+            raise refuse("output_path_backslash")
         if rel.startswith("/"):
-            raise refuse("absolute paths are not allowed; give a path relative to the output directory")
+            raise refuse("output_path_absolute")
         for part in rel.split("/"):
             if part == "":
-                raise refuse("the path has an empty name (a doubled or trailing '/')")
+                raise refuse("output_path_empty_name")
             if part == "..":
-                raise refuse("'..' would leave the output directory")
+                raise refuse("output_path_parent")
             if part == ".":
-                raise refuse("'.' is not a file name; give the path without it")
+                raise refuse("output_path_dot")
         if rel in self._written_set:
-            raise refuse("this path was already written in this build")
+            raise refuse("output_path_written_twice")
         return rel
 
     def _prepare(self, rel: str) -> tuple[Path, bool]:
@@ -599,9 +596,11 @@ class OutputWriter:
         except FileNotFoundError:
             return target, False
         if stat.S_ISLNK(st.st_mode):
-            raise OutputError(f"refusing to write {rel!r} under {self._output_dir}: {self._link_refusal(rel, target)}")
+            raise OutputError(
+                "output_refused_path", path=repr(rel), folder=self._output_dir, why=self._link_refusal(rel, target)
+            )
         if stat.S_ISDIR(st.st_mode):
-            raise OutputError(f"cannot write {rel!r}: it is a directory in the output")
+            raise OutputError("output_path_is_directory", path=repr(rel))
         return target, True
 
     def _check_folder(self, folder: str) -> None:
@@ -622,21 +621,21 @@ class OutputWriter:
             else:
                 if stat.S_ISLNK(st.st_mode):
                     why = self._link_refusal(done, current)
-                    raise OutputError(f"refusing to write into {done!r} under {self._output_dir}: {why}")
+                    raise OutputError("output_refused_folder", path=repr(done), folder=self._output_dir, why=why)
                 if not stat.S_ISDIR(st.st_mode):
-                    raise OutputError(f"cannot write into {done!r}: it is a file, not a directory")
+                    raise OutputError("output_folder_is_file", path=repr(done))
             self._checked_folders.add(done)
         folder_real = os.path.realpath(current)
         if os.path.commonpath([folder_real, self._staging_real]) != self._staging_real:  # belt and braces
-            raise OutputError(f"refusing to write into {folder!r}: it resolves outside the output directory")
+            raise OutputError("output_folder_outside", path=repr(folder))
         self._checked_folders.add(folder)
 
-    def _link_refusal(self, where: str, path: Path) -> str:
+    def _link_refusal(self, where: str, path: Path) -> wording.Localized:
         assert self._staging_real is not None
         target = os.path.realpath(path)
         if os.path.commonpath([target, self._staging_real]) != self._staging_real:
-            return f"{where!r} is a symbolic link pointing outside the output directory (to {target})"
-        return f"{where!r} is a symbolic link; the writer never writes through links"
+            return localized("output_link_outside", path=repr(where), target=target)
+        return localized("output_link", path=repr(where))
 
     def _write(self, rel: str | PurePosixPath, fill: Callable[[BinaryIO], object]) -> Path:
         self._require_open()
@@ -651,7 +650,9 @@ class OutputWriter:
             else:
                 write_new_file(target, fill)
         except OSError as exc:
-            raise OutputError(f"cannot write {rel!r} under {self._output_dir}: {exc.strerror or exc}") from exc
+            raise OutputError(
+                "output_cannot_write", path=repr(rel), folder=self._output_dir, reason=exc.strerror or exc
+            ) from exc
         return self._record(rel, "wrote")
 
     def _record(self, rel: str, how: str) -> Path:
@@ -698,10 +699,10 @@ def write_content_file(project_root: Path, relative: str | PurePosixPath, data: 
     content = content_dir(project_root).resolve()
     relative = PurePosixPath(relative)
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        raise OutputError(f"refusing to write {str(relative)!r}: give a path inside content/")
+        raise OutputError("content_write_outside", path=repr(str(relative)))
     target = content.joinpath(*relative.parts)
     if target.is_symlink() or not target.parent.resolve().is_relative_to(content):
-        raise OutputError(f"refusing to write {target}: it resolves outside content/")
+        raise OutputError("content_write_resolves_outside", path=target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(target.parent)
@@ -716,12 +717,12 @@ def write_content_file(project_root: Path, relative: str | PurePosixPath, data: 
                 try:
                     os.link(tmp, target)
                 except FileExistsError:
-                    raise OutputError(f"{target} already exists; it was left as it was") from None
+                    raise OutputError("usage_file_exists", path=target) from None
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         _fsync_dir(target.parent)
     except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise OutputError("content_cannot_write", path=target, reason=exc.strerror or exc) from exc
     log.debug("wrote %s", target)
     return target

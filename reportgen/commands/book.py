@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import layout
+from reportgen import layout, wording
 from reportgen.build.writer import OutputWriter
 from reportgen.errors import UsageError
 from reportgen.layout import BOOK_DIR
@@ -52,11 +52,8 @@ def year_entries(project: Project, fiscal_year: int) -> tuple[Entry, ...]:
     entries = tuple(entry for entry in project.entries if entry.indicator.fiscal_year == fiscal_year)
     if not entries:
         years = sorted({entry.indicator.fiscal_year for entry in project.entries})
-        there = ", ".join(str(year) for year in years) if years else "ไม่มี (none)"
-        raise UsageError(
-            f"ไม่มีตัวชี้วัดของปีงบประมาณ {fiscal_year} (no indicators for fiscal year {fiscal_year}); "
-            f"ปีที่มี (years with indicators): {there}"
-        )
+        there = ", ".join(str(year) for year in years) if years else wording.localized("word_none")
+        raise UsageError("status_no_year", year=fiscal_year, available=there)
     return entries
 
 
@@ -74,7 +71,7 @@ def render_book(
         indicators, css_url=pdf.css_url, fiscal_year=fiscal_year, as_of=as_of if as_of != 4 else None,
         reporting=reporting,
     )
-    logger.info("rendering the book of %d with %d forms", fiscal_year, len(entries))
+    logger.info(wording.message("log_rendering_book", year=fiscal_year, forms=len(entries)))
     return pdf.render(html, source=f"content/indicators/{fiscal_year}/")
 
 
@@ -92,7 +89,7 @@ def book(
     project = load_project(root, strict=strict)
     if fiscal_year is None:
         if not project.entries:
-            raise UsageError("ไม่มีตัวชี้วัดใน content/indicators/ (no indicators in content/indicators/)")
+            raise UsageError("usage_no_indicators")
         fiscal_year = max(entry.indicator.fiscal_year for entry in project.entries)
     data = render_book(project, fiscal_year, quarter)
     path = book_path(fiscal_year, quarter)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from reportgen import wording
 from reportgen.bmaimport import parse_export
 from reportgen.build.writer import write_content_file
 from reportgen.commands.new import _check_year, _code_pattern, indicator_text
@@ -67,5 +68,5 @@ def import_form(root: Path, export: Path, year: int, *, code: str | None = None)
         raise RuntimeError(f"reportgen import made a file that does not load: {doc.problems}")  # a bug here
     placeholders = list(placeholder_warnings(doc))
     write_content_file(root, relative, yaml_text.encode("utf-8"), replace=False)
-    logger.info("imported %s as %s (%d warnings)", shown, target, len(imported.warnings))
+    logger.info(wording.message("import_wrote", source=shown, path=target, warnings=len(imported.warnings)))
     return ImportReport(target, shown, tuple(imported.warnings), len(placeholders))

@@ -28,13 +28,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import layout
+from reportgen import layout, wording
 from reportgen.build.artifacts import build_fingerprint, form_key
 from reportgen.build.options import BuildOptions
 from reportgen.build.pipeline import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
 from reportgen.build.writer import OutputWriter
-from reportgen.errors import ContentError, OutputRefused, UsageError
+from reportgen.errors import ContentError, L, Localized, UsageError
 from reportgen.render.site_files import pdf_path
+from reportgen.wording import localized
 
 logger = logging.getLogger(__name__)
 
@@ -64,17 +65,17 @@ def _read_manifest(folder: Path) -> _ShardOutput:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"{folder} is not the output of `reportgen build --shard K/N` (it has no {SHARD_MANIFEST})") from None
+        raise UsageError("merge_not_shard", folder=folder, manifest=SHARD_MANIFEST) from None
     except (OSError, ValueError) as error:
-        raise UsageError(f"cannot read {path}: {error}") from None
+        raise UsageError("merge_manifest_unreadable", path=path, reason=error) from None
     try:
         if manifest["format"] != MANIFEST_FORMAT:
-            raise UsageError(f"{path} was written by another version of reportgen (format {manifest['format']})")
+            raise UsageError("merge_manifest_version", path=path, format=manifest["format"])
         index, count = manifest["shard"]
         options = BuildOptions(**manifest["options"])
         forms = dict(manifest["forms"])
     except (KeyError, TypeError, ValueError):
-        raise UsageError(f"{path} is not a valid shard manifest") from None
+        raise UsageError("merge_manifest_invalid", path=path) from None
     return _ShardOutput(folder, int(index), int(count), options, forms)
 
 
@@ -82,34 +83,36 @@ def _check_shard_set(shards: list[_ShardOutput]) -> tuple[int, BuildOptions]:
     counts = {shard.count for shard in shards}
     if len(counts) != 1:
         listed = ", ".join(f"{shard.folder} ({shard.index}/{shard.count})" for shard in shards)
-        raise UsageError(f"the shards were not made with the same N: {listed}")
+        raise UsageError("merge_different_n", shards=listed)
     count = counts.pop()
     seen: dict[int, Path] = {}
     for shard in shards:
         if shard.index in seen:
-            raise UsageError(f"shard {shard.index}/{count} is given twice: {seen[shard.index]} and {shard.folder}")
+            raise UsageError(
+                "merge_shard_twice", shard=f"{shard.index}/{count}", first=seen[shard.index], second=shard.folder
+            )
         seen[shard.index] = shard.folder
     missing = [f"{index}/{count}" for index in range(1, count + 1) if index not in seen]
     if missing:
-        raise UsageError(f"shard {', '.join(missing)} missing: give the output folder of every shard 1…{count}")
+        raise UsageError("merge_shard_missing", shards=", ".join(missing), count=count)
     options = {shard.options for shard in shards}
     if len(options) != 1:
-        raise UsageError("the shards were built with different options (--release, --as-of); build them alike")
+        raise UsageError("merge_different_options")
     return count, options.pop()
 
 
-def _shard_pdf(folder: Path, named: str, expected: str) -> tuple[Path, str | None]:
+def _shard_pdf(folder: Path, named: str, expected: str) -> tuple[Path, Localized | str | None]:
     """The form's PDF in a shard's folder, and why it is refused (or None). A shard's PDF of a form is always at
     the path a build writes it to (``site.pdf_path``): the manifest may not name another file, and no part of the
     path may be a symbolic link, so nothing outside the shard folder given on the command line is ever published."""
     if named != expected:
-        return folder / expected, f"a shard writes it to {expected}"
+        return folder / expected, localized("merge_refusal_path", path=expected)
     current = Path(folder)
     for part in expected.split("/"):
         current = current / part
         try:
             if current.is_symlink():
-                return current, "a symbolic link"
+                return current, localized("merge_refusal_link")
         except OSError as error:
             return current, error.strerror or str(error)
     return current, None
@@ -128,7 +131,7 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
     """Assemble the shard outputs into ``output_dir`` (default ``root/output``), or raise without writing."""
     root = Path(root).resolve()
     if not shard_outputs:
-        raise UsageError("give the output folder of every shard")
+        raise UsageError("merge_no_shards")
     shards = [_read_manifest(Path(folder)) for folder in shard_outputs]
     count, options = _check_shard_set(shards)
     project = load_for_build(root, options)
@@ -145,50 +148,49 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
 
     fingerprint = build_fingerprint(root, project.site, options)
     owner: dict[str, _ShardOutput] = {}
-    problems: list[str] = []
+    problems: list[Localized] = []
     for shard in shards:
         for slug in shard.forms:
             if slug in owner:
-                problems.append(f"{slug} is in two shards: {owner[slug].folder} and {shard.folder}")
+                problems.append(localized("merge_form_twice", slug=slug, first=owner[slug].folder, second=shard.folder))
             owner[slug] = shard
     pdfs: dict[str, bytes] = {}
     files_of: dict[bytes, Path] = {}  # hard-link the shards' PDFs rather than write them again
     for entry in project.entries:
         shard = owner.pop(entry.slug, None)
         if shard is None:
-            problems.append(f"{entry.source}: in no shard (were the shards built from this commit?)")
+            problems.append(localized("merge_form_in_no_shard", source=entry.source))
             continue
         form = shard.forms[entry.slug]
         if form.get("key") != form_key(fingerprint, root, entry):
-            problems.append(
-                f"{entry.source}: shard {shard.index}/{count} rendered it from other content, templates, fonts or "
-                "versions than this checkout; build every shard from the same commit"
-            )
+            problems.append(localized("merge_form_other_commit", source=entry.source, shard=f"{shard.index}/{count}"))
             continue
         pdf_file, refusal = _shard_pdf(shard.folder, str(form.get("pdf", "")), pdf_path(entry))
         if refusal is not None:
-            problems.append(OutputRefused("merge_outside_shard", slug=entry.slug, pdf=form.get("pdf"),
-                                          folder=shard.folder, reason=refusal).text("en"))  # fmt: skip
+            problems.append(localized("merge_outside_shard", slug=entry.slug, pdf=form.get("pdf"),
+                                      folder=shard.folder, reason=refusal))  # fmt: skip
             continue
         try:
             pdf = _read_regular_file(pdf_file)
         except OSError as error:
-            problems.append(f"{pdf_file}: cannot read it ({error.strerror})")
+            problems.append(localized("merge_pdf_unreadable", path=pdf_file, reason=error.strerror))
             continue
         # The hash is computed here from the bytes read; the manifest's only tells a damaged transfer apart.
         if hashlib.sha256(pdf).hexdigest() != form.get("sha256") or not pdf.startswith(b"%PDF-"):
-            problems.append(f"{pdf_file}: its bytes are not those its shard built (damaged in transfer?)")
+            problems.append(localized("merge_pdf_damaged", path=pdf_file))
             continue
         pdfs[entry.slug] = pdf
         files_of[pdf] = pdf_file
     for slug, shard in owner.items():
-        problems.append(f"{slug}: built by shard {shard.index}/{count} ({shard.folder}) but not in this project")
+        problems.append(localized("merge_form_not_in_project", slug=slug, shard=f"{shard.index}/{count}",
+                                  folder=shard.folder))  # fmt: skip
     if problems:
-        raise UsageError("cannot merge the shards:\n  " + "\n  ".join(problems))
+        listed = L(*("\n  ".join(problem.get(lang) for problem in problems) for lang in ("th", "en")))
+        raise UsageError("merge_failed", problems=listed)
 
     output_dir = layout.output_dir(root, output_dir)
     with OutputWriter(output_dir) as out:
         write_site_files(out, project, project.entries, pdfs, files_of, withheld=withheld)
         out.commit()
-    logger.info("merged %d shards (%d forms) into %s", count, len(pdfs), output_dir)
+    logger.info(wording.message("merge_done", shards=count, forms=len(pdfs), folder=output_dir))
     return MergeReport(output_dir, tuple(out.written), count, len(pdfs), tuple(project.warnings))

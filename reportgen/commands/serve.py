@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from reportgen import wording
 from reportgen.preview.server import BuildOutcome, PreviewServer
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def serve(
     def on_signal(number: int, frame) -> None:
         if stop.is_set():
             raise KeyboardInterrupt  # asked twice: do not wait for the build under way
-        logger.info("stopping (signal %d)", number)
+        logger.info(wording.message("log_serve_stopping", signal=number))
         stop.set()
 
     in_main_thread = threading.current_thread() is threading.main_thread()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reportgen import layout
+from reportgen import layout, wording
 from reportgen.build.writer import OutputWriter
 from reportgen.load import load_file
 from reportgen.model import SiteSettings
@@ -67,7 +67,7 @@ def sign(
     key = _load_key(key_path, key_env, password_env)
     font = root / STAMP_FONT
     if not font.is_file():
-        raise SigningError(f"ไม่พบฟอนต์ {STAMP_FONT} ในโครงการ", f"the font {STAMP_FONT} is missing from the project")
+        raise SigningError("sign_font_missing", font=STAMP_FONT)
     targets = _targets(output_dir, paths)
     digits = _site_digits(root)
     signed: dict[str, bytes] = {}
@@ -83,7 +83,7 @@ def sign(
             force=force,
             name=f"output/{rel}",
         )
-        logger.info("signed output/%s", rel)
+        logger.info(wording.message("log_signed", path=f"output/{rel}"))
     files = []
     with OutputWriter(output_dir, keep_existing=True) as out:
         for rel, data in signed.items():
@@ -97,42 +97,27 @@ def sign(
 
 def _load_key(key_path: Path | None, key_env: str | None, password_env: str | None) -> SigningKey:
     if (key_path is None) == (key_env is None):
-        raise SigningError(
-            "ระบุกุญแจลงนามอย่างใดอย่างหนึ่ง: --key ไฟล์.p12 หรือ --key-env ชื่อตัวแปร",
-            "give the signing key one way: --key FILE.p12 or --key-env VARIABLE",
-        )
+        raise SigningError("sign_key_one_way")
     if key_path is not None:
         source = str(key_path)
         try:
             data = Path(key_path).read_bytes()
         except OSError as error:
-            raise SigningError(
-                f"อ่านไฟล์กุญแจลงนาม {key_path} ไม่ได้: {error.strerror}",
-                f"cannot read the signing key {key_path}: {error.strerror}",
-            ) from None
+            raise SigningError("sign_key_unreadable", path=key_path, reason=error.strerror) from None
     else:
         source = f"${key_env}"
         encoded = os.environ.get(key_env or "")
         if not encoded:
-            raise SigningError(
-                f"ไม่ได้ตั้งค่าตัวแปร {key_env} (ต้องเป็นไฟล์ PKCS#12 เข้ารหัส base64)",
-                f"the variable {key_env} is not set (it must hold the base64 of a PKCS#12 file)",
-            )
+            raise SigningError("sign_key_env_unset", variable=key_env)
         try:
             data = base64.b64decode("".join(encoded.split()), validate=True)
         except (binascii.Error, ValueError):
-            raise SigningError(
-                f"ค่าในตัวแปร {key_env} ไม่ใช่ base64 (สร้างด้วย: base64 -w0 key.p12)",
-                f"the variable {key_env} does not hold base64 (make it with: base64 -w0 key.p12)",
-            ) from None
+            raise SigningError("sign_key_env_not_base64", variable=key_env) from None
     password = None
     if password_env is not None:
         password = os.environ.get(password_env)
         if password is None:
-            raise SigningError(
-                f"ไม่ได้ตั้งค่าตัวแปร {password_env} ซึ่งควรเก็บรหัสผ่านของกุญแจลงนาม",
-                f"the variable {password_env}, which should hold the signing key's password, is not set",
-            )
+            raise SigningError("sign_password_env_unset", variable=password_env)
     return load_signing_key(data, password, source=source)
 
 
@@ -141,22 +126,16 @@ def _targets(output_dir: Path, paths: Sequence[Path] | None) -> list[str]:
     if not paths:
         found = sorted(output_dir.glob(f"{layout.PDF_DIR}/**/*.pdf"))
         if not found:
-            raise SigningError(
-                "ไม่พบไฟล์ PDF ใน output/pdf/ สร้างด้วย reportgen build --release ก่อน",
-                "no PDF in output/pdf/; run `reportgen build --release` first",
-            )
+            raise SigningError("sign_no_pdf")
         paths = found
     targets: list[str] = []
     for path in paths:
         absolute = Path(path).absolute()
         resolved = absolute.resolve()
         if not resolved.is_relative_to(output_dir) or absolute.is_symlink():
-            raise SigningError(
-                f"{path} อยู่นอก output/ ลงนามได้เฉพาะไฟล์ที่ reportgen สร้างใน output/",
-                f"{path} is outside output/; only the files reportgen built in output/ are signed",
-            )
+            raise SigningError("sign_outside_output", path=path)
         if not resolved.is_file() or resolved.suffix.lower() != ".pdf":
-            raise SigningError(f"{path} ไม่ใช่ไฟล์ PDF", f"{path} is not a PDF file")
+            raise SigningError("sign_not_pdf", path=path)
         rel = resolved.relative_to(output_dir).as_posix()
         if rel not in targets and not any(rel in _mirrors(other) for other in targets):
             targets.append(rel)

@@ -28,9 +28,10 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from reportgen import wording
 from reportgen.build.writer import write_content_file
 from reportgen.digest import check_signoff, signoff_digest
-from reportgen.errors import ContentError, OutputError, UsageError, usage_text
+from reportgen.errors import ContentError, OutputError, UsageError
 from reportgen.load import CONTENT_DIR, INDICATORS_DIR, load_document, load_project
 from reportgen.model import MAX_CHRISTIAN_YEAR, MAX_LINE_TEXT_LENGTH, Indicator, Signoff
 
@@ -62,8 +63,9 @@ def signoff(
     date = date or dt.date.today()
     if date.year > MAX_CHRISTIAN_YEAR:
         raise UsageError(
-            f"--date {date.isoformat()}: ใช้ปี ค.ศ. เช่น {date.year - 543}-{date.month:02d}-{date.day:02d} "
-            f"(use the Christian-Era year, e.g. {date.year - 543}-{date.month:02d}-{date.day:02d})"
+            "usage_date_buddhist_era",
+            date=date.isoformat(),
+            suggestion=f"{date.year - 543}-{date.month:02d}-{date.day:02d}",
         )
 
     original = path.read_bytes()
@@ -96,9 +98,9 @@ def signoff(
 
     _check_result(data, relative, record, indicator, root)
     if path.read_bytes() != original:
-        raise OutputError(f"{relative} changed while it was being signed off; it was left as it was. Run the command again.")
+        raise OutputError("signoff_changed_meanwhile", file=relative)
     write_content_file(root, PurePosixPath(*relative.parts[1:]), data, replace=True)
-    logger.info("signed off %s as %s", relative, record.digest)
+    logger.info(wording.message("log_signed_off", file=relative, digest=record.digest))
     # an empty `signoff:` (as `new` writes it) is replaced too, but there was no sign-off to replace
     return SignoffReport(file=relative, signoff=record, replaced=indicator.signoff is not None)
 
@@ -108,22 +110,20 @@ def _indicator_path(root: Path, file: Path) -> Path:
     path = (given if given.is_absolute() else Path.cwd() / given).resolve()
     indicators = root / CONTENT_DIR / INDICATORS_DIR
     if not path.is_relative_to(indicators) or path.suffix not in (".yaml", ".yml"):
-        raise UsageError(
-            f"{file}: ไม่ใช่ไฟล์ตัวชี้วัดในโฟลเดอร์ content/indicators/ (not an indicator file under content/indicators/)"
-        )
+        raise UsageError("usage_not_indicator_file", path=file)
     if not path.is_file():
-        raise UsageError(f"{file}: ไม่พบไฟล์ (no such file)")
+        raise UsageError("usage_no_such_file", path=file)
     return path
 
 
 def _text(option: str, value: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise UsageError(f"{option}: ต้องไม่ว่าง (must not be empty)")
+        raise UsageError("usage_text_empty", option=option)
     if _CONTROL.search(value):
-        raise UsageError(f"{option}: ต้องเป็นข้อความบรรทัดเดียว (must be a single line of text)")
+        raise UsageError("usage_text_one_line", option=option)
     if len(value) > MAX_LINE_TEXT_LENGTH:
-        raise UsageError(usage_text("usage_text_too_long", option=option, length=len(value), limit=MAX_LINE_TEXT_LENGTH))
+        raise UsageError("usage_text_too_long", option=option, length=len(value), limit=MAX_LINE_TEXT_LENGTH)
     return value
 
 
@@ -131,7 +131,7 @@ def _decode(data: bytes) -> tuple[str, bool]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:  # the loader accepted the file, so this cannot happen; keep the message clear anyway
-        raise UsageError("the file is not UTF-8; run reportgen check") from None
+        raise UsageError("usage_signoff_not_utf8") from None
     if text.startswith(BOM):
         return text[1:], True
     return text, False

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.errors import render_message
+from reportgen import wording
+from reportgen.errors import L, render_message
 from reportgen.signing import SignatureReport, VerifyReport, load_trust_roots, verify_pdf
 from reportgen.terminal import one_line
 from reportgen.thai import BANGKOK, thai_date
@@ -61,26 +62,6 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
 
 # --- Layout ------------------------------------------------------------------------------------------------------
 
-_VERDICT = {
-    "th": {
-        "trusted": "ลายมือชื่อถูกต้อง ไม่ถูกแก้ไข และออกโดยผู้ออกใบรับรองที่เชื่อถือ",
-        "intact": (
-            "ลายมือชื่อถูกต้อง ไม่ถูกแก้ไข (ยังไม่ได้ตรวจผู้ออกใบรับรอง: ไม่ทราบ/ไม่เชื่อถือ ใช้ --trust CA.pem เพื่อตรวจ)"
-        ),
-        "untrusted": "ลายมือชื่อไม่ถูกแก้ไข แต่ใบรับรองไม่ได้ออกโดยผู้ออกใบรับรองที่เชื่อถือ",
-        "modified": "ไฟล์ถูกแก้ไขหลังลงนาม ลายมือชื่อใช้ไม่ได้",
-        "unsigned": "ไม่มีลายมือชื่ออิเล็กทรอนิกส์",
-        "unreadable": "อ่านไฟล์ไม่ได้",
-    },
-    "en": {
-        "trusted": "signature intact, not modified, trusted issuer",
-        "intact": "signature intact, not modified (issuer not checked: untrusted/unknown; give --trust CA.pem)",
-        "untrusted": "signature intact, not modified, but the issuer is not trusted",
-        "modified": "MODIFIED after signing: the signature does not hold",
-        "unsigned": "not signed",
-        "unreadable": "cannot read the file",
-    },
-}
 _MARK = {"trusted": "✓", "intact": "✓"}
 
 
@@ -95,41 +76,31 @@ def format_verdicts(verdicts: Sequence[FileVerdict], *, fmt: str = "text", lang:
 
 def format_line(verdict: FileVerdict, lang: str = "th") -> str:
     """``✓ output/pdf/2564/08.pdf: signature intact, …; signed by …; indicator 2564/08``."""
-    lang = "en" if lang == "en" else "th"
+    lang = wording.normalize(lang)
     report = verdict.report
-    parts = [_VERDICT[lang][report.status]]
+    parts = [wording.label(f"verify_status_{report.status}", lang)]
     parts.extend(_describe(signature, lang) for signature in report.signatures)
     if report.detail:
         parts.append(one_line(report.detail))
     if report.indicator:
-        parts.append(("indicator " if lang == "en" else "ตัวชี้วัด ") + one_line(report.indicator))
+        parts.append(wording.message("verify_indicator", lang, indicator=one_line(report.indicator)))
     # Names, paths and details come from the file and its certificates: one field each, never a line of their own.
     return f"{_MARK.get(report.status, '✗')} {one_line(verdict.path)}: " + "; ".join(parts)
 
 
-#: The words of one signature's description, by language; the sentence is built the same way in both.
-_SIGNATURE_WORDS = {
-    "en": {"signed": "signed by {who}", "at": " at {when}", "timestamp": ", timestamp {when}",
-           "broken": " (BROKEN)", "untrusted": " (untrusted TSA)"},
-    "th": {"signed": "ลงนามโดย {who}", "at": " เมื่อ {when}", "timestamp": " ตราเวลา {when}",
-           "broken": " (ตราเวลาเสีย)", "untrusted": " (ผู้ให้บริการตราเวลาไม่น่าเชื่อถือ)"},
-}  # fmt: skip
-
-
 def _describe(signature: SignatureReport, lang: str) -> str:
-    words = _SIGNATURE_WORDS["en" if lang == "en" else "th"]
     who = one_line(signature.signer or "?")
     if signature.organization:
         who += f" ({one_line(signature.organization)})"
-    text = words["signed"].format(who=who)
+    text = wording.message("verify_signed_by", lang, who=who)
     if signature.signed_at:
-        text += words["at"].format(when=_when(signature.signed_at, lang))
+        text += wording.message("verify_signed_at", lang, when=_when(signature.signed_at, lang))
     if signature.timestamp:
-        text += words["timestamp"].format(when=_when(signature.timestamp, lang))
+        text += wording.message("verify_timestamp", lang, when=_when(signature.timestamp, lang))
         if signature.timestamp_intact is False:
-            text += words["broken"]
+            text += wording.label("verify_timestamp_broken", lang)
         elif signature.timestamp_trusted is False:
-            text += words["untrusted"]
+            text += wording.label("verify_timestamp_untrusted", lang)
     if signature.problem:
         text += f" [{one_line(signature.problem)}]"
     for reason in _reasons(signature, lang):
@@ -147,9 +118,8 @@ def _reasons(signature: SignatureReport, lang: str) -> list[str]:
 
 def _when(moment: dt.datetime, lang: str) -> str:
     local = moment.astimezone(BANGKOK)
-    if lang == "en":
-        return local.strftime("%Y-%m-%d %H:%M:%S +07:00")
-    return f"{thai_date(local.date())} เวลา {local:%H:%M:%S} น."
+    return wording.message("verify_when", lang, date=L(thai_date(local.date()), local.date().isoformat()),
+                           time=f"{local:%H:%M:%S}")
 
 
 def _as_json(verdict: FileVerdict, lang: str) -> dict:

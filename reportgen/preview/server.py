@@ -46,7 +46,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote
 
-from reportgen import layout
+from reportgen import layout, wording
 from reportgen.build.pipeline import build
 from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, render_message
 from reportgen.preview.watcher import Watcher
@@ -116,30 +116,12 @@ RELOAD_SCRIPT = (resources.files(__package__) / "static" / "preview.js").read_te
 PREVIEW_STYLE = (resources.files(__package__) / "static" / "preview.css").read_text(encoding="utf-8")
 
 
-_TEXTS = {
-    "th": {
-        "failed": "แก้ไขล่าสุดยังสร้างเว็บไซต์ไม่ได้",
-        "last_good": (
-            "หน้านี้แสดงผลจากครั้งล่าสุดที่สร้างสำเร็จ แก้ตามรายการด้านล่างแล้วบันทึกไฟล์ หน้านี้จะโหลดใหม่เอง"
-        ),
-        "no_good": "ยังไม่มีผลที่สร้างสำเร็จ แก้ตามรายการด้านล่างแล้วบันทึกไฟล์ หน้านี้จะโหลดใหม่เอง",
-        "building": "กำลังสร้างเว็บไซต์ หน้านี้จะโหลดใหม่เองเมื่อเสร็จ",
-        "not_found": "ไม่พบหน้านี้",
-        "refused": "ไม่อนุญาตให้เข้าถึงที่อยู่นี้",
-        "home": "กลับหน้าแรก",
-        "internal": "เกิดข้อผิดพลาดภายในของ reportgen (ไม่ใช่ความผิดของไฟล์ของคุณ): {error}",
-    },
-    "en": {
-        "failed": "The last edit cannot be built",
-        "last_good": "This page shows the last successful build. Fix what is listed below and save: the page reloads.",
-        "no_good": "Nothing has been built yet. Fix what is listed below and save: the page reloads.",
-        "building": "Building the site; this page reloads when it is ready.",
-        "not_found": "No such page",
-        "refused": "Access to this address is refused",
-        "home": "Home page",
-        "internal": "internal error in reportgen (not a mistake in your files): {error}",
-    },
-}
+def _texts(lang: str) -> dict[str, str]:
+    """The preview's own page words (banners, the 404 and refusal pages) in ``lang``, from the catalog."""
+    return {name: wording.label(f"serve_page_{name}", lang) for name in _PAGE_WORDS}
+
+
+_PAGE_WORDS = ("failed", "last_good", "no_good", "building", "not_found", "refused", "home")
 
 
 @dataclass(frozen=True)
@@ -182,7 +164,7 @@ class PreviewServer:
         idle_timeout: float = IDLE_TIMEOUT,
     ):
         self.root = Path(root).resolve()
-        self.host, self.port, self.lang = host, port, lang if lang in _TEXTS else "th"
+        self.host, self.port, self.lang = host, port, wording.normalize(lang)
         self.on_build = on_build
         self.poll_interval, self.quiet_period = poll_interval, quiet_period
         self.idle_timeout = idle_timeout
@@ -213,22 +195,16 @@ class PreviewServer:
     def start(self, on_ready: Callable[[str], None] | None = None) -> None:
         """Listen, call ``on_ready(url)``, then build and watch (in the background)."""
         if not (layout.content_dir(self.root)).is_dir():
-            raise UsageError(
-                f"ไม่พบโฟลเดอร์ content/ ใน {self.root} (no content/ folder in {self.root});"
-                " run reportgen in the project folder or use --root"
-            )
+            raise UsageError("usage_no_content_folder", root=self.root)
         self._tmp = Path(tempfile.mkdtemp(prefix="reportgen-serve-"))
         try:
             self._httpd = _HTTPServer((self.host, self.port), self)
         except OSError as error:
             self._remove_tmp()
             if error.errno == errno.EADDRINUSE:
-                raise UsageError(
-                    f"พอร์ต {self.port} ถูกใช้อยู่ ใช้ --port อื่น หรือ --port 0 ให้เลือกพอร์ตว่างเอง"
-                    f" (port {self.port} is in use; use another --port, or --port 0 for a free one)"
-                ) from None
-            raise UsageError(f"cannot listen on {self.host}:{self.port}: {error.strerror or error}") from None
-        logger.info("serving %s from %s", self.url, self.html_dir)
+                raise UsageError("usage_port_in_use", port=self.port) from None
+            raise UsageError("usage_cannot_listen", host=self.host, port=self.port, reason=error.strerror or error) from None
+        logger.info(wording.message("log_serving", url=self.url, folder=self.html_dir))
         self._spawn(self._httpd.serve_forever, "reportgen-serve-http")
         if on_ready is not None:
             on_ready(self.url)
@@ -306,10 +282,10 @@ class PreviewServer:
             problems = tuple(error.problems)
             message = format_problems(problems, fmt="text", lang=self.lang)
         except ReportgenError as error:
-            message = str(error)
+            message = error.text(self.lang)
         except Exception as error:  # a bug must not stop the preview: show it, keep the last good build
-            logger.exception("preview build failed")
-            message = _TEXTS[self.lang]["internal"].format(error=f"{type(error).__name__}: {error}")
+            logger.exception(wording.message("log_preview_build_failed"))
+            message = wording.message("serve_page_internal", self.lang, error=f"{type(error).__name__}: {error}")
         seconds = time.monotonic() - started
         with self.state.condition:
             self.state.generation += 1
@@ -320,9 +296,10 @@ class PreviewServer:
             )
             outcome = BuildOutcome(self.state.generation, message is None, seconds, problems, message)
             self.state.condition.notify_all()
-        logger.info(
-            "build %d %s in %.2f s", outcome.generation, "succeeded" if outcome.ok else "failed", outcome.seconds
-        )
+        logger.info(wording.message(
+            "log_serve_build_ok" if outcome.ok else "log_serve_build_failed",
+            generation=outcome.generation, seconds=f"{outcome.seconds:.2f}",
+        ))
         if self.on_build is not None:
             self.on_build(outcome)
         return outcome
@@ -355,7 +332,7 @@ class PreviewServer:
                 overview=overview, words=lambda form: state_words(form, "th"),
             )
         except ContentError as error:
-            return self.message_page(_TEXTS[self.lang]["failed"], self.error_banner(
+            return self.message_page(_texts(self.lang)["failed"], self.error_banner(
                 format_problems(error.problems, fmt="text", lang=self.lang), last_good=False), generation)
         except ReportgenError as error:
             text = error.text(self.lang) if hasattr(error, "text") else str(error)
@@ -363,7 +340,7 @@ class PreviewServer:
         return inject(page.encode("utf-8"), *self.page_extras(generation, message))
 
     def error_banner(self, message: str, *, last_good: bool) -> str:
-        texts = _TEXTS[self.lang]
+        texts = _texts(self.lang)
         return (
             f'<section class="reportgen-preview-error" role="alert" lang="{self.lang}">'
             f'<h2>{html.escape(texts["failed"])}</h2>'
@@ -464,7 +441,7 @@ class _Handler(BaseHTTPRequestHandler):
                 status = {"generation": generation, "ok": message is None and good, "error": message}
                 data = json.dumps(status, ensure_ascii=False).encode("utf-8")
                 return self._send(HTTPStatus.OK, "application/json; charset=utf-8", data, body)
-            texts = _TEXTS[preview.lang]
+            texts = _texts(preview.lang)
             if path in (OVERVIEW_PATH, OVERVIEW_PATH + "/"):
                 page = preview.overview_page(generation, message)
                 return self._send(HTTPStatus.OK, "text/html; charset=utf-8", page, body)
@@ -483,7 +460,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _file(self, path: str, generation: int, message: str | None, body: bool) -> None:
         preview = self.server.preview
-        texts = _TEXTS[preview.lang]
+        texts = _texts(preview.lang)
         decoded = unquote(path)
         if ".." in decoded.split("/") or "\\" in decoded or "\x00" in decoded:
             page = preview.message_page(texts["refused"], f"<h1>{html.escape(texts['refused'])}</h1>", generation)

@@ -81,7 +81,7 @@ class Watcher:
     def run(self, on_change: Callable[[list[str]], None]) -> None:
         paths = [self.root / folder for folder in self.folders if (self.root / folder).is_dir()]
         if not paths:
-            logger.warning("none of %s exists under %s: nothing to watch", ", ".join(self.folders), self.root)
+            # nothing to watch: the preview's build says which folders are missing
             self.ready.set()
             return
         step = max(1, round(self.quiet_period * 1000))
@@ -101,6 +101,5 @@ class Watcher:
             self.ready.set()
             if batch:
                 changed = sorted(path for _, path in batch)
-                logger.debug("changed: %s", ", ".join(changed))
                 on_change(changed)
         self.ready.set()

@@ -21,11 +21,11 @@ import json
 import logging
 from dataclasses import dataclass
 
-from reportgen import layout, thai
+from reportgen import layout, thai, wording
 from reportgen.digest import check_signoff
 from reportgen.errors import CatalogueError, render_message
 from reportgen.model import Entry, Officer, Project
-from reportgen.status import STATUS_LABELS_EN, IndicatorStatus, Reporting, as_of, reporting_date, status_of
+from reportgen.status import IndicatorStatus, Reporting, as_of, reporting_date, status_of
 
 logger = logging.getLogger(__name__)
 
@@ -229,8 +229,8 @@ def _format_text(overview: QuarterOverview, lang: str) -> str:
         reported, signed = state_words(form, lang)
         lines.append(
             f"{form.entry.slug} | {reported} | {signed} | "
-            + (STATUS_LABELS_EN[form.status.status] if lang == "en" else form.status.label)
-            + (f" ({form.status.plan_label})" if form.status.plan_label else "")
+            + wording.label(f"status_{form.status.status}", lang)
+            + (f" ({form.status.plan_label_in(lang)})" if form.status.plan_status else "")
             + f" | {officer_text(form.officer, lang)} | {indicator.name}"
         )
     lines += ["", _text("status_by_officer", lang)]
@@ -246,4 +246,4 @@ def _format_text(overview: QuarterOverview, lang: str) -> str:
 
 
 def _date(day: dt.date, lang: str) -> str:
-    return day.isoformat() if lang == "en" else thai.thai_date(day)
+    return wording.Localized(thai.thai_date(day), day.isoformat()).get(lang)

@@ -32,7 +32,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from reportgen import layout
+from reportgen import layout, wording
 from reportgen.errors import RenderError
 from reportgen.render import textlayer
 
@@ -74,7 +74,7 @@ class PdfOptions:
 class RefusedResource(FatalURLFetchingError):
     """A document asked for a resource outside the project; WeasyPrint lets this one stop the rendering."""
 
-    def __init__(self, url: str, reason: str):
+    def __init__(self, url: str, reason: wording.Localized):
         super().__init__(f"{reason}: {url}")
         self.url = url
         self.reason = reason
@@ -91,14 +91,14 @@ class ProjectFetcher(URLFetcher):
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file":
-            raise RefusedResource(url, "reportgen never fetches from the network or from data: URLs")
+            raise RefusedResource(url, wording.localized("refused_network"))
         if parts.netloc not in ("", "localhost"):
-            raise RefusedResource(url, "reportgen reads only local project files")
+            raise RefusedResource(url, wording.localized("refused_not_local"))
         path = Path(unquote(parts.path)).resolve()  # resolve() folds ../ and symlinks before the check
         if not any(path.is_relative_to(folder) for folder in self.readable):
-            raise RefusedResource(url, f"reportgen reads only files under {', '.join(READABLE_FOLDERS)}/")
+            raise RefusedResource(url, wording.localized("refused_outside", folders=", ".join(READABLE_FOLDERS)))
         if not path.is_file():
-            raise RefusedResource(url, "no such file in the project")
+            raise RefusedResource(url, wording.localized("refused_missing"))
         content_type = (
             CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         )
@@ -146,9 +146,7 @@ class PdfPrinter:
             # WeasyPrint's own text layer garbles Thai (sara am, stacked marks); textlayer.py writes the exact one.
             return textlayer.write_pdf(document, **self._write_options(options))
         except RefusedResource as refused:
-            raise RenderError(
-                f"{source}: the form asked for {refused.url!r}, which was refused ({refused.reason})."
-            ) from None
+            raise RenderError("render_resource_refused", source=source, url=repr(refused.url), reason=refused.reason) from None
 
     def _write_options(self, options: PdfOptions) -> dict:
         """WeasyPrint's ``write_pdf`` options for ``options``."""
@@ -194,10 +192,7 @@ def warn_without_harfbuzz_subset() -> None:
     if _warned_without_harfbuzz_subset or textlayer.harfbuzz_subsetting():
         return
     _warned_without_harfbuzz_subset = True
-    logger.warning(
-        "HarfBuzz's subsetter (the Debian package libharfbuzz-subset0) is missing: WeasyPrint falls back to "
-        "fontTools, about twice as slow per form. `make build` installs it; or run: apt-get install libharfbuzz-subset0"
-    )
+    logger.warning(wording.with_hint("warn_no_harfbuzz_subset"))
 
 
 def _finish_archival_pdf(document, pdf) -> None:

@@ -1,0 +1,425 @@
+"""The wording catalog (reportgen/wording/messages.yaml) and the rule that every text a person reads comes from it.
+
+Each check is a function that returns what is wrong, run on the real catalog and source (nothing may be wrong)
+and on a deliberately broken one (the check must notice): a check that cannot fail proves nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import os
+import pkgutil
+import re
+import shutil
+import string
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+import reportgen
+from reportgen import wording
+from reportgen.errors import CatalogueError, ReportgenError, UsageError, render_message, usage_text
+
+PACKAGE = Path(reportgen.__file__).resolve().parent
+CATALOG = PACKAGE / "wording" / wording.CATALOG_FILE
+THAI = re.compile(r"[\u0E00-\u0E7F]")
+FIELDS = ("th", "en", "hint_th", "hint_en")
+
+
+def raw_catalog(text: str) -> dict:
+    """The catalog as YAML data, refusing a key written twice (PyYAML would silently keep the last one)."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node):
+        keys = [loader.construct_object(key) for key, _ in node.value]
+        doubled = sorted({key for key in keys if keys.count(key) > 1})
+        if doubled:
+            raise ValueError(f"keys written twice: {doubled}")
+        return loader.construct_mapping(node)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    return yaml.load(text, Loader=Loader)
+
+
+REAL = raw_catalog(CATALOG.read_text(encoding="utf-8"))
+
+
+# --- Every key in both languages, with the same placeholders ------------------------------------------------------
+
+
+def shape_problems(catalog: dict) -> list[str]:
+    problems = []
+    for key, entry in catalog.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(key)):
+            problems.append(f"{key}: a key is lower_snake_case")
+        if not isinstance(entry, dict):
+            problems.append(f"{key}: not a mapping of th/en texts")
+            continue
+        if set(entry) - set(FIELDS):
+            problems.append(f"{key}: unknown fields {sorted(set(entry) - set(FIELDS))}")
+        for lang in ("th", "en"):
+            if not isinstance(entry.get(lang), str) or not entry[lang].strip():
+                problems.append(f"{key}: no {lang} text")
+        if ("hint_th" in entry) != ("hint_en" in entry):
+            problems.append(f"{key}: a hint in one language only")
+        for field in FIELDS[2:]:
+            if field in entry and (not isinstance(entry[field], str) or not entry[field].strip()):
+                problems.append(f"{key}: empty {field}")
+    return problems
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+def placeholder_problems(catalog: dict) -> list[str]:
+    problems = []
+    for key, entry in catalog.items():
+        for th_field, en_field in (("th", "en"), ("hint_th", "hint_en")):
+            if th_field not in entry or en_field not in entry:
+                continue
+            try:
+                thai, english = placeholders(entry[th_field]), placeholders(entry[en_field])
+            except ValueError as error:  # an unbalanced brace
+                problems.append(f"{key}: {error}")
+                continue
+            if thai != english:
+                problems.append(f"{key}.{th_field}/{en_field}: {sorted(thai)} ≠ {sorted(english)}")
+    return problems
+
+
+def test_the_catalog_is_read_from_the_package_and_every_entry_loads():
+    assert wording.catalog().keys() == REAL.keys()
+    assert all(isinstance(entry, wording.Entry) for entry in wording.catalog().values())
+
+
+def test_every_key_has_a_thai_and_an_english_text_and_hints_in_both():
+    assert shape_problems(REAL) == []
+
+
+def test_both_languages_use_the_same_placeholders():
+    assert placeholder_problems(REAL) == []
+
+
+def test_the_shape_and_placeholder_checks_notice_a_broken_catalog():
+    broken = {
+        "only_thai": {"th": "ข้อความ"},
+        "hint_in_one": {"th": "ก", "en": "a", "hint_th": "ข"},
+        "Bad-Key": {"th": "ก", "en": "a"},
+        "misspelt": {"th": "ก", "en": "a", "hnt_en": "x"},
+        "other_fields": {"th": "ไฟล์ {path}", "en": "the file {file}"},
+        "unbalanced": {"th": "ไฟล์ {path", "en": "the file {path}"},
+    }
+    shape = shape_problems(broken)
+    assert any(p.startswith("only_thai: no en") for p in shape)
+    assert any(p.startswith("hint_in_one: a hint") for p in shape)
+    assert any(p.startswith("Bad-Key:") for p in shape) and any(p.startswith("misspelt: unknown") for p in shape)
+    placed = placeholder_problems(broken)
+    assert any(p.startswith("other_fields.th/en") for p in placed) and any(p.startswith("unbalanced:") for p in placed)
+
+
+def test_a_key_written_twice_is_refused():
+    with pytest.raises(ValueError, match="written twice"):
+        raw_catalog('a_key:\n  th: "ก"\n  en: "a"\na_key:\n  th: "ข"\n  en: "b"\n')
+
+
+# --- One line, one language ---------------------------------------------------------------------------------------
+
+#: What a text may quote in the other language: YAML keys, paths, commands, options, {fields}, numbers, names of
+#: formats and programs (one word each); and in English, quoted Thai ("1. ชื่อตัวชี้วัด") and the placeholder
+#: ``…กรอก…`` that ``reportgen new`` writes into files.
+CODE_TOKEN = re.compile(
+    r"\{[^}]*\}|`[^`]*`|reportgen( [a-z]+)?|--?[a-z][\w-]*|\S*[./_:=#$\\\d]\S*|[A-Z][A-Za-z0-9]*"
+)
+BRACKETED = re.compile(r"\(([^()]*)\)")
+QUOTED_THAI = re.compile(r"\"[^\"]*\"|…กรอก[^…]*…+")
+
+
+def english_words(text: str) -> list[str]:
+    """The words of ``text`` that are English prose (not a key, path, option, field or name)."""
+    return re.findall(r"[a-z]{2,}", CODE_TOKEN.sub(" ", text))
+
+
+def language_problems(catalog: dict, yaml_keys: set[str] = frozenset()) -> list[str]:
+    problems = []
+    for key, entry in catalog.items():
+        for field in ("th", "hint_th"):
+            text = entry.get(field)
+            if text is None:
+                continue
+            if field == "th" and not THAI.search(text) and english_words(text):
+                problems.append(f"{key}.{field}: a Thai text without Thai: {text!r}")
+            for inside in BRACKETED.findall(text):
+                words = [word for word in english_words(inside) if word not in yaml_keys]
+                if not THAI.search(inside) and words:
+                    problems.append(f"{key}.{field}: English in brackets: ({inside})")
+        for field in ("en", "hint_en"):
+            text = entry.get(field)
+            if text is not None and THAI.search(QUOTED_THAI.sub("", text)):
+                problems.append(f"{key}.{field}: Thai in an English text: {text!r}")
+    return problems
+
+
+def model_keys() -> set[str]:
+    """Every YAML key of the content format (a Thai text may name one in brackets: it is not English)."""
+    from pydantic import BaseModel
+
+    from reportgen.model import Indicator, SiteSettings
+
+    found, todo = set(), [Indicator, SiteSettings]
+    while todo:
+        model = todo.pop()
+        for name, info in model.model_fields.items():
+            found.add(name)
+            for inner in re.findall(r"\w+", repr(info.annotation)):
+                candidate = getattr(importlib.import_module("reportgen.model"), inner, None)
+                if isinstance(candidate, type) and issubclass(candidate, BaseModel) and candidate not in todo:
+                    todo.append(candidate)
+    return found
+
+
+def test_a_thai_text_is_thai_and_an_english_text_has_no_thai():
+    assert language_problems(REAL, model_keys()) == []
+
+
+def test_the_language_check_notices_mixed_lines():
+    broken = {
+        "mixed": {"th": "ไม่พบไฟล์ (no such file)", "en": "no such file"},
+        "english_none": {"th": "ปีที่มี: ไม่มี (none)", "en": "years: none"},
+        "thai_in_english": {"th": "ไม่พบ", "en": "not found (ไม่พบ)"},
+        "english_as_thai": {"th": "no indicators found", "en": "no indicators found"},
+        "hint": {"th": "ก", "en": "a", "hint_th": "ลองอีกครั้ง (try again)", "hint_en": "try again"},
+        "fine": {"th": "ใช้ --key ไฟล์.p12 (PKCS#12) หรือ {path} (signoff)", "en": "use \"ชื่อ\" and …กรอก……"},
+    }
+    found = {problem.split(":")[0] for problem in language_problems(broken, {"signoff"})}
+    assert found == {"mixed.th", "english_none.th", "thai_in_english.en", "english_as_thai.th", "hint.hint_th"}
+
+
+# --- Every key is used, every key used exists ---------------------------------------------------------------------
+
+#: Functions and constructors whose first argument is a catalog key.
+KEY_TAKERS = {
+    "message", "hint", "label", "localized", "plural", "with_hint", "render", "entry", "render_message", "usage_text",
+    "create", "problem", "add", "refuse", "_text", "_ambiguous",
+}
+
+
+def source_files() -> list[Path]:
+    return sorted(path for path in PACKAGE.rglob("*.py"))
+
+
+def key_uses(sources: dict[str, str]) -> tuple[set[str], set[str], list[tuple[str, int, str]]]:
+    """(every string constant, the fixed starts of f-strings, the keys passed to a key taker) in ``sources``."""
+    constants: set[str] = set()
+    prefixes: set[str] = set()
+    passed: list[tuple[str, int, str]] = []
+    for name, text in sources.items():
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                constants.add(node.value)
+            elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                prefixes.add(str(node.values[0].value))
+            elif isinstance(node, ast.Call) and node.args:
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+                first = node.args[0]
+                takes_key = called in KEY_TAKERS or called.endswith(("Error", "Refused", "Failed"))
+                takes_key = takes_key and called != "PydanticCustomError"  # pydantic's error types, not our keys
+                if takes_key and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    if re.fullmatch(r"[a-z][a-z0-9_]*", first.value) and "_" in first.value:
+                        passed.append((name, node.lineno, first.value))
+    return constants, prefixes, passed
+
+
+def unused_keys(catalog: dict, sources: dict[str, str]) -> list[str]:
+    constants, prefixes, _ = key_uses(sources)
+    prefixes = {prefix for prefix in prefixes if prefix.endswith("_") and re.fullmatch(r"[a-z_]+", prefix)}
+    unused = []
+    for key in catalog:
+        base = re.sub(r"_(one|other)$", "", key)
+        if key in constants or base in constants or any(key.startswith(prefix) for prefix in prefixes):
+            continue
+        unused.append(key)
+    return unused
+
+
+def missing_keys(catalog: dict, sources: dict[str, str]) -> list[str]:
+    _, _, passed = key_uses(sources)
+    return [
+        f"{name}:{line}: {key}" for name, line, key in passed if key not in catalog and f"{key}_one" not in catalog
+    ]
+
+
+def package_sources() -> dict[str, str]:
+    return {str(path.relative_to(PACKAGE.parent)): path.read_text(encoding="utf-8") for path in source_files()}
+
+
+def test_every_catalog_key_is_used_in_the_package():
+    assert unused_keys(REAL, package_sources()) == []
+
+
+def test_every_key_the_package_passes_is_in_the_catalog():
+    assert missing_keys(REAL, package_sources()) == []
+
+
+def test_the_usage_checks_notice_an_unused_and_a_missing_key():
+    catalog = {**REAL, "nobody_says_this": {"th": "ก", "en": "a"}}
+    sources = {"x.py": 'raise UsageError("usage_nowhere", path=p)\nwording.message("verify_indicator", "th")\n'}
+    assert "nobody_says_this" in unused_keys(catalog, package_sources())
+    assert missing_keys(REAL, sources) == ["x.py:1: usage_nowhere"]
+
+
+# --- No user-facing literal outside the catalog -------------------------------------------------------------------
+
+#: Calls whose arguments a person reads: printing, logging at the levels shown without --debug.
+SHOWN_CALLS = {"print", "_emit", "warning", "info", "error", "exception", "critical", "warn"}
+
+
+def user_facing_errors() -> set[str]:
+    """The names of every ``ReportgenError`` class of the package (their texts are what the CLI shows)."""
+    for module in pkgutil.walk_packages(reportgen.__path__, "reportgen."):
+        if module.name != "reportgen.__main__":
+            importlib.import_module(module.name)
+    names, todo = {"RefusedResource"}, [ReportgenError]  # RefusedResource: its reason ends in a RenderError
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+def worded(text: str) -> bool:
+    """Whether a literal is words for a person: Thai, or an English phrase of three words or more."""
+    return bool(THAI.search(text)) or len(english_words(text)) >= 3
+
+
+def literal_problems(sources: dict[str, str], errors: set[str]) -> list[str]:
+    problems = []
+    for name, text in sources.items():
+        for node in ast.walk(ast.parse(text)):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if called not in SHOWN_CALLS and called not in errors:
+                continue
+            for argument in [*node.args, *(keyword.value for keyword in node.keywords)]:
+                for part in ast.walk(argument):
+                    if isinstance(part, ast.JoinedStr):  # an f-string's words, read as one text
+                        literal = " ".join(
+                            str(value.value) if isinstance(value, ast.Constant) else "{}" for value in part.values
+                        )
+                    elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+                        literal = part.value
+                    else:
+                        continue
+                    if worded(literal):
+                        problems.append(f"{name}:{part.lineno}: {called}(…{literal!r}…)")
+    return problems
+
+
+#: Not yet through the catalog, and why. Progress lines (and argparse's help and errors) are issue #15's Thai
+#: command line (branch issue-clithai), which ports them onto this API; remove the entry when it lands.
+PENDING = {"reportgen/progress.py"}
+
+
+def test_no_print_log_line_or_error_holds_its_own_words():
+    sources = {
+        name: text for name, text in package_sources().items()
+        if not name.startswith("reportgen/wording") and name not in PENDING
+    }
+    assert literal_problems(sources, user_facing_errors()) == []
+
+
+def test_the_literal_check_notices_words_in_code():
+    sources = {"x.py": (
+        'raise UsageError(f"{path}: ไม่พบไฟล์")\n'
+        'logger.warning("cannot read the cache %s", folder)\n'
+        'print(f"merged {n} shards into {folder}")\n'
+        'raise SigningError("sign_not_pdf", path=f"{p} is not a PDF file")\n'
+        'logger.debug("a developer line is fine here", x)\n'
+        'raise UsageError("usage_no_such_file", path=given)\n'
+    )}
+    found = {problem.split(":")[1] for problem in literal_problems(sources, {"UsageError", "SigningError"})}
+    assert found == {"1", "2", "3", "4"}
+
+
+# --- The API ------------------------------------------------------------------------------------------------------
+
+
+def test_message_hint_label_and_localized_read_the_catalog_in_each_language():
+    assert wording.message("usage_no_such_file", "th", path="a.yaml") == "a.yaml: ไม่พบไฟล์"
+    assert wording.message("usage_no_such_file", "en", path="a.yaml") == "a.yaml: no such file"
+    assert wording.hint("usage_no_content_folder", "en", root="/x") == "run reportgen in the project folder or use --root"
+    assert wording.label("label_hint", "th") == "วิธีแก้" and wording.label("label_hint", "en") == "fix"
+    found = wording.localized("found_number", value="3")
+    assert (found.get("th"), found.get("en")) == ("3 (ตัวเลข)", "3 (a number)")
+    assert wording.message("fix_choose_one", "en", options=found) == "choose one: 3 (a number)"  # a nested value
+    assert wording.plural("summary_errors", 1, "en") == "1 error" and wording.plural("summary_errors", 2, "en") == "2 errors"
+
+
+def test_an_unknown_language_reads_thai_and_none_reads_the_language_of_the_run():
+    assert wording.message("word_none", "fr") == "ไม่มี"
+    try:
+        wording.set_language("en")
+        assert wording.message("word_none") == "none" and str(UsageError("usage_no_indicators")).startswith("no ")
+    finally:
+        wording.set_language("th")
+    assert wording.message("word_none") == "ไม่มี"
+
+
+def test_an_error_reads_in_the_language_asked_for_with_its_hint_on_a_line_of_its_own():
+    error = UsageError("usage_no_content_folder", root="/x")
+    assert error.text("th") == "ไม่พบโฟลเดอร์ content/ ใน /x\n  วิธีแก้: สั่ง reportgen ในโฟลเดอร์โครงการ หรือใช้ --root"
+    assert error.text("en") == "no content/ folder in /x\n  fix: run reportgen in the project folder or use --root"
+    assert str(error) == error.text("th")
+
+
+def test_the_old_names_still_work():
+    assert render_message("word_none", {}, "en") == ("none", None)
+    assert UsageError(usage_text("usage_text_empty", option="--name")).text("en") == "--name: must not be empty"
+    assert CatalogueError("usage_text_empty", option="--name").text("th") == "--name: ต้องไม่ว่าง"
+
+
+def test_an_error_crosses_processes_with_its_key():
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(UsageError("usage_no_such_file", path="a.yaml")))
+    assert isinstance(copy, UsageError) and copy.text("en") == "a.yaml: no such file"
+
+
+# --- Installed, the package carries its catalog -------------------------------------------------------------------
+
+
+def test_the_catalog_is_package_data_and_found_from_an_installed_package(tmp_path):
+    """Built as pip builds it (a wheel) and installed elsewhere, the package finds its catalog."""
+    source = tmp_path / "source"  # a copy: building writes build/ and *.egg-info next to pyproject.toml
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(PACKAGE.parent / name, source / name)
+    shutil.copytree(PACKAGE, source / "reportgen", ignore=shutil.ignore_patterns("__pycache__"))
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    built = subprocess.run([*pip, "wheel", "--no-deps", "-w", str(tmp_path / "wheel"), str(source)],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "wheel").glob("reportgen-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read("reportgen/wording/messages.yaml") == CATALOG.read_bytes()
+    site = tmp_path / "site"
+    installed = subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)],
+                               capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stderr
+    probe = subprocess.run(
+        [sys.executable, "-c", "import reportgen.wording as w; print(w.__file__); print(w.message('word_none', 'en'))"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)},
+    )
+    assert probe.returncode == 0, probe.stderr
+    where, said = probe.stdout.splitlines()
+    assert Path(where).is_relative_to(site) and said == "none"
