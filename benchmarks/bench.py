@@ -273,7 +273,7 @@ def weasyprint_loop(html_files: list[Path]) -> Run:
 
 def print_html(project: Path, out_dir: Path) -> list[Path]:
     """The print HTML of every form, as reportgen renders it, written with absolute stylesheet links."""
-    from reportgen.load import load_project
+    from reportgen.content.project import load_project
     from reportgen.render.html import Templates
 
     loaded = load_project(project)

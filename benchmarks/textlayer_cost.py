@@ -49,7 +49,7 @@ def main() -> None:
     import weasyprint
     from extract import form_document
 
-    from reportgen.load import load_project
+    from reportgen.content.project import load_project
     from reportgen.render import textlayer
 
     old = module_at(args.before)

@@ -293,7 +293,7 @@ def form_document(root: Path, *, release: bool, entry=None, project=None):
     from reportgen.build.options import BuildOptions
     from reportgen.build.pool import FormPrinter
     from reportgen.build.release import form_pdf_options
-    from reportgen.load import load_project
+    from reportgen.content.project import load_project
     from reportgen.render.html import PRINT_STYLESHEETS
 
     project = project or load_project(root)

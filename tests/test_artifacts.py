@@ -13,7 +13,7 @@ from projects import real_indicator, real_site, write_project
 
 from reportgen.build.artifacts import CachedFile, FormCache, build_fingerprint, form_key, options_folder
 from reportgen.build.options import BuildOptions
-from reportgen.load import load_project
+from reportgen.content.project import load_project
 
 
 def two_forms(**first) -> dict:
@@ -186,7 +186,7 @@ def test_an_entry_planted_without_the_cache_key_is_never_used(tmp_path, monkeypa
     """A poisoned cache (restored from a shared CI cache, say): a forged PDF under the right key and a name that
     carries its own hash, even with a tag, made without this machine's cache key."""
     import reportgen.build.artifacts as cache_module
-    import reportgen.doccache as doccache_module
+    import reportgen.content.doccache as doccache_module
 
     folder = tmp_path / "c"
     FormCache(folder).put(KEY, PDF)

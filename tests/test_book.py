@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from reportgen import thai
 from reportgen.commands.book import book_path
-from reportgen.load import load_project
+from reportgen.content.project import load_project
 from reportgen.status import STATUS_LABELS, status_of
 
 FORM_HEADINGS = [

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from projects import dump_yaml, indicator_data
 
+from reportgen.content.project import load_indicator
 from reportgen.digest import canonical_content, content_digest
-from reportgen.load import load_indicator
 from reportgen.model import Indicator
 
 SMALL = """\

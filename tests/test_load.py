@@ -13,8 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reportgen.content.parse import MAX_DEPTH, MAX_FILE_BYTES
+from reportgen.content.project import load_document, load_indicator, load_project
 from reportgen.errors import ContentError, Problem
-from reportgen.load import MAX_DEPTH, MAX_FILE_BYTES, load_document, load_indicator, load_project
 from reportgen.model import MAX_TEXT_LENGTH, Indicator, SiteSettings
 
 FILE = "content/indicators/2564/08.yaml"
@@ -523,22 +524,22 @@ def test_property_mutations_through_load_project(tmp_path: Path, make_project, d
 
 def _parsed_both_ways(data: bytes) -> tuple[list, list]:
     """(problems, data) of ``data`` parsed with libyaml's parser, then with the pure-Python one only."""
-    import reportgen.load as load
+    import reportgen.content.parse as parse
 
     def outcome() -> list:
-        doc = load.parse_document(data, PurePosixPath(FILE))
+        doc = parse.parse_document(data, PurePosixPath(FILE))
         problems = [(p.code, p.line, p.column, p.field, p.format("en")) for p in doc.problems]
         positions = {path: doc.position(path) + doc.position(path, at="key") for path in doc.positions}
         return [problems, repr(doc.data), positions]
 
-    assert load._FastLoader is not None, "PyYAML without libyaml: this test compares the two parsers"
+    assert parse._FastLoader is not None, "PyYAML without libyaml: this test compares the two parsers"
     fast = outcome()
-    saved = load._FastLoader
-    load._FastLoader = None
+    saved = parse._FastLoader
+    parse._FastLoader = None
     try:
         slow = outcome()
     finally:
-        load._FastLoader = saved
+        parse._FastLoader = saved
     return fast, slow
 
 

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from reportgen.cli import main
 from reportgen.commands.new import CARRIED_FIELDS, carried_values, indicator_text, new_indicator
+from reportgen.content.project import load_document, load_indicator, load_project
 from reportgen.errors import ContentError, UsageError
-from reportgen.load import load_document, load_indicator, load_project
 from reportgen.model import Indicator, Plan, Quarters, Signoff, Target
 
 GOLDEN = Path(__file__).parent / "golden" / "new-2565-09.yaml"

@@ -13,7 +13,7 @@ import pytest
 from projects import REPO_ROOT, real_indicator, real_site, write_project
 from test_site import multi_year_files
 
-from reportgen.load import load_project
+from reportgen.content.project import load_project
 from reportgen.render import opendata
 
 BASE_URL = real_site()["base_url"]

@@ -14,7 +14,7 @@ import pytest
 from projects import real_indicator, write_project
 
 from reportgen.commands.signoff import signoff
-from reportgen.load import load_project
+from reportgen.content.project import load_project
 from reportgen.render.overview import overview_of
 from reportgen.status import Reporting
 

@@ -360,7 +360,7 @@ def test_a_failing_form_fails_the_build_names_its_file_and_writes_nothing(projec
 
 def test_shards_split_the_indicators_deterministically_into_disjoint_shares(project):
     root = project(many_indicators(6))
-    from reportgen.load import load_project
+    from reportgen.content.project import load_project
 
     entries = load_project(root).entries
     shares = [[entry.slug for entry in entries if Shard(k, 3).owns(entry)] for k in (1, 2, 3)]

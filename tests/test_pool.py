@@ -7,8 +7,8 @@ from extract import pdftotext_lines, squeeze
 from projects import real_indicator
 
 from reportgen.build.pool import MAX_CHUNK, FormsFailed, _chunks, render_pdfs
+from reportgen.content.project import load_project
 from reportgen.errors import RenderError
-from reportgen.load import load_project
 
 
 def three_forms() -> dict:
@@ -98,7 +98,7 @@ def test_a_script_without_a_main_guard_can_render_with_a_pool(project, tmp_path)
     script.write_text(
         "from pathlib import Path\n"
         "from reportgen.build.pool import render_pdfs\n"
-        "from reportgen.load import load_project\n"
+        "from reportgen.content.project import load_project\n"
         f"root = Path({str(root)!r})\n"
         "loaded = load_project(root)\n"
         "print(sorted(render_pdfs(root, loaded.site, loaded.entries, jobs=2)))\n",

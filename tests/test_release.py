@@ -12,8 +12,8 @@ from projects import REAL_INDICATOR, run_reportgen, write_project
 
 from reportgen.build.release import BANGKOK, check_release, form_pdf_options, source_date_epoch
 from reportgen.commands.signoff import signoff
+from reportgen.content.project import load_project
 from reportgen.errors import ContentError
-from reportgen.load import load_project
 
 FILE = "content/indicators/2564/08.yaml"
 REAL_TEXT = REAL_INDICATOR.read_bytes()

@@ -22,7 +22,7 @@ import yaml
 from projects import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
 
 from reportgen.commands.check import check
-from reportgen.load import load_document
+from reportgen.content.project import load_document
 from reportgen.model import Indicator
 from reportgen.problems import format_problems
 

@@ -399,7 +399,7 @@ def real_form(request, tmp_path_factory) -> dict:
     from reportgen.build.options import BuildOptions
     from reportgen.build.pool import FormPrinter
     from reportgen.commands.signoff import signoff
-    from reportgen.load import load_project
+    from reportgen.content.project import load_project
 
     root = write_project(tmp_path_factory.mktemp("real") / "project", {})
     shutil.copytree(REPO_ROOT / "content", root / "content", dirs_exist_ok=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from projects import dump_yaml, indicator_data
 
+from reportgen.content.project import load_project
 from reportgen.errors import ContentError
-from reportgen.load import load_project
 
 AFTER_FY2564 = dt.date(2022, 1, 1)
 

@@ -58,7 +58,7 @@ from pathlib import Path
 
 from reportgen import layout, wording
 from reportgen.build.options import BuildOptions
-from reportgen.doccache import cache_root, cache_secret, mark_cache_root
+from reportgen.content.doccache import cache_root, cache_secret, mark_cache_root
 from reportgen.files import pid_alive, replace_file
 from reportgen.fingerprint import code_fingerprint, library_versions, tree_files, update_with_file
 from reportgen.model import Entry, SiteSettings

@@ -37,9 +37,9 @@ from reportgen.build.artifacts import FormCache, build_fingerprint, form_key
 from reportgen.build.options import BuildOptions
 from reportgen.build.pool import default_jobs, render_pdfs, start_fork_server
 from reportgen.build.writer import OutputWriter
+from reportgen.content.project import load_project
 from reportgen.errors import ContentError, OutputError, RenderError, UsageError
 from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
-from reportgen.load import load_project
 from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
 from reportgen.render.site_files import pdf_path, site_files

@@ -42,12 +42,12 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from reportgen import layout
+from reportgen.content.project import load_file
+from reportgen.content.validate import evidence_file_problems, signoff_problems
 from reportgen.digest import content_digest
 from reportgen.errors import L, Problem, RenderError
-from reportgen.load import load_file
 from reportgen.model import Entry, Indicator, Project
 from reportgen.thai import BANGKOK
-from reportgen.validate import evidence_file_problems, signoff_problems
 
 if TYPE_CHECKING:
     from reportgen.render.pdf import PdfAttachment, PdfOptions

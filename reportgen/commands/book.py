@@ -19,9 +19,9 @@ from pathlib import Path
 
 from reportgen import layout, wording
 from reportgen.build.writer import OutputWriter
+from reportgen.content.project import load_project
 from reportgen.errors import UsageError
 from reportgen.layout import BOOK_DIR
-from reportgen.load import load_project
 from reportgen.model import Entry, Project
 from reportgen.render.html import Templates
 from reportgen.render.pdf import PdfPrinter

@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from reportgen.content.project import load_project
 from reportgen.errors import ContentError, Problem
-from reportgen.load import load_project
 
 
 def check(

@@ -24,7 +24,7 @@ from typing import Any
 
 from reportgen import layout, wording
 from reportgen.build.writer import OutputWriter
-from reportgen.load import load_file
+from reportgen.content.project import load_file
 from reportgen.model import SiteSettings
 from reportgen.signing import SigningError, SigningKey, load_signing_key, sign_release_pdf
 

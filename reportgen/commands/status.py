@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reportgen.load import load_project
+from reportgen.content.project import load_project
 from reportgen.render.overview import QuarterOverview, overview_of
 
 

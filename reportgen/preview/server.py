@@ -318,7 +318,7 @@ class PreviewServer:
 
     def overview_page(self, generation: int, message: str | None) -> bytes:
         """The quarter overview of the project as it is on disk now (``render/overview.py``), in the site's layout."""
-        from reportgen.load import load_project
+        from reportgen.content.project import load_project
         from reportgen.render.html import Templates
         from reportgen.render.overview import overview_of, state_words
 

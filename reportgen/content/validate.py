@@ -1,6 +1,6 @@
 """Cross-file rules and warnings: validated documents → a ``Project``, or one ``ContentError`` with everything.
 
-Each file has already been parsed and validated on its own by ``reportgen.load``. Here come the rules that need
+Each file has already been parsed and validated on its own by ``reportgen.content.project``. Here come the rules that need
 more than one file or the file's place in ``content/`` (the same code twice in a fiscal year, a file in the wrong
 year folder, a file name that disagrees with its code) and the warnings: things that are allowed but usually a
 mistake (an extraction artifact, a report for a quarter that has not ended, a result a hundred times off its
@@ -33,7 +33,7 @@ from reportgen.model import DEFAULT_DATA_LICENSE, ContentModel, Entry, Indicator
 from reportgen.wording import localized
 
 if TYPE_CHECKING:
-    from reportgen.load import SourceDocument
+    from reportgen.content.positions import SourceDocument
 
 #: ``?`` between Thai characters: a dash (–) that a PDF text extraction turned into a question mark.
 ARTIFACT = re.compile(r"[\u0E01-\u0E5B][ \t]{0,2}\?[ \t]{0,2}[\u0E01-\u0E5B]")
@@ -368,7 +368,7 @@ def plausibility_warnings(doc: SourceDocument, indicator: Indicator) -> Iterator
 
 
 def file_warnings(doc: SourceDocument) -> Iterator[Problem]:
-    """The warnings of one valid file that depend on nothing but its bytes. ``load.validate_document`` adds them to
+    """The warnings of one valid file that depend on nothing but its bytes. ``project.validate_document`` adds them to
     the file's own problems, so they are cached with the file (``doccache.py``)."""
     yield from text_warnings(doc)
     yield from yaml_meaning_warnings(doc)

@@ -51,7 +51,7 @@ from reportgen.files import replace_file
 from reportgen.fingerprint import code_fingerprint, library_versions
 
 if TYPE_CHECKING:
-    from reportgen.load import SourceDocument
+    from reportgen.content.positions import SourceDocument
 
 logger = logging.getLogger(__name__)
 
@@ -254,8 +254,8 @@ def document_to_json(doc: SourceDocument) -> str:
 
 def document_from_json(text: str, model: type, file: PurePosixPath) -> SourceDocument:
     """The document ``document_to_json`` wrote, rebuilt field by field; ValueError/TypeError if anything is off."""
+    from reportgen.content.positions import CompactPositions, SourceDocument
     from reportgen.errors import Problem
-    from reportgen.load import CompactPositions, SourceDocument
 
     body = json.loads(text)
     table = {}
@@ -288,6 +288,6 @@ def _position_table(positions) -> dict:
     table = getattr(positions, "_table", None)
     if table is not None:
         return table
-    from reportgen.load import CompactPositions
+    from reportgen.content.positions import CompactPositions
 
     return CompactPositions(positions)._table
