@@ -67,7 +67,7 @@ class CompactPositions(Mapping):
     def __getitem__(self, path: tuple) -> Located:
         key_line, key_column, start_line, start_column, end_line, end_column = self._table[path]
         key_mark = _mark(key_line, key_column) if key_line >= 0 else None
-        return Located(key_mark, _Placed(_mark(start_line, start_column), _mark(end_line, end_column)))  # type: ignore[arg-type]
+        return Located(key_mark, _Placed(_mark(start_line, start_column), _mark(end_line, end_column)))  # type: ignore[arg-type]  # a _Placed stands in for a node
 
     def __iter__(self) -> Iterator[tuple]:
         return iter(self._table)
@@ -161,13 +161,13 @@ class SourceDocument:
             field=field_name or None,
             line=line,
             column=column,
-            severity=severity,  # type: ignore[arg-type]
+            severity=severity,  # type: ignore[arg-type]  # a str checked by Problem.create
             source_line=self.source_line(line),
             **params,
         )
 
     def add(self, code: str, path: tuple | None = None, **kwargs: object) -> Problem:
-        problem = self.problem(code, path, **kwargs)  # type: ignore[arg-type]
+        problem = self.problem(code, path, **kwargs)  # type: ignore[arg-type]  # kwargs are the message parameters
         self.problems.append(problem)
         return problem
 
