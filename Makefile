@@ -16,7 +16,7 @@ TEST_PACKAGES := poppler-utils chromium qpdf faketime default-jre-headless libpd
 # the machine's Java. --ignore-scripts: vnu-jar's install script would download a JDK of its own.
 BROWSER_TOOLS := tests/browser/node_modules/.installed
 
-.PHONY: build test check bench guide-images setup setup-test clean
+.PHONY: build test lint check bench guide-images setup setup-test clean
 
 build: setup
 	$(PY) -m reportgen build
@@ -24,6 +24,12 @@ build: setup
 
 test: setup-test
 	$(PY) -m pytest
+
+# The linter and the type checker, as configured in pyproject.toml ([tool.ruff], [tool.mypy]); `.ci/run` runs it
+# before the tests. `ruff check --fix` repairs most of what it reports.
+lint: setup-test
+	$(VENV)/bin/ruff check reportgen tests benchmarks
+	$(VENV)/bin/mypy
 
 check: setup
 	$(PY) -m reportgen check

@@ -10,7 +10,7 @@ through the real command line in a subprocess (``python -m reportgen …``), as 
 * the size of the real indicator 08's PDF;
 
 and, in the same run, two baselines on the same print HTML (rendered first with reportgen's own
-``Renderer.print_document``): (a) the bare WeasyPrint API in a 2-process pool, each worker reusing one
+``Templates.print_document``): (a) the bare WeasyPrint API in a 2-process pool, each worker reusing one
 FontConfiguration, which is the engine's limit; (b) a shell loop calling the ``weasyprint`` command once per file,
 which is what a naive CI script does (for N > 100 timed on a sample and extrapolated; the table says so).
 
@@ -44,7 +44,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(BENCH_DIR))
 
-import synthetic  # noqa: E402
+import synthetic
 
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 MB = 1024 * 1024
@@ -273,11 +273,11 @@ def weasyprint_loop(html_files: list[Path]) -> Run:
 
 def print_html(project: Path, out_dir: Path) -> list[Path]:
     """The print HTML of every form, as reportgen renders it, written with absolute stylesheet links."""
-    from reportgen.load import load_project
-    from reportgen.render import Renderer
+    from reportgen.content.project import load_project
+    from reportgen.render.html import Templates
 
     loaded = load_project(project)
-    renderer = Renderer(project / "templates", loaded.site)
+    renderer = Templates(project / "templates", loaded.site)
     css_url = (project / "templates" / "css").as_uri() + "/"
     out_dir.mkdir(parents=True, exist_ok=True)
     files = []

@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-import linebreaks as lb  # noqa: E402
-from conftest import run_reportgen, write_project  # noqa: E402
+import linebreaks as lb
+from conftest import run_reportgen, write_project
 
 PAGE_SIZES = {"A4": "A4", "120mm": "120mm 297mm", "A5": "A5"}
 WIDTHS = (360, 412, 768, 1280)
@@ -45,9 +45,9 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    from reportgen.engine import FormRenderer
-    from reportgen.load import load_project
-    from reportgen.render import PRINT_STYLESHEETS
+    from reportgen.build.pool import FormPrinter
+    from reportgen.content.project import load_project
+    from reportgen.render.html import PRINT_STYLESHEETS
 
     with tempfile.TemporaryDirectory() as folder:
         projects = {}
@@ -67,7 +67,7 @@ def main() -> None:
         for name, root in projects.items():
             project = load_project(root)
             words = lb.load_words(root)
-            forms = FormRenderer(root, project.site)
+            forms = FormPrinter(root, project.site)
             entry = project.entries[0]
             print_html = forms.renderer.print_document(entry.indicator, css_url=forms.pdf.css_url,
                                                        link_stylesheets=False)
@@ -130,7 +130,7 @@ def main() -> None:
         browser_context.stop()
         print(f"\ncost, real form, median of {args.runs} runs, one process (the segmenter loaded once):")
         print(f"  print HTML with segmentation (Renderer.print_document): {cost['html'] * 1000:.0f} ms")
-        print("  print HTML → PDF (PdfRenderer.render):")
+        print("  print HTML → PDF (PdfPrinter.render):")
         for label in ("before", "after"):
             seconds, size = cost[label]
             print(f"  {label:<7} {seconds * 1000:6.0f} ms   {size / 1000:6.1f} kB")

@@ -2,7 +2,7 @@
 
 Makes N synthetic forms (benchmarks/synthetic.py), lays each out once with WeasyPrint, then writes the same layout
 three ways in one process, in rotating order: bare WeasyPrint (``Document.write_pdf``), the text layer as it is
-now (``reportgen.textlayer``), and the text layer of another commit (``--before``, default the commit before
+now (``reportgen.render.textlayer``), and the text layer of another commit (``--before``, default the commit before
 issue 12's work: per-glyph codes with empty ToUnicode entries, no reading order). The cost of a text layer is
 its write time minus bare WeasyPrint's, for the same form; the table gives medians over all forms, in ms.
 Release forms are written as release PDFs (tagged PDF/A-3b), drafts as drafts, as the build does.
@@ -26,8 +26,8 @@ BEFORE = "4caa86f"  # the last commit before issue 12's text layer
 
 
 def module_at(commit: str):
-    """reportgen/textlayer.py as it was at ``commit``, imported under another name."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:reportgen/textlayer.py"],
+    """reportgen/render/textlayer.py as it was at ``commit``, imported under another name."""
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:reportgen/render/textlayer.py"],
                             capture_output=True, text=True, check=True).stdout
     folder = Path(tempfile.mkdtemp())
     path = folder / f"textlayer_{commit}.py"
@@ -45,12 +45,12 @@ def main() -> None:
     parser.add_argument("--before", default=BEFORE, help="the commit whose text layer is compared")
     args = parser.parse_args()
 
-    import weasyprint
-
     import synthetic
+    import weasyprint
     from extract import form_document
-    from reportgen import textlayer
-    from reportgen.load import load_project
+
+    from reportgen.content.project import load_project
+    from reportgen.render import textlayer
 
     old = module_at(args.before)
     with tempfile.TemporaryDirectory() as folder:

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import write_project  # noqa: E402
-from extract import PAGE_EXTRACTORS, form_document, laid_out_pages, wrong_characters  # noqa: E402
+from extract import PAGE_EXTRACTORS, form_document, laid_out_pages, wrong_characters
+from projects import write_project
 
 
 def counts(pdf: bytes, expected: list[tuple[str, str, str]]) -> dict[str, int]:
@@ -31,8 +31,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plain", action="store_true", help="also count bare WeasyPrint's text layer")
     args = parser.parse_args()
-    from reportgen import textlayer
     from reportgen.commands.signoff import signoff
+    from reportgen.render import textlayer
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "project"

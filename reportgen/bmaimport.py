@@ -29,8 +29,8 @@ from pathlib import Path
 
 from reportgen.commands.new import FILL, _blank
 from reportgen.errors import Problem
-from reportgen.wording import localized
 from reportgen.model import Indicator
+from reportgen.wording import localized
 
 #: The form's sections, by number: (the title's start as the export prints it, the field it fills, English name).
 SECTIONS: dict[int, tuple[str, str, str]] = {
@@ -143,7 +143,7 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
 
     values = _blank(Indicator)
     values.update(fiscal_year=year, agency=agency)
-    for section, (title, field_name, english) in SECTIONS.items():
+    for section, (title, field_name, _english) in SECTIONS.items():
         if section not in seen_sections:
             values[field_name] = FILL if field_name not in ("quarters", "evidence") else values[field_name]
             if field_name == "target":

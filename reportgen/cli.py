@@ -73,7 +73,7 @@ def _color(stream) -> bool:
 
 
 def _print_problems(problems, *, fmt: str, lang: str, stream) -> None:
-    from reportgen.commands.check import format_problems
+    from reportgen.problems import format_problems
     from reportgen.terminal import clean_problem
 
     color = _color(stream) and fmt == "text"
@@ -83,8 +83,8 @@ def _print_problems(problems, *, fmt: str, lang: str, stream) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from reportgen.build.options import BuildOptions
     from reportgen.commands.build import build
-    from reportgen.engine import BuildOptions
     from reportgen.progress import display_for
 
     report = build(
@@ -152,7 +152,7 @@ class _ArgumentTypes:
             raise self._refuse("cli_not_a_quarter", text=text) from None
 
     def shard(self, text: str):
-        from reportgen.commands.build import Shard
+        from reportgen.build.pipeline import Shard
 
         try:
             return Shard.parse(text)
@@ -192,7 +192,7 @@ def run_check(args: argparse.Namespace) -> int:
     problems = check(args.root, args.paths or None, strict=args.strict, use_cache=not args.no_cache)
     _print_problems(problems, fmt=args.format, lang=args.lang, stream=sys.stdout)
     if args.format == "github":
-        from reportgen.commands.check import write_github_summary
+        from reportgen.problems import write_github_summary
 
         write_github_summary(problems, args.lang, os.environ.get("GITHUB_STEP_SUMMARY"))
     return EXIT_CONTENT if any(problem.severity == "error" for problem in problems) else EXIT_OK
@@ -263,7 +263,8 @@ def _quiet_pyhanko(args: argparse.Namespace) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from reportgen.commands.serve import is_loopback, serve
+    from reportgen.commands.serve import serve
+    from reportgen.preview.server import is_loopback
 
     def ready(url: str) -> None:
         _emit(url, flush=True)
@@ -304,7 +305,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from reportgen.commands.status import format_overview, quarter_status
+    from reportgen.commands.status import quarter_status
+    from reportgen.render.overview import format_overview
 
     overview = quarter_status(args.root, year=args.year, quarter=args.quarter)
     _emit(format_overview(overview, fmt=args.format, lang=args.lang))

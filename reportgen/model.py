@@ -12,12 +12,16 @@ not silently converted, because silent conversion is how wrong numbers reach an 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from reportgen.markdown import check_markdown, check_url
@@ -69,7 +73,7 @@ def _to_decimal(value: object) -> object:
 
 def _printable_number(value: Decimal) -> Decimal:
     """Refuse a number with more decimal places than the form prints (it would be printed rounded)."""
-    if value.as_tuple().exponent < -MAX_DECIMAL_PLACES:  # type: ignore[operator]
+    if value.as_tuple().exponent < -MAX_DECIMAL_PLACES:  # type: ignore[operator]  # an int: NaN and Infinity are refused before
         raise PydanticCustomError(
             "number_too_precise", "at most {places} decimal places", {"places": MAX_DECIMAL_PLACES}
         )
@@ -348,3 +352,25 @@ class Project:
     site: SiteSettings
     entries: tuple[Entry, ...]
     warnings: tuple = ()  # Problems of severity "warning" (reportgen.errors.Problem)
+    #: The loaded source document of each entry, by slug (the values' positions, for checks made after loading
+    #: that must name a line, such as the release's); empty for a project made without loading.
+    documents: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+def unwrap_annotation(annotation: Any) -> tuple[Any, list]:
+    """``Optional[Annotated[X, …]]`` → (X, the metadata of the Annotated layers): how the loader finds the model
+    under a key and ``new`` the type and constraints of a field. A union of several types is returned as is."""
+    metadata: list = []
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (Union, types.UnionType):
+            arguments = [argument for argument in typing.get_args(annotation) if argument is not type(None)]
+            if len(arguments) != 1:
+                return annotation, metadata
+            annotation = arguments[0]
+        elif origin is Annotated:
+            annotation, *extra = typing.get_args(annotation)
+            for item in extra:
+                metadata.extend(item.metadata if isinstance(item, FieldInfo) else [item])
+        else:
+            return annotation, metadata

@@ -56,7 +56,7 @@ _XMP_NS = {
 }
 #: XMP properties every incremental writer rewrites (dates, the producing tool, the instance identifiers).
 XMP_EXEMPT = frozenset(
-    "{%s}%s" % (_XMP_NS[prefix], name)
+    f"{{{_XMP_NS[prefix]}}}{name}"
     for prefix, name in (
         ("xmp", "ModifyDate"), ("xmp", "MetadataDate"), ("pdf", "Producer"),
         ("xmpMM", "InstanceID"), ("xmpMM", "VersionID"), ("xmpMM", "History"),
@@ -266,9 +266,9 @@ def _xmp_properties(data: bytes) -> tuple:
         tree = ElementTree.fromstring(data)
     except ElementTree.ParseError:
         return (("unparsed", hashlib.sha256(data).hexdigest()),)
-    about = "{%s}about" % _XMP_NS["rdf"]
+    about = f"{{{_XMP_NS['rdf']}}}about"
     found = []
-    for description in tree.iter("{%s}Description" % _XMP_NS["rdf"]):
+    for description in tree.iter(f"{{{_XMP_NS['rdf']}}}Description"):
         for name, value in description.attrib.items():
             if name != about and name not in XMP_EXEMPT:
                 found.append((name, value))

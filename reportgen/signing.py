@@ -122,8 +122,8 @@ def load_signing_key(pkcs12: bytes, password: str | None, *, source: str, now: d
     """Open a PKCS#12 archive; refuse (``SigningError``) a wrong password, an archive without key, an expired cert."""
     secret = password.encode("utf-8") if password else None
     try:
-        asn1_pkcs12.Pfx.load(pkcs12)["auth_safe"].native  # the structure, readable without the password
-    except Exception:  # asn1crypto raises ValueError, TypeError or its own on malformed DER
+        _ = asn1_pkcs12.Pfx.load(pkcs12)["auth_safe"].native  # the structure, readable without the password
+    except Exception:  # noqa: BLE001 - asn1crypto raises ValueError, TypeError or its own on malformed DER
         raise SigningError("sign_key_not_pkcs12", source=source) from None
     try:
         key, cert, _chain = pyca_pkcs12.load_key_and_certificates(pkcs12, secret)
@@ -131,7 +131,7 @@ def load_signing_key(pkcs12: bytes, password: str | None, *, source: str, now: d
         raise SigningError("sign_key_password", source=source) from None
     if key is None or cert is None:
         raise SigningError("sign_key_no_key", source=source)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
     if now > not_after:
         raise SigningError("sign_cert_expired", source=source, date=f"{not_after:%Y-%m-%d}")
@@ -253,7 +253,7 @@ def pdf_facts(pdf: bytes) -> PdfFacts:
         signatures = len(reader.embedded_signatures)
     except SigningError:
         raise
-    except Exception:  # a damaged file: pyHanko raises its own and Python's errors
+    except Exception:
         logger.debug("cannot read PDF", exc_info=True)
         raise SigningError("sign_pdf_unreadable") from None
     return PdfFacts(pdfa=pdfa, source=source, title=title, signatures=signatures)
@@ -617,8 +617,8 @@ def load_trust_roots(paths: Sequence[Path]) -> list:
             ders = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
             certificates = [asn1_x509.Certificate.load(der) for der in ders]
             for certificate in certificates:
-                certificate.native  # parse now: a broken file fails here, not deep inside validation
-        except Exception:  # asn1crypto raises ValueError, TypeError or its own on malformed input
+                _ = certificate.native  # parse now: a broken file fails here, not deep inside validation
+        except Exception:  # noqa: BLE001 - asn1crypto raises ValueError, TypeError or its own on malformed input
             raise SigningError("sign_not_certificate", path=path) from None
         roots.extend(certificates)
     return roots
@@ -632,7 +632,7 @@ def verify_pdf(pdf: bytes, trust_roots: Sequence[Any] = ()) -> VerifyReport:
         embedded = list(reader.embedded_signatures)
     except SigningError as error:
         return VerifyReport("unreadable", detail=error.en)
-    except Exception as error:  # a damaged file: pyHanko raises its own and Python's errors
+    except Exception as error:  # noqa: BLE001 - a damaged file: pyHanko raises its own and Python's errors
         return VerifyReport("unreadable", detail=str(error) or type(error).__name__)
     if not embedded:
         return VerifyReport("unsigned", facts.indicator, facts.pdfa)

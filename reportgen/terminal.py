@@ -15,6 +15,10 @@ are kept as they are.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reportgen.errors import Problem
 
 #: C0 and C1 controls and DEL; the bidi embeddings, overrides and isolates and the implicit marks (they reorder
 #: what a reader sees); the line and paragraph separators (a new line to some terminals); and BOM/ZWNBSP inside text.
@@ -28,7 +32,7 @@ _UNSAFE_IN_SOURCE = re.compile(f"[\x00-\x08\x0a-\x1f\x7f-\x9f{_REORDERING}]")
 _SGR = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
@@ -51,7 +55,7 @@ def for_terminal(text: str, *, styled: bool = False) -> str:
     return "".join(out)
 
 
-def clean_problem(problem):
+def clean_problem(problem: Problem) -> Problem:
     """A ``Problem`` whose every text is safe to print, styled or not: its file, field and source line as single
     fields, its messages and hints with their line breaks kept (before reportgen paints its labels around them)."""
     import dataclasses
@@ -67,7 +71,7 @@ def clean_problem(problem):
         file=type(file)(cleaned_file) if isinstance(file, PurePath) and cleaned_file != str(file) else file,
         field=None if problem.field is None else one_line(problem.field),
         source_line=None if problem.source_line is None else _UNSAFE_IN_SOURCE.sub(_escape, problem.source_line),
-        message=lines(problem.message),
+        message=for_terminal(problem.message),
         hint=lines(problem.hint),
         message_en=lines(problem.message_en),
         hint_en=lines(problem.hint_en),

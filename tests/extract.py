@@ -298,18 +298,19 @@ def text_layer_gaps(pdf: bytes) -> dict[str, list[str]]:
 
 def form_document(root: Path, *, release: bool, entry=None, project=None):
     """(WeasyPrint document laid out, a function giving its write options) of ``entry`` (default: the project's
-    first form), exactly as ``FormRenderer`` renders it, so that a test can write it with and without the text
+    first form), exactly as ``FormPrinter`` renders it, so that a test can write it with and without the text
     layer."""
     import weasyprint
 
-    from reportgen.engine import BuildOptions, FormRenderer
-    from reportgen.load import load_project
-    from reportgen.release import form_pdf_options
-    from reportgen.render import PRINT_STYLESHEETS
+    from reportgen.build.options import BuildOptions
+    from reportgen.build.pool import FormPrinter
+    from reportgen.build.release import form_pdf_options
+    from reportgen.content.project import load_project
+    from reportgen.render.html import PRINT_STYLESHEETS
 
     project = project or load_project(root)
     entry = entry or project.entries[0]
-    forms = FormRenderer(root, project.site, BuildOptions(release=release))
+    forms = FormPrinter(root, project.site, BuildOptions(release=release))
     html = forms.renderer.print_document(entry.indicator, css_url=forms.pdf.css_url, link_stylesheets=False)
     options = form_pdf_options(root, entry, release=release)
     document = weasyprint.HTML(string=html, base_url=forms.pdf.templates_dir.as_uri() + "/",

@@ -220,13 +220,13 @@ CHROMIUM_LINES = r"""
 """
 
 #: Undoes linebreak.py in the page (the "before"): word spans replaced by their text, <wbr> removed.
-CHROMIUM_UNMARK = """
-() => {
-  document.querySelectorAll("article.kpi-form span.%s").forEach(span => span.replaceWith(...span.childNodes));
+CHROMIUM_UNMARK = f"""
+() => {{
+  document.querySelectorAll("article.kpi-form span.{linebreak.WORD_CLASS}").forEach(span => span.replaceWith(...span.childNodes));
   document.querySelectorAll("article.kpi-form wbr").forEach(element => element.remove());
   document.querySelector("article.kpi-form").normalize();
-}
-""" % linebreak.WORD_CLASS
+}}
+"""
 
 
 def chromium_counts(page, words: frozenset[str]) -> Counts:
@@ -271,7 +271,7 @@ def stress_text(paragraphs: int = 6, seed: int = 15) -> str:
 
 def stress_indicator() -> dict:
     """The real indicator 08 with the stress text as its definition, supporting factors and year-end summary."""
-    from conftest import real_indicator
+    from projects import real_indicator
 
     data = real_indicator()
     data["definition"] = stress_text(3, seed=1)
@@ -282,7 +282,7 @@ def stress_indicator() -> dict:
 
 def write_stress_indicator(root: Path) -> Path:
     """Replace the project's indicator 2564/08 by ``stress_indicator()``; returns its file."""
-    from conftest import dump_yaml
+    from projects import dump_yaml
 
     path = root / "content" / "indicators" / "2564" / "08.yaml"
     path.write_text(dump_yaml(stress_indicator()), encoding="utf-8")

@@ -8,12 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
-
-from conftest import REFERENCE_FORM, run_reportgen, write_project
 from extract import pdftotext_body
+from projects import REFERENCE_FORM, run_reportgen, write_project
+
 from reportgen.bmaimport import escape_markdown, parse_export
 from reportgen.commands.new import FILL
-from reportgen.load import load_project
+from reportgen.content.project import load_project
 from reportgen.markdown import render_markdown
 
 pytestmark = pytest.mark.skipif(

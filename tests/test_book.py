@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from extract import page_count, squeeze
+from projects import indicator_data, real_indicator, real_site, run_reportgen, write_project
 from pypdf import PdfReader
 
-from conftest import indicator_data, real_indicator, real_site, run_reportgen, write_project
-from extract import page_count, squeeze
 from reportgen import thai
 from reportgen.commands.book import book_path
-from reportgen.load import load_project
+from reportgen.content.project import load_project
 from reportgen.status import STATUS_LABELS, status_of
 
 FORM_HEADINGS = [
@@ -177,13 +177,13 @@ def test_every_form_is_complete_and_starts_a_page(books):
 
 def test_forms_in_the_book_read_exactly_as_their_own_pdfs(books, tmp_path):
     """The book includes the same form template with the same print CSS: the text of 08 is the same, page for page."""
-    from reportgen.pdf import PdfRenderer
-    from reportgen.render import Renderer
+    from reportgen.render.html import Templates
+    from reportgen.render.pdf import PdfPrinter
 
     project = load_project(books)
     entry = next(e for e in project.entries if e.slug == "2564/08")
-    pdf = PdfRenderer(books)
-    html = Renderer(books / "templates", project.site).print_document(entry.indicator, css_url=pdf.css_url)
+    pdf = PdfPrinter(books)
+    html = Templates(books / "templates", project.site).print_document(entry.indicator, css_url=pdf.css_url)
     alone = tmp_path / "08.pdf"
     alone.write_bytes(pdf.render(html, source=str(entry.source)))
     in_book = page_texts(books / "output" / "book" / "2564.pdf")
@@ -228,7 +228,7 @@ def test_outline_has_one_bookmark_per_indicator_on_its_first_page(books):
 def pages_with_drawings(pdf: Path) -> set[int]:
     """Pages (1-based) whose content draws an XObject: here only the draft mark, an SVG image without text (the
     text layer's mark outlines, textlayer.MARK_FORM_PREFIX, aside)."""
-    from reportgen.textlayer import MARK_FORM_PREFIX
+    from reportgen.render.textlayer import MARK_FORM_PREFIX
 
     reader = PdfReader(pdf)
     drawing = re.compile(rb"/(?!" + MARK_FORM_PREFIX.encode() + rb"\d)[\w.]+ Do\b")

@@ -11,12 +11,11 @@ import struct
 import subprocess
 import zlib
 from html import unescape
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-
-from conftest import real_indicator, real_site, run_reportgen
+from projects import real_indicator, real_site, run_reportgen
 from test_site import build_site
 
 pytestmark = pytest.mark.browser

@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from frictionless import Package
+from projects import real_indicator, real_site
 from rdflib import Graph, Literal, Namespace, URIRef
-
-from conftest import real_indicator, real_site
-from reportgen import catalog, opendata
 from test_site import BASE_URL, build_site, multi_year_files
+
+from reportgen.render import catalog, opendata
 
 # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph: not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")

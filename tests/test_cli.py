@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from conftest import REAL_INDICATOR, write_project
-from reportgen.cli import main
+from projects import REAL_INDICATOR, write_project
 from test_load import CASES, FILE
+
+from reportgen.cli import main
 
 REAL_TEXT = REAL_INDICATOR.read_text(encoding="utf-8")
 
@@ -45,6 +45,6 @@ def test_internal_errors_are_one_line_without_debug_and_a_traceback_with_it(tmp_
     assert main(["build"]) == 3
     err = capsys.readouterr().err
     assert "--debug" in err and "Traceback" not in err
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - --debug lets whatever the failure was through, unwrapped
         main(["build", "--debug"])
     assert not (root / "output").exists()

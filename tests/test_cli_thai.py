@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pydantic
 import pytest
+from projects import REAL_INDICATOR, real_indicator, run_reportgen, write_project
 
-from conftest import REAL_INDICATOR, real_indicator, run_reportgen, write_project
 from reportgen.cli import main
 from reportgen.cli_language import ARGPARSE_MESSAGES, ARGPARSE_PLURALS, environment_lang, resolve_lang
 from reportgen.dates import DateRefused, parse_date

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from projects import dump_yaml, indicator_data
 
-from conftest import dump_yaml, indicator_data
+from reportgen.content.project import load_indicator
 from reportgen.digest import canonical_content, content_digest
-from reportgen.load import load_indicator
 from reportgen.model import Indicator
 
 SMALL = """\

@@ -7,12 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from projects import indicator_yaml, real_indicator
 
-import reportgen.load as load
-from conftest import indicator_yaml, real_indicator
-from reportgen.doccache import DOCUMENTS_FILE, DocumentCache, cache_root
+import reportgen.content.project as load
+from reportgen.content.doccache import DOCUMENTS_FILE, DocumentCache, cache_root
+from reportgen.content.project import load_project
 from reportgen.errors import ContentError
-from reportgen.load import load_project
 
 TODAY = dt.date(2021, 12, 1)  # in quarter 1 of 2565: the real 08 (2564) is past; a 2565 file with q3 is ahead
 
@@ -159,7 +159,7 @@ def test_a_crafted_pickle_in_the_cache_never_runs(project, tmp_path):
     import pickle
 
     from reportgen.commands.check import check
-    from reportgen.doccache import MAGIC, loader_fingerprint, payload_tag
+    from reportgen.content.doccache import MAGIC, loader_fingerprint, payload_tag
 
     root = project(_files())
     victim = tmp_path / "pwned.txt"
@@ -185,7 +185,7 @@ def test_a_valid_model_planted_without_the_cache_key_is_never_used(project, monk
     import hashlib
     import json
 
-    from reportgen.doccache import MAGIC
+    from reportgen.content.doccache import MAGIC
 
     root = project(_files())
     _outcome(root)  # fills the cache

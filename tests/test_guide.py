@@ -19,7 +19,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from conftest import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
+from projects import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
+
 from reportgen.cli import build_parser
 
 GUIDE = REPO_ROOT / "docs" / "guide-th.md"

@@ -12,11 +12,11 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
 import linebreaks as lb
-from conftest import REFERENCE_FORM, REPO_ROOT, run_reportgen, write_project
+import pytest
 from extract import html_text, squeeze
+from projects import REFERENCE_FORM, REPO_ROOT, run_reportgen, write_project
+
 from reportgen import linebreak
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -80,11 +80,11 @@ def _offered_breaks(html: str) -> list[int]:
 
 
 def test_the_pdf_and_the_page_offer_the_same_break_opportunities():
-    from reportgen.load import load_project
-    from reportgen.render import PageLinks, Renderer
+    from reportgen.content.project import load_project
+    from reportgen.render.html import PageLinks, Templates
 
     project = load_project(REPO_ROOT)
-    renderer = Renderer(REPO_ROOT / "templates", project.site)
+    renderer = Templates(REPO_ROOT / "templates", project.site)
     entry = project.entries[0]
     print_html = renderer.print_document(entry.indicator, css_url="css/")
     page_html = renderer.indicator_page(entry, PageLinks("a.css", "index.html", "08.pdf", "https://x/08.html"))
@@ -119,13 +119,13 @@ def projects(tmp_path_factory) -> dict[str, Path]:
 
 @pytest.mark.parametrize("name", ["real", "stress"])
 def test_the_pdf_breaks_no_line_inside_a_dictionary_word(projects, name):
-    from reportgen.engine import FormRenderer
-    from reportgen.load import load_project
-    from reportgen.render import PRINT_STYLESHEETS
+    from reportgen.build.pool import FormPrinter
+    from reportgen.content.project import load_project
+    from reportgen.render.html import PRINT_STYLESHEETS
 
     root = projects[name]
     project = load_project(root)
-    forms = FormRenderer(root, project.site)
+    forms = FormPrinter(root, project.site)
     words = lb.load_words(root)
     html = forms.renderer.print_document(project.entries[0].indicator, css_url=forms.pdf.css_url,
                                          link_stylesheets=False)
@@ -191,13 +191,13 @@ def test_the_marks_add_nothing_to_what_a_reader_copies_or_finds(projects, browse
 def test_chromium_and_the_pdf_end_the_same_lines_at_the_same_width(projects, browser):
     """The print HTML in Chromium at the PDF's A4 text width ends (nearly) every line where the PDF does: both
     break at the same opportunities. Without the marks they agree on about half."""
-    from reportgen.engine import FormRenderer
-    from reportgen.load import load_project
-    from reportgen.render import PRINT_STYLESHEETS
+    from reportgen.build.pool import FormPrinter
+    from reportgen.content.project import load_project
+    from reportgen.render.html import PRINT_STYLESHEETS
 
     root = projects["stress"]
     project = load_project(root)
-    forms = FormRenderer(root, project.site)
+    forms = FormPrinter(root, project.site)
     words = lb.load_words(root)
     html = forms.renderer.print_document(project.entries[0].indicator, css_url=forms.pdf.css_url,
                                          link_stylesheets=False)

@@ -14,8 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
-from conftest import real_site
+from projects import real_site
 from test_site import build_site
 
 BASE_URL = real_site()["base_url"]

@@ -7,14 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import projects
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import conftest
+from reportgen.content.parse import MAX_DEPTH, MAX_FILE_BYTES
+from reportgen.content.project import load_document, load_indicator, load_project
 from reportgen.errors import ContentError, Problem
-from reportgen.load import MAX_DEPTH, MAX_FILE_BYTES, load_document, load_indicator, load_project
 from reportgen.model import MAX_TEXT_LENGTH, Indicator, SiteSettings
 
 FILE = "content/indicators/2564/08.yaml"
@@ -200,7 +201,7 @@ CASES = [
          "แต่พบ รายการ", "but it is a list"),
     Case("top-level text", whole("ตัวชี้วัดที่ 08\n"), "top_not_mapping", None, "ตัวชี้วัด", None,
          "ชื่อหัวข้อ: ค่า", "key: value"),
-    Case("non-utf8", lambda text: text.encode().replace("unit: ห้อง".encode(), "unit: ".encode() + "ห้อง".encode("tis-620")),
+    Case("non-utf8", lambda text: text.encode().replace("unit: ห้อง".encode(), b"unit: " + "ห้อง".encode("tis-620")),
          "not_utf8", None, "unit: ", "\ufffd", "ไม่ได้บันทึกเป็น UTF-8", "not saved as UTF-8"),
     Case("utf-16", lambda text: text.encode("utf-16"), "utf16", None, None, None, "UTF-16", "UTF-16"),
     Case("2 MB narrative", sub("calculation: นับ", "calculation: " + "ก" * (2 * 1024 * 1024 // 3) + " นับ"),
@@ -497,7 +498,7 @@ def mutated_real_file(draw, text: str):
     return data
 
 
-REAL_TEXT = conftest.REAL_INDICATOR.read_text(encoding="utf-8")
+REAL_TEXT = projects.REAL_INDICATOR.read_text(encoding="utf-8")
 
 
 @settings(max_examples=300, deadline=None)
@@ -523,22 +524,22 @@ def test_property_mutations_through_load_project(tmp_path: Path, make_project, d
 
 def _parsed_both_ways(data: bytes) -> tuple[list, list]:
     """(problems, data) of ``data`` parsed with libyaml's parser, then with the pure-Python one only."""
-    import reportgen.load as load
+    import reportgen.content.parse as parse
 
     def outcome() -> list:
-        doc = load.parse_document(data, PurePosixPath(FILE))
+        doc = parse.parse_document(data, PurePosixPath(FILE))
         problems = [(p.code, p.line, p.column, p.field, p.format("en")) for p in doc.problems]
         positions = {path: doc.position(path) + doc.position(path, at="key") for path in doc.positions}
         return [problems, repr(doc.data), positions]
 
-    assert load._FastLoader is not None, "PyYAML without libyaml: this test compares the two parsers"
+    assert parse._FastLoader is not None, "PyYAML without libyaml: this test compares the two parsers"
     fast = outcome()
-    saved = load._FastLoader
-    load._FastLoader = None
+    saved = parse._FastLoader
+    parse._FastLoader = None
     try:
         slow = outcome()
     finally:
-        load._FastLoader = saved
+        parse._FastLoader = saved
     return fast, slow
 
 

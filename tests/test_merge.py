@@ -7,11 +7,10 @@ import shutil
 
 import pytest
 import yaml
-from conftest import real_indicator, run_reportgen, write_project
-from test_build import many_indicators, tree_digest
+from projects import many_indicators, real_indicator, run_reportgen, tree_digest, write_project
 
-from reportgen.commands.build import SHARD_MANIFEST, Shard, build
 from reportgen import wording
+from reportgen.build.pipeline import SHARD_MANIFEST, Shard, build
 from reportgen.commands.merge import merge
 from reportgen.errors import UsageError
 

@@ -14,13 +14,13 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from projects import REAL_INDICATOR, indicator_data, real_site, run_reportgen, write_project
 from pydantic import BaseModel, ValidationError
 
-from conftest import REAL_INDICATOR, indicator_data, real_site, run_reportgen, write_project
 from reportgen.cli import main
 from reportgen.commands.new import CARRIED_FIELDS, carried_values, indicator_text, new_indicator
+from reportgen.content.project import load_document, load_indicator, load_project
 from reportgen.errors import ContentError, UsageError
-from reportgen.load import load_document, load_indicator, load_project
 from reportgen.model import Indicator, Plan, Quarters, Signoff, Target
 
 GOLDEN = Path(__file__).parent / "golden" / "new-2565-09.yaml"

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-
-from conftest import REPO_ROOT, real_indicator, real_site, write_project
-from reportgen import opendata
-from reportgen.load import load_project
+from projects import REPO_ROOT, real_indicator, real_site, write_project
 from test_site import multi_year_files
+
+from reportgen.content.project import load_project
+from reportgen.render import opendata
 
 BASE_URL = real_site()["base_url"]
 

@@ -12,16 +12,17 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
-from conftest import REAL_INDICATOR, REPO_ROOT, write_project
 from extract import pdftotext_body, pdftotext_lines
 from pdfa import beyond_pdf_a3, preflight_findings
+from projects import REAL_INDICATOR, REPO_ROOT, write_project
+from pypdf import PdfReader
+
+from reportgen.build.options import BuildOptions
+from reportgen.build.pool import FormPrinter
 from reportgen.commands.signoff import signoff
-from reportgen.engine import BuildOptions, FormRenderer
+from reportgen.content.project import load_project
 from reportgen.errors import RenderError
-from reportgen.load import load_project
-from reportgen.pdf import PdfRenderer
+from reportgen.render.pdf import PdfPrinter
 
 THAI_COMBINING_MARKS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
 THAI_LEADING_VOWELS = "เแโใไ"
@@ -103,7 +104,7 @@ def test_a_thai_paragraph_is_wrapped_over_several_lines_not_overflowing(form_pdf
     ],
 )
 def test_resources_outside_the_project_are_refused_with_a_clear_error(resource):
-    renderer = PdfRenderer(REPO_ROOT)
+    renderer = PdfPrinter(REPO_ROOT)
     html = f'<!DOCTYPE html><html lang="th"><head>{resource}</head><body><p>ทดสอบ</p>{resource}</body></html>'
     with pytest.raises(RenderError) as refused:
         renderer.render(html, source="content/indicators/2564/99.yaml")
@@ -113,7 +114,7 @@ def test_resources_outside_the_project_are_refused_with_a_clear_error(resource):
 
 
 def test_project_fonts_and_templates_are_readable():
-    renderer = PdfRenderer(REPO_ROOT)
+    renderer = PdfPrinter(REPO_ROOT)
     html = '<html lang="th"><head><link rel="stylesheet" href="css/fonts-print.css"></head><body style="font-family: Sarabun"><p>ทดสอบ</p></body></html>'
     assert renderer.render(html, source="test").startswith(b"%PDF-")
 
@@ -141,7 +142,7 @@ def signed_project(tmp_path_factory) -> Path:
 
 def _render(root: Path, release: bool) -> bytes:
     project = load_project(root)
-    return FormRenderer(root, project.site, BuildOptions(release=release)).render(project.entries[0])
+    return FormPrinter(root, project.site, BuildOptions(release=release)).render(project.entries[0])
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,11 @@ import re
 
 import pdfplumber
 import pytest
-
-from conftest import REPO_ROOT, real_indicator, real_site
 from extract import BODY_TOP
+from projects import REPO_ROOT, real_indicator, real_site
+
 from reportgen.model import Indicator, SiteSettings
-from reportgen.render import PRINT_STYLESHEETS, Renderer
+from reportgen.render.html import PRINT_STYLESHEETS, Templates
 
 SIGNOFF = {"name": "นางสาวสมใจ ใฝ่รู้", "position": "บรรณารักษ์ชำนาญการ", "date": dt.date(2021, 10, 20)}
 #: The block's lines as pdfplumber reads them, whitespace removed.
@@ -29,10 +29,10 @@ BOTTOM_MARGIN = 57  # print.css: 2 cm
 
 @pytest.fixture(scope="module")
 def render():
-    from reportgen.pdf import PdfRenderer
+    from reportgen.render.pdf import PdfPrinter
 
-    renderer = Renderer(REPO_ROOT / "templates", SiteSettings.model_validate(real_site()))
-    pdf = PdfRenderer(REPO_ROOT)
+    renderer = Templates(REPO_ROOT / "templates", SiteSettings.model_validate(real_site()))
+    pdf = PdfPrinter(REPO_ROOT)
 
     def pages(obstacles: int, *, with_rule: bool = True) -> list[list[str]]:
         """The body lines of every page (whitespace removed) of the real form, signed, with ``obstacles``

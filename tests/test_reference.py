@@ -11,9 +11,8 @@ import os
 import re
 
 import pytest
-
-from conftest import REFERENCE_FORM
 from extract import html_text, pdftotext_body, squeeze
+from projects import REFERENCE_FORM
 
 # CI always has shared/ beside the clone, so there a missing reference is a failure, never a silent skip.
 pytestmark = pytest.mark.skipif(

@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from projects import REAL_INDICATOR, run_reportgen, write_project
 
-from conftest import REAL_INDICATOR, run_reportgen, write_project
+from reportgen.build.release import BANGKOK, check_release, form_pdf_options, source_date_epoch
 from reportgen.commands.signoff import signoff
+from reportgen.content.project import load_project
 from reportgen.errors import ContentError
-from reportgen.load import load_project
-from reportgen.release import BANGKOK, check_release, form_pdf_options, source_date_epoch
 
 FILE = "content/indicators/2564/08.yaml"
 REAL_TEXT = REAL_INDICATOR.read_bytes()
@@ -65,6 +65,23 @@ def test_a_form_edited_after_sign_off_is_refused_at_its_signoff_line(tmp_path):
     assert "20 ตุลาคม 2564" in problem.message and "2021-10-20" in problem.message_en
     assert f"reportgen signoff {FILE} --name 'นางสาวสมใจ ใฝ่รู้' --position 'บรรณารักษ์ชำนาญการ'" in problem.hint
     assert problem.location() == f"{FILE}:{signoff_line}:1"
+
+
+def test_the_release_check_uses_the_documents_as_loaded_and_parses_nothing_again(tmp_path, monkeypatch):
+    import reportgen.build.release as release
+
+    root = make(tmp_path)
+    sign(root)
+    text = (root / FILE).read_bytes().replace("ห้องสมุดมีชีวิต หมายถึง".encode(), "ห้องสมุดมีชีวิต คือ".encode())
+    (root / FILE).write_bytes(text)
+    project = load_project(root)
+
+    def parsed_again(*args, **kwargs):
+        raise AssertionError("check_release parsed a file the project had loaded")
+
+    monkeypatch.setattr(release, "load_file", parsed_again)
+    [problem] = check_release(project, project.entries)
+    assert (problem.code, problem.line) == ("signoff_stale", text.decode().splitlines().index("signoff:") + 1)
 
 
 def test_a_hand_written_sign_off_without_digest_is_refused(tmp_path):
@@ -131,7 +148,7 @@ def test_a_release_pdf_is_dated_at_the_sign_off_in_bangkok(tmp_path):
 def test_drafts_are_dated_only_by_source_date_epoch():
     assert source_date_epoch({}) is None
     assert source_date_epoch({"SOURCE_DATE_EPOCH": "not a number"}) is None
-    assert source_date_epoch({"SOURCE_DATE_EPOCH": "1634688000"}) == dt.datetime(2021, 10, 20, tzinfo=dt.timezone.utc)
+    assert source_date_epoch({"SOURCE_DATE_EPOCH": "1634688000"}) == dt.datetime(2021, 10, 20, tzinfo=dt.UTC)
 
 
 def _build_release_supported() -> bool:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import PurePosixPath
 
 import pytest
-
-from conftest import REPO_ROOT, real_indicator, real_site
 from extract import html_text, squeeze
+from projects import REPO_ROOT, real_indicator, real_site
+
 from reportgen.model import Entry, Indicator, SiteSettings
-from reportgen.render import PageLinks, Renderer
-from pathlib import PurePosixPath
+from reportgen.render.html import PageLinks, Templates
 
 
 def render_page(indicator: dict | None = None, site: dict | None = None) -> str:
     model = Indicator.model_validate(indicator or real_indicator())
-    renderer = Renderer(REPO_ROOT / "templates", SiteSettings.model_validate(site or real_site()))
+    renderer = Templates(REPO_ROOT / "templates", SiteSettings.model_validate(site or real_site()))
     entry = Entry(model, PurePosixPath("content/indicators/2564/08.yaml"))
     links = PageLinks(css_url="../assets/css/", home_url="../index.html", pdf_url="08.pdf",
                       canonical_url="https://example.org/kpi/2564/08.html")
@@ -25,7 +25,7 @@ def render_page(indicator: dict | None = None, site: dict | None = None) -> str:
 
 def render_print(indicator: dict | None = None, site: dict | None = None) -> str:
     model = Indicator.model_validate(indicator or real_indicator())
-    renderer = Renderer(REPO_ROOT / "templates", SiteSettings.model_validate(site or real_site()))
+    renderer = Templates(REPO_ROOT / "templates", SiteSettings.model_validate(site or real_site()))
     return renderer.print_document(model, css_url="css/")
 
 

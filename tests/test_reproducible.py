@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from projects import REAL_INDICATOR, write_project
 from pypdf import PdfReader
 
-from conftest import REAL_INDICATOR, write_project
 from reportgen.commands.signoff import signoff
 
 EVIDENCE_TITLE = "รายงานผลการดำเนินงานการจัดทำบรรณนิทัศน์ออนไลน์"

@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from conftest import real_indicator, run_reportgen, write_project
-from reportgen.errors import OutputError
-from reportgen.search import INDEX_FOLDER, extra_terms, fold, with_extra_terms
-from reportgen.writer import OutputWriter
+from projects import real_indicator, run_reportgen, write_project
 from test_site import build_site, multi_year_files
+
+from reportgen.build.search import INDEX_FOLDER, extra_terms, fold, with_extra_terms
+from reportgen.build.writer import OutputWriter
+from reportgen.errors import OutputError
 
 
 def test_fold_brings_sara_am_and_thai_digits_to_one_form_and_keeps_everything_else():

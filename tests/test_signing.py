@@ -25,12 +25,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from extract import pdftotext_lines, squeeze
+from pdfa import beyond_pdf_a3, preflight_findings
+from projects import indicator_data, write_project
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
-from conftest import indicator_data, write_project
-from extract import pdftotext_lines, squeeze
-from pdfa import beyond_pdf_a3, preflight_findings
 from reportgen import signing
 
 SIGNER = "นางสาวพิมพ์ใจ ศรีสุข"
@@ -66,7 +66,7 @@ class Pki:
     """A CA, and certificates it issues, valid from yesterday unless asked otherwise."""
 
     def __init__(self, name: str = "Test Root CA"):
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         self.key = _key()
         self.cert = (
             x509.CertificateBuilder()
@@ -82,7 +82,7 @@ class Pki:
         )
 
     def issue(self, common_name: str, *, valid_days: tuple[int, int] = (-1, 30), tsa: bool = False):
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         key = _key()
         builder = (
             x509.CertificateBuilder()
@@ -650,7 +650,7 @@ def test_an_unreachable_timestamp_authority_signs_nothing(release, pki):
 
 
 def test_thai_signing_time_is_bangkok_time_in_the_buddhist_era():
-    moment = dt.datetime(2021, 10, 19, 20, 5, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2021, 10, 19, 20, 5, tzinfo=dt.UTC)
     assert signing.thai_signing_time(moment) == "20 ตุลาคม 2564 เวลา 03:05 น."
     assert signing.thai_signing_time(moment, "thai") == "๒๐ ตุลาคม ๒๕๖๔ เวลา ๐๓:๐๕ น."
 

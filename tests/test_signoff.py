@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from projects import REAL_INDICATOR, run_reportgen, write_project
 
-from conftest import REAL_INDICATOR, run_reportgen, write_project
 from reportgen.commands.signoff import signoff
+from reportgen.content.project import load_indicator, load_project
 from reportgen.digest import SIGNOFF_PREFIX, check_signoff, content_digest, signoff_digest
 from reportgen.errors import ContentError, UsageError
-from reportgen.load import load_indicator, load_project
 
 FILE = "content/indicators/2564/08.yaml"
 REAL_TEXT = REAL_INDICATOR.read_bytes()

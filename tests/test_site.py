@@ -13,11 +13,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
-from conftest import REPO_ROOT, real_indicator, real_site, run_reportgen, write_project
 from linebreaks import unmark  # each Thai word of the form is in a span (linebreak.py)
+from projects import REPO_ROOT, real_indicator, real_site, run_reportgen, write_project
+
 from reportgen.model import Indicator, SiteSettings
-from reportgen.render import Renderer
+from reportgen.render.html import Templates
 
 BASE_URL = real_site()["base_url"]  # https://www.bangkoklibrary.go.th/kpi/
 
@@ -197,7 +197,7 @@ def test_over_target_result_fills_the_progress_bar_and_says_so(html):
 
 
 def test_indicator_page_keeps_the_form_exactly_as_the_pdf_prints_it(html):
-    renderer = Renderer(REPO_ROOT / "templates", SiteSettings.model_validate(real_site()))
+    renderer = Templates(REPO_ROOT / "templates", SiteSettings.model_validate(real_site()))
     printed = renderer.print_document(Indicator.model_validate(real_indicator()), css_url="css/")
     # The line break marks differ in kind, not in place (tests/test_linebreak.py).
     article = re.compile(r"<article.*?</article>", re.S)

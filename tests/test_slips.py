@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from projects import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
 
-from conftest import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
-from reportgen.commands.check import check, format_problems
-from reportgen.load import load_document
+from reportgen.commands.check import check
+from reportgen.content.project import load_document
 from reportgen.model import Indicator
+from reportgen.problems import format_problems
 
 REAL = REAL_INDICATOR.read_text(encoding="utf-8")
 TODAY = dt.date(2026, 12, 1)
@@ -345,7 +346,7 @@ def test_serve_shows_the_same_warnings_and_errors_in_its_banner(tmp_path, monkey
     import tempfile
     import urllib.request
 
-    from reportgen.commands.serve import PreviewServer
+    from reportgen.preview.server import PreviewServer
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     root, by_file = slip_project(tmp_path, WARNING_SLIPS)
@@ -490,7 +491,7 @@ def test_new_never_folds_a_line_to_start_like_a_list_item(tmp_path):
 
 
 def test_a_utf8_file_with_one_bad_byte_is_not_taken_for_windows_874(tmp_path):
-    damaged = REAL.encode("utf-8").replace("name:".encode(), b"name: \xff", 1)
+    damaged = REAL.encode("utf-8").replace(b"name:", b"name: \xff", 1)
     problems = problems_of(damaged, tmp_path)
     assert [(p.code, p.line) for p in problems] == [("not_utf8", 6)]
 

@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from projects import indicator_data
 
-from conftest import indicator_data
 from reportgen.model import Indicator
 from reportgen.status import as_of, parse_quarter, status_of
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
-from reportgen.errors import Problem
-from reportgen.terminal import clean_problem, for_terminal, one_line
 from test_signing import PASSWORD, SLUG, Pki, built, pki, release, run, sign  # noqa: F401 - fixtures
 from test_verify import co_signed, signed  # noqa: F401 - a fixture
+
+from reportgen.errors import Problem
+from reportgen.terminal import clean_problem, for_terminal, one_line
 
 EVIL = "Ev\x1b[2J\x1b]0;x\x07\rFAKE\n✓ a.pdf: ok\u202efdp.exe"
 RAW = ("\x1b", "\r", "\x07", "\u202e")
@@ -76,7 +77,7 @@ def test_verify_and_sign_print_a_hostile_certificate_name_as_one_escaped_field(s
 def test_check_never_echoes_control_characters_from_content(tmp_path):
     """Whatever the loader makes of them, escape codes written in a content file reach no terminal raw, in any
     format (text, JSON, GitHub annotations)."""
-    from conftest import indicator_yaml, write_project
+    from projects import indicator_yaml, write_project
 
     text = indicator_yaml() + '"ag\\e[2J\\e]0;owned\\a\\rency\\u202e": "\\e[31mred"\n'
     root = write_project(tmp_path / "project", {"indicators/2564/08.yaml": text})

@@ -1,4 +1,4 @@
-"""The exact text layer (reportgen.textlayer): what all six extractors readers meet return is the source text.
+"""The exact text layer (reportgen.render.textlayer): what all six extractors readers meet return is the source text.
 
 The six: poppler (Evince, Okular), pdfminer (pdfplumber), pypdf, PDFium (Chrome, Edge, Android), MuPDF (PyMuPDF,
 default flags) and pdf.js (Firefox), see tests/extract.py.
@@ -16,7 +16,6 @@ pages must look the same with and without the hook.
 
 from __future__ import annotations
 
-import difflib
 import html
 import io
 import re
@@ -24,7 +23,6 @@ import subprocess
 import unicodedata
 from pathlib import Path
 
-import pdfplumber
 import pypdf
 import pytest
 import weasyprint
@@ -32,9 +30,9 @@ import weasyprint.draw.text
 import weasyprint.pdf
 import weasyprint.pdf.stream
 import yaml
-
 from extract import PAGE_EXTRACTORS, first_difference, text_layer_gaps, wrong_characters
-from reportgen import textlayer
+
+from reportgen.render import textlayer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FONTS = REPO_ROOT / "fonts"
@@ -395,11 +393,13 @@ def real_form(request, tmp_path_factory) -> dict:
     import datetime as dt
     import shutil
 
-    from conftest import write_project
     from extract import form_document, laid_out_pages
+    from projects import write_project
+
+    from reportgen.build.options import BuildOptions
+    from reportgen.build.pool import FormPrinter
     from reportgen.commands.signoff import signoff
-    from reportgen.engine import BuildOptions, FormRenderer
-    from reportgen.load import load_project
+    from reportgen.content.project import load_project
 
     root = write_project(tmp_path_factory.mktemp("real") / "project", {})
     shutil.copytree(REPO_ROOT / "content", root / "content", dirs_exist_ok=True)
@@ -410,7 +410,7 @@ def real_form(request, tmp_path_factory) -> dict:
     document, options = form_document(root, release=release)
     fixed = textlayer.write_pdf(document, **options())
     project = load_project(root)
-    built = FormRenderer(root, project.site, BuildOptions(release=release)).render(project.entries[0])
+    built = FormPrinter(root, project.site, BuildOptions(release=release)).render(project.entries[0])
     return {"kind": request.param, "fixed": fixed, "plain": document.write_pdf(**options()), "built": built,
             "pages": laid_out_pages(document)}
 
@@ -516,20 +516,18 @@ def test_without_harfbuzz_subset_the_fonts_keep_their_own_date_and_builds_stay_i
 
 
 def test_without_harfbuzz_subset_a_build_warns_loudly(fonttools_fallback, monkeypatch, caplog):
-    from reportgen import pdf
-
+    from reportgen.render import pdf
     monkeypatch.setattr(pdf, "_warned_without_harfbuzz_subset", False)
-    with caplog.at_level("WARNING", logger="reportgen.pdf"):
-        pdf.PdfRenderer(REPO_ROOT)
-        pdf.PdfRenderer(REPO_ROOT)
-    warnings = [record.getMessage() for record in caplog.records if record.name == "reportgen.pdf"]
+    with caplog.at_level("WARNING", logger="reportgen.render.pdf"):
+        pdf.PdfPrinter(REPO_ROOT)
+        pdf.PdfPrinter(REPO_ROOT)
+    warnings = [record.getMessage() for record in caplog.records if record.name == "reportgen.render.pdf"]
     assert len(warnings) == 1 and "libharfbuzz-subset0" in warnings[0] and "fontTools" in warnings[0]
 
 
 def test_with_harfbuzz_subset_no_warning(monkeypatch, caplog):
-    from reportgen import pdf
-
+    from reportgen.render import pdf
     monkeypatch.setattr(pdf, "_warned_without_harfbuzz_subset", False)
-    with caplog.at_level("WARNING", logger="reportgen.pdf"):
-        pdf.PdfRenderer(REPO_ROOT)
-    assert not [record for record in caplog.records if record.name == "reportgen.pdf"]
+    with caplog.at_level("WARNING", logger="reportgen.render.pdf"):
+        pdf.PdfPrinter(REPO_ROOT)
+    assert not [record for record in caplog.records if record.name == "reportgen.render.pdf"]

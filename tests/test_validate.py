@@ -6,12 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from projects import dump_yaml, indicator_data
 
-from conftest import dump_yaml, indicator_data
+from reportgen.content.project import load_project
+from reportgen.errors import ContentError
 
 AFTER_FY2564 = dt.date(2022, 1, 1)
-from reportgen.errors import ContentError
-from reportgen.load import load_project
 
 
 def problems(root: Path, **kwargs):
@@ -170,7 +170,7 @@ def test_invalid_files_skip_cross_file_rules_but_all_are_reported(tmp_path, make
 
 
 def test_open_data_licence_and_publisher_left_unset_are_warnings(tmp_path, make_project):
-    from conftest import real_site
+    from projects import real_site
 
     site = {key: value for key, value in real_site().items() if key not in ("data_license", "publisher")}
     root = make_project(tmp_path, {"content/indicators/2564/08.yaml": indicator_data()})
@@ -192,7 +192,7 @@ def test_open_data_licence_and_publisher_left_unset_are_warnings(tmp_path, make_
 
 
 def test_publisher_email_must_be_an_address(tmp_path, make_project):
-    from conftest import real_site
+    from projects import real_site
 
     site = real_site() | {"publisher": {"name": "กองห้องสมุด", "email": "library at bangkok"}}
     root = make_project(tmp_path, {"content/indicators/2564/08.yaml": indicator_data()})

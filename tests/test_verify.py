@@ -14,7 +14,6 @@ import logging
 import re
 
 import pytest
-from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -24,10 +23,10 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from test_signing import PASSWORD, SLUG, Pki, _name, built, pki, release, run, sign, timestamp_authority  # noqa: F401 - fixtures
 
 from reportgen import signing
 from reportgen.commands.verify import FileVerdict, format_line
-from test_signing import PASSWORD, SLUG, Pki, _name, built, pki, release, run, sign, timestamp_authority  # noqa: F401
 
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
@@ -120,7 +119,7 @@ def with_note(pdf: bytes) -> bytes:
 def _stranger(common_name: str = "Mallory Stranger"):
     """A self-signed signer nobody trusts, with a usable signing certificate."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder().subject_name(_name(common_name)).issuer_name(_name(common_name))
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
@@ -237,7 +236,7 @@ def _signature_contents(pdf: bytes):
 
 
 def _pkcs12(ca: Pki, *, usage: x509.KeyUsage | None = None, eku=None, bits: int = 2048, ca_key: bool = False):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     if ca_key:
         key, cert = ca.key, ca.cert
     else:

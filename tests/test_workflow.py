@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from conftest import REPO_ROOT, indicator_data, write_project
-from reportgen import signing
+from projects import REPO_ROOT, indicator_data, write_project
 from test_signing import PASSWORD, SIGNER, Pki
+
+from reportgen import signing
 
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "kpi.yml"
 SLUG = "2564/08"

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-import reportgen.writer as writer_mod
+import reportgen.build.writer as writer_mod
 from reportgen import wording
+from reportgen.build.writer import MARKER, OutputWriter, write_content_file
 from reportgen.errors import OutputError
-from reportgen.writer import MARKER, OutputWriter
 
 
 @pytest.fixture(autouse=True)
@@ -122,7 +122,7 @@ def test_write_and_commit_produce_exactly_the_files(base: Path, tmp_path: Path, 
     out = base / "output"
     font = tmp_path / "Sarabun-Regular.woff2"
     font.write_bytes(b"wOF2\x00\x01font")
-    caplog.set_level(logging.DEBUG, logger="reportgen.writer")
+    caplog.set_level(logging.DEBUG, logger="reportgen.build.writer")
     with OutputWriter(out) as w:
         p1 = w.write_bytes("pdf/2564/08.pdf", b"%PDF-1.7\n\x00\xff")
         p2 = w.write_text("html/2564/08.html", "<p>ตัวชี้วัด</p>\r\n")
@@ -133,7 +133,7 @@ def test_write_and_commit_produce_exactly_the_files(base: Path, tmp_path: Path, 
     assert w.written == ["pdf/2564/08.pdf", "html/2564/08.html", "html/assets/fonts/Sarabun-Regular.woff2"]
     assert tree(out) == {
         "pdf/2564/08.pdf": b"%PDF-1.7\n\x00\xff",
-        "html/2564/08.html": "<p>ตัวชี้วัด</p>\r\n".encode("utf-8"),
+        "html/2564/08.html": "<p>ตัวชี้วัด</p>\r\n".encode(),
         "html/assets/fonts/Sarabun-Regular.woff2": b"wOF2\x00\x01font",
     }
     assert siblings(base) == {"output", ".output.lock"}
@@ -166,7 +166,7 @@ def test_exception_in_block_leaves_previous_output_intact(base: Path) -> None:
         with OutputWriter(out) as w:
             w.write_text("pdf/2564/08.pdf", "half")
             w.write_text("new.txt", "new")
-            1 / 0
+            raise ZeroDivisionError  # a failure inside the block
     assert tree(out) == before
     assert out.stat().st_ino == inode
     assert siblings(base) == {"output", ".output.lock"}
@@ -384,7 +384,7 @@ def test_stale_staging_of_dead_process_removed_live_one_kept(base: Path) -> None
 
 _KILL_MID_BUILD = """
     import sys, time
-    from reportgen.writer import OutputWriter
+    from reportgen.build.writer import OutputWriter
     out = sys.argv[1]
     with OutputWriter(out) as w:
         w.write_bytes("pdf/2564/08.pdf", b"%PDF first")
@@ -424,8 +424,8 @@ def test_kill_9_mid_build_keeps_previous_output(base: Path) -> None:
 
 _COMMIT_LOOP = """
     import sys
-    import reportgen.writer as writer_mod
-    from reportgen.writer import OutputWriter
+    import reportgen.build.writer as writer_mod
+    from reportgen.build.writer import OutputWriter
     out, exchange, files = sys.argv[1], sys.argv[2] == "1", sys.argv[3].split(",")
     n = 0
     while True:
@@ -470,7 +470,7 @@ def test_kill_9_during_commit_loop_always_leaves_one_complete_build(base: Path, 
 
 _CONCURRENT = """
     import os, sys, time
-    from reportgen.writer import OutputWriter
+    from reportgen.build.writer import OutputWriter
     out, ident, go, rounds, keep = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1"
     files, exchange = sys.argv[6].split(","), sys.argv[7] == "1"
     print("READY", flush=True)
@@ -631,7 +631,6 @@ def test_stale_previous_removed_when_output_exists(base: Path) -> None:
 
 # --- write_content_file: the atomic writer for content/ (new, signoff) ----------------------------------------------
 
-from reportgen.writer import write_content_file  # noqa: E402
 
 
 def test_content_file_is_written_and_replaced_atomically(tmp_path):

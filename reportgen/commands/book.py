@@ -17,16 +17,16 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.commands.build import BOOK_FOLDER
-from reportgen import wording
+from reportgen import layout, wording
+from reportgen.build.writer import OutputWriter
+from reportgen.content.project import load_project
 from reportgen.errors import UsageError
-from reportgen.load import load_project
+from reportgen.layout import BOOK_DIR
 from reportgen.model import Entry, Project
-from reportgen.pdf import PdfRenderer
-from reportgen.render import Renderer
+from reportgen.render.html import Templates
+from reportgen.render.pdf import PdfPrinter
+from reportgen.status import Reporting
 from reportgen.status import as_of as indicator_as_of
-from reportgen.status import Reporting, parse_quarter
-from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ class BookReport:
 def book_path(fiscal_year: int, as_of: int | None = None) -> str:
     """Where the book of ``fiscal_year`` goes inside output/: ``book/2564.pdf``, or ``book/2564-q2.pdf``."""
     name = f"{fiscal_year}.pdf" if as_of in (None, 4) else f"{fiscal_year}-q{as_of}.pdf"
-    return f"{BOOK_FOLDER}/{name}"
+    return f"{BOOK_DIR}/{name}"
 
 
 def year_entries(project: Project, fiscal_year: int) -> tuple[Entry, ...]:
@@ -57,18 +57,6 @@ def year_entries(project: Project, fiscal_year: int) -> tuple[Entry, ...]:
     return entries
 
 
-def parse_as_of(text: str | int | None) -> int | None:
-    """``"q2"`` → 2; None → None (the whole year); a quarter the command line already parsed is kept. Anything
-    else is a usage error."""
-    if text is None:
-        return None
-    text = str(text)
-    try:
-        return parse_quarter(text)
-    except ValueError:
-        raise UsageError("usage_as_of_quarter", given=repr(text)) from None
-
-
 def render_book(
     project: Project, fiscal_year: int, as_of: int | None = None, reporting: Reporting | None = None
 ) -> bytes:
@@ -78,8 +66,8 @@ def render_book(
     indicators = [entry.indicator for entry in entries]
     if as_of is not None:
         indicators = [indicator_as_of(indicator, as_of) for indicator in indicators]
-    pdf = PdfRenderer(project.root)
-    html = Renderer(project.root / "templates", project.site).book_document(
+    pdf = PdfPrinter(project.root)
+    html = Templates(layout.templates_dir(project.root), project.site).book_document(
         indicators, css_url=pdf.css_url, fiscal_year=fiscal_year, as_of=as_of if as_of != 4 else None,
         reporting=reporting,
     )
@@ -91,12 +79,12 @@ def book(
     root: Path,
     fiscal_year: int | None = None,
     *,
-    as_of: str | int | None = None,
+    as_of: int | None = None,
     strict: bool = False,
     output_dir: Path | None = None,
 ) -> BookReport:
     """Render the book of ``fiscal_year`` (default: the newest year) into ``output/book/``; keep the rest of output/."""
-    quarter = parse_as_of(as_of)  # before loading: a typo in the flag is reported without waiting for the content
+    quarter = as_of  # a quarter, 1–4 (the command line parses --as-of with status.parse_quarter, as for build)
     root = Path(root).resolve()
     project = load_project(root, strict=strict)
     if fiscal_year is None:
@@ -105,7 +93,7 @@ def book(
         fiscal_year = max(entry.indicator.fiscal_year for entry in project.entries)
     data = render_book(project, fiscal_year, quarter)
     path = book_path(fiscal_year, quarter)
-    output_dir = Path(output_dir) if output_dir is not None else root / "output"
+    output_dir = layout.output_dir(root, output_dir)
     with OutputWriter(output_dir, keep_existing=True) as out:
         out.write_bytes(path, data)
         out.commit()

@@ -28,14 +28,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen.cache import build_fingerprint, form_key
-from reportgen.commands.build import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
-from reportgen.engine import BuildOptions
-from reportgen import wording
+from reportgen import layout, wording
+from reportgen.build.artifacts import build_fingerprint, form_key
+from reportgen.build.options import BuildOptions
+from reportgen.build.pipeline import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
+from reportgen.build.writer import OutputWriter
 from reportgen.errors import ContentError, L, Localized, UsageError
+from reportgen.render.site_files import pdf_path
 from reportgen.wording import localized
-from reportgen.site import pdf_path
-from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _read_manifest(folder: Path) -> _ShardOutput:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError("merge_not_shard", folder=folder, manifest=SHARD_MANIFEST)
+        raise UsageError("merge_not_shard", folder=folder, manifest=SHARD_MANIFEST) from None
     except (OSError, ValueError) as error:
         raise UsageError("merge_manifest_unreadable", path=path, reason=error) from None
     try:
@@ -139,7 +139,7 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
     if options.release:  # the shards published the forms that may be published; so does the merged site
         import dataclasses
 
-        from reportgen.release import plan_release
+        from reportgen.build.release import plan_release
         plan = plan_release(project, strict=project.site.release_strict)
         if plan.errors:
             raise ContentError(list(plan.errors))
@@ -188,7 +188,7 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
         listed = L(*("\n  ".join(problem.get(lang) for problem in problems) for lang in ("th", "en")))
         raise UsageError("merge_failed", problems=listed)
 
-    output_dir = Path(output_dir) if output_dir is not None else root / "output"
+    output_dir = layout.output_dir(root, output_dir)
     with OutputWriter(output_dir) as out:
         write_site_files(out, project, project.entries, pdfs, files_of, withheld=withheld)
         out.commit()

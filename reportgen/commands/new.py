@@ -30,25 +30,25 @@ import datetime as dt
 import json
 import logging
 import re
-import types
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
-from typing import Annotated, Any, Literal, Union
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from reportgen import thai, wording
+from reportgen.build.writer import write_content_file
+from reportgen.content.project import load_document, load_documents, load_file
+from reportgen.content.validate import LIST_LINE, placeholder, placeholder_warnings
 from reportgen.errors import CatalogueError, ContentError, OutputError, UsageError, render_message
-from reportgen.load import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES, load_document, load_documents, load_file
+from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
 from reportgen.markdown import check_markdown, check_url
-from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Indicator
-from reportgen.validate import LIST_LINE, placeholder, placeholder_warnings
-from reportgen.writer import write_content_file
+from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Indicator, unwrap_annotation
 
 logger = logging.getLogger(__name__)
 
@@ -319,26 +319,8 @@ def carried_values(previous: Indicator, code: str, year: int) -> dict:
 # --- Field types -------------------------------------------------------------------------------------------------
 
 
-def _unwrap(annotation: Any) -> tuple[Any, list]:
-    """``Optional[Annotated[X, …]]`` → (X, the metadata of the Annotated layers)."""
-    metadata: list = []
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin in (Union, types.UnionType):
-            arguments = [argument for argument in typing.get_args(annotation) if argument is not type(None)]
-            if len(arguments) != 1:
-                return annotation, metadata
-            annotation = arguments[0]
-        elif origin is Annotated:
-            annotation, *extra = typing.get_args(annotation)
-            for item in extra:
-                metadata.extend(item.metadata if isinstance(item, FieldInfo) else [item])
-        else:
-            return annotation, metadata
-
-
 def _leaf(info: FieldInfo) -> tuple[Any, list]:
-    annotation, metadata = _unwrap(info.annotation)
+    annotation, metadata = unwrap_annotation(info.annotation)
     return annotation, [*info.metadata, *metadata]
 
 

@@ -22,18 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
-from reportgen import wording
+from reportgen import layout, wording
+from reportgen.build.writer import OutputWriter
+from reportgen.content.project import load_file
+from reportgen.model import SiteSettings
 from reportgen.signing import SigningError, SigningKey, load_signing_key, sign_release_pdf
-from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
 
 #: The form's font, used for the visible signature too.
 STAMP_FONT = PurePosixPath("fonts/Sarabun-Regular.ttf")
 #: Folders of output/ that hold the same PDFs: a form signed in one gets the same bytes in the other.
-MIRRORED_FOLDERS = ("pdf", "html")
+MIRRORED_FOLDERS = (layout.PDF_DIR, layout.HTML_DIR)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def sign(
 ) -> SignReport:
     """Sign ``paths`` (default: every ``output/pdf/**/*.pdf``) in place, atomically. ``SigningError`` if refused."""
     root = Path(root).resolve()
-    output_dir = root / "output"
+    output_dir = layout.output_dir(root)
     key = _load_key(key_path, key_env, password_env)
     font = root / STAMP_FONT
     if not font.is_file():
@@ -124,7 +124,7 @@ def _load_key(key_path: Path | None, key_env: str | None, password_env: str | No
 def _targets(output_dir: Path, paths: Sequence[Path] | None) -> list[str]:
     """The PDFs to sign, relative to output/ (POSIX), once each: a form named by both its copies is signed once."""
     if not paths:
-        found = sorted(output_dir.glob("pdf/**/*.pdf"))
+        found = sorted(output_dir.glob(f"{layout.PDF_DIR}/**/*.pdf"))
         if not found:
             raise SigningError("sign_no_pdf")
         paths = found
@@ -151,10 +151,7 @@ def _mirrors(rel: str) -> list[str]:
 
 
 def _site_digits(root: Path) -> str:
-    """The site's digit setting, so the signature's date uses the digits the form prints (default Arabic)."""
-    try:
-        site = yaml.safe_load((root / "content" / "site.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return "arabic"
-    digits = site.get("digits") if isinstance(site, dict) else None
-    return digits if digits in ("arabic", "thai") else "arabic"
+    """The site's digit setting, so the signature's date uses the digits the form prints (default Arabic). Read by
+    the loader every command uses; a site.yaml that does not load gives the default (the build refused it anyway)."""
+    site = load_file(layout.site_file(root), root, SiteSettings).model
+    return site.digits if isinstance(site, SiteSettings) else "arabic"

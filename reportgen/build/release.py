@@ -41,15 +41,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from reportgen import layout
+from reportgen.content.project import load_file
+from reportgen.content.validate import evidence_file_problems, signoff_problems
 from reportgen.digest import content_digest
 from reportgen.errors import L, Problem, RenderError
-from reportgen.load import load_file
 from reportgen.model import Entry, Indicator, Project
 from reportgen.thai import BANGKOK
-from reportgen.validate import evidence_file_problems, signoff_problems
 
 if TYPE_CHECKING:
-    from reportgen.pdf import PdfAttachment, PdfOptions
+    from reportgen.render.pdf import PdfAttachment, PdfOptions
 
 logger = logging.getLogger(__name__)
 
@@ -57,10 +58,12 @@ logger = logging.getLogger(__name__)
 def check_release(project: Project, entries: Iterable[Entry]) -> list[Problem]:
     """The errors that forbid publishing ``entries``: unsigned, signed without a digest, edited after sign-off,
     or an evidence file missing (or outside content/). Empty when all of them may be published."""
-    content_dir = project.root / "content"
+    content_dir = layout.content_dir(project.root)
     problems: list[Problem] = []
     for entry in entries:
-        doc = load_file(project.root / entry.source, project.root, Indicator)
+        doc = project.documents.get(entry.slug)  # as loaded, with positions: no second parse
+        if doc is None or doc.model != entry.indicator:  # a project made otherwise: read the file as it is now
+            doc = load_file(project.root / entry.source, project.root, Indicator)
         if not doc.ok:  # changed on disk since the project was loaded: report what is there now
             problems.extend(problem for problem in doc.problems if problem.severity == "error")
             continue
@@ -137,10 +140,10 @@ def form_pdf_options(
 
     A release of a form without a sign-off is a ``RenderError``: ``check_release`` refuses those first.
     """
-    from reportgen.pdf import PdfAttachment, PdfOptions  # imports WeasyPrint: only when a PDF is made
+    from reportgen.render.pdf import PdfAttachment, PdfOptions  # imports WeasyPrint: only when a PDF is made
 
     indicator = entry.indicator
-    content_dir = Path(project_root) / "content"
+    content_dir = layout.content_dir(Path(project_root))
     digest = content_digest(indicator, content_dir)
     kind = "release" if release else "draft"
     identifier = hashlib.sha256(f"{digest} {kind}".encode()).hexdigest()[:32].encode("ascii")
@@ -178,12 +181,12 @@ def source_date_epoch(environ: Mapping[str, str] = os.environ) -> dt.datetime | 
     value = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not value.isdigit():
         return None
-    return dt.datetime.fromtimestamp(int(value), dt.timezone.utc)
+    return dt.datetime.fromtimestamp(int(value), dt.UTC)
 
 
 def _unique_sorted(attachments: list[PdfAttachment]) -> tuple[PdfAttachment, ...]:
     """Names made unique (``report (2).pdf``) and sorted as the PDF's name tree requires (by their bytes)."""
-    from reportgen.pdf import PdfAttachment
+    from reportgen.render.pdf import PdfAttachment
 
     seen: set[str] = set()
     unique = []

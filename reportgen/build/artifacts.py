@@ -49,7 +49,6 @@ import contextlib
 import ctypes
 import hashlib
 import hmac
-import importlib.metadata
 import logging
 import os
 import re
@@ -57,13 +56,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import reportgen
-from reportgen import wording
-from reportgen.doccache import cache_root, cache_secret, mark_cache_root
-from reportgen import linebreak
-from reportgen.engine import BuildOptions
+from reportgen import layout, linebreak, wording
+from reportgen.build.options import BuildOptions
+from reportgen.content.doccache import cache_root, cache_secret, mark_cache_root
+from reportgen.files import pid_alive, replace_file
+from reportgen.fingerprint import code_fingerprint, library_versions, tree_files, update_with_file
 from reportgen.model import Entry, SiteSettings
-from reportgen.writer import pid_alive, replace_file
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +84,7 @@ SYSTEM_LIBRARIES = (
 )
 
 #: The project folders whose every file may change any form.
-SHARED_INPUTS = ("templates", "fonts")
+SHARED_INPUTS = layout.SHARED_INPUTS
 
 _TEMP_NAME = re.compile(r"\.tmp-(\d+)-[0-9a-f]+")
 
@@ -100,31 +98,8 @@ def options_folder(options: BuildOptions) -> str:
 # --- Keys ----------------------------------------------------------------------------------------------------------
 
 
-def _update_with_file(digest: "hashlib._Hash", label: str, path: Path) -> None:
-    """Add a labelled file to ``digest``: its name, its length and its bytes (or that it is missing)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:  # a missing file is an input too: validation reports it, the key must still differ
-        digest.update(f"\0{label}\0missing:{error.errno}\0".encode())
-        return
-    digest.update(f"\0{label}\0{len(data)}\0".encode())
-    digest.update(data)
-
-
-def _tree_files(folder: Path) -> list[Path]:
-    return sorted(
-        (path for path in folder.rglob("*") if path.is_file() and "__pycache__" not in path.parts),
-        key=lambda path: path.relative_to(folder).as_posix(),
-    )
-
-
 def _library_versions() -> list[str]:
-    versions = []
-    for name in LIBRARIES:
-        try:
-            versions.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name}=absent")
+    versions = library_versions(LIBRARIES)
     for soname, function in SYSTEM_LIBRARIES:
         versions.append(f"{soname}={_system_library_version(soname, function)}")
     return versions
@@ -148,20 +123,16 @@ def build_fingerprint(
 ) -> str:
     """The part of every form's key shared by the whole build (hex SHA-256). Computed once per build."""
     digest = hashlib.sha256(CACHE_FORMAT.encode())
-    digest.update(f"\0reportgen={reportgen.__version__}".encode())
-    package = Path(reportgen.__file__).parent
-    for module in _tree_files(package):
-        if module.suffix in (".py", ".yaml"):  # the code, and the wording catalog (labels on the pages)
-            _update_with_file(digest, "reportgen/" + module.relative_to(package).as_posix(), module)
+    digest.update(f"\0code={code_fingerprint()}".encode())
     for version in _library_versions():
         digest.update(f"\0{version}".encode())
     root = Path(project_root)
     for folder in SHARED_INPUTS:
-        for path in _tree_files(root / folder):
-            _update_with_file(digest, path.relative_to(root).as_posix(), path)
+        for path in tree_files(root / folder):
+            update_with_file(digest, path.relative_to(root).as_posix(), path)
     dictionary = root / "content" / linebreak.DICTIONARY_FILE  # the project's words decide the line breaks
     if dictionary.is_file():
-        _update_with_file(digest, dictionary.relative_to(root).as_posix(), dictionary)
+        update_with_file(digest, dictionary.relative_to(root).as_posix(), dictionary)
     digest.update(b"\0site\0" + site.model_dump_json().encode())
     digest.update(f"\0options\0release={options.release}\0as_of={options.as_of}".encode())
     if not options.release:  # a draft is dated by SOURCE_DATE_EPOCH when set (release.form_pdf_options)
@@ -173,11 +144,11 @@ def form_key(fingerprint: str, project_root: Path, entry: Entry) -> str:
     """The key of one form's PDF (hex SHA-256): the build fingerprint and the form's own inputs."""
     root = Path(project_root)
     digest = hashlib.sha256(fingerprint.encode())
-    _update_with_file(digest, entry.source.as_posix(), root / entry.source)
+    update_with_file(digest, entry.source.as_posix(), root / entry.source)
     for item in entry.indicator.evidence:
         file = getattr(item, "file", None)
         if file:
-            _update_with_file(digest, "content/" + file, root / "content" / file)
+            update_with_file(digest, f"{layout.CONTENT_DIR}/{file}", layout.content_dir(root) / file)
     return digest.hexdigest()
 
 
@@ -227,7 +198,7 @@ class FormCache:
 
     @classmethod
     def pages_for_project(cls, project_root: Path, options: BuildOptions) -> FormCache:
-        """The cache of the forms' web pages (``site.py``'s ``page_key``), beside the PDFs' and alike."""
+        """The cache of the forms' web pages (``render/site_files.py``'s ``page_key``), beside the PDFs' and alike."""
         return cls(cache_root(project_root) / "pages-v1" / options_folder(options), suffix="html")
 
     def __len__(self) -> int:

@@ -2,7 +2,7 @@
 
 The form itself is one template, ``templates/form.html.j2``, included by both ``print.html.j2`` (the document
 WeasyPrint turns into the PDF) and ``page.html.j2`` (the web page), so the PDF and the page can never drift apart.
-Nothing here touches the disk except to read templates; what to write, and where, is ``site.py``'s business.
+Nothing here touches the disk except to read templates; what to write, and where, is ``site_files.py``'s business.
 """
 
 from __future__ import annotations
@@ -68,8 +68,9 @@ PRINT_STYLESHEETS = ("fonts-print.css", "form.css", "print.css")
 PAGE_TEMPLATE = "page.html.j2"
 
 
-class Renderer:
-    """Renders the documents of one project. Build one per build and reuse it: it caches compiled templates."""
+class Templates:
+    """The project's Jinja templates and site settings → the HTML of its documents (the form for print and for the
+    web page, the site's pages, the book). Make one per build and reuse it: it caches compiled templates."""
 
     def __init__(self, templates_dir: Path, site: SiteSettings, words: frozenset[str] | None = None):
         """``words``: the project's own Thai words for line breaking (default: its content/dictionary.txt, next
@@ -108,7 +109,7 @@ class Renderer:
         """The HTML that WeasyPrint lays out as the PDF form. ``css_url`` points at templates/css/.
 
         ``link_stylesheets=False`` leaves the ``PRINT_STYLESHEETS`` links out, for a renderer that passes them to
-        WeasyPrint already parsed (``engine.FormRenderer``: parsing them for every form costs about 7 %).
+        WeasyPrint already parsed (``engine.FormPrinter``: parsing them for every form costs about 7 %).
         """
         template = self.env.get_template("print.html.j2")
         stylesheets = PRINT_STYLESHEETS if link_stylesheets else ()
@@ -164,7 +165,7 @@ class Renderer:
     def indicator_page(self, entry: Entry, links: PageLinks, **site_context) -> str:
         """The web page of one indicator: the same form, in the site's layout, with a link to its PDF.
 
-        ``site_context`` is what ``site.py`` adds around the form (year links, status, timeline); without it the
+        ``site_context`` is what ``views.py`` adds around the form (year links, status, timeline); without it the
         page is the form, its PDF link and the site's header.
         """
         return self.render_page(PAGE_TEMPLATE, self.indicator_page_context(entry, links, **site_context))
@@ -187,5 +188,5 @@ class Renderer:
         )
 
     def site_page(self, template_name: str, **context) -> str:
-        """Any other page of the web site (a fiscal year, the open data, 404); ``site.py`` gives the context."""
+        """Any other page of the web site (a fiscal year, the open data, 404); ``views.py`` gives the context."""
         return self.env.get_template(template_name).render(**context)

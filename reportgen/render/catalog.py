@@ -22,9 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from reportgen import opendata, thai
+from reportgen import thai
 from reportgen.model import Entry, SiteSettings
-from reportgen.opendata import Column, Table
+from reportgen.render import opendata
+from reportgen.render.opendata import Column, Table
 from reportgen.status import Reporting
 
 DATAPACKAGE_NAME = "datapackage.json"

@@ -1,18 +1,19 @@
-"""The build command end to end: content/ → output/, through the real command line in a fresh process."""
+"""build/pipeline.py and the build command end to end: content/ → output/, through the real command line in a fresh process."""
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
-from conftest import real_indicator, run_reportgen
+import pytest
+import yaml
+from projects import many_indicators, real_indicator, run_reportgen, tree_digest
 
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {
-        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*")) if path.is_file()
-    }
+from reportgen.build.options import BuildOptions
+from reportgen.build.pipeline import BuildReport, Shard, build
+from reportgen.errors import ContentError, RenderError, UsageError
+from reportgen.progress import BuildProgress, BuildSummary
 
 
 def test_build_writes_pdf_and_html_for_every_indicator_and_says_so(project):
@@ -102,13 +103,6 @@ def test_python_dash_m_and_console_script_agree(project):
     assert version == run_reportgen("--version", cwd=Path.cwd()).stdout
 
 
-def many_indicators(count: int, name: str = "ตัวชี้วัดทดสอบ") -> dict:
-    return {
-        f"indicators/2564/{code:02d}.yaml": real_indicator() | {"code": f"{code:02d}", "name": f"{name} {code}"}
-        for code in range(1, count + 1)
-    }
-
-
 def test_a_build_killed_midway_leaves_the_previous_output_intact(project):
     import os
     import signal
@@ -164,16 +158,8 @@ def test_two_builds_at_once_both_succeed_and_leave_one_complete_output(project):
 
 # --- Parallel, incremental and sharded builds ---------------------------------------------------------------------
 
-import hashlib as _hashlib  # noqa: E402
-import shutil  # noqa: E402
 
-import pytest  # noqa: E402
-import yaml  # noqa: E402
 
-from reportgen.commands.build import BuildReport, Shard, build  # noqa: E402
-from reportgen.engine import BuildOptions  # noqa: E402
-from reportgen.errors import ContentError, RenderError, UsageError  # noqa: E402
-from reportgen.progress import BuildProgress, BuildSummary  # noqa: E402
 
 
 def cache_entries(root: Path) -> list[Path]:
@@ -310,7 +296,7 @@ def test_as_of_shows_the_state_at_the_end_of_the_quarter_and_is_cached_apart(pro
 
 
 def test_a_release_build_is_refused_before_anything_is_rendered(project, monkeypatch):
-    import reportgen.release
+    import reportgen.build.release
     from reportgen.errors import Problem
 
     root = project(many_indicators(2))
@@ -322,7 +308,7 @@ def test_a_release_build_is_refused_before_anything_is_rendered(project, monkeyp
         seen.setdefault("entries", []).extend(entry.slug for entry in entries)  # one call per form
         return [Problem(file=Path("content/indicators/2564/01.yaml"), message="ยังไม่ได้ลงนาม", field="signoff")]
 
-    monkeypatch.setattr(reportgen.release, "check_release", refuse)
+    monkeypatch.setattr(reportgen.build.release, "check_release", refuse)
     progress = Recorder()
     with pytest.raises(ContentError) as caught:
         build(root, jobs=1, options=BuildOptions(release=True), progress=progress)
@@ -374,12 +360,12 @@ def test_a_failing_form_fails_the_build_names_its_file_and_writes_nothing(projec
 
 def test_shards_split_the_indicators_deterministically_into_disjoint_shares(project):
     root = project(many_indicators(6))
-    from reportgen.load import load_project
+    from reportgen.content.project import load_project
 
     entries = load_project(root).entries
     shares = [[entry.slug for entry in entries if Shard(k, 3).owns(entry)] for k in (1, 2, 3)]
     assert sorted(slug for share in shares for slug in share) == sorted(entry.slug for entry in entries)
-    expected = [[e.slug for e in entries if int(_hashlib.sha256(e.slug.encode()).hexdigest()[:16], 16) % 3 == k]
+    expected = [[e.slug for e in entries if int(hashlib.sha256(e.slug.encode()).hexdigest()[:16], 16) % 3 == k]
                 for k in range(3)]
     assert shares == expected
 
@@ -439,7 +425,7 @@ def test_ctrl_c_during_rendering_leaves_output_untouched(project):
 
 
 def test_a_folder_without_templates_is_a_usage_error_not_an_internal_error(tmp_path):
-    from conftest import REPO_ROOT
+    from projects import REPO_ROOT
 
     root = tmp_path / "bare"
     shutil.copytree(REPO_ROOT / "content", root / "content")

@@ -1,94 +1,29 @@
-"""A validated project → the files of ``output/``: the forms as PDF, and the published web site around them.
+"""A validated project → what its web pages show: one view of each indicator and of each year, the chart, the
+figures formatted once for the pages (``site.digits``), and ``SitePages``, which renders the pages from them.
 
-Layout of ``output/`` (the URLs are part of what readers bookmark, keep them stable):
-
-    pdf/<year>/<code>.pdf           the print-ready forms, for filing
-    html/index.html                 the home page: the newest fiscal year
-    html/<year>/index.html          each fiscal year: summary, chart, sortable table of its indicators
-    html/<year>/<code>.html         one page per form: where it stands, its quarters, the form itself
-    html/<year>/<code>.pdf          the same PDF, so that html/ alone is the publishable site
-    html/data/index.html            the open data, its licence, publisher, files and columns
-    html/data/…                     its tables as CSV and JSON (opendata.py) and their metadata (catalog.py)
-    html/sitemap.xml, robots.txt    absolute URLs, from ``site.base_url``
-    html/404.html                   for the web server's "not found" answer
-    html/search.html                the search page, and html/pagefind/ its index (search.py, written last)
-    html/assets/css|js|fonts/       stylesheets, the table-sorting script, self-hosted fonts and their licence
-
-Every link inside ``html/`` is relative, so the site works from any sub-path (``…/kpi/``) and from the disk;
-``base_url`` is used only where a URL must be absolute: the sitemap, canonical links, Open Graph tags, the data's
-URLs and the 404 page (which a server shows at any address, so its links are resolved against ``base_url``).
-Every figure comes from ``status.status_of``; this module formats it once for the pages (``site.digits``). It
-decides *what* the files are; ``writer.py`` alone puts them on disk.
+Every figure comes from ``status.status_of``. Which files a build writes, and where, is ``site_files.py``; how a
+page's URLs are made is ``page_links`` here (every link inside ``html/`` is relative, so the site works from any
+sub-path and from the disk; ``base_url`` only where a URL must be absolute).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from functools import partial
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from reportgen import catalog, opendata, thai
-from reportgen.errors import render_message
+from reportgen import thai, wording
 from reportgen.model import Entry, Project
-from reportgen.render import PAGE_TEMPLATE, PageLinks, Renderer, document_title, pdf_download_name
+from reportgen.render import catalog, opendata
+from reportgen.render.html import PageLinks, Templates, document_title, pdf_download_name
 from reportgen.status import STATUS_LABELS, IndicatorStatus, Period, Reporting, status_of
 
 logger = logging.getLogger(__name__)
 
-WEB_STYLESHEETS = ("fonts-web.css", "form.css", "screen.css")
-WEB_SCRIPTS = ("sort-table.js", "search.js")
-
 #: The chart's bars are drawn up to this percentage of the target; a longer bar is cut there and labelled.
 CHART_MAX_PERCENT = Decimal(200)
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    """One file to write: its path inside ``output/`` and either its bytes, a project file to copy, or (a form's
-    web page, when ``site_files`` is given a fingerprint) the key its rendering is cached under and how to render
-    it: ``contents()`` renders only if nothing is cached under ``key``."""
-
-    path: str
-    data: bytes | None = None
-    copy_of: Path | None = None
-    key: str | None = None
-    render: Callable[[], bytes] | None = field(default=None, compare=False)
-
-    def contents(self) -> bytes:
-        if self.data is not None:
-            return self.data
-        if self.render is None:
-            raise ValueError(f"{self.path} is a copy of {self.copy_of}, not bytes")
-        return self.render()
-
-
-def page_key(fingerprint: str, template_name: str, context: Mapping[str, object]) -> str | None:
-    """The cache key of a page (hex SHA-256): the build fingerprint (reportgen's code, templates, site settings,
-    options, library versions), the template, and ``repr`` of every value the template is given. Those are all
-    a page depends on: Jinja rendering is a function of them, and the context holds dataclasses and pydantic
-    models, whose ``repr`` shows every field (so no field may be declared ``repr=False``). None when a value has
-    no stable ``repr`` (an object shown by its address would give a new key in every process: never a wrong page,
-    but never a cached one)."""
-    text = repr(sorted(context.items()))
-    if " object at 0x" in text:
-        logger.debug("%s: a value without a stable repr in the page's context; not cached", template_name)
-        return None
-    digest = hashlib.sha256(f"{fingerprint}\0{template_name}\0".encode())
-    digest.update(text.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
-
-
-def pdf_path(entry: Entry) -> str:
-    return f"pdf/{entry.slug}.pdf"
-
-
-def page_path(entry: Entry) -> str:
-    return f"html/{entry.slug}.html"
 
 
 def page_links(entry: Entry, base_url: str) -> PageLinks:
@@ -344,7 +279,7 @@ class SitePages:
     """The pages of the whole project (every year, whatever a build renders), and what every page shares."""
 
     def __init__(
-        self, project: Project, renderer: Renderer, *, withheld: Iterable[Entry] = (),
+        self, project: Project, renderer: Templates, *, withheld: Iterable[Entry] = (),
         reporting: Reporting | None = None,
     ):
         self.project = project
@@ -393,9 +328,6 @@ class SitePages:
             status_labels=STATUS_LABELS,
             fmt=self.fmt,
         )
-
-    def indicator_page(self, entry: Entry) -> str:
-        return self.renderer.render_page(PAGE_TEMPLATE, self.indicator_page_context(entry))
 
     def indicator_page_context(self, entry: Entry) -> dict:
         view = self.views[entry.slug]
@@ -467,8 +399,8 @@ class SitePages:
         return self.renderer.site_page(
             "search.html.j2",
             **self._common(root="", path="search.html", current_year=None),
-            page_title=f"{render_message('search_page_title', {})[0]} – {self.project.site.site_title}",
-            description=render_message("search_page_hint", {})[0],
+            page_title=f"{wording.message('search_page_title', 'th')} – {self.project.site.site_title}",
+            description=wording.message("search_page_hint", "th"),
             og_type="website",
         )
 
@@ -488,78 +420,4 @@ class SitePages:
         ).encode("utf-8")
 
     def robots(self) -> bytes:
-        return f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute('sitemap.xml')}\n".encode("utf-8")
-
-
-def asset_files(project_root: Path) -> Iterator[OutputFile]:
-    """Stylesheets, scripts and web fonts, copied from templates/ and fonts/."""
-    for name in WEB_STYLESHEETS:
-        yield OutputFile(f"html/assets/css/{name}", copy_of=project_root / "templates" / "css" / name)
-    for name in WEB_SCRIPTS:
-        yield OutputFile(f"html/assets/js/{name}", copy_of=project_root / "templates" / "js" / name)
-    fonts = project_root / "fonts"
-    for font in sorted(fonts.glob("*.woff2")):
-        yield OutputFile(f"html/assets/fonts/{font.name}", copy_of=font)
-    yield OutputFile("html/assets/fonts/OFL.txt", copy_of=fonts / "OFL.txt")
-
-
-def form_files(
-    entry: Entry, pages: SitePages, pdf_bytes: bytes, page_fingerprint: str | None = None
-) -> Iterator[OutputFile]:
-    """The PDF of one form (for filing and for the site) and its web page: rendered now, or, given the build's
-    fingerprint, keyed (``page_key``) and rendered only when asked for."""
-    yield OutputFile(pdf_path(entry), data=pdf_bytes)
-    yield OutputFile(f"html/{entry.slug}.pdf", data=pdf_bytes)
-    context = pages.indicator_page_context(entry)
-    render = partial(_render_page, pages.renderer, PAGE_TEMPLATE, context)
-    key = page_key(page_fingerprint, PAGE_TEMPLATE, context) if page_fingerprint is not None else None
-    if key is None:
-        yield OutputFile(page_path(entry), data=render())
-    else:
-        yield OutputFile(page_path(entry), key=key, render=render)
-
-
-def _render_page(renderer: Renderer, template_name: str, context: dict) -> bytes:
-    return renderer.render_page(template_name, context).encode("utf-8")
-
-
-def whole_site_files(pages: SitePages) -> Iterator[OutputFile]:
-    """The files drawn from every indicator of every year: year pages, open data, sitemap, robots.txt, 404."""
-    if not pages.years:
-        yield OutputFile("html/index.html", data=pages.empty_home_page().encode("utf-8"))
-    for index, year in enumerate(pages.years):
-        if index == 0:  # the home page is the newest year, and that year's own page says the same
-            home = pages.year_page(year, root="", canonical_path="")
-            yield OutputFile("html/index.html", data=home.encode("utf-8"))
-        canonical = "" if index == 0 else f"{year.year}/index.html"
-        page = pages.year_page(year, root="../", canonical_path=canonical)
-        yield OutputFile(f"html/{year.year}/index.html", data=page.encode("utf-8"))
-    yield OutputFile("html/data/index.html", data=pages.data_page().encode("utf-8"))
-    for name, data in catalog.data_files(pages.project.site, pages.project.entries, reporting=pages.reporting).items():
-        yield OutputFile(f"html/data/{name}", data=data)
-    yield OutputFile("html/sitemap.xml", data=pages.sitemap())
-    yield OutputFile("html/robots.txt", data=pages.robots())
-    yield OutputFile("html/404.html", data=pages.not_found_page().encode("utf-8"))
-    yield OutputFile("html/search.html", data=pages.search_page().encode("utf-8"))
-
-
-def site_files(
-    project: Project,
-    selected: Iterable[Entry],
-    pdfs: Mapping[str, bytes],
-    page_fingerprint: str | None = None,
-    *,
-    withheld: Iterable[Entry] = (),
-    reporting: Reporting | None = None,
-) -> Iterator[OutputFile]:
-    """Every file of a build: the selected forms (their PDFs already rendered, by slug), then the pages and data
-    drawn from the whole project (always all of it, even when only some forms are rebuilt), then the assets.
-    ``page_fingerprint`` (the build's, ``cache.build_fingerprint``) makes the forms' pages cacheable. A release
-    build gives a project of its released forms only, and the forms it left out as ``withheld`` (named, unlinked,
-    on their year's page). ``reporting``: the date the figures are as of."""
-    renderer = Renderer(project.root / "templates", project.site)
-    pages = SitePages(project, renderer, withheld=withheld, reporting=reporting)
-    for entry in selected:
-        yield from form_files(entry, pages, pdfs[entry.slug], page_fingerprint)
-    yield from whole_site_files(pages)
-    yield from asset_files(project.root)
+        return f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute('sitemap.xml')}\n".encode()

@@ -1,4 +1,4 @@
-"""commands/status.py: the quarter overview (reportgen status, and /_status in the preview), and honest mid-year
+"""render/overview.py and commands/status.py: the quarter overview (reportgen status, and /_status in the preview), and honest mid-year
 figures on the site, for a division half-way through fiscal year 2569 (quarter 2 ended 31 March 2026)."""
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ import os
 import re
 
 import pytest
+from projects import real_indicator, write_project
 
-from conftest import real_indicator, run_reportgen, write_project
 from reportgen.commands.signoff import signoff
-from reportgen.commands.status import overview_of
-from reportgen.load import load_project
+from reportgen.content.project import load_project
+from reportgen.render.overview import overview_of
 from reportgen.status import Reporting
 
 TODAY = dt.date(2026, 4, 15)  # fiscal year 2569, quarter 3: quarter 2 has ended
-EPOCH = str(int(dt.datetime(2026, 4, 15, 12, tzinfo=dt.timezone.utc).timestamp()))
+EPOCH = str(int(dt.datetime(2026, 4, 15, 12, tzinfo=dt.UTC).timestamp()))
 OFFICER_A = {"name": "นางสาวสมใจ ใฝ่รู้", "position": "บรรณารักษ์ชำนาญการ", "contact": "somjai@example.go.th"}
 OFFICER_B = {"name": "นายสมชาย ขยันดี", "position": "นักวิชาการวัฒนธรรม", "contact": "โทร 1234"}
 
@@ -132,7 +132,7 @@ def test_status_of_another_quarter_and_one_not_ended(division):
 
 
 def test_the_year_page_tells_the_truth_mid_year(division):
-    from reportgen.commands.build import build
+    from reportgen.build.pipeline import build
 
     build(division, jobs=1, reporting=Reporting(TODAY))
     page = (division / "output/html/2569/index.html").read_text(encoding="utf-8")
@@ -155,8 +155,9 @@ def test_the_year_page_tells_the_truth_mid_year(division):
 
 
 def test_officers_are_shown_on_the_site_only_when_site_yaml_says_so(tmp_path):
-    from conftest import real_site
-    from reportgen.commands.build import build
+    from projects import real_site
+
+    from reportgen.build.pipeline import build
 
     root = write_project(tmp_path / "p", division_files(), site=real_site() | {"show_officers": True})
     build(root, jobs=1, reporting=Reporting(TODAY))
@@ -167,10 +168,10 @@ def test_officers_are_shown_on_the_site_only_when_site_yaml_says_so(tmp_path):
 def test_the_preview_serves_the_overview_as_a_page(division, monkeypatch, tmp_path):
     import urllib.request
 
-    from reportgen.commands.serve import PreviewServer
+    from reportgen.preview.server import PreviewServer
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    server = PreviewServer(division, port=0, poll_interval=0.1, quiet_period=0.1)
+    server = PreviewServer(division, port=0, quiet_period=0.1)
     server.start()
     try:
         assert server.wait_for_generation(1, 120)

@@ -1,4 +1,5 @@
-"""commands/serve.py: `reportgen serve` builds into a temporary folder, serves it, rebuilds on edits, shows errors.
+"""preview/server.py and commands/serve.py: `reportgen serve` builds into a temporary folder, serves it, rebuilds on edits,
+shows errors.
 
 Every wait polls with a generous limit and asserts on what was served, never on how long it took.
 """
@@ -23,11 +24,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from projects import REAL_INDICATOR, write_project
 
-from conftest import REAL_INDICATOR, write_project
 from reportgen.cli import build_parser
-from reportgen.commands.serve import EVENTS_PATH, SCRIPT_PATH, PreviewServer, inject
 from reportgen.errors import UsageError
+from reportgen.preview.server import EVENTS_PATH, SCRIPT_PATH, PreviewServer, inject
 
 REAL_TEXT = REAL_INDICATOR.read_text(encoding="utf-8")
 REAL_NAME = "จำนวนห้องสมุดเพื่อการเรียนรู้ที่ได้รับการพัฒนาเป็นห้องสมุดมีชีวิต"
@@ -130,7 +131,7 @@ def private_tmp(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def preview(project, private_tmp) -> Iterator[PreviewServer]:
     """A preview of ``project`` on a free port, in this process, its first build done."""
-    server = PreviewServer(project, port=0, poll_interval=0.1, quiet_period=0.1)
+    server = PreviewServer(project, port=0, quiet_period=0.1)
     server.start()
     try:
         assert server.wait_for_generation(1, PATIENCE)
@@ -310,7 +311,7 @@ def test_an_edit_while_serving_is_rebuilt_and_announced(preview, project):
 def test_when_the_first_build_fails_every_path_shows_the_error_until_it_is_fixed(project, private_tmp):
     edit(project, "fiscal_year: 2564", 'fiscal_year: "<b>2564</b>"')
     outcomes = []
-    server = PreviewServer(project, port=0, poll_interval=0.1, quiet_period=0.1, on_build=outcomes.append)
+    server = PreviewServer(project, port=0, quiet_period=0.1, on_build=outcomes.append)
     server.start()
     try:
         assert server.wait_for_generation(1, PATIENCE)
@@ -327,6 +328,39 @@ def test_when_the_first_build_fails_every_path_shows_the_error_until_it_is_fixed
         assert outcomes[-1].ok
         status, _, body = get(server.url + "2564/08.html")
         assert status == 200 and REAL_NAME in body and "reportgen-preview-error" not in body
+    finally:
+        server.stop()
+    assert serve_folders(private_tmp) == []
+
+
+def test_an_editor_swap_file_triggers_no_rebuild_and_a_burst_of_saves_triggers_one(project, private_tmp):
+    outcomes = []
+    server = PreviewServer(project, port=0, quiet_period=0.3, on_build=outcomes.append)
+    server.start()
+    try:
+        assert server.wait_for_generation(1, PATIENCE)
+        folder = project / FILE
+        # what Vim, Emacs and others write beside a file while it is edited, and a folder of their own
+        for name in (".08.yaml.swp", ".08.yaml.swx", "08.yaml~", "#08.yaml#", "4913"):
+            (folder.parent / name).write_text("editor state", encoding="utf-8")
+        (folder.parent / "4913").unlink()
+        (folder.parent / ".#08.yaml").symlink_to("officer@desk.4242:1700000000")  # Emacs' lock: a dangling link
+        (project / "content" / ".hidden").mkdir()
+        (project / "content" / ".hidden" / "notes.yaml").write_text("x: 1", encoding="utf-8")
+        assert not server.wait_for_generation(2, 2.0), "an editor's file made a rebuild"
+        # then one real save: the watcher is still watching
+        edit(project, REAL_NAME, NEW_NAME)
+        assert server.wait_for_generation(2, PATIENCE)
+        assert NEW_NAME in get(server.url + "2564/08.html")[2]
+
+        # a burst of saves (an editor writing several times, a formatter saving again) makes one rebuild
+        for number in range(8):
+            edit(project, NEW_NAME if number == 0 else f"{NEW_NAME} {number - 1}", f"{NEW_NAME} {number}")
+            time.sleep(0.02)
+        assert server.wait_for_generation(3, PATIENCE)
+        assert f"{NEW_NAME} 7" in get(server.url + "2564/08.html")[2]
+        assert not server.wait_for_generation(4, 2.0), "one burst of saves made more than one rebuild"
+        assert len(outcomes) == 3 and all(outcome.ok for outcome in outcomes)
     finally:
         server.stop()
     assert serve_folders(private_tmp) == []
@@ -362,7 +396,7 @@ def test_injection_keeps_the_page_and_places_each_part():
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make test installs it)")
 def test_chromium_reloads_the_open_page_by_itself_after_an_edit(preview, project, tmp_path, caplog):
-    caplog.set_level(logging.DEBUG, logger="reportgen.commands.serve")
+    caplog.set_level(logging.DEBUG, logger="reportgen.preview.server")
     page = preview.url + "2564/08.html"
 
     def page_loads() -> int:
@@ -418,7 +452,7 @@ def test_a_very_long_path_segment_is_not_found_without_a_traceback(preview, capl
 def test_an_idle_connection_is_closed_after_the_timeout(project, private_tmp):
     import socket
 
-    server = PreviewServer(project, port=0, poll_interval=0.1, quiet_period=0.1, idle_timeout=0.5)
+    server = PreviewServer(project, port=0, quiet_period=0.1, idle_timeout=0.5)
     server.start()
     try:
         host, port = re.match(r"http://([^:/]+):(\d+)/", server.url).groups()
@@ -451,7 +485,7 @@ def test_loopback_names_and_addresses_are_served(preview, host):
 
 
 def test_host_rules():
-    from reportgen.commands.serve import host_allowed, is_loopback
+    from reportgen.preview.server import host_allowed, is_loopback
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost") and is_loopback("127.1.2.3")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2") and not is_loopback("example.org")

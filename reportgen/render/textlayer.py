@@ -117,9 +117,9 @@ import re
 import threading
 import unicodedata
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from math import ceil
-from collections.abc import Iterator
 from typing import Any
 
 import pydyf
@@ -240,7 +240,7 @@ def check_weasyprint() -> None:
     version = weasyprint.__version__
     if version not in TESTED_WEASYPRINT_VERSIONS:
         raise UnsupportedWeasyPrint(
-            f"reportgen.textlayer is tested with WeasyPrint {', '.join(TESTED_WEASYPRINT_VERSIONS)} but "
+            f"reportgen.render.textlayer is tested with WeasyPrint {', '.join(TESTED_WEASYPRINT_VERSIONS)} but "
             f"WeasyPrint {version} is installed. It patches WeasyPrint internals, so it refuses to run rather than "
             f"write a wrong text layer. Install weasyprint=={TESTED_WEASYPRINT_VERSIONS[-1]} (as pinned in "
             f"pyproject.toml), or port the module to {version} as its docstring explains ('Pin')."
@@ -250,7 +250,7 @@ def check_weasyprint() -> None:
     problems = _shape_problems(_internals() if _installed_count == 0 else _originals)
     if problems:
         raise UnsupportedWeasyPrint(
-            f"WeasyPrint {version} does not have the internals reportgen.textlayer patches: "
+            f"WeasyPrint {version} does not have the internals reportgen.render.textlayer patches: "
             + "; ".join(problems)
             + ". Port the module as its docstring explains ('Pin'), or reinstall the pinned WeasyPrint."
         )
@@ -713,16 +713,16 @@ def _pdf_path_pen():
         def _point(self, *points) -> bytes:
             return b" ".join(_decimal(value, 2) for point in points for value in point)
 
-        def _moveTo(self, point):
+        def _moveTo(self, point):  # noqa: N802 - fontTools' pen protocol
             self.operators.append(self._point(point) + b" m")
 
-        def _lineTo(self, point):
+        def _lineTo(self, point):  # noqa: N802 - fontTools' pen protocol
             self.operators.append(self._point(point) + b" l")
 
-        def _curveToOne(self, first, second, third):
+        def _curveToOne(self, first, second, third):  # noqa: N802 - fontTools' pen protocol
             self.operators.append(self._point(first, second, third) + b" c")
 
-        def _closePath(self):
+        def _closePath(self):  # noqa: N802 - fontTools' pen protocol
             self.operators.append(b"h")
 
     return PdfPathPen
@@ -1045,7 +1045,7 @@ def harfbuzz_subsetting() -> bool:
 
     Without it WeasyPrint falls back to fontTools: about twice as slow per form, and fontTools writes the time of
     the build into every embedded font's ``head.modified``, so two builds of one commit would differ (the hook
-    pins that date, see ``_fonttools_subset``). ``PdfRenderer`` warns when this is False.
+    pins that date, see ``_fonttools_subset``). ``PdfPrinter`` warns when this is False.
     """
     import weasyprint.pdf.fonts as fonts
 
@@ -1096,7 +1096,7 @@ def _install() -> None:
         check_weasyprint()
         if _installed_count == 0:
             _originals.update(_internals())
-            for module, attribute, name, replacement in _PATCHES:
+            for module, attribute, _name, replacement in _PATCHES:
                 _set(module, attribute, replacement)
         _installed_count += 1
 

@@ -1,6 +1,6 @@
 """Entries → their PDFs: the slow step of a build, in this process or spread over worker processes.
 
-``FormRenderer`` turns one entry into PDF bytes (print HTML through ``render.py``, then ``pdf.py``). It is built
+``FormPrinter`` turns one entry into PDF bytes (print HTML through ``render/html.py``, then ``render/pdf.py``). It is built
 once per process and reused for every form, so compiled templates, the font configuration (the project's fonts
 registered with Fontconfig once) and the loaded fonts are reused. ``BuildOptions`` carries everything besides the
 content that changes a form's bytes.
@@ -9,7 +9,7 @@ content that changes a form's bytes.
 here, with no pool. Otherwise it starts a pool from the ``forkserver`` context: a clean server process imports
 WeasyPrint once and forks each worker from it, so workers start in milliseconds without inheriting this
 process's threads, locks or open files (plain ``fork`` would; ``spawn`` would import WeasyPrint again in every
-worker, about 0.7 s each). Each worker builds one ``FormRenderer`` in its initializer. Forms are sent in small
+worker, about 0.7 s each). Each worker builds one ``FormPrinter`` in its initializer. Forms are sent in small
 chunks, so the pool stays busy and progress moves; the result is a dict keyed by slug, so neither the order of
 completion nor the number of workers changes anything (each PDF depends only on its entry: WeasyPrint's output is
 deterministic and the text layer keeps no state from one document to the next).
@@ -33,13 +33,13 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import wording
+from reportgen import layout, wording
+from reportgen.build.options import BuildOptions
 from reportgen.errors import L, Localized, RenderError
 from reportgen.model import Entry, SiteSettings
-from reportgen.render import PRINT_STYLESHEETS, Renderer
+from reportgen.render.html import PRINT_STYLESHEETS, Templates
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 MAX_CHUNK = 8
 
 #: Modules the fork server imports once, so that every worker forked from it starts with WeasyPrint loaded.
-_FORKSERVER_PRELOAD = ["reportgen.engine", "reportgen.pdf", "reportgen.release"]
+_FORKSERVER_PRELOAD = ["reportgen.build.pool", "reportgen.render.pdf", "reportgen.build.release"]
 
 #: The fork server is started once per process (``start_fork_server``) and serves every later build.
 _fork_server_started = False
@@ -97,27 +97,20 @@ def _restore_forms_failed(code: str, failed: Sequence[str], params: dict) -> For
     return FormsFailed(code, failed, **params)
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    """What, besides the content, a build is asked for. ``as_of`` is a quarter (1–4) or None for the whole year."""
-
-    release: bool = False
-    as_of: int | None = None
-
-
-class FormRenderer:
-    """One entry → its PDF bytes. One per process: it reuses templates, fonts and stylesheets across forms."""
+class FormPrinter:
+    """One entry → its PDF bytes (``Templates`` then ``PdfPrinter``). One per process: it reuses templates, fonts and
+    stylesheets across forms."""
 
     def __init__(self, project_root: Path, site: SiteSettings, options: BuildOptions = BuildOptions()):
-        from reportgen.pdf import PdfRenderer  # WeasyPrint is imported only by a build that renders something
+        from reportgen.render.pdf import PdfPrinter  # WeasyPrint is imported only by a build that renders something
 
         self.options = options
         self.project_root = project_root
-        self.renderer = Renderer(project_root / "templates", site)
-        self.pdf = PdfRenderer(project_root)
+        self.renderer = Templates(layout.templates_dir(project_root), site)
+        self.pdf = PdfPrinter(project_root)
 
     def render(self, entry: Entry) -> bytes:
-        from reportgen.release import form_pdf_options
+        from reportgen.build.release import form_pdf_options
 
         logger.debug("rendering %s", entry.source)
         html = self.renderer.print_document(entry.indicator, css_url=self.pdf.css_url, link_stylesheets=False)
@@ -249,7 +242,7 @@ def render_pdfs(
 Outcome = tuple[str, bytes, Localized | None]
 
 
-def _render_one(forms: FormRenderer, entry: Entry) -> Outcome:
+def _render_one(forms: FormPrinter, entry: Entry) -> Outcome:
     try:
         return entry.slug, forms.render(entry), None
     except RenderError as error:
@@ -259,7 +252,7 @@ def _render_one(forms: FormRenderer, entry: Entry) -> Outcome:
 def _render_here(
     project_root: Path, site: SiteSettings, options: BuildOptions, entries: list[Entry]
 ) -> Iterator[Outcome]:
-    forms = FormRenderer(project_root, site, options)
+    forms = FormPrinter(project_root, site, options)
     for entry in entries:
         outcome = _render_one(forms, entry)
         yield outcome
@@ -338,14 +331,14 @@ def _main_module_hidden() -> Iterator[None]:
 
 # --- In the worker processes -------------------------------------------------------------------------------------
 
-_worker_forms: FormRenderer | None = None
+_worker_forms: FormPrinter | None = None
 
 
 def _start_worker(
     project_root: Path, site: SiteSettings, options: BuildOptions, log_levels: tuple[int, int], environ: dict,
     language: str = wording.DEFAULT_LANG,
 ) -> None:
-    """Pool initializer: one ``FormRenderer`` for the worker's life, the parent's logging levels, environment and
+    """Pool initializer: one ``FormPrinter`` for the worker's life, the parent's logging levels, environment and
     language (a worker's warnings read like the parent's)."""
     global _worker_forms
     wording.set_language(language)
@@ -359,7 +352,7 @@ def _start_worker(
     root_level, weasyprint_level = log_levels
     logging.basicConfig(level=root_level, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("weasyprint").setLevel(weasyprint_level)
-    _worker_forms = FormRenderer(project_root, site, options)
+    _worker_forms = FormPrinter(project_root, site, options)
 
 
 def _render_chunk(entries: list[Entry]) -> list[Outcome]:

@@ -32,8 +32,8 @@ from html import escape, unescape
 from pathlib import Path
 
 from reportgen import wording
+from reportgen.build.writer import OutputWriter
 from reportgen.errors import SearchIndexError
-from reportgen.writer import OutputWriter
 
 logger = logging.getLogger(__name__)
 

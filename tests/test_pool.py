@@ -1,14 +1,14 @@
-"""engine.py: entries → PDFs, in this process or in a pool; the same bytes whatever the number of workers."""
+"""build/pool.py: entries → PDFs, in this process or in a pool; the same bytes whatever the number of workers."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import real_indicator
 from extract import pdftotext_lines, squeeze
+from projects import real_indicator
 
-from reportgen.engine import MAX_CHUNK, FormsFailed, _chunks, render_pdfs
+from reportgen.build.pool import MAX_CHUNK, FormsFailed, _chunks, render_pdfs
+from reportgen.content.project import load_project
 from reportgen.errors import RenderError
-from reportgen.load import load_project
 
 
 def three_forms() -> dict:
@@ -97,8 +97,8 @@ def test_a_script_without_a_main_guard_can_render_with_a_pool(project, tmp_path)
     script = tmp_path / "render_all.py"  # no `if __name__ == "__main__":`, as quick scripts are written
     script.write_text(
         "from pathlib import Path\n"
-        "from reportgen.engine import render_pdfs\n"
-        "from reportgen.load import load_project\n"
+        "from reportgen.build.pool import render_pdfs\n"
+        "from reportgen.content.project import load_project\n"
         f"root = Path({str(root)!r})\n"
         "loaded = load_project(root)\n"
         "print(sorted(render_pdfs(root, loaded.site, loaded.entries, jobs=2)))\n",
@@ -140,8 +140,7 @@ def test_kill_9_of_a_parallel_build_leaves_no_fork_server_worker_or_resource_tra
     import sys
     import time
 
-    from conftest import write_project
-    from test_build import many_indicators
+    from projects import many_indicators, write_project
 
     root = write_project(tmp_path / "project", many_indicators(16))
     build = subprocess.Popen([sys.executable, "-m", "reportgen", "build", "-j2", "--no-cache"], cwd=root,

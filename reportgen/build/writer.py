@@ -49,25 +49,31 @@ import secrets
 import shutil
 import stat
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 from reportgen import wording
 from reportgen.errors import OutputError, OutputRefused
+from reportgen.files import append_to_file, pid_alive, replace_file, temporary_name, write_new_file
+from reportgen.layout import BOOK_DIR, HTML_DIR, OUTPUT_DIR, OUTPUT_MARKER, PDF_DIR, SHARD_MANIFEST, content_dir
 from reportgen.wording import localized
 
-__all__ = ["OutputWriter", "replace_file", "write_content_file", "MARKER"]
+__all__ = ["OutputWriter", "write_content_file", "append_to_file", "pid_alive", "MARKER"]
+
+#: The temporary name a staged file that already exists is rewritten under, then renamed over it.
+STAGED_TEMP_PREFIX = ".reportgen-tmp-"
 
 #: The file every committed output holds: the sign that reportgen made the folder and may replace it.
-MARKER = ".reportgen-output"
+MARKER = OUTPUT_MARKER
 MARKER_TEXT = "".join(wording.label("output_marker", lang) + "\n" for lang in ("en", "th")).encode("utf-8")
 #: What an output folder of a reportgen older than the marker holds: a folder named ``output`` with nothing else is
 #: taken for one.
-LEGACY_NAME = "output"
-LEGACY_ENTRIES = frozenset({"html", "pdf", "book", "reportgen-shard.json"})
+LEGACY_NAME = OUTPUT_DIR
+LEGACY_ENTRIES = frozenset({HTML_DIR, PDF_DIR, BOOK_DIR, SHARD_MANIFEST})
 
-log = logging.getLogger("reportgen.writer")
+log = logging.getLogger("reportgen.build.writer")
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -115,24 +121,6 @@ def _set_active(path: Path, active: bool) -> None:
             _active.add(str(path))
         else:
             _active.discard(str(path))
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie does not: killed, it will never finish what it was writing)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # EPERM: it exists, under another user
-        return True
-    try:  # a killed but not yet reaped process is a zombie: it will never finish its build
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            data = f.read()
-        return data[data.rindex(b")") + 2 : data.rindex(b")") + 3] != b"Z"
-    except (OSError, ValueError):
-        return True
 
 
 def _is_stale(path: Path, pid: int) -> bool:
@@ -350,7 +338,7 @@ class OutputWriter:
             if not exists:
                 os.link(source, target, follow_symlinks=False)
             else:
-                tmp = target.parent / f".reportgen-tmp-{secrets.token_hex(6)}"
+                tmp = temporary_name(target, STAGED_TEMP_PREFIX)
                 os.link(source, tmp, follow_symlinks=False)
                 try:
                     os.replace(tmp, target)
@@ -684,17 +672,10 @@ class OutputWriter:
             # A new file is written in place: staging is private, and a failed build discards it. A file already
             # there may be a hard link to the current output's file, which must never change: it is replaced by
             # a new inode under a temporary name.
-            path = target.parent / f".reportgen-tmp-{secrets.token_hex(6)}" if exists else target
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    fill(f)
-                if exists:
-                    os.replace(path, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
-                raise
+            if exists:
+                replace_file(target, fill, temporary=temporary_name(target, STAGED_TEMP_PREFIX))
+            else:
+                write_new_file(target, fill)
         except OSError as exc:
             raise OutputError(
                 "output_cannot_write", path=repr(rel), folder=self._output_dir, reason=exc.strerror or exc
@@ -711,30 +692,6 @@ class OutputWriter:
     def __repr__(self) -> str:
         state = "committed" if self._committed else ("open" if self._entered and not self._closed else "idle")
         return f"<OutputWriter {self._output_dir} {state}, {len(self._written)} written>"
-
-
-def replace_file(target: Path, data: bytes) -> None:
-    """Put ``data`` at ``target`` (a cache's file, outside ``output/``): written under a temporary name in the same
-    folder (``.tmp-<pid>-<random>``, which the caches recognise and clean up), then renamed into place, so a reader
-    sees the old file or the new one, never half of one. Not fsynced: caches check what they read. Raises OSError."""
-    temporary = Path(target).with_name(f".tmp-{os.getpid()}-{secrets.token_hex(6)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def append_to_file(target: Path, data: bytes) -> None:
-    """Append ``data`` to ``target`` in one write (created if missing): how a CI runner's job summary file
-    (``$GITHUB_STEP_SUMMARY``) is written, which other steps append to as well. Raises OSError."""
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o666)
-    with os.fdopen(fd, "ab") as file:
-        file.write(data)
 
 
 #: The temporary files ``write_content_file`` puts beside the file it replaces: ``.reportgen-tmp-<pid>-<random>``.
@@ -766,7 +723,7 @@ def write_content_file(project_root: Path, relative: str | PurePosixPath, data: 
     overwrite an existing file, atomically (the final step is a hard link, which fails if the name exists).
     Anything that would land outside ``content/`` (``..``, absolute paths, symbolic links) is refused.
     """
-    content = (Path(project_root) / "content").resolve()
+    content = content_dir(project_root).resolve()
     relative = PurePosixPath(relative)
     if relative.is_absolute() or ".." in relative.parts or not relative.parts:
         raise OutputError("content_write_outside", path=repr(str(relative)))
@@ -776,13 +733,9 @@ def write_content_file(project_root: Path, relative: str | PurePosixPath, data: 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(target.parent)
-        tmp = target.parent / f"{CONTENT_TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        tmp = temporary_name(target, f"{CONTENT_TEMP_PREFIX}{os.getpid()}-")
+        write_new_file(tmp, data, mode=0o644, durable=True)
         try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
             if replace:
                 with contextlib.suppress(FileNotFoundError):
                     shutil.copymode(target, tmp)  # keep the editor's permissions

@@ -15,7 +15,7 @@ structure tree from the HTML: headings, sections, lists, paragraphs; page header
 artifacts), with files attached (the indicator's YAML source, its evidence files) as PDF/A-3 associated files
 (``/AF`` with an ``/AFRelationship``), fetched through the same ``ProjectFetcher``, under their name only.
 Nothing in the bytes depends on when or where the PDF is made: the dates are the ones given (or none), the file
-identifier is given, and attachments carry names, never paths. ``reportgen.release.form_pdf_options`` decides
+identifier is given, and attachments carry names, never paths. ``reportgen.build.release.form_pdf_options`` decides
 them from the content.
 """
 
@@ -32,13 +32,14 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from reportgen import textlayer, wording
+from reportgen import layout, wording
 from reportgen.errors import RenderError
+from reportgen.render import textlayer
 
 logger = logging.getLogger(__name__)
 
 #: The project folders rendering may read from; everything else is refused.
-READABLE_FOLDERS = ("fonts", "templates", "content")
+READABLE_FOLDERS = (layout.FONTS_DIR, layout.TEMPLATES_DIR, layout.CONTENT_DIR)
 
 #: Media types Python's table lacks (RFC 9512 registers application/yaml).
 CONTENT_TYPES = {".yaml": "application/yaml", ".yml": "application/yaml"}
@@ -104,12 +105,13 @@ class ProjectFetcher(URLFetcher):
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
 
 
-class PdfRenderer:
-    """Turns print HTML into PDF bytes. Build one per build and reuse it: fonts are loaded once."""
+class PdfPrinter:
+    """Print HTML → PDF bytes, with WeasyPrint and the project's fonts. Make one per build and reuse it: fonts are
+    loaded once."""
 
     def __init__(self, project_root: Path):
         self.project_root = project_root.resolve()
-        self.templates_dir = self.project_root / "templates"
+        self.templates_dir = layout.templates_dir(self.project_root)
         self.fetcher = ProjectFetcher(self.project_root)
         self.font_config = FontConfiguration()
         self._stylesheets: dict[str, weasyprint.CSS] = {}
@@ -133,7 +135,7 @@ class PdfRenderer:
         """Lay out ``html`` and write the PDF. ``source`` names the content file in error messages.
 
         ``stylesheets`` (names in templates/css/, in cascade order) are applied already parsed, as if the document
-        linked them first: the HTML then leaves them out (``Renderer.print_document(link_stylesheets=False)``).
+        linked them first: the HTML then leaves them out (``Templates.print_document(link_stylesheets=False)``).
         """
         try:
             document = weasyprint.HTML(
@@ -154,8 +156,8 @@ class PdfRenderer:
         if not options.archival:
             return written
         # A fixed time for the attachments too: WeasyPrint's default is now, or the file's own times.
-        stamp = options.date or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
-        stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)  # WeasyPrint writes it with a Z
+        stamp = options.date or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)  # WeasyPrint writes it with a Z
         written.update(
             pdf_variant=ARCHIVAL_VARIANT,
             pdf_tags=True,

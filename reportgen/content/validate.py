@@ -1,6 +1,6 @@
 """Cross-file rules and warnings: validated documents → a ``Project``, or one ``ContentError`` with everything.
 
-Each file has already been parsed and validated on its own by ``reportgen.load``. Here come the rules that need
+Each file has already been parsed and validated on its own by ``reportgen.content.project``. Here come the rules that need
 more than one file or the file's place in ``content/`` (the same code twice in a fiscal year, a file in the wrong
 year folder, a file name that disagrees with its code) and the warnings: things that are allowed but usually a
 mistake (an extraction artifact, a report for a quarter that has not ended, a result a hundred times off its
@@ -25,15 +25,15 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from reportgen import thai
+from reportgen import layout, thai
 from reportgen.digest import check_signoff
 from reportgen.errors import ContentError, L, Problem
-from reportgen.wording import localized
 from reportgen.markdown import check_markdown
 from reportgen.model import DEFAULT_DATA_LICENSE, ContentModel, Entry, Indicator, Project, SiteSettings
+from reportgen.wording import localized
 
 if TYPE_CHECKING:
-    from reportgen.load import SourceDocument
+    from reportgen.content.positions import SourceDocument
 
 #: ``?`` between Thai characters: a dash (–) that a PDF text extraction turned into a question mark.
 ARTIFACT = re.compile(r"[\u0E01-\u0E5B][ \t]{0,2}\?[ \t]{0,2}[\u0E01-\u0E5B]")
@@ -71,7 +71,11 @@ def build_project(
         (Entry(indicator=doc.model, source=doc.file) for doc in indicators),
         key=lambda entry: (entry.indicator.fiscal_year, entry.indicator.code),
     )
-    return Project(root=root, site=site.model, entries=tuple(entries), warnings=tuple(problems))
+    by_source = {doc.file: doc for doc in indicators}
+    documents = {entry.slug: by_source[entry.source] for entry in entries}
+    return Project(
+        root=root, site=site.model, entries=tuple(entries), warnings=tuple(problems), documents=documents
+    )
 
 
 def collect_problems(
@@ -95,10 +99,10 @@ def collect_problems(
     for doc in valid:
         problems.extend(dated_warnings(doc, today=today))
         if root is not None:
-            file_problems = list(evidence_file_problems(doc, root / "content"))
+            file_problems = list(evidence_file_problems(doc, layout.content_dir(root)))
             problems.extend(file_problems)
             if not file_problems:
-                problems.extend(signoff_problems(doc, root / "content", release=False))
+                problems.extend(signoff_problems(doc, layout.content_dir(root), release=False))
     order = {str(doc.file): index for index, doc in enumerate([site, *indicators])}
     return sorted(
         problems,
@@ -364,7 +368,7 @@ def plausibility_warnings(doc: SourceDocument, indicator: Indicator) -> Iterator
 
 
 def file_warnings(doc: SourceDocument) -> Iterator[Problem]:
-    """The warnings of one valid file that depend on nothing but its bytes. ``load.validate_document`` adds them to
+    """The warnings of one valid file that depend on nothing but its bytes. ``project.validate_document`` adds them to
     the file's own problems, so they are cached with the file (``doccache.py``)."""
     yield from text_warnings(doc)
     yield from yaml_meaning_warnings(doc)

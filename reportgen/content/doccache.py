@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
-import importlib.metadata
 import json
 import logging
 import os
@@ -47,17 +46,17 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-import reportgen
-from reportgen import wording
-from reportgen.writer import replace_file
+from reportgen import layout, wording
+from reportgen.files import replace_file
+from reportgen.fingerprint import code_fingerprint, library_versions
 
 if TYPE_CHECKING:
-    from reportgen.load import SourceDocument
+    from reportgen.content.positions import SourceDocument
 
 logger = logging.getLogger(__name__)
 
-#: The folder, under a project, of every cache of reportgen (documents here, forms in ``cache.py``).
-CACHE_DIR = Path(".cache") / "reportgen"
+#: The folder, under a project, of every cache of reportgen (documents here, forms in ``build/artifacts.py``).
+CACHE_DIR = layout.CACHE_DIR
 
 DOCUMENTS_FILE = "documents-v2.json"
 
@@ -132,19 +131,9 @@ def mark_cache_root(root: Path) -> None:
 def loader_fingerprint() -> str:
     """What every entry depends on besides its file (hex SHA-256): format, reportgen's code, library versions."""
     digest = hashlib.sha256(MAGIC)
-    digest.update(f"\0reportgen={reportgen.__version__}\0libyaml={yaml.__with_libyaml__}".encode())
-    package = Path(reportgen.__file__).parent
-    modules = [*package.rglob("*.py"), *package.rglob("*.yaml")]  # the code, and the wording catalog it reads
-    for module in sorted(modules, key=lambda path: path.relative_to(package).as_posix()):
-        data = module.read_bytes()
-        digest.update(f"\0{module.relative_to(package).as_posix()}\0{len(data)}\0".encode())
-        digest.update(data)
-    for name in LIBRARIES:
-        try:
-            version = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            version = "absent"
-        digest.update(f"\0{name}={version}".encode())
+    digest.update(f"\0code={code_fingerprint()}\0libyaml={yaml.__with_libyaml__}".encode())
+    for version in library_versions(LIBRARIES):
+        digest.update(f"\0{version}".encode())
     return digest.hexdigest()
 
 
@@ -265,8 +254,8 @@ def document_to_json(doc: SourceDocument) -> str:
 
 def document_from_json(text: str, model: type, file: PurePosixPath) -> SourceDocument:
     """The document ``document_to_json`` wrote, rebuilt field by field; ValueError/TypeError if anything is off."""
+    from reportgen.content.positions import CompactPositions, SourceDocument
     from reportgen.errors import Problem
-    from reportgen.load import CompactPositions, SourceDocument
 
     body = json.loads(text)
     table = {}
@@ -299,6 +288,6 @@ def _position_table(positions) -> dict:
     table = getattr(positions, "_table", None)
     if table is not None:
         return table
-    from reportgen.load import CompactPositions
+    from reportgen.content.positions import CompactPositions
 
     return CompactPositions(positions)._table

@@ -1,0 +1,389 @@
+"""content/ → output/, all or nothing, rendering only the forms that changed: the build pipeline the commands call.
+
+In stages: load (``load_for_build``) → select (``select_for_build``) → cached (``take_cached``) → render
+(``render_missing``) → write (``write_site_files`` into the writer's staging folder). ``build`` runs them all for
+``reportgen build``; ``reportgen merge`` reuses load and write; ``reportgen serve`` calls ``build``.
+
+Everything is loaded and validated first (a single invalid file stops the build before anything is rendered);
+``--as-of`` turns every indicator into its state at the end of that quarter, and ``--release`` sorts the forms
+into those that may be published and those left out (``release.plan_release``): a release build is always the
+whole site of the released forms (every one of them rendered or taken from the cache, whatever FILE names, so no
+page of a draft from an earlier build stays behind), and FILE only says which forms must be publishable. Then each selected form's PDF is taken from the cache (``build/artifacts.py``) when nothing it depends
+on changed, and the others are rendered in parallel (``build/pool.py``). Last, every file is put into the writer's
+staging folder, which replaces ``output/`` in one atomic step only when all of it succeeded: cached PDFs are
+hard-linked rather than copied. A failed, interrupted or killed build leaves the previous ``output/`` as it was.
+
+``--shard K/N`` builds a deterministic share of the indicators, for a city-wide build spread over N CI runners:
+an indicator belongs to shard ``1 + (SHA-256 of its slug) mod N``. A hash rather than a round robin over the
+sorted slugs (which balances exactly) because it is stable: adding or removing an indicator moves no other one to
+another shard, so each runner's restored cache stays valid. With N ≪ the number of indicators the shares are even
+enough (1000 indicators on 4 runners: 250 ± 14). A shard's output also holds ``reportgen-shard.json``, the
+manifest ``reportgen merge`` checks (``commands/merge.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportgen import layout, wording
+from reportgen.build.artifacts import FormCache, build_fingerprint, form_key
+from reportgen.build.options import BuildOptions
+from reportgen.build.pool import default_jobs, render_pdfs, start_fork_server
+from reportgen.build.search import write_search_index
+from reportgen.build.writer import OutputWriter
+from reportgen.content.project import load_project
+from reportgen.errors import ContentError, OutputError, RenderError, UsageError
+from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
+from reportgen.model import Entry, Project
+from reportgen.progress import BuildProgress, BuildSummary
+from reportgen.render.site_files import pdf_path, site_files
+from reportgen.status import Reporting, as_of
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``index`` of ``count`` (both from 1, as written on the command line: ``2/3``)."""
+
+    index: int
+    count: int
+
+    def __post_init__(self):
+        if not 1 <= self.index <= self.count:
+            raise ValueError(f"a shard is K/N with 1 ≤ K ≤ N, not {self}")
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """``"2/3"`` → ``Shard(2, 3)``; anything else is a ValueError saying what is accepted."""
+        index, slash, count = text.strip().partition("/")
+        try:
+            if slash and index.isdigit() and count.isdigit():
+                return cls(int(index), int(count))
+        except ValueError:
+            pass
+        raise ValueError(f"a shard is written K/N with 1 ≤ K ≤ N, e.g. 2/3, not {text!r}")
+
+    def owns(self, entry: Entry) -> bool:
+        digest = hashlib.sha256(entry.slug.encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: the files written (relative to the output folder), the content's warnings, and the forms:
+    ``built`` (rendered now), ``unchanged`` (taken from the cache), ``failed`` (0 in a returned report: a failed
+    build raises), ``seconds`` (the whole build). ``jobs`` is the number of rendering processes used."""
+
+    output_dir: Path
+    written: tuple[str, ...]
+    warnings: tuple
+    built: int = 0
+    released: int = 0  # a release build: the forms published, and those left out (listed among the warnings)
+    withheld: tuple[str, ...] = ()
+    unchanged: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    jobs: int = 1
+
+    @property
+    def summary(self) -> BuildSummary:
+        return BuildSummary(self.built, self.unchanged, self.failed, self.seconds)
+
+
+def select_entries(project: Project, paths: Sequence[Path] | None) -> tuple[Entry, ...]:
+    """The entries whose source files were named on the command line, or all of them."""
+    if not paths:
+        return project.entries
+    wanted = {Path(path).resolve() for path in paths}
+    by_path = {(project.root / entry.source).resolve(): entry for entry in project.entries}
+    selected = tuple(entry for path, entry in by_path.items() if path in wanted)
+    missing = wanted - by_path.keys()
+    if missing:
+        names = ", ".join(sorted(str(path) for path in missing))
+        raise UsageError("usage_not_indicator_files", paths=names)
+    return selected
+
+
+def project_as_of(project: Project, quarter: int | None) -> Project:
+    """The project as it stood at the end of ``quarter`` (every indicator through ``status.as_of``); None: as is."""
+    if quarter is None:
+        return project
+    entries = tuple(dataclasses.replace(entry, indicator=as_of(entry.indicator, quarter)) for entry in project.entries)
+    return dataclasses.replace(project, entries=entries)
+
+
+def load_for_build(root: Path, options: BuildOptions, *, strict: bool = False, use_cache: bool = True) -> Project:
+    """Load and validate content/ (the whole project: the site lists every indicator, and cross-file rules need all
+    files), as of ``options.as_of``."""
+    return project_as_of(load_project(root, strict=strict, use_cache=use_cache), options.as_of)
+
+
+#: What a build needs besides content/: the templates of the form and the site, and the fonts they use.
+REQUIRED_TEMPLATES = ("form.html.j2", "print.html.j2", "page.html.j2", "index.html.j2")
+
+
+def check_project_folders(root: Path) -> None:
+    """Refuse, as a usage error, a project without the templates/ and fonts/ folders a build needs."""
+    missing = [
+        f"{layout.TEMPLATES_DIR}/{name}" for name in REQUIRED_TEMPLATES if not (layout.templates_dir(root) / name).is_file()
+    ] + ([f"{layout.FONTS_DIR}/"] if not layout.fonts_dir(root).is_dir() else [])
+    if missing:
+        listed = ", ".join(missing[:3]) + (" …" if len(missing) > 3 else "")
+        raise UsageError("usage_missing_project_folders", missing=listed, root=root)
+
+
+def build(
+    root: Path,
+    paths: Sequence[Path] | None = None,
+    *,
+    strict: bool = False,
+    output_dir: Path | None = None,
+    options: BuildOptions = BuildOptions(),
+    jobs: int | None = None,
+    shard: Shard | None = None,
+    use_cache: bool = True,
+    progress: BuildProgress | None = None,
+    strict_release: bool = False,
+    reporting: Reporting | None = None,
+) -> BuildReport:
+    """Build output/ (or ``output_dir``) from content/. With ``paths``, render only those files and keep the rest.
+
+    ``jobs``: rendering processes (default: every core; 1 renders in this process). ``shard``: only that share of
+    the indicators, plus the manifest ``reportgen merge`` needs. ``use_cache=False`` neither reads nor writes the
+    caches (loaded documents, PDFs). ``progress`` receives the progress events (see ``progress.py``).
+    ``strict_release``: a release refuses unless every form of the newest year may be published (also
+    ``release_strict`` in site.yaml). ``reporting``: the date figures are as of (default: ``Reporting.now``).
+    """
+    started = time.monotonic()
+    root = Path(root).resolve()
+    check_project_folders(root)
+    progress = progress or BuildProgress()
+    jobs = jobs if jobs is not None else default_jobs()
+    if jobs < 1:
+        raise UsageError("usage_jobs_at_least_one", jobs=jobs)
+    if output_dir is not None:  # a folder that cannot be built into is refused before minutes of rendering
+        OutputWriter(output_dir).check()
+    if jobs > 1:
+        start_fork_server()  # imports WeasyPrint on another core while this one loads the content
+    project = load_for_build(root, options, strict=strict, use_cache=use_cache)
+    reporting = reporting or Reporting.now(options.as_of)
+    chosen = select_for_build(project, paths, options, shard, strict_release=strict_release)
+    project, selected, paths = chosen.project, chosen.selected, chosen.paths
+
+    fingerprint = build_fingerprint(root, project.site, options)
+    keys = {entry.slug: form_key(fingerprint, root, entry) for entry in selected}
+    cache = FormCache.for_project(root, options) if use_cache else None
+    pdfs, files_of = take_cached(cache, selected, keys)
+    to_render = [entry for entry in selected if entry.slug not in pdfs]
+    unchanged = len(pdfs)
+    jobs_used = max(1, min(jobs, len(to_render)))
+    progress.started(to_render=len(to_render), unchanged=unchanged, jobs=jobs_used)
+    render_missing(
+        root, project, options, to_render, keys, cache, pdfs, files_of,
+        jobs=jobs_used, progress=progress, unchanged=unchanged, started=started,
+    )  # fmt: skip
+    built = len(to_render)
+
+    output_dir = layout.output_dir(root, output_dir)
+    page_cache = FormCache.pages_for_project(root, options) if use_cache else None
+    page_keys: set[str] = set()
+    with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_DIR,), require_ours=True) as out:
+        pdf_paths = write_site_files(
+            out, project, selected, pdfs, files_of, fingerprint, page_cache, page_keys,
+            withheld=chosen.withheld, reporting=reporting,
+        )
+        if shard is not None:
+            manifest = shard_manifest(shard, options, selected, keys, pdfs, pdf_paths)
+            out.write_bytes(SHARD_MANIFEST, manifest)
+        out.commit()
+    if cache is not None and not paths:
+        cache.prune(keys.values())
+    if page_cache is not None and not paths:
+        page_cache.prune(page_keys)
+    seconds = time.monotonic() - started
+    logger.info(wording.message(
+        "log_built", forms=built, unchanged=unchanged, folder=output_dir, seconds=f"{seconds:.1f}"
+    ))
+    report = BuildReport(
+        output_dir=output_dir,
+        written=tuple(out.written),
+        warnings=tuple(project.warnings) + tuple(chosen.release_warnings),
+        built=built,
+        released=len(selected) if options.release else 0,
+        withheld=tuple(entry.slug for entry in chosen.withheld),
+        unchanged=unchanged,
+        seconds=seconds,
+        jobs=jobs_used,
+    )
+    progress.finished(report.summary)
+    return report
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The forms a build makes: the project they belong to (a release: only the released forms), the entries to
+    build, the files named (None: the whole site) and, for a release, the forms withheld and its warnings."""
+
+    project: Project
+    selected: tuple[Entry, ...]
+    paths: Sequence[Path] | None
+    withheld: tuple[Entry, ...] = ()
+    release_warnings: tuple = ()
+
+
+def select_for_build(
+    project: Project, paths: Sequence[Path] | None, options: BuildOptions, shard: Shard | None, *,
+    strict_release: bool = False,
+) -> Selection:
+    """Stage 2: the forms named (or all), the release's publishable ones (``release.plan_release``), the shard's."""
+    selected = select_entries(project, paths)
+    withheld: tuple[Entry, ...] = ()
+    release_warnings: tuple = ()
+    if options.release:
+        from reportgen.build.release import plan_release  # loaded only by a release build
+
+        plan = plan_release(project, selected if paths else None, strict=strict_release or project.site.release_strict)
+        if plan.errors:
+            raise ContentError(list(plan.errors))
+        project = dataclasses.replace(project, entries=plan.released)
+        selected, withheld, release_warnings = plan.released, plan.withheld, plan.warnings
+        paths = None  # a release is always the whole site of the released forms
+    if shard is not None:
+        if paths:
+            raise UsageError("usage_shard_with_files")
+        selected = tuple(entry for entry in selected if shard.owns(entry))
+    return Selection(project, selected, paths, withheld, release_warnings)
+
+
+def take_cached(
+    cache: FormCache | None, selected: Sequence[Entry], keys: dict[str, str]
+) -> tuple[dict[str, bytes], dict[bytes, Path]]:
+    """Stage 3: the PDFs of the selected forms the cache holds, verified, by slug; and the entries holding them
+    (PDF bytes → the file, to hard-link instead of writing)."""
+    pdfs: dict[str, bytes] = {}
+    files_of: dict[bytes, Path] = {}
+    if cache is not None:
+        for entry in selected:
+            if hit := cache.get(keys[entry.slug]):
+                pdfs[entry.slug] = hit.data
+                files_of[hit.data] = hit.path
+    return pdfs, files_of
+
+
+def render_missing(
+    root: Path, project: Project, options: BuildOptions, to_render: list[Entry], keys: dict[str, str],
+    cache: FormCache | None, pdfs: dict[str, bytes], files_of: dict[bytes, Path], *,
+    jobs: int, progress: BuildProgress, unchanged: int, started: float,
+) -> None:
+    """Stage 4: render the forms the cache did not hold (``pool.render_pdfs``) into ``pdfs``, storing each in the
+    cache as it arrives. A failure or Ctrl-C still ends the progress display with its summary, then goes on up."""
+    rendered = 0
+
+    def on_rendered(entry: Entry, pdf: bytes) -> None:
+        nonlocal rendered
+        rendered += 1
+        if cache is not None and (path := cache.put(keys[entry.slug], pdf)) is not None:
+            files_of[pdf] = path
+        progress.rendered(entry.slug)
+
+    try:
+        pdfs.update(render_pdfs(root, project.site, to_render, options, jobs=jobs, on_rendered=on_rendered))
+    except BaseException as error:  # a form failed, or Ctrl-C: the display still ends with the summary
+        failed = len(getattr(error, "failed", ())) or (1 if isinstance(error, RenderError) else 0)
+        progress.finished(BuildSummary(rendered, unchanged, failed, time.monotonic() - started))
+        raise
+
+
+def write_site_files(
+    out: OutputWriter,
+    project: Project,
+    selected: Sequence[Entry],
+    pdfs: dict[str, bytes],
+    files_of: dict[bytes, Path],
+    fingerprint: str | None = None,
+    page_cache: FormCache | None = None,
+    page_keys: set[str] | None = None,
+    *,
+    withheld: Sequence[Entry] = (),
+    reporting: Reporting | None = None,
+) -> dict[str, str]:
+    """Put every file of ``site_files`` into ``out``, then the search index of the site's pages; return where each
+    form's PDF first went, by slug.
+
+    With the build's ``fingerprint`` and a ``page_cache``, a form's web page is hard-linked from the cache when
+    nothing it shows changed, and rendered (and cached) otherwise; the keys used are added to ``page_keys`` (for
+    pruning the cache).
+    """
+    slug_of = {id(pdf): slug for slug, pdf in pdfs.items()}
+    pdf_paths: dict[str, str] = {}
+    with_keys = fingerprint if page_cache is not None else None
+    files = site_files(project, selected, pdfs, page_fingerprint=with_keys, withheld=withheld, reporting=reporting)
+    for file in files:
+        if file.copy_of is not None:
+            out.copy_file(file.path, file.copy_of)
+            continue
+        if file.key is not None and page_cache is not None:
+            if page_keys is not None:
+                page_keys.add(file.key)
+            hit = page_cache.get(file.key)
+            data = hit.data if hit else file.contents()
+            source = hit.path if hit else page_cache.put(file.key, data)
+            _link_or_write(out, file.path, source, data)
+            continue
+        if (slug := slug_of.get(id(file.data))) is not None:
+            pdf_paths.setdefault(slug, file.path)
+        source = files_of.get(file.data) if file.path.endswith(".pdf") else None
+        _link_or_write(out, file.path, source, file.contents())
+    write_search_index(out)  # from every indicator page now in the build, carried-over ones too
+    return pdf_paths
+
+
+def _link_or_write(out: OutputWriter, path: str, source: Path | None, data: bytes) -> None:
+    """Hard-link the cache entry ``source`` (holding ``data``) to ``path``, or write ``data`` there."""
+    if source is not None:
+        try:
+            out.link_file(path, source)
+            return
+        except OutputError as error:  # pruned meanwhile by a concurrent build: write the bytes we hold
+            logger.debug("could not link %s (%s); writing it", path, error)
+    out.write_bytes(path, data)
+
+
+def shard_manifest(
+    shard: Shard,
+    options: BuildOptions,
+    selected: Sequence[Entry],
+    keys: dict[str, str],
+    pdfs: dict[str, bytes],
+    pdf_paths: dict[str, str],
+) -> bytes:
+    """The manifest of a shard's output: which share, built how, and each form's key, PDF path and PDF hash."""
+    forms = {
+        entry.slug: {
+            "source": entry.source.as_posix(),
+            "key": keys[entry.slug],
+            "pdf": pdf_paths.get(entry.slug, pdf_path(entry)),
+            "sha256": hashlib.sha256(pdfs[entry.slug]).hexdigest(),
+        }
+        for entry in selected
+    }
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "shard": [shard.index, shard.count],
+        "options": dataclasses.asdict(options),
+        "forms": forms,
+    }
+    return (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

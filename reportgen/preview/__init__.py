@@ -1,0 +1,1 @@
+"""The live preview of reportgen serve: the watcher (watchfiles), the server, and its static files."""

@@ -1,0 +1,548 @@
+"""``reportgen serve``: the project → a live preview of the web site on http://127.0.0.1:8000/, rebuilt on every edit.
+
+The site is built with the build pipeline into a private temporary folder (``output/`` is never touched) and
+served from there. ``content/``, ``templates/`` and ``fonts/`` are watched by ``watcher.py`` (watchfiles: the
+operating system reports each change; editors' swap and backup files are ignored). A change is rebuilt once the
+files have stopped changing for a moment (an editor's save is often several writes), and every open page reloads.
+The preview's script and stylesheet are the files in ``static/``.
+
+Reloading: the server (never the built files, which stay free of preview code) adds a small script to every HTML page
+it sends. The script listens to a Server-Sent-Events stream (``/__reportgen__/events``) that announces a new
+*generation* after every build, and reloads the page when the generation differs from the one it was served with.
+The script and its stylesheet are separate files, so a page's Content-Security-Policy of ``'self'`` allows them.
+
+An edit that breaks the build does not stop the server: the problems go to ``on_build`` (the CLI prints them), and
+every HTML page shows them (the Thai message of ``format_problems``, escaped) in a banner above the last good build,
+until the content is fixed. If no build has succeeded yet, every path serves an error page. A build that succeeds
+with warnings (what ``check`` warns about) shows them in a yellow banner instead.
+
+Only files inside the built ``html/`` folder are served: ``..`` in a path (also percent-encoded) is refused, and a
+symbolic link that leads outside is not followed; a path the filesystem cannot take (a name of 256 bytes or more)
+is simply not found. The server listens on 127.0.0.1 unless told otherwise (``is_loopback``: the CLI warns when it
+is not). A connection that sends nothing for ``IDLE_TIMEOUT`` seconds is closed, so idle clients cannot hold
+threads. Every request must name the server by a loopback name or address, an IP address, or the ``--host`` given
+(``host_allowed``): a web page that re-points its own domain name at 127.0.0.1 (DNS rebinding) sends its own name
+and is refused, so it cannot read the preview.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import ipaddress
+import json
+import logging
+import mimetypes
+import re
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from urllib.parse import unquote
+
+from reportgen import layout, wording
+from reportgen.build.pipeline import build
+from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, render_message
+from reportgen.preview.watcher import Watcher
+from reportgen.problems import format_problems
+
+logger = logging.getLogger(__name__)
+
+#: Folders whose changes trigger a rebuild.
+WATCHED_FOLDERS = (layout.CONTENT_DIR, layout.TEMPLATES_DIR, layout.FONTS_DIR)
+
+#: URL paths the preview itself answers; a built site never has a folder of this name.
+PREVIEW_PREFIX = "/__reportgen__/"
+EVENTS_PATH = PREVIEW_PREFIX + "events"
+STATUS_PATH = PREVIEW_PREFIX + "status"
+SCRIPT_PATH = PREVIEW_PREFIX + "preview.js"
+STYLE_PATH = PREVIEW_PREFIX + "preview.css"
+OVERVIEW_PATH = "/_status"  # the quarter overview (reportgen status) as a page: preview only, never built
+FONTS_PATH = PREVIEW_PREFIX + "fonts/"  # the project's own fonts/, so that the banner reads Thai before any build
+_FONT_NAME = re.compile(r"[A-Za-z0-9_-]+\.woff2")
+
+#: How long the watched files must stay unchanged before a rebuild (seconds). The watcher is told of changes by the
+#: operating system; ``poll_interval`` (seconds, default None) makes it poll instead.
+QUIET_PERIOD = 0.2
+
+#: Seconds between keep-alive comments on an idle event stream (how soon a closed tab's thread notices).
+KEEPALIVE = 15.0
+
+#: Seconds a connection may stay silent (no request, or a request not finished) before it is closed.
+IDLE_TIMEOUT = 20.0
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this computer reaches: ``localhost``, 127.0.0.0/8, ``::1``."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def host_allowed(header: str | None, listening: str) -> bool:
+    """Whether a request's ``Host`` header names this server in a way DNS rebinding cannot forge: a loopback name
+    or address, any IP address literal (an address is not a name an attacker's DNS can re-point), or the host the
+    server was told to listen on. No Host header at all is refused."""
+    if not header:
+        return False
+    value = header.strip().lower()
+    if value.startswith("["):  # [::1]:8000
+        host = value[1 : value.find("]")] if "]" in value else value
+    else:
+        host = value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+    if not host:
+        return False
+    if is_loopback(host) or host == listening.strip().strip("[]").lower():
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+#: The preview's own script (reload on a new generation) and stylesheet (the banners): files beside this module.
+RELOAD_SCRIPT = (resources.files(__package__) / "static" / "preview.js").read_text(encoding="utf-8")
+PREVIEW_STYLE = (resources.files(__package__) / "static" / "preview.css").read_text(encoding="utf-8")
+
+
+def _texts(lang: str) -> dict[str, str]:
+    """The preview's own page words (banners, the 404 and refusal pages) in ``lang``, from the catalog."""
+    return {name: wording.label(f"serve_page_{name}", lang) for name in _PAGE_WORDS}
+
+
+_PAGE_WORDS = ("failed", "last_good", "no_good", "building", "not_found", "refused", "home")
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    """One build of the preview: its generation (1, 2, …), whether it succeeded, and what went wrong."""
+
+    generation: int
+    ok: bool
+    seconds: float
+    problems: tuple[Problem, ...] = ()  # content problems (with ok=False) or warnings (with ok=True)
+    message: str | None = None  # what the pages show when the build failed
+
+
+@dataclass
+class _State:
+    generation: int = 0  # 0: the first build has not finished
+    good: bool = False  # a build has succeeded: html/ holds a site to show
+    message: str | None = None  # the current failure, shown on every page
+    warnings: str | None = None  # the warnings of the current (successful) build, shown on every page
+    stopping: bool = False
+    condition: threading.Condition = field(default_factory=threading.Condition)
+
+
+class PreviewServer:
+    """A live preview of one project: ``start()``, then ``url``; ``stop()`` removes everything it made.
+
+    ``port=0`` picks a free port. ``on_build`` is called (from the watcher thread) after every build.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        lang: str = "th",
+        on_build: Callable[[BuildOutcome], None] | None = None,
+        poll_interval: float | None = None,
+        quiet_period: float = QUIET_PERIOD,
+        idle_timeout: float = IDLE_TIMEOUT,
+    ):
+        self.root = Path(root).resolve()
+        self.host, self.port, self.lang = host, port, wording.normalize(lang)
+        self.on_build = on_build
+        self.poll_interval, self.quiet_period = poll_interval, quiet_period
+        self.idle_timeout = idle_timeout
+        self.state = _State()
+        self._tmp: Path | None = None
+        self._httpd: _HTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+
+    # -- life cycle -------------------------------------------------------------------------------------------------
+
+    @property
+    def output_dir(self) -> Path:
+        assert self._tmp is not None, "start() first"
+        return self._tmp / "output"
+
+    @property
+    def html_dir(self) -> Path:
+        return self.output_dir / layout.HTML_DIR
+
+    @property
+    def url(self) -> str:
+        assert self._httpd is not None, "start() first"
+        host, port = self._httpd.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else host
+        return f"http://{shown}:{port}/"
+
+    def start(self, on_ready: Callable[[str], None] | None = None) -> None:
+        """Listen, call ``on_ready(url)``, then build and watch (in the background)."""
+        if not (layout.content_dir(self.root)).is_dir():
+            raise UsageError("usage_no_content_folder", root=self.root)
+        self._tmp = Path(tempfile.mkdtemp(prefix="reportgen-serve-"))
+        try:
+            self._httpd = _HTTPServer((self.host, self.port), self)
+        except OSError as error:
+            self._remove_tmp()
+            if error.errno == errno.EADDRINUSE:
+                raise UsageError("usage_port_in_use", port=self.port) from None
+            raise UsageError("usage_cannot_listen", host=self.host, port=self.port, reason=error.strerror or error) from None
+        logger.info(wording.message("log_serving", url=self.url, folder=self.html_dir))
+        self._spawn(self._httpd.serve_forever, "reportgen-serve-http")
+        if on_ready is not None:
+            on_ready(self.url)
+        self._spawn(self._watch, "reportgen-serve-build")
+
+    def stop(self, *, wait_for_build: bool = True) -> None:
+        """Stop serving and watching, then remove the temporary folder. Waits for a build under way to finish."""
+        self._stop.set()
+        with self.state.condition:
+            self.state.stopping = True
+            self.state.condition.notify_all()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        for thread in self._threads:
+            if thread is not threading.current_thread() and (wait_for_build or thread.name != "reportgen-serve-build"):
+                thread.join()
+        self._remove_tmp()
+
+    def __enter__(self) -> PreviewServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def wait_for_generation(self, generation: int, timeout: float) -> bool:
+        """Block until build number ``generation`` is done or ``timeout`` seconds have passed; True if it is done."""
+        deadline = time.monotonic() + timeout
+        with self.state.condition:
+            while self.state.generation < generation:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self.state.condition.wait(remaining)
+        return True
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _remove_tmp(self) -> None:
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            logger.debug("removed %s", self._tmp)
+
+    # -- building ---------------------------------------------------------------------------------------------------
+
+    def _watch(self) -> None:
+        """Build once, then rebuild after every settled burst of changes the watcher reports, until stopped."""
+        changed = threading.Event()
+        watcher = Watcher(
+            self.root, WATCHED_FOLDERS, stop=self._stop, quiet_period=self.quiet_period, poll_interval=self.poll_interval
+        )
+        self._spawn(lambda: watcher.run(lambda paths: changed.set()), "reportgen-serve-watch")
+        watcher.ready.wait(5)  # an edit made while the first build runs is then seen, and rebuilt after it
+        self._build()
+        while not self._stop.is_set():
+            if not changed.wait(0.1):
+                continue
+            changed.clear()
+            if self._stop.is_set():
+                return
+            self._build()
+
+    def _build(self) -> BuildOutcome:
+        started = time.monotonic()
+        problems: tuple[Problem, ...] = ()
+        message = None
+        try:
+            report = build(self.root, output_dir=self.output_dir)
+            problems = tuple(report.warnings)
+        except ContentError as error:
+            problems = tuple(error.problems)
+            message = format_problems(problems, fmt="text", lang=self.lang)
+        except ReportgenError as error:
+            message = error.text(self.lang)
+        except Exception as error:  # a bug must not stop the preview: show it, keep the last good build
+            logger.exception(wording.message("log_preview_build_failed"))
+            message = wording.message("serve_page_internal", self.lang, error=f"{type(error).__name__}: {error}")
+        seconds = time.monotonic() - started
+        with self.state.condition:
+            self.state.generation += 1
+            self.state.good = self.state.good or message is None
+            self.state.message = message
+            self.state.warnings = (
+                format_problems(problems, fmt="text", lang=self.lang) if message is None and problems else None
+            )
+            outcome = BuildOutcome(self.state.generation, message is None, seconds, problems, message)
+            self.state.condition.notify_all()
+        logger.info(wording.message(
+            "log_serve_build_ok" if outcome.ok else "log_serve_build_failed",
+            generation=outcome.generation, seconds=f"{outcome.seconds:.2f}",
+        ))
+        if self.on_build is not None:
+            self.on_build(outcome)
+        return outcome
+
+    # -- what a request gets --------------------------------------------------------------------------------------
+
+    def page_extras(self, generation: int, message: str | None) -> tuple[str, str, str]:
+        """What goes into a served HTML page: (in <head>, after <body>, before </body>)."""
+        head = f'<link rel="stylesheet" href="{STYLE_PATH}">'
+        warnings = self.state.warnings
+        banner = (
+            self.error_banner(message, last_good=True) if message else self.warning_banner(warnings) if warnings else ""
+        )
+        script = f'<script src="{SCRIPT_PATH}" data-generation="{generation}"></script>'
+        return head, banner, script
+
+    def overview_page(self, generation: int, message: str | None) -> bytes:
+        """The quarter overview of the project as it is on disk now (``render/overview.py``), in the site's layout."""
+        from reportgen.content.project import load_project
+        from reportgen.render.html import Templates
+        from reportgen.render.overview import overview_of, state_words
+
+        try:
+            project = load_project(self.root)
+            overview = overview_of(project)
+            renderer = Templates(layout.templates_dir(self.root), project.site)
+            page = renderer.site_page(
+                "status.html.j2", root="/", css_url="/assets/css/", canonical_url="/_status",
+                page_title="ภาพรวมไตรมาส", description="ภาพรวมการรายงานผลรายไตรมาส", og_type="website",
+                overview=overview, words=lambda form: state_words(form, "th"),
+            )
+        except ContentError as error:
+            return self.message_page(_texts(self.lang)["failed"], self.error_banner(
+                format_problems(error.problems, fmt="text", lang=self.lang), last_good=False), generation)
+        except ReportgenError as error:
+            text = error.text(self.lang) if hasattr(error, "text") else str(error)
+            return self.message_page(text, f"<h1>{html.escape(text)}</h1>", generation)
+        return inject(page.encode("utf-8"), *self.page_extras(generation, message))
+
+    def error_banner(self, message: str, *, last_good: bool) -> str:
+        texts = _texts(self.lang)
+        return (
+            f'<section class="reportgen-preview-error" role="alert" lang="{self.lang}">'
+            f'<h2>{html.escape(texts["failed"])}</h2>'
+            f'<p>{html.escape(texts["last_good" if last_good else "no_good"])}</p>'
+            f"<pre>{html.escape(message)}</pre></section>"
+        )
+
+    def warning_banner(self, warnings: str) -> str:
+        """The warnings of a build that succeeded (what ``check`` warns about), above the page."""
+        title, _ = render_message("serve_warnings", {}, self.lang)
+        return (
+            f'<section class="reportgen-preview-warning" role="status" lang="{self.lang}">'
+            f"<h2>{html.escape(title)}</h2><pre>{html.escape(warnings)}</pre></section>"
+        )
+
+    def message_page(self, title: str, body: str, generation: int) -> bytes:
+        """A whole page of the preview's own (building, error, not found), with the reload script."""
+        head, _, script = self.page_extras(generation, None)
+        return (
+            f'<!DOCTYPE html>\n<html lang="{self.lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)} · reportgen serve</title>{head}</head>"
+            f"<body>{body}{script}</body></html>\n"
+        ).encode()
+
+
+_BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+_HEAD_CLOSE = re.compile(rb"</head\s*>", re.IGNORECASE)
+_BODY_CLOSE = re.compile(rb"</body\s*>", re.IGNORECASE)
+
+
+def inject(page: bytes, head: str, banner: str, script: str) -> bytes:
+    """``page`` with ``head`` before ``</head>``, ``banner`` after ``<body…>`` and ``script`` before ``</body>``."""
+
+    def insert(data: bytes, pattern: re.Pattern, text: str, *, after: bool) -> bytes:
+        if not text:
+            return data
+        match = pattern.search(data)
+        if match is None:
+            return data + text.encode("utf-8") if not after else text.encode("utf-8") + data
+        at = match.end() if after else match.start()
+        return data[:at] + text.encode("utf-8") + data[at:]
+
+    page = insert(page, _HEAD_CLOSE, head, after=False)
+    page = insert(page, _BODY_OPEN, banner, after=True)
+    return insert(page, _BODY_CLOSE, script, after=False)
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True  # an open event stream must not keep the process alive
+
+    def __init__(self, address: tuple[str, int], preview: PreviewServer):
+        self.preview = preview
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "reportgen-serve"
+
+    def setup(self) -> None:
+        self.timeout = self.server.preview.idle_timeout  # StreamRequestHandler applies it to the socket
+        super().setup()
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the method overridden
+        logger.debug("%s %s", self.address_string(), format % args)
+
+    def do_HEAD(self) -> None:
+        self._respond(body=False)
+
+    def do_GET(self) -> None:
+        self._respond(body=True)
+
+    # -- dispatch ---------------------------------------------------------------------------------------------------
+
+    def _respond(self, *, body: bool) -> None:
+        preview = self.server.preview
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        try:
+            if not host_allowed(self.headers.get("Host"), preview.host):
+                from reportgen.errors import render_message
+
+                text = render_message("serve_host_refused", {"host": self.headers.get("Host") or "?"}, preview.lang)[0]
+                page = preview.message_page(text, f"<h1>{html.escape(text)}</h1>", 0)
+                return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)
+            if path == EVENTS_PATH:
+                return self._events(body)
+            if path == SCRIPT_PATH:
+                return self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode(), body)
+            if path == STYLE_PATH:
+                return self._send(HTTPStatus.OK, "text/css; charset=utf-8", PREVIEW_STYLE.encode(), body)
+            if path.startswith(FONTS_PATH):
+                return self._font(path.removeprefix(FONTS_PATH), body)
+            state = preview.state
+            with state.condition:
+                generation, good, message = state.generation, state.good, state.message
+            if path == STATUS_PATH:
+                status = {"generation": generation, "ok": message is None and good, "error": message}
+                data = json.dumps(status, ensure_ascii=False).encode("utf-8")
+                return self._send(HTTPStatus.OK, "application/json; charset=utf-8", data, body)
+            texts = _texts(preview.lang)
+            if path in (OVERVIEW_PATH, OVERVIEW_PATH + "/"):
+                page = preview.overview_page(generation, message)
+                return self._send(HTTPStatus.OK, "text/html; charset=utf-8", page, body)
+            if not good:
+                if message is None:
+                    building = f"<p>{html.escape(texts['building'])}</p>"
+                    page = preview.message_page(texts["building"], building, generation)
+                else:
+                    page = preview.message_page(
+                        texts["failed"], preview.error_banner(message, last_good=False), generation
+                    )
+                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", page, body)
+            self._file(path, generation, message, body)
+        except (BrokenPipeError, ConnectionResetError):
+            logger.debug("client went away during %s", path)
+
+    def _file(self, path: str, generation: int, message: str | None, body: bool) -> None:
+        preview = self.server.preview
+        texts = _texts(preview.lang)
+        decoded = unquote(path)
+        if ".." in decoded.split("/") or "\\" in decoded or "\x00" in decoded:
+            page = preview.message_page(texts["refused"], f"<h1>{html.escape(texts['refused'])}</h1>", generation)
+            return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)
+        root = preview.html_dir.resolve()
+        target = root.joinpath(*(part for part in decoded.split("/") if part not in ("", ".")))
+        try:
+            target = target.resolve()
+            is_folder = target.is_dir()
+            is_file = target.is_file()
+        except OSError:  # a name too long for the filesystem (ENAMETOOLONG), and the like: no such page
+            is_folder = is_file = False
+        if is_folder and target.is_relative_to(root):
+            if not path.endswith("/"):  # relative links inside the folder's index need the slash
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            target = target / "index.html"
+            is_file = target.is_file()
+        if not target.is_relative_to(root) or not is_file:
+            home = f'<p><a href="/">{html.escape(texts["home"])}</a></p>'
+            heading = f"<h1>{html.escape(texts['not_found'])}</h1>"
+            page = preview.message_page(texts["not_found"], heading + home, generation)
+            return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", page, body)
+        try:
+            data = target.read_bytes()
+        except OSError:  # replaced by a build between the check and the read
+            return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", body)
+        content_type = _content_type(target)
+        if content_type.startswith("text/html"):
+            data = inject(data, *preview.page_extras(generation, message))
+        self._send(HTTPStatus.OK, content_type, data, body)
+
+    def _font(self, name: str, body: bool) -> None:
+        font = layout.fonts_dir(self.server.preview.root) / name
+        if not _FONT_NAME.fullmatch(name) or not font.is_file():
+            return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", body)
+        self._send(HTTPStatus.OK, "font/woff2", font.read_bytes(), body)
+
+    def _send(self, status: HTTPStatus, content_type: str, data: bytes, body: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+    def _events(self, body: bool) -> None:
+        """Server-Sent Events: the current generation now, then each new one; a comment now and then otherwise."""
+        state = self.server.preview.state
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not body:
+            return
+        self.wfile.write(b"retry: 1000\n\n")  # reconnect quickly after a restart of the server
+        sent = None
+        while True:
+            with state.condition:
+                if state.generation == sent and not state.stopping:
+                    state.condition.wait(KEEPALIVE)
+                if state.stopping:
+                    return
+                generation = state.generation
+            if generation != sent:
+                self.wfile.write(f"event: generation\ndata: {generation}\n\n".encode())
+                sent = generation
+            else:
+                self.wfile.write(b": keep-alive\n\n")
+            self.wfile.flush()
+
+
+_CONTENT_TYPES = {".woff2": "font/woff2", ".js": "text/javascript", ".json": "application/json", ".csv": "text/csv"}
+
+
+def _content_type(path: Path) -> str:
+    suffix = path.suffix.lower()
+    guessed = _CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    textual = guessed.startswith("text/") or guessed in ("application/json", "image/svg+xml", "application/xml")
+    return f"{guessed}; charset=utf-8" if textual else guessed

@@ -1,0 +1,249 @@
+"""The project and a quarter (``reportgen status``) → who has reported it, who has not, what is signed, per form and
+per officer, as text (Thai, or English with ``--lang en``), CSV or JSON; the preview shows the same as ``/_status``.
+
+The quarter is the last one that has ended by the reporting date (``status.reporting_date``: ``SOURCE_DATE_EPOCH``
+or today, in Bangkok), or the one asked for with ``--year`` and ``--quarter``. For each form of that fiscal year:
+
+- **reported**: the form holds that quarter's report (``quarters.qN``); else **missing**;
+- its sign-off: **signed** (the digest matches the content), **edited after sign-off** (it does not), or **draft**;
+- where it stands (``status.status_of`` as of that quarter) and its responsible officer (``officer``), if written.
+
+This is the division's internal overview: it names officers and their contact details, so it is printed, or served
+by the local preview, and never written into the published site (see the README, "The quarter overview").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+from dataclasses import dataclass
+
+from reportgen import layout, thai, wording
+from reportgen.digest import check_signoff
+from reportgen.errors import CatalogueError, render_message
+from reportgen.model import Entry, Officer, Project
+from reportgen.status import IndicatorStatus, Reporting, as_of, reporting_date, status_of
+
+logger = logging.getLogger(__name__)
+
+SignState = str  # "signed", "edited_after_signoff" or "draft"
+
+
+@dataclass(frozen=True)
+class FormState:
+    """One form in the quarter overview."""
+
+    entry: Entry
+    reported: bool
+    sign_state: SignState
+    status: IndicatorStatus
+
+    @property
+    def officer(self) -> Officer | None:
+        return self.entry.indicator.officer
+
+
+@dataclass(frozen=True)
+class QuarterOverview:
+    """Every form of ``fiscal_year`` as of the end of ``quarter``."""
+
+    fiscal_year: int
+    quarter: int
+    today: dt.date
+    forms: tuple[FormState, ...]
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        return thai.quarter_period(self.fiscal_year, self.quarter)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "forms": len(self.forms),
+            "reported": sum(form.reported for form in self.forms),
+            "missing": sum(not form.reported for form in self.forms),
+            "draft": sum(form.sign_state == "draft" for form in self.forms),
+            "edited_after_signoff": sum(form.sign_state == "edited_after_signoff" for form in self.forms),
+            "signed": sum(form.sign_state == "signed" for form in self.forms),
+        }
+
+    def by_officer(self) -> list[tuple[Officer | None, list[FormState]]]:
+        """The forms grouped by officer (by name), officers in name order, forms without one last."""
+        groups: dict[str | None, list[FormState]] = {}
+        officers: dict[str | None, Officer | None] = {}
+        for form in self.forms:
+            key = form.officer.name if form.officer else None
+            groups.setdefault(key, []).append(form)
+            officers.setdefault(key, form.officer)
+        keys = sorted(key for key in groups if key is not None) + ([None] if None in groups else [])
+        return [(officers[key], groups[key]) for key in keys]
+
+
+def default_quarter(today: dt.date) -> tuple[int, int]:
+    """The fiscal year and quarter that ended last by ``today`` (quarter 4 of last year during quarter 1)."""
+    year = thai.fiscal_year_of(today)
+    ended = thai.quarters_ended(year, today)
+    return (year, ended) if ended else (year - 1, 4)
+
+
+def sign_state(project: Project, entry: Entry) -> SignState:
+    signoff = entry.indicator.signoff
+    if signoff is None:
+        return "draft"
+    try:
+        state = check_signoff(entry.indicator, layout.content_dir(project.root))
+    except OSError:  # an evidence file went missing since loading: not the signed content
+        return "edited_after_signoff"
+    return "signed" if state in ("current", "old") else "edited_after_signoff"
+
+
+def overview_of(
+    project: Project, *, year: int | None = None, quarter: int | None = None, today: dt.date | None = None
+) -> QuarterOverview:
+    """The overview of ``quarter`` of ``year`` (default: the last quarter ended by ``today``)."""
+    today = today or reporting_date()
+    default_year, default_q = default_quarter(today)
+    if year is None:
+        year = default_year
+        quarter = quarter or default_q
+    elif quarter is None:
+        quarter = thai.quarters_ended(year, today) or None
+        if quarter is None:
+            quarter = 1  # reported below as not ended yet
+    entries = [entry for entry in project.entries if entry.indicator.fiscal_year == year]
+    if not entries:
+        years = sorted({entry.indicator.fiscal_year for entry in project.entries})
+        raise CatalogueError("status_no_year", year=year, available=", ".join(map(str, years)) or "–")
+    end = thai.quarter_period(year, quarter)[1]
+    if end >= today:
+        raise CatalogueError("status_quarter_not_ended", quarter=quarter, year=year, end=end.isoformat())
+    reporting = Reporting(end + dt.timedelta(days=1))  # as the quarter had just ended
+    forms = tuple(
+        FormState(
+            entry=entry,
+            reported=getattr(entry.indicator.quarters, f"q{quarter}") is not None,
+            sign_state=sign_state(project, entry),
+            status=status_of(as_of(entry.indicator, quarter), reporting),
+        )
+        for entry in sorted(entries, key=lambda entry: entry.indicator.code)
+    )
+    return QuarterOverview(year, quarter, today, forms)
+
+
+# --- Output ------------------------------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "fiscal_year", "quarter", "code", "name", "file", "reported", "sign_state", "status", "status_label",
+    "result", "target", "unit", "plan_status", "officer_name", "officer_position", "officer_contact",
+)
+
+
+def _text(code: str, lang: str, **params) -> str:
+    return render_message(code, params, lang)[0]
+
+
+def form_record(overview: QuarterOverview, form: FormState) -> dict:
+    indicator = form.entry.indicator
+    officer = form.officer
+    return {
+        "fiscal_year": overview.fiscal_year,
+        "quarter": overview.quarter,
+        "code": indicator.code,
+        "name": indicator.name,
+        "file": form.entry.source.as_posix(),
+        "reported": form.reported,
+        "sign_state": form.sign_state,
+        "status": form.status.status,
+        "status_label": form.status.label,
+        "result": _plain(form.status.result),
+        "target": _plain(form.status.target),
+        "unit": indicator.target.unit,
+        "plan_status": form.status.plan_status,
+        "officer_name": officer.name if officer else None,
+        "officer_position": officer.position if officer else None,
+        "officer_contact": officer.contact if officer else None,
+    }
+
+
+def _plain(value) -> str | None:
+    from reportgen.render.opendata import plain_number
+
+    return plain_number(value) if value is not None else None
+
+
+def format_overview(overview: QuarterOverview, *, fmt: str = "text", lang: str = "th") -> str:
+    if fmt == "json":
+        document = {
+            "fiscal_year": overview.fiscal_year,
+            "quarter": overview.quarter,
+            "quarter_end": overview.period[1].isoformat(),
+            "as_of": overview.today.isoformat(),
+            "counts": overview.counts,
+            "forms": [form_record(overview, form) for form in overview.forms],
+        }
+        return json.dumps(document, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        for form in overview.forms:
+            record = form_record(overview, form)
+            writer.writerow(["" if record[name] is None else _cell(record[name]) for name in CSV_COLUMNS])
+        return "\ufeff" + out.getvalue().rstrip("\r\n")  # a byte-order mark: Excel then reads the Thai text
+    return _format_text(overview, lang)
+
+
+def _cell(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def state_words(form: FormState, lang: str) -> tuple[str, str]:
+    """(reported or missing, signed / edited after sign-off / draft) in ``lang``."""
+    reported = _text("status_word_reported" if form.reported else "status_word_missing", lang)
+    return reported, _text(f"status_word_{form.sign_state}", lang)
+
+
+def officer_text(officer: Officer | None, lang: str) -> str:
+    if officer is None:
+        return _text("status_word_no_officer", lang)
+    parts = [officer.name] + [part for part in (officer.position, officer.contact) if part]
+    return ", ".join(parts)
+
+
+def _format_text(overview: QuarterOverview, lang: str) -> str:
+    start, end = overview.period
+    counts = overview.counts
+    lines = [
+        _text("status_heading", lang, quarter=overview.quarter, year=overview.fiscal_year,
+              start=_date(start, lang), end=_date(end, lang), today=_date(overview.today, lang)),
+        _text("status_counts", lang, **counts),
+        "",
+    ]
+    for form in overview.forms:
+        indicator = form.entry.indicator
+        reported, signed = state_words(form, lang)
+        lines.append(
+            f"{form.entry.slug} | {reported} | {signed} | "
+            + wording.label(f"status_{form.status.status}", lang)
+            + (f" ({form.status.plan_label_in(lang)})" if form.status.plan_status else "")
+            + f" | {officer_text(form.officer, lang)} | {indicator.name}"
+        )
+    lines += ["", _text("status_by_officer", lang)]
+    for officer, forms in overview.by_officer():
+        missing = [form.entry.indicator.code for form in forms if not form.reported]
+        drafts = [form.entry.indicator.code for form in forms if form.sign_state != "signed"]
+        lines.append(_text(
+            "status_officer_line", lang, officer=officer_text(officer, lang), forms=len(forms),
+            missing=len(missing), missing_codes=", ".join(missing) or "–",
+            unsigned=len(drafts), unsigned_codes=", ".join(drafts) or "–",
+        ))
+    return "\n".join(lines)
+
+
+def _date(day: dt.date, lang: str) -> str:
+    return wording.Localized(thai.thai_date(day), day.isoformat()).get(lang)
