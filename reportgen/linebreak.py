@@ -76,13 +76,38 @@ def load_dictionary(content_dir: Path | None) -> frozenset[str]:
     return frozenset(word for word in words if word)
 
 
-@lru_cache(maxsize=8)
-def _tokenizer(extra_words: frozenset[str]):
-    # Imported here: only a build that lays out forms pays for the trie of the 62,000 words (about 1 s).
-    from pythainlp.corpus.common import thai_words
-    from pythainlp.tokenize import Tokenizer
+class _Dictionary:
+    """The words newmm looks up, as a set: what PyThaiNLP's ``Trie`` answers (``prefixes``, ``in``), without
+    building a trie of 62,000 words in Python first (0.5 s in every process that lays out a form; a set takes
+    0.01 s, and a lookup per prefix length is as fast for the few thousand characters of a form)."""
 
-    return Tokenizer(custom_dict=set(thai_words()) | extra_words, engine="newmm", keep_whitespace=True)
+    def __init__(self, words: frozenset[str]):
+        self.words = words
+        self.longest = max(map(len, words), default=0)
+
+    def prefixes(self, text: str, start: int = 0) -> list[str]:
+        """The dictionary words ``text`` has at ``start``, shortest first (as the trie lists them)."""
+        end = min(len(text), start + self.longest)
+        return [text[start:stop] for stop in range(start + 1, end + 1) if text[start:stop] in self.words]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+
+@lru_cache(maxsize=1)
+def _base_words() -> frozenset[str]:
+    # Imported here: only a build that lays out forms reads the 62,000 words.
+    from pythainlp.corpus.common import thai_words
+
+    return frozenset(thai_words())
+
+
+@lru_cache(maxsize=8)
+def _dictionary(extra_words: frozenset[str]) -> _Dictionary:
+    return _Dictionary(_base_words() | extra_words)
 
 
 def thai_words(text: str, extra_words: Iterable[str] = ()) -> list[str]:
@@ -95,7 +120,9 @@ def thai_words(text: str, extra_words: Iterable[str] = ()) -> list[str]:
 @lru_cache(maxsize=16384)
 def _cut(text: str, extra_words: frozenset[str]) -> tuple[str, ...]:
     # Cached: the PDF and the page of a form cut the same texts (newmm takes about 50 ms for a whole form).
-    tokens = tuple(_tokenizer(extra_words).word_tokenize(text))
+    from pythainlp.tokenize import word_tokenize
+
+    tokens = tuple(word_tokenize(text, custom_dict=_dictionary(extra_words), engine="newmm", keep_whitespace=True))
     if "".join(tokens) != text:  # newmm keeps every character; anything else would change the form's wording
         raise AssertionError(f"the Thai segmenter changed the text {text!r}")
     return tokens

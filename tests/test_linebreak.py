@@ -210,3 +210,18 @@ def test_chromium_and_the_pdf_end_the_same_lines_at_the_same_width(projects, bro
     before_ends = lb.pdf_counts(before_html, pdf, words).ends
     chromium_before = lb.chromium_print_counts(browser, root, html, "160mm", words, marked=False).ends
     assert len(before_ends & chromium_before) < 0.75 * len(before_ends)
+
+
+def test_the_word_set_answers_newmm_as_pythainlps_trie_does():
+    """linebreak looks words up in a set, not in PyThaiNLP's trie (0.5 s to build a process): the same prefixes at
+    every position, so newmm cuts the same words."""
+    from pythainlp.corpus.common import thai_words as pythainlp_words
+    from pythainlp.tokenize import Tokenizer
+    from pythainlp.util import Trie
+
+    words = frozenset(pythainlp_words()) | {"ชมรมนักอ่าน"}
+    trie, word_set = Trie(words), linebreak._Dictionary(words)
+    text = REFERENCE_FORM.read_text(encoding="utf-8") + "ชมรมนักอ่านกรุงเทพมหานครความทันสมัย"
+    assert all(word_set.prefixes(text, start) == trie.prefixes(text, start) for start in range(len(text)))
+    tokenizer = Tokenizer(custom_dict=set(words), engine="newmm", keep_whitespace=True)
+    assert linebreak.thai_words(text, {"ชมรมนักอ่าน"}) == tokenizer.word_tokenize(text)
