@@ -141,6 +141,13 @@ def test_year_page_table_lists_every_indicator_in_code_order_with_its_figures(ht
     assert 'href="../2565/08.pdf" download="KPI-2565-08.pdf"' in page
 
 
+def test_the_year_pages_dates_are_each_kept_on_one_line(html):
+    """"ปีงบประมาณ 1 ตุลาคม 2564 – 30 กันยายน 2565": a narrow phone must not end a line between "1" and "ตุลาคม"."""
+    lead = re.search(r'<p class="lead">(.*?)</p>', read(html / "2565" / "index.html"), re.S).group(1)
+    assert '<span class="nowrap">1 ตุลาคม 2564</span> – <span class="nowrap">30 กันยายน 2565</span>' in lead
+    assert ".nowrap { white-space: nowrap; }" in (REPO_ROOT / "templates" / "css" / "screen.css").read_text("utf-8")
+
+
 def test_year_page_sums_up_how_many_met_and_how_many_reported(html):
     summary = Elements(re.search(r'<section class="summary".*?</section>', read(html / "2565" / "index.html"),
                                  re.S).group()).text

@@ -114,6 +114,7 @@ class YearView:
     year: int
     indicators: tuple[IndicatorView, ...]
     period: str  # "1 ตุลาคม 2563 – 30 กันยายน 2564"
+    period_days: tuple[str, str] = ("", "")  # its first and last day, each kept on one line on the page
     as_of: Period | None = None  # the reporting point the figures are as of
     as_of_text: str = ""  # "ข้อมูล ณ 31 มีนาคม 2569 (สิ้นไตรมาสที่ 2)"
     withheld: tuple[Entry, ...] = ()  # forms of this year a release build left out (not signed off)
@@ -234,13 +235,15 @@ def year_views(
     for year in sorted(by_year, reverse=True):
         start, _ = thai.quarter_period(year, 1)
         _, end = thai.quarter_period(year, 4)
-        period = f"{thai.thai_date(start, digits=fmt.digits)} – {thai.thai_date(end, digits=fmt.digits)}"
+        period_days = (thai.thai_date(start, digits=fmt.digits), thai.thai_date(end, digits=fmt.digits))
+        period = " – ".join(period_days)
         ordered = sorted(by_year[year], key=lambda entry: entry.indicator.code)
         as_of = reporting.period(year)
         views.append(YearView(
             year,
             tuple(indicator_view(entry, fmt, reporting, show_officer=show_officers) for entry in ordered),
             period,
+            period_days=period_days,
             as_of=as_of,
             as_of_text=as_of.label(fmt.digits),
             withheld=tuple(sorted(left_out.get(year, ()), key=lambda entry: entry.indicator.code)),
