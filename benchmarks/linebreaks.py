@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import linebreaks as lb
-from conftest import run_reportgen, write_project
 
 PAGE_SIZES = {"A4": "A4", "120mm": "120mm 297mm", "A5": "A5"}
 WIDTHS = (360, 412, 768, 1280)
@@ -50,15 +49,10 @@ def main() -> None:
     from reportgen.render.html import PRINT_STYLESHEETS
 
     with tempfile.TemporaryDirectory() as folder:
-        projects = {}
-        for name in ("real form", "stress text"):
-            root = Path(folder) / name.replace(" ", "-")
-            write_project(root, {})
-            shutil.copytree(ROOT / "content", root / "content", dirs_exist_ok=True)
-            if name == "stress text":
-                lb.write_stress_indicator(root)
-            run_reportgen("build", cwd=root, check=True)
-            projects[name] = root
+        projects = {
+            name: lb.build_project(Path(folder) / name.replace(" ", "-"), stress=name == "stress text")
+            for name in ("real form", "stress text")
+        }
 
         browser_context = sync_playwright().start()
         browser = browser_context.chromium.launch(executable_path=shutil.which("chromium"),

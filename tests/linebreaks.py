@@ -315,3 +315,18 @@ def chromium_print_counts(browser, root: Path, print_html: str, width: str, word
         return counts
     finally:
         probe.unlink()
+
+
+def build_project(root: Path, *, stress: bool) -> Path:
+    """The real content/ (with the stress text's indicator when ``stress``) built at ``root`` by `reportgen build`:
+    what the tests and benchmarks/linebreaks.py measure."""
+    import shutil
+
+    from projects import REPO_ROOT, run_reportgen, write_project
+
+    write_project(root, {})
+    shutil.copytree(REPO_ROOT / "content", root / "content", dirs_exist_ok=True)
+    if stress:
+        write_stress_indicator(root)
+    run_reportgen("build", cwd=root, check=True)
+    return root

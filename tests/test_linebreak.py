@@ -15,7 +15,7 @@ from pathlib import Path
 import linebreaks as lb
 import pytest
 from extract import html_text, squeeze
-from projects import REFERENCE_FORM, REPO_ROOT, run_reportgen, write_project
+from projects import REFERENCE_FORM, REPO_ROOT
 
 from reportgen import linebreak
 
@@ -105,16 +105,10 @@ def test_the_pdf_and_the_page_offer_the_same_break_opportunities():
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory) -> dict[str, Path]:
     """The real form and the stress text, each built by `reportgen build`."""
-    built = {}
-    for name in ("real", "stress"):
-        root = tmp_path_factory.mktemp(f"linebreak-{name}")
-        write_project(root, {})
-        shutil.copytree(REPO_ROOT / "content", root / "content", dirs_exist_ok=True)
-        if name == "stress":
-            lb.write_stress_indicator(root)
-        run_reportgen("build", cwd=root, check=True)
-        built[name] = root
-    return built
+    return {
+        name: lb.build_project(tmp_path_factory.mktemp(f"linebreak-{name}"), stress=name == "stress")
+        for name in ("real", "stress")
+    }
 
 
 @pytest.mark.parametrize("name", ["real", "stress"])
