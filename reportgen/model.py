@@ -238,7 +238,7 @@ class Signoff(ContentModel):
     name: Text = Field(description="ชื่อผู้รับผิดชอบโครงการ")
     position: Text = Field(description="ตำแหน่ง")
     date: IsoDate = Field(description="วันที่ลงนาม แบบ ค.ศ. ปี-เดือน-วัน เช่น 2021-10-20")
-    digest: Annotated[str, Field(pattern=r"^sha256(v2)?:[0-9a-f]{64}$")] | None = Field(
+    digest: Annotated[str, Field(pattern=r"^sha256(v2|v3)?:[0-9a-f]{64}$")] | None = Field(
         None, description="รหัสตรวจสอบเนื้อหาที่ลงนาม คำนวณโดยคำสั่ง reportgen signoff (ห้ามแก้เอง)"
     )
 

@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 from projects import dump_yaml, indicator_data
 
 from reportgen.content.project import load_indicator
-from reportgen.digest import canonical_content, content_digest
+from reportgen.digest import (
+    NOT_SIGNED,
+    canonical_content,
+    check_signoff,
+    content_digest,
+    is_legacy_digest,
+    sign_state,
+    signoff_digest,
+    signoff_digest_v2,
+)
 from reportgen.model import Indicator
 
 SMALL = """\
@@ -178,3 +187,72 @@ def test_decimal_spelling_in_the_model_is_what_counts():
     base = indicator(SMALL)
     assert content_digest(base.model_copy(update={"result": Decimal("36.5")})) == SMALL_DIGEST
     assert content_digest(base.model_copy(update={"result": Decimal("36.50")})) != SMALL_DIGEST
+
+
+# --- Form 3: what the form prints and the sign-off block, not the officer; forms 1 and 2 still verify ------------
+
+SIGNER = {"name": "นางสาวสมใจ ใฝ่รู้", "position": "บรรณารักษ์ชำนาญการ", "date": dt.date(2022, 10, 20)}
+
+# The form-3 digest of SMALL signed by SIGNER, pinned like SMALL_DIGEST: every sign-off written from now on must
+# keep verifying for years.
+SMALL_SIGNOFF_DIGEST = "sha256v3:19ae3963cc842606a7cc291e5e43f8f9f1e770b053c939fa720b54aa0da17e42"
+
+
+def with_signoff(text: str, digest: str) -> Indicator:
+    block = (f"signoff:\n  name: {SIGNER['name']}\n  position: {SIGNER['position']}\n"
+             f"  date: {SIGNER['date'].isoformat()}\n  digest: {digest}\n")
+    return indicator(text + block)
+
+
+def test_the_form_3_digest_of_a_fixed_indicator_is_pinned():
+    assert signoff_digest(indicator(SMALL), None, **SIGNER) == SMALL_SIGNOFF_DIGEST
+    # Form 2 as reportgen wrote it before form 3 (pinned from that version): without an officer, forms 2 and 3 hash
+    # the same bytes, so only the prefix differs.
+    assert signoff_digest_v2(indicator(SMALL), None, **SIGNER) == "sha256v2:" + SMALL_SIGNOFF_DIGEST.split(":")[1]
+
+
+def test_the_officer_is_not_part_of_what_is_signed():
+    digest = signoff_digest(indicator(SMALL), None, **SIGNER)
+    officer = SMALL + "officer:\n  name: นายสมชาย ขยันดี\n  contact: โทร 1234\n"
+    assert signoff_digest(indicator(officer), None, **SIGNER) == digest
+    assert check_signoff(with_signoff(officer, digest), None) == "current"
+    assert sign_state(with_signoff(officer.replace("1234", "5678"), digest), None) == "signed"
+    assert canonical_content(indicator(officer), exclude=NOT_SIGNED) == canonical_content(indicator(SMALL))
+
+
+@pytest.mark.parametrize("change", [("ดำเนินการแล้ว", "ดำเนินการแล้วบางส่วน"), ("value: 1000", "value: 1001"),
+                                    ("unit: คน", "unit: ครั้ง"), ("result: 36.50", "result: 36.51")])
+def test_a_form_3_sign_off_goes_stale_with_any_printed_change(change):
+    digest = signoff_digest(indicator(SMALL), None, **SIGNER)
+    assert sign_state(with_signoff(SMALL, digest), None) == "signed"
+    assert sign_state(with_signoff(SMALL.replace(*change), digest), None) == "edited_after_signoff"
+
+
+def test_form_1_and_2_sign_offs_keep_verifying_and_an_officer_added_later_is_no_edit():
+    v2 = signoff_digest_v2(indicator(SMALL), None, **SIGNER)
+    v1 = content_digest(indicator(SMALL))
+    assert v2.startswith("sha256v2:") and v1.startswith("sha256:")
+    assert check_signoff(with_signoff(SMALL, v2), None) == "current"
+    assert check_signoff(with_signoff(SMALL, v1), None) == "old"
+    added = SMALL + "officer:\n  name: นายสมชาย ขยันดี\n"  # the coordinator assigns officers to signed forms
+    assert check_signoff(with_signoff(added, v2), None) == "current"
+    assert check_signoff(with_signoff(added, v1), None) == "old"
+    edited = added.replace("ดำเนินการแล้ว", "ดำเนินการแล้วบางส่วน")
+    assert check_signoff(with_signoff(edited, v2), None) == "stale"
+
+
+def test_a_form_2_digest_made_with_an_officer_verifies_until_that_officer_changes():
+    officer = SMALL + "officer:\n  name: นายสมชาย ขยันดี\n"
+    v2 = signoff_digest_v2(indicator(officer), None, **SIGNER)
+    assert check_signoff(with_signoff(officer, v2), None) == "current"
+    changed = officer.replace("นายสมชาย ขยันดี", "นางสมศรี ใจดี")
+    assert check_signoff(with_signoff(changed, v2), None) == "stale"  # the old digest cannot tell: re-sign
+    assert is_legacy_digest(v2) and not is_legacy_digest(signoff_digest(indicator(SMALL), None, **SIGNER))
+
+
+def test_sign_states():
+    assert sign_state(indicator(SMALL), None) == "draft"
+    hand = SMALL + f"signoff:\n  name: ก\n  position: ข\n  date: {SIGNER['date'].isoformat()}\n"
+    assert sign_state(indicator(hand), None) == "no_digest"
+    text = SMALL.replace("    url: https://www.bangkoklibrary.go.th\n", "    file: evidence/gone.pdf\n")
+    assert sign_state(with_signoff(text, "sha256v3:" + "0" * 64), Path("/nonexistent")) == "edited_after_signoff"
