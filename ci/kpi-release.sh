@@ -16,7 +16,9 @@ if [ -z "${SOURCE_DATE_EPOCH:-}" ] && git rev-parse --is-inside-work-tree >/dev/
   export SOURCE_DATE_EPOCH
 fi
 
-reportgen check
+# No separate `reportgen check`: one officer's broken file must not stop everyone's forms. The release build checks
+# everything itself, publishes every form that may be published and lists each one left out with its reason; it
+# fails only when nothing may be published or a site-wide file (site.yaml, dictionary.txt, a template) is broken.
 reportgen build --release
 
 sign_args=(--key-env REPORTGEN_SIGNING_KEY --password-env REPORTGEN_SIGNING_PASSWORD)

@@ -101,6 +101,12 @@ def run_build(args: argparse.Namespace) -> int:
     )
     if report.warnings:
         _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
+    if report.broken and not args.release:  # a release lists them among the forms it left out
+        _print_problems([problem for form in report.broken for problem in form.problems], fmt="text",
+                        lang=args.lang, stream=sys.stderr)  # fmt: skip
+        names = ", ".join(form.slug or str(form.source) for form in report.broken)
+        _emit(wording.with_hint("build_broken_summary", args.lang, count=len(report.broken), names=names),
+              file=sys.stderr)  # fmt: skip
     if args.release:
         names = (": " + ", ".join(report.withheld)) if report.withheld else ""
         line = wording.message(
@@ -210,12 +216,20 @@ def run_book(args: argparse.Namespace) -> int:
 
 def run_signoff(args: argparse.Namespace) -> int:
     from reportgen.commands.signoff import signoff
+    from reportgen.thai import thai_date
 
-    report = signoff(args.root, args.file, name=args.name, position=args.position, date=args.date)
+    report = signoff(
+        args.root, args.file, name=args.name, position=args.position, date=args.date,
+        accept_warnings=args.accept_warnings,
+    )  # fmt: skip
+    if report.accepted:  # shown, and said to be accepted: the signer read them before signing
+        _print_problems(list(report.accepted), fmt="text", lang=args.lang, stream=sys.stderr)
+        _emit(wording.message("signoff_warnings_accepted", args.lang, count=len(report.accepted)), file=sys.stderr)
     record = report.signoff
+    date = wording.Localized(thai_date(record.date), record.date.isoformat())
     _emit(wording.message(
         "signoff_replaced" if report.replaced else "signoff_recorded", args.lang, file=report.file,
-        name=record.name, position=record.position, date=record.date.isoformat(), digest=record.digest,
+        name=record.name, position=record.position, date=date, digest=record.digest,
     ))
     return EXIT_OK
 
@@ -400,6 +414,7 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
         "--position", required=True, metavar=say("cli_metavar_position"), help=say("cli_signoff_position")
     )
     signoff.add_argument("--date", type=types.date, metavar=say("cli_metavar_date"), help=say("cli_signoff_date"))
+    signoff.add_argument("--accept-warnings", action="store_true", help=say("cli_signoff_accept_warnings"))
     signoff.set_defaults(handler=run_signoff)
 
     sign = command("sign")

@@ -30,9 +30,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
+
+from reportgen.errors import ContentError, Problem
 
 #: The project's own words (names of libraries, projects, terms of the department), one per line, in content/.
 DICTIONARY_FILE = "dictionary.txt"
@@ -64,14 +66,23 @@ _GLUED = re.compile(
 
 
 def load_dictionary(content_dir: Path | None) -> frozenset[str]:
-    """The project's own words from ``content/dictionary.txt`` (one a line; ``#`` starts a comment); none without it."""
+    """The project's own words from ``content/dictionary.txt`` (one a line; ``#`` starts a comment); none without it.
+
+    A dictionary that cannot be read (not UTF-8, not a file) is a ``ContentError`` naming it: every form's line
+    breaks depend on it, so it stops the whole build with its message, like a broken site.yaml."""
     if content_dir is None:
         return frozenset()
     path = Path(content_dir) / DICTIONARY_FILE
+    shown = PurePosixPath(Path(content_dir).name, DICTIONARY_FILE)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return frozenset()
+    except UnicodeDecodeError as error:
+        byte = f"0x{error.object[error.start]:02X}"
+        raise ContentError([Problem.create("not_utf8", shown, byte=byte, offset=error.start)]) from None
+    except OSError as error:
+        raise ContentError([Problem.create("file_unreadable", shown, reason=error.strerror or str(error))]) from None
     words = (line.split("#", 1)[0].strip() for line in text.splitlines())
     return frozenset(word for word in words if word)
 

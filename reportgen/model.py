@@ -285,6 +285,8 @@ class Indicator(ContentModel):
 
     @property
     def is_draft(self) -> bool:
+        """No sign-off written. Whether a written sign-off still holds needs its digest checked against the content
+        (``digest.sign_state``, kept as ``Entry.sign_state``): only then does the form print as signed."""
         return self.signoff is None
 
 
@@ -333,15 +335,23 @@ class SiteSettings(ContentModel):
 
 @dataclass(frozen=True)
 class Entry:
-    """One loaded indicator file: the model and where it came from (a path relative to the project root)."""
+    """One loaded indicator file: the model, where it came from (a path relative to the project root), and whether
+    its sign-off holds for exactly this text (``digest.sign_state``: ``"signed"``, ``"edited_after_signoff"``,
+    ``"no_digest"``, ``"draft"``; None when the entry was made without checking, and the renderer checks it)."""
 
     indicator: Indicator
     source: PurePosixPath
+    sign_state: str | None = None
 
     @property
     def slug(self) -> str:
         """Where its outputs go, e.g. ``2564/08`` → ``pdf/2564/08.pdf`` and ``html/2564/08.html``."""
         return f"{self.indicator.fiscal_year}/{self.indicator.code}"
+
+    @property
+    def signed(self) -> bool:
+        """Its sign-off holds for exactly this text: it prints and publishes as signed (anything else is a draft)."""
+        return self.sign_state == "signed"
 
 
 @dataclass(frozen=True)
@@ -355,6 +365,28 @@ class Project:
     #: The loaded source document of each entry, by slug (the values' positions, for checks made after loading
     #: that must name a line, such as the release's); empty for a project made without loading.
     documents: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: The indicator files left out because they have errors (loaded with ``per_form=True``; otherwise their errors
+    #: stop the load): each form's problem stays that form's.
+    broken: tuple[BrokenForm, ...] = ()
+
+
+@dataclass(frozen=True)
+class BrokenForm:
+    """An indicator file that cannot be built: where it is, its slug as its path names it (``2570/09`` for
+    ``content/indicators/2570/09.yaml``, None when its folder is not a year), and its problems (``errors.Problem``,
+    errors first)."""
+
+    source: PurePosixPath
+    problems: tuple = ()
+
+    @property
+    def slug(self) -> str | None:
+        folder, stem = self.source.parent.name, self.source.stem
+        return f"{folder}/{stem}" if folder.isascii() and folder.isdigit() else None
+
+    @property
+    def errors(self) -> tuple:
+        return tuple(problem for problem in self.problems if problem.severity == "error")
 
 
 def unwrap_annotation(annotation: Any) -> tuple[Any, list]:

@@ -25,6 +25,12 @@ DIGIT_SYSTEMS: tuple[str, ...] = ("arabic", "thai")
 #: Sign-off dates, reporting dates and signing times are days and times in Bangkok.
 BANGKOK = dt.timezone(dt.timedelta(hours=7), "Asia/Bangkok")
 
+
+def bangkok_today() -> dt.date:
+    """Today's date in Bangkok, whatever the machine's time zone (a CI runner in UTC is 7 hours behind)."""
+    return dt.datetime.now(BANGKOK).date()
+
+
 DATE_STYLES: tuple[str, ...] = ("full", "short")
 
 #: Years between the Christian Era and the Buddhist Era as counted in Thailand.

@@ -34,6 +34,22 @@ def indicator_data(**overrides) -> dict:
     return data
 
 
+def signed_off(data: dict, name: str = "นางสาวสมใจ ใฝ่รู้", position: str = "บรรณารักษ์ชำนาญการ",
+               date: str = "2021-10-20") -> dict:
+    """``data`` (an indicator without evidence files) with a sign-off as ``reportgen signoff`` writes it: its digest
+    holds for exactly this text, so the form prints as signed. A ``signoff`` written without a digest is a draft."""
+    import datetime as dt
+
+    from reportgen.digest import signoff_digest
+    from reportgen.model import Indicator
+
+    unsigned = {key: value for key, value in data.items() if key != "signoff"}
+    day = dt.date.fromisoformat(date)
+    digest = signoff_digest(Indicator.model_validate(unsigned, strict=False), None, name=name, position=position,
+                            date=day)  # fmt: skip
+    return unsigned | {"signoff": {"name": name, "position": position, "date": date, "digest": digest}}
+
+
 def dump_yaml(data: dict) -> str:
     """YAML as staff write it: Thai as is, keys in the given order."""
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from extract import page_count, squeeze
-from projects import indicator_data, real_indicator, real_site, run_reportgen, write_project
+from projects import indicator_data, real_indicator, real_site, run_reportgen, signed_off, write_project
 from pypdf import PdfReader
 
 from reportgen import thai
@@ -45,13 +45,12 @@ def three_indicators() -> dict:
     only_half["q2"]["result"] = 40
     return {
         "indicators/2564/08.yaml": real_indicator(),
-        "indicators/2564/09.yaml": indicator_data(
+        "indicators/2564/09.yaml": signed_off(indicator_data(
             code="09",
             name="ร้อยละของผู้ใช้บริการที่พึงพอใจต่อบริการห้องสมุด (Library satisfaction)",
             target={"value": 80, "unit": "ร้อยละ"},
             result=72.5,
-            signoff={"name": "นางสาวทดสอบ ระบบงาน", "position": "บรรณารักษ์ชำนาญการ", "date": "2021-10-20"},
-        ),
+        ), name="นางสาวทดสอบ ระบบงาน"),
         "indicators/2564/10.yaml": indicator_data(
             code="10",
             name="จำนวนกิจกรรมส่งเสริมการอ่าน",

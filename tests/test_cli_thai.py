@@ -305,7 +305,7 @@ def test_signoff_takes_a_thai_date_and_refuses_a_two_digit_year_with_the_iso_for
     taken = run_reportgen("signoff", FILE, "--name", "ก", "--position", "ข", "--date", "๒๐ ต.ค. ๒๕๖๔", cwd=root)
     assert taken.returncode == 0, taken.stderr
     assert "date: 2021-10-20" in (root / FILE).read_text(encoding="utf-8")
-    assert "บันทึกการลงนามใน" in taken.stdout and "2021-10-20" in taken.stdout
+    assert "บันทึกการลงนามใน" in taken.stdout and "20 ตุลาคม 2564" in taken.stdout  # a Thai line, a Thai date
 
 
 # --- progress and summary lines ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from projects import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
 
+from reportgen import wording
 from reportgen.cli import build_parser
 
 GUIDE = REPO_ROOT / "docs" / "guide-th.md"
@@ -306,6 +307,7 @@ def prose_quote_problems(text: str) -> list[str]:
     generated = "\n".join(m["body"] for m in screenshots.OUTPUT_MARK.finditer(text))
     generated += "\n".join(m["body"] for m in screenshots.FILE_MARK.finditer(text))
     pages = "\n".join(path.read_text(encoding="utf-8") for path in (REPO_ROOT / "templates").glob("*.j2"))
+    pages += "\n".join(wording.message(key, "th") for key in re.findall(r'message\("([a-z0-9_]+)"', pages))
     prose = re.sub(r"<!--.*?-->", "", FENCE.sub("", text), flags=re.S)  # the markers name lines, they quote none
     problems = []
     for quote in THAI_QUOTE.findall(prose):

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from projects import REPO_ROOT, real_indicator, real_site, write_project
+from projects import REPO_ROOT, real_indicator, real_site, signed_off, write_project
 from test_site import multi_year_files
 
 from reportgen.content.project import load_project
@@ -119,17 +119,22 @@ def test_csv_neutralises_formulas_in_text_and_keeps_numbers_numbers(tmp_path):
 
 
 def test_signed_says_whether_the_form_is_signed_off(tmp_path):
-    signed = real_indicator() | {"signoff": {"name": "นางสาวสมใจ ใฝ่รู้", "position": "บรรณารักษ์", "date": "2021-10-20"}}
+    signed = signed_off(real_indicator(), position="บรรณารักษ์")
+    by_hand = real_indicator() | {"code": "10", "signoff": {"name": "ก", "position": "ข", "date": "2021-10-20"}}
     draft = real_indicator() | {"code": "09"}
     draft.pop("signoff", None)
-    project = load_project(write_project(tmp_path, {"indicators/2564/08.yaml": signed, "indicators/2564/09.yaml": draft}))
+    edited = signed_off(real_indicator() | {"code": "11"}) | {"name": "ชื่อที่แก้หลังลงนาม"}
+    project = load_project(write_project(tmp_path, {"indicators/2564/08.yaml": signed, "indicators/2564/09.yaml": draft,
+                                                    "indicators/2564/10.yaml": by_hand,
+                                                    "indicators/2564/11.yaml": edited}))  # fmt: skip
     records = opendata.indicator_records(project.entries, BASE_URL)
     rows = csv_rows(opendata.indicators_csv(records))
     assert [(row["code"], row["signed"], row["signed_on"]) for row in rows] == [
-        ("08", "true", "2021-10-20"), ("09", "false", "")]
-    assert [row["signed"] for row in json.loads(opendata.table_json(opendata.INDICATORS, records))] == [True, False]
+        ("08", "true", "2021-10-20"), ("09", "false", ""), ("10", "false", ""), ("11", "false", "")]
+    assert [row["signed"] for row in json.loads(opendata.table_json(opendata.INDICATORS, records))] == [
+        True, False, False, False]  # only a sign-off that holds for the text: not one written by hand, nor an edited one
     quarters = opendata.quarter_records(project.entries)
-    assert [row["signed"] for row in quarters] == [True] * 4 + [False] * 4
+    assert [row["signed"] for row in quarters] == [True] * 4 + [False] * 12
 
 
 def test_quarters_table_has_four_rows_per_indicator_with_the_cumulative_result(tmp_path):

@@ -11,6 +11,7 @@ import os
 import re
 
 import pytest
+import yaml
 from projects import real_indicator, write_project
 
 from reportgen.commands.signoff import signoff
@@ -65,11 +66,11 @@ def run_status(root, *args):
     return result.stdout
 
 
-def run_reportgen_env(root, *args):
+def run_reportgen_env(root, *args, epoch=EPOCH):
     import subprocess
     import sys
 
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
     return subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=root, capture_output=True, text=True,
                           env=env, timeout=300)
 
@@ -122,13 +123,57 @@ def test_status_csv_and_json_for_the_spreadsheet(division):
     assert document["forms"][1]["reported"] is False and document["forms"][2]["officer_contact"] == "โทร 1234"
 
 
-def test_status_of_another_quarter_and_one_not_ended(division):
+def test_status_of_another_quarter_and_of_the_running_one(division):
     text = run_status(division, "--year", "2569", "--quarter", "q1")
     assert "รายงานแล้ว 4 · ยังไม่รายงาน 0" in text
-    result = run_reportgen_env(division, "status", "--year", "2569", "--quarter", "q3")
-    assert result.returncode == 2 and "ไตรมาสที่ 3 ของปีงบประมาณ 2569 ยังไม่สิ้นสุด" in result.stderr
-    result = run_reportgen_env(division, "status", "--year", "2569", "--quarter", "q3", "--lang", "en")
-    assert "quarter 3 of fiscal year 2569 has not ended yet" in result.stderr and "ยัง" not in result.stderr
+    running = run_status(division, "--year", "2569", "--quarter", "q3").splitlines()  # 15 April: quarter 3 runs
+    assert running[0] == ("ภาพรวมไตรมาสที่ 3 ปีงบประมาณ 2569 (1 เมษายน 2569 – 30 มิถุนายน 2569)"
+                          " ไตรมาสปัจจุบัน (ยังไม่สิ้นสุด) สิ้นสุด 30 มิถุนายน 2569 ข้อมูล ณ 15 เมษายน 2569")
+    assert running[1].startswith("รายงานแล้ว 0 · ยังไม่รายงาน 4")
+    english = run_status(division, "--year", "2569", "--quarter", "q3", "--lang", "en")
+    assert english.startswith("Overview of quarter 3 of fiscal year 2569 (2026-04-01 – 2026-06-30), the current"
+                              " quarter (not over yet, it ends 2026-06-30), as of 2026-04-15") and "ยัง" not in english
+    future = run_status(division, "--year", "2569", "--quarter", "q4").splitlines()[0]
+    assert future == ("ภาพรวมไตรมาสที่ 4 ปีงบประมาณ 2569 (1 กรกฎาคม 2569 – 30 กันยายน 2569) ยังไม่เริ่ม"
+                      " ข้อมูล ณ 15 เมษายน 2569")
+    assert json.loads(run_status(division, "--quarter", "q3", "--format", "json"))["quarter_state"] == "running"
+
+
+def test_every_date_in_a_thai_status_line_is_a_thai_date(division):
+    for args in ((), ("--year", "2569", "--quarter", "q3"), ("--year", "2569", "--quarter", "q4")):
+        text = run_status(division, *args)
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text), text
+
+
+def test_status_shows_the_running_quarter_once_a_form_has_reported_it(division):
+    assert run_status(division).startswith("ภาพรวมไตรมาสที่ 2 ปีงบประมาณ 2569")  # nobody has written q3 yet
+    first = division / "content/indicators/2569/01.yaml"
+    data = yaml.safe_load(first.read_text(encoding="utf-8"))
+    data["quarters"]["q3"] = q(6)
+    first.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    lines = run_status(division).splitlines()
+    assert lines[0].startswith("ภาพรวมไตรมาสที่ 3 ปีงบประมาณ 2569 (1 เมษายน 2569 – 30 มิถุนายน 2569)"
+                               " ไตรมาสปัจจุบัน (ยังไม่สิ้นสุด) สิ้นสุด 30 มิถุนายน 2569")
+    assert lines[1].startswith("รายงานแล้ว 1 · ยังไม่รายงาน 3")
+
+
+def test_in_december_the_coordinator_sees_who_has_written_quarter_1(tmp_path):
+    """The issue's case: fiscal year 2570 began on 1 October 2026; in December one form has its q1 report."""
+    files = {"indicators/2569/01.yaml": form("01", {"q1": q(1), "q2": q(2), "q3": q(3), "q4": q(4)}),
+             "indicators/2570/01.yaml": form("01", {"q1": q(1)}) | {"fiscal_year": 2570},
+             "indicators/2570/02.yaml": form("02", {}) | {"fiscal_year": 2570}}
+    root = write_project(tmp_path / "december", files)
+    december = str(int(dt.datetime(2026, 12, 7, 12, tzinfo=dt.UTC).timestamp()))
+    result = run_reportgen_env(root, "status", epoch=december)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("ภาพรวมไตรมาสที่ 1 ปีงบประมาณ 2570 (1 ตุลาคม 2569 – 31 ธันวาคม 2569)"
+                        " ไตรมาสปัจจุบัน (ยังไม่สิ้นสุด) สิ้นสุด 31 ธันวาคม 2569 ข้อมูล ณ 7 ธันวาคม 2569")
+    assert lines[1].startswith("รายงานแล้ว 1 · ยังไม่รายงาน 1")
+    asked = run_reportgen_env(root, "status", "--year", "2570", "--quarter", "q1", epoch=december)
+    assert asked.returncode == 0 and asked.stdout == result.stdout
+    last_year = run_reportgen_env(root, "status", "--year", "2569", epoch=december)
+    assert last_year.stdout.startswith("ภาพรวมไตรมาสที่ 4 ปีงบประมาณ 2569")
 
 
 def test_the_year_page_tells_the_truth_mid_year(division):
@@ -141,10 +186,11 @@ def test_the_year_page_tells_the_truth_mid_year(division):
     assert "3 จาก 4 ตัวชี้วัด รายงานผลไตรมาสที่ 2 แล้ว" in text  # 02 missed quarter 2
     assert "4 ตัวชี้วัด อยู่ระหว่างดำเนินการ" in text
     assert "ยังไม่บรรลุเป้าหมาย" not in text  # the year has not ended: nothing is "not met" yet
-    assert "ในจำนวนนี้ 2 แบบรายงานยังเป็นฉบับร่าง" in text
+    assert "ในจำนวนนี้ 3 แบบรายงานยังเป็นฉบับร่าง" in text  # 02, 04 and 03, edited after its sign-off
     rows = dict(re.findall(r'<tr id="indicator-(\w+)">(.*?)</tr>', page, re.S))
     assert "เป็นไปตามแผน (แผน 4 ห้อง)" in rows["01"] and "ฉบับร่าง" not in rows["01"]
     assert "ยังไม่รายงาน ไตรมาสที่ 2" in rows["02"] and "ฉบับร่าง" in rows["02"]
+    assert "ฉบับร่าง" in rows["03"]  # its sign-off was given to an earlier text
     assert "เกินกว่าแผน (แผน 10 เรื่อง)" in rows["04"]
     chart = re.search(r"<title[^>]*>([^<]*)</title>", page[page.index("<svg"):]).group(1)
     assert "ข้อมูล ณ 31 มีนาคม 2569 (สิ้นไตรมาสที่ 2)" in chart
@@ -183,3 +229,13 @@ def test_the_preview_serves_the_overview_as_a_page(division, monkeypatch, tmp_pa
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "ภาพรวมไตรมาสที่ 2 ปีงบประมาณ พ.ศ. 2569" in text and "ไม่เผยแพร่บนเว็บไซต์" in text
     assert "somjai@example.go.th" in text and "แก้ไขหลังลงนาม" in text and "ยังไม่รายงาน" in text
+
+
+def test_a_broken_file_is_listed_and_does_not_hide_the_others(division):
+    (division / "content/indicators/2569/05.yaml").write_text("code: '05'\nname: [\n", encoding="utf-8")
+    lines = run_status(division).splitlines()
+    assert lines[1].startswith("รายงานแล้ว 3 · ยังไม่รายงาน 1")  # the four readable forms, as before
+    assert "2569/05 | มีข้อผิดพลาด 1 รายการ จึงไม่ได้นับ (ตรวจด้วย reportgen check) | content/indicators/2569/05.yaml" \
+        in lines
+    document = json.loads(run_status(division, "--format", "json"))
+    assert [item["file"] for item in document["broken"]] == ["content/indicators/2569/05.yaml"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import shutil
 import statistics
 import subprocess
 import xml.etree.ElementTree as ElementTree
@@ -430,3 +431,78 @@ def test_pdf_ua_checkers_find_nothing_but_the_conformance_claim_we_do_not_make(r
     assert report.rules.total >= 100
     assert sorted({failure.rule_id for failure in report.failures}) == ["PDFUA1-ID-PART-001", "PDFUA1-ID-SCHEMA-001"]
     assert b"pdfuaid" not in PdfReader(release_pdf).trailer["/Root"]["/Metadata"].get_object().get_data()
+
+
+# --- Edited after sign-off: drawn as a draft everywhere (issue 23) -------------------------------------------------
+
+SIGNER_NAME, SIGNER_POSITION = "นางสาวสมใจ ใฝ่รู้", "ผู้อำนวยการกองห้องสมุด"
+
+
+def _main(root: Path, *args: str) -> int:
+    from reportgen.cli import main
+
+    return main([*args, "--root", str(root)])
+
+
+def _pdf_text(pdf: Path) -> str:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def edited_after_signoff(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """Form 09 signed off with `reportgen signoff`, built; then one word changed and built again (and its book)."""
+    text = REAL_INDICATOR.read_text(encoding="utf-8").replace('code: "08"', 'code: "09"')
+    root = write_project(tmp_path_factory.mktemp("edited") / "project", {"indicators/2564/09.yaml": text})
+    file = root / "content/indicators/2564/09.yaml"
+    assert _main(root, "signoff", str(file), "--name", SIGNER_NAME, "--position", SIGNER_POSITION,
+                 "--date", "2021-10-20") == 0
+    assert _main(root, "build", "-j", "1", "-q") == 0
+    signed = {"pdf": _pdf_text(root / "output/pdf/2564/09.pdf"),
+              "page": (root / "output/html/2564/09.html").read_text(encoding="utf-8")}
+    shutil.copy(root / "output/pdf/2564/09.pdf", root / "signed.pdf")
+    file.write_text(file.read_text(encoding="utf-8").replace("ห้องสมุดมีชีวิต หมายถึง", "ห้องสมุดมีชีวิต คือ", 1),
+                    encoding="utf-8")
+    assert _main(root, "build", "-j", "1", "-q") == 0
+    assert _main(root, "book", "--year", "2564") == 0
+    return root, signed
+
+
+def test_a_form_edited_after_its_sign_off_prints_as_a_draft_without_the_signer(edited_after_signoff):
+    from extract import page_count
+
+    root, signed = edited_after_signoff
+    # Before the edit: signed, the signer printed, no draft mark (the test can tell the two apart).
+    assert SIGNER_NAME in signed["pdf"] and SIGNER_POSITION in signed["pdf"] and "20 ตุลาคม 2564" in signed["pdf"]
+    assert _light_grey_pixels(root / "signed.pdf", 1)[0] < 0.005
+    pdf = root / "output/pdf/2564/09.pdf"
+    text = _pdf_text(pdf)
+    assert "ห้องสมุดมีชีวิต คือ" in text  # the edited text
+    assert SIGNER_NAME not in text and SIGNER_POSITION not in text and "20 ตุลาคม 2564" not in text
+    assert "แก้ไขหลังลงนาม" in text and "ต้องลงนามใหม่" in text and text.count("ต้องลงนามใหม่") == 1
+    for page in range(1, page_count(pdf) + 1):  # the draft mark, drawn on every page as on any draft
+        share, correlation, _ = _light_grey_pixels(pdf, page)
+        assert share > 0.02 and correlation < -0.6, f"page {page}: no draft mark"
+    assert "signature-stamp" not in str(PdfReader(pdf).trailer["/Root"].get("/Names", {}).get("/Dests", ""))
+
+
+def test_the_edited_form_is_a_draft_on_its_page_and_in_the_book(edited_after_signoff):
+    from linebreaks import unmark
+
+    root, signed = edited_after_signoff
+    assert SIGNER_NAME in unmark(signed["page"]) and 'class="draft-mark"' not in signed["page"]
+    page = unmark((root / "output/html/2564/09.html").read_text(encoding="utf-8"))
+    assert 'class="draft-mark"' in page and 'class="draft-flag"' in page and "ต้องลงนามใหม่" in page
+    assert SIGNER_NAME not in page and SIGNER_POSITION not in page
+    year = (root / "output/html/2564/index.html").read_text(encoding="utf-8")
+    assert "ฉบับร่าง" in year
+    data = (root / "output/html/data/indicators.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert data[1].endswith(",false") or ",false," in data[1]  # the open data says: not signed
+    book = root / "output/book/2564.pdf"
+    book_text = _pdf_text(book)
+    assert SIGNER_NAME not in book_text and "ต้องลงนามใหม่" in book_text and "(ฉบับร่าง)" in book_text
+    from extract import page_count
+
+    form_pages = [page for page in range(1, page_count(book) + 1) if _light_grey_pixels(book, page)[0] > 0.02]
+    assert form_pages, "the book draws no draft mark on the edited form's pages"

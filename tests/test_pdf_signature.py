@@ -7,19 +7,18 @@ can fail), then lays the same form out with the stylesheets as shipped.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 
 import pdfplumber
 import pytest
 from extract import BODY_TOP
-from projects import REPO_ROOT, real_indicator, real_site
+from projects import REPO_ROOT, real_indicator, real_site, signed_off
 
 from reportgen.model import Indicator, SiteSettings
 from reportgen.render.html import PRINT_STYLESHEETS, Templates
 
-SIGNOFF = {"name": "นางสาวสมใจ ใฝ่รู้", "position": "บรรณารักษ์ชำนาญการ", "date": dt.date(2021, 10, 20)}
+SIGNOFF = {"name": "นางสาวสมใจ ใฝ่รู้", "position": "บรรณารักษ์ชำนาญการ", "date": "2021-10-20"}
 #: The block's lines as pdfplumber reads them, whitespace removed.
 SIGNATURE_LINES = ("ลงชื่อ", "(นางสาวสมใจใฝ่รู้)", "ตำแหน่งบรรณารักษ์ชำนาญการ", "วันที่20ตุลาคม2564")
 #: What the rule is tested against: the same stylesheets without it.
@@ -37,10 +36,9 @@ def render():
     def pages(obstacles: int, *, with_rule: bool = True) -> list[list[str]]:
         """The body lines of every page (whitespace removed) of the real form, signed, with ``obstacles``
         one-line obstacles in section 8."""
-        data = real_indicator() | {
-            "signoff": SIGNOFF,
+        data = signed_off(real_indicator() | {
             "obstacles": "\n\n".join(f"อุปสรรคข้อที่ {number} การจัดกิจกรรมล่าช้า" for number in range(obstacles)),
-        }
+        }, **SIGNOFF)
         html = renderer.print_document(Indicator.model_validate(data), css_url=pdf.css_url, link_stylesheets=False)
         if not with_rule:
             html = html.replace("</head>", WITHOUT_THE_RULE, 1)

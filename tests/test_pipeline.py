@@ -469,3 +469,58 @@ def test_build_o_builds_into_an_empty_or_new_folder_then_replaces_it(project):
     run_reportgen("build", "-o", "site", cwd=root, check=True)  # made by reportgen: replaced
     run_reportgen("build", "-o", "new/site", cwd=root, check=True)
     assert (root / "new" / "site" / "html" / "index.html").is_file()
+
+
+# --- One form's problem is that form's; a broken site-wide file stops everything (issue 23) -----------------------
+
+
+def test_one_broken_file_does_not_stop_the_others_from_being_built(project):
+    import re
+
+    root = project({"indicators/2564/08.yaml": real_indicator()})
+    run_reportgen("build", cwd=root, check=True)
+    broken_text = yaml.safe_dump(real_indicator() | {"code": "09"}, allow_unicode=True, sort_keys=False)
+    broken_text = broken_text.replace("result_type: output", "result_type output")  # someone else's syntax error
+    (root / "content/indicators/2564/09.yaml").write_text(broken_text, encoding="utf-8")
+    edited = yaml.safe_dump(real_indicator() | {"name": "ชื่อที่แก้ใหม่"}, allow_unicode=True, sort_keys=False)
+    (root / "content/indicators/2564/08.yaml").write_text(edited, encoding="utf-8")
+    result = run_reportgen("build", cwd=root)
+    assert result.returncode == 0, result.stderr
+    line = broken_text.splitlines().index("result_type output") + 1
+    assert re.search(rf"content/indicators/2564/09\.yaml:{line}:\d+: ผิดพลาด", result.stderr), result.stderr
+    assert "ไม่ได้สร้าง 1 แบบรายงานที่มีข้อผิดพลาด: 2564/09" in result.stderr
+    assert "ชื่อที่แก้ใหม่" in (root / "output/html/2564/08.html").read_text(encoding="utf-8")  # my form is built
+    assert not (root / "output/pdf/2564/09.pdf").exists()
+    named = run_reportgen("build", "content/indicators/2564/09.yaml", cwd=root)  # asked for: cannot be made
+    assert named.returncode == 1 and f"content/indicators/2564/09.yaml:{line}:" in named.stderr
+    strict = run_reportgen("build", "--strict", cwd=root)
+    assert strict.returncode == 1 and "content/indicators/2564/09.yaml" in strict.stderr
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda root: (root / "templates/form.html.j2").write_text(
+            (root / "templates/form.html.j2").read_text(encoding="utf-8") + "{% if %}\n", encoding="utf-8"),
+         "แม่แบบ templates/form.html.j2:"),
+        (lambda root: (root / "templates/index.html.j2").write_text(
+            "{% extends '_site.html.j2' %}{% block main %}{{ no_such_value }}{% endblock %}", encoding="utf-8"),
+         "แม่แบบ templates/index.html.j2"),
+        (lambda root: (root / "content/dictionary.txt").write_bytes("ห้องสมุด\n".encode("cp874")),
+         "content/dictionary.txt: ผิดพลาด"),
+        (lambda root: (root / "content/site.yaml").write_text("agency: [\n", encoding="utf-8"),
+         "content/site.yaml:"),
+    ],
+    ids=["template-syntax", "template-variable", "dictionary-not-utf8", "site-yaml"],
+)
+def test_a_broken_site_wide_file_stops_everything_with_its_message(project, damage, words):
+    root = project({"indicators/2564/08.yaml": real_indicator(),
+                    "indicators/2564/09.yaml": real_indicator() | {"code": "09"}})
+    run_reportgen("build", cwd=root, check=True)
+    before = tree_digest(root / "output")
+    damage(root)
+    result = run_reportgen("build", cwd=root)
+    assert result.returncode == 1, result.stderr
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert "ข้อผิดพลาดภายใน" not in result.stderr  # a file to fix, not a bug
+    assert tree_digest(root / "output") == before

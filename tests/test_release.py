@@ -245,3 +245,89 @@ def test_a_release_with_nothing_signed_is_refused(tmp_path):
     result = run_reportgen("build", "--release", cwd=root)
     assert result.returncode == 1 and "ยังไม่ได้ลงนาม" in result.stderr
     assert not (root / "output").exists()
+
+
+# --- One form's problem is that form's; a sign-off never publishes placeholders (issue 23) -----------------------
+
+
+def _signed_by_an_older_reportgen(root: Path, file: str) -> None:
+    """Sign ``file`` as reportgen did before it refused placeholders (a form-2 digest of the text as it is)."""
+    from reportgen.content.project import load_indicator
+    from reportgen.digest import signoff_digest_v2
+
+    path = root / file
+    text = path.read_bytes()
+    digest = signoff_digest_v2(load_indicator(text, file), root / "content", name="นาย ก", position="ข",
+                               date=dt.date(2026, 12, 1))  # fmt: skip
+    path.write_bytes(text.replace(b"\nsignoff:\n", b"\n") + (
+        f"\nsignoff:\n  name: นาย ก\n  position: ข\n  date: 2026-12-01\n  digest: {digest}\n").encode())
+
+
+def test_a_form_holding_placeholders_is_never_published_whatever_its_sign_off_says(tmp_path):
+    from reportgen.cli import main
+
+    root = make(tmp_path)
+    sign(root)
+    assert main(["new", "11", "--year", "2570", "--root", str(root)]) == 0
+    new_file = "content/indicators/2570/11.yaml"
+    _signed_by_an_older_reportgen(root, new_file)
+    lines = (root / new_file).read_text(encoding="utf-8").splitlines()
+    name_line = next(number for number, line in enumerate(lines, 1) if line.startswith("name:"))
+    result = run_reportgen("build", "--release", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert f"{new_file}:{name_line}:" in result.stderr and "ไม่เผยแพร่ 2570/11 ในการสร้างครั้งนี้: ยังไม่ได้กรอก" in result.stderr
+    assert "เผยแพร่ 1 แบบรายงาน ไม่เผยแพร่ 1 แบบรายงาน: 2570/11" in result.stderr
+    assert not (root / "output/pdf/2570").exists() and not (root / "output/html/2570").exists()
+    site = "".join(path.read_text(encoding="utf-8") for path in (root / "output/html").rglob("*.html"))
+    assert "กรอก" not in site and "11.pdf" not in site
+    strict = run_reportgen("build", "--release", "--strict", cwd=root)
+    assert strict.returncode == 1 and "ยังไม่ได้กรอก" in strict.stderr
+
+
+SYNTAX_ERROR = REAL_TEXT.replace(b'code: "08"', b'code: "09"').replace(b"result_type: output", b"result_type output")
+
+
+def _one_broken_among_signed(tmp_path: Path) -> Path:
+    root = write_project(tmp_path / "division", {
+        "indicators/2564/08.yaml": REAL_TEXT,
+        "indicators/2564/09.yaml": SYNTAX_ERROR,  # a syntax error
+        "indicators/2564/10.yaml": REAL_TEXT.replace(b'code: "08"', b'code: "10"').decode("utf-8")
+        .encode("cp874", errors="replace"),  # saved as Windows-874: cannot be read at all
+    })
+    sign(root)
+    return root
+
+
+def test_one_broken_file_does_not_stop_the_release_and_is_listed_with_its_line(tmp_path):
+    root = _one_broken_among_signed(tmp_path)
+    result = run_reportgen("build", "--release", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert (root / "output/pdf/2564/08.pdf").exists() and (root / "output/html/2564/08.html").exists()
+    line = SYNTAX_ERROR.decode("utf-8").splitlines().index("result_type output") + 1
+    assert "ไม่เผยแพร่ 2564/09 ในการสร้างครั้งนี้:" in result.stderr
+    assert re.search(rf"content/indicators/2564/09\.yaml:{line}:\d+:", result.stderr), result.stderr
+    assert "ไม่เผยแพร่ 2564/10 ในการสร้างครั้งนี้: ไฟล์บันทึกเป็นภาษาไทยแบบเก่า" in result.stderr
+    assert "เผยแพร่ 1 แบบรายงาน ไม่เผยแพร่ 2 แบบรายงาน: 2564/09, 2564/10" in result.stderr
+    assert not (root / "output/pdf/2564/09.pdf").exists() and not (root / "output/pdf/2564/10.pdf").exists()
+
+
+def test_a_strict_release_refuses_a_broken_file_and_writes_nothing(tmp_path):
+    root = _one_broken_among_signed(tmp_path)
+    result = run_reportgen("build", "--release", "--strict", cwd=root)
+    assert result.returncode == 1 and "content/indicators/2564/09.yaml" in result.stderr
+    assert not (root / "output").exists()
+
+
+def test_a_release_where_nothing_may_be_published_is_refused(tmp_path):
+    root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": REAL_TEXT, "indicators/2564/09.yaml": SYNTAX_ERROR})
+    result = run_reportgen("build", "--release", cwd=root)  # 08 unsigned, 09 broken: nothing to publish
+    assert result.returncode == 1 and "ยังไม่ได้ลงนาม" in result.stderr and "2564/09.yaml" in result.stderr
+    assert not (root / "output").exists()
+
+
+def test_a_broken_site_yaml_still_stops_everything_with_its_message(tmp_path):
+    root = _one_broken_among_signed(tmp_path)
+    (root / "content/site.yaml").write_text("agency: [\n", encoding="utf-8")
+    result = run_reportgen("build", "--release", cwd=root)
+    assert result.returncode == 1 and "content/site.yaml:" in result.stderr
+    assert not (root / "output").exists()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import PurePosixPath
 
 import pytest
 from extract import html_text, squeeze
-from projects import REPO_ROOT, real_indicator, real_site
+from projects import REPO_ROOT, real_indicator, real_site, signed_off
 
 from reportgen.model import Entry, Indicator, SiteSettings
 from reportgen.render.html import PageLinks, Templates
@@ -94,16 +93,41 @@ def test_empty_obstacles_section_is_kept():
 
 
 def test_signoff_fills_the_signature_block_with_a_thai_date():
-    indicator = real_indicator() | {
-        "signoff": {"name": "นางสาวสมใจ ใฝ่รู้", "position": "บรรณารักษ์ชำนาญการ", "date": dt.date(2021, 10, 20)}
-    }
+    indicator = signed_off(real_indicator())
     text = re.sub(r"\s+", " ", html_text(render_page(indicator)))
+    assert "ฉบับร่าง" not in text
     assert "(นางสาวสมใจ ใฝ่รู้)" in text
     assert "ตำแหน่ง บรรณารักษ์ชำนาญการ" in text
     assert "วันที่ 20 ตุลาคม 2564" in text
     assert "ลงชื่อ ...." in text, "the dotted line stays for the handwritten signature"
     thai = re.sub(r"\s+", " ", html_text(render_page(indicator, real_site() | {"digits": "thai"})))
     assert "วันที่ ๒๐ ตุลาคม ๒๕๖๔" in thai
+
+
+@pytest.mark.parametrize(
+    ("change", "note"),
+    [
+        (lambda data: data | {"name": data["name"] + " (แก้)"}, "แก้ไขหลังลงนาม"),  # the text changed after signing
+        (lambda data: data | {"signoff": data["signoff"] | {"name": "นายปลอม"}}, "แก้ไขหลังลงนาม"),  # the block
+        (lambda data: data | {"signoff": {k: v for k, v in data["signoff"].items() if k != "digest"}},
+         "ไม่มีรหัสตรวจสอบ"),  # written by hand: nothing shows which text it was for
+    ],
+)
+def test_a_signoff_that_does_not_hold_for_the_text_is_drawn_as_a_draft(change, note):
+    indicator = change(signed_off(real_indicator()))
+    for html in (render_page(indicator), render_print(indicator)):
+        text = re.sub(r"\s+", " ", html_text(html)).replace("\u200b", "")  # the print's line break marks
+        assert "ฉบับร่าง" in text and 'class="draft-mark"' in html
+        assert "นางสาวสมใจ" not in text and "นายปลอม" not in text and "20 ตุลาคม 2564" not in text
+        assert "signature-stamp" not in html  # no room kept for a digital signature either
+        assert text.count(note) == 1 and "ต้องลงนามใหม่" in text
+
+
+def test_changing_only_the_officer_keeps_the_form_signed():
+    indicator = signed_off(real_indicator() | {"officer": {"name": "นายก ข"}})
+    reassigned = indicator | {"officer": {"name": "นางค ง", "contact": "โทร 1234"}}
+    text = re.sub(r"\s+", " ", html_text(render_print(reassigned))).replace("\u200b", "")
+    assert "(นางสาวสมใจ ใฝ่รู้)" in text and "ฉบับร่าง" not in text
 
 
 def test_thai_digits_option_applies_to_what_the_form_prints_not_to_what_staff_wrote():

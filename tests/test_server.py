@@ -508,3 +508,58 @@ def test_listening_beyond_loopback_warns(project, tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=PATIENCE)
+
+
+# --- One form's problem is that form's (issue 23) ----------------------------------------------------------------
+
+OTHER_FILE = "content/indicators/2564/09.yaml"
+OTHER_TEXT = REAL_TEXT.replace('code: "08"', 'code: "09"')
+
+
+def test_a_broken_form_shows_its_problems_on_its_own_page_while_the_others_are_built(tmp_path, private_tmp):
+    root = write_project(tmp_path / "project", {"indicators/2564/08.yaml": REAL_TEXT, "indicators/2564/09.yaml":
+                                                OTHER_TEXT})  # fmt: skip
+    outcomes = []
+    server = PreviewServer(root, port=0, quiet_period=0.1, on_build=outcomes.append)
+    server.start()
+    try:
+        assert server.wait_for_generation(1, PATIENCE)
+        broken = root / OTHER_FILE
+        broken.write_text(OTHER_TEXT.replace("result_type: output", "result_type output"), encoding="utf-8")
+        edit(root, "name: จำนวนห้องสมุด", f"name: {NEW_NAME} จำนวนห้องสมุด")  # my own edit, meanwhile
+        assert poll(lambda: server.state.generation >= 2 and outcomes[-1].broken, "a build that left 09 out")
+        assert outcomes[-1].ok and [form.slug for form in outcomes[-1].broken] == ["2564/09"]
+        line = OTHER_TEXT.splitlines().index("result_type: output") + 1
+        status, _, mine = get(server.url + "2564/08.html")  # my form: built as it is now, with the banner
+        assert status == 200 and NEW_NAME in mine and "ยังไม่มีผลที่สร้างสำเร็จ" not in mine
+        assert "reportgen-preview-error" in mine and f"{OTHER_FILE}:{line}:" in mine
+        status, _, theirs = get(server.url + "2564/09.html")  # the broken form's own page: its problems
+        assert status == 200 and f"{OTHER_FILE}:{line}:" in theirs and REAL_NAME not in theirs
+        assert "มีข้อผิดพลาด จึงยังสร้างไม่ได้" in theirs and SCRIPT_PATH in theirs
+        status, _, home = get(server.url)
+        assert status == 200 and "08.html" in home and "09.html" not in home
+    finally:
+        server.stop()
+    assert serve_folders(private_tmp) == []
+
+
+def test_a_form_edited_after_its_sign_off_is_a_draft_in_the_preview(project, private_tmp):
+    import datetime as dt
+
+    from linebreaks import unmark
+
+    from reportgen.commands.signoff import signoff
+
+    signoff(project, project / FILE, name="นางสาวสมใจ ใฝ่รู้", position="บรรณารักษ์", date=dt.date(2021, 10, 20))
+    server = PreviewServer(project, port=0, quiet_period=0.1)
+    server.start()
+    try:
+        assert server.wait_for_generation(1, PATIENCE)
+        assert "นางสาวสมใจ ใฝ่รู้" in unmark(get(server.url + "2564/08.html")[2])
+        edit(project, "ห้องสมุดมีชีวิต หมายถึง", "ห้องสมุดมีชีวิต คือ")
+        assert server.wait_for_generation(2, PATIENCE)
+        page = unmark(get(server.url + "2564/08.html")[2])
+        form = re.search(r"<article.*</article>", page, re.S).group()  # the banner above quotes the warning
+        assert 'class="draft-mark"' in form and "ต้องลงนามใหม่" in form and "นางสาวสมใจ ใฝ่รู้" not in form
+    finally:
+        server.stop()

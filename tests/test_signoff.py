@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from reportgen.commands.signoff import signoff
 from reportgen.content.project import load_indicator, load_project
 from reportgen.digest import SIGNOFF_PREFIX, check_signoff, content_digest, signoff_digest
 from reportgen.errors import ContentError, UsageError
+from reportgen.thai import bangkok_today, thai_date
 
 FILE = "content/indicators/2564/08.yaml"
 REAL_TEXT = REAL_INDICATOR.read_bytes()
@@ -166,7 +168,8 @@ def test_command_line_signs_with_today_as_default_date(tmp_path):
     result = run_reportgen("signoff", FILE, "--name", "นาย ทดสอบ: ระบบ", "--position", "หัวหน้า", cwd=root)
     assert result.returncode == 0, result.stderr
     indicator = load_indicator((root / FILE).read_bytes())
-    assert indicator.signoff.date in (dt.date.today(), dt.date.today() - dt.timedelta(days=1))  # run at midnight
+    today = bangkok_today()
+    assert indicator.signoff.date in (today, today - dt.timedelta(days=1))  # today in Bangkok (run at midnight)
     assert FILE in result.stdout and indicator.signoff.digest in result.stdout
 
 
@@ -271,3 +274,166 @@ def test_a_killed_signoff_leaves_nothing_git_would_commit(tmp_path):
     sign(root)
     assert not leftover.exists() and live.exists()
     assert sorted(path.name for path in folder.iterdir()) == sorted(["08.yaml", live.name])
+
+
+# --- Signing means the form is complete (issue 23) ------------------------------------------------------------------
+
+
+def cli(root: Path, *args: str) -> int:
+    """The real command line, in this process, run from the project folder as the guide says."""
+    from reportgen.cli import main
+
+    previous = Path.cwd()
+    os.chdir(root)
+    try:
+        return main([*args, "--root", str(root)])
+    finally:
+        os.chdir(previous)
+
+
+def signoff_args(file: str = FILE, *extra: str) -> list[str]:
+    return ["signoff", file, "--name", "นางสาวสมใจ ใฝ่รู้", "--position", "บรรณารักษ์ชำนาญการ", *extra]
+
+
+def test_a_form_still_holding_new_s_placeholders_cannot_be_signed_off(tmp_path, capsys):
+    root = make(tmp_path)
+    assert cli(root, "new", "11", "--year", "2570") == 0
+    new_file = "content/indicators/2570/11.yaml"
+    before = (root / new_file).read_bytes()
+    capsys.readouterr()
+    assert cli(root, *signoff_args(new_file)) == 1
+    err = capsys.readouterr().err
+    assert (root / new_file).read_bytes() == before  # nothing written
+    lines = before.decode("utf-8").splitlines()
+    placeholder_lines = [number for number, line in enumerate(lines, 1) if "…กรอก" in line and not line.lstrip()
+                         .startswith("#")]  # fmt: skip
+    assert placeholder_lines and all(f"{new_file}:{number}:" in err for number in placeholder_lines), err
+    assert err.count("ยังไม่ได้กรอก") == len(placeholder_lines)
+    assert "ผิดพลาด" in err and "บันทึกการลงนาม" not in err
+
+
+def test_every_reason_is_listed_at_once_and_dates_are_checked(tmp_path, capsys):
+    root = make(tmp_path)
+    assert cli(root, "new", "11", "--year", "2570") == 0
+    new_file = "content/indicators/2570/11.yaml"
+    before = (root / new_file).read_bytes()
+    future = bangkok_today() + dt.timedelta(days=45)
+    capsys.readouterr()
+    assert cli(root, *signoff_args(new_file, "--date", f"{future.day}/{future.month}/{future.year + 543}")) == 1
+    err = capsys.readouterr().err
+    assert (root / new_file).read_bytes() == before
+    assert "ยังไม่ได้กรอก" in err and f"ลงนามวันที่ {thai_date(future)} ไม่ได้ เพราะยังมาไม่ถึง" in err
+    assert f"วันนี้ {thai_date(bangkok_today())} เวลากรุงเทพฯ" in err
+
+
+def test_a_sign_off_dated_in_the_future_is_refused(tmp_path, capsys):
+    root = make(tmp_path)  # the real 08 of 2564: complete, no warnings
+    future = bangkok_today() + dt.timedelta(days=1)
+    assert cli(root, *signoff_args(FILE, "--date", future.isoformat())) == 1
+    assert (root / FILE).read_bytes() == REAL_TEXT
+    err = capsys.readouterr().err
+    assert "signoff.date" in err and "ยังมาไม่ถึง" in err
+    assert cli(root, *signoff_args(FILE, "--date", future.isoformat(), "--lang", "en")) == 1
+    assert "has not come yet" in capsys.readouterr().err
+
+
+def test_a_sign_off_dated_before_the_fiscal_year_is_refused(tmp_path, capsys):
+    root = make(tmp_path)
+    assert cli(root, *signoff_args(FILE, "--date", "30/9/2563")) == 1  # fiscal year 2564 began 1 October 2563
+    err = capsys.readouterr().err
+    assert "ลงนามวันที่ 30 กันยายน 2563 ไม่ได้ เพราะอยู่ก่อนปีงบประมาณ 2564 เริ่ม (1 ตุลาคม 2563)" in err
+    assert (root / FILE).read_bytes() == REAL_TEXT
+    assert cli(root, *signoff_args(FILE, "--date", "1/10/2563")) == 0  # its first day is fine
+
+
+HTTP_EVIDENCE = REAL_TEXT.replace(b"url: https://www.bangkoklibrary.go.th", b"url: http://www.bangkoklibrary.go.th")
+
+
+def test_warnings_are_shown_and_must_be_accepted(tmp_path, capsys):
+    root = make(tmp_path, HTTP_EVIDENCE)
+    assert cli(root, *signoff_args(FILE, "--date", "2021-10-20")) == 1
+    err = capsys.readouterr().err
+    assert (root / FILE).read_bytes() == HTTP_EVIDENCE  # nothing written
+    line = HTTP_EVIDENCE.decode("utf-8").splitlines().index("    url: http://www.bangkoklibrary.go.th") + 1
+    assert f"{FILE}:{line}:" in err and "คำเตือน" in err and "--accept-warnings" in err
+    assert cli(root, *signoff_args(FILE, "--date", "2021-10-20", "--accept-warnings")) == 0
+    captured = capsys.readouterr()
+    assert f"{FILE}:{line}:" in captured.err and "ผู้ลงนามยืนยันคำเตือน 1 รายการข้างต้นแล้ว" in captured.err
+    assert captured.out.startswith("บันทึกการลงนามใน") and "20 ตุลาคม 2564" in captured.out  # a Thai date
+    assert load_indicator((root / FILE).read_bytes()).signoff.digest.startswith("sha256v3:")
+
+
+def test_the_acknowledgement_is_a_function_any_sign_off_path_calls(tmp_path):
+    from reportgen.commands.signoff import review_signoff
+
+    root = make(tmp_path, HTTP_EVIDENCE)
+    kwargs = {"name": "นางสาวสมใจ ใฝ่รู้", "position": "บรรณารักษ์ชำนาญการ", "date": dt.date(2021, 10, 20)}
+    review = review_signoff(root, root / FILE, **kwargs)  # what a browser desk shows before the person signs
+    assert review.may_sign and [w.code for w in review.warnings] == ["evidence_not_https"]
+    with pytest.raises(ContentError) as refused:
+        signoff(root, root / FILE, **kwargs)  # not accepted
+    assert refused.value.problems[-1].code == "signoff_warnings_not_accepted"
+    (root / FILE).write_bytes(HTTP_EVIDENCE.replace(b"value: 3\n", b"value: 4\n"))  # edited after it was reviewed
+    with pytest.raises(ContentError) as outdated:
+        signoff(root, root / FILE, acknowledged=review.acknowledgement, **kwargs)
+    assert outdated.value.problems[-1].code == "signoff_review_outdated"
+    again = review_signoff(root, root / FILE, **kwargs)
+    report = signoff(root, root / FILE, acknowledged=again.acknowledgement, **kwargs)
+    assert report.accepted == again.warnings and check_signoff(load_indicator((root / FILE).read_bytes()),
+                                                                root / "content") == "current"  # fmt: skip
+
+
+def test_changing_the_officer_keeps_every_sign_off(tmp_path):
+    from reportgen.commands.check import check
+
+    files = {f"indicators/2564/{code}.yaml": REAL_TEXT.replace(b'code: "08"', f'code: "{code}"'.encode())
+             for code in ("08", "09", "10")}  # fmt: skip
+    root = write_project(tmp_path / "p", files)
+    for code in ("08", "09", "10"):
+        sign_file = root / f"content/indicators/2564/{code}.yaml"
+        signoff(root, sign_file, name="นางสาวสมใจ ใฝ่รู้", position="บรรณารักษ์", date=dt.date(2021, 10, 20))
+        sign_file.write_text(sign_file.read_text(encoding="utf-8") + "officer:\n  name: นายสมชาย ขยันดี\n",
+                             encoding="utf-8")  # the coordinator assigns the officer afterwards
+    assert check(root) == []
+    assert run_reportgen("build", "--release", cwd=root).returncode == 0
+    assert sorted(path.name for path in (root / "output/pdf/2564").iterdir()) == ["08.pdf", "09.pdf", "10.pdf"]
+
+
+def _legacy_signed(tmp_path, *, officer: str | None) -> Path:
+    """A file signed by reportgen before form 3 (a sha256v2 digest, which covered officer)."""
+    from reportgen.digest import signoff_digest_v2
+
+    text = REAL_TEXT + (f"officer:\n  name: {officer}\n".encode() if officer else b"")
+    root = make(tmp_path, text)
+    indicator = load_indicator(text)
+    digest = signoff_digest_v2(indicator, root / "content", name="นางสาวสมใจ ใฝ่รู้", position="บรรณารักษ์",
+                               date=dt.date(2021, 10, 20))  # fmt: skip
+    block = f"signoff:\n  name: นางสาวสมใจ ใฝ่รู้\n  position: บรรณารักษ์\n  date: 2021-10-20\n  digest: {digest}\n"
+    (root / FILE).write_bytes(text + block.encode())
+    return root
+
+
+def test_an_old_sign_off_keeps_verifying_when_an_officer_is_added(tmp_path):
+    from reportgen.commands.check import check
+
+    root = _legacy_signed(tmp_path, officer=None)
+    path = root / FILE
+    path.write_text(path.read_text(encoding="utf-8") + "officer:\n  name: นายสมชาย ขยันดี\n", encoding="utf-8")
+    assert check(root) == []
+    assert run_reportgen("build", "--release", cwd=root).returncode == 0
+
+
+def test_an_old_sign_off_whose_officer_changed_gets_one_message_with_the_command(tmp_path):
+    from reportgen.commands.check import check
+
+    root = _legacy_signed(tmp_path, officer="นายสมชาย ขยันดี")
+    assert check(root) == []  # as signed
+    path = root / FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("นายสมชาย ขยันดี", "นางสมศรี ใจดี"), encoding="utf-8")
+    [problem] = check(root)
+    assert (problem.code, problem.severity) == ("signoff_stale_legacy", "warning")
+    assert "officer" in problem.message and "รุ่นก่อน" in problem.message
+    assert f"reportgen signoff {FILE} --name 'นางสาวสมใจ ใฝ่รู้' --position 'บรรณารักษ์'" in problem.hint
+    sign(root)  # signing again moves it to form 3, which no longer covers officer
+    path.write_text(path.read_text(encoding="utf-8").replace("นางสมศรี ใจดี", "นายสมชาย ขยันดี"), encoding="utf-8")
+    assert check(root) == []

@@ -178,6 +178,17 @@ def test_the_release_script_publishes_a_site_of_signed_verifying_pdfs(tmp_path, 
     assert len(verified) == 2 and all("ออกโดยผู้ออกใบรับรองที่เชื่อถือ" in line for line in verified)
 
 
+def test_one_broken_file_does_not_stop_the_release_script(tmp_path, ca):
+    root = _signed_off_project(tmp_path / "project")
+    (root / "content/indicators/2564/09.yaml").write_text("code: '09'\nname: [\n", encoding="utf-8")  # someone's slip
+    result = run_script("kpi-release.sh", root, signing_env(ca))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "content/indicators/2564/09.yaml:" in result.stderr and "ไม่เผยแพร่ 2564/09" in result.stderr
+    site = root / "output" / "html"
+    assert [path.relative_to(site).as_posix() for path in sorted(site.rglob("*.pdf"))] == [f"{SLUG}.pdf"]
+    assert signing.verify_pdf((site / f"{SLUG}.pdf").read_bytes()).signatures  # signed, and published
+
+
 def test_the_release_script_stops_on_a_form_not_signed_off(tmp_path, ca):
     root = write_project(tmp_path / "project", {f"indicators/{SLUG}.yaml": indicator_data(signoff=None)})
     result = run_script("kpi-release.sh", root, signing_env(ca))

@@ -39,10 +39,12 @@ from reportgen.build.pool import default_jobs, render_pdfs, start_fork_server
 from reportgen.build.search import write_search_index
 from reportgen.build.writer import OutputWriter
 from reportgen.content.project import load_project
+from reportgen.digest import sign_state
 from reportgen.errors import ContentError, OutputError, RenderError, UsageError
 from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
 from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
+from reportgen.render.html import Templates
 from reportgen.render.site_files import pdf_path, site_files
 from reportgen.status import Reporting, as_of
 
@@ -93,6 +95,9 @@ class BuildReport:
     built: int = 0
     released: int = 0  # a release build: the forms published, and those left out (listed among the warnings)
     withheld: tuple[str, ...] = ()
+    #: The indicator files left out because they have errors (``model.BrokenForm``: each with its problems). A
+    #: release lists them among its warnings and in ``withheld``; another build reports them on their own.
+    broken: tuple = ()
     unchanged: int = 0
     failed: int = 0
     seconds: float = 0.0
@@ -104,10 +109,14 @@ class BuildReport:
 
 
 def select_entries(project: Project, paths: Sequence[Path] | None) -> tuple[Entry, ...]:
-    """The entries whose source files were named on the command line, or all of them."""
+    """The entries whose source files were named on the command line, or all of them. A file named that has
+    errors (``project.broken``) stops the build with its problems: what was asked for cannot be made."""
     if not paths:
         return project.entries
     wanted = {Path(path).resolve() for path in paths}
+    named_broken = [form for form in project.broken if (project.root / form.source).resolve() in wanted]
+    if named_broken:
+        raise ContentError([problem for form in named_broken for problem in form.problems])
     by_path = {(project.root / entry.source).resolve(): entry for entry in project.entries}
     selected = tuple(entry for path, entry in by_path.items() if path in wanted)
     missing = wanted - by_path.keys()
@@ -118,17 +127,28 @@ def select_entries(project: Project, paths: Sequence[Path] | None) -> tuple[Entr
 
 
 def project_as_of(project: Project, quarter: int | None) -> Project:
-    """The project as it stood at the end of ``quarter`` (every indicator through ``status.as_of``); None: as is."""
+    """The project as it stood at the end of ``quarter`` (every indicator through ``status.as_of``); None: as is.
+
+    A form's sign-off is checked again against the text as of that quarter: only a form whose text then was exactly
+    the signed text prints as signed (``status.as_of`` drops a sign-off dated after the quarter)."""
     if quarter is None:
         return project
-    entries = tuple(dataclasses.replace(entry, indicator=as_of(entry.indicator, quarter)) for entry in project.entries)
-    return dataclasses.replace(project, entries=entries)
+    content_dir = layout.content_dir(project.root)
+    entries = []
+    for entry in project.entries:
+        then = as_of(entry.indicator, quarter)
+        state = entry.sign_state if then == entry.indicator else sign_state(then, content_dir)
+        entries.append(dataclasses.replace(entry, indicator=then, sign_state=state))
+    return dataclasses.replace(project, entries=tuple(entries))
 
 
-def load_for_build(root: Path, options: BuildOptions, *, strict: bool = False, use_cache: bool = True) -> Project:
+def load_for_build(
+    root: Path, options: BuildOptions, *, strict: bool = False, use_cache: bool = True, per_form: bool = False
+) -> Project:
     """Load and validate content/ (the whole project: the site lists every indicator, and cross-file rules need all
-    files), as of ``options.as_of``."""
-    return project_as_of(load_project(root, strict=strict, use_cache=use_cache), options.as_of)
+    files), as of ``options.as_of``. ``per_form``: a file with errors is left out (``Project.broken``)."""
+    project = load_project(root, strict=strict, use_cache=use_cache, per_form=per_form)
+    return project_as_of(project, options.as_of)
 
 
 #: What a build needs besides content/: the templates of the form and the site, and the fonts they use.
@@ -178,7 +198,13 @@ def build(
         OutputWriter(output_dir).check()
     if jobs > 1:
         start_fork_server()  # imports WeasyPrint on another core while this one loads the content
-    project = load_for_build(root, options, strict=strict, use_cache=use_cache)
+    # One form's errors are that form's: it is left out, the others are built (--strict: every problem stops all).
+    project = load_for_build(root, options, strict=strict, use_cache=use_cache, per_form=not strict)
+    if project.broken and not project.entries and not options.release:
+        raise ContentError([problem for form in project.broken for problem in form.problems])  # nothing to build
+    # What every form and page is made with: a broken template or dictionary.txt stops everything, with its message.
+    renderer = Templates(layout.templates_dir(root), project.site)
+    renderer.check()
     reporting = reporting or Reporting.now(options.as_of)
     chosen = select_for_build(project, paths, options, shard, strict_release=strict_release)
     project, selected, paths = chosen.project, chosen.selected, chosen.paths
@@ -203,7 +229,7 @@ def build(
     with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_DIR,), require_ours=True) as out:
         pdf_paths = write_site_files(
             out, project, selected, pdfs, files_of, fingerprint, page_cache, page_keys,
-            withheld=chosen.withheld, reporting=reporting,
+            withheld=chosen.withheld, reporting=reporting, renderer=renderer,
         )
         if shard is not None:
             manifest = shard_manifest(shard, options, selected, keys, pdfs, pdf_paths)
@@ -223,7 +249,8 @@ def build(
         warnings=tuple(project.warnings) + tuple(chosen.release_warnings),
         built=built,
         released=len(selected) if options.release else 0,
-        withheld=tuple(entry.slug for entry in chosen.withheld),
+        withheld=chosen.left_out,
+        broken=tuple(project.broken) if not options.release else chosen.broken,
         unchanged=unchanged,
         seconds=seconds,
         jobs=jobs_used,
@@ -242,6 +269,8 @@ class Selection:
     paths: Sequence[Path] | None
     withheld: tuple[Entry, ...] = ()
     release_warnings: tuple = ()
+    broken: tuple = ()  # a release: the files with errors it left out (listed among its warnings)
+    left_out: tuple[str, ...] = ()  # a release: every form left out, by slug
 
 
 def select_for_build(
@@ -252,20 +281,23 @@ def select_for_build(
     selected = select_entries(project, paths)
     withheld: tuple[Entry, ...] = ()
     release_warnings: tuple = ()
+    broken: tuple = ()
+    left_out: tuple[str, ...] = ()
     if options.release:
         from reportgen.build.release import plan_release  # loaded only by a release build
 
         plan = plan_release(project, selected if paths else None, strict=strict_release or project.site.release_strict)
         if plan.errors:
             raise ContentError(list(plan.errors))
-        project = dataclasses.replace(project, entries=plan.released)
+        project = dataclasses.replace(project, entries=plan.released, broken=())
         selected, withheld, release_warnings = plan.released, plan.withheld, plan.warnings
+        broken, left_out = plan.broken, plan.left_out
         paths = None  # a release is always the whole site of the released forms
     if shard is not None:
         if paths:
             raise UsageError("usage_shard_with_files")
         selected = tuple(entry for entry in selected if shard.owns(entry))
-    return Selection(project, selected, paths, withheld, release_warnings)
+    return Selection(project, selected, paths, withheld, release_warnings, broken, left_out)
 
 
 def take_cached(
@@ -319,6 +351,7 @@ def write_site_files(
     *,
     withheld: Sequence[Entry] = (),
     reporting: Reporting | None = None,
+    renderer: Templates | None = None,
 ) -> dict[str, str]:
     """Put every file of ``site_files`` into ``out``, then the search index of the site's pages; return where each
     form's PDF first went, by slug.
@@ -330,7 +363,9 @@ def write_site_files(
     slug_of = {id(pdf): slug for slug, pdf in pdfs.items()}
     pdf_paths: dict[str, str] = {}
     with_keys = fingerprint if page_cache is not None else None
-    files = site_files(project, selected, pdfs, page_fingerprint=with_keys, withheld=withheld, reporting=reporting)
+    files = site_files(
+        project, selected, pdfs, page_fingerprint=with_keys, withheld=withheld, reporting=reporting, renderer=renderer
+    )
     for file in files:
         if file.copy_of is not None:
             out.copy_file(file.path, file.copy_of)

@@ -113,7 +113,9 @@ class FormPrinter:
         from reportgen.build.release import form_pdf_options
 
         logger.debug("rendering %s", entry.source)
-        html = self.renderer.print_document(entry.indicator, css_url=self.pdf.css_url, link_stylesheets=False)
+        html = self.renderer.print_document(
+            entry.indicator, css_url=self.pdf.css_url, link_stylesheets=False, sign_state=entry.sign_state
+        )
         # Release: archival PDF/A-3b with its sources attached; draft: plain. Dates and /ID come from the content.
         pdf_options = form_pdf_options(self.project_root, entry, release=self.options.release)
         return self.pdf.render(

@@ -1,17 +1,20 @@
 """A loaded project and the forms chosen for publication → the problems that forbid a release build.
 
 ``reportgen build --release`` is what CI runs to publish. It publishes only forms that are signed off with
-``reportgen signoff`` and unchanged since: every selected entry needs a ``signoff`` whose ``digest`` equals the
-content's current ``content_digest`` (``reportgen.digest``), and every evidence file must exist inside content/.
+``reportgen signoff`` and unchanged since: every selected entry needs a ``signoff`` whose ``digest`` still matches
+the content (``reportgen.digest.check_signoff``), no placeholder of ``reportgen new`` left (whatever its sign-off
+says: a file may have been signed by hand or by an older reportgen), and every evidence file inside content/.
 ``check_release`` returns every such problem of every selected file at once (errors, located at the file and the
-``signoff`` line, in Thai and English), and the build raises them as one ``ContentError`` before writing anything.
+line, in Thai and English).
 
 **Release per form** (``plan_release``): a release build publishes every form that may be published and leaves
-the others out, each with a warning saying why and how to fix it; the build fails only when nothing may be
-published, when a form named on the command line may not be, or, with ``--strict`` (or ``release_strict: true`` in
-site.yaml), when a form of the newest fiscal year may not be. Forms of older fiscal years never block a release:
-an unsigned form of a past year is left out (never published as released), as any other unsigned form is. The site
-of a release build is made from the released forms only, so no page links to a form that was left out.
+the others out, each with a warning saying why and how to fix it: unsigned, edited after sign-off, placeholders
+left, or, for a file with errors (``Project.broken``, loaded per form), each error at its line. The build fails
+only when nothing may be published, when a form named on the command line may not be, or, with ``--strict`` (or
+``release_strict: true`` in site.yaml), when a form of the newest fiscal year may not be. Forms of older fiscal
+years never block a release: an unsigned form of a past year is left out (never published as released), as any
+other unsigned form is. The site of a release build is made from the released forms only, so no page links to a
+form that was left out.
 
 Positions: a ``Project`` keeps models, not source positions, so each selected file is parsed again here (a few
 milliseconds each) to point at its ``signoff:`` line.
@@ -43,10 +46,10 @@ from typing import TYPE_CHECKING
 
 from reportgen import layout
 from reportgen.content.project import load_file
-from reportgen.content.validate import evidence_file_problems, signoff_problems
+from reportgen.content.validate import evidence_file_problems, placeholder_problems, signoff_problems
 from reportgen.digest import content_digest
 from reportgen.errors import L, Problem, RenderError
-from reportgen.model import Entry, Indicator, Project
+from reportgen.model import BrokenForm, Entry, Indicator, Project
 from reportgen.thai import BANGKOK
 
 if TYPE_CHECKING:
@@ -67,6 +70,9 @@ def check_release(project: Project, entries: Iterable[Entry]) -> list[Problem]:
         if not doc.ok:  # changed on disk since the project was loaded: report what is there now
             problems.extend(problem for problem in doc.problems if problem.severity == "error")
             continue
+        # Never a form still holding reportgen new's placeholders, whatever its sign-off says (signed by an older
+        # reportgen, or by hand): a sign-off is the division's word that the figures are true.
+        problems.extend(placeholder_problems(doc))
         file_problems = list(evidence_file_problems(doc, content_dir))
         problems.extend(file_problems)
         if not file_problems:
@@ -77,25 +83,34 @@ def check_release(project: Project, entries: Iterable[Entry]) -> list[Problem]:
 
 @dataclass(frozen=True)
 class ReleasePlan:
-    """What a release build publishes (``released``), what it leaves out (``withheld``, with a warning each), and
-    the ``errors`` that refuse the whole build (empty when it may go ahead)."""
+    """What a release build publishes (``released``), what it leaves out (``withheld``, and ``broken``: the files with
+    errors, which have no form to publish; a warning each), and the ``errors`` that refuse the whole build (empty
+    when it may go ahead)."""
 
     released: tuple[Entry, ...]
     withheld: tuple[Entry, ...]
     warnings: tuple[Problem, ...]
     errors: tuple[Problem, ...]
+    broken: tuple[BrokenForm, ...] = ()
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """Every form left out, by slug (a broken file whose folder is not a year: by its path)."""
+        return tuple(entry.slug for entry in self.withheld) + tuple(form.slug or str(form.source) for form in self.broken)
 
 
 def plan_release(project: Project, named: Sequence[Entry] | None = None, *, strict: bool = False) -> ReleasePlan:
     """Sort every form of ``project`` into released and withheld (see the module docstring).
 
     ``named``: the forms named on the command line, which must all be publishable. ``strict``: every form of the
-    newest fiscal year must be publishable too.
+    newest fiscal year must be publishable too; a file with errors (``project.broken``) counts as a form of the
+    year its folder names (of the newest year when its folder names none).
     """
     named_slugs = {entry.slug for entry in named or ()}
     newest = max((entry.indicator.fiscal_year for entry in project.entries), default=None)
     released: list[Entry] = []
     withheld: list[Entry] = []
+    broken: list[BrokenForm] = []
     warnings: list[Problem] = []
     errors: list[Problem] = []
     reasons: list[Problem] = []
@@ -109,14 +124,23 @@ def plan_release(project: Project, named: Sequence[Entry] | None = None, *, stri
             continue
         withheld.append(entry)
         reasons.extend(problems)
-        warnings.extend(_withheld_warning(entry, problem) for problem in problems)
+        warnings.extend(_withheld_warning(entry.slug, problem) for problem in problems)
+    for form in project.broken:
+        year = form.slug.split("/")[0] if form.slug else None
+        if strict and (year is None or newest is None or int(year) >= newest):
+            errors.extend(form.errors)
+            continue
+        broken.append(form)
+        reasons.extend(form.errors)
+        warnings.extend(_withheld_warning(form.slug or str(form.source), problem) for problem in form.errors)
     if not released and not errors:  # an empty site is never a release: say why every form was left out
         errors.extend(reasons)
-    logger.debug("release: %d released, %d withheld, %d errors", len(released), len(withheld), len(errors))
-    return ReleasePlan(tuple(released), tuple(withheld), tuple(warnings), tuple(errors))
+    logger.debug("release: %d released, %d withheld, %d broken, %d errors", len(released), len(withheld),
+                 len(broken), len(errors))  # fmt: skip
+    return ReleasePlan(tuple(released), tuple(withheld), tuple(warnings), tuple(errors), tuple(broken))
 
 
-def _withheld_warning(entry: Entry, problem: Problem) -> Problem:
+def _withheld_warning(slug: str, problem: Problem) -> Problem:
     return Problem.create(
         "release_withheld",
         problem.file,
@@ -125,12 +149,10 @@ def _withheld_warning(entry: Entry, problem: Problem) -> Problem:
         column=problem.column,
         severity="warning",
         source_line=problem.source_line,
-        slug=entry.slug,
+        slug=slug,
         reason=L(problem.message, problem.message_en or problem.message),
         fix=L(problem.hint or "", problem.hint_en or problem.hint or ""),
     )
-
-
 
 
 def form_pdf_options(

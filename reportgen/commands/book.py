@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import layout, wording
+from reportgen.build.pipeline import project_as_of
 from reportgen.build.writer import OutputWriter
 from reportgen.content.project import load_project
 from reportgen.errors import UsageError
@@ -26,7 +27,6 @@ from reportgen.model import Entry, Project
 from reportgen.render.html import Templates
 from reportgen.render.pdf import PdfPrinter
 from reportgen.status import Reporting
-from reportgen.status import as_of as indicator_as_of
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +62,10 @@ def render_book(
 ) -> bytes:
     """The PDF bytes of the book of ``fiscal_year``, as of the end of quarter ``as_of`` (None: the whole year);
     the cover says how far the year had gone by ``reporting`` (default: now), never "the whole year" mid-year."""
-    entries = year_entries(project, fiscal_year)
-    indicators = [entry.indicator for entry in entries]
-    if as_of is not None:
-        indicators = [indicator_as_of(indicator, as_of) for indicator in indicators]
+    entries = year_entries(project_as_of(project, as_of), fiscal_year)  # each form as it stood then, checked again
     pdf = PdfPrinter(project.root)
     html = Templates(layout.templates_dir(project.root), project.site).book_document(
-        indicators, css_url=pdf.css_url, fiscal_year=fiscal_year, as_of=as_of if as_of != 4 else None,
+        entries, css_url=pdf.css_url, fiscal_year=fiscal_year, as_of=as_of if as_of != 4 else None,
         reporting=reporting,
     )
     logger.info(wording.message("log_rendering_book", year=fiscal_year, forms=len(entries)))

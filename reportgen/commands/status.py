@@ -1,6 +1,7 @@
 """``reportgen status``: the project folder and a quarter → the quarter overview (``render/overview.py``).
 
-The command loads the project and hands it to ``overview_of``; the CLI prints it with ``format_overview``.
+The command loads the project (a file with errors is listed in the overview, never in the way of the others) and
+hands it to ``overview_of``; the CLI prints it with ``format_overview``.
 """
 
 from __future__ import annotations
@@ -16,4 +17,5 @@ def quarter_status(
     root: Path, *, year: int | None = None, quarter: int | None = None, today: dt.date | None = None
 ) -> QuarterOverview:
     """Load the project and make the overview (``reportgen status``)."""
-    return overview_of(load_project(Path(root).resolve()), year=year, quarter=quarter, today=today)
+    project = load_project(Path(root).resolve(), per_form=True)  # one form's errors do not hide the others
+    return overview_of(project, year=year, quarter=quarter, today=today)

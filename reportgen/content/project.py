@@ -145,13 +145,15 @@ def load_project(
     strict: bool = False,
     today: dt.date | None = None,
     use_cache: bool = True,
+    per_form: bool = False,
 ) -> Project:
     """Load and validate content/; return the ``Project`` or raise one ``ContentError`` with every problem.
 
     ``paths`` limits the indicator files loaded (absolute or relative to the current directory, inside
     ``root/content``); site.yaml is always loaded. ``strict`` turns warnings into errors; ``today`` (default: the
     real date) decides which fiscal quarters have ended. ``use_cache=False`` neither reads nor writes the document
-    cache (``doccache.py``).
+    cache (``doccache.py``). ``per_form``: an indicator file with errors is left out and kept in
+    ``Project.broken`` instead of stopping the load (an error in site.yaml still does).
     """
     site, indicators = load_documents(root, paths, use_cache=use_cache)
-    return build_project(Path(root).resolve(), site, indicators, strict=strict, today=today)
+    return build_project(Path(root).resolve(), site, indicators, strict=strict, today=today, per_form=per_form)

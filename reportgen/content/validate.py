@@ -26,10 +26,10 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from reportgen import layout, thai
-from reportgen.digest import check_signoff
+from reportgen.digest import check_signoff, is_legacy_digest, sign_state
 from reportgen.errors import ContentError, L, Problem
 from reportgen.markdown import check_markdown
-from reportgen.model import DEFAULT_DATA_LICENSE, ContentModel, Entry, Indicator, Project, SiteSettings
+from reportgen.model import DEFAULT_DATA_LICENSE, BrokenForm, ContentModel, Entry, Indicator, Project, SiteSettings
 from reportgen.wording import localized
 
 if TYPE_CHECKING:
@@ -60,22 +60,48 @@ def build_project(
     *,
     strict: bool = False,
     today: dt.date | None = None,
+    per_form: bool = False,
 ) -> Project:
-    """The validated ``Project`` (warnings attached), or a ``ContentError`` carrying every problem of every file."""
+    """The validated ``Project`` (warnings attached), or a ``ContentError`` carrying every problem of every file.
+
+    ``per_form``: an indicator file with errors does not stop the others: it is left out of the entries and kept,
+    with all its problems, in ``Project.broken`` (what a build lists and the preview shows on that form's page). An
+    error in site.yaml still stops everything: every page depends on it.
+    """
     problems = collect_problems(site, indicators, today=today, root=root)
     if strict:
         problems = [problem.as_error() for problem in problems]
+    broken: dict[str, list[Problem]] = {}
     if any(problem.severity == "error" for problem in problems):
-        raise ContentError(problems)
+        indicator_files = {_file_key(doc.file) for doc in indicators}
+        failing = {_file_key(problem.file) for problem in problems if problem.severity == "error"}
+        if not per_form or not failing <= indicator_files:
+            raise ContentError(problems)
+        broken = {file: [] for file in sorted(failing)}
+        for problem in problems:
+            if _file_key(problem.file) in broken:
+                broken[_file_key(problem.file)].append(problem)
+        problems = [problem for problem in problems if _file_key(problem.file) not in broken]
+    content_dir = layout.content_dir(root)
+    valid = [doc for doc in indicators if doc.ok and _file_key(doc.file) not in broken]
     entries = sorted(
-        (Entry(indicator=doc.model, source=doc.file) for doc in indicators),
+        (Entry(indicator=doc.model, source=doc.file, sign_state=sign_state(doc.model, content_dir)) for doc in valid),
         key=lambda entry: (entry.indicator.fiscal_year, entry.indicator.code),
     )
-    by_source = {doc.file: doc for doc in indicators}
+    by_source = {doc.file: doc for doc in valid}
     documents = {entry.slug: by_source[entry.source] for entry in entries}
-    return Project(
-        root=root, site=site.model, entries=tuple(entries), warnings=tuple(problems), documents=documents
+    broken_forms = tuple(
+        BrokenForm(PurePosixPath(file), tuple(sorted(found, key=lambda problem: problem.severity != "error")))
+        for file, found in broken.items()
     )
+    return Project(
+        root=root, site=site.model, entries=tuple(entries), warnings=tuple(problems), documents=documents,
+        broken=broken_forms,
+    )
+
+
+def _file_key(file: Path | PurePosixPath | str) -> str:
+    return str(file).replace("\\", "/")
 
 
 def collect_problems(
@@ -520,7 +546,16 @@ def signoff_problems(doc: SourceDocument, content_dir: Path, *, release: bool) -
     state = check_signoff(indicator, content_dir)
     if state == "stale":
         date = L(thai.thai_date(signoff.date), signoff.date.isoformat())
-        yield doc.problem("signoff_stale", ("signoff",), at="key", severity=severity, date=date, **names)
+        # A digest of reportgen before form 3 also covered officer: it cannot tell a changed officer from an edit.
+        legacy = is_legacy_digest(signoff.digest) and indicator.officer is not None
+        code = "signoff_stale_legacy" if legacy else "signoff_stale"
+        yield doc.problem(code, ("signoff",), at="key", severity=severity, date=date, **names)
     elif state == "old" and not release:  # still valid, so it publishes; the load reports it (release=False)
         yield doc.problem("signoff_old_digest", ("signoff", "digest"), at="key", severity="warning",
                           date=signoff.date.isoformat(), **names)  # fmt: skip
+
+
+def placeholder_problems(doc: SourceDocument) -> list[Problem]:
+    """The placeholders left in a loaded file (``placeholder_warnings``, found when it was loaded, cached with it)
+    as errors: what signing off and publishing refuse, whatever the file's ``signoff:`` says."""
+    return [problem.as_error() for problem in doc.problems if problem.code == "placeholder"]

@@ -16,6 +16,11 @@ every HTML page shows them (the Thai message of ``format_problems``, escaped) in
 until the content is fixed. If no build has succeeded yet, every path serves an error page. A build that succeeds
 with warnings (what ``check`` warns about) shows them in a yellow banner instead.
 
+One form's mistake is that form's: an indicator file with errors does not stop the build (``Project.broken``). Every
+other form is built and shown as it is now; the broken form's own page (``/<year>/<code>.html`` and its PDF, as its
+path names them) shows its problems, and every page lists them in a red banner. Only a site-wide file that is broken
+(site.yaml, a template, the fonts) stops the whole build, as above.
+
 Only files inside the built ``html/`` folder are served: ``..`` in a path (also percent-encoded) is refused, and a
 symbolic link that leads outside is not followed; a path the filesystem cannot take (a name of 256 bytes or more)
 is simply not found. The server listens on 127.0.0.1 unless told otherwise (``is_loopback``: the CLI warns when it
@@ -49,6 +54,7 @@ from urllib.parse import unquote
 from reportgen import layout, wording
 from reportgen.build.pipeline import build
 from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, render_message
+from reportgen.model import BrokenForm
 from reportgen.preview.watcher import Watcher
 from reportgen.problems import format_problems
 
@@ -124,6 +130,16 @@ def _texts(lang: str) -> dict[str, str]:
 _PAGE_WORDS = ("failed", "last_good", "no_good", "building", "not_found", "refused", "home")
 
 
+def broken_paths(broken: tuple[BrokenForm, ...]) -> dict[str, BrokenForm]:
+    """The URL paths of the page and the PDF each broken form would have (``/2570/09.html``), to its problems."""
+    paths: dict[str, BrokenForm] = {}
+    for form in broken:
+        if form.slug is not None:
+            for suffix in (".html", ".pdf"):
+                paths.setdefault(f"/{form.slug}{suffix}", form)
+    return paths
+
+
 @dataclass(frozen=True)
 class BuildOutcome:
     """One build of the preview: its generation (1, 2, …), whether it succeeded, and what went wrong."""
@@ -131,8 +147,9 @@ class BuildOutcome:
     generation: int
     ok: bool
     seconds: float
-    problems: tuple[Problem, ...] = ()  # content problems (with ok=False) or warnings (with ok=True)
+    problems: tuple[Problem, ...] = ()  # content problems (with ok=False); with ok=True the broken forms', then warnings
     message: str | None = None  # what the pages show when the build failed
+    broken: tuple[BrokenForm, ...] = ()  # the forms left out for their errors (with ok=True)
 
 
 @dataclass
@@ -141,6 +158,8 @@ class _State:
     good: bool = False  # a build has succeeded: html/ holds a site to show
     message: str | None = None  # the current failure, shown on every page
     warnings: str | None = None  # the warnings of the current (successful) build, shown on every page
+    broken: str | None = None  # the problems of the forms the current build left out, shown on every page
+    broken_paths: dict[str, BrokenForm] = field(default_factory=dict)  # their pages' paths, which show them
     stopping: bool = False
     condition: threading.Condition = field(default_factory=threading.Condition)
 
@@ -274,10 +293,13 @@ class PreviewServer:
     def _build(self) -> BuildOutcome:
         started = time.monotonic()
         problems: tuple[Problem, ...] = ()
+        broken: tuple[BrokenForm, ...] = ()
+        warnings: tuple[Problem, ...] = ()
         message = None
         try:
             report = build(self.root, output_dir=self.output_dir)
-            problems = tuple(report.warnings)
+            broken, warnings = tuple(report.broken), tuple(report.warnings)
+            problems = tuple(problem for form in broken for problem in form.problems) + warnings
         except ContentError as error:
             problems = tuple(error.problems)
             message = format_problems(problems, fmt="text", lang=self.lang)
@@ -291,10 +313,11 @@ class PreviewServer:
             self.state.generation += 1
             self.state.good = self.state.good or message is None
             self.state.message = message
-            self.state.warnings = (
-                format_problems(problems, fmt="text", lang=self.lang) if message is None and problems else None
-            )
-            outcome = BuildOutcome(self.state.generation, message is None, seconds, problems, message)
+            self.state.warnings = format_problems(warnings, fmt="text", lang=self.lang) if warnings else None
+            broken_problems = [problem for form in broken for problem in form.problems]
+            self.state.broken = format_problems(broken_problems, fmt="text", lang=self.lang) if broken else None
+            self.state.broken_paths = broken_paths(broken)
+            outcome = BuildOutcome(self.state.generation, message is None, seconds, problems, message, broken)
             self.state.condition.notify_all()
         logger.info(wording.message(
             "log_serve_build_ok" if outcome.ok else "log_serve_build_failed",
@@ -309,10 +332,11 @@ class PreviewServer:
     def page_extras(self, generation: int, message: str | None) -> tuple[str, str, str]:
         """What goes into a served HTML page: (in <head>, after <body>, before </body>)."""
         head = f'<link rel="stylesheet" href="{STYLE_PATH}">'
-        warnings = self.state.warnings
-        banner = (
-            self.error_banner(message, last_good=True) if message else self.warning_banner(warnings) if warnings else ""
-        )
+        warnings, broken = self.state.warnings, self.state.broken
+        if message:
+            banner = self.error_banner(message, last_good=True)
+        else:
+            banner = (self.broken_banner(broken) if broken else "") + (self.warning_banner(warnings) if warnings else "")
         script = f'<script src="{SCRIPT_PATH}" data-generation="{generation}"></script>'
         return head, banner, script
 
@@ -323,7 +347,7 @@ class PreviewServer:
         from reportgen.render.overview import overview_of, state_words
 
         try:
-            project = load_project(self.root)
+            project = load_project(self.root, per_form=True)  # a form with errors is that form's problem
             overview = overview_of(project)
             renderer = Templates(layout.templates_dir(self.root), project.site)
             page = renderer.site_page(
@@ -347,6 +371,25 @@ class PreviewServer:
             f'<p>{html.escape(texts["last_good" if last_good else "no_good"])}</p>'
             f"<pre>{html.escape(message)}</pre></section>"
         )
+
+    def broken_banner(self, problems: str) -> str:
+        """The forms a build left out for their errors (the others were built), above every page."""
+        return (
+            f'<section class="reportgen-preview-error" role="alert" lang="{self.lang}">'
+            f'<h2>{html.escape(wording.label("serve_broken_forms", self.lang))}</h2>'
+            f"<pre>{html.escape(problems)}</pre></section>"
+        )
+
+    def broken_page(self, form: BrokenForm, generation: int) -> bytes:
+        """A broken form's own page: its problems, where its page would be."""
+        text = wording.message("serve_broken_page", self.lang, source=form.source)
+        problems = format_problems(form.problems, fmt="text", lang=self.lang)
+        body = (
+            f'<section class="reportgen-preview-error" role="alert" lang="{self.lang}">'
+            f"<h1>{html.escape(_texts(self.lang)['failed'])}</h1><p>{html.escape(text)}</p>"
+            f"<pre>{html.escape(problems)}</pre></section>"
+        )
+        return self.message_page(str(form.source), body, generation)
 
     def warning_banner(self, warnings: str) -> str:
         """The warnings of a build that succeeded (what ``check`` warns about), above the page."""
@@ -454,6 +497,11 @@ class _Handler(BaseHTTPRequestHandler):
                         texts["failed"], preview.error_banner(message, last_good=False), generation
                     )
                 return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", page, body)
+            with state.condition:
+                broken_form = state.broken_paths.get(unquote(path)) if message is None else None
+            if broken_form is not None:
+                page = preview.broken_page(broken_form, generation)
+                return self._send(HTTPStatus.OK, "text/html; charset=utf-8", page, body)
             self._file(path, generation, message, body)
         except (BrokenPipeError, ConnectionResetError):
             logger.debug("client went away during %s", path)

@@ -15,9 +15,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from reportgen import __version__, linebreak, thai, wording
+from reportgen import __version__, digest, linebreak, thai, wording
+from reportgen.errors import RenderError
 from reportgen.markdown import render_markdown
-from reportgen.model import Entry, Indicator, SiteSettings
+from reportgen.model import Entry, Indicator, Signoff, SiteSettings
 from reportgen.status import STATUS_LABELS, IndicatorStatus, Reporting, status_of
 
 
@@ -44,21 +45,48 @@ class PageLinks:
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One row of the summary table (``_summary_table.html.j2``): an indicator, where it stands, and its link."""
+    """One row of the summary table (``_summary_table.html.j2``): an indicator, where it stands, its link, and
+    whether it is flagged a draft (not signed off, or its sign-off no longer holds for its text)."""
 
     indicator: Indicator
     status: IndicatorStatus
     href: str | None = None
+    draft: bool = False
 
 
 def summary_rows(
-    indicators: Sequence[Indicator],
+    entries: Sequence[Entry],
     href: Callable[[Indicator], str] | None = None,
     reporting: Reporting | None = None,
 ) -> list[SummaryRow]:
     """The summary table's rows, in the given order; ``href(indicator)`` gives each row's link (or None); the
     status as of ``reporting`` (default: now)."""
-    return [SummaryRow(ind, status_of(ind, reporting), href(ind) if href else None) for ind in indicators]
+    return [
+        SummaryRow(
+            entry.indicator, status_of(entry.indicator, reporting), href(entry.indicator) if href else None,
+            draft=not entry.signed,
+        )
+        for entry in entries
+    ]
+
+
+@dataclass(frozen=True)
+class FormSignature:
+    """What a form's signature block shows: the sign-off it prints (``signed_off``; None: the form is drawn as a
+    draft, with the draft mark and an empty signature block) and, when the file holds a sign-off that does not hold
+    for this text, why (``note``: ``"edited_after_signoff"`` or ``"no_digest"``), which the form says in one line
+    under the block (``form_signoff_edited``, ``form_signoff_no_digest`` in the catalog)."""
+
+    signed_off: Signoff | None
+    note: str | None = None
+
+
+def form_signature(indicator: Indicator, state: str) -> FormSignature:
+    """How ``indicator``'s signature block is drawn, given its ``digest.sign_state``: only a sign-off that holds
+    for exactly this text prints the signer's name, position and date; any other is drawn as a draft."""
+    if state == "signed" and indicator.signoff is not None:
+        return FormSignature(indicator.signoff)
+    return FormSignature(None, state if indicator.signoff is not None and state != "draft" else None)
 
 
 #: The stylesheets of a form's PDF, in templates/css/, in cascade order.
@@ -72,12 +100,20 @@ class Templates:
     """The project's Jinja templates and site settings → the HTML of its documents (the form for print and for the
     web page, the site's pages, the book). Make one per build and reuse it: it caches compiled templates."""
 
-    def __init__(self, templates_dir: Path, site: SiteSettings, words: frozenset[str] | None = None):
+    def __init__(
+        self,
+        templates_dir: Path,
+        site: SiteSettings,
+        words: frozenset[str] | None = None,
+        content_dir: Path | None = None,
+    ):
         """``words``: the project's own Thai words for line breaking (default: its content/dictionary.txt, next
-        to ``templates_dir``; see linebreak.py)."""
+        to ``templates_dir``; see linebreak.py). ``content_dir``: the project's content/ folder (default: next to
+        ``templates_dir``), where a form given without its sign state has its sign-off checked."""
         self.site = site
+        self.content_dir = Path(content_dir) if content_dir is not None else Path(templates_dir).parent / "content"
         if words is None:
-            words = linebreak.load_dictionary(Path(templates_dir).parent / "content")
+            words = linebreak.load_dictionary(self.content_dir)
         self.words = words
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates_dir),
@@ -99,27 +135,65 @@ class Templates:
         # The site's own words from the message catalogue, in the site's language (Thai): ``message("search_button")``.
         self.env.globals.update(message=lambda code, **params: wording.message(code, "th", **params))
 
-    def _form_context(self, indicator: Indicator) -> dict:
+    def template(self, name: str) -> jinja2.Template:
+        """The compiled template ``name``; a broken one is a ``RenderError`` naming its file and line, which stops
+        the whole build (every form, or every page, is made with it)."""
+        try:
+            return self.env.get_template(name)
+        except jinja2.TemplateError as error:
+            raise self._broken(name, error) from None
+
+    def check(self) -> None:
+        """Compile every template of the project, so that a broken one stops a build before anything is rendered."""
+        for name in self.env.list_templates(extensions=("j2",)):
+            self.template(name)
+
+    def _render(self, name: str, context: dict) -> str:
+        template = self.template(name)
+        try:
+            return template.render(context)
+        except jinja2.TemplateError as error:  # e.g. a variable the template asks for and nobody gives
+            raise self._broken(name, error) from None
+
+    def _broken(self, name: str, error: jinja2.TemplateError) -> RenderError:
+        where = f"templates/{getattr(error, 'name', None) or name}"
+        if getattr(error, "lineno", None):
+            where += f":{error.lineno}"  # type: ignore[attr-defined]  # only TemplateSyntaxError has one
+        return RenderError("render_template_broken", where=where, reason=error.message or type(error).__name__)
+
+    def _form_context(self, indicator: Indicator, state: str | None = None) -> dict:
+        """What ``form.html.j2`` is given: the indicator, and its signature block (``form_signature``) from its sign
+        ``state`` (``Entry.sign_state``), checked here against the project's content when not given."""
         quarter_years = {
             quarter: thai.be_year(thai.quarter_period(indicator.fiscal_year, quarter)[0].year) for quarter in range(1, 5)
         }
-        return {"indicator": indicator, "quarter_years": quarter_years, "title": document_title(indicator)}
+        if state is None:
+            state = digest.sign_state(indicator, self.content_dir)
+        return {
+            "indicator": indicator,
+            "quarter_years": quarter_years,
+            "title": document_title(indicator),
+            "signature": form_signature(indicator, state),
+        }
 
-    def print_document(self, indicator: Indicator, *, css_url: str, link_stylesheets: bool = True) -> str:
+    def print_document(
+        self, indicator: Indicator, *, css_url: str, link_stylesheets: bool = True, sign_state: str | None = None
+    ) -> str:
         """The HTML that WeasyPrint lays out as the PDF form. ``css_url`` points at templates/css/.
 
         ``link_stylesheets=False`` leaves the ``PRINT_STYLESHEETS`` links out, for a renderer that passes them to
         WeasyPrint already parsed (``engine.FormPrinter``: parsing them for every form costs about 7 %).
+        ``sign_state``: the entry's (``Entry.sign_state``); None checks the sign-off here.
         """
-        template = self.env.get_template("print.html.j2")
         stylesheets = PRINT_STYLESHEETS if link_stylesheets else ()
-        return template.render(
-            css_url=css_url, stylesheets=stylesheets, paper=True, **self._form_context(indicator)
+        return self._render(
+            "print.html.j2",
+            dict(css_url=css_url, stylesheets=stylesheets, paper=True, **self._form_context(indicator, sign_state)),
         )
 
     def book_document(
         self,
-        indicators: Sequence[Indicator],
+        entries: Sequence[Entry],
         *,
         css_url: str,
         fiscal_year: int,
@@ -128,7 +202,7 @@ class Templates:
     ) -> str:
         """The report book of one fiscal year: cover, contents, summary table, then every form on its own pages.
 
-        ``indicators`` are already as they stood at the end of quarter ``as_of`` (None: the whole year). The
+        ``entries`` are already as they stood at the end of quarter ``as_of`` (None: the whole year). The
         cover and the summary say how far the year had gone by ``reporting`` (default: now): the whole year only
         once it has ended, else the end of the last ended quarter (``as_of`` caps it).
         """
@@ -138,16 +212,16 @@ class Templates:
         start, _ = thai.quarter_period(fiscal_year, 1)
         _, end = thai.quarter_period(fiscal_year, shown_as_of or 4)
         forms = [
-            self._form_context(indicator) | {"anchor": f"indicator-{indicator.code}"} for indicator in indicators
+            self._form_context(entry.indicator, entry.sign_state) | {"anchor": f"indicator-{entry.indicator.code}"}
+            for entry in entries
         ]
-        rows = summary_rows(indicators, href=lambda indicator: f"#indicator-{indicator.code}", reporting=reporting)
+        rows = summary_rows(entries, href=lambda indicator: f"#indicator-{indicator.code}", reporting=reporting)
         shown = [name for name in STATUS_LABELS if name != ("not_met" if shown_as_of is not None else "in_progress")]
         counts = {status: 0 for status in STATUS_LABELS}
         for row in rows:
             counts[row.status.status] += 1
         year = thai.apply_digits(str(fiscal_year), self.site.digits)
-        template = self.env.get_template("book.html.j2")
-        return template.render(
+        return self._render("book.html.j2", dict(
             css_url=css_url,
             title=f"{self.site.site_title} ประจำปีงบประมาณ พ.ศ. {year}",
             fiscal_year=fiscal_year,
@@ -158,9 +232,9 @@ class Templates:
             summary_rows=rows,
             status_labels={name: STATUS_LABELS[name] for name in shown},
             status_counts=counts,
-            drafts=sum(1 for indicator in indicators if indicator.is_draft),
+            drafts=sum(1 for form in forms if form["signature"].signed_off is None),
             paper=True,
-        )
+        ))
 
     def indicator_page(self, entry: Entry, links: PageLinks, **site_context) -> str:
         """The web page of one indicator: the same form, in the site's layout, with a link to its PDF.
@@ -172,7 +246,7 @@ class Templates:
 
     def render_page(self, template_name: str, context: dict) -> str:
         """A template rendered with exactly ``context`` (and the environment's globals: the site, the version)."""
-        return self.env.get_template(template_name).render(context)
+        return self._render(template_name, context)
 
     def indicator_page_context(self, entry: Entry, links: PageLinks, **site_context) -> dict:
         """Everything ``page.html.j2`` is given for one indicator (see ``indicator_page``)."""
@@ -183,10 +257,10 @@ class Templates:
             canonical_url=links.canonical_url,
             root=links.root_url,
             pdf_download_name=pdf_download_name(entry.indicator),
-            **self._form_context(entry.indicator),
+            **self._form_context(entry.indicator, entry.sign_state),
             **site_context,
         )
 
     def site_page(self, template_name: str, **context) -> str:
         """Any other page of the web site (a fiscal year, the open data, 404); ``views.py`` gives the context."""
-        return self.env.get_template(template_name).render(**context)
+        return self._render(template_name, context)

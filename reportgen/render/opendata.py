@@ -252,10 +252,10 @@ def indicator_records(entries: Iterable[Entry], base_url: str, *, reporting: Rep
             "status_label": status.label,
             "last_quarter": status.last_quarter,
             "reported_quarters": status.reported_quarters,
-            "signed_on": indicator.signoff.date.isoformat() if indicator.signoff else None,
+            "signed_on": indicator.signoff.date.isoformat() if entry.signed and indicator.signoff else None,
             "page_url": site_url(base_url, f"{entry.slug}.html"),
             "pdf_url": site_url(base_url, f"{entry.slug}.pdf"),
-            "signed": indicator.signoff is not None,
+            "signed": entry.signed,
         })
     return records
 
@@ -279,7 +279,7 @@ def quarter_records(entries: Iterable[Entry]) -> list[dict]:
                 "reported": report is not None,
                 "result": result,
                 "percent_of_target": _percent(thai.percent_of_target(result, indicator.target.value)),
-                "signed": indicator.signoff is not None,
+                "signed": entry.signed,
             })
     return records
 

@@ -1,11 +1,15 @@
 """The project and a quarter (``reportgen status``) → who has reported it, who has not, what is signed, per form and
 per officer, as text (Thai, or English with ``--lang en``), CSV or JSON; the preview shows the same as ``/_status``.
 
-The quarter is the last one that has ended by the reporting date (``status.reporting_date``: ``SOURCE_DATE_EPOCH``
-or today, in Bangkok), or the one asked for with ``--year`` and ``--quarter``. For each form of that fiscal year:
+The quarter is, by default, the one that is running on the reporting date (``status.reporting_date``:
+``SOURCE_DATE_EPOCH`` or today, in Bangkok) if any form has reported it already (the coordinator's question in
+December: who has written quarter 1 so far?), otherwise the last one that has ended; or any quarter of any year asked
+for with ``--year`` and ``--quarter``. A quarter not yet over is labelled so (ไตรมาสปัจจุบัน (ยังไม่สิ้นสุด)), with
+its end date, and its figures are as of the reporting date. For each form of that fiscal year:
 
 - **reported**: the form holds that quarter's report (``quarters.qN``); else **missing**;
-- its sign-off: **signed** (the digest matches the content), **edited after sign-off** (it does not), or **draft**;
+- its sign-off: **signed** (the digest matches the content), **edited after sign-off** (it does not, or it has no
+  digest), or **draft**;
 - where it stands (``status.status_of`` as of that quarter) and its responsible officer (``officer``), if written.
 
 This is the division's internal overview: it names officers and their contact details, so it is printed, or served
@@ -19,10 +23,12 @@ import datetime as dt
 import io
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from reportgen import layout, thai, wording
-from reportgen.digest import check_signoff
+from reportgen.digest import sign_state as digest_sign_state
 from reportgen.errors import CatalogueError, render_message
 from reportgen.model import Entry, Officer, Project
 from reportgen.status import IndicatorStatus, Reporting, as_of, reporting_date, status_of
@@ -30,6 +36,9 @@ from reportgen.status import IndicatorStatus, Reporting, as_of, reporting_date, 
 logger = logging.getLogger(__name__)
 
 SignState = str  # "signed", "edited_after_signoff" or "draft"
+
+#: Where the quarter stands on the reporting date.
+QuarterState = Literal["ended", "running", "not_started"]
 
 
 @dataclass(frozen=True)
@@ -54,10 +63,20 @@ class QuarterOverview:
     quarter: int
     today: dt.date
     forms: tuple[FormState, ...]
+    #: The files of that year with errors (``model.BrokenForm``): listed, never counted as reported or signed.
+    broken: tuple = ()
 
     @property
     def period(self) -> tuple[dt.date, dt.date]:
         return thai.quarter_period(self.fiscal_year, self.quarter)
+
+    @property
+    def state(self) -> QuarterState:
+        """``"ended"``, ``"running"`` (the reporting date falls in it) or ``"not_started"``."""
+        start, end = self.period
+        if end < self.today:
+            return "ended"
+        return "running" if start <= self.today else "not_started"
 
     @property
     def counts(self) -> dict[str, int]:
@@ -82,45 +101,51 @@ class QuarterOverview:
         return [(officers[key], groups[key]) for key in keys]
 
 
-def default_quarter(today: dt.date) -> tuple[int, int]:
-    """The fiscal year and quarter that ended last by ``today`` (quarter 4 of last year during quarter 1)."""
-    year = thai.fiscal_year_of(today)
-    ended = thai.quarters_ended(year, today)
-    return (year, ended) if ended else (year - 1, 4)
+def default_quarter(today: dt.date, entries: Sequence[Entry] = (), year: int | None = None) -> tuple[int, int]:
+    """The fiscal year and quarter ``reportgen status`` shows without ``--quarter``: the quarter running on ``today``
+    if any form of its year (``entries``) has reported it, else the last one that has ended (quarter 4 of last year
+    during quarter 1). Given ``year``: that year's quarter 4 once the year is over, its quarter 1 before it begins."""
+    current = thai.fiscal_year_of(today)
+    if year is not None and year != current:
+        return (year, 4) if year < current else (year, 1)
+    ended = thai.quarters_ended(current, today)
+    running = ended + 1
+    if any(
+        entry.indicator.fiscal_year == current and getattr(entry.indicator.quarters, f"q{running}") is not None
+        for entry in entries
+    ):
+        return current, running
+    if year is not None or not ended and not any(entry.indicator.fiscal_year == current - 1 for entry in entries):
+        return current, ended or running  # asked for this year, or last year has no forms: this year's quarter
+    return (current, ended) if ended else (current - 1, 4)
 
 
 def sign_state(project: Project, entry: Entry) -> SignState:
-    signoff = entry.indicator.signoff
-    if signoff is None:
-        return "draft"
-    try:
-        state = check_signoff(entry.indicator, layout.content_dir(project.root))
-    except OSError:  # an evidence file went missing since loading: not the signed content
-        return "edited_after_signoff"
-    return "signed" if state in ("current", "old") else "edited_after_signoff"
+    """The overview's three words for a form's sign-off (``digest.sign_state``; a sign-off without a digest is
+    counted with the edited ones, since nothing shows what it was made for)."""
+    state = entry.sign_state or digest_sign_state(entry.indicator, layout.content_dir(project.root))
+    if state == "signed":
+        return "signed"
+    return "draft" if state == "draft" else "edited_after_signoff"
 
 
 def overview_of(
     project: Project, *, year: int | None = None, quarter: int | None = None, today: dt.date | None = None
 ) -> QuarterOverview:
-    """The overview of ``quarter`` of ``year`` (default: the last quarter ended by ``today``)."""
+    """The overview of ``quarter`` of ``year`` (default: ``default_quarter`` on ``today``), any quarter of any year
+    that has forms; a quarter not yet over is shown as it stands on ``today``."""
     today = today or reporting_date()
-    default_year, default_q = default_quarter(today)
-    if year is None:
-        year = default_year
+    if quarter is None or year is None:
+        default_year, default_q = default_quarter(today, project.entries, year)
+        year = year if year is not None else default_year
         quarter = quarter or default_q
-    elif quarter is None:
-        quarter = thai.quarters_ended(year, today) or None
-        if quarter is None:
-            quarter = 1  # reported below as not ended yet
     entries = [entry for entry in project.entries if entry.indicator.fiscal_year == year]
     if not entries:
         years = sorted({entry.indicator.fiscal_year for entry in project.entries})
         raise CatalogueError("status_no_year", year=year, available=", ".join(map(str, years)) or "–")
     end = thai.quarter_period(year, quarter)[1]
-    if end >= today:
-        raise CatalogueError("status_quarter_not_ended", quarter=quarter, year=year, end=end.isoformat())
-    reporting = Reporting(end + dt.timedelta(days=1))  # as the quarter had just ended
+    # An ended quarter as it had just ended; one not yet over as it stands today.
+    reporting = Reporting(end + dt.timedelta(days=1) if end < today else today)
     forms = tuple(
         FormState(
             entry=entry,
@@ -130,7 +155,8 @@ def overview_of(
         )
         for entry in sorted(entries, key=lambda entry: entry.indicator.code)
     )
-    return QuarterOverview(year, quarter, today, forms)
+    broken = tuple(form for form in project.broken if form.slug and form.slug.startswith(f"{year}/"))
+    return QuarterOverview(year, quarter, today, forms, broken)
 
 
 # --- Output ------------------------------------------------------------------------------------------------------
@@ -179,10 +205,15 @@ def format_overview(overview: QuarterOverview, *, fmt: str = "text", lang: str =
         document = {
             "fiscal_year": overview.fiscal_year,
             "quarter": overview.quarter,
+            "quarter_state": overview.state,
             "quarter_end": overview.period[1].isoformat(),
             "as_of": overview.today.isoformat(),
             "counts": overview.counts,
             "forms": [form_record(overview, form) for form in overview.forms],
+            "broken": [
+                {"file": form.source.as_posix(), "errors": [problem.to_dict(lang) for problem in form.errors]}
+                for form in overview.broken
+            ],
         }
         return json.dumps(document, ensure_ascii=False, indent=2)
     if fmt == "csv":
@@ -218,8 +249,9 @@ def officer_text(officer: Officer | None, lang: str) -> str:
 def _format_text(overview: QuarterOverview, lang: str) -> str:
     start, end = overview.period
     counts = overview.counts
+    heading = {"ended": "status_heading", "running": "status_heading_running", "not_started": "status_heading_future"}
     lines = [
-        _text("status_heading", lang, quarter=overview.quarter, year=overview.fiscal_year,
+        _text(heading[overview.state], lang, quarter=overview.quarter, year=overview.fiscal_year,
               start=_date(start, lang), end=_date(end, lang), today=_date(overview.today, lang)),
         _text("status_counts", lang, **counts),
         "",
@@ -233,6 +265,9 @@ def _format_text(overview: QuarterOverview, lang: str) -> str:
             + (f" ({form.status.plan_label_in(lang)})" if form.status.plan_status else "")
             + f" | {officer_text(form.officer, lang)} | {indicator.name}"
         )
+    for form in overview.broken:  # a file with errors: nobody can tell what it reports until it is fixed
+        lines.append(_text("status_broken_line", lang, slug=form.slug, file=form.source.as_posix(),
+                           errors=len(form.errors)))  # fmt: skip
     lines += ["", _text("status_by_officer", lang)]
     for officer, forms in overview.by_officer():
         missing = [form.entry.indicator.code for form in forms if not form.reported]

@@ -149,13 +149,15 @@ def site_files(
     *,
     withheld: Iterable[Entry] = (),
     reporting: Reporting | None = None,
+    renderer: Templates | None = None,
 ) -> Iterator[OutputFile]:
     """Every file of a build: the selected forms (their PDFs already rendered, by slug), then the pages and data
     drawn from the whole project (always all of it, even when only some forms are rebuilt), then the assets.
     ``page_fingerprint`` (the build's, ``cache.build_fingerprint``) makes the forms' pages cacheable. A release
     build gives a project of its released forms only, and the forms it left out as ``withheld`` (named, unlinked,
-    on their year's page). ``reporting``: the date the figures are as of."""
-    renderer = Templates(layout.templates_dir(project.root), project.site)
+    on their year's page). ``reporting``: the date the figures are as of. ``renderer``: the build's templates, if
+    it has them compiled already."""
+    renderer = renderer or Templates(layout.templates_dir(project.root), project.site)
     pages = SitePages(project, renderer, withheld=withheld, reporting=reporting)
     for entry in selected:
         yield from form_files(entry, pages, pdfs[entry.slug], page_fingerprint)

@@ -67,7 +67,7 @@ class IndicatorView:
     percent_text: str | None
     last_quarter: tuple[str, str] | None  # the latest quarter reported: its number and its months
     quarters: tuple[QuarterView, ...]
-    draft: bool = False  # not signed off (only a draft build publishes drafts)
+    draft: bool = False  # not signed off, or its sign-off does not hold for this text (only a draft build has them)
     missing_text: str | None = None  # "ไตรมาสที่ 2": the ended quarters it has not reported
     plan_text: str | None = None  # "เป็นไปตามแผน (แผน 2 ห้อง)" while the year runs, when a plan is written
     officer: object | None = None  # model.Officer, only when site.show_officers
@@ -202,7 +202,7 @@ def indicator_view(
         percent_text=fmt.percent(status.percent) if status.percent is not None else None,
         last_quarter=(fmt.text(last), fmt.quarter_months(indicator.fiscal_year, last)) if last else None,
         quarters=quarters,
-        draft=indicator.is_draft,
+        draft=not entry.signed,
         missing_text=(
             "ยังไม่รายงาน " + ", ".join(f"ไตรมาสที่ {fmt.text(q)}" for q in status.missing_quarters)
             if status.missing_quarters else None
