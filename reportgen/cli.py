@@ -271,6 +271,8 @@ def run_serve(args: argparse.Namespace) -> int:
         if not is_loopback(args.host):  # drafts on a network: say so every time, in the user's language
             warning, hint = wording.render("serve_exposed", {"host": args.host}, args.lang)
             _emit(f"reportgen serve: {warning} — {hint}", file=sys.stderr, flush=True)
+            status = "serve_status_shared" if args.share_status else "serve_status_kept_local"
+            _emit(f"reportgen serve: {wording.label(status, args.lang)}", file=sys.stderr, flush=True)
         _emit(f"reportgen serve: {wording.label('serve_how_to_stop', args.lang)}", file=sys.stderr, flush=True)
 
     def built(outcome) -> None:
@@ -282,7 +284,8 @@ def run_serve(args: argparse.Namespace) -> int:
             done = wording.message("serve_built_in", args.lang, seconds=f"{outcome.seconds:.1f}")
             _emit(f"reportgen serve: {done}", file=sys.stderr, flush=True)
 
-    serve(args.root, host=args.host, port=args.port, lang=args.lang, on_ready=ready, on_build=built)
+    serve(args.root, host=args.host, port=args.port, lang=args.lang, on_ready=ready, on_build=built,
+          share_status=args.share_status)
     return EXIT_OK
 
 
@@ -423,6 +426,7 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     serve = command("serve")
     serve.add_argument("--port", type=types.port, default=8000, metavar="PORT", help=say("cli_serve_port"))
     serve.add_argument("--host", default="127.0.0.1", metavar="HOST", help=say("cli_serve_host"))
+    serve.add_argument("--share-status", action="store_true", help=say("cli_serve_share_status"))
     serve.set_defaults(handler=run_serve)
 
     new = command("new")
