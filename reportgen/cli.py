@@ -21,7 +21,7 @@ from pathlib import Path
 
 from reportgen import __version__, wording
 from reportgen.cli_language import HelpFormatter, argparse_speaking, resolve_lang
-from reportgen.errors import ContentError, ReportgenError
+from reportgen.errors import NO_SPACE, ContentError, NoSpaceError, ReportgenError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -497,8 +497,21 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         _emit(f"reportgen: {wording.label('interrupted', args.lang)}", file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as error:
+        if isinstance(error, OSError) and error.errno in NO_SPACE and not args.debug:
+            return _no_room(error, args.lang)  # a full disk where no message names the file: no bug either
         if args.debug:
             raise
         _emit(f"reportgen: {wording.label('internal_error', args.lang)}", file=sys.stderr)
         return EXIT_BUG
+
+
+def _no_room(error: OSError, lang: str) -> int:
+    """A write that failed for lack of room (a full disk, a file-size limit), said in the reader's words with what
+    could not be written (the file, when the error names it; else the temporary folder where it most likely was)."""
+    import tempfile
+
+    what = error.filename or wording.localized("what_unnamed_file", folder=tempfile.gettempdir())
+    no_room = NoSpaceError.of(error, what)
+    _emit(f"reportgen: {no_room.text(lang)}", file=sys.stderr)
+    return no_room.exit_code

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from reportgen import layout, wording
+from reportgen.errors import os_reason
 from reportgen.files import replace_file
 from reportgen.fingerprint import code_fingerprint, library_versions
 
@@ -196,7 +197,7 @@ class DocumentCache:
             mark_cache_root(self.path.parent)
             replace_file(self.path, header + payload)
         except OSError as error:
-            logger.warning(wording.message("cache_doc_unwritable", path=self.path, reason=error.strerror))
+            logger.warning(wording.message("cache_doc_unwritable", path=self.path, reason=os_reason(error)))
             return
         self._changed = False
         logger.debug("saved %d loaded documents to %s", len(self._entries), self.path)
