@@ -441,7 +441,7 @@ def test_every_file_of_a_folder_gets_its_verdict(tmp_path):
     assert thai.returncode == 1 and "อ่านไฟล์ไม่ได้ ไม่ใช่ไฟล์ PDF หรือไฟล์เสียหาย" in thai.stdout
 
 
-def test_a_pipe_or_a_folder_named_pdf_is_not_read(tmp_path):
+def test_a_pipe_or_a_folder_named_pdf_is_not_read(tmp_path, hang_guard):
     """Named on the command line, a FIFO would block a plain read for ever: it is no regular file."""
     fifo = tmp_path / "pipe.pdf"
     os.mkfifo(fifo)
