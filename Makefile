@@ -16,7 +16,7 @@ TEST_PACKAGES := poppler-utils chromium qpdf faketime default-jre-headless libpd
 # the machine's Java. --ignore-scripts: vnu-jar's install script would download a JDK of its own.
 BROWSER_TOOLS := tests/browser/node_modules/.installed
 
-.PHONY: build test lint check bench guide-images setup setup-test clean
+.PHONY: build test lint check bench guide-images setup setup-test lock clean
 
 build: setup
 	$(PY) -m reportgen build
@@ -72,17 +72,42 @@ endef
 	$(call apt_install_command,npm,npm)
 .PHONY: .system-runtime .system-test
 
+# Python packages come from the lock in requirements/ (made by `make lock`, below): every package pinned, with the
+# hashes of its files, installed with --require-hashes, so a file that is not the one locked is refused. pip itself
+# is locked too (the venv's own pip, from Python, installs it, checking its hashes). --only-binary: building a
+# source package would fetch its build tools unchecked. reportgen itself is installed from this folder without
+# build isolation, with the locked setuptools.
+PIP_INSTALL := $(VENV)/bin/python -m pip install --quiet --require-hashes --only-binary :all:
+
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml constraints.txt | $(VENV)/bin/python
-	$(VENV)/bin/pip install --quiet -c constraints.txt -e .
+$(VENV)/.pip: requirements/pip.txt | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/pip.txt
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.installed
-	$(VENV)/bin/pip install --quiet -c constraints.txt -e '.[test]'
+$(VENV)/.installed: pyproject.toml requirements/build.txt $(VENV)/.pip
+	$(PIP_INSTALL) -r requirements/build.txt
+	$(VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+$(VENV)/.installed-test: pyproject.toml requirements/test.txt $(VENV)/.installed
+	$(PIP_INSTALL) -r requirements/test.txt
+	touch $@
+
+# The lock, remade after a change of the dependencies in pyproject.toml (or requirements/*.in): uv resolves them for
+# every platform and Python 3.11+, keeping the versions already locked where they still fit (`make lock
+# LOCK_ARGS=--upgrade` takes the newest allowed), and writes each with the hashes of all its files. The test lock
+# first; the build lock is held to the same versions. uv itself comes from the lock (requirements/lock-tools.txt).
+LOCK := $(VENV)/bin/uv pip compile --universal --python-version 3.11 --generate-hashes --quiet \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+
+lock: $(VENV)/.pip
+	$(PIP_INSTALL) -r requirements/lock-tools.txt
+	$(LOCK) pyproject.toml requirements/build-system.in --extra test -o requirements/test.txt
+	$(LOCK) pyproject.toml requirements/build-system.in -c requirements/test.txt -o requirements/build.txt
+	$(LOCK) requirements/pip.in -o requirements/pip.txt
+	$(LOCK) requirements/lock-tools.in -o requirements/lock-tools.txt
 
 $(BROWSER_TOOLS): tests/browser/package.json tests/browser/package-lock.json | .system-test
 	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

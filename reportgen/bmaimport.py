@@ -18,6 +18,10 @@ that ``check`` warns about) with a warning here: a missing section, the result t
 checkboxes (both ผลผลิต and ผลลัพธ์ are printed), a target that is not ``number (unit)``. Lines that belong to no
 known part (an unknown heading and its text) are left out, each block with a warning giving its line. The
 agency is not in the export: it is the site's (``site.yaml``), as for ``reportgen new``.
+
+An export the system made has no control characters; one that holds any (an escape sequence, a NUL: a damaged or
+edited file) is refused, each at its line and column (``ContentError``), before anything is read into the form.
+Reading takes time in proportion to the export's size: lines are gathered into lists and joined once.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from reportgen.commands.new import FILL, _blank
-from reportgen.errors import Problem
+from reportgen.content.parse import MAX_REPEATED, REFUSED_CHARACTER, refused_kind
+from reportgen.errors import ContentError, Problem
 from reportgen.model import Indicator
 from reportgen.wording import localized
 
@@ -75,6 +80,9 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
     """Read an exported form (see the module docstring); ``source`` names it in the warnings."""
     warnings: list[Problem] = []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    refused = refused_characters(lines, source)
+    if refused:
+        raise ContentError(refused)
     dashes = 0
     cleaned: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
@@ -91,6 +99,7 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
     unknown: list[list[tuple[int, str]]] = []
     current: str | None = None  # the part lines go to: "s1" … "s9", "q1" … "q5", None (unknown) or "signature"
     seen_sections: set[int] = set()
+    signed = False
     for number, line in cleaned:
         heading = HEADING.match(line)
         quarter = QUARTER.match(line)
@@ -120,7 +129,8 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
                 continue
         if current is not None and current.startswith("s9") and SIGNATURE.match(line) or current == "signature":
             current = "signature"
-            _check_signature(line, number, source, warnings)
+            if not signed:  # one warning says the sign-off was left out; a long block needs no more
+                signed = _check_signature(line, number, source, warnings)
             continue
         if current is None:
             if unknown:
@@ -196,6 +206,25 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
     return Imported(values, warnings, found_code)
 
 
+def refused_characters(lines: list[str], source: Path) -> list[Problem]:
+    """An error at each line holding a control character, direction override or broken character (the first of
+    each line; at most ``MAX_REPEATED`` lines)."""
+    problems: list[Problem] = []
+    for number, line in enumerate(lines, start=1):
+        found = REFUSED_CHARACTER.search(line)
+        if found is None:
+            continue
+        char = found.group()
+        shown = REFUSED_CHARACTER.sub("\ufffd", line)
+        problems.append(Problem.create(
+            "import_control_char", source, line=number, column=found.start() + 1, source_line=shown,
+            char=f"U+{ord(char):04X}", kind=refused_kind(char),
+        ))  # fmt: skip
+        if len(problems) == MAX_REPEATED:
+            break
+    return problems
+
+
 def _section_of(heading: re.Match) -> int | None:
     number = int(heading.group(1))
     expected = SECTIONS.get(number)
@@ -228,13 +257,15 @@ def _ambiguous(
                           detail=localized(detail, **params))
 
 
-def _check_signature(line: str, number: int, source: Path, warnings: list[Problem]) -> None:
-    """The signature block is the sign-off's, which only ``reportgen signoff`` writes: a name there is reported."""
+def _check_signature(line: str, number: int, source: Path, warnings: list[Problem]) -> bool:
+    """The signature block is the sign-off's, which only ``reportgen signoff`` writes: a name there is reported
+    (True when it was)."""
     name = re.sub(r"^(ลงชื่อ|ตำแหน่ง)|\(ผู้รับผิดชอบโครงการ\)|\.+", "", line).strip()
     if name:
         warnings.append(_ambiguous(
-            source, number, "signoff", "import_detail_signoff", code="import_read_as", name=name,
+            source, number, "signoff", "import_detail_signoff", code="import_read_as", name=_excerpt(name),
         ))
+    return bool(name)
 
 
 def escape_markdown(text: str) -> str:
@@ -246,29 +277,32 @@ def escape_markdown(text: str) -> str:
 
 def markdown_of(lines: list[tuple[int, str]], source: Path, warnings: list[Problem]) -> str:
     """A narrative's lines (``::`` markers removed) → Markdown: paragraphs, then numbered items."""
-    blocks: list[tuple[int | None, str]] = []  # (item number or None for a paragraph, text)
+    blocks: list[tuple[int | None, list[str]]] = []  # (item number or None for a paragraph, its lines)
+    last_item: int | None = None
     for number, line in lines:
         line = re.sub(r"^::\s?", "", line).strip()
         if not line:
             continue
         item = ITEM.match(line)
         bare = ITEM_WITHOUT_DOT.match(line)
-        last_item = next((n for n, _ in reversed(blocks) if n is not None), None)
         if item:
-            blocks.append((int(item.group(1)), item.group(2)))
+            last_item = int(item.group(1))
+            blocks.append((last_item, [item.group(2)]))
         elif bare and last_item is not None and int(bare.group(1)) == last_item + 1:
-            blocks.append((int(bare.group(1)), bare.group(2)))
+            last_item = int(bare.group(1))
+            blocks.append((last_item, [bare.group(2)]))
             warnings.append(_ambiguous(
                 source, number, "text", "import_detail_item_without_dot", code="import_read_as",
                 excerpt=_excerpt(line, 30), item=bare.group(1),
             ))
         elif blocks:
-            blocks[-1] = (blocks[-1][0], blocks[-1][1] + " " + line)
+            blocks[-1][1].append(line)  # joined once, below: appending to a string would copy it every line
         else:
-            blocks.append((None, line))
+            blocks.append((None, [line]))
     out: list[str] = []
     previous: int | None = None
-    for item, text in blocks:
+    for item, parts in blocks:
+        text = " ".join(parts)
         if item is None:
             if out:
                 out.append("")
@@ -330,15 +364,15 @@ def _target(rest: tuple[int, str], lines: list[tuple[int, str]], source: Path, w
 
 
 def _evidence(lines: list[tuple[int, str]]) -> list[dict]:
-    items: list[str] = []
+    items: list[list[str]] = []
     for _, line in lines:
         bullet = re.match(r"^-\s*(?:::\s*)?(?:-\s*)?(.*)$", line)
         text = re.sub(r"^::\s*(?:-\s*)?", "", bullet.group(1) if bullet else line).strip()
         if not text:
             continue
         if bullet or not items:
-            items.append(text)
+            items.append([text])
         else:
-            items[-1] += " " + text
-    return [{"title": title, "url": None, "file": None} for title in items]
+            items[-1].append(text)
+    return [{"title": " ".join(parts), "url": None, "file": None} for parts in items]
 

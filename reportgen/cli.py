@@ -21,7 +21,7 @@ from pathlib import Path
 
 from reportgen import __version__, wording
 from reportgen.cli_language import HelpFormatter, argparse_speaking, resolve_lang
-from reportgen.errors import ContentError, ReportgenError
+from reportgen.errors import NO_SPACE, ContentError, NoSpaceError, ReportgenError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 
@@ -285,6 +285,8 @@ def run_serve(args: argparse.Namespace) -> int:
         if not is_loopback(args.host):  # drafts on a network: say so every time, in the user's language
             warning, hint = wording.render("serve_exposed", {"host": args.host}, args.lang)
             _emit(f"reportgen serve: {warning} — {hint}", file=sys.stderr, flush=True)
+            status = "serve_status_shared" if args.share_status else "serve_status_kept_local"
+            _emit(f"reportgen serve: {wording.label(status, args.lang)}", file=sys.stderr, flush=True)
         _emit(f"reportgen serve: {wording.label('serve_how_to_stop', args.lang)}", file=sys.stderr, flush=True)
 
     def built(outcome) -> None:
@@ -296,7 +298,8 @@ def run_serve(args: argparse.Namespace) -> int:
             done = wording.message("serve_built_in", args.lang, seconds=f"{outcome.seconds:.1f}")
             _emit(f"reportgen serve: {done}", file=sys.stderr, flush=True)
 
-    serve(args.root, host=args.host, port=args.port, lang=args.lang, on_ready=ready, on_build=built)
+    serve(args.root, host=args.host, port=args.port, lang=args.lang, on_ready=ready, on_build=built,
+          share_status=args.share_status)
     return EXIT_OK
 
 
@@ -438,6 +441,7 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     serve = command("serve")
     serve.add_argument("--port", type=types.port, default=8000, metavar="PORT", help=say("cli_serve_port"))
     serve.add_argument("--host", default="127.0.0.1", metavar="HOST", help=say("cli_serve_host"))
+    serve.add_argument("--share-status", action="store_true", help=say("cli_serve_share_status"))
     serve.set_defaults(handler=run_serve)
 
     new = command("new")
@@ -508,8 +512,21 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         _emit(f"reportgen: {wording.label('interrupted', args.lang)}", file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as error:
+        if isinstance(error, OSError) and error.errno in NO_SPACE and not args.debug:
+            return _no_room(error, args.lang)  # a full disk where no message names the file: no bug either
         if args.debug:
             raise
         _emit(f"reportgen: {wording.label('internal_error', args.lang)}", file=sys.stderr)
         return EXIT_BUG
+
+
+def _no_room(error: OSError, lang: str) -> int:
+    """A write that failed for lack of room (a full disk, a file-size limit), said in the reader's words with what
+    could not be written (the file, when the error names it; else the temporary folder where it most likely was)."""
+    import tempfile
+
+    what = error.filename or wording.localized("what_unnamed_file", folder=tempfile.gettempdir())
+    no_room = NoSpaceError.of(error, what)
+    _emit(f"reportgen: {no_room.text(lang)}", file=sys.stderr)
+    return no_room.exit_code

@@ -15,6 +15,7 @@ line and a caret under the column.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -317,6 +318,30 @@ class OutputError(ReportgenError):
     """Output could not be written, or a write outside ``output/`` was refused."""
 
     exit_code = 2
+
+
+#: What a write fails with when there is no room: a full disk, a file-size limit (``ulimit -f``, RLIMIT_FSIZE), a
+#: user's disk quota.
+NO_SPACE = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
+
+
+def os_reason(error: OSError) -> str | Localized:
+    """Why a file operation failed, for a message: a full disk or a size limit in the reader's words (they need no
+    bug report, only room), anything else as the system says it."""
+    if error.errno in NO_SPACE:
+        return wording.localized(f"reason_{errno.errorcode[error.errno].lower()}")
+    return error.strerror or str(error)
+
+
+class NoSpaceError(CatalogueError, OutputError):
+    """A file could not be written for lack of room (``NO_SPACE``); nothing in ``output/`` was changed.
+    ``NoSpaceError.of(error, what)`` names what could not be written."""
+
+    exit_code = 2
+
+    @classmethod
+    def of(cls, error: OSError, what: object) -> NoSpaceError:
+        return cls("disk_full", what=what, reason=os_reason(error))
 
 
 class OutputRefused(CatalogueError, OutputError):

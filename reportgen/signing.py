@@ -29,10 +29,9 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
 from asn1crypto import pem
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import x509 as asn1_x509
@@ -56,7 +55,16 @@ from pyhanko_certvalidator import ValidationContext
 
 from reportgen import wording
 from reportgen.errors import ReportgenError
-from reportgen.revisions import Change, changes_after
+from reportgen.revisions import (
+    Budget,
+    Change,
+    TooComplex,
+    budget_for,
+    changes_after,
+    check_structure,
+    decoded_data,
+    trailing_bytes,
+)
 from reportgen.thai import BANGKOK, apply_digits, thai_date
 
 logger = logging.getLogger(__name__)
@@ -216,6 +224,10 @@ def _name_part(name: Any, short: str) -> str | None:
 # --- What a PDF is -----------------------------------------------------------------------------------------------
 
 
+#: The longest indicator or title ``verify`` prints from a file.
+MAX_SHOWN = 200
+
+
 @dataclass(frozen=True)
 class PdfFacts:
     """What ``sign`` and ``verify`` need to know about a PDF before touching its signatures."""
@@ -231,29 +243,32 @@ class PdfFacts:
 
     @property
     def indicator(self) -> str | None:
-        """``2564/08`` from the embedded source, else the PDF's title."""
-        if self.source and "code" in self.source and "fiscal_year" in self.source:
-            return f"{self.source['fiscal_year']}/{self.source['code']}"
-        return self.title
+        """``2564/08`` from the embedded source, else the PDF's title (shortened)."""
+        if self.source and all(isinstance(self.source.get(key), str | int) for key in _SOURCE_KEYS):
+            return f"{self.source['fiscal_year']}/{self.source['code']}"[:MAX_SHOWN]
+        return self.title[:MAX_SHOWN] if self.title else None
 
 
 def _reader(pdf: bytes):
     return PdfFileReader(io.BytesIO(pdf), strict=False)
 
 
-def pdf_facts(pdf: bytes) -> PdfFacts:
-    """Read a PDF's PDF/A claim, embedded YAML source, title and signature count. ``SigningError`` if unreadable."""
+def pdf_facts(pdf: bytes, *, reader=None, budget: Budget | None = None) -> PdfFacts:
+    """Read a PDF's PDF/A claim, embedded YAML source, title and signature count. ``SigningError`` if unreadable,
+    ``TooComplex`` past ``budget`` (default: ``budget_for`` its size)."""
+    budget = budget if budget is not None else budget_for(len(pdf))
     try:
-        reader = _reader(pdf)
+        reader = reader if reader is not None else _reader(pdf)
         root = reader.root
         pdfa = _pdfa_claim(root)
-        source = _embedded_source(root)
+        source = _embedded_source(root, budget)
         info = reader.trailer_view.get("/Info")
         title = str(info.get_object().get("/Title")) if info is not None and "/Title" in info.get_object() else None
+        check_structure(reader, budget)  # pyHanko walks the form fields path by path to list the signatures
         signatures = len(reader.embedded_signatures)
-    except SigningError:
+    except (SigningError, TooComplex):
         raise
-    except Exception:
+    except Exception:  # a damaged file: pyHanko raises its own and Python's errors
         logger.debug("cannot read PDF", exc_info=True)
         raise SigningError("sign_pdf_unreadable") from None
     return PdfFacts(pdfa=pdfa, source=source, title=title, signatures=signatures)
@@ -263,7 +278,7 @@ def _pdfa_claim(root) -> str | None:
     metadata = root.get("/Metadata")
     if metadata is None:
         return None
-    xmp = metadata.get_object().data.decode("utf-8", "replace")
+    xmp = decoded_data(metadata.get_object()).decode("utf-8", "replace")
     part = re.search(r"pdfaid:part(?:=\"|>)\s*(\d)", xmp)
     conformance = re.search(r"pdfaid:conformance(?:=\"|>)\s*([ABUabu])", xmp)
     if not part:
@@ -271,37 +286,62 @@ def _pdfa_claim(root) -> str | None:
     return part.group(1) + (conformance.group(1).upper() if conformance else "")
 
 
-def _name_tree_items(node) -> list[tuple[str, Any]]:
-    node = node.get_object()
+def _name_tree_items(node, budget: Budget) -> list[tuple[str, Any]]:
+    """(name, value) of every leaf of a name tree, in order; a node listed twice is ``TooComplex``."""
     items: list[tuple[str, Any]] = []
-    names = node.get("/Names")
-    if names is not None:
-        names = names.get_object()
-        items.extend((str(names[i]), names[i + 1]) for i in range(0, len(names) - 1, 2))
-    for kid in node.get("/Kids", ()):
-        items.extend(_name_tree_items(kid))
+    seen: set[tuple[int, int]] = set()
+    pending = [node]
+    while pending:
+        node = pending.pop()
+        budget.spend()
+        if isinstance(node, generic.IndirectObject):
+            if (node.idnum, node.generation) in seen:
+                raise TooComplex("a name tree node listed twice")
+            seen.add((node.idnum, node.generation))
+        node = node.get_object()
+        if not isinstance(node, generic.DictionaryObject):
+            continue
+        names = node.get("/Names")
+        if isinstance(names, generic.ArrayObject):
+            budget.spend(len(names))
+            items.extend((str(names[i]), names.raw_get(i + 1)) for i in range(0, len(names) - 1, 2))
+        kids = node.get("/Kids")
+        if isinstance(kids, generic.ArrayObject):
+            pending.extend(kids.raw_get(index) for index in reversed(range(len(kids))))
     return items
 
 
-def _embedded_source(root) -> dict | None:
-    """The first embedded ``.yaml``/``.yml`` file that parses to an indicator (a mapping with ``code``)."""
+#: The embedded source of an indicator: what ``verify`` reports as the form's indicator.
+_SOURCE_KEYS = ("code", "fiscal_year")
+
+
+def _embedded_source(root, budget: Budget) -> dict | None:
+    """The first embedded ``.yaml``/``.yml`` file that parses to an indicator (a mapping with ``code``), read as
+    reportgen reads content files (``content.parse``: no anchors or aliases, at most 1 MB, no control characters),
+    so a hostile source cannot make ``verify`` unfold it."""
+    from reportgen.content.parse import parse_document
+
     names = root.get("/Names")
     if names is None or "/EmbeddedFiles" not in names.get_object():
         return None
-    for name, spec in _name_tree_items(names.get_object()["/EmbeddedFiles"]):
+    for name, spec in _name_tree_items(names.get_object().raw_get("/EmbeddedFiles"), budget):
         spec = spec.get_object()
+        if not isinstance(spec, generic.DictionaryObject):
+            continue
         filename = str(spec.get("/UF", spec.get("/F", name)))
         if not filename.lower().endswith((".yaml", ".yml")):
             continue
-        stream = spec.get("/EF", {}).get("/F")
+        files = spec.get("/EF")
+        stream = files.get("/F") if isinstance(files, generic.DictionaryObject) else None
         if stream is None:
             continue
         try:
-            data = yaml.safe_load(stream.get_object().data.decode("utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError):
-            continue
-        if isinstance(data, dict) and "code" in data:
-            return data
+            data = decoded_data(stream.get_object())
+        except TooComplex:
+            continue  # a source larger than any form's is no form's source
+        document = parse_document(data, PurePosixPath(filename[-100:]))
+        if isinstance(document.data, dict) and "code" in document.data:
+            return document.data
     return None
 
 
@@ -367,7 +407,8 @@ def _named_destination(root, name: str):
     candidates = []
     names = root.get("/Names")
     if names is not None and "/Dests" in names.get_object():
-        candidates = [value for key, value in _name_tree_items(names.get_object()["/Dests"]) if key == name]
+        tree = names.get_object().raw_get("/Dests")
+        candidates = [value for key, value in _name_tree_items(tree, budget_for(0)) if key == name]
     elif "/Dests" in root:
         dests = root["/Dests"].get_object()
         if "/" + name in dests:
@@ -577,7 +618,6 @@ class SignatureReport:
     timestamp: dt.datetime | None = None  # the time a TSA certified (RFC 3161), for B-T signatures
     timestamp_intact: bool | None = None
     timestamp_trusted: bool | None = None
-    problem: str | None = None
     #: What was appended after the signature that a reader could see (``revisions.changes_after``).
     changes: tuple[Change, ...] = ()
     #: Why the chain is not trusted: a ``MESSAGES`` code (``verify_untrusted_*``) and its parameters, or None.
@@ -586,19 +626,24 @@ class SignatureReport:
 
 #: ``verify``'s verdicts. Only the first two pass: a signature that is intact and unmodified, with a chain either
 #: checked against the given trust anchors (``trusted``) or not checked because none were given (``intact``).
+#: ``unreadable``: not a PDF, or one too damaged to read.
 STATUSES = ("trusted", "intact", "untrusted", "modified", "unsigned", "unreadable")
 PASSING = ("trusted", "intact")
+#: The bytes a PDF must start with (readers accept them anywhere in the first kilobyte) and end with.
+PDF_HEADER = b"%PDF-"
+PDF_END = b"%%EOF"
 
 
 @dataclass(frozen=True)
 class VerifyReport:
-    """``verify``'s finding for one PDF: its status (one of ``STATUSES``) and each signature's details."""
+    """``verify``'s finding for one PDF: its status (one of ``STATUSES``), each signature's details, and why a file
+    could not be judged (``reason``: a ``MESSAGES`` code and its parameters)."""
 
     status: str
     indicator: str | None = None
     pdfa: str | None = None
     signatures: tuple[SignatureReport, ...] = ()
-    detail: str | None = None
+    reason: Change | None = None
 
     @property
     def ok(self) -> bool:
@@ -625,18 +670,41 @@ def load_trust_roots(paths: Sequence[Path]) -> list:
 
 
 def verify_pdf(pdf: bytes, trust_roots: Sequence[Any] = ()) -> VerifyReport:
-    """Check every signature in ``pdf``. Without ``trust_roots`` the chain is not judged (status ``intact``)."""
+    """Check every signature in ``pdf``. Without ``trust_roots`` the chain is not judged (status ``intact``).
+
+    Always a verdict, within a time proportional to the file's size (``revisions.Budget``): a file that is no PDF
+    or too damaged to read is ``unreadable``, one whose structure asks for more work than its size justifies is
+    ``modified`` (too complex to compare)."""
     try:
-        facts = pdf_facts(pdf)
+        return _verify(pdf, trust_roots)
+    except TooComplex as error:
+        logger.debug("too complex to compare: %s", error)
+        return VerifyReport("modified", reason=Change("verify_too_complex"))
+    except RecursionError:
+        logger.debug("too deep to read", exc_info=True)
+        return VerifyReport("modified", reason=Change("verify_too_complex"))
+    except Exception:  # a damaged file: pyHanko raises its own and Python's errors
+        logger.debug("cannot read PDF", exc_info=True)
+        return VerifyReport("unreadable", reason=Change("verify_damaged"))
+
+
+def _verify(pdf: bytes, trust_roots: Sequence[Any]) -> VerifyReport:
+    if PDF_HEADER not in pdf[:1024]:
+        return VerifyReport("unreadable", reason=Change("verify_not_pdf"))
+    if PDF_END not in pdf:
+        return VerifyReport("unreadable", reason=Change("verify_truncated"))
+    budget = budget_for(len(pdf))
+    try:
         reader = _reader(pdf)
+        facts = pdf_facts(pdf, reader=reader, budget=budget)
         embedded = list(reader.embedded_signatures)
-    except SigningError as error:
-        return VerifyReport("unreadable", detail=error.en)
-    except Exception as error:  # noqa: BLE001 - a damaged file: pyHanko raises its own and Python's errors
-        return VerifyReport("unreadable", detail=str(error) or type(error).__name__)
+    except SigningError:
+        return VerifyReport("unreadable", reason=Change("verify_damaged"))
     if not embedded:
         return VerifyReport("unsigned", facts.indicator, facts.pdfa)
-    reports = tuple(_check_signature(reader, signature, trust_roots) for signature in embedded)
+    trailing = trailing_bytes(pdf)
+    states: dict = {}  # each revision's state, compared once for all signatures
+    reports = tuple(_check_signature(reader, signature, trust_roots, budget, states, trailing) for signature in embedded)
     if not all(r.intact and r.unmodified and r.timestamp_intact is not False for r in reports):
         status = "modified"
     elif not trust_roots:
@@ -648,7 +716,8 @@ def verify_pdf(pdf: bytes, trust_roots: Sequence[Any] = ()) -> VerifyReport:
     return VerifyReport(status, facts.indicator, facts.pdfa, reports)
 
 
-def _check_signature(reader, signature, trust_roots: Sequence[Any]) -> SignatureReport:
+def _check_signature(reader, signature, trust_roots: Sequence[Any], budget: Budget, states: dict,
+                     trailing: int) -> SignatureReport:
     judged = bool(trust_roots)
     # An empty trust list still checks the digest and the signature value; the chain then simply does not validate.
     # No fetching: verification must work offline and never leak which documents are being checked.
@@ -659,15 +728,21 @@ def _check_signature(reader, signature, trust_roots: Sequence[Any]) -> Signature
             result = validate_pdf_timestamp(signature, context)
         else:
             result = validate_pdf_signature(signature, context, key_usage_settings=_key_usage())
+    except RecursionError:  # pyHanko's own walks recurse: a structure nested deeper than Python's stack
+        raise TooComplex("nested too deep") from None
     except Exception as error:  # a damaged signature dictionary or CMS blob: pyHanko raises many kinds
         logger.debug("validation of %s failed", signature.field_name, exc_info=True)
+        detail = " ".join((str(error) or type(error).__name__).split())[:MAX_SHOWN]
         return SignatureReport(
-            signature.field_name, False, False, False if judged else None, problem=str(error) or type(error).__name__
+            str(signature.field_name)[:MAX_SHOWN], False, False, False if judged else None,
+            changes=(Change("verify_signature_damaged", {"detail": detail}),),
         )
     # Allowed after a signature: nothing (it covers the whole file), validation data and document timestamps
     # (LTA_UPDATES), or further signatures (FORM_FILLING: the form has no other fields to fill). pyHanko's rating
     # is necessary, not sufficient: it rates a new signature field with an appearance (a shadow attack) as form
-    # filling and never looks at the information dictionary, so what a reader is shown is compared too.
+    # filling and never looks at the information dictionary, so what a reader is shown is compared too. Bytes after
+    # the last %%EOF are no revision to pyHanko, but a reader that looks for the last cross-reference table from
+    # the end of the file shows them.
     changes: tuple[Change, ...] = ()
     if result.coverage == SignatureCoverageLevel.ENTIRE_FILE:
         unmodified = True
@@ -679,10 +754,16 @@ def _check_signature(reader, signature, trust_roots: Sequence[Any]) -> Signature
             and result.docmdp_ok is not False
         )
         try:
-            changes = tuple(changes_after(reader, signature.signed_revision))
+            changes = tuple(changes_after(reader, signature.signed_revision, budget=budget, states=states))
+        except TooComplex:
+            raise
+        except RecursionError:
+            raise TooComplex("nested too deep") from None
         except Exception:  # a revision that cannot be read: nothing shows that it is harmless
             logger.debug("comparing the revisions of %s failed", signature.field_name, exc_info=True)
             changes = (Change("verify_changed_unreadable"),)
+        if trailing:
+            changes += (Change("verify_changed_trailing", {"bytes": trailing}),)
         unmodified = unmodified and not changes
     subject = result.signing_cert.subject.native
     common = dict(

@@ -133,3 +133,42 @@ def test_escaped_text_renders_as_written(text):
     import re
 
     assert squeeze(re.sub(r"<[^>]+>", "", html).replace("&gt;", ">")) == squeeze(text)
+
+
+# --- hostile or huge exports: a clear refusal, never an internal error, in time proportional to the size -----------
+
+
+def test_control_characters_are_refused_at_their_line(empty_project):
+    """An escape sequence and a NUL (a damaged or edited export): refused with the line, column and character,
+    nothing written. Before, the YAML the import made did not load: an internal error."""
+    lines = reference_text().split("\n")
+    at = next(number for number, line in enumerate(lines) if line.startswith(":: ห้องสมุดมีชีวิต หมายถึง"))
+    lines[at] = lines[at].replace("หมายถึง", "\x1b[31mหมายถึง")
+    lines[at + 2] = "ข้อความ\x00"
+    result = import_text(empty_project, "\n".join(lines), "--lang", "en")
+    assert result.returncode == 1, result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert f"export.txt:{at + 1}:" in result.stderr and "U+001B" in result.stderr
+    assert f"export.txt:{at + 3}:8" in result.stderr and "U+0000" in result.stderr
+    assert "an export from the system never has" in result.stderr
+    assert not (empty_project / FILE).exists()
+    thai = import_text(empty_project, "\n".join(lines))
+    assert thai.returncode == 1 and "อักขระควบคุม U+001B" in thai.stderr
+
+
+def test_an_export_too_large_is_refused_before_it_is_read(empty_project):
+    text = reference_text() + ("\n" + "ข้อความ" * 100) * 2000  # about 4 MB; an export is about 10 KB
+    result = import_text(empty_project, text, "--lang", "en")
+    assert result.returncode == 2 and "is too large to be a form exported from the system" in result.stderr
+    assert not (empty_project / FILE).exists()
+
+
+def test_text_the_form_cannot_take_is_explained_by_its_field(empty_project):
+    """A name longer than the form takes, or more evidence lines than a form lists: the loader's own words for
+    the field, located in the export, nothing written (before: an internal error)."""
+    text = reference_text().replace("1. ชื่อตัวชี้วัด : 08.", "1. ชื่อตัวชี้วัด : 08. " + "ก" * 1500)
+    result = import_text(empty_project, text, "--lang", "en")
+    assert result.returncode == 1 and "internal error" not in result.stderr, result.stderr
+    assert "export.txt" in result.stderr and "(name)" in result.stderr
+    assert not (empty_project / FILE).exists()
+

@@ -225,3 +225,84 @@ def test_a_crafted_entry_that_does_not_rebuild_is_a_miss(project, monkeypatch):
     parsed = _parses(monkeypatch)
     assert _outcome(root) == expected
     assert parsed == [name]  # not taken from the cache: parsed again
+
+
+# --- the cache key file ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def key_home(tmp_path, monkeypatch) -> Path:
+    """A fresh configuration folder and no key known yet (as in a new process)."""
+    import reportgen.content.doccache as doccache
+
+    monkeypatch.setattr(doccache, "_secret", None)
+    monkeypatch.delenv(doccache.CACHE_KEY_VARIABLE, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path / "config" / "reportgen" / "cache-key"
+
+
+def _new_process(monkeypatch) -> None:
+    import reportgen.content.doccache as doccache
+
+    monkeypatch.setattr(doccache, "_secret", None)
+
+
+@pytest.mark.parametrize("content", [b"", b"\n", b"not hexadecimal\n", b"abcd\n", "๑๒๓".encode()])
+def test_an_unusable_key_file_is_replaced_with_a_warning(key_home, monkeypatch, caplog, content):
+    """An empty key file (a run killed while creating it) turned the caches off for good, silently: every run
+    made a key of its own. Now it is replaced, once, with a warning, and the next run uses the same key."""
+    from reportgen.content.doccache import cache_secret
+
+    key_home.parent.mkdir(parents=True)
+    key_home.write_bytes(content)
+    with caplog.at_level("WARNING"):
+        first = cache_secret()
+    assert "was unusable (empty or damaged) and has been replaced" in caplog.text or "ใช้ไม่ได้" in caplog.text
+    assert bytes.fromhex(key_home.read_text().strip()) == first and len(first) == 32
+    assert key_home.stat().st_mode & 0o777 == 0o600
+    caplog.clear()
+    _new_process(monkeypatch)
+    with caplog.at_level("WARNING"):
+        assert cache_secret() == first
+    assert caplog.text == ""
+
+
+def test_the_key_file_is_never_left_empty(key_home, monkeypatch):
+    """A run that fails while making the key (killed, a full disk) leaves no key file at all, nor a temporary:
+    the next run makes one. (Created empty, then written, it stayed empty.)"""
+    import reportgen.content.doccache as doccache
+    import reportgen.files as files
+
+    real_fdopen = files.os.fdopen
+
+    def fail_while_writing(fd, *args, **kwargs):
+        stream = real_fdopen(fd, *args, **kwargs)
+        stream.write = lambda data: (_ for _ in ()).throw(OSError(28, "No space left on device"))
+        return stream
+
+    monkeypatch.setattr(files.os, "fdopen", fail_while_writing)
+    monkeypatch.setattr(doccache.os, "fdopen", fail_while_writing)
+    doccache.cache_secret()  # a key for this run only
+    monkeypatch.undo()
+    key_home.parent.mkdir(parents=True, exist_ok=True)
+    assert [path.name for path in key_home.parent.iterdir()] == []
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(key_home.parent.parent))
+    monkeypatch.setattr(doccache, "_secret", None)
+    key = doccache.cache_secret()
+    assert bytes.fromhex(key_home.read_text().strip()) == key
+
+
+def test_two_first_runs_agree_on_one_key(key_home, monkeypatch):
+    """The key file is linked into place whole: a second run creating it at the same moment keeps the first's."""
+    import reportgen.content.doccache as doccache
+
+    key_home.parent.mkdir(parents=True)
+    real_link = doccache.os.link
+
+    def other_run_first(source, target):
+        key_home.write_text("ab" * 32 + "\n")  # another run linked its key in between
+        return real_link(source, target)
+
+    monkeypatch.setattr(doccache.os, "link", other_run_first)
+    assert doccache.cache_secret() == bytes.fromhex("ab" * 32)
+    assert [path.name for path in key_home.parent.iterdir()] == ["cache-key"]

@@ -91,14 +91,6 @@ def test_every_column_is_documented_in_the_readme():
 FORMULA_NAME = '=HYPERLINK("http://x","y")'
 
 
-@pytest.mark.parametrize("text, safe", [
-    (FORMULA_NAME, "'" + FORMULA_NAME), ("+66 2 123 4567", "'+66 2 123 4567"), ("-5", "'-5"), ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
-    ("\tข้อความ", "'\tข้อความ"), ("\r=1", "'\r=1"), ("ร้อยละ = 5", "ร้อยละ = 5"), ("08", "08"), ("", ""),
-])
-def test_spreadsheet_safe(text, safe):
-    assert opendata.spreadsheet_safe(text) == safe
-
-
 def test_csv_neutralises_formulas_in_text_and_keeps_numbers_numbers(tmp_path):
     """A name a spreadsheet would run as a formula gets an apostrophe in the CSV and stays as written in the JSON;
     a negative number (never from content, which has none, but from any future column) stays a number."""

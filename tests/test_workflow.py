@@ -59,7 +59,7 @@ def test_the_workflow_parses_and_calls_only_what_exists():
     triggers = _triggers(data)
     assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
     jobs = data["jobs"]
-    assert set(jobs) == {"drafts", "publish"}
+    assert set(jobs) == {"drafts", "release", "sign", "publish"}
     makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
     for name, job in jobs.items():
         for step in job["steps"]:
@@ -79,41 +79,122 @@ def test_the_workflow_parses_and_calls_only_what_exists():
 
 def test_pull_requests_build_drafts_and_main_publishes_the_signed_site():
     jobs = workflow()["jobs"]
-    drafts, publish = jobs["drafts"], jobs["publish"]
+    drafts, release, sign, publish = jobs["drafts"], jobs["release"], jobs["sign"], jobs["publish"]
     assert drafts["if"] == "github.event_name == 'pull_request'"
     assert "ci/kpi-pr.sh" in _run_lines(drafts)
     [upload] = [step for step in drafts["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]
     assert upload["with"]["path"] == "output/"
 
-    assert "refs/heads/main" in publish["if"] and "pull_request" in publish["if"]
+    for job in (release, sign, publish):
+        assert "refs/heads/main" in job["if"] and "pull_request" in job["if"]
+    assert "ci/kpi-release.sh build" in _run_lines(release)
+    [handed] = [step for step in release["steps"] if step.get("uses", "").startswith("actions/upload-artifact")]
+    assert handed["with"]["include-hidden-files"] is True  # the output folder's marker goes along
+    assert sign["needs"] == "release" and publish["needs"] == "sign"
+    [received] = [step for step in sign["steps"] if step.get("uses", "").startswith("actions/download-artifact")]
+    assert received["with"] == {"name": handed["with"]["name"], "path": "output/"}
+    assert [line for line in _run_lines(sign) if line.startswith("ci/")] == [
+        "ci/kpi-release.sh sign", "ci/kpi-release.sh verify"]
+    assert "permissions" not in sign  # the workflow's contents: read
     assert publish["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
-    [release] = [step for step in publish["steps"] if step.get("run") == "ci/kpi-release.sh"]
+    assert publish["environment"]["name"] == "github-pages"
     script = (REPO_ROOT / "ci" / "kpi-release.sh").read_text(encoding="utf-8")
-    assert release["env"]["REPORTGEN_SIGNING_KEY"] == "${{ secrets.REPORTGEN_SIGNING_KEY }}"
-    assert release["env"]["REPORTGEN_SIGNING_PASSWORD"] == "${{ secrets.REPORTGEN_SIGNING_PASSWORD }}"
     assert "--key-env REPORTGEN_SIGNING_KEY --password-env REPORTGEN_SIGNING_PASSWORD" in script
-    for variable in release["env"]:
-        assert variable in script, f"the workflow passes {variable}, which the script never reads"
-    uses = [step.get("uses", "") for step in publish["steps"]]
-    pages = publish["steps"][uses.index(action("actions/upload-pages-artifact"))]
+    for step in sign["steps"]:
+        for variable in step.get("env", {}):
+            assert variable in script, f"the workflow passes {variable}, which the script never reads"
+    uses = [step.get("uses", "") for step in sign["steps"]]
+    pages = sign["steps"][uses.index(action("actions/upload-pages-artifact"))]
     assert pages["with"]["path"] == "output/html/"
-    assert uses.index(action("actions/upload-pages-artifact")) < uses.index(action("actions/deploy-pages"))
-    assert uses.index(action("actions/upload-pages-artifact")) > publish["steps"].index(release)
-    assert "secrets." not in yaml.safe_dump(drafts)  # pull requests (forks too) never see the signing key
+    verify_step = next(step for step in sign["steps"] if step.get("run") == "ci/kpi-release.sh verify")
+    assert uses.index(action("actions/upload-pages-artifact")) > sign["steps"].index(verify_step)
+    assert [step.get("uses", "") for step in publish["steps"]][-1] == action("actions/deploy-pages")
+
+
+#: The secrets that sign the forms, and the environment and step that alone may use them.
+SIGNING_SECRETS = ("REPORTGEN_SIGNING_KEY", "REPORTGEN_SIGNING_PASSWORD")
+SIGNING_ENVIRONMENT = "signing"
+SIGNING_STEP = "ci/kpi-release.sh sign"
+
+
+def _secret_references(value, where: tuple = ()) -> list[tuple[tuple, str]]:
+    """(path in the workflow, text) of every string that names a secret, wherever it is."""
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _secret_references(item, (*where, key))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _secret_references(item, (*where, index))]
+    if isinstance(value, str) and re.search(r"\bsecrets\b", value):
+        return [(where, value)]
+    return []
+
+
+def test_the_signing_secrets_reach_only_the_signing_step_of_the_protected_environment():
+    """A repository secret can be read by a workflow pushed on any branch; an environment's secrets only by a job
+    its rules let in (main, and its reviewers). So the key is referenced in exactly one place: the env of the one
+    step that signs, in the one job that runs in the environment, on main. No other job, step, workflow-level or
+    job-level env, reusable workflow (secrets: inherit) or expression (toJSON(secrets)) names any secret."""
+    data = workflow()
+    references = _secret_references(data)
+    jobs = data["jobs"]
+    signing_jobs = [name for name, job in jobs.items()
+                    if (job.get("environment") or {}) in (SIGNING_ENVIRONMENT, {"name": SIGNING_ENVIRONMENT})]
+    assert signing_jobs == ["sign"]
+    job = jobs["sign"]
+    assert "refs/heads/main" in job["if"]
+    step = next(index for index, step in enumerate(job["steps"]) if step.get("run") == SIGNING_STEP)
+    expected = {
+        ("jobs", "sign", "steps", step, "env", name): f"${{{{ secrets.{name} }}}}" for name in SIGNING_SECRETS
+    }
+    assert dict(references) == expected, references
+    assert "secrets" not in job["steps"][step]["run"] and "env" not in job and "env" not in data
+    assert all("secrets" not in other for other in jobs.values())  # no `secrets: inherit` to a called workflow
+
+
+def test_the_workflow_comments_and_docs_say_how_to_set_up_the_environment():
+    text = WORKFLOW.read_text(encoding="utf-8")
+    development = (REPO_ROOT / "docs" / "development.md").read_text(encoding="utf-8")
+    for words in ("Settings → Environments → New environment", "Deployment branches and tags", "Required reviewers",
+                  "Environment secrets", "delete any *repository* secret"):
+        assert words in text and words in development, words
+    assert "Settings → Secrets and variables → Actions: secrets `REPORTGEN_SIGNING_KEY`" not in development
 
 
 # --- the scripts, run as CI runs them ----------------------------------------------------------------------------
 
 
-def run_script(name: str, root: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    """``ci/<name>`` in ``root``, with this Python's ``reportgen`` first on PATH and nothing of CI's secrets."""
+def run_script(name: str, root: Path, env: dict | None = None, *args: str, spy: Path | None = None):
+    """``ci/<name> ARGS`` in ``root``, with this Python's ``reportgen`` first on PATH (after ``spy``'s, if given)
+    and nothing of CI's secrets but ``env``."""
     clean = {key: value for key, value in os.environ.items() if not key.startswith(("REPORTGEN_", "TSA_URL"))}
     clean.pop("SOURCE_DATE_EPOCH", None)
-    clean["PATH"] = str(Path(sys.executable).parent) + os.pathsep + clean.get("PATH", "")
+    clean["PATH"] = os.pathsep.join([*([str(spy)] if spy else []), str(Path(sys.executable).parent),
+                                     clean.get("PATH", "")])  # fmt: skip
     return subprocess.run(
-        ["bash", str(REPO_ROOT / "ci" / name)], cwd=root, capture_output=True, text=True, timeout=600,
+        ["bash", str(REPO_ROOT / "ci" / name), *args], cwd=root, capture_output=True, text=True, timeout=600,
         env={**clean, **(env or {})},
     )  # fmt: skip
+
+
+RELEASE_STAGES = ("build", "sign", "verify")
+
+
+def run_release(root: Path, env: dict | None = None, spy: Path | None = None) -> subprocess.CompletedProcess:
+    """The main branch's three stages in order, as the workflow's jobs run them, each given the whole ``env`` (as
+    a careless CI would); stops at the first that fails. With ``spy`` (a folder), a ``reportgen`` there first
+    appends its command and whether it sees the signing key and password to ``spy/calls``."""
+    if spy is not None:
+        spy.mkdir(exist_ok=True)
+        (spy / "reportgen").write_text(
+            "#!/usr/bin/env bash\n"
+            f'echo "$1 key=${{REPORTGEN_SIGNING_KEY:+yes}} password=${{REPORTGEN_SIGNING_PASSWORD:+yes}}" >> {spy}/calls\n'
+            f'exec "{Path(sys.executable).parent / "reportgen"}" "$@"\n'
+        )  # fmt: skip
+        (spy / "reportgen").chmod(0o755)
+    for stage in RELEASE_STAGES:
+        done = run_script("kpi-release.sh", root, env, stage, spy=spy)
+        if done.returncode != 0:
+            break
+    return done
 
 
 @pytest.fixture(scope="module")
@@ -161,8 +242,12 @@ def _signed_off_project(root: Path) -> Path:
 
 def test_the_release_script_publishes_a_site_of_signed_verifying_pdfs(tmp_path, ca):
     root = _signed_off_project(tmp_path / "project")
-    result = run_script("kpi-release.sh", root, signing_env(ca))
+    result = run_release(root, signing_env(ca), spy=tmp_path / "spy")
     assert result.returncode == 0, result.stdout + result.stderr
+    # Every stage was handed the key, as a careless CI would: only `reportgen sign` saw it.
+    calls = (tmp_path / "spy" / "calls").read_text().splitlines()
+    assert calls == ["check key= password=", "build key= password=", "sign key=yes password=yes",
+                     "verify key= password="]
     site = root / "output" / "html"
     published = sorted(site.rglob("*.pdf"))
     assert [path.relative_to(site).as_posix() for path in published] == [f"{SLUG}.pdf"]
@@ -191,7 +276,7 @@ def test_one_broken_file_does_not_stop_the_release_script(tmp_path, ca):
 
 def test_the_release_script_stops_on_a_form_not_signed_off(tmp_path, ca):
     root = write_project(tmp_path / "project", {f"indicators/{SLUG}.yaml": indicator_data(signoff=None)})
-    result = run_script("kpi-release.sh", root, signing_env(ca))
+    result = run_release(root, signing_env(ca))
     assert result.returncode != 0
     assert "signoff" in result.stderr
     assert not (root / "output").exists()  # nothing to publish
@@ -199,12 +284,17 @@ def test_the_release_script_stops_on_a_form_not_signed_off(tmp_path, ca):
 
 def test_the_release_script_stops_without_the_signing_key(tmp_path):
     root = _signed_off_project(tmp_path / "project")
-    result = run_script("kpi-release.sh", root)
+    result = run_release(root)
     assert result.returncode == 2
     assert "REPORTGEN_SIGNING_KEY" in result.stderr
     assert "Traceback" not in result.stderr
     for pdf in (root / "output" / "html").rglob("*.pdf"):  # built, but never signed: the job fails before Pages
         assert signing.verify_pdf(pdf.read_bytes()).status == "unsigned"
+
+
+def test_the_release_script_runs_one_stage_per_call(tmp_path):
+    result = run_script("kpi-release.sh", tmp_path)
+    assert result.returncode == 2 and "usage: ci/kpi-release.sh build|sign|verify" in result.stderr
 
 
 def _write(path: Path, data: bytes) -> Path:

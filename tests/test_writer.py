@@ -714,3 +714,84 @@ def test_a_marker_that_is_a_link_is_not_a_marker(tmp_path):
     with pytest.raises(OutputRefused):
         build(out, "x")
     assert (out / "mine.txt").read_text() == "precious"
+
+
+# --- a full disk or a file-size limit: the reader's words, naming what could not be written; output/ intact -----
+
+
+def _output_files(root: Path) -> dict[str, bytes]:
+    output = root / "output"
+    return {path.relative_to(output).as_posix(): path.read_bytes() for path in sorted(output.rglob("*"))
+            if path.is_file()}  # fmt: skip
+
+
+def _build_limited(root: Path, limit: int, *args: str) -> subprocess.CompletedProcess:
+    """``reportgen build`` in a process whose files may not grow past ``limit`` bytes (RLIMIT_FSIZE, ``ulimit -f``):
+    every write past it fails with EFBIG, as writes fail with ENOSPC on a full disk."""
+    import resource
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run([sys.executable, "-m", "reportgen", "build", "-j", "1", *args], cwd=root,
+                          capture_output=True, text=True, timeout=300, preexec_fn=limited)  # fmt: skip
+
+
+@pytest.fixture
+def built_project(tmp_path) -> Path:
+    from projects import indicator_data, run_reportgen, write_project
+
+    root = write_project(tmp_path / "project", {"indicators/2564/08.yaml": indicator_data()})
+    run_reportgen("build", "-j", "1", cwd=root, check=True)
+    source = root / "content/indicators/2564/08.yaml"  # a change, so that the next build has a form to render
+    source.write_text(source.read_text(encoding="utf-8").replace("ห้องสมุด", "ห้องสมุดฯ", 1), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("limit, what", [
+    (20_000, "สำเนาชั่วคราวของฟอนต์ที่ WeasyPrint ใช้"),  # WeasyPrint copies the fonts into /tmp first
+    (120_000, "ดัชนีค้นหาของเว็บไซต์"),  # the form renders; Pagefind, killed by SIGXFSZ, cannot write its index
+])  # fmt: skip
+def test_no_room_is_said_in_thai_naming_what_and_output_stays(built_project, limit, what):
+    before = _output_files(built_project)
+    result = _build_limited(built_project, limit, "--no-cache")
+    assert result.returncode == 2, result.stderr
+    assert "เกิดข้อผิดพลาดภายในโปรแกรม" not in result.stderr and "Traceback" not in result.stderr
+    assert f"reportgen: เขียน {what}" in result.stderr, result.stderr
+    assert "ไฟล์ใหญ่เกินขนาดที่ระบบอนุญาต" in result.stderr and "ทำให้มีพื้นที่ว่างพอ" in result.stderr
+    assert _output_files(built_project) == before
+
+
+def test_a_full_disk_while_writing_output_names_the_file(built_project, monkeypatch):
+    """ENOSPC while the writer writes a file of the new output: the file is named, the old output/ stays."""
+    from reportgen.build.pipeline import build
+
+    before = _output_files(built_project)
+    real_write_new_file = writer_mod.write_new_file
+
+    def full(path, data, **kwargs):
+        if str(path).endswith(".pdf") or ".pdf" in Path(path).name:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return real_write_new_file(path, data, **kwargs)
+
+    monkeypatch.setattr(writer_mod, "write_new_file", full)
+    with pytest.raises(OutputError) as raised:
+        build(built_project, jobs=1, use_cache=False)
+    text = raised.value.text("th")
+    assert "2564/08.pdf" in text and "ดิสก์เต็ม" in text, text
+    assert "disk is full" in raised.value.text("en")
+    assert _output_files(built_project) == before
+
+
+def test_no_room_anywhere_else_is_no_internal_error(monkeypatch, capsys, tmp_path):
+    """A write the commands do not name (a library's temporary file) still gets the reader's words, with the file
+    when the error names one; the exit status is an environment error's, not a bug's."""
+    from reportgen import cli
+
+    def full(args):
+        raise OSError(errno.ENOSPC, "No space left on device", "/tmp/somewhere/font.ttf")
+
+    monkeypatch.setattr(cli, "run_check", full)
+    assert cli.main(["check", "--root", str(tmp_path)]) == 2
+    error = capsys.readouterr().err
+    assert "เขียน /tmp/somewhere/font.ttf ไม่ได้: ดิสก์เต็ม" in error and "ภายในโปรแกรม" not in error

@@ -59,6 +59,7 @@ from pathlib import Path
 from reportgen import layout, linebreak, wording
 from reportgen.build.options import BuildOptions
 from reportgen.content.doccache import cache_root, cache_secret, mark_cache_root
+from reportgen.errors import os_reason
 from reportgen.files import pid_alive, replace_file
 from reportgen.fingerprint import code_fingerprint, library_versions, tree_files, update_with_file
 from reportgen.model import Entry, SiteSettings
@@ -183,7 +184,7 @@ class FormCache:
         except FileNotFoundError:
             scan = []
         except OSError as error:
-            logger.warning(wording.message("cache_unreadable", folder=self.folder, reason=error.strerror))
+            logger.warning(wording.message("cache_unreadable", folder=self.folder, reason=os_reason(error)))
             scan = []
         for item in scan:
             if match := self._entry_name.fullmatch(item.name):
@@ -241,7 +242,7 @@ class FormCache:
             replace_file(self.folder / f"{name}.tag", _tag(name, pdf).encode("ascii") + b"\n")
             replace_file(path, pdf)
         except OSError as error:
-            logger.warning(wording.message("cache_unwritable", folder=self.folder, reason=error.strerror))
+            logger.warning(wording.message("cache_unwritable", folder=self.folder, reason=os_reason(error)))
             return None
         names = self._entries.setdefault(key, [])
         if name not in names:

@@ -23,9 +23,11 @@ the build before anything is committed.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
+import signal
 import subprocess
 import tempfile
 from html import escape, unescape
@@ -33,7 +35,8 @@ from pathlib import Path
 
 from reportgen import wording
 from reportgen.build.writer import OutputWriter
-from reportgen.errors import SearchIndexError
+from reportgen.errors import NO_SPACE, NoSpaceError, SearchIndexError
+from reportgen.wording import localized
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +111,28 @@ def _run_pagefind(site: Path, index: Path) -> None:
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.SubprocessError) as exc:
         raise SearchIndexError("search_index_failed", error=str(exc)) from exc
+    no_room = _no_room(done)
+    if no_room is not None:  # a full disk or a file-size limit, not a broken Pagefind
+        raise NoSpaceError.of(OSError(no_room, os.strerror(no_room)), localized("what_search_index", folder=index))
     if done.returncode != 0 or not (index / "pagefind-entry.json").is_file():
         lines = (done.stderr or done.stdout).strip().splitlines()
         raise SearchIndexError("search_index_failed", error=lines[-1] if lines else done.returncode)
+
+
+#: How Pagefind (Rust) reports the errors of ``NO_SPACE``: "No space left on device (os error 28)".
+_OS_ERROR = re.compile(r"\(os error (\d+)\)")
+
+
+def _no_room(done: subprocess.CompletedProcess) -> int | None:
+    """The ``NO_SPACE`` errno Pagefind failed with, if it did: killed by SIGXFSZ past a file-size limit, or an OS
+    error it printed."""
+    if done.returncode == -signal.SIGXFSZ:
+        return errno.EFBIG
+    if done.returncode != 0:
+        for match in _OS_ERROR.finditer((done.stderr or "") + (done.stdout or "")):
+            if int(match.group(1)) in NO_SPACE:
+                return int(match.group(1))
+    return None
 
 
 def write_search_index(out: OutputWriter) -> int:

@@ -55,7 +55,7 @@ from types import TracebackType
 from typing import BinaryIO
 
 from reportgen import wording
-from reportgen.errors import OutputError, OutputRefused
+from reportgen.errors import OutputError, OutputRefused, os_reason
 from reportgen.files import append_to_file, pid_alive, replace_file, temporary_name, write_new_file
 from reportgen.layout import BOOK_DIR, HTML_DIR, OUTPUT_DIR, OUTPUT_MARKER, PDF_DIR, SHARD_MANIFEST, content_dir
 from reportgen.wording import localized
@@ -276,7 +276,7 @@ class OutputWriter:
         try:
             self._parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise OutputError("output_cannot_create", folder=self._parent, reason=exc.strerror) from exc
+            raise OutputError("output_cannot_create", folder=self._parent, reason=os_reason(exc)) from exc
         leftovers: list[Path] = []
         if self._siblings(self._previous_re):  # only then is the lock needed (and the common start lock-free)
             with self._locked(fcntl.LOCK_EX):
@@ -321,7 +321,7 @@ class OutputWriter:
             try:
                 src = open(source, "rb")
             except OSError as exc:
-                raise OutputError("output_cannot_copy", source=os.fspath(source), path=rel, reason=exc.strerror) from exc
+                raise OutputError("output_cannot_copy", source=os.fspath(source), path=rel, reason=os_reason(exc)) from exc
             with src:
                 shutil.copyfileobj(src, f, 1 << 20)
 
@@ -351,7 +351,7 @@ class OutputWriter:
             if exc.errno in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
                 return self.copy_file(rel, source)
             raise OutputError(
-                "output_cannot_link", source=os.fspath(source), path=repr(rel), reason=exc.strerror or exc
+                "output_cannot_link", source=os.fspath(source), path=repr(rel), reason=os_reason(exc)
             ) from exc
         return self._record(rel, "linked")
 
@@ -378,7 +378,7 @@ class OutputWriter:
             else:
                 os.unlink(target)
         except OSError as exc:
-            raise OutputError("output_cannot_remove", path=repr(rel), reason=exc.strerror or exc) from exc
+            raise OutputError("output_cannot_remove", path=repr(rel), reason=os_reason(exc)) from exc
         self._checked_folders = {name for name in self._checked_folders if name != rel and not name.startswith(rel + "/")}
         log.debug("removed the carried-over %s", rel)
 
@@ -391,13 +391,13 @@ class OutputWriter:
             self._write_marker(staging)
             _flush_tree(staging)
         except OSError as exc:
-            raise OutputError("output_cannot_flush", reason=exc.strerror) from exc
+            raise OutputError("output_cannot_flush", reason=os_reason(exc)) from exc
         with self._locked(fcntl.LOCK_EX):
             self._check_owned()
             try:
                 old = self._swap(staging)
             except OSError as exc:
-                raise OutputError("output_cannot_move", folder=self._output_dir, reason=exc.strerror) from exc
+                raise OutputError("output_cannot_move", folder=self._output_dir, reason=os_reason(exc)) from exc
             self._committed = True
             try:
                 _fsync_dir(self._parent)
@@ -417,7 +417,7 @@ class OutputWriter:
         try:
             fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
         except OSError as exc:
-            raise OutputError("output_cannot_lock", path=self._lock_path, reason=exc.strerror) from exc
+            raise OutputError("output_cannot_lock", path=self._lock_path, reason=os_reason(exc)) from exc
         try:
             fcntl.flock(fd, mode)
             yield
@@ -442,7 +442,7 @@ class OutputWriter:
         try:
             names = set(os.listdir(self._output_dir))
         except OSError as exc:
-            raise OutputError("output_cannot_list", folder=self._output_dir, reason=exc.strerror) from exc
+            raise OutputError("output_cannot_list", folder=self._output_dir, reason=os_reason(exc)) from exc
         if not names:
             return
         if MARKER in names and stat.S_ISREG(os.lstat(self._output_dir / MARKER).st_mode):
@@ -465,7 +465,7 @@ class OutputWriter:
         try:
             names = os.listdir(self._parent)
         except OSError as exc:
-            raise OutputError("output_cannot_list", folder=self._parent, reason=exc.strerror) from exc
+            raise OutputError("output_cannot_list", folder=self._parent, reason=os_reason(exc)) from exc
         for name in names:
             m = pattern.fullmatch(name)
             if m:
@@ -491,7 +491,7 @@ class OutputWriter:
                 _fsync_dir(self._parent)
             except OSError as exc:
                 raise OutputError(
-                    "output_cannot_recover", folder=self._output_dir, previous=newest, reason=exc.strerror
+                    "output_cannot_recover", folder=self._output_dir, previous=newest, reason=os_reason(exc)
                 ) from exc
             log.debug("recovered %s from the interrupted swap %s", self._output_dir, newest)
             previous = [item for item in previous if item[0] != newest]
@@ -514,7 +514,7 @@ class OutputWriter:
             except FileExistsError:
                 continue
             except OSError as exc:
-                raise OutputError("output_cannot_stage", folder=self._parent, reason=exc.strerror) from exc
+                raise OutputError("output_cannot_stage", folder=self._parent, reason=os_reason(exc)) from exc
             _set_active(path, True)
             return path
 
@@ -678,7 +678,7 @@ class OutputWriter:
                 write_new_file(target, fill)
         except OSError as exc:
             raise OutputError(
-                "output_cannot_write", path=repr(rel), folder=self._output_dir, reason=exc.strerror or exc
+                "output_cannot_write", path=repr(rel), folder=self._output_dir, reason=os_reason(exc)
             ) from exc
         return self._record(rel, "wrote")
 
@@ -750,6 +750,6 @@ def write_content_file(project_root: Path, relative: str | PurePosixPath, data: 
                 os.unlink(tmp)
         _fsync_dir(target.parent)
     except OSError as exc:
-        raise OutputError("content_cannot_write", path=target, reason=exc.strerror or exc) from exc
+        raise OutputError("content_cannot_write", path=target, reason=os_reason(exc)) from exc
     log.debug("wrote %s", target)
     return target

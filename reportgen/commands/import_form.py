@@ -5,13 +5,17 @@
 its Thai comment, placeholders where staff must still write), loaded back with the project's own loader before
 anything is written, then written atomically by ``writer.write_content_file``, never over an existing file.
 The warnings (each with the export's line) say what was unclear and was left as a placeholder.
+
+An export larger than ``MAX_EXPORT_BYTES`` is refused before it is read (a form's export is about 10 KB); one whose
+text the form cannot take (a name longer than a form prints, more evidence than a form lists) is refused with the
+loader's own explanation of each field, and nothing is written.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from reportgen import wording
@@ -20,11 +24,14 @@ from reportgen.build.writer import write_content_file
 from reportgen.commands.new import _check_year, _code_pattern, indicator_text
 from reportgen.content.project import load_document, load_documents
 from reportgen.content.validate import placeholder_warnings
-from reportgen.errors import CatalogueError, Problem, render_message
+from reportgen.errors import CatalogueError, ContentError, Problem, render_message
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
 from reportgen.model import Indicator
 
 logger = logging.getLogger(__name__)
+
+#: The largest export imported: the reference export is 10 KB, a long form a few times that.
+MAX_EXPORT_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -48,11 +55,15 @@ def import_form(root: Path, export: Path, year: int, *, code: str | None = None)
     root = Path(root).resolve()
     _check_year(year)
     site, _ = load_documents(root, [])
+    shown = Path(export).name
     try:
-        text = Path(export).read_bytes().decode("utf-8-sig")
+        with Path(export).open("rb") as file:
+            data = file.read(MAX_EXPORT_BYTES + 1)
+        if len(data) > MAX_EXPORT_BYTES:
+            raise CatalogueError("import_too_large", file=shown, limit=f"{MAX_EXPORT_BYTES // 1024 // 1024} MB")
+        text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise CatalogueError("import_unreadable", reason=getattr(error, "strerror", None) or str(error)) from None
-    shown = Path(export).name
     agency = site.model.agency if site.ok else "…กรอกหน่วยงาน…"
     imported = parse_export(text, Path(shown), year=year, agency=agency, code=code)
     if not imported.code or not re.fullmatch(_code_pattern(), imported.code):
@@ -65,8 +76,10 @@ def import_form(root: Path, export: Path, year: int, *, code: str | None = None)
             raise CatalogueError("import_exists", path=target.with_suffix(suffix))
     yaml_text = indicator_text(values, year=year, source=PurePosixPath(shown))
     doc = load_document(yaml_text, Indicator, target)
-    if not doc.ok:
-        raise RuntimeError(f"reportgen import made a file that does not load: {doc.problems}")  # a bug here
+    if not doc.ok:  # text the form cannot take (too long, too many items): the field's own rule, said of the export
+        errors = [problem for problem in doc.problems if problem.severity == "error"]
+        raise ContentError([replace(problem, file=Path(shown), line=None, column=None, source_line=None)
+                            for problem in errors])
     placeholders = list(placeholder_warnings(doc))
     write_content_file(root, relative, yaml_text.encode("utf-8"), replace=False)
     logger.info(wording.message("import_wrote", source=shown, path=target, warnings=len(imported.warnings)))

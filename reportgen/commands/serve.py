@@ -26,6 +26,7 @@ def serve(
     lang: str = "th",
     on_ready: Callable[[str], None] | None = None,
     on_build: Callable[[BuildOutcome], None] | None = None,
+    share_status: bool = False,
 ) -> None:
     """Preview ``root`` until SIGINT (Ctrl-C) or SIGTERM; then stop cleanly and remove the temporary folder.
 
@@ -44,7 +45,7 @@ def serve(
     if in_main_thread:
         for number in (signal.SIGINT, signal.SIGTERM):
             previous[number] = signal.signal(number, on_signal)
-    server = PreviewServer(root, host=host, port=port, lang=lang, on_build=on_build)
+    server = PreviewServer(root, host=host, port=port, lang=lang, on_build=on_build, share_status=share_status)
     try:
         server.start(on_ready)
         while not stop.wait(0.5):

@@ -5,23 +5,36 @@ Anyone can verify, anywhere: the files may be outside the project and nothing is
 ``reportgen.signing.verify_pdf``; this module reads the files and lays the verdicts out in Thai or English.
 The CLI exits 0 only when every file passes (``PASSING``: intact and unmodified, and trusted when ``--trust``
 anchors were given).
+
+Every file given gets a verdict, whatever the others are: a file that cannot be opened, is not a regular file (a
+folder named ``x.pdf``, a pipe, a device), is larger than any form (``MAX_PDF_BYTES``) or is no PDF is
+``unreadable``, and the next file is checked all the same.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import wording
 from reportgen.errors import L, render_message
+from reportgen.revisions import Change
 from reportgen.signing import SignatureReport, VerifyReport, load_trust_roots, verify_pdf
 from reportgen.terminal import one_line
 from reportgen.thai import BANGKOK, thai_date
 
+logger = logging.getLogger(__name__)
+
 FORMATS = ("text", "json")
+
+#: The largest file ``verify`` reads: a signed form is a few hundred kilobytes, a year's book a few megabytes.
+MAX_PDF_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -37,15 +50,42 @@ class FileVerdict:
 def verify(paths: Sequence[Path], *, trust: Sequence[Path] = ()) -> list[FileVerdict]:
     """The verdict for each PDF in ``paths`` (folders: every PDF under them). ``SigningError`` for a bad --trust."""
     roots = load_trust_roots(trust)
-    verdicts = []
-    for path in _expand(paths):
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            verdicts.append(FileVerdict(str(path), VerifyReport("unreadable", detail=error.strerror)))
-            continue
-        verdicts.append(FileVerdict(str(path), verify_pdf(data, roots)))
-    return verdicts
+    return [FileVerdict(str(path), _verify_file(path, roots)) for path in _expand(paths)]
+
+
+def _verify_file(path: Path, roots: Sequence) -> VerifyReport:
+    try:
+        data = _read_pdf(path)
+    except OSError as error:
+        reason = Change("verify_cannot_open", {"reason": error.strerror or type(error).__name__})
+        return VerifyReport("unreadable", reason=reason)
+    if isinstance(data, Change):
+        return VerifyReport("unreadable", reason=data)
+    try:
+        return verify_pdf(data, roots)
+    except Exception:  # verify_pdf answers every file; should it not, the other files still count
+        logger.debug("verifying %s failed", path, exc_info=True)
+        return VerifyReport("unreadable", reason=Change("verify_damaged"))
+
+
+def _read_pdf(path: Path) -> bytes | Change:
+    """A regular file's bytes, or why ``verify`` does not read it. Opened without blocking (a pipe named
+    ``x.pdf`` would otherwise wait for a writer for ever)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return Change("verify_not_a_file")
+        if info.st_size > MAX_PDF_BYTES:
+            return Change("verify_too_large", {"size": _megabytes(info.st_size), "limit": _megabytes(MAX_PDF_BYTES)})
+        data = file.read(MAX_PDF_BYTES + 1)
+    if len(data) > MAX_PDF_BYTES:  # it grew while being read
+        return Change("verify_too_large", {"size": _megabytes(len(data)), "limit": _megabytes(MAX_PDF_BYTES)})
+    return data
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
@@ -53,11 +93,20 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found = (item for item in path.rglob("*") if item.suffix.lower() == ".pdf" and item.is_file())
-            files.extend(sorted(found))
+            files.extend(_pdfs_under(path))
         else:
             files.append(path)
     return files
+
+
+def _pdfs_under(folder: Path) -> list[Path]:
+    """Every ``*.pdf`` file under ``folder``, in order, never following a symbolic link to a folder (which could
+    lead back up, for ever)."""
+    found: list[Path] = []
+    for directory, folders, names in os.walk(folder):
+        folders.sort()
+        found.extend(Path(directory, name) for name in names if name.lower().endswith(".pdf"))
+    return sorted(path for path in found if path.is_file())
 
 
 # --- Layout ------------------------------------------------------------------------------------------------------
@@ -80,8 +129,8 @@ def format_line(verdict: FileVerdict, lang: str = "th") -> str:
     report = verdict.report
     parts = [wording.label(f"verify_status_{report.status}", lang)]
     parts.extend(_describe(signature, lang) for signature in report.signatures)
-    if report.detail:
-        parts.append(one_line(report.detail))
+    if report.reason is not None:
+        parts.append(one_line(render_message(report.reason.code, report.reason.params, lang)[0]))
     if report.indicator:
         parts.append(wording.message("verify_indicator", lang, indicator=one_line(report.indicator)))
     # Names, paths and details come from the file and its certificates: one field each, never a line of their own.
@@ -101,8 +150,6 @@ def _describe(signature: SignatureReport, lang: str) -> str:
             text += wording.label("verify_timestamp_broken", lang)
         elif signature.timestamp_trusted is False:
             text += wording.label("verify_timestamp_untrusted", lang)
-    if signature.problem:
-        text += f" [{one_line(signature.problem)}]"
     for reason in _reasons(signature, lang):
         text += f" [{reason}]"
     return text
@@ -130,6 +177,7 @@ def _as_json(verdict: FileVerdict, lang: str) -> dict:
         "status": report.status,
         "indicator": report.indicator,
         "pdfa": report.pdfa,
+        "reason": render_message(report.reason.code, report.reason.params, lang)[0] if report.reason else None,
         "message": format_line(verdict, lang),
         "signatures": [
             {
@@ -143,7 +191,6 @@ def _as_json(verdict: FileVerdict, lang: str) -> dict:
                 "timestamp": signature.timestamp.isoformat() if signature.timestamp else None,
                 "timestamp_intact": signature.timestamp_intact,
                 "timestamp_trusted": signature.timestamp_trusted,
-                "problem": signature.problem,
                 "reasons": _reasons(signature, lang),
             }
             for signature in report.signatures

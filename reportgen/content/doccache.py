@@ -47,7 +47,8 @@ from typing import TYPE_CHECKING
 import yaml
 
 from reportgen import layout, wording
-from reportgen.files import replace_file
+from reportgen.errors import os_reason
+from reportgen.files import replace_file, temporary_name, write_new_file
 from reportgen.fingerprint import code_fingerprint, library_versions
 
 if TYPE_CHECKING:
@@ -81,7 +82,12 @@ _secret: bytes | None = None
 
 def cache_secret(environ: Mapping[str, str] = os.environ) -> bytes:
     """The key the cache's tags are made with: ``$REPORTGEN_CACHE_KEY``, else this user's key file (created, 0600,
-    on first use), else (no writable home) a key for this process only, so that nothing from disk is trusted."""
+    on first use), else (no writable home) a key for this process only, so that nothing from disk is trusted.
+
+    The file is created whole or not at all (written under a temporary name, then linked into place: two first runs
+    at once both end up with the one that was linked first), so a run killed while creating it leaves no empty key
+    behind; a key file that is there but unusable (empty, not hexadecimal, too short) is replaced, with a warning,
+    rather than turning the caches off for good."""
     global _secret
     given = environ.get(CACHE_KEY_VARIABLE, "")
     if given:
@@ -92,22 +98,55 @@ def cache_secret(environ: Mapping[str, str] = os.environ) -> bytes:
     path = folder / "cache-key"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as file:
-                file.write(secrets.token_hex(32) + "\n")
-        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
-        if len(key) < 16:
-            raise ValueError("a cache key of fewer than 16 bytes")
-    except (OSError, ValueError, RuntimeError) as error:
+        key = _read_key(path)
+        if key is None:
+            _create_key(path)
+            key = _read_key(path)
+        if not isinstance(key, bytes):
+            if key == UNUSABLE:
+                logger.warning(wording.message("cache_key_replaced", path=path))
+            text = secrets.token_hex(32) + "\n"
+            replace_file(path, text.encode("ascii"), mode=0o600, durable=True)
+            key = bytes.fromhex(text)
+    except (OSError, RuntimeError) as error:
         logger.debug("no cache key file (%s); the caches hold only this run's entries", error)
         key = secrets.token_bytes(32)
     _secret = key
     return key
 
+
+#: What ``_read_key`` says of a key file that is there but holds no usable key.
+UNUSABLE = "unusable"
+#: The shortest key accepted from the key file.
+MIN_KEY_BYTES = 16
+
+
+def _read_key(path: Path) -> bytes | str | None:
+    """The key in ``path``; None if there is no such file; ``UNUSABLE`` if it holds no key of at least
+    ``MIN_KEY_BYTES``."""
+    try:
+        text = path.read_bytes()[:4096].decode("ascii").strip()
+        key = bytes.fromhex(text)
+    except FileNotFoundError:
+        return None
+    except (UnicodeDecodeError, ValueError):
+        return UNUSABLE
+    return key if len(key) >= MIN_KEY_BYTES else UNUSABLE
+
+
+def _create_key(path: Path) -> None:
+    """Put a new key at ``path`` unless another run did first, never leaving it empty or half written."""
+    temporary = temporary_name(path)
+    write_new_file(temporary, (secrets.token_hex(32) + "\n").encode("ascii"), mode=0o600, durable=True)
+    try:
+        os.link(temporary, path)
+    except FileExistsError:  # another run created it meanwhile: its key is the one
+        pass
+    except OSError:  # a filesystem without hard links: renamed into place instead (the last run to get here wins)
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 def payload_tag(kind: bytes, payload: bytes) -> str:
@@ -196,7 +235,7 @@ class DocumentCache:
             mark_cache_root(self.path.parent)
             replace_file(self.path, header + payload)
         except OSError as error:
-            logger.warning(wording.message("cache_doc_unwritable", path=self.path, reason=error.strerror))
+            logger.warning(wording.message("cache_doc_unwritable", path=self.path, reason=os_reason(error)))
             return
         self._changed = False
         logger.debug("saved %d loaded documents to %s", len(self._entries), self.path)

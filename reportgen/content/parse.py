@@ -80,7 +80,15 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 #: Characters refused in any text: control characters but tab and line break (written as escapes in quotes, or
 #: pasted), text-direction overrides and isolates, and halves of a broken character (``"\uD800"``).
 _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_REFUSED_CHARACTER = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CONTROLS}]")
+REFUSED_CHARACTER = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CONTROLS}]")
+
+
+def refused_kind(char: str) -> Localized:
+    """What a ``REFUSED_CHARACTER`` is, in the reader's words: a control character, a direction override or a
+    broken character."""
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        return localized("char_kind_surrogate")
+    return localized("char_kind_direction") if char in _BIDI_CONTROLS else localized("char_kind_control")
 
 #: Curly quotes (as Word types them) around a whole plain value: YAML does not take them for quotes.
 _CURLY_OPEN = "“”‘’„«"
@@ -591,22 +599,16 @@ class _Builder:
     def _text(self, value: str, node: yaml.ScalarNode, path: tuple) -> str:
         """Text as the form will print it: invisible characters pasted with it removed; control characters,
         direction overrides and broken characters refused at their line; text in curly quotes noted."""
-        refused = _REFUSED_CHARACTER.search(value)
+        refused = REFUSED_CHARACTER.search(value)
         if refused:
             char = refused.group()
             spot = self.doc.find(path, char) if not 0xD800 <= ord(char) <= 0xDFFF else None
             line, column = spot if spot else (node.start_mark.line + 1, node.start_mark.column + 1)
-            kind = (
-                localized("char_kind_surrogate")
-                if 0xD800 <= ord(char) <= 0xDFFF
-                else localized("char_kind_direction")
-                if char in _BIDI_CONTROLS
-                else localized("char_kind_control")
-            )
             self.doc.add(
-                "text_control_char", path, line=line, column=column, char=f"U+{ord(char):04X}", kind=kind
+                "text_control_char", path, line=line, column=column, char=f"U+{ord(char):04X}",
+                kind=refused_kind(char),
             )
-            value = _REFUSED_CHARACTER.sub("\ufffd", value)  # the file is refused; no message may carry them
+            value = REFUSED_CHARACTER.sub("\ufffd", value)  # the file is refused; no message may carry them
         value = _INVISIBLE.sub("", value)
         if node.style is None and len(value) >= 2 and value[0] in _CURLY_OPEN and value[-1] in _CURLY_CLOSE:
             self.doc.curly_quoted.add(path)

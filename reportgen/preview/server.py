@@ -28,6 +28,11 @@ is not). A connection that sends nothing for ``IDLE_TIMEOUT`` seconds is closed,
 threads. Every request must name the server by a loopback name or address, an IP address, or the ``--host`` given
 (``host_allowed``): a web page that re-points its own domain name at 127.0.0.1 (DNS rebinding) sends its own name
 and is refused, so it cannot read the preview.
+
+The quarter overview (``/_status``) names officers and their contacts, which the site never publishes: it is
+served only to a client on this computer (``client_is_local``: its address is a loopback one), also when ``--host``
+opens the preview to the network, unless ``share_status`` (``serve --share-status``) says the network may see it
+too. Any other client gets a page saying so.
 """
 
 from __future__ import annotations
@@ -93,6 +98,17 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(name).is_loopback
     except ValueError:
         return False
+
+
+def client_is_local(address: str) -> bool:
+    """Whether a connection comes from this computer: a loopback address, also written as an IPv4-mapped IPv6 one
+    (``::ffff:127.0.0.1``, how a server listening on ``::`` sees a local IPv4 client)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_loopback
 
 
 def host_allowed(header: str | None, listening: str) -> bool:
@@ -181,8 +197,10 @@ class PreviewServer:
         poll_interval: float | None = None,
         quiet_period: float = QUIET_PERIOD,
         idle_timeout: float = IDLE_TIMEOUT,
+        share_status: bool = False,
     ):
         self.root = Path(root).resolve()
+        self.share_status = share_status  # the overview (officers' names and contacts) to other computers too
         self.host, self.port, self.lang = host, port, wording.normalize(lang)
         self.on_build = on_build
         self.poll_interval, self.quiet_period = poll_interval, quiet_period
@@ -464,8 +482,6 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         try:
             if not host_allowed(self.headers.get("Host"), preview.host):
-                from reportgen.errors import render_message
-
                 text = render_message("serve_host_refused", {"host": self.headers.get("Host") or "?"}, preview.lang)[0]
                 page = preview.message_page(text, f"<h1>{html.escape(text)}</h1>", 0)
                 return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)
@@ -486,6 +502,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(HTTPStatus.OK, "application/json; charset=utf-8", data, body)
             texts = _texts(preview.lang)
             if path in (OVERVIEW_PATH, OVERVIEW_PATH + "/"):
+                if not (preview.share_status or client_is_local(str(self.client_address[0]))):
+                    text, hint = render_message("serve_status_local_only", {}, preview.lang)
+                    heading = f"<h1>{html.escape(text)}</h1><p>{html.escape(hint or '')}</p>"
+                    page = preview.message_page(text, heading, generation)
+                    return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)
                 page = preview.overview_page(generation, message)
                 return self._send(HTTPStatus.OK, "text/html; charset=utf-8", page, body)
             if not good:

@@ -9,23 +9,21 @@ for decimals, no thousands separators, whatever ``site.digits`` says for the pag
 - ``quarters``: one row per indicator, fiscal year and quarter (1–4), whether reported and the cumulative result:
   ``quarters.csv`` and ``quarters.json`` (an array of row objects).
 
-A CSV starts with a UTF-8 byte-order mark, without which Excel opens the Thai text as mojibake, and a text cell that
-a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return first) starts with an
-apostrophe (OWASP's advice against CSV injection); number cells are never touched, and the JSON keeps the text as
-written. ``Column`` documents each column once, for the README, the data page, the JSON document and the Table
+The CSV files are written by reportgen's one CSV writer (``spreadsheet.py``): a UTF-8 byte-order mark, without which
+Excel opens the Thai text as mojibake, and a text cell that a spreadsheet would run as a formula (``=``, ``+``,
+``-``, ``@``, tab, carriage return first) starts with an apostrophe (OWASP's advice against CSV injection); number
+cells are never touched, and the JSON keeps the text as written. ``Column`` documents each column once, for the README, the data page, the JSON document and the Table
 Schema of ``datapackage.json`` (``catalog.py``).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from reportgen import thai
+from reportgen import spreadsheet, thai
 from reportgen.model import Entry
 from reportgen.status import STATUS_LABELS, Reporting, status_of
 
@@ -40,9 +38,6 @@ MISSING = ""
 
 #: Booleans in the CSV, as Table Schema reads them by default and pandas too.
 TRUE, FALSE = "true", "false"
-
-#: A spreadsheet treats a cell that starts with one of these as a formula (OWASP, "CSV Injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 #: The types of ``Column.type``: what README, data page and ``indicators.json`` say (``catalog.py`` maps them to
 #: Table Schema types).
@@ -284,12 +279,7 @@ def quarter_records(entries: Iterable[Entry]) -> list[dict]:
     return records
 
 
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _csv_cell(value: object, column: Column) -> str:
+def _csv_cell(value: object) -> str:
     if value is None:
         return MISSING
     if isinstance(value, bool):
@@ -298,9 +288,7 @@ def _csv_cell(value: object, column: Column) -> str:
         return plain_number(value)
     if isinstance(value, tuple):
         return " ".join(str(item) for item in value)
-    text = str(value)
-    # Only text columns: a number, a date or a list never starts a formula, and a negative number stays a number.
-    return spreadsheet_safe(text) if column.type == "string" else text
+    return str(value)
 
 
 def _json_value(value: object) -> object:
@@ -313,13 +301,11 @@ def _json_value(value: object) -> object:
 
 def table_csv(table: Table, records: list[dict]) -> bytes:
     """A table's CSV file: a header row of its column names, one row per record, UTF-8 with a byte-order mark, CRLF
-    line ends."""
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(table.column_names)
-    for record in records:
-        writer.writerow([_csv_cell(record[column.name], column) for column in table.columns])
-    return text.getvalue().encode("utf-8-sig")
+    line ends. Only string columns are text: a number, a date or a list never starts a formula, and a negative
+    number stays a number."""
+    columns = [spreadsheet.Column(column.name, text=column.type == "string") for column in table.columns]
+    rows = ([_csv_cell(record[column.name]) for column in table.columns] for record in records)
+    return spreadsheet.csv_text(columns, rows).encode("utf-8")
 
 
 def json_rows(table: Table, records: list[dict]) -> list[dict]:

@@ -18,16 +18,14 @@ by the local preview, and never written into the published site (see the README,
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from reportgen import layout, thai, wording
+from reportgen import layout, spreadsheet, thai, wording
 from reportgen.digest import sign_state as digest_sign_state
 from reportgen.errors import CatalogueError, render_message
 from reportgen.model import Entry, Officer, Project
@@ -165,6 +163,8 @@ CSV_COLUMNS = (
     "fiscal_year", "quarter", "code", "name", "file", "reported", "sign_state", "status", "status_label",
     "result", "target", "unit", "plan_status", "officer_name", "officer_position", "officer_contact",
 )
+#: The columns that hold numbers (never neutralised as formulas: a negative result stays a number).
+NUMBER_COLUMNS = frozenset({"fiscal_year", "quarter", "result", "target"})
 
 
 def _text(code: str, lang: str, **params) -> str:
@@ -216,14 +216,11 @@ def format_overview(overview: QuarterOverview, *, fmt: str = "text", lang: str =
             ],
         }
         return json.dumps(document, ensure_ascii=False, indent=2)
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(CSV_COLUMNS)
-        for form in overview.forms:
-            record = form_record(overview, form)
-            writer.writerow(["" if record[name] is None else _cell(record[name]) for name in CSV_COLUMNS])
-        return "\ufeff" + out.getvalue().rstrip("\r\n")  # a byte-order mark: Excel then reads the Thai text
+    if fmt == "csv":  # names, positions and contacts are typed by anyone: spreadsheet.py neutralises formulas
+        columns = [spreadsheet.Column(name, text=name not in NUMBER_COLUMNS) for name in CSV_COLUMNS]
+        records = (form_record(overview, form) for form in overview.forms)
+        rows = (["" if record[name] is None else _cell(record[name]) for name in CSV_COLUMNS] for record in records)
+        return spreadsheet.csv_text(columns, rows).rstrip("\r\n")
     return _format_text(overview, lang)
 
 

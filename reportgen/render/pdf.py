@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import mimetypes
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -33,7 +34,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from reportgen import layout, wording
-from reportgen.errors import RenderError
+from reportgen.errors import NO_SPACE, NoSpaceError, RenderError
 from reportgen.render import textlayer
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,11 @@ class PdfPrinter:
             return textlayer.write_pdf(document, **self._write_options(options))
         except RefusedResource as refused:
             raise RenderError("render_resource_refused", source=source, url=repr(refused.url), reason=refused.reason) from None
+        except OSError as error:  # WeasyPrint copies the fonts into a temporary folder as it loads them
+            if error.errno not in NO_SPACE:
+                raise
+            what = wording.localized("what_temporary_fonts", folder=tempfile.gettempdir())
+            raise NoSpaceError.of(error, what) from None
 
     def _write_options(self, options: PdfOptions) -> dict:
         """WeasyPrint's ``write_pdf`` options for ``options``."""
