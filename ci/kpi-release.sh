@@ -2,7 +2,8 @@
 # Main-branch jobs of the department's CI (.github/workflows/kpi.yml, and the GitLab CI in docs/development.md), one
 # stage per call, so that the signing key reaches `reportgen sign` and nothing else:
 #
-#   ci/kpi-release.sh build    check the content and build the release (only signed-off forms, PDF/A-3b); no secret
+#   ci/kpi-release.sh build    build the release (it checks the content itself; only signed-off forms, PDF/A-3b);
+#                              no secret
 #   ci/kpi-release.sh sign     sign every PDF of output/ (the only stage that reads the key and its password)
 #   ci/kpi-release.sh verify   verify what was signed; output/html/ (the site, with its signed PDFs) is then ready
 #
