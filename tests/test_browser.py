@@ -15,8 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from projects import real_indicator, real_site, run_reportgen
-from test_site import build_site
+from projects import build_site, real_indicator, real_site, run_reportgen
 
 pytestmark = pytest.mark.browser
 
@@ -145,11 +144,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="module")
-def multi_year_html(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("browser-site"))
 
 
 @pytest.fixture(scope="module", params=["real", "multi-year"])

@@ -1,6 +1,6 @@
 """catalog.py: the open data's metadata, read as a portal, a harvester and an analyst would — Frictionless validates
 the Data Package and its tables, pandas and frictionless load the JSON tables, rdflib parses the DCAT — on the real
-build and on the multi-year project (``test_site.multi_year_files``), built through the real command line."""
+build and on the multi-year project (``projects.multi_year_files``), built through the real command line."""
 
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from frictionless import Package
-from projects import real_indicator, real_site
+from projects import build_site, multi_year_files, real_indicator, real_site
 from rdflib import Graph, Literal, Namespace, URIRef
-from test_site import BASE_URL, build_site, multi_year_files
 
 from reportgen.render import catalog, opendata
 
 # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph: not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
+BASE_URL = real_site()["base_url"]  # https://www.bangkoklibrary.go.th/kpi/
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 DCT = Namespace("http://purl.org/dc/terms/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")

@@ -111,6 +111,7 @@ def test_the_program_s_help_lists_every_command_in_thai(capsys):
     assert "--version แสดงรุ่นของโปรแกรมแล้วจบ" in text
 
 
+@pytest.mark.e2e
 def test_an_english_locale_gives_english_help_and_the_thai_locale_or_none_thai(tmp_path):
     english = reportgen("check", "--help", cwd=tmp_path, LANG="en_US.UTF-8")
     assert english.returncode == 0 and english.stdout.startswith("usage: reportgen check")

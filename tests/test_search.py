@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from projects import real_indicator, run_reportgen, write_project
-from test_site import build_site, multi_year_files
+from projects import build_site, multi_year_files, real_indicator, run_reportgen, write_project
 
 from reportgen.build.search import INDEX_FOLDER, extra_terms, fold, with_extra_terms
 from reportgen.build.writer import OutputWriter
@@ -45,9 +44,9 @@ def test_the_indexer_gets_the_extra_terms_inside_main_and_the_page_is_unchanged_
     assert with_extra_terms(plain) == plain
 
 
-@pytest.fixture(scope="module")
-def html(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("search-site"))
+@pytest.fixture
+def html(multi_year_html) -> Path:
+    return multi_year_html
 
 
 def test_a_build_publishes_the_search_page_and_the_index_of_its_indicator_pages(html):

@@ -167,6 +167,7 @@ def serve_process(root: Path, tmp: Path) -> Iterator[tuple[subprocess.Popen, str
             process.wait()
 
 
+@pytest.mark.e2e
 def test_serve_rebuilds_on_edits_shows_errors_in_the_page_and_stops_cleanly_on_sigterm(project, tmp_path):
     with serve_process(project, tmp_path) as (process, url, stderr):
         page = url + "2564/08.html"
@@ -203,6 +204,7 @@ def test_serve_rebuilds_on_edits_shows_errors_in_the_page_and_stops_cleanly_on_s
     assert not (project / "output").exists()  # the project's own output/ is never touched
 
 
+@pytest.mark.e2e
 def test_ctrl_c_stops_the_server_with_status_0_and_removes_its_folder(project, tmp_path):
     with serve_process(project, tmp_path) as (process, url, _):
         poll(page_shows(url, REAL_NAME), "the first build")
@@ -493,6 +495,7 @@ def test_host_rules():
     assert not host_allowed(None, "127.0.0.1") and not host_allowed("localhost.evil.example", "127.0.0.1")
 
 
+@pytest.mark.e2e
 def test_listening_beyond_loopback_warns(project, tmp_path):
     stderr = tmp_path / "stderr.txt"
     (tmp_path / "tmp").mkdir()
