@@ -18,6 +18,8 @@ from reportgen.commands.book import book_path
 from reportgen.content.project import load_project
 from reportgen.status import STATUS_LABELS, status_of
 
+pytestmark = pytest.mark.xdist_group("book")  # on one worker: the books, made once by the module fixture
+
 FORM_HEADINGS = [
     "1.ชื่อตัวชี้วัด:",
     "2.ระดับความสำเร็จ:",

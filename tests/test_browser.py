@@ -479,6 +479,7 @@ def test_sara_am_and_nikhahit_sara_aa_find_a_page_written_with_sara_am(browser, 
     assert found == ["2564/08.html"]
 
 
+@pytest.mark.xdist_group("thai-digits")  # one worker builds the Thai-digit site
 @pytest.mark.parametrize("query", ["จำนวนผู้เข้าร่วมกิจกรรม", "จ\u0e4d\u0e32นวนผู้เข้าร่วมกิจกรรม"])
 def test_sara_am_and_nikhahit_sara_aa_find_a_page_written_with_nikhahit(browser, thai_digit_html, query):
     found, _ = search_from_the_header(browser, thai_digit_html, query)
@@ -493,6 +494,7 @@ def test_thai_and_arabic_digits_find_a_code_printed_in_arabic_digits(browser, re
     assert found == ["2564/08.html"] and status.startswith("พบ 1 ตัวชี้วัด")
 
 
+@pytest.mark.xdist_group("thai-digits")  # one worker builds the Thai-digit site
 @pytest.mark.parametrize("query", ["๑๑", "11"])
 def test_thai_and_arabic_digits_find_a_code_printed_in_thai_digits(browser, thai_digit_html, query):
     page_text = (thai_digit_html / "2565" / "11.html").read_text(encoding="utf-8")

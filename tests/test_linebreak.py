@@ -19,6 +19,8 @@ from projects import REFERENCE_FORM, REPO_ROOT
 
 from reportgen import linebreak
 
+pytestmark = pytest.mark.xdist_group("linebreak")  # on one worker: its module fixtures, made once
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -111,6 +113,7 @@ def projects(tmp_path_factory) -> dict[str, Path]:
     }
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["real", "stress"])
 def test_the_pdf_breaks_no_line_inside_a_dictionary_word(projects, name):
     from reportgen.build.pool import FormPrinter

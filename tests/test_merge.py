@@ -14,6 +14,8 @@ from reportgen.build.pipeline import SHARD_MANIFEST, Shard, build
 from reportgen.commands.merge import merge
 from reportgen.errors import UsageError
 
+pytestmark = pytest.mark.xdist_group("merge")  # on one worker: the shards, built once
+
 
 @pytest.fixture(autouse=True)
 def _english_errors():

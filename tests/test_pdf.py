@@ -24,6 +24,8 @@ from reportgen.content.project import load_project
 from reportgen.errors import RenderError
 from reportgen.render.pdf import PdfPrinter
 
+pytestmark = pytest.mark.xdist_group("pdf")  # on one worker: the release PDF, made once
+
 THAI_COMBINING_MARKS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
 THAI_LEADING_VOWELS = "เแโใไ"
 CM = 72 / 2.54
@@ -262,6 +264,7 @@ def test_release_pdf_keeps_the_exact_thai_text_layer(release_pdf):
     assert missing_from(pdftotext_body(release_pdf)) == []
 
 
+@pytest.mark.e2e
 def test_pdfbox_preflight_finds_nothing_but_rules_pdf_a_3_dropped(release_pdf):
     """The only PDF/A validator installable here (Debian's PDFBox 2) checks PDF/A-1b; everything it reports beyond
     the PDF/A-1-only rules (fonts, XMP against the document information, output intent, colours) is an error."""
@@ -414,6 +417,7 @@ def test_release_pdf_page_furniture_is_an_artifact(release_pdf):
             assert body and all(char.get("mcid") is not None for char in body)
 
 
+@pytest.mark.e2e
 def test_pdf_ua_checkers_find_nothing_but_the_conformance_claim_we_do_not_make(release_pdf):
     """Two PDF/UA-1 checkers from PyPI: outloud (Matterhorn checkpoints, WCAG 2.2) and page-validation (104 rules).
     The release PDF passes every machine check of both except the identification (pdfuaid:part), which is left out

@@ -3,9 +3,6 @@ writer (rebuilt whole by a partial build, never half-written). In the browser: t
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -84,8 +81,7 @@ def test_a_failed_indexing_fails_the_build_and_leaves_the_last_good_site(tmp_pat
     html = root / "output" / "html"
     good = {path: path.read_bytes() for path in html.rglob("*") if path.is_file()}
     write_project(root, {"indicators/2564/08.yaml": real_indicator() | {"name": "ชื่อที่ไม่ควรถูกเผยแพร่"}})
-    broken = subprocess.run([sys.executable, "-m", "reportgen", "build"], cwd=root, capture_output=True, text=True,
-                            timeout=300, env=os.environ | {"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-binary")})
+    broken = run_reportgen("build", cwd=root, env={"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-binary")})
     assert broken.returncode == 1
     assert "สร้างดัชนีค้นหาของเว็บไซต์ไม่สำเร็จ" in broken.stderr and "WARNING" not in broken.stderr
     assert {path: path.read_bytes() for path in html.rglob("*") if path.is_file()} == good
