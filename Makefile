@@ -23,9 +23,10 @@ build: setup
 	$(PY) -m reportgen book
 
 # The tests run on every core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N to choose). `make test` runs both tiers;
-# `make test-fast` only the fast one: reportgen called in-process, no browser, no fresh process, no signing (the
-# end-to-end tier is marked e2e). --dist loadgroup keeps each xdist_group (a module's costly fixture) on one worker.
-PYTEST_PARALLEL := -n auto --dist loadgroup
+# `make test-fast` only the fast one: reportgen called in-process, no browser, no fresh process, no signing, no PDF
+# checker (the end-to-end tier is marked e2e). Costly fixtures are made once a run whatever the worker
+# (tests/projects.py: shared_folder).
+PYTEST_PARALLEL := -n auto
 
 test: setup-test
 	$(PY) -m pytest $(PYTEST_PARALLEL)

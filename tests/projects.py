@@ -1,11 +1,13 @@
 """The tests' helpers: small projects written from dicts, the real indicator and site, running reportgen.
 
-Imported by test modules (``from projects import write_project``); ``conftest.py`` holds only the fixtures.
+Imported by test modules (``from projects import write_project``); the fixtures are in ``conftest.py`` and, those
+made once a session, in ``session_fixtures.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import io
 import logging
@@ -14,7 +16,7 @@ import shutil
 import subprocess
 import sys
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import yaml
@@ -165,6 +167,34 @@ def run_reportgen_process(
     if check and result.returncode != 0:
         raise AssertionError(f"reportgen {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
     return result
+
+
+#: The mark ``shared_folder`` leaves in a folder once ``make`` has filled it.
+_DONE = ".made"
+
+
+def shared_folder(tmp_path_factory, name: str, make: Callable[[Path], object]) -> Path:
+    """A folder ``make(folder)`` filled once for the whole test run, whichever pytest-xdist worker asks first: for
+    a costly fixture (a built project) that tests only read. ``name`` is unique in the run.
+
+    Without xdist it is a fresh folder of this session. Under xdist it is ``<run's temporary folder>/name``, made
+    under an exclusive lock, so a worker asking while another makes it waits for it instead of making it again; a
+    ``make`` that failed leaves no mark and is tried again (and fails again) by the next test that needs it.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name, numbered=True)
+        make(folder)
+        return folder
+    run_folder = tmp_path_factory.getbasetemp().parent  # every worker's basetemp is a folder of the run's
+    folder = run_folder / name
+    with (run_folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / _DONE).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / _DONE).touch()
+    return folder
 
 
 def many_indicators(count: int, name: str = "ตัวชี้วัดทดสอบ") -> dict:

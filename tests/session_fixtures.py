@@ -3,50 +3,23 @@ signed, the timestamp authority.
 
 A pytest plugin (``conftest.py`` registers it with ``pytest_plugins``): test modules ask for these fixtures by name
 and never import them. Under pytest-xdist each thing is made once for the whole run, by the first worker that needs
-it, in the run's shared temporary folder (``shared_folder``); the other workers wait for it and use the same files.
+it, in the run's shared temporary folder (``projects.shared_folder``); the other workers wait for it and use the same
+files.
 What a session fixture returns is read, never changed: a test that changes files works on a copy (``release``,
 ``draft``, ``signed_release``).
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
 from pki import SIGNER, SLUG, Pki, sign, signed_off_project
-from projects import REPO_ROOT, build_site, indicator_data, run_reportgen, write_project
-
-_DONE = ".made"
-
-
-def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
-    """A folder ``make(folder)`` filled once for the whole test run, whichever worker asks first.
-
-    Without xdist it is a fresh folder of this session. Under xdist it is ``<run's temporary folder>/name``, made
-    under an exclusive lock, so a worker asking while another makes it waits for it instead of making it again; a
-    ``make`` that failed leaves no mark and is tried again (and fails again) by the next test that needs it.
-    """
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        folder = tmp_path_factory.mktemp(name, numbered=True)
-        make(folder)
-        return folder
-    run_folder = tmp_path_factory.getbasetemp().parent  # every worker's basetemp is a folder of the run's
-    folder = run_folder / name
-    with (run_folder / f"{name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (folder / _DONE).exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir()
-            make(folder)
-            (folder / _DONE).touch()
-    return folder
-
+from projects import REPO_ROOT, build_site, indicator_data, run_reportgen, shared_folder, write_project
 
 # --- built projects ---------------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from projects import build_site, real_indicator, real_site, run_reportgen
+from projects import build_site, real_indicator, real_site, run_reportgen, shared_folder
 
 pytestmark = pytest.mark.browser
 
@@ -430,7 +430,9 @@ def thai_digit_html(tmp_path_factory) -> Path:
     decomposed = real_indicator() | {"fiscal_year": 2565, "code": "11", "name": NIKHAHIT_NAME,
                                      "target": {"value": 500, "unit": "คน"}, "result": 650}
     files = {"indicators/2564/08.yaml": real_indicator(), "indicators/2565/11.yaml": decomposed}
-    return build_site(tmp_path_factory.mktemp("thai-digits"), files, site=real_site() | {"digits": "thai"})
+    site = real_site() | {"digits": "thai"}
+    built = shared_folder(tmp_path_factory, "thai-digits", lambda root: build_site(root, files, site=site))
+    return built / "output" / "html"
 
 
 def search_from_the_header(browser, html: Path, query: str, start: str = "index.html", *,
@@ -479,7 +481,6 @@ def test_sara_am_and_nikhahit_sara_aa_find_a_page_written_with_sara_am(browser, 
     assert found == ["2564/08.html"]
 
 
-@pytest.mark.xdist_group("thai-digits")  # one worker builds the Thai-digit site
 @pytest.mark.parametrize("query", ["จำนวนผู้เข้าร่วมกิจกรรม", "จ\u0e4d\u0e32นวนผู้เข้าร่วมกิจกรรม"])
 def test_sara_am_and_nikhahit_sara_aa_find_a_page_written_with_nikhahit(browser, thai_digit_html, query):
     found, _ = search_from_the_header(browser, thai_digit_html, query)
@@ -494,7 +495,6 @@ def test_thai_and_arabic_digits_find_a_code_printed_in_arabic_digits(browser, re
     assert found == ["2564/08.html"] and status.startswith("พบ 1 ตัวชี้วัด")
 
 
-@pytest.mark.xdist_group("thai-digits")  # one worker builds the Thai-digit site
 @pytest.mark.parametrize("query", ["๑๑", "11"])
 def test_thai_and_arabic_digits_find_a_code_printed_in_thai_digits(browser, thai_digit_html, query):
     page_text = (thai_digit_html / "2565" / "11.html").read_text(encoding="utf-8")

@@ -16,16 +16,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from frictionless import Package
-from projects import build_site, multi_year_files, real_indicator, real_site
+from projects import build_site, multi_year_files, real_indicator, real_site, shared_folder
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from reportgen.render import catalog, opendata
 
 # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph: not ours to fix.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
-    pytest.mark.xdist_group("catalog"),  # on one worker: the multi-year project with a draft, built once
-]
+pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
 BASE_URL = real_site()["base_url"]  # https://www.bangkoklibrary.go.th/kpi/
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
@@ -48,7 +45,9 @@ def multi_year_with_a_draft() -> dict:
 
 @pytest.fixture(scope="module")
 def multi_year(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("catalog"), multi_year_with_a_draft()) / "data"
+    """The data folder of the multi-year project with a draft, built once a run (tests only read it)."""
+    built = shared_folder(tmp_path_factory, "catalog", lambda root: build_site(root, multi_year_with_a_draft()))
+    return built / "output" / "html" / "data"
 
 
 @pytest.fixture(params=["real", "multi-year"])

@@ -15,11 +15,9 @@ from pathlib import Path
 import linebreaks as lb
 import pytest
 from extract import html_text, squeeze
-from projects import REFERENCE_FORM, REPO_ROOT
+from projects import REFERENCE_FORM, REPO_ROOT, shared_folder
 
 from reportgen import linebreak
-
-pytestmark = pytest.mark.xdist_group("linebreak")  # on one worker: its module fixtures, made once
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -106,9 +104,10 @@ def test_the_pdf_and_the_page_offer_the_same_break_opportunities():
 
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory) -> dict[str, Path]:
-    """The real form and the stress text, each built by `reportgen build`."""
+    """The real form and the stress text, each built by `reportgen build` (once a run: tests only read them)."""
     return {
-        name: lb.build_project(tmp_path_factory.mktemp(f"linebreak-{name}"), stress=name == "stress")
+        name: shared_folder(tmp_path_factory, f"linebreak-{name}",
+                            lambda root, name=name: lb.build_project(root, stress=name == "stress"))
         for name in ("real", "stress")
     }
 

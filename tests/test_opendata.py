@@ -15,8 +15,6 @@ from projects import REPO_ROOT, multi_year_files, real_indicator, real_site, wri
 from reportgen.content.project import load_project
 from reportgen.render import opendata
 
-pytestmark = pytest.mark.xdist_group("opendata")  # on one worker: the records, made once by the module fixture
-
 BASE_URL = real_site()["base_url"]
 
 

@@ -24,8 +24,6 @@ from reportgen.content.project import load_project
 from reportgen.errors import RenderError
 from reportgen.render.pdf import PdfPrinter
 
-pytestmark = pytest.mark.xdist_group("pdf")  # on one worker: the release PDF, made once
-
 THAI_COMBINING_MARKS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
 THAI_LEADING_VOWELS = "เแโใไ"
 CM = 72 / 2.54

@@ -252,7 +252,6 @@ def test_listens_on_127_0_0_1_by_default(project, private_tmp):
         server.stop()
 
 
-@pytest.mark.xdist_group("served")  # one worker, one preview (``served``)
 def test_built_files_stay_free_of_preview_code_which_only_the_served_pages_get(served):
     pages = sorted(served.html_dir.rglob("*.html"))
     assert pages
@@ -270,7 +269,6 @@ def test_built_files_stay_free_of_preview_code_which_only_the_served_pages_get(s
     assert status == 200 and "EventSource" in script and "location.reload" in script
 
 
-@pytest.mark.xdist_group("served")  # one worker, one preview (``served``)
 @pytest.mark.parametrize(
     "path",
     [
@@ -299,7 +297,6 @@ def test_a_symbolic_link_out_of_the_site_is_not_followed(preview, tmp_path):
     assert status == 404 and "the secret" not in body
 
 
-@pytest.mark.xdist_group("served")  # one worker, one preview (``served``)
 def test_the_banner_gets_the_projects_own_thai_font_even_before_any_build(served):
     status, headers, _ = get(served.url + "__reportgen__/fonts/Sarabun-Regular.woff2")
     assert status == 200 and headers["Content-Type"] == "font/woff2"
@@ -308,7 +305,6 @@ def test_the_banner_gets_the_projects_own_thai_font_even_before_any_build(served
     assert status == 200 and "/__reportgen__/fonts/Sarabun-Regular.woff2" in style
 
 
-@pytest.mark.xdist_group("served")  # one worker, one preview (``served``)
 def test_folders_redirect_to_their_slash_and_head_sends_no_body(served):
     connection = http.client.HTTPConnection(*re.match(r"http://([^:/]+):(\d+)/", served.url).groups(), timeout=30)
     connection.request("GET", "/2564")
@@ -463,7 +459,6 @@ def _raw_request(url: str, request: bytes, timeout: float = 30) -> bytes:
         return b"".join(chunks)
 
 
-@pytest.mark.xdist_group("served")  # one worker, one preview (``served``)
 @pytest.mark.parametrize("length", [255, 256, 1000, 4000])
 def test_a_very_long_path_segment_is_not_found_without_a_traceback(served, caplog, length):
     status, body = raw_get(served.url, "/" + "a" * length + "/x.html")
@@ -495,7 +490,6 @@ def test_an_idle_connection_is_closed_after_the_timeout(project, private_tmp):
         server.stop()
 
 
-@pytest.mark.xdist_group("served")  # one worker, one preview (``served``)
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", ""])
 def test_a_request_for_another_host_is_refused(served, host):
     header = f"Host: {host}\r\n" if host else ""
@@ -504,7 +498,6 @@ def test_a_request_for_another_host_is_refused(served, host):
     assert "ไม่ตอบคำขอที่ส่งมาในชื่อ".encode() in reply
 
 
-@pytest.mark.xdist_group("served")  # one worker, one preview (``served``)
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", "192.168.1.20:{port}"])
 def test_loopback_names_and_addresses_are_served(served, host):
     port = re.match(r"http://[^:/]+:(\d+)/", served.url).group(1)

@@ -34,8 +34,6 @@ from extract import PAGE_EXTRACTORS, first_difference, text_layer_gaps, wrong_ch
 
 from reportgen.render import textlayer
 
-pytestmark = pytest.mark.xdist_group("textlayer")  # on one worker: corpus and real form laid out once
-
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FONTS = REPO_ROOT / "fonts"
 REAL_INDICATOR = REPO_ROOT / "content" / "indicators" / "2564" / "08.yaml"
