@@ -83,7 +83,7 @@ def test_the_pdf_and_the_page_offer_the_same_break_opportunities():
     from reportgen.content.project import load_project
     from reportgen.render.html import PageLinks, Templates
 
-    project = load_project(REPO_ROOT)
+    project = load_project(REPO_ROOT, use_cache=False)  # nothing written into the repository
     renderer = Templates(REPO_ROOT / "templates", project.site)
     entry = project.entries[0]
     print_html = renderer.print_document(entry.indicator, css_url="css/")
