@@ -16,14 +16,23 @@ TEST_PACKAGES := poppler-utils chromium qpdf faketime default-jre-headless libpd
 # the machine's Java. --ignore-scripts: vnu-jar's install script would download a JDK of its own.
 BROWSER_TOOLS := tests/browser/node_modules/.installed
 
-.PHONY: build test lint check bench guide-images setup setup-test lock clean
+.PHONY: build test test-fast lint check bench guide-images setup setup-test lock clean
 
 build: setup
 	$(PY) -m reportgen build
 	$(PY) -m reportgen book
 
+# The tests run on every core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N to choose). `make test` runs both tiers;
+# `make test-fast` only the fast one: reportgen called in-process, no browser, no fresh process, no signing, no PDF
+# checker (the end-to-end tier is marked e2e). Costly fixtures are made once a run whatever the worker
+# (tests/projects.py: shared_folder).
+PYTEST_PARALLEL := -n auto
+
 test: setup-test
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
+
+test-fast: setup-test
+	$(PY) -m pytest $(PYTEST_PARALLEL) -m "not e2e"
 
 # The linter and the type checker, as configured in pyproject.toml ([tool.ruff], [tool.mypy]); `.ci/run` runs it
 # before the tests. `ruff check --fix` repairs most of what it reports.

@@ -1,25 +1,25 @@
-"""Shared fixtures: small projects built from dicts, and the real project built once per test session.
+"""Shared fixtures: small projects built from dicts, the reader every test starts as, and the two tiers.
 
-The helpers they use, which tests also import directly, are in ``projects.py``.
+The helpers they use, which tests also import directly, are in ``projects.py``; the expensive fixtures made once a
+session (built projects, signed release PDFs) are in ``session_fixtures.py``, a plugin registered here.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from projects import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
+from projects import REAL_INDICATOR, write_project
+
+pytest_plugins = ["session_fixtures"]  # not "fixtures": that name is pytest's own (_pytest.fixtures)
 
 
-@pytest.fixture(scope="session")
-def real_build(tmp_path_factory) -> Path:
-    """The real content/ built once by `reportgen build`; returns the project root (outputs under output/)."""
-    root = tmp_path_factory.mktemp("real-project")
-    write_project(root, {})
-    shutil.copytree(REPO_ROOT / "content", root / "content", dirs_exist_ok=True)
-    run_reportgen("build", cwd=root, check=True)
-    return root
+@pytest.hookimpl(tryfirst=True)  # before `-m "not e2e"` selects
+def pytest_collection_modifyitems(items):
+    """A browser test belongs to the end-to-end tier too (``make test-fast`` leaves both out)."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture

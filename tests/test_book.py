@@ -10,7 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from extract import page_count, squeeze
-from projects import indicator_data, real_indicator, real_site, run_reportgen, signed_off, write_project
+from projects import indicator_data, real_indicator, real_site, run_reportgen, shared_folder, signed_off, write_project
 from pypdf import PdfReader
 
 from reportgen import thai
@@ -65,14 +65,18 @@ def three_indicators() -> dict:
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory) -> Path:
-    """A project whose 2564 book was made for the whole year and as of q2, through the command line."""
-    root = write_project(tmp_path_factory.mktemp("book") / "project", three_indicators())
-    (root / "output").mkdir()
-    (root / "output" / "kept.txt").write_text("from an earlier build", encoding="utf-8")
-    for args in (["--year", "2564"], ["--year", "2564", "--as-of", "q2"]):
-        result = run_reportgen("book", *args, cwd=root, check=True)
-        assert result.stdout.strip() == "output/" + book_path(2564, 2 if "q2" in args else None)
-    return root
+    """A project whose 2564 book was made for the whole year and as of q2, through the command line (once a run:
+    tests only read it)."""
+
+    def make(folder: Path) -> None:
+        root = write_project(folder / "project", three_indicators())
+        (root / "output").mkdir()
+        (root / "output" / "kept.txt").write_text("from an earlier build", encoding="utf-8")
+        for args in (["--year", "2564"], ["--year", "2564", "--as-of", "q2"]):
+            result = run_reportgen("book", *args, cwd=root, check=True)
+            assert result.stdout.strip() == "output/" + book_path(2564, 2 if "q2" in args else None)
+
+    return shared_folder(tmp_path_factory, "books", make) / "project"
 
 
 def page_texts(pdf: Path) -> list[str]:

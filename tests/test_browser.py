@@ -15,8 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from projects import real_indicator, real_site, run_reportgen
-from test_site import build_site
+from projects import build_site, real_indicator, real_site, run_reportgen, shared_folder
 
 pytestmark = pytest.mark.browser
 
@@ -145,11 +144,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="module")
-def multi_year_html(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("browser-site"))
 
 
 @pytest.fixture(scope="module", params=["real", "multi-year"])
@@ -436,7 +430,9 @@ def thai_digit_html(tmp_path_factory) -> Path:
     decomposed = real_indicator() | {"fiscal_year": 2565, "code": "11", "name": NIKHAHIT_NAME,
                                      "target": {"value": 500, "unit": "คน"}, "result": 650}
     files = {"indicators/2564/08.yaml": real_indicator(), "indicators/2565/11.yaml": decomposed}
-    return build_site(tmp_path_factory.mktemp("thai-digits"), files, site=real_site() | {"digits": "thai"})
+    site = real_site() | {"digits": "thai"}
+    built = shared_folder(tmp_path_factory, "thai-digits", lambda root: build_site(root, files, site=site))
+    return built / "output" / "html"
 
 
 def search_from_the_header(browser, html: Path, query: str, start: str = "index.html", *,

@@ -1,6 +1,6 @@
 """catalog.py: the open data's metadata, read as a portal, a harvester and an analyst would — Frictionless validates
 the Data Package and its tables, pandas and frictionless load the JSON tables, rdflib parses the DCAT — on the real
-build and on the multi-year project (``test_site.multi_year_files``), built through the real command line."""
+build and on the multi-year project (``projects.multi_year_files``), built through the real command line."""
 
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from frictionless import Package
-from projects import real_indicator, real_site
+from projects import build_site, multi_year_files, real_indicator, real_site, shared_folder
 from rdflib import Graph, Literal, Namespace, URIRef
-from test_site import BASE_URL, build_site, multi_year_files
 
 from reportgen.render import catalog, opendata
 
 # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph: not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
+BASE_URL = real_site()["base_url"]  # https://www.bangkoklibrary.go.th/kpi/
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 DCT = Namespace("http://purl.org/dc/terms/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
@@ -45,7 +45,9 @@ def multi_year_with_a_draft() -> dict:
 
 @pytest.fixture(scope="module")
 def multi_year(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("catalog"), multi_year_with_a_draft()) / "data"
+    """The data folder of the multi-year project with a draft, built once a run (tests only read it)."""
+    built = shared_folder(tmp_path_factory, "catalog", lambda root: build_site(root, multi_year_with_a_draft()))
+    return built / "output" / "html" / "data"
 
 
 @pytest.fixture(params=["real", "multi-year"])
@@ -63,6 +65,7 @@ def read_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+@pytest.mark.e2e
 def test_frictionless_validates_the_data_package_and_every_table(data):
     result = validate(data / "datapackage.json")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -72,6 +75,7 @@ def test_frictionless_validates_the_data_package_and_every_table(data):
                      "indicators-json": "indicators-records.json", "quarters-json": "quarters.json"}
 
 
+@pytest.mark.e2e
 def test_validation_fails_on_a_table_that_breaks_its_schema(multi_year, tmp_path):
     """The validation above can fail: a quarter of an indicator that is not in the indicators table (foreign key),
     a code without its leading zero (pattern), and a CSV changed after the build (size and hash)."""
@@ -243,6 +247,7 @@ def test_dcat_has_thai_and_english_titles_a_period_and_every_distribution(multi_
         "indicators.csv", "indicators-records.json", "quarters.csv", "quarters.json", "datapackage.json")}
 
 
+@pytest.mark.e2e
 def test_another_licence_and_no_publisher(tmp_path):
     """CC0 is not one of data.go.th's named licences: CKAN gets "อื่นๆ" and the licence in license_id_other. With no
     publisher, the agency and the site stand in, and the contact e-mail is left empty for the portal to ask."""
@@ -260,6 +265,7 @@ def test_another_licence_and_no_publisher(tmp_path):
     assert f'<a href="{cc0}" rel="license">' in page and "mailto:" not in page
 
 
+@pytest.mark.e2e
 def test_an_empty_project_still_has_a_valid_package(tmp_path):
     data = build_site(tmp_path / "project", {}) / "data"
     assert validate(data / "datapackage.json").returncode == 0

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from projects import REAL_INDICATOR, write_project
+from projects import REAL_INDICATOR, run_reportgen, run_reportgen_process, write_project
 from test_load import CASES, FILE
 
 from reportgen.cli import main
@@ -34,7 +35,7 @@ def test_bad_input_fails_the_build_with_a_located_message_and_writes_nothing(cas
 
 def test_check_of_the_real_content_is_clean(capsys, monkeypatch):
     monkeypatch.chdir(REAL_INDICATOR.parents[3])
-    assert main(["check"]) == 0
+    assert main(["check", "--no-cache"]) == 0  # nothing written into the repository
     assert "ไม่พบข้อผิดพลาด" in capsys.readouterr().out
 
 
@@ -54,3 +55,32 @@ def test_internal_errors_are_one_line_without_debug_and_a_traceback_with_it(tmp_
     with pytest.raises(Exception):  # noqa: B017 - --debug lets whatever the failure was through, unwrapped
         main(["build", "--debug"])
     assert not (root / "output").exists()
+
+
+@pytest.mark.e2e
+def test_in_process_runs_exit_and_print_as_a_fresh_process_does(tmp_path):
+    """The fast tier runs reportgen in the test's process (``projects.run_reportgen``): its exit statuses and what
+    it prints on each stream must be what ``python -m reportgen`` gives: argparse's exits, problems, log lines."""
+    valid = write_project(tmp_path / "valid", {"indicators/2564/08.yaml": REAL_TEXT})
+    invalid = write_project(tmp_path / "invalid", {"indicators/2564/08.yaml": REAL_TEXT.replace("fiscal_year: 2564", "fiscal_year: abc")})
+    damaged = write_project(tmp_path / "damaged", {"indicators/2564/08.yaml": REAL_TEXT})
+    (damaged / ".cache" / "reportgen").mkdir(parents=True)
+    (damaged / ".cache" / "reportgen" / "documents-v2.json").write_text("{not json", encoding="utf-8")
+    runs = [
+        (valid, ("--version",)),
+        (valid, ("biuld",)),
+        (valid, ("check", "--help", "--lang", "en")),
+        (valid, ("check",)),
+        (invalid, ("check",)),
+        (invalid, ("build", "--lang", "en")),
+        (damaged, ("check", "--lang", "en")),
+        (valid, ("build", "-v", "-q", "-j", "1", "--no-cache")),
+    ]
+
+    def seen(result) -> tuple[int, str, str]:  # a build's log line says how long it took: not compared
+        return result.returncode, result.stdout, re.sub(r"\d+\.\d+ วินาที", "… วินาที", result.stderr)
+
+    for root, args in runs:
+        assert seen(run_reportgen(*args, cwd=root)) == seen(run_reportgen_process(*args, cwd=root)), args
+    statuses = [run_reportgen(*args, cwd=root).returncode for root, args in runs]
+    assert statuses == [0, 2, 0, 0, 1, 1, 0, 0]  # every kind of exit is compared above

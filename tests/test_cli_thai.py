@@ -12,17 +12,15 @@ import argparse
 import datetime as dt
 import gettext
 import inspect
-import os
 import re
 import subprocess
-import sys
 import typing
 import unicodedata
 from pathlib import Path
 
 import pydantic
 import pytest
-from projects import REAL_INDICATOR, real_indicator, run_reportgen, write_project
+from projects import REAL_INDICATOR, real_indicator, run_reportgen, run_reportgen_process, write_project
 
 from reportgen.cli import main
 from reportgen.cli_language import ARGPARSE_MESSAGES, ARGPARSE_PLURALS, environment_lang, resolve_lang
@@ -57,11 +55,8 @@ def help_of(*argv: str, capsys) -> str:
 
 
 def reportgen(*args: str, cwd: Path, **environ: str) -> subprocess.CompletedProcess:
-    """The real command line in a fresh process, with these environment variables set."""
-    return subprocess.run(
-        [sys.executable, "-m", "reportgen", *args], cwd=cwd, capture_output=True, text=True, timeout=300,
-        env=os.environ | environ,
-    )  # fmt: skip
+    """The real command line in a fresh process, with these environment variables set (the locale is read there)."""
+    return run_reportgen_process(*args, cwd=cwd, env=environ)
 
 
 # --- help ---------------------------------------------------------------------------------------------------------
@@ -111,6 +106,7 @@ def test_the_program_s_help_lists_every_command_in_thai(capsys):
     assert "--version แสดงรุ่นของโปรแกรมแล้วจบ" in text
 
 
+@pytest.mark.e2e
 def test_an_english_locale_gives_english_help_and_the_thai_locale_or_none_thai(tmp_path):
     english = reportgen("check", "--help", cwd=tmp_path, LANG="en_US.UTF-8")
     assert english.returncode == 0 and english.stdout.startswith("usage: reportgen check")

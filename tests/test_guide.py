@@ -19,6 +19,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import pytest
 from projects import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
 
 from reportgen import wording
@@ -284,6 +285,7 @@ def quoted_output_problems(text: str, where: Path) -> list[str]:
     return problems
 
 
+@pytest.mark.e2e  # the guide's scenarios run reportgen in fresh processes
 def test_every_quoted_message_is_what_the_real_command_prints_for_that_slip(tmp_path):
     text = guide_text()
     names = [match["name"] for match in screenshots.OUTPUT_MARK.finditer(text)]
@@ -331,6 +333,7 @@ def _block(name: str) -> str:
     return match.group(0)
 
 
+@pytest.mark.e2e  # the guide's scenarios run reportgen in fresh processes
 def test_a_message_the_command_no_longer_prints_is_found(tmp_path):
     block = _block("slip-thai-digits")
     reworded = block.replace("เขียนด้วยเลขไทย", "เขียนเป็นเลขไทย")
@@ -340,6 +343,7 @@ def test_a_message_the_command_no_longer_prints_is_found(tmp_path):
     assert any("is not quoted" in problem for problem in problems), problems
 
 
+@pytest.mark.e2e  # the guide's scenarios run reportgen in fresh processes
 def test_a_block_quoting_another_slip_is_found(tmp_path):
     """The Tab message under the name of the curly-quotes slip: the scenario prints something else."""
     wrong = _block("slip-tab").replace("<!-- output: slip-tab -->", "<!-- output: slip-curly-quotes -->")
@@ -347,6 +351,7 @@ def test_a_block_quoting_another_slip_is_found(tmp_path):
     assert any("no longer prints" in problem for problem in problems), problems
 
 
+@pytest.mark.e2e  # the guide's scenarios run reportgen in fresh processes
 def test_a_scenario_that_no_longer_makes_its_slip_is_found(tmp_path, monkeypatch):
     block = _block("slip-tab")
     harmless = screenshots.Scenario(("check",), screenshots.nothing, "yaml_tab", 1)
@@ -355,6 +360,7 @@ def test_a_scenario_that_no_longer_makes_its_slip_is_found(tmp_path, monkeypatch
     assert any("check no longer reports yaml_tab" in problem for problem in problems), problems
 
 
+@pytest.mark.e2e  # the guide's scenarios run reportgen in fresh processes
 def test_a_stale_file_excerpt_is_found(tmp_path):
     match = next(screenshots.FILE_MARK.finditer(guide_text()))
     stale = match.group(0).replace("\n```\n<!-- /file -->", "\n  extra: line\n```\n<!-- /file -->")

@@ -15,7 +15,7 @@ from pathlib import Path
 import linebreaks as lb
 import pytest
 from extract import html_text, squeeze
-from projects import REFERENCE_FORM, REPO_ROOT
+from projects import REFERENCE_FORM, REPO_ROOT, shared_folder
 
 from reportgen import linebreak
 
@@ -83,7 +83,7 @@ def test_the_pdf_and_the_page_offer_the_same_break_opportunities():
     from reportgen.content.project import load_project
     from reportgen.render.html import PageLinks, Templates
 
-    project = load_project(REPO_ROOT)
+    project = load_project(REPO_ROOT, use_cache=False)  # nothing written into the repository
     renderer = Templates(REPO_ROOT / "templates", project.site)
     entry = project.entries[0]
     print_html = renderer.print_document(entry.indicator, css_url="css/")
@@ -104,13 +104,15 @@ def test_the_pdf_and_the_page_offer_the_same_break_opportunities():
 
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory) -> dict[str, Path]:
-    """The real form and the stress text, each built by `reportgen build`."""
+    """The real form and the stress text, each built by `reportgen build` (once a run: tests only read them)."""
     return {
-        name: lb.build_project(tmp_path_factory.mktemp(f"linebreak-{name}"), stress=name == "stress")
+        name: shared_folder(tmp_path_factory, f"linebreak-{name}",
+                            lambda root, name=name: lb.build_project(root, stress=name == "stress"))
         for name in ("real", "stress")
     }
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", ["real", "stress"])
 def test_the_pdf_breaks_no_line_inside_a_dictionary_word(projects, name):
     from reportgen.build.pool import FormPrinter

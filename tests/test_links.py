@@ -15,7 +15,6 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from projects import real_site
-from test_site import build_site
 
 BASE_URL = real_site()["base_url"]
 LINK_ATTRIBUTES = {"href", "src", "srcset", "poster", "data"}
@@ -106,11 +105,6 @@ def check_site(html: Path, base_url: str = BASE_URL) -> LinkReport:
         for url in re.findall(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", stylesheet.read_text(encoding="utf-8")):
             resolve(stylesheet.resolve(), url, None)
     return report
-
-
-@pytest.fixture(scope="module")
-def multi_year_html(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("links"))
 
 
 @pytest.fixture(params=["real", "multi-year"])

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
-from projects import many_indicators, real_indicator, run_reportgen, tree_digest, write_project
+from projects import many_indicators, real_indicator, run_reportgen, shared_folder, tree_digest, write_project
 
 from reportgen import wording
 from reportgen.build.pipeline import SHARD_MANIFEST, Shard, build
@@ -25,13 +26,16 @@ def _english_errors():
 
 @pytest.fixture(scope="module")
 def sharded_once(tmp_path_factory):
-    """A 5-indicator project, its full build in output/, and its 3 shards built (without cache) in shard-K/."""
-    base = tmp_path_factory.mktemp("sharded")
-    root = write_project(base / "project", many_indicators(5))
-    build(root, jobs=2, use_cache=False)
-    for k in (1, 2, 3):
-        build(root, output_dir=base / f"shard-{k}", jobs=2, shard=Shard(k, 3), use_cache=False)
-    return base
+    """A 5-indicator project, its full build in output/, and its 3 shards built (without cache) in shard-K/ (once a
+    run: tests copy it)."""
+
+    def make(base: Path) -> None:
+        root = write_project(base / "project", many_indicators(5))
+        build(root, jobs=2, use_cache=False)
+        for k in (1, 2, 3):
+            build(root, output_dir=base / f"shard-{k}", jobs=2, shard=Shard(k, 3), use_cache=False)
+
+    return shared_folder(tmp_path_factory, "sharded", make)
 
 
 @pytest.fixture

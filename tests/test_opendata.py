@@ -10,8 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from projects import REPO_ROOT, real_indicator, real_site, signed_off, write_project
-from test_site import multi_year_files
+from projects import REPO_ROOT, multi_year_files, real_indicator, real_site, signed_off, write_project
 
 from reportgen.content.project import load_project
 from reportgen.render import opendata

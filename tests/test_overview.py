@@ -12,7 +12,7 @@ import re
 
 import pytest
 import yaml
-from projects import real_indicator, write_project
+from projects import real_indicator, run_reportgen, write_project
 
 from reportgen.commands.signoff import signoff
 from reportgen.content.project import load_project
@@ -67,12 +67,7 @@ def run_status(root, *args):
 
 
 def run_reportgen_env(root, *args, epoch=EPOCH):
-    import subprocess
-    import sys
-
-    env = dict(os.environ, SOURCE_DATE_EPOCH=epoch)
-    return subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=root, capture_output=True, text=True,
-                          env=env, timeout=300)
+    return run_reportgen(*args, cwd=root, env={"SOURCE_DATE_EPOCH": epoch})
 
 
 def test_the_overview_of_the_last_ended_quarter(division):

@@ -263,6 +263,7 @@ def test_release_pdf_keeps_the_exact_thai_text_layer(release_pdf):
     assert missing_from(pdftotext_body(release_pdf)) == []
 
 
+@pytest.mark.e2e
 def test_pdfbox_preflight_finds_nothing_but_rules_pdf_a_3_dropped(release_pdf):
     """The only PDF/A validator installable here (Debian's PDFBox 2) checks PDF/A-1b; everything it reports beyond
     the PDF/A-1-only rules (fonts, XMP against the document information, output intent, colours) is an error."""
@@ -415,6 +416,7 @@ def test_release_pdf_page_furniture_is_an_artifact(release_pdf):
             assert body and all(char.get("mcid") is not None for char in body)
 
 
+@pytest.mark.e2e
 def test_pdf_ua_checkers_find_nothing_but_the_conformance_claim_we_do_not_make(release_pdf):
     """Two PDF/UA-1 checkers from PyPI: outloud (Matterhorn checkpoints, WCAG 2.2) and page-validation (104 rules).
     The release PDF passes every machine check of both except the identification (pdfuaid:part), which is left out

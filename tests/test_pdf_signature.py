@@ -63,6 +63,7 @@ def _alone(pages: list[list[str]]) -> bool:
     return all(any(line.startswith(start) for start in SIGNATURE_LINES) for line in pages[-1])
 
 
+@pytest.mark.e2e
 def test_the_signature_block_is_never_alone_on_the_last_page_nor_split(render):
     alone_without_the_rule = [count for count in range(0, 24, 2) if _alone(render(count, with_rule=False))]
     assert alone_without_the_rule, "no length put the block alone on a page: the test would prove nothing"

@@ -92,6 +92,7 @@ def test_unknown_command_and_missing_project_are_usage_errors(tmp_path):
     assert result.returncode == 2 and "content" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.e2e
 def test_python_dash_m_and_console_script_agree(project):
     import shutil
     import subprocess
@@ -103,6 +104,7 @@ def test_python_dash_m_and_console_script_agree(project):
     assert version == run_reportgen("--version", cwd=Path.cwd()).stdout
 
 
+@pytest.mark.e2e
 def test_a_build_killed_midway_leaves_the_previous_output_intact(project):
     import os
     import signal
@@ -136,6 +138,7 @@ def test_a_build_killed_midway_leaves_the_previous_output_intact(project):
     assert "ชื่อใหม่ที่ยังไม่ควรปรากฏ" in (root / "output/html/2564/01.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.e2e
 def test_two_builds_at_once_both_succeed_and_leave_one_complete_output(project):
     import subprocess
     import sys
@@ -393,6 +396,7 @@ def test_the_command_line_prints_a_summary_and_the_files_only_when_verbose(proje
     assert quiet.stdout == "" and quiet.stderr == ""
 
 
+@pytest.mark.e2e
 def test_ctrl_c_during_rendering_leaves_output_untouched(project):
     import os
     import signal

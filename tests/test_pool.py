@@ -89,6 +89,7 @@ def test_workers_see_the_environment_of_the_build_not_the_one_their_server_start
     assert dated_here["2564/01"] != undated["2564/01"]
 
 
+@pytest.mark.e2e
 def test_a_script_without_a_main_guard_can_render_with_a_pool(project, tmp_path):
     import subprocess
     import sys
@@ -133,6 +134,7 @@ def _session_processes(session: int) -> dict[int, str]:
     return found
 
 
+@pytest.mark.e2e
 def test_kill_9_of_a_parallel_build_leaves_no_fork_server_worker_or_resource_tracker(tmp_path):
     import os
     import signal

@@ -20,6 +20,8 @@ from pypdf import PdfReader
 
 from reportgen.commands.signoff import signoff
 
+pytestmark = pytest.mark.e2e  # fresh processes, one under faketime
+
 EVIDENCE_TITLE = "รายงานผลการดำเนินงานการจัดทำบรรณนิทัศน์ออนไลน์"
 LATER = "2031-02-03 04:05:06"
 

@@ -3,14 +3,10 @@ writer (rebuilt whole by a partial build, never half-written). In the browser: t
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from projects import real_indicator, run_reportgen, write_project
-from test_site import build_site, multi_year_files
+from projects import build_site, multi_year_files, real_indicator, run_reportgen, write_project
 
 from reportgen.build.search import INDEX_FOLDER, extra_terms, fold, with_extra_terms
 from reportgen.build.writer import OutputWriter
@@ -45,9 +41,9 @@ def test_the_indexer_gets_the_extra_terms_inside_main_and_the_page_is_unchanged_
     assert with_extra_terms(plain) == plain
 
 
-@pytest.fixture(scope="module")
-def html(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("search-site"))
+@pytest.fixture
+def html(multi_year_html) -> Path:
+    return multi_year_html
 
 
 def test_a_build_publishes_the_search_page_and_the_index_of_its_indicator_pages(html):
@@ -85,8 +81,7 @@ def test_a_failed_indexing_fails_the_build_and_leaves_the_last_good_site(tmp_pat
     html = root / "output" / "html"
     good = {path: path.read_bytes() for path in html.rglob("*") if path.is_file()}
     write_project(root, {"indicators/2564/08.yaml": real_indicator() | {"name": "ชื่อที่ไม่ควรถูกเผยแพร่"}})
-    broken = subprocess.run([sys.executable, "-m", "reportgen", "build"], cwd=root, capture_output=True, text=True,
-                            timeout=300, env=os.environ | {"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-binary")})
+    broken = run_reportgen("build", cwd=root, env={"PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-binary")})
     assert broken.returncode == 1
     assert "สร้างดัชนีค้นหาของเว็บไซต์ไม่สำเร็จ" in broken.stderr and "WARNING" not in broken.stderr
     assert {path: path.read_bytes() for path in html.rglob("*") if path.is_file()} == good

@@ -141,6 +141,25 @@ def preview(project, private_tmp) -> Iterator[PreviewServer]:
     assert serve_folders(private_tmp) == []
 
 
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[PreviewServer]:
+    """One preview, as ``preview`` makes it, for the tests that only read what it serves (paths, hosts, headers):
+    its first build is the costly part. Its temporary folder must be gone once it stops."""
+    folder = tmp_path_factory.mktemp("served")
+    root = write_project(folder / "project", {"indicators/2564/08.yaml": REAL_TEXT})
+    (folder / "tmp").mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(folder / "tmp"))
+        server = PreviewServer(root, port=0, quiet_period=0.1)
+        server.start()
+        try:
+            assert server.wait_for_generation(1, PATIENCE)
+            yield server
+        finally:
+            server.stop()
+    assert serve_folders(folder / "tmp") == []
+
+
 # --- The command line, as a user runs it -------------------------------------------------------------------------
 
 
@@ -167,6 +186,7 @@ def serve_process(root: Path, tmp: Path) -> Iterator[tuple[subprocess.Popen, str
             process.wait()
 
 
+@pytest.mark.e2e
 def test_serve_rebuilds_on_edits_shows_errors_in_the_page_and_stops_cleanly_on_sigterm(project, tmp_path):
     with serve_process(project, tmp_path) as (process, url, stderr):
         page = url + "2564/08.html"
@@ -203,6 +223,7 @@ def test_serve_rebuilds_on_edits_shows_errors_in_the_page_and_stops_cleanly_on_s
     assert not (project / "output").exists()  # the project's own output/ is never touched
 
 
+@pytest.mark.e2e
 def test_ctrl_c_stops_the_server_with_status_0_and_removes_its_folder(project, tmp_path):
     with serve_process(project, tmp_path) as (process, url, _):
         poll(page_shows(url, REAL_NAME), "the first build")
@@ -231,20 +252,20 @@ def test_listens_on_127_0_0_1_by_default(project, private_tmp):
         server.stop()
 
 
-def test_built_files_stay_free_of_preview_code_which_only_the_served_pages_get(preview):
-    pages = sorted(preview.html_dir.rglob("*.html"))
+def test_built_files_stay_free_of_preview_code_which_only_the_served_pages_get(served):
+    pages = sorted(served.html_dir.rglob("*.html"))
     assert pages
     for path in pages:
         assert "__reportgen__" not in path.read_text(encoding="utf-8"), path
-        relative = path.relative_to(preview.html_dir).as_posix()
-        status, headers, body = get(preview.url + relative)
+        relative = path.relative_to(served.html_dir).as_posix()
+        status, headers, body = get(served.url + relative)
         assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
         assert body.count(SCRIPT_PATH) == 1 and body.index(SCRIPT_PATH) > body.index("<body")
         assert headers["Cache-Control"] == "no-store"
-    for path in preview.output_dir.rglob("*"):
+    for path in served.output_dir.rglob("*"):
         if path.suffix in (".css", ".js", ".json", ".csv", ".xml", ".txt"):
             assert b"__reportgen__" not in path.read_bytes(), path
-    status, _, script = get(preview.url + SCRIPT_PATH.lstrip("/"))
+    status, _, script = get(served.url + SCRIPT_PATH.lstrip("/"))
     assert status == 200 and "EventSource" in script and "location.reload" in script
 
 
@@ -262,8 +283,8 @@ def test_built_files_stay_free_of_preview_code_which_only_the_served_pages_get(p
         "/__reportgen__/fonts/..%2fOFL.txt",
     ],
 )
-def test_paths_outside_the_site_are_refused(preview, path):
-    status, body = raw_get(preview.url, path)
+def test_paths_outside_the_site_are_refused(served, path):
+    status, body = raw_get(served.url, path)
     assert status in (403, 404)
     assert "root:" not in body
 
@@ -276,24 +297,24 @@ def test_a_symbolic_link_out_of_the_site_is_not_followed(preview, tmp_path):
     assert status == 404 and "the secret" not in body
 
 
-def test_the_banner_gets_the_projects_own_thai_font_even_before_any_build(preview, project):
-    status, headers, _ = get(preview.url + "__reportgen__/fonts/Sarabun-Regular.woff2")
+def test_the_banner_gets_the_projects_own_thai_font_even_before_any_build(served):
+    status, headers, _ = get(served.url + "__reportgen__/fonts/Sarabun-Regular.woff2")
     assert status == 200 and headers["Content-Type"] == "font/woff2"
-    assert int(headers["Content-Length"]) == (project / "fonts" / "Sarabun-Regular.woff2").stat().st_size
-    status, _, style = get(preview.url + "__reportgen__/preview.css")
+    assert int(headers["Content-Length"]) == (served.root / "fonts" / "Sarabun-Regular.woff2").stat().st_size
+    status, _, style = get(served.url + "__reportgen__/preview.css")
     assert status == 200 and "/__reportgen__/fonts/Sarabun-Regular.woff2" in style
 
 
-def test_folders_redirect_to_their_slash_and_head_sends_no_body(preview):
-    connection = http.client.HTTPConnection(*re.match(r"http://([^:/]+):(\d+)/", preview.url).groups(), timeout=30)
+def test_folders_redirect_to_their_slash_and_head_sends_no_body(served):
+    connection = http.client.HTTPConnection(*re.match(r"http://([^:/]+):(\d+)/", served.url).groups(), timeout=30)
     connection.request("GET", "/2564")
     response = connection.getresponse()
     assert response.status == 301 and response.getheader("Location") == "/2564/"
     response.read()
     connection.close()
-    status, headers, body = get(preview.url, method="HEAD")
+    status, headers, body = get(served.url, method="HEAD")
     assert status == 200 and int(headers["Content-Length"]) > 0 and body == ""
-    assert get(preview.url + "no-such-page.html")[0] == 404
+    assert get(served.url + "no-such-page.html")[0] == 404
 
 
 def test_an_edit_while_serving_is_rebuilt_and_announced(preview, project):
@@ -439,12 +460,12 @@ def _raw_request(url: str, request: bytes, timeout: float = 30) -> bytes:
 
 
 @pytest.mark.parametrize("length", [255, 256, 1000, 4000])
-def test_a_very_long_path_segment_is_not_found_without_a_traceback(preview, caplog, length):
-    status, body = raw_get(preview.url, "/" + "a" * length + "/x.html")
+def test_a_very_long_path_segment_is_not_found_without_a_traceback(served, caplog, length):
+    status, body = raw_get(served.url, "/" + "a" * length + "/x.html")
     assert status == 404 and "ไม่พบหน้านี้" in body
     from urllib.parse import quote
 
-    status, _ = raw_get(preview.url, "/" + quote("ก" * length))  # 3 bytes a character in UTF-8
+    status, _ = raw_get(served.url, "/" + quote("ก" * length))  # 3 bytes a character in UTF-8
     assert status == 404
     assert "Traceback" not in caplog.text
 
@@ -470,17 +491,17 @@ def test_an_idle_connection_is_closed_after_the_timeout(project, private_tmp):
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", ""])
-def test_a_request_for_another_host_is_refused(preview, host):
+def test_a_request_for_another_host_is_refused(served, host):
     header = f"Host: {host}\r\n" if host else ""
-    reply = _raw_request(preview.url, f"GET / HTTP/1.1\r\n{header}Connection: close\r\n\r\n".encode())
+    reply = _raw_request(served.url, f"GET / HTTP/1.1\r\n{header}Connection: close\r\n\r\n".encode())
     assert reply.startswith(b"HTTP/1.0 403") or reply.startswith(b"HTTP/1.1 403"), reply[:200]
     assert "ไม่ตอบคำขอที่ส่งมาในชื่อ".encode() in reply
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "[::1]:{port}", "192.168.1.20:{port}"])
-def test_loopback_names_and_addresses_are_served(preview, host):
-    port = re.match(r"http://[^:/]+:(\d+)/", preview.url).group(1)
-    reply = _raw_request(preview.url, f"GET / HTTP/1.1\r\nHost: {host.format(port=port)}\r\nConnection: close\r\n\r\n".encode())
+def test_loopback_names_and_addresses_are_served(served, host):
+    port = re.match(r"http://[^:/]+:(\d+)/", served.url).group(1)
+    reply = _raw_request(served.url, f"GET / HTTP/1.1\r\nHost: {host.format(port=port)}\r\nConnection: close\r\n\r\n".encode())
     assert reply.split(b"\r\n", 1)[0].endswith(b"200 OK"), reply[:200]
 
 
@@ -518,6 +539,7 @@ def test_client_addresses_from_this_computer():
     assert not client_is_local("2001:db8::1") and not client_is_local("") and not client_is_local("localhost")
 
 
+@pytest.mark.e2e
 def test_listening_beyond_loopback_warns(project, tmp_path):
     stderr = tmp_path / "stderr.txt"
     (tmp_path / "tmp").mkdir()

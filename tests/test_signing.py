@@ -1,7 +1,8 @@
 """reportgen.signing and the ``sign``/``verify`` commands, end to end through the CLI on real release PDFs.
 
-A throw-away CA, signing keys and a timestamp authority are made here with ``cryptography`` (in tmp folders, never
-committed). Release PDFs come from the real pipeline: ``reportgen signoff`` then ``reportgen build --release``.
+A throw-away CA, signing keys and a timestamp authority are made with ``cryptography`` (``pki.py``; in tmp folders,
+never committed). Release PDFs come from the real pipeline: ``reportgen signoff`` then ``reportgen build --release``,
+built once a session (``built``, ``release``, ``draft`` and ``timestamp_authority`` in session_fixtures.py).
 """
 
 from __future__ import annotations
@@ -10,165 +11,27 @@ import base64
 import datetime as dt
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from extract import pdftotext_lines, squeeze
 from pdfa import beyond_pdf_a3, preflight_findings
-from projects import indicator_data, write_project
+from pki import PASSWORD, SIGNER, SLUG, sign
+from projects import run_reportgen
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
 from reportgen import signing
 
-SIGNER = "นางสาวพิมพ์ใจ ศรีสุข"
-PASSWORD = "ทดสอบ correct horse"  # non-ASCII on purpose: passwords are UTF-8
-SLUG = "2564/08"
-
-
-# --- A throw-away PKI ---------------------------------------------------------------------------------------------
-
-
-def _name(common_name: str) -> x509.Name:
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "กรุงเทพมหานคร"),
-        ]
-    )
-
-
-def _key():
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def _usage(*, signing: bool) -> x509.KeyUsage:
-    return x509.KeyUsage(
-        digital_signature=signing, content_commitment=signing, key_encipherment=False, data_encipherment=False,
-        key_agreement=False, key_cert_sign=not signing, crl_sign=not signing, encipher_only=False,
-        decipher_only=False,
-    )  # fmt: skip
-
-
-class Pki:
-    """A CA, and certificates it issues, valid from yesterday unless asked otherwise."""
-
-    def __init__(self, name: str = "Test Root CA"):
-        now = dt.datetime.now(dt.UTC)
-        self.key = _key()
-        self.cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name(name))
-            .issuer_name(_name(name))
-            .public_key(self.key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=365))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(_usage(signing=False), critical=True)
-            .sign(self.key, hashes.SHA256())
-        )
-
-    def issue(self, common_name: str, *, valid_days: tuple[int, int] = (-1, 30), tsa: bool = False):
-        now = dt.datetime.now(dt.UTC)
-        key = _key()
-        builder = (
-            x509.CertificateBuilder()
-            .subject_name(_name(common_name))
-            .issuer_name(self.cert.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now + dt.timedelta(days=valid_days[0]))
-            .not_valid_after(now + dt.timedelta(days=valid_days[1]))
-            .add_extension(_usage(signing=True), critical=True)
-        )
-        if tsa:
-            builder = builder.add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        return key, builder.sign(self.key, hashes.SHA256())
-
-    def pkcs12(self, common_name: str, password: str = PASSWORD, **kwargs) -> bytes:
-        key, cert = self.issue(common_name, **kwargs)
-        encryption = serialization.BestAvailableEncryption(password.encode("utf-8"))
-        return pkcs12.serialize_key_and_certificates(b"signer", key, cert, [self.cert], encryption)
-
-    def pem(self) -> bytes:
-        return self.cert.public_bytes(serialization.Encoding.PEM)
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory) -> dict:
-    folder = tmp_path_factory.mktemp("pki")
-    ca = Pki()
-    files = {
-        "ca": ca,
-        "key": folder / "signer.p12",
-        "expired": folder / "expired.p12",
-        "ca_pem": folder / "ca.pem",
-        "other_ca_pem": folder / "other-ca.pem",
-    }
-    files["key"].write_bytes(ca.pkcs12(SIGNER))
-    files["expired"].write_bytes(ca.pkcs12("หมดอายุ แล้ว", valid_days=(-60, -1)))
-    files["ca_pem"].write_bytes(ca.pem())
-    files["other_ca_pem"].write_bytes(Pki("Someone Else's CA").pem())
-    return files
-
-
-# --- Projects with release PDFs -----------------------------------------------------------------------------------
+pytestmark = pytest.mark.e2e  # signing
 
 
 def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "reportgen", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})},
-    )  # fmt: skip
-
-
-def _signed_off_project(root: Path) -> Path:
-    write_project(root, {f"indicators/{SLUG}.yaml": indicator_data(signoff=None)})
-    done = run("signoff", f"content/indicators/{SLUG}.yaml", "--name", SIGNER, "--position",
-               "ผู้อำนวยการกองห้องสมุด", "--date", "2021-10-20", cwd=root)  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return root
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, Path]:
-    """Two projects built once: ``release`` (signed off, ``build --release``) and ``draft`` (plain ``build``)."""
-    release = _signed_off_project(tmp_path_factory.mktemp("release") / "project")
-    done = run("build", "--release", cwd=release)
-    assert done.returncode == 0, done.stderr
-    draft = write_project(tmp_path_factory.mktemp("draft") / "project", {f"indicators/{SLUG}.yaml": indicator_data()})
-    done = run("build", cwd=draft)
-    assert done.returncode == 0, done.stderr
-    return {"release": release, "draft": draft}
-
-
-@pytest.fixture
-def release(built, tmp_path) -> Path:
-    """A fresh copy of the release project (each test may sign its output/)."""
-    return Path(shutil.copytree(built["release"], tmp_path / "release", symlinks=True))
-
-
-@pytest.fixture
-def draft(built, tmp_path) -> Path:
-    return Path(shutil.copytree(built["draft"], tmp_path / "draft", symlinks=True))
-
-
-def sign(root: Path, pki: dict, *extra: str, password: str = PASSWORD, key: Path | None = None):
-    return run("sign", "--key", str(key or pki["key"]), "--password-env", "TEST_SIGNING_PASSWORD", *extra,
-               cwd=root, env={"TEST_SIGNING_PASSWORD": password})  # fmt: skip
+    """``reportgen ARGS`` in ``cwd``, with ``env`` added to the environment (in this process: ``run_reportgen``)."""
+    return run_reportgen(*args, cwd=cwd, env=env)
 
 
 def flip_byte_in_stream(data: bytes) -> bytes:
@@ -573,52 +436,6 @@ def test_signing_keeps_the_pdfa_3b_claim_and_its_rules(release, pki):
 
 
 # --- timestamps: a local RFC 3161 authority -------------------------------------------------------------------
-
-
-@pytest.fixture
-def timestamp_authority(pki):
-    """An RFC 3161 TSA on 127.0.0.1, signing with a certificate of the test CA (pyHanko's DummyTimeStamper)."""
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import tsp
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko.sign.timestamps import DummyTimeStamper
-
-    ca: Pki = pki["ca"]
-    key, cert = ca.issue("Test TSA", tsa=True)
-
-    def der(certificate):
-        return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
-
-    stamper = DummyTimeStamper(
-        tsa_cert=der(cert),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(
-            key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                              serialization.NoEncryption())  # fmt: skip
-        ),
-        certs_to_embed=[der(ca.cert)],
-    )
-    requests = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            requests.append(self.headers["Content-Type"])
-            reply = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(reply)))
-            self.end_headers()
-            self.wfile.write(reply)
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/tsa", requests
-    server.shutdown()
-    server.server_close()
 
 
 def test_a_timestamped_signature_b_t(release, pki, timestamp_authority):

@@ -1,8 +1,9 @@
 """site.py: the published site as `reportgen build` writes it — files, year pages, indicator pages, sitemap, links.
 
-The site is built once per module from a small project of two fiscal years (``multi_year_files``: one indicator met
-at 1200 %, one below target after two quarters, one not reported, one met at 120 %), through the real command
-line; other test modules (links, browser) build the same project.
+The site is built once per test session from a small project of two fiscal years (``projects.multi_year_files``:
+one indicator met at 1200 %, one below target after two quarters, one not reported, one met at 120 %), through the
+command line (``multi_year_html`` in session_fixtures.py); other test modules (links, browser, search) read the
+same site.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from linebreaks import unmark  # each Thai word of the form is in a span (linebreak.py)
-from projects import REPO_ROOT, real_indicator, real_site, run_reportgen, write_project
+from projects import REPO_ROOT, build_site, multi_year_files, real_indicator, real_site, run_reportgen, write_project
 
 from reportgen.model import Indicator, SiteSettings
 from reportgen.render.html import Templates
@@ -22,35 +23,9 @@ from reportgen.render.html import Templates
 BASE_URL = real_site()["base_url"]  # https://www.bangkoklibrary.go.th/kpi/
 
 
-def multi_year_files() -> dict:
-    """2564/08 as the real form (met, 1200 %); 2565/08 after two quarters (2 of 3: not met); 2565/09 not reported;
-    2565/10 met at 120 %."""
-    year_2565 = real_indicator() | {"fiscal_year": 2565}
-    year_2565.pop("result")
-    year_2565["quarters"] = {"q1": {"report": "เริ่มดำเนินการ", "result": 1}, "q2": {"report": "ต่อเนื่อง", "result": 2}}
-    not_reported = real_indicator() | {"fiscal_year": 2565, "code": "09", "name": "ร้อยละของผู้ใช้บริการที่พึงพอใจ",
-                                       "target": {"value": 80, "unit": "ร้อยละ"}, "quarters": {}}
-    not_reported.pop("result")
-    over = real_indicator() | {"fiscal_year": 2565, "code": "10", "name": "จำนวนกิจกรรมส่งเสริมการอ่าน",
-                               "target": {"value": 50, "unit": "กิจกรรม"}, "result": 60}
-    return {
-        "indicators/2564/08.yaml": real_indicator(),
-        "indicators/2565/08.yaml": year_2565,
-        "indicators/2565/09.yaml": not_reported,
-        "indicators/2565/10.yaml": over,
-    }
-
-
-def build_site(root: Path, files: dict | None = None, *, site: dict | None = None) -> Path:
-    """Write and build a project; returns its output/html."""
-    write_project(root, files if files is not None else multi_year_files(), site=site)
-    run_reportgen("build", cwd=root, check=True)
-    return root / "output" / "html"
-
-
-@pytest.fixture(scope="module")
-def html(tmp_path_factory) -> Path:
-    return build_site(tmp_path_factory.mktemp("multi-year"))
+@pytest.fixture
+def html(multi_year_html) -> Path:
+    return multi_year_html
 
 
 def read(path: Path) -> str:

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -303,9 +300,8 @@ def test_check_lists_every_slip_of_every_file_in_json_and_both_languages(tmp_pat
 def test_github_annotations_stay_within_the_cap_and_the_summary_has_everything(tmp_path):
     root, by_file = slip_project(tmp_path)
     summary = tmp_path / "summary.md"
-    environment = dict(os.environ, GITHUB_STEP_SUMMARY=str(summary))
-    result = subprocess.run([sys.executable, "-m", "reportgen", "check", "--format", "github", "--no-cache"],
-                            cwd=root, capture_output=True, text=True, env=environment, timeout=300)
+    result = run_reportgen("check", "--format", "github", "--no-cache", cwd=root,
+                           env={"GITHUB_STEP_SUMMARY": str(summary)})
     lines = result.stdout.splitlines()
     errors = [line for line in lines if line.startswith("::error ")]
     warnings = [line for line in lines if line.startswith("::warning ")]

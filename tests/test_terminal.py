@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from test_signing import PASSWORD, SLUG, Pki, built, pki, release, run, sign  # noqa: F401 - fixtures
-from test_verify import co_signed, signed  # noqa: F401 - a fixture
+import pytest
+from pki import PASSWORD, SLUG, Pki, co_signed, sign
+from projects import run_reportgen
 
 from reportgen.errors import Problem
 from reportgen.terminal import clean_problem, for_terminal, one_line
@@ -40,7 +41,8 @@ def test_a_problem_echoing_content_is_printed_clean_even_in_colour():
     assert "→name: x" in clean_problem(tabbed).format("en")  # a tab is still shown as the arrow the hint names
 
 
-def test_verify_and_sign_print_a_hostile_certificate_name_as_one_escaped_field(signed, release, pki, tmp_path):
+@pytest.mark.e2e
+def test_verify_and_sign_print_a_hostile_certificate_name_as_one_escaped_field(signed, signed_release, pki, tmp_path):
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
@@ -53,7 +55,7 @@ def test_verify_and_sign_print_a_hostile_certificate_name_as_one_escaped_field(s
     pdf = tmp_path / "co-signed.pdf"
     pdf.write_bytes(co_signed(signed, signers.SimpleSigner.load_pkcs12_data(data, (), None), visible=False))
     for fmt in ("text", "json"):
-        result = run("verify", "--format", fmt, str(pdf), cwd=release)
+        result = run_reportgen("verify", "--format", fmt, str(pdf), cwd=signed_release)
         assert not any(char in result.stdout + result.stderr for char in RAW), result.stdout
         if fmt == "text":
             assert len(result.stdout.strip().splitlines()) == 1  # no fake second line
@@ -67,8 +69,8 @@ def test_verify_and_sign_print_a_hostile_certificate_name_as_one_escaped_field(s
     fresh = tmp_path / "fresh"
     import shutil
 
-    shutil.copytree(release, fresh, symlinks=True)
-    (fresh / "output" / "pdf" / f"{SLUG}.pdf").write_bytes((release / "output" / "pdf" / f"{SLUG}.pdf").read_bytes())
+    shutil.copytree(signed_release, fresh, symlinks=True)
+    (fresh / "output" / "pdf" / f"{SLUG}.pdf").write_bytes((signed_release / "output" / "pdf" / f"{SLUG}.pdf").read_bytes())
     result = sign(fresh, pki, "--force", key=p12)
     assert result.returncode == 0, result.stderr
     assert not any(char in result.stdout for char in RAW) and len(result.stdout.strip().splitlines()) == 1
@@ -82,7 +84,7 @@ def test_check_never_echoes_control_characters_from_content(tmp_path):
     text = indicator_yaml() + '"ag\\e[2J\\e]0;owned\\a\\rency\\u202e": "\\e[31mred"\n'
     root = write_project(tmp_path / "project", {"indicators/2564/08.yaml": text})
     for fmt in ("text", "json", "github"):
-        result = run("check", "--format", fmt, cwd=root)
+        result = run_reportgen("check", "--format", fmt, cwd=root)
         assert result.returncode == 1, result.stdout + result.stderr
         assert not any(char in result.stdout + result.stderr for char in RAW), (fmt, result.stdout)
         assert "Traceback" not in result.stderr

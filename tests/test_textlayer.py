@@ -165,6 +165,7 @@ def test_the_curated_strings_cover_every_mark_combination_of_the_real_form():
     assert {"่ำ", "้ำ", "๊ำ", "๋ำ"} <= curated - real
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("extractor", EXTRACTORS)
 def test_every_extractor_returns_the_source_text_exactly(rendered, extractor):
     found = EXTRACTORS[extractor](rendered["fixed"])
@@ -174,6 +175,7 @@ def test_every_extractor_returns_the_source_text_exactly(rendered, extractor):
         + first_difference(expected, found))
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("extractor", EXTRACTORS)
 def test_without_the_hook_the_bug_is_present(rendered, extractor):
     found = EXTRACTORS[extractor](rendered["plain"])
@@ -189,6 +191,7 @@ def thai_spaces(pages: list[str]) -> list[int]:
     return [len(THAI_SPACE.findall(page)) for page in pages]
 
 
+@pytest.mark.e2e
 def test_pdfjs_adds_no_space_inside_thai_words(rendered):
     # pdf.js takes a glyph whose text contains a nonspacing mark for a zero-width diacritic and skips its position,
     # so a base glyph carrying its marks' text (กี) made it insert a space after a real one (กี ฬา). The marks' text
@@ -240,12 +243,14 @@ def look_differences(pages: list, reference: list) -> list[str]:
     return problems
 
 
+@pytest.mark.e2e
 def test_pages_look_the_same_with_and_without_the_hook(rendered, tmp_path):
     fixed, plain = pixels(rendered["fixed"], tmp_path, "fixed"), pixels(rendered["plain"], tmp_path, "plain")
     assert len(plain) >= 2
     assert look_differences(fixed, plain) == []
 
 
+@pytest.mark.e2e
 def test_the_look_comparison_sees_a_moved_mark(tmp_path):
     # The comparison above is not blind: a tone mark a few points off, or missing, is a difference.
     def pdf(text: str) -> bytes:
@@ -257,6 +262,7 @@ def test_the_look_comparison_sees_a_moved_mark(tmp_path):
     assert look_differences(pixels(pdf("น้ำ ที ผู้"), tmp_path, "missing"), reference)
 
 
+@pytest.mark.e2e
 def test_no_empty_to_unicode_entry_and_no_drawn_code_without_one(rendered):
     assert text_layer_gaps(rendered["fixed"]) == {}
     # Bare WeasyPrint has both (every mark glyph maps to <>): the check is not blind.
@@ -312,6 +318,7 @@ def test_many_documents_in_one_context_and_nested_contexts():
     assert squeeze(poppler(textlayer.write_pdf(documents[2]))) == squeeze(texts[2])
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize(
     "options", [{"pdf_variant": "pdf/a-1b"}, {"pdf_variant": "pdf/ua-1"}, {"full_fonts": True}], ids=str)
 def test_pdf_variants_and_full_fonts(options):
@@ -322,6 +329,7 @@ def test_pdf_variants_and_full_fonts(options):
         assert squeeze(extract(pdf)) == squeeze(text * 2)
 
 
+@pytest.mark.e2e
 def test_a_glyph_missing_from_every_font_keeps_the_layer_exact(tmp_path):
     # U+0378 is unassigned: WeasyPrint draws .notdef and gives the font a code → CID CMap of its own, which
     # pdfminer and pypdf cannot read; the hook sends the code to .notdef through /CIDToGIDMap instead.
@@ -415,6 +423,7 @@ def real_form(request, tmp_path_factory) -> dict:
             "pages": laid_out_pages(document)}
 
 
+@pytest.mark.e2e
 def test_the_real_form_is_what_reportgen_builds(real_form):
     assert real_form["fixed"] == real_form["built"]
     assert len(real_form["pages"]) >= 2
@@ -423,6 +432,7 @@ def test_the_real_form_is_what_reportgen_builds(real_form):
     assert "1." in body and "ชื่อตัวชี้วัด" in body
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("extractor", PAGE_EXTRACTORS)
 def test_the_real_form_reads_page_by_page_header_body_footer_in_every_extractor(real_form, extractor):
     pages = PAGE_EXTRACTORS[extractor](real_form["fixed"])
@@ -434,12 +444,14 @@ def test_the_real_form_reads_page_by_page_header_body_footer_in_every_extractor(
             + first_difference(expected, found))
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("extractor", PAGE_EXTRACTORS)
 def test_bare_weasyprint_misreads_the_real_form(real_form, extractor):
     expected = "".join(header + body + footer for header, body, footer in real_form["pages"])
     assert wrong_characters(expected, "".join(PAGE_EXTRACTORS[extractor](real_form["plain"]))) > 100
 
 
+@pytest.mark.e2e
 def test_list_numbers_come_right_before_their_items(real_form):
     # The quarterly reports of indicator 08 are numbered lists; WeasyPrint draws the numbers after the whole page.
     items = re.findall(r"^\s+(\d)\. ([^\d\n]{8,})", REAL_INDICATOR.read_text(encoding="utf-8"), re.M)
@@ -452,6 +464,7 @@ def test_list_numbers_come_right_before_their_items(real_form):
             assert re.search(pattern, text), (extractor, number, item)
 
 
+@pytest.mark.e2e
 def test_pdfjs_reads_the_real_form_with_no_space_inside_a_thai_word(real_form):
     # "สำนักวัฒนธรรม กี ฬา", "ปี งบประมาณ", "ตั วชี้วัด" before (see test_pdfjs_adds_no_space_inside_thai_words).
     pdf = real_form["fixed"]
@@ -460,6 +473,7 @@ def test_pdfjs_reads_the_real_form_with_no_space_inside_a_thai_word(real_form):
     assert thai_spaces(PAGE_EXTRACTORS["pdfjs"](pdf)) == poppler_spaces
 
 
+@pytest.mark.e2e
 def test_the_real_form_has_no_text_layer_gap_and_looks_the_same(real_form, tmp_path):
     assert text_layer_gaps(real_form["fixed"]) == {}
     assert look_differences(pixels(real_form["fixed"], tmp_path, "fixed"),

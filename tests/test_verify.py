@@ -1,8 +1,8 @@
 """``verify`` judges "not modified" by what the signature covers: attacks appended after the department's signature.
 
 Each attack is built here with pyHanko's incremental writer on a release PDF the real pipeline made and signed
-(``test_signing``'s fixtures). pyHanko rates several of them harmless (form filling, or not looking at all); each
-must be reported modified, with a reason a reader understands. The legitimate later changes (an invisible
+(``signed``, ``release`` and ``pki`` in session_fixtures.py). pyHanko rates several of them harmless (form filling,
+or not looking at all); each must be reported modified, with a reason a reader understands. The legitimate later changes (an invisible
 co-signature, validation data, a document timestamp) must still verify.
 """
 
@@ -25,23 +25,19 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID
+from pki import PASSWORD, SLUG, Pki, co_signed, sign, subject
+from projects import run_reportgen
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
-from test_signing import PASSWORD, SLUG, Pki, _name, built, pki, release, run, sign, timestamp_authority  # noqa: F401 - fixtures
 
 from reportgen import signing
 from reportgen.commands.verify import FileVerdict, format_line, verify
 
+pytestmark = pytest.mark.e2e  # signing
+
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
-
-
-@pytest.fixture
-def signed(release, pki) -> bytes:
-    done = sign(release, pki)
-    assert done.returncode == 0, done.stderr
-    return (release / "output" / "pdf" / f"{SLUG}.pdf").read_bytes()
 
 
 def _writer(pdf: bytes) -> IncrementalPdfFileWriter:
@@ -126,22 +122,13 @@ def _stranger(common_name: str = "Mallory Stranger"):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(_name(common_name)).issuer_name(_name(common_name))
+        x509.CertificateBuilder().subject_name(subject(common_name)).issuer_name(subject(common_name))
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
         .sign(key, hashes.SHA256())
     )  # fmt: skip
     data = pkcs12.serialize_key_and_certificates(b"x", key, cert, None, serialization.NoEncryption())
     return signers.SimpleSigner.load_pkcs12_data(data, other_certs=(), passphrase=None)
-
-
-def co_signed(pdf: bytes, signer, *, visible: bool) -> bytes:
-    box = (100, 500, 300, 540) if visible else None
-    spec = fields.SigFieldSpec("Cosign", on_page=0, box=box)
-    meta = signers.PdfSignatureMetadata(field_name="Cosign", subfilter=fields.SigSeedSubFilter.PADES)
-    out = io.BytesIO()
-    signers.PdfSigner(meta, signer, new_field_spec=spec).sign_pdf(_writer(pdf), output=out)
-    return out.getvalue()
 
 
 def _verdict(pdf: bytes, roots=(), lang: str = "en") -> tuple[signing.VerifyReport, str]:
@@ -176,7 +163,7 @@ def test_a_change_a_reader_sees_after_signing_is_modified(signed, pki, attack):
 def test_the_shadow_attack_through_the_cli(signed, release, pki):
     pdf = release / "output" / "pdf" / f"{SLUG}.pdf"
     pdf.write_bytes(shadow_attack(signed))
-    result = run("verify", "--trust", str(pki["ca_pem"]), str(pdf), cwd=release)
+    result = run_reportgen("verify", "--trust", str(pki["ca_pem"]), str(pdf), cwd=release)
     assert result.returncode == 1, result.stdout
     assert result.stdout.startswith(f"✗ {pdf}: ไฟล์ถูกแก้ไขหลังลงนาม")
     assert "มีการเพิ่มสิ่งที่มองเห็นได้บนหน้า 1 หลังลงนาม" in result.stdout
@@ -202,12 +189,12 @@ def test_an_invisible_co_signature_still_verifies_and_is_listed(signed, pki):
     assert "no certificate chain leads from the signer's certificate (issued by" in line
 
 
-def test_the_departments_co_signature_and_validation_data_still_verify(signed, release, pki, timestamp_authority):
+def test_the_departments_co_signature_and_validation_data_still_verify(signed_release, pki, timestamp_authority):
     from pyhanko.sign.validation.dss import DocumentSecurityStore
 
-    forced = sign(release, pki, "--force")
+    forced = sign(signed_release, pki, "--force")
     assert forced.returncode == 0, forced.stderr
-    co_signed_pdf = (release / "output" / "pdf" / f"{SLUG}.pdf").read_bytes()
+    co_signed_pdf = (signed_release / "output" / "pdf" / f"{SLUG}.pdf").read_bytes()
     roots = signing.load_trust_roots([pki["ca_pem"]])
     assert _verdict(co_signed_pdf, roots)[0].status == "trusted"
 
@@ -247,7 +234,7 @@ def _pkcs12(ca: Pki, *, usage: x509.KeyUsage | None = None, eku=None, bits: int 
     else:
         key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
         builder = (
-            x509.CertificateBuilder().subject_name(_name("Unfit Key")).issuer_name(ca.cert.subject)
+            x509.CertificateBuilder().subject_name(subject("Unfit Key")).issuer_name(ca.cert.subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
         )  # fmt: skip

@@ -405,6 +405,7 @@ def test_an_error_crosses_processes_with_its_key():
 # --- Installed, the package carries its catalog -------------------------------------------------------------------
 
 
+@pytest.mark.e2e
 def test_the_catalog_is_package_data_and_found_from_an_installed_package(tmp_path):
     """Built as pip builds it (a wheel) and installed elsewhere, the package finds its catalog."""
     source = tmp_path / "source"  # a copy: building writes build/ and *.egg-info next to pyproject.toml

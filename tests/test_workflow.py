@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pki import PASSWORD, SIGNER, Pki, signed_off_project
 from projects import REPO_ROOT, indicator_data, write_project
-from test_signing import PASSWORD, SIGNER, Pki
 
 from reportgen import signing
 
@@ -214,6 +214,7 @@ def test_the_reportgen_command_is_what_the_scripts_call():
     assert (Path(sys.executable).parent / "reportgen").is_file()  # installed by `pip install -e .` (make setup)
 
 
+@pytest.mark.e2e
 def test_the_pull_request_script_checks_and_builds_drafts(tmp_path):
     root = write_project(tmp_path / "project", {f"indicators/{SLUG}.yaml": indicator_data()})
     result = run_script("kpi-pr.sh", root)
@@ -229,19 +230,9 @@ def test_the_pull_request_script_checks_and_builds_drafts(tmp_path):
     assert not (broken / "output").exists()  # the build never ran
 
 
-def _signed_off_project(root: Path) -> Path:
-    write_project(root, {f"indicators/{SLUG}.yaml": indicator_data(signoff=None)})
-    done = subprocess.run(
-        [sys.executable, "-m", "reportgen", "signoff", f"content/indicators/{SLUG}.yaml", "--name", SIGNER,
-         "--position", "ผู้อำนวยการกองห้องสมุด", "--date", "2021-10-20"],
-        cwd=root, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    return root
-
-
+@pytest.mark.e2e
 def test_the_release_script_publishes_a_site_of_signed_verifying_pdfs(tmp_path, ca):
-    root = _signed_off_project(tmp_path / "project")
+    root = signed_off_project(tmp_path / "project")
     result = run_release(root, signing_env(ca), spy=tmp_path / "spy")
     assert result.returncode == 0, result.stdout + result.stderr
     # Every stage was handed the key, as a careless CI would: only `reportgen sign` saw it.
@@ -262,8 +253,9 @@ def test_the_release_script_publishes_a_site_of_signed_verifying_pdfs(tmp_path, 
     assert len(verified) == 2 and all("ออกโดยผู้ออกใบรับรองที่เชื่อถือ" in line for line in verified)
 
 
+@pytest.mark.e2e
 def test_one_broken_file_does_not_stop_the_release_script(tmp_path, ca):
-    root = _signed_off_project(tmp_path / "project")
+    root = signed_off_project(tmp_path / "project")
     (root / "content/indicators/2564/09.yaml").write_text("code: '09'\nname: [\n", encoding="utf-8")  # someone's slip
     built = run_script("kpi-release.sh", root, signing_env(ca), "build")
     assert built.returncode == 0, built.stdout + built.stderr
@@ -275,6 +267,7 @@ def test_one_broken_file_does_not_stop_the_release_script(tmp_path, ca):
     assert signing.verify_pdf((site / f"{SLUG}.pdf").read_bytes()).signatures  # signed, and published
 
 
+@pytest.mark.e2e
 def test_the_release_script_stops_on_a_form_not_signed_off(tmp_path, ca):
     root = write_project(tmp_path / "project", {f"indicators/{SLUG}.yaml": indicator_data(signoff=None)})
     result = run_release(root, signing_env(ca))
@@ -283,8 +276,9 @@ def test_the_release_script_stops_on_a_form_not_signed_off(tmp_path, ca):
     assert not (root / "output").exists()  # nothing to publish
 
 
+@pytest.mark.e2e
 def test_the_release_script_stops_without_the_signing_key(tmp_path):
-    root = _signed_off_project(tmp_path / "project")
+    root = signed_off_project(tmp_path / "project")
     result = run_release(root)
     assert result.returncode == 2
     assert "REPORTGEN_SIGNING_KEY" in result.stderr

@@ -399,6 +399,7 @@ _KILL_MID_BUILD = """
 """
 
 
+@pytest.mark.e2e
 def test_kill_9_mid_build_keeps_previous_output(base: Path) -> None:
     out = base / "output"
     proc = spawn(_KILL_MID_BUILD, str(out))
@@ -439,6 +440,7 @@ _COMMIT_LOOP = """
 """
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "rename-fallback"])
 def test_kill_9_during_commit_loop_always_leaves_one_complete_build(base: Path, exchange: bool) -> None:
     out = base / "output"
@@ -486,6 +488,7 @@ _CONCURRENT = """
 """
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "rename-fallback"])
 def test_two_concurrent_builds_end_with_one_complete_tree(base: Path, tmp_path: Path, exchange: bool) -> None:
     """Each build (one of them keep_existing) commits repeatedly while the other does: neither fails, and
