@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from frictionless import Package
-from projects import build_site, multi_year_files, real_indicator, real_site, shared_folder
+from projects import build_site, multi_year_files, real_indicator, real_site, shared_folder, signed_off
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from reportgen.render import catalog, opendata
@@ -38,8 +38,8 @@ def multi_year_with_a_draft() -> dict:
     files = multi_year_files()
     for path in files:
         files[path].pop("signoff", None)
-    files["indicators/2565/10.yaml"]["signoff"] = {"name": "นางสาวสมใจ ใฝ่รู้", "position": "บรรณารักษ์",
-                                                   "date": "2022-10-20"}
+    files["indicators/2565/10.yaml"] = signed_off(files["indicators/2565/10.yaml"], position="บรรณารักษ์",
+                                                  date="2022-10-20")
     return files
 
 
