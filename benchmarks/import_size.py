@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from reportgen.bmaimport import parse_export
+from reportgen.authoring.bmaimport import parse_export
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "kpi-08-form.txt"
 LINE = "ห้องสมุดมีชีวิต หมายถึง ห้องสมุดที่มีพื้นที่ให้บริการกิจกรรมที่หลากหลาย"

@@ -44,8 +44,8 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    from reportgen.build.pool import FormPrinter
     from reportgen.content.project import load_project
+    from reportgen.publish.pool import FormPrinter
     from reportgen.render.html import PRINT_STYLESHEETS
 
     with tempfile.TemporaryDirectory() as folder:

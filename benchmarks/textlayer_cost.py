@@ -2,7 +2,7 @@
 
 Makes N synthetic forms (benchmarks/synthetic.py), lays each out once with WeasyPrint, then writes the same layout
 three ways in one process, in rotating order: bare WeasyPrint (``Document.write_pdf``), the text layer as it is
-now (``reportgen.render.textlayer``), and the text layer of another commit (``--before``, default the commit before
+now (``reportgen.render.weasyprint_adapter.textlayer``), and the text layer of another commit (``--before``, default the commit before
 issue 12's work: per-glyph codes with empty ToUnicode entries, no reading order). The cost of a text layer is
 its write time minus bare WeasyPrint's, for the same form; the table gives medians over all forms, in ms.
 Release forms are written as release PDFs (tagged PDF/A-3b), drafts as drafts, as the build does.
@@ -50,7 +50,7 @@ def main() -> None:
     from extract import form_document
 
     from reportgen.content.project import load_project
-    from reportgen.render import textlayer
+    from reportgen.render.weasyprint_adapter import textlayer
 
     old = module_at(args.before)
     with tempfile.TemporaryDirectory() as folder:

@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--plain", action="store_true", help="also count bare WeasyPrint's text layer")
     args = parser.parse_args()
     from reportgen.commands.signoff import signoff
-    from reportgen.render import textlayer
+    from reportgen.render.weasyprint_adapter import textlayer
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "project"

@@ -83,9 +83,9 @@ def _print_problems(problems, *, fmt: str, lang: str, stream) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from reportgen.build.options import BuildOptions
     from reportgen.commands.build import build
     from reportgen.progress import display_for
+    from reportgen.publish.options import BuildOptions
 
     report = build(
         args.root,
@@ -150,7 +150,7 @@ class _ArgumentTypes:
         return argparse.ArgumentTypeError(wording.message(code, self.lang, **params))
 
     def quarter(self, text: str) -> int:
-        from reportgen.status import parse_quarter
+        from reportgen.standing import parse_quarter
 
         try:
             return parse_quarter(_arabic_digits(text))
@@ -158,7 +158,7 @@ class _ArgumentTypes:
             raise self._refuse("cli_not_a_quarter", text=text) from None
 
     def shard(self, text: str):
-        from reportgen.build.pipeline import Shard
+        from reportgen.publish.pipeline import Shard
 
         try:
             return Shard.parse(text)

@@ -302,10 +302,10 @@ def form_document(root: Path, *, release: bool, entry=None, project=None):
     layer."""
     import weasyprint
 
-    from reportgen.build.options import BuildOptions
-    from reportgen.build.pool import FormPrinter
-    from reportgen.build.release import form_pdf_options
     from reportgen.content.project import load_project
+    from reportgen.publish.options import BuildOptions
+    from reportgen.publish.pool import FormPrinter
+    from reportgen.publish.release import form_pdf_options
     from reportgen.render.html import PRINT_STYLESHEETS
 
     project = project or load_project(root)

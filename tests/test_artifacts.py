@@ -11,9 +11,9 @@ import sys
 import pytest
 from projects import real_indicator, real_site, write_project
 
-from reportgen.build.artifacts import CachedFile, FormCache, build_fingerprint, form_key, options_folder
-from reportgen.build.options import BuildOptions
 from reportgen.content.project import load_project
+from reportgen.publish.cache import CachedFile, FormCache, build_fingerprint, form_key, options_folder
+from reportgen.publish.options import BuildOptions
 
 
 def two_forms(**first) -> dict:
@@ -147,7 +147,7 @@ def test_prune_keeps_the_keys_used_and_removes_the_rest_and_dead_temporaries(tmp
 def test_writers_of_the_same_key_in_parallel_leave_one_intact_entry(tmp_path):
     folder = tmp_path / "c"
     script = (
-        "import sys; from pathlib import Path; from reportgen.build.artifacts import FormCache\n"
+        "import sys; from pathlib import Path; from reportgen.publish.cache import FormCache\n"
         "for _ in range(200): FormCache(Path(sys.argv[1])).put(sys.argv[2], bytes.fromhex(sys.argv[3]))\n"
     )
     writers = [
@@ -195,8 +195,8 @@ def test_the_projects_thai_dictionary_is_in_every_key(tmp_path):
 def test_an_entry_planted_without_the_cache_key_is_never_used(tmp_path, monkeypatch):
     """A poisoned cache (restored from a shared CI cache, say): a forged PDF under the right key and a name that
     carries its own hash, even with a tag, made without this machine's cache key."""
-    import reportgen.build.artifacts as cache_module
     import reportgen.content.doccache as doccache_module
+    import reportgen.publish.cache as cache_module
 
     folder = tmp_path / "c"
     FormCache(folder).put(KEY, PDF)
@@ -223,7 +223,7 @@ def test_the_cache_key_comes_from_the_environment_when_given(tmp_path, monkeypat
     monkeypatch.setenv("REPORTGEN_CACHE_KEY", "a CI secret")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "first-machine"))
     FormCache(tmp_path / "c").put(KEY, PDF)
-    script = "import sys; from pathlib import Path; from reportgen.build.artifacts import FormCache\n" \
+    script = "import sys; from pathlib import Path; from reportgen.publish.cache import FormCache\n" \
         "print(FormCache(Path(sys.argv[1])).get(sys.argv[2]) is not None)"
     env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "second-machine"))
     same = subprocess.run([sys.executable, "-c", script, str(tmp_path / "c"), KEY], env=env, capture_output=True, text=True)

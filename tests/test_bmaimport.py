@@ -11,7 +11,7 @@ import pytest
 from extract import pdftotext_body
 from projects import REFERENCE_FORM, run_reportgen, write_project
 
-from reportgen.bmaimport import escape_markdown, parse_export
+from reportgen.authoring.bmaimport import escape_markdown, parse_export
 from reportgen.commands.new import FILL
 from reportgen.content.project import load_project
 from reportgen.markdown import render_markdown

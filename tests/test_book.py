@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from reportgen import thai
 from reportgen.commands.book import book_path
 from reportgen.content.project import load_project
-from reportgen.status import STATUS_LABELS, status_of
+from reportgen.standing import STATUS_LABELS, status_of
 
 FORM_HEADINGS = [
     "1.ชื่อตัวชี้วัด:",
@@ -231,7 +231,7 @@ def test_outline_has_one_bookmark_per_indicator_on_its_first_page(books):
 def pages_with_drawings(pdf: Path) -> set[int]:
     """Pages (1-based) whose content draws an XObject: here only the draft mark, an SVG image without text (the
     text layer's mark outlines, textlayer.MARK_FORM_PREFIX, aside)."""
-    from reportgen.render.textlayer import MARK_FORM_PREFIX
+    from reportgen.render.weasyprint_adapter.textlayer import MARK_FORM_PREFIX
 
     reader = PdfReader(pdf)
     drawing = re.compile(rb"/(?!" + MARK_FORM_PREFIX.encode() + rb"\d)[\w.]+ Do\b")
@@ -329,7 +329,7 @@ def test_a_book_made_mid_year_says_how_far_the_year_has_gone(tmp_path):
     import datetime as dt
 
     from reportgen.commands.book import render_book
-    from reportgen.status import Reporting
+    from reportgen.standing import Reporting
 
     half = copy.deepcopy(real_indicator()["quarters"])
     for later in ("q3", "q4", "summary"):

@@ -1,4 +1,4 @@
-"""catalog.py: the open data's metadata, read as a portal, a harvester and an analyst would — Frictionless validates
+"""datacatalog.py: the open data's metadata, read as a portal, a harvester and an analyst would — Frictionless validates
 the Data Package and its tables, pandas and frictionless load the JSON tables, rdflib parses the DCAT — on the real
 build and on the multi-year project (``projects.multi_year_files``), built through the real command line."""
 
@@ -19,7 +19,7 @@ from frictionless import Package
 from projects import build_site, multi_year_files, real_indicator, real_site, shared_folder, signed_off
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from reportgen.render import catalog, opendata
+from reportgen.render import datacatalog, opendata
 
 # rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph: not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -222,7 +222,7 @@ def test_ckan_values_are_from_data_go_th_choice_lists_and_pass_its_validators(mu
     for field_name, choices in THAI_GDC_CHOICES.items():
         values = ckan[field_name] if isinstance(ckan[field_name], list) else [ckan[field_name]]
         assert set(values) <= choices, field_name
-    for license in catalog.LICENSES.values():
+    for license in datacatalog.LICENSES.values():
         assert license.ckan_id in THAI_GDC_CHOICES["license_id"]
     assert re.fullmatch(r"[a-z0-9_\-]{2,100}", ckan["name"]), "CKAN's name_validator"
     # thai_gdc's tag_name_validator, as it runs: ``match(value, re.U)`` passes re.U (32) as the start position, so
@@ -237,7 +237,7 @@ def test_dcat_has_thai_and_english_titles_a_period_and_every_distribution(multi_
     dataset = URIRef(BASE_URL + "data/index.html")
     assert (dataset, None, DCAT.Dataset) in graph
     titles = {title.language: str(title) for title in graph.objects(dataset, DCT.title)}
-    assert titles == {"th": real_site()["site_title"], "en": catalog.TITLE_EN}
+    assert titles == {"th": real_site()["site_title"], "en": datacatalog.TITLE_EN}
     period = graph.value(dataset, DCT.temporal)
     assert graph.value(period, DCAT.startDate).toPython() == dt.date(2020, 10, 1)
     assert graph.value(period, DCAT.endDate).toPython() == dt.date(2022, 9, 30)
@@ -285,4 +285,4 @@ def test_an_empty_project_still_has_a_valid_package(tmp_path):
 def test_dataset_name_is_what_ckan_accepts(url, name):
     from reportgen.model import SiteSettings
 
-    assert catalog.dataset_name(SiteSettings(agency="ก", site_title="ข", base_url=url)) == name
+    assert datacatalog.dataset_name(SiteSettings(agency="ก", site_title="ข", base_url=url)) == name

@@ -40,14 +40,14 @@ def test_check_of_the_real_content_is_clean(capsys, monkeypatch):
 
 
 def test_internal_errors_are_one_line_without_debug_and_a_traceback_with_it(tmp_path, capsys, monkeypatch):
-    import reportgen.build.pipeline
+    import reportgen.publish.pipeline
 
     root = write_project(tmp_path / "project", {"indicators/2564/08.yaml": REAL_TEXT})
 
     def bug(*args, **kwargs):
         raise AttributeError("a bug in reportgen")  # (a broken template is the user's to fix: test_pipeline.py)
 
-    monkeypatch.setattr(reportgen.build.pipeline, "build_fingerprint", bug)
+    monkeypatch.setattr(reportgen.publish.pipeline, "build_fingerprint", bug)
     monkeypatch.chdir(root)
     assert main(["build"]) == 3
     err = capsys.readouterr().err

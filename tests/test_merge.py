@@ -11,9 +11,9 @@ import yaml
 from projects import many_indicators, real_indicator, run_reportgen, shared_folder, tree_digest, write_project
 
 from reportgen import wording
-from reportgen.build.pipeline import SHARD_MANIFEST, Shard, build
 from reportgen.commands.merge import merge
 from reportgen.errors import UsageError
+from reportgen.publish.pipeline import SHARD_MANIFEST, Shard, build
 
 
 @pytest.fixture(autouse=True)

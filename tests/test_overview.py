@@ -17,7 +17,7 @@ from projects import real_indicator, run_reportgen, write_project
 from reportgen.commands.signoff import signoff
 from reportgen.content.project import load_project
 from reportgen.render.overview import overview_of
-from reportgen.status import Reporting
+from reportgen.standing import Reporting
 
 TODAY = dt.date(2026, 4, 15)  # fiscal year 2569, quarter 3: quarter 2 has ended
 EPOCH = str(int(dt.datetime(2026, 4, 15, 12, tzinfo=dt.UTC).timestamp()))
@@ -189,7 +189,7 @@ def test_in_december_the_coordinator_sees_who_has_written_quarter_1(tmp_path):
 
 
 def test_the_year_page_tells_the_truth_mid_year(division):
-    from reportgen.build.pipeline import build
+    from reportgen.publish.pipeline import build
 
     build(division, jobs=1, reporting=Reporting(TODAY))
     page = (division / "output/html/2569/index.html").read_text(encoding="utf-8")
@@ -215,7 +215,7 @@ def test_the_year_page_tells_the_truth_mid_year(division):
 def test_officers_are_shown_on_the_site_only_when_site_yaml_says_so(tmp_path):
     from projects import real_site
 
-    from reportgen.build.pipeline import build
+    from reportgen.publish.pipeline import build
 
     root = write_project(tmp_path / "p", division_files(), site=real_site() | {"show_officers": True})
     build(root, jobs=1, reporting=Reporting(TODAY))

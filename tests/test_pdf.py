@@ -18,11 +18,11 @@ from pdfa import beyond_pdf_a3, preflight_findings
 from projects import REAL_INDICATOR, REPO_ROOT, write_project
 from pypdf import PdfReader
 
-from reportgen.build.options import BuildOptions
-from reportgen.build.pool import FormPrinter
 from reportgen.commands.signoff import signoff
 from reportgen.content.project import load_project
 from reportgen.errors import RenderError
+from reportgen.publish.options import BuildOptions
+from reportgen.publish.pool import FormPrinter
 from reportgen.render.pdf import PdfPrinter
 
 THAI_COMBINING_MARKS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from projects import many_indicators, real_indicator, run_reportgen, tree_digest
 
-from reportgen.build.options import BuildOptions
-from reportgen.build.pipeline import BuildReport, Shard, build
 from reportgen.errors import ContentError, RenderError, UsageError
 from reportgen.progress import BuildProgress, BuildSummary
+from reportgen.publish.options import BuildOptions
+from reportgen.publish.pipeline import BuildReport, Shard, build
 
 
 def test_build_writes_pdf_and_html_for_every_indicator_and_says_so(project):
@@ -299,7 +299,7 @@ def test_as_of_shows_the_state_at_the_end_of_the_quarter_and_is_cached_apart(pro
 
 
 def test_a_release_build_is_refused_before_anything_is_rendered(project, monkeypatch):
-    import reportgen.build.release
+    import reportgen.publish.release
     from reportgen.errors import Problem
 
     root = project(many_indicators(2))
@@ -311,7 +311,7 @@ def test_a_release_build_is_refused_before_anything_is_rendered(project, monkeyp
         seen.setdefault("entries", []).extend(entry.slug for entry in entries)  # one call per form
         return [Problem(file=Path("content/indicators/2564/01.yaml"), message="ยังไม่ได้ลงนาม", field="signoff")]
 
-    monkeypatch.setattr(reportgen.build.release, "check_release", refuse)
+    monkeypatch.setattr(reportgen.publish.release, "check_release", refuse)
     progress = Recorder()
     with pytest.raises(ContentError) as caught:
         build(root, jobs=1, options=BuildOptions(release=True), progress=progress)

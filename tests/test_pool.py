@@ -6,9 +6,9 @@ import pytest
 from extract import pdftotext_lines, squeeze
 from projects import real_indicator
 
-from reportgen.build.pool import MAX_CHUNK, FormsFailed, _chunks, render_pdfs
 from reportgen.content.project import load_project
 from reportgen.errors import RenderError
+from reportgen.publish.pool import MAX_CHUNK, FormsFailed, _chunks, render_pdfs
 
 
 def three_forms() -> dict:
@@ -98,7 +98,7 @@ def test_a_script_without_a_main_guard_can_render_with_a_pool(project, tmp_path)
     script = tmp_path / "render_all.py"  # no `if __name__ == "__main__":`, as quick scripts are written
     script.write_text(
         "from pathlib import Path\n"
-        "from reportgen.build.pool import render_pdfs\n"
+        "from reportgen.publish.pool import render_pdfs\n"
         "from reportgen.content.project import load_project\n"
         f"root = Path({str(root)!r})\n"
         "loaded = load_project(root)\n"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from projects import REAL_INDICATOR, run_reportgen, write_project
 
-from reportgen.build.release import BANGKOK, check_release, form_pdf_options, source_date_epoch
 from reportgen.commands.signoff import signoff
 from reportgen.content.project import load_project
 from reportgen.errors import ContentError
+from reportgen.publish.release import BANGKOK, check_release, form_pdf_options, source_date_epoch
 
 FILE = "content/indicators/2564/08.yaml"
 REAL_TEXT = REAL_INDICATOR.read_bytes()
@@ -68,7 +68,7 @@ def test_a_form_edited_after_sign_off_is_refused_at_its_signoff_line(tmp_path):
 
 
 def test_the_release_check_uses_the_documents_as_loaded_and_parses_nothing_again(tmp_path, monkeypatch):
-    import reportgen.build.release as release
+    import reportgen.publish.release as release
 
     root = make(tmp_path)
     sign(root)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from projects import build_site, multi_year_files, real_indicator, run_reportgen, write_project
 
-from reportgen.build.search import INDEX_FOLDER, extra_terms, fold, with_extra_terms
-from reportgen.build.writer import OutputWriter
 from reportgen.errors import OutputError
+from reportgen.publish.search import INDEX_FOLDER, extra_terms, fold, with_extra_terms
+from reportgen.publish.writer import OutputWriter
 
 
 def test_fold_brings_sara_am_and_thai_digits_to_one_form_and_keeps_everything_else():

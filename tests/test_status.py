@@ -9,7 +9,7 @@ import pytest
 from projects import indicator_data
 
 from reportgen.model import Indicator
-from reportgen.status import as_of, parse_quarter, status_of
+from reportgen.standing import as_of, parse_quarter, status_of
 
 
 def make(**overrides) -> Indicator:

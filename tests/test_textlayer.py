@@ -1,4 +1,4 @@
-"""The exact text layer (reportgen.render.textlayer): what all six extractors readers meet return is the source text.
+"""The exact text layer (reportgen.render.weasyprint_adapter.textlayer): what all six extractors readers meet return is the source text.
 
 The six: poppler (Evince, Okular), pdfminer (pdfplumber), pypdf, PDFium (Chrome, Edge, Android), MuPDF (PyMuPDF,
 default flags) and pdf.js (Firefox), see tests/extract.py.
@@ -32,7 +32,7 @@ import weasyprint.pdf.stream
 import yaml
 from extract import PAGE_EXTRACTORS, first_difference, text_layer_gaps, wrong_characters
 
-from reportgen.render import textlayer
+from reportgen.render.weasyprint_adapter import textlayer
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 FONTS = REPO_ROOT / "fonts"
@@ -404,10 +404,10 @@ def real_form(request, tmp_path_factory) -> dict:
     from extract import form_document, laid_out_pages
     from projects import write_project
 
-    from reportgen.build.options import BuildOptions
-    from reportgen.build.pool import FormPrinter
     from reportgen.commands.signoff import signoff
     from reportgen.content.project import load_project
+    from reportgen.publish.options import BuildOptions
+    from reportgen.publish.pool import FormPrinter
 
     root = write_project(tmp_path_factory.mktemp("real") / "project", {})
     shutil.copytree(REPO_ROOT / "content", root / "content", dirs_exist_ok=True)

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-import reportgen.build.writer as writer_mod
+import reportgen.publish.writer as writer_mod
 from reportgen import wording
-from reportgen.build.writer import MARKER, OutputWriter, write_content_file
 from reportgen.errors import OutputError
+from reportgen.publish.writer import MARKER, OutputWriter, write_content_file
 
 
 @pytest.fixture(autouse=True)
@@ -122,7 +122,7 @@ def test_write_and_commit_produce_exactly_the_files(base: Path, tmp_path: Path, 
     out = base / "output"
     font = tmp_path / "Sarabun-Regular.woff2"
     font.write_bytes(b"wOF2\x00\x01font")
-    caplog.set_level(logging.DEBUG, logger="reportgen.build.writer")
+    caplog.set_level(logging.DEBUG, logger="reportgen.publish.writer")
     with OutputWriter(out) as w:
         p1 = w.write_bytes("pdf/2564/08.pdf", b"%PDF-1.7\n\x00\xff")
         p2 = w.write_text("html/2564/08.html", "<p>ตัวชี้วัด</p>\r\n")
@@ -384,7 +384,7 @@ def test_stale_staging_of_dead_process_removed_live_one_kept(base: Path) -> None
 
 _KILL_MID_BUILD = """
     import sys, time
-    from reportgen.build.writer import OutputWriter
+    from reportgen.publish.writer import OutputWriter
     out = sys.argv[1]
     with OutputWriter(out) as w:
         w.write_bytes("pdf/2564/08.pdf", b"%PDF first")
@@ -425,8 +425,8 @@ def test_kill_9_mid_build_keeps_previous_output(base: Path) -> None:
 
 _COMMIT_LOOP = """
     import sys
-    import reportgen.build.writer as writer_mod
-    from reportgen.build.writer import OutputWriter
+    import reportgen.publish.writer as writer_mod
+    from reportgen.publish.writer import OutputWriter
     out, exchange, files = sys.argv[1], sys.argv[2] == "1", sys.argv[3].split(",")
     n = 0
     while True:
@@ -472,7 +472,7 @@ def test_kill_9_during_commit_loop_always_leaves_one_complete_build(base: Path, 
 
 _CONCURRENT = """
     import os, sys, time
-    from reportgen.build.writer import OutputWriter
+    from reportgen.publish.writer import OutputWriter
     out, ident, go, rounds, keep = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1"
     files, exchange = sys.argv[6].split(","), sys.argv[7] == "1"
     print("READY", flush=True)
@@ -767,7 +767,7 @@ def test_no_room_is_said_in_thai_naming_what_and_output_stays(built_project, lim
 
 def test_a_full_disk_while_writing_output_names_the_file(built_project, monkeypatch):
     """ENOSPC while the writer writes a file of the new output: the file is named, the old output/ stays."""
-    from reportgen.build.pipeline import build
+    from reportgen.publish.pipeline import build
 
     before = _output_files(built_project)
     real_write_new_file = writer_mod.write_new_file

@@ -1,9 +1,9 @@
 """``reportgen book``: one fiscal year's indicators → the department's report book, one PDF in ``output/book/``.
 
 The book is a cover, the contents with page numbers, the summary table of every indicator (the same figures as the
-site's home page, from ``status.status_of``), then every form as its own PDF prints it, each on new pages and
+site's home page, from ``standing.status_of``), then every form as its own PDF prints it, each on new pages and
 bookmarked in the PDF's outline. ``--as-of q2`` makes the book as it stood at the end of that quarter
-(``status.as_of``): later quarters are shown as not yet reported.
+(``standing.as_of``): later quarters are shown as not yet reported.
 
 Where it goes: ``output/book/<year>.pdf``, or ``output/book/<year>-q<n>.pdf`` as of a quarter, so a quarter's book
 never replaces the year's. Not ``pdf/<year>/book.pdf``: ``book`` is a valid indicator code, and that path would be
@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import layout, wording
-from reportgen.build.pipeline import project_as_of
-from reportgen.build.writer import OutputWriter
 from reportgen.content.project import load_project
 from reportgen.errors import UsageError
 from reportgen.layout import BOOK_DIR
 from reportgen.model import Entry, Project
+from reportgen.publish.pipeline import project_as_of
+from reportgen.publish.writer import OutputWriter
 from reportgen.render.html import Templates
 from reportgen.render.pdf import PdfPrinter
-from reportgen.status import Reporting
+from reportgen.standing import Reporting
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def book(
     output_dir: Path | None = None,
 ) -> BookReport:
     """Render the book of ``fiscal_year`` (default: the newest year) into ``output/book/``; keep the rest of output/."""
-    quarter = as_of  # a quarter, 1–4 (the command line parses --as-of with status.parse_quarter, as for build)
+    quarter = as_of  # a quarter, 1–4 (the command line parses --as-of with standing.parse_quarter, as for build)
     root = Path(root).resolve()
     project = load_project(root, strict=strict)
     if fiscal_year is None:

@@ -6,6 +6,6 @@ never this module.
 
 from __future__ import annotations
 
-from reportgen.build.pipeline import BuildReport, Shard, build
+from reportgen.publish.pipeline import BuildReport, Shard, build
 
 __all__ = ["BuildReport", "Shard", "build"]

@@ -19,14 +19,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from reportgen import wording
-from reportgen.bmaimport import parse_export
-from reportgen.build.writer import write_content_file
+from reportgen.authoring.bmaimport import parse_export
 from reportgen.commands.new import _check_year, _code_pattern, indicator_text
 from reportgen.content.project import load_document, load_documents
 from reportgen.content.validate import placeholder_warnings
 from reportgen.errors import CatalogueError, ContentError, Problem, render_message
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
 from reportgen.model import Indicator
+from reportgen.publish.writer import write_content_file
 
 logger = logging.getLogger(__name__)
 

@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import layout, wording
-from reportgen.build.artifacts import build_fingerprint, form_key
-from reportgen.build.options import BuildOptions
-from reportgen.build.pipeline import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
-from reportgen.build.writer import OutputWriter
 from reportgen.errors import ContentError, L, Localized, UsageError
+from reportgen.publish.cache import build_fingerprint, form_key
+from reportgen.publish.options import BuildOptions
+from reportgen.publish.pipeline import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
+from reportgen.publish.writer import OutputWriter
 from reportgen.render.site_files import pdf_path
 from reportgen.wording import localized
 
@@ -139,7 +139,7 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
     if options.release:  # the shards published the forms that may be published; so does the merged site
         import dataclasses
 
-        from reportgen.build.release import plan_release
+        from reportgen.publish.release import plan_release
         plan = plan_release(project, strict=project.site.release_strict)
         if plan.errors:
             raise ContentError(list(plan.errors))

@@ -42,13 +42,13 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from reportgen import thai, wording
-from reportgen.build.writer import write_content_file
 from reportgen.content.project import load_document, load_documents, load_file
 from reportgen.content.validate import LIST_LINE, placeholder, placeholder_warnings
 from reportgen.errors import CatalogueError, ContentError, OutputError, UsageError, render_message
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
 from reportgen.markdown import check_markdown, check_url
 from reportgen.model import MAX_FISCAL_YEAR, MIN_FISCAL_YEAR, Indicator, unwrap_annotation
+from reportgen.publish.writer import write_content_file
 
 logger = logging.getLogger(__name__)
 

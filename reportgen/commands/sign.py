@@ -23,9 +23,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reportgen import layout, wording
-from reportgen.build.writer import OutputWriter
 from reportgen.content.project import load_file
 from reportgen.model import SiteSettings
+from reportgen.publish.writer import OutputWriter
 from reportgen.signing import SigningError, SigningKey, load_signing_key, sign_release_pdf
 
 logger = logging.getLogger(__name__)

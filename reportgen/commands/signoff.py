@@ -39,7 +39,6 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from reportgen import thai, wording
-from reportgen.build.writer import write_content_file
 from reportgen.content.positions import SourceDocument
 from reportgen.content.project import load_document, load_project
 from reportgen.content.validate import placeholder_problems
@@ -47,6 +46,7 @@ from reportgen.digest import check_signoff, signoff_digest
 from reportgen.errors import ContentError, L, OutputError, Problem, UsageError
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR
 from reportgen.model import MAX_CHRISTIAN_YEAR, MAX_LINE_TEXT_LENGTH, Indicator, Signoff
+from reportgen.publish.writer import write_content_file
 
 logger = logging.getLogger(__name__)
 

@@ -57,11 +57,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from reportgen import layout, wording
-from reportgen.build.pipeline import build
 from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, render_message
 from reportgen.model import BrokenForm
 from reportgen.preview.watcher import Watcher
 from reportgen.problems import format_problems
+from reportgen.publish.pipeline import build
 
 logger = logging.getLogger(__name__)
 

@@ -57,12 +57,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import layout, linebreak, wording
-from reportgen.build.options import BuildOptions
 from reportgen.content.doccache import cache_root, cache_secret, mark_cache_root
 from reportgen.errors import os_reason
 from reportgen.files import pid_alive, replace_file
 from reportgen.fingerprint import code_fingerprint, library_versions, tree_files, update_with_file
 from reportgen.model import Entry, SiteSettings
+from reportgen.publish.options import BuildOptions
 
 logger = logging.getLogger(__name__)
 

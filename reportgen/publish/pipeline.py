@@ -33,20 +33,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import layout, wording
-from reportgen.build.artifacts import FormCache, build_fingerprint, form_key
-from reportgen.build.options import BuildOptions
-from reportgen.build.pool import default_jobs, render_pdfs, start_fork_server
-from reportgen.build.search import write_search_index
-from reportgen.build.writer import OutputWriter
 from reportgen.content.project import load_project
 from reportgen.digest import sign_state
 from reportgen.errors import ContentError, OutputError, RenderError, UsageError
 from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
 from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
+from reportgen.publish.cache import FormCache, build_fingerprint, form_key
+from reportgen.publish.options import BuildOptions
+from reportgen.publish.pool import default_jobs, render_pdfs, start_fork_server
+from reportgen.publish.search import write_search_index
+from reportgen.publish.writer import OutputWriter
 from reportgen.render.html import Templates
 from reportgen.render.site_files import pdf_path, site_files
-from reportgen.status import Reporting, as_of
+from reportgen.standing import Reporting, as_of
 
 logger = logging.getLogger(__name__)
 
@@ -127,10 +127,10 @@ def select_entries(project: Project, paths: Sequence[Path] | None) -> tuple[Entr
 
 
 def project_as_of(project: Project, quarter: int | None) -> Project:
-    """The project as it stood at the end of ``quarter`` (every indicator through ``status.as_of``); None: as is.
+    """The project as it stood at the end of ``quarter`` (every indicator through ``standing.as_of``); None: as is.
 
     A form's sign-off is checked again against the text as of that quarter: only a form whose text then was exactly
-    the signed text prints as signed (``status.as_of`` drops a sign-off dated after the quarter)."""
+    the signed text prints as signed (``standing.as_of`` drops a sign-off dated after the quarter)."""
     if quarter is None:
         return project
     content_dir = layout.content_dir(project.root)
@@ -284,7 +284,7 @@ def select_for_build(
     broken: tuple = ()
     left_out: tuple[str, ...] = ()
     if options.release:
-        from reportgen.build.release import plan_release  # loaded only by a release build
+        from reportgen.publish.release import plan_release  # loaded only by a release build
 
         plan = plan_release(project, selected if paths else None, strict=strict_release or project.site.release_strict)
         if plan.errors:

@@ -36,9 +36,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from reportgen import layout, wording
-from reportgen.build.options import BuildOptions
 from reportgen.errors import L, Localized, RenderError
 from reportgen.model import Entry, SiteSettings
+from reportgen.publish.options import BuildOptions
 from reportgen.render.html import PRINT_STYLESHEETS, Templates
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ logger = logging.getLogger(__name__)
 MAX_CHUNK = 8
 
 #: Modules the fork server imports once, so that every worker forked from it starts with WeasyPrint loaded.
-_FORKSERVER_PRELOAD = ["reportgen.build.pool", "reportgen.render.pdf", "reportgen.build.release"]
+_FORKSERVER_PRELOAD = ["reportgen.publish.pool", "reportgen.render.pdf", "reportgen.publish.release"]
 
 #: The fork server is started once per process (``start_fork_server``) and serves every later build.
 _fork_server_started = False
@@ -110,7 +110,7 @@ class FormPrinter:
         self.pdf = PdfPrinter(project_root)
 
     def render(self, entry: Entry) -> bytes:
-        from reportgen.build.release import form_pdf_options
+        from reportgen.publish.release import form_pdf_options
 
         logger.debug("rendering %s", entry.source)
         html = self.renderer.print_document(

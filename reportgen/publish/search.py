@@ -34,8 +34,8 @@ from html import escape, unescape
 from pathlib import Path
 
 from reportgen import wording
-from reportgen.build.writer import OutputWriter
 from reportgen.errors import NO_SPACE, NoSpaceError, SearchIndexError
+from reportgen.publish.writer import OutputWriter
 from reportgen.wording import localized
 
 logger = logging.getLogger(__name__)

@@ -73,7 +73,7 @@ MARKER_TEXT = "".join(wording.label("output_marker", lang) + "\n" for lang in ("
 LEGACY_NAME = OUTPUT_DIR
 LEGACY_ENTRIES = frozenset({HTML_DIR, PDF_DIR, BOOK_DIR, SHARD_MANIFEST})
 
-log = logging.getLogger("reportgen.build.writer")
+log = logging.getLogger("reportgen.publish.writer")
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2

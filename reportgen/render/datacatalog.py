@@ -26,7 +26,7 @@ from reportgen import thai
 from reportgen.model import Entry, SiteSettings
 from reportgen.render import opendata
 from reportgen.render.opendata import Column, Table
-from reportgen.status import Reporting
+from reportgen.standing import Reporting
 
 DATAPACKAGE_NAME = "datapackage.json"
 CKAN_NAME = "ckan.json"

@@ -19,7 +19,7 @@ from reportgen import __version__, digest, linebreak, thai, wording
 from reportgen.errors import RenderError
 from reportgen.markdown import render_markdown
 from reportgen.model import Entry, Indicator, Signoff, SiteSettings
-from reportgen.status import STATUS_LABELS, IndicatorStatus, Reporting, status_of
+from reportgen.standing import STATUS_LABELS, IndicatorStatus, Reporting, status_of
 
 
 def document_title(indicator: Indicator) -> str:

@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from reportgen import spreadsheet, thai
 from reportgen.model import Entry
-from reportgen.status import STATUS_LABELS, Reporting, status_of
+from reportgen.standing import STATUS_LABELS, Reporting, status_of
 
 CSV_NAME = "indicators.csv"
 JSON_NAME = "indicators.json"

@@ -10,7 +10,7 @@ its end date, and its figures are as of the reporting date. For each form of tha
 - **reported**: the form holds that quarter's report (``quarters.qN``); else **missing**;
 - its sign-off: **signed** (the digest matches the content), **edited after sign-off** (it does not, or it has no
   digest), or **draft**;
-- where it stands (``status.status_of`` as of that quarter) and its responsible officer (``officer``), if written.
+- where it stands (``standing.status_of`` as of that quarter) and its responsible officer (``officer``), if written.
 
 This is the division's internal overview: it names officers and their contact details, so it is printed, or served
 by the local preview, and never written into the published site (see the README, "The quarter overview").
@@ -29,7 +29,7 @@ from reportgen import layout, spreadsheet, thai, wording
 from reportgen.digest import sign_state as digest_sign_state
 from reportgen.errors import CatalogueError, render_message
 from reportgen.model import Entry, Officer, Project
-from reportgen.status import IndicatorStatus, Reporting, as_of, reporting_date, status_of
+from reportgen.standing import IndicatorStatus, Reporting, as_of, reporting_date, status_of
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ structure tree from the HTML: headings, sections, lists, paragraphs; page header
 artifacts), with files attached (the indicator's YAML source, its evidence files) as PDF/A-3 associated files
 (``/AF`` with an ``/AFRelationship``), fetched through the same ``ProjectFetcher``, under their name only.
 Nothing in the bytes depends on when or where the PDF is made: the dates are the ones given (or none), the file
-identifier is given, and attachments carry names, never paths. ``reportgen.build.release.form_pdf_options`` decides
+identifier is given, and attachments carry names, never paths. ``reportgen.publish.release.form_pdf_options`` decides
 them from the content.
 """
 
@@ -35,7 +35,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from reportgen import layout, wording
 from reportgen.errors import NO_SPACE, NoSpaceError, RenderError
-from reportgen.render import textlayer
+from reportgen.render.weasyprint_adapter import textlayer
 
 logger = logging.getLogger(__name__)
 

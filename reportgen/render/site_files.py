@@ -8,7 +8,7 @@ Layout of ``output/`` (the URLs are part of what readers bookmark, keep them sta
     html/<year>/<code>.html         one page per form: where it stands, its quarters, the form itself
     html/<year>/<code>.pdf          the same PDF, so that html/ alone is the publishable site
     html/data/index.html            the open data, its licence, publisher, files and columns
-    html/data/…                     its tables as CSV and JSON (opendata.py) and their metadata (catalog.py)
+    html/data/…                     its tables as CSV and JSON (opendata.py) and their metadata (datacatalog.py)
     html/sitemap.xml, robots.txt    absolute URLs, from ``site.base_url``
     html/404.html                   for the web server's "not found" answer
     html/search.html                the search page, and html/pagefind/ its index (build/search.py, written last)
@@ -33,10 +33,10 @@ from pathlib import Path
 from reportgen import layout
 from reportgen.layout import HTML_DIR, PDF_DIR
 from reportgen.model import Entry, Project
-from reportgen.render import catalog
+from reportgen.render import datacatalog
 from reportgen.render.html import PAGE_TEMPLATE, Templates
 from reportgen.render.views import SitePages
-from reportgen.status import Reporting
+from reportgen.standing import Reporting
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def whole_site_files(pages: SitePages) -> Iterator[OutputFile]:
         page = pages.year_page(year, root="../", canonical_path=canonical)
         yield OutputFile(f"{HTML_DIR}/{year.year}/index.html", data=page.encode("utf-8"))
     yield OutputFile(f"{HTML_DIR}/data/index.html", data=pages.data_page().encode("utf-8"))
-    for name, data in catalog.data_files(pages.project.site, pages.project.entries, reporting=pages.reporting).items():
+    for name, data in datacatalog.data_files(pages.project.site, pages.project.entries, reporting=pages.reporting).items():
         yield OutputFile(f"{HTML_DIR}/data/{name}", data=data)
     yield OutputFile(f"{HTML_DIR}/sitemap.xml", data=pages.sitemap())
     yield OutputFile(f"{HTML_DIR}/robots.txt", data=pages.robots())

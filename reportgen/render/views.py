@@ -1,7 +1,7 @@
 """A validated project → what its web pages show: one view of each indicator and of each year, the chart, the
 figures formatted once for the pages (``site.digits``), and ``SitePages``, which renders the pages from them.
 
-Every figure comes from ``status.status_of``. Which files a build writes, and where, is ``site_files.py``; how a
+Every figure comes from ``standing.status_of``. Which files a build writes, and where, is ``site_files.py``; how a
 page's URLs are made is ``page_links`` here (every link inside ``html/`` is relative, so the site works from any
 sub-path and from the disk; ``base_url`` only where a URL must be absolute).
 """
@@ -16,9 +16,9 @@ from xml.sax.saxutils import escape as xml_escape
 
 from reportgen import thai, wording
 from reportgen.model import Entry, Project
-from reportgen.render import catalog, opendata
+from reportgen.render import datacatalog, opendata
 from reportgen.render.html import PageLinks, Templates, document_title, pdf_download_name
-from reportgen.status import STATUS_LABELS, IndicatorStatus, Period, Reporting, status_of
+from reportgen.standing import STATUS_LABELS, IndicatorStatus, Period, Reporting, status_of
 
 logger = logging.getLogger(__name__)
 
@@ -370,11 +370,11 @@ class SitePages:
             json_name=opendata.JSON_NAME,
             row_count=self.fmt.text(len(self.project.entries)),
             tables=opendata.TABLES,
-            datapackage_name=catalog.DATAPACKAGE_NAME,
-            ckan_name=catalog.CKAN_NAME,
-            dcat_name=catalog.DCAT_NAME,
-            license=catalog.license_of(self.project.site),
-            publisher=catalog.publisher_of(self.project.site),
+            datapackage_name=datacatalog.DATAPACKAGE_NAME,
+            ckan_name=datacatalog.CKAN_NAME,
+            dcat_name=datacatalog.DCAT_NAME,
+            license=datacatalog.license_of(self.project.site),
+            publisher=datacatalog.publisher_of(self.project.site),
         )
 
     def empty_home_page(self) -> str:

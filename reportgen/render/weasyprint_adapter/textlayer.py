@@ -240,7 +240,7 @@ def check_weasyprint() -> None:
     version = weasyprint.__version__
     if version not in TESTED_WEASYPRINT_VERSIONS:
         raise UnsupportedWeasyPrint(
-            f"reportgen.render.textlayer is tested with WeasyPrint {', '.join(TESTED_WEASYPRINT_VERSIONS)} but "
+            f"reportgen.render.weasyprint_adapter.textlayer is tested with WeasyPrint {', '.join(TESTED_WEASYPRINT_VERSIONS)} but "
             f"WeasyPrint {version} is installed. It patches WeasyPrint internals, so it refuses to run rather than "
             f"write a wrong text layer. Install weasyprint=={TESTED_WEASYPRINT_VERSIONS[-1]} (as pinned in "
             f"pyproject.toml), or port the module to {version} as its docstring explains ('Pin')."
@@ -250,7 +250,7 @@ def check_weasyprint() -> None:
     problems = _shape_problems(_internals() if _installed_count == 0 else _originals)
     if problems:
         raise UnsupportedWeasyPrint(
-            f"WeasyPrint {version} does not have the internals reportgen.render.textlayer patches: "
+            f"WeasyPrint {version} does not have the internals reportgen.render.weasyprint_adapter.textlayer patches: "
             + "; ".join(problems)
             + ". Port the module as its docstring explains ('Pin'), or reinstall the pinned WeasyPrint."
         )
