@@ -81,6 +81,15 @@ def replace_file(target: Path, data: bytes | bytearray | memoryview | Fill, *, t
         raise
 
 
+def fsync_folder(path: Path | str) -> None:
+    """Make a folder's entries (a file renamed into it, one removed) durable: ``fsync`` of the folder itself."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def append_to_file(target: Path, data: bytes) -> None:
     """Append ``data`` to ``target`` in one write (created if missing): how a CI runner's job summary file
     (``$GITHUB_STEP_SUMMARY``) is written, which other steps append to as well. Raises OSError."""

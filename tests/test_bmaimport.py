@@ -12,7 +12,7 @@ from extract import pdftotext_body
 from projects import REFERENCE_FORM, run_reportgen, write_project
 
 from reportgen.authoring.bmaimport import escape_markdown, parse_export
-from reportgen.commands.new import FILL
+from reportgen.authoring.template import FILL
 from reportgen.content.project import load_project
 from reportgen.markdown import render_markdown
 

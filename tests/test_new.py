@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from projects import REAL_INDICATOR, indicator_data, real_site, run_reportgen, write_project
 from pydantic import BaseModel, ValidationError
 
+from reportgen.authoring.template import CARRIED_FIELDS, carried_values, indicator_text
 from reportgen.cli import main
-from reportgen.commands.new import CARRIED_FIELDS, carried_values, indicator_text, new_indicator
+from reportgen.commands.new import new_indicator
 from reportgen.content.project import load_document, load_indicator, load_project
 from reportgen.errors import ContentError, UsageError
 from reportgen.model import Indicator, Plan, Quarters, Signoff, Target

@@ -24,8 +24,9 @@ import pytest
 
 import reportgen.publish.writer as writer_mod
 from reportgen import wording
+from reportgen.authoring.writer import write_content_file
 from reportgen.errors import OutputError
-from reportgen.publish.writer import MARKER, OutputWriter, write_content_file
+from reportgen.publish.writer import MARKER, OutputWriter
 
 
 @pytest.fixture(autouse=True)

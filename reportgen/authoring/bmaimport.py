@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from reportgen.commands.new import FILL, _blank
+from reportgen.authoring.template import FILL, blank_model_values
 from reportgen.content.parse import MAX_REPEATED, REFUSED_CHARACTER, refused_kind
 from reportgen.errors import ContentError, Problem
 from reportgen.model import Indicator
@@ -151,7 +151,7 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
             excerpt=_excerpt(" ".join(text for _, text in block)),
         ))
 
-    values = _blank(Indicator)
+    values = blank_model_values(Indicator)
     values.update(fiscal_year=year, agency=agency)
     for section, (title, field_name, _english) in SECTIONS.items():
         if section not in seen_sections:

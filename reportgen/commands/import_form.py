@@ -1,9 +1,9 @@
 """``reportgen import FILE.txt --year YEAR``: a form exported as text from the BMA monitoring system → a new
 ``content/indicators/YEAR/CODE.yaml`` that ``check`` accepts and that renders the same text.
 
-``bmaimport.parse_export`` reads the export; the file is written as ``reportgen new`` writes one (every key under
+``authoring/bmaimport.py`` reads the export; the file is written as ``reportgen new`` writes one (every key under
 its Thai comment, placeholders where staff must still write), loaded back with the project's own loader before
-anything is written, then written atomically by ``writer.write_content_file``, never over an existing file.
+anything is written, then written atomically by ``authoring/writer.py``, never over an existing file.
 The warnings (each with the export's line) say what was unclear and was left as a placeholder.
 
 An export larger than ``MAX_EXPORT_BYTES`` is refused before it is read (a form's export is about 10 KB); one whose
@@ -20,13 +20,14 @@ from pathlib import Path, PurePosixPath
 
 from reportgen import wording
 from reportgen.authoring.bmaimport import parse_export
-from reportgen.commands.new import _check_year, _code_pattern, indicator_text
+from reportgen.authoring.naming import check_year, code_pattern
+from reportgen.authoring.template import indicator_text
+from reportgen.authoring.writer import write_content_file
 from reportgen.content.project import load_document, load_documents
 from reportgen.content.validate import placeholder_warnings
 from reportgen.errors import CatalogueError, ContentError, Problem, render_message
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
 from reportgen.model import Indicator
-from reportgen.publish.writer import write_content_file
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class ImportReport:
 def import_form(root: Path, export: Path, year: int, *, code: str | None = None) -> ImportReport:
     """Import ``export`` as the form of fiscal ``year`` (see the module docstring)."""
     root = Path(root).resolve()
-    _check_year(year)
+    check_year(year)
     site, _ = load_documents(root, [])
     shown = Path(export).name
     try:
@@ -66,7 +67,7 @@ def import_form(root: Path, export: Path, year: int, *, code: str | None = None)
         raise CatalogueError("import_unreadable", reason=getattr(error, "strerror", None) or str(error)) from None
     agency = site.model.agency if site.ok else "…กรอกหน่วยงาน…"
     imported = parse_export(text, Path(shown), year=year, agency=agency, code=code)
-    if not imported.code or not re.fullmatch(_code_pattern(), imported.code):
+    if not imported.code or not re.fullmatch(code_pattern(), imported.code):
         raise CatalogueError("import_no_code")
     values = imported.values | {"code": imported.code}
     relative = PurePosixPath(INDICATORS_DIR, str(year), f"{imported.code}.yaml")

@@ -56,11 +56,9 @@ from typing import BinaryIO
 
 from reportgen import wording
 from reportgen.errors import OutputError, OutputRefused, os_reason
-from reportgen.files import append_to_file, pid_alive, replace_file, temporary_name, write_new_file
-from reportgen.layout import BOOK_DIR, HTML_DIR, OUTPUT_DIR, OUTPUT_MARKER, PDF_DIR, SHARD_MANIFEST, content_dir
+from reportgen.files import fsync_folder, pid_alive, replace_file, temporary_name, write_new_file
+from reportgen.layout import BOOK_DIR, HTML_DIR, OUTPUT_DIR, OUTPUT_MARKER, PDF_DIR, SHARD_MANIFEST
 from reportgen.wording import localized
-
-__all__ = ["OutputWriter", "write_content_file", "append_to_file", "pid_alive", "MARKER"]
 
 #: The temporary name a staged file that already exists is rewritten under, then renamed over it.
 STAGED_TEMP_PREFIX = ".reportgen-tmp-"
@@ -163,15 +161,7 @@ def _flush_tree(root: Path) -> None:
                     os.fsync(fd)
                 finally:
                     os.close(fd)
-        _fsync_dir(dirpath)
-
-
-def _fsync_dir(path: Path | str) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fsync_folder(dirpath)
 
 
 def _remove_tree(path: Path) -> None:
@@ -400,7 +390,7 @@ class OutputWriter:
                 raise OutputError("output_cannot_move", folder=self._output_dir, reason=os_reason(exc)) from exc
             self._committed = True
             try:
-                _fsync_dir(self._parent)
+                fsync_folder(self._parent)
             except OSError as exc:  # the swap is done and visible; only its durability is in doubt
                 log.debug("fsync of %s failed after the swap: %s", self._parent, exc.strerror)
         log.debug("committed %d written file(s) to %s", len(self._written), self._output_dir)
@@ -488,7 +478,7 @@ class OutputWriter:
             newest = max(previous, key=ctime)[0]
             try:
                 os.rename(newest, self._output_dir)
-                _fsync_dir(self._parent)
+                fsync_folder(self._parent)
             except OSError as exc:
                 raise OutputError(
                     "output_cannot_recover", folder=self._output_dir, previous=newest, reason=os_reason(exc)
@@ -692,64 +682,3 @@ class OutputWriter:
     def __repr__(self) -> str:
         state = "committed" if self._committed else ("open" if self._entered and not self._closed else "idle")
         return f"<OutputWriter {self._output_dir} {state}, {len(self._written)} written>"
-
-
-#: The temporary files ``write_content_file`` puts beside the file it replaces: ``.reportgen-tmp-<pid>-<random>``.
-#: A command killed with ``kill -9`` leaves its one behind: the project's ``.gitignore`` ignores the pattern (so
-#: ``git add`` never commits it), and the next write into that folder deletes those of processes that are gone.
-CONTENT_TEMP_PREFIX = ".reportgen-tmp-"
-_CONTENT_TEMP = re.compile(re.escape(CONTENT_TEMP_PREFIX) + r"(\d+)-[0-9a-f]+")
-
-
-def remove_stale_temporaries(folder: Path) -> None:
-    """Delete the temporary files of ``write_content_file`` in ``folder`` whose process has ended."""
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for name in names:
-        match = _CONTENT_TEMP.fullmatch(name)
-        if match and not pid_alive(int(match.group(1))):
-            with contextlib.suppress(OSError):
-                os.unlink(folder / name)
-                log.debug("removed %s, left by a process that was killed", folder / name)
-
-
-def write_content_file(project_root: Path, relative: str | PurePosixPath, data: bytes, *, replace: bool) -> Path:
-    """Write one file under ``content/`` atomically, for the commands that edit sources (``new``, ``signoff``).
-
-    The bytes go to a temporary file beside the target, are fsynced, then take the target's name in one step, so
-    an editor's file is either the old one or the new one, never half-written. ``replace=False`` refuses to
-    overwrite an existing file, atomically (the final step is a hard link, which fails if the name exists).
-    Anything that would land outside ``content/`` (``..``, absolute paths, symbolic links) is refused.
-    """
-    content = content_dir(project_root).resolve()
-    relative = PurePosixPath(relative)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
-        raise OutputError("content_write_outside", path=repr(str(relative)))
-    target = content.joinpath(*relative.parts)
-    if target.is_symlink() or not target.parent.resolve().is_relative_to(content):
-        raise OutputError("content_write_resolves_outside", path=target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temporaries(target.parent)
-        tmp = temporary_name(target, f"{CONTENT_TEMP_PREFIX}{os.getpid()}-")
-        write_new_file(tmp, data, mode=0o644, durable=True)
-        try:
-            if replace:
-                with contextlib.suppress(FileNotFoundError):
-                    shutil.copymode(target, tmp)  # keep the editor's permissions
-                os.replace(tmp, target)
-            else:
-                try:
-                    os.link(tmp, target)
-                except FileExistsError:
-                    raise OutputError("usage_file_exists", path=target) from None
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        _fsync_dir(target.parent)
-    except OSError as exc:
-        raise OutputError("content_cannot_write", path=target, reason=os_reason(exc)) from exc
-    log.debug("wrote %s", target)
-    return target
