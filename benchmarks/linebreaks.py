@@ -45,7 +45,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from reportgen.content.project import load_project
-    from reportgen.publish.pool import FormPrinter
+    from reportgen.render.form_pdf import FormPrinter
     from reportgen.render.html import PRINT_STYLESHEETS
 
     with tempfile.TemporaryDirectory() as folder:

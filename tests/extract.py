@@ -303,14 +303,13 @@ def form_document(root: Path, *, release: bool, entry=None, project=None):
     import weasyprint
 
     from reportgen.content.project import load_project
-    from reportgen.publish.options import BuildOptions
-    from reportgen.publish.pool import FormPrinter
     from reportgen.publish.release import form_pdf_options
+    from reportgen.render.form_pdf import FormPrinter
     from reportgen.render.html import PRINT_STYLESHEETS
 
     project = project or load_project(root)
     entry = entry or project.entries[0]
-    forms = FormPrinter(root, project.site, BuildOptions(release=release))
+    forms = FormPrinter(root, project.site)
     html = forms.renderer.print_document(entry.indicator, css_url=forms.pdf.css_url, link_stylesheets=False)
     options = form_pdf_options(root, entry, release=release)
     document = weasyprint.HTML(string=html, base_url=forms.pdf.templates_dir.as_uri() + "/",

@@ -116,7 +116,7 @@ def projects(tmp_path_factory) -> dict[str, Path]:
 @pytest.mark.parametrize("name", ["real", "stress"])
 def test_the_pdf_breaks_no_line_inside_a_dictionary_word(projects, name):
     from reportgen.content.project import load_project
-    from reportgen.publish.pool import FormPrinter
+    from reportgen.render.form_pdf import FormPrinter
     from reportgen.render.html import PRINT_STYLESHEETS
 
     root = projects[name]
@@ -188,7 +188,7 @@ def test_chromium_and_the_pdf_end_the_same_lines_at_the_same_width(projects, bro
     """The print HTML in Chromium at the PDF's A4 text width ends (nearly) every line where the PDF does: both
     break at the same opportunities. Without the marks they agree on about half."""
     from reportgen.content.project import load_project
-    from reportgen.publish.pool import FormPrinter
+    from reportgen.render.form_pdf import FormPrinter
     from reportgen.render.html import PRINT_STYLESHEETS
 
     root = projects["stress"]

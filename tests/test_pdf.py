@@ -22,7 +22,8 @@ from reportgen.commands.signoff import signoff
 from reportgen.content.project import load_project
 from reportgen.errors import RenderError
 from reportgen.publish.options import BuildOptions
-from reportgen.publish.pool import FormPrinter
+from reportgen.publish.pool import render_form
+from reportgen.render.form_pdf import FormPrinter
 from reportgen.render.pdf import PdfPrinter
 
 THAI_COMBINING_MARKS = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"
@@ -143,7 +144,7 @@ def signed_project(tmp_path_factory) -> Path:
 
 def _render(root: Path, release: bool) -> bytes:
     project = load_project(root)
-    return FormPrinter(root, project.site, BuildOptions(release=release)).render(project.entries[0])
+    return render_form(FormPrinter(root, project.site), root, BuildOptions(release=release), project.entries[0])
 
 
 @pytest.fixture(scope="module")

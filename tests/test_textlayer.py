@@ -407,7 +407,8 @@ def real_form(request, tmp_path_factory) -> dict:
     from reportgen.commands.signoff import signoff
     from reportgen.content.project import load_project
     from reportgen.publish.options import BuildOptions
-    from reportgen.publish.pool import FormPrinter
+    from reportgen.publish.pool import render_form
+    from reportgen.render.form_pdf import FormPrinter
 
     root = write_project(tmp_path_factory.mktemp("real") / "project", {})
     shutil.copytree(REPO_ROOT / "content", root / "content", dirs_exist_ok=True)
@@ -418,7 +419,7 @@ def real_form(request, tmp_path_factory) -> dict:
     document, options = form_document(root, release=release)
     fixed = textlayer.write_pdf(document, **options())
     project = load_project(root)
-    built = FormPrinter(root, project.site, BuildOptions(release=release)).render(project.entries[0])
+    built = render_form(FormPrinter(root, project.site), root, BuildOptions(release=release), project.entries[0])
     return {"kind": request.param, "fixed": fixed, "plain": document.write_pdf(**options()), "built": built,
             "pages": laid_out_pages(document)}
 

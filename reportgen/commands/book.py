@@ -24,8 +24,7 @@ from reportgen.layout import BOOK_DIR
 from reportgen.model import Entry, Project
 from reportgen.publish.pipeline import project_as_of
 from reportgen.publish.writer import OutputWriter
-from reportgen.render.html import Templates
-from reportgen.render.pdf import PdfPrinter
+from reportgen.render.form_pdf import FormPrinter
 from reportgen.standing import Reporting
 
 logger = logging.getLogger(__name__)
@@ -63,13 +62,9 @@ def render_book(
     """The PDF bytes of the book of ``fiscal_year``, as of the end of quarter ``as_of`` (None: the whole year);
     the cover says how far the year had gone by ``reporting`` (default: now), never "the whole year" mid-year."""
     entries = year_entries(project_as_of(project, as_of), fiscal_year)  # each form as it stood then, checked again
-    pdf = PdfPrinter(project.root)
-    html = Templates(layout.templates_dir(project.root), project.site).book_document(
-        entries, css_url=pdf.css_url, fiscal_year=fiscal_year, as_of=as_of if as_of != 4 else None,
-        reporting=reporting,
-    )
+    printer = FormPrinter(project.root, project.site)
     logger.info(wording.message("log_rendering_book", year=fiscal_year, forms=len(entries)))
-    return pdf.render(html, source=f"content/indicators/{fiscal_year}/")
+    return printer.book(entries, fiscal_year, as_of=as_of if as_of != 4 else None, reporting=reporting)
 
 
 def book(

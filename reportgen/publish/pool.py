@@ -1,9 +1,8 @@
 """Entries → their PDFs: the slow step of a build, in this process or spread over worker processes.
 
-``FormPrinter`` turns one entry into PDF bytes (print HTML through ``render/html.py``, then ``render/pdf.py``). It is built
-once per process and reused for every form, so compiled templates, the font configuration (the project's fonts
-registered with Fontconfig once) and the loaded fonts are reused. ``BuildOptions`` carries everything besides the
-content that changes a form's bytes.
+``render_form`` turns one entry into PDF bytes: ``render/form_pdf.py``'s ``FormPrinter`` makes the PDF, written as
+release policy says (``release.form_pdf_options``). A ``FormPrinter`` is built once per process and reused for every
+form. ``BuildOptions`` carries everything besides the content that changes a form's bytes.
 
 ``render_pdfs`` renders a list of entries with ``jobs`` processes. With ``jobs=1`` (or a single form) it renders
 here, with no pool. Otherwise it starts a pool from the ``forkserver`` context: a clean server process imports
@@ -35,11 +34,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from reportgen import layout, wording
+from reportgen import wording
 from reportgen.errors import L, Localized, RenderError
 from reportgen.model import Entry, SiteSettings
 from reportgen.publish.options import BuildOptions
-from reportgen.render.html import PRINT_STYLESHEETS, Templates
+from reportgen.render.form_pdf import FormPrinter
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +47,9 @@ logger = logging.getLogger(__name__)
 MAX_CHUNK = 8
 
 #: Modules the fork server imports once, so that every worker forked from it starts with WeasyPrint loaded.
-_FORKSERVER_PRELOAD = ["reportgen.publish.pool", "reportgen.render.pdf", "reportgen.publish.release"]
+_FORKSERVER_PRELOAD = [
+    "reportgen.publish.pool", "reportgen.render.form_pdf", "reportgen.render.pdf", "reportgen.publish.release"
+]
 
 #: The fork server is started once per process (``start_fork_server``) and serves every later build.
 _fork_server_started = False
@@ -97,30 +98,13 @@ def _restore_forms_failed(code: str, failed: Sequence[str], params: dict) -> For
     return FormsFailed(code, failed, **params)
 
 
-class FormPrinter:
-    """One entry → its PDF bytes (``Templates`` then ``PdfPrinter``). One per process: it reuses templates, fonts and
-    stylesheets across forms."""
+def render_form(printer: FormPrinter, project_root: Path, options: BuildOptions, entry: Entry) -> bytes:
+    """``entry``'s PDF as this build writes it: release policy (``release.form_pdf_options``) says how, the
+    ``FormPrinter`` (``render/form_pdf.py``) makes it."""
+    from reportgen.publish.release import form_pdf_options
 
-    def __init__(self, project_root: Path, site: SiteSettings, options: BuildOptions = BuildOptions()):
-        from reportgen.render.pdf import PdfPrinter  # WeasyPrint is imported only by a build that renders something
-
-        self.options = options
-        self.project_root = project_root
-        self.renderer = Templates(layout.templates_dir(project_root), site)
-        self.pdf = PdfPrinter(project_root)
-
-    def render(self, entry: Entry) -> bytes:
-        from reportgen.publish.release import form_pdf_options
-
-        logger.debug("rendering %s", entry.source)
-        html = self.renderer.print_document(
-            entry.indicator, css_url=self.pdf.css_url, link_stylesheets=False, sign_state=entry.sign_state
-        )
-        # Release: archival PDF/A-3b with its sources attached; draft: plain. Dates and /ID come from the content.
-        pdf_options = form_pdf_options(self.project_root, entry, release=self.options.release)
-        return self.pdf.render(
-            html, source=str(entry.source), options=pdf_options, stylesheets=PRINT_STYLESHEETS
-        )
+    # Release: archival PDF/A-3b with its sources attached; draft: plain. Dates and /ID come from the content.
+    return printer.form(entry, form_pdf_options(project_root, entry, release=options.release))
 
 
 def start_fork_server() -> None:
@@ -244,9 +228,9 @@ def render_pdfs(
 Outcome = tuple[str, bytes, Localized | None]
 
 
-def _render_one(forms: FormPrinter, entry: Entry) -> Outcome:
+def _render_one(forms: _Forms, entry: Entry) -> Outcome:
     try:
-        return entry.slug, forms.render(entry), None
+        return entry.slug, render_form(*forms, entry), None
     except RenderError as error:
         return entry.slug, b"", L(error.text("th"), error.text("en"))
 
@@ -254,7 +238,7 @@ def _render_one(forms: FormPrinter, entry: Entry) -> Outcome:
 def _render_here(
     project_root: Path, site: SiteSettings, options: BuildOptions, entries: list[Entry]
 ) -> Iterator[Outcome]:
-    forms = FormPrinter(project_root, site, options)
+    forms = _forms(project_root, site, options)
     for entry in entries:
         outcome = _render_one(forms, entry)
         yield outcome
@@ -333,7 +317,15 @@ def _main_module_hidden() -> Iterator[None]:
 
 # --- In the worker processes -------------------------------------------------------------------------------------
 
-_worker_forms: FormPrinter | None = None
+#: What a process renders with: its one ``FormPrinter`` (made once, reused for every form), the project, the options.
+_Forms = tuple[FormPrinter, Path, BuildOptions]
+
+
+def _forms(project_root: Path, site: SiteSettings, options: BuildOptions) -> _Forms:
+    return FormPrinter(project_root, site), project_root, options
+
+
+_worker_forms: _Forms | None = None
 
 
 def _start_worker(
@@ -354,7 +346,7 @@ def _start_worker(
     root_level, weasyprint_level = log_levels
     logging.basicConfig(level=root_level, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("weasyprint").setLevel(weasyprint_level)
-    _worker_forms = FormPrinter(project_root, site, options)
+    _worker_forms = _forms(project_root, site, options)
 
 
 def _render_chunk(entries: list[Entry]) -> list[Outcome]:

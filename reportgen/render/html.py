@@ -182,7 +182,7 @@ class Templates:
         """The HTML that WeasyPrint lays out as the PDF form. ``css_url`` points at templates/css/.
 
         ``link_stylesheets=False`` leaves the ``PRINT_STYLESHEETS`` links out, for a renderer that passes them to
-        WeasyPrint already parsed (``engine.FormPrinter``: parsing them for every form costs about 7 %).
+        WeasyPrint already parsed (``form_pdf.FormPrinter``: parsing them for every form costs about 7 %).
         ``sign_state``: the entry's (``Entry.sign_state``); None checks the sign-off here.
         """
         stylesheets = PRINT_STYLESHEETS if link_stylesheets else ()
