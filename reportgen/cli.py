@@ -1,6 +1,8 @@
-"""Command line → one command function: parse arguments, set up logging, call it, print what it returns.
+"""Command line → one command's ``run``: parse arguments, set up logging, call it, print the ``Outcome`` it returns.
 
-This is the only module that prints. Errors meant for the user (``ReportgenError``) become a message and an exit
+This is the only module that prints: each command (``commands/``) decides what its reader is shown, in order, and
+returns it; this module lays problems out (in colour on a terminal) and prints every line through
+``terminal.for_terminal``. Errors meant for the user (``ReportgenError``) become a message and an exit
 status: 0 success, 1 content errors (or a form that cannot be rendered), 2 usage or environment errors. Anything
 else is a bug: one line asking to re-run with ``--debug``, which shows the traceback.
 
@@ -21,9 +23,10 @@ from pathlib import Path
 
 from reportgen import __version__, wording
 from reportgen.cli_language import HelpFormatter, argparse_speaking, resolve_lang
+from reportgen.commands import EXIT_OK, Outcome, Problems, Shown
 from reportgen.errors import NO_SPACE, ContentError, NoSpaceError, ReportgenError
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_USAGE, EXIT_BUG = 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,12 +63,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, wording.with_hint(code, self.lang, prog=self.prog, message=message, meant=self._meant) + "\n")
 
 
-def _emit(text: str, *, file=None, flush: bool = False, styled: bool = False) -> None:
+def _emit(text: str, *, file=None, flush: bool = False, styled: bool = False, end: str = "\n") -> None:
     """The one way reportgen prints: every line goes through ``terminal.for_terminal``, so no control character of
     a certificate's name, a path or a content value reaches the terminal (``styled``: keep our own colours)."""
     from reportgen.terminal import for_terminal
 
-    print(for_terminal(str(text), styled=styled), file=file if file is not None else sys.stdout, flush=flush)
+    print(for_terminal(str(text), styled=styled), file=file if file is not None else sys.stdout, flush=flush, end=end)
 
 
 def _color(stream) -> bool:
@@ -82,54 +85,45 @@ def _print_problems(problems, *, fmt: str, lang: str, stream) -> None:
         _emit(text, file=stream, styled=color)
 
 
-def run_build(args: argparse.Namespace) -> int:
-    from reportgen.commands.build import build
-    from reportgen.progress import display_for
-    from reportgen.publish.options import BuildOptions
+def _show(outcome: Outcome, lang: str) -> int:
+    """Print what a command's run shows, in order; its exit status."""
+    for item in outcome.shown:
+        _show_one(item, lang)
+    return outcome.exit_code
 
-    report = build(
-        args.root,
-        args.paths or None,
+
+def _show_one(item: Shown, lang: str) -> None:
+    stream = sys.stderr if item.to_stderr else sys.stdout
+    if isinstance(item, Problems):
+        _print_problems(item.problems, fmt=item.fmt, lang=lang, stream=stream)
+    else:
+        _emit(item.text, file=stream, flush=item.flush, end=item.end)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from reportgen.commands import build
+    from reportgen.progress import display_for
+    from reportgen.publish.options import BuildOptions, BuildRequest
+
+    request = BuildRequest(
+        paths=tuple(args.paths),
+        options=BuildOptions(release=args.release, as_of=args.as_of),
         strict=args.strict,
         output_dir=args.output,
-        options=BuildOptions(release=args.release, as_of=args.as_of),
         jobs=args.jobs,
         shard=args.shard,
         use_cache=not args.no_cache,
         progress=display_for(sys.stderr, quiet=args.quiet, lang=args.lang),  # progress and summary: to stderr
-        strict_release=args.strict,
     )
-    if report.warnings:
-        _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
-    if report.broken and not args.release:  # a release lists them among the forms it left out
-        _print_problems([problem for form in report.broken for problem in form.problems], fmt="text",
-                        lang=args.lang, stream=sys.stderr)  # fmt: skip
-        names = ", ".join(form.slug or str(form.source) for form in report.broken)
-        _emit(wording.with_hint("build_broken_summary", args.lang, count=len(report.broken), names=names),
-              file=sys.stderr)  # fmt: skip
-    if args.release:
-        names = (": " + ", ".join(report.withheld)) if report.withheld else ""
-        line = wording.message(
-            "release_summary", args.lang, released=report.released, withheld=len(report.withheld), names=names
-        )
-        _emit(line, file=sys.stderr)
-    if args.verbose:
-        for path in report.written:
-            _emit(report.output_dir.name + "/" + path)
-    return EXIT_OK
+    return _show(build.run(args.root, request, lang=args.lang, verbose=args.verbose), args.lang)
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from reportgen.commands.merge import merge
+    from reportgen.commands import merge
 
-    report = merge(args.root, args.shards, output_dir=args.output)
-    if args.verbose:
-        for path in report.written:
-            _emit(report.output_dir.name + "/" + path)
-    if not args.quiet:
-        line = wording.message("merge_done", args.lang, shards=report.shards, forms=report.forms, folder=report.output_dir)
-        _emit(line, file=sys.stderr)
-    return EXIT_OK
+    outcome = merge.run(args.root, args.shards, output_dir=args.output, lang=args.lang, verbose=args.verbose,
+                        quiet=args.quiet)  # fmt: skip
+    return _show(outcome, args.lang)
 
 
 def _arabic_digits(text: str) -> str:
@@ -158,7 +152,7 @@ class _ArgumentTypes:
             raise self._refuse("cli_not_a_quarter", text=text) from None
 
     def shard(self, text: str):
-        from reportgen.publish.pipeline import Shard
+        from reportgen.publish.options import Shard
 
         try:
             return Shard.parse(text)
@@ -193,81 +187,47 @@ class _ArgumentTypes:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from reportgen.commands.check import check
+    from reportgen.commands import check
 
-    problems = check(args.root, args.paths or None, strict=args.strict, use_cache=not args.no_cache)
-    _print_problems(problems, fmt=args.format, lang=args.lang, stream=sys.stdout)
-    if args.format == "github":
-        from reportgen.problems import write_github_summary
-
-        write_github_summary(problems, args.lang, os.environ.get("GITHUB_STEP_SUMMARY"))
-    return EXIT_CONTENT if any(problem.severity == "error" for problem in problems) else EXIT_OK
+    outcome = check.run(
+        args.root, args.paths, strict=args.strict, use_cache=not args.no_cache, fmt=args.format, lang=args.lang,
+        summary_file=os.environ.get("GITHUB_STEP_SUMMARY"),
+    )  # fmt: skip
+    return _show(outcome, args.lang)
 
 
 def run_book(args: argparse.Namespace) -> int:
-    from reportgen.commands.book import book
+    from reportgen.commands import book
 
-    report = book(args.root, args.year, as_of=args.as_of, strict=args.strict)
-    if report.warnings:
-        _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
-    _emit(report.output_dir.name + "/" + report.path)
-    return EXIT_OK
+    return _show(book.run(args.root, args.year, as_of=args.as_of, strict=args.strict), args.lang)
 
 
 def run_signoff(args: argparse.Namespace) -> int:
-    from reportgen.commands.signoff import signoff
-    from reportgen.thai import thai_date
+    from reportgen.commands import signoff
 
-    report = signoff(
+    outcome = signoff.run(
         args.root, args.file, name=args.name, position=args.position, date=args.date,
-        accept_warnings=args.accept_warnings,
+        accept_warnings=args.accept_warnings, lang=args.lang,
     )  # fmt: skip
-    if report.accepted:  # shown, and said to be accepted: the signer read them before signing
-        _print_problems(list(report.accepted), fmt="text", lang=args.lang, stream=sys.stderr)
-        _emit(wording.message("signoff_warnings_accepted", args.lang, count=len(report.accepted)), file=sys.stderr)
-    record = report.signoff
-    date = wording.Localized(thai_date(record.date), record.date.isoformat())
-    _emit(wording.message(
-        "signoff_replaced" if report.replaced else "signoff_recorded", args.lang, file=report.file,
-        name=record.name, position=record.position, date=date, digest=record.digest,
-    ))
-    return EXIT_OK
+    return _show(outcome, args.lang)
 
 
 def run_sign(args: argparse.Namespace) -> int:
-    from reportgen.commands.sign import sign
-    from reportgen.signing import SigningError
+    from reportgen.commands import sign
 
     _quiet_pyhanko(args)
-    try:
-        report = sign(
-            args.root, args.paths or None, key_path=args.key, key_env=args.key_env,
-            password_env=args.password_env, timestamp_url=args.timestamp_url, force=args.force,
-        )  # fmt: skip
-    except SigningError as error:
-        _emit(f"reportgen: {error.text(args.lang)}", file=sys.stderr)
-        return error.exit_code
-    from reportgen.terminal import one_line
-
-    for file in report.files:
-        also = "".join(f" (+ output/{one_line(copy)})" for copy in file.copies)
-        _emit(wording.message("sign_done", args.lang, path=f"output/{one_line(file.path)}{also}",
-                              signer=one_line(report.signer)))
-    return EXIT_OK
+    outcome = sign.run(
+        args.root, args.paths, key_path=args.key, key_env=args.key_env, password_env=args.password_env,
+        timestamp_url=args.timestamp_url, force=args.force, lang=args.lang,
+    )  # fmt: skip
+    return _show(outcome, args.lang)
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from reportgen.commands.verify import format_verdicts, verify
-    from reportgen.signing import SigningError
+    from reportgen.commands import verify
 
     _quiet_pyhanko(args)
-    try:
-        verdicts = verify(args.files, trust=args.trust)
-    except SigningError as error:
-        _emit(f"reportgen: {error.text(args.lang)}", file=sys.stderr)
-        return error.exit_code
-    _emit(format_verdicts(verdicts, fmt=args.format, lang=args.lang))
-    return EXIT_OK if verdicts and all(verdict.ok for verdict in verdicts) else EXIT_CONTENT
+    return _show(verify.run(args.files, trust=args.trust, fmt=args.format, lang=args.lang), args.lang)
 
 
 def _quiet_pyhanko(args: argparse.Namespace) -> None:
@@ -277,74 +237,36 @@ def _quiet_pyhanko(args: argparse.Namespace) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from reportgen.commands.serve import serve
-    from reportgen.preview.server import is_loopback
+    from reportgen.commands import serve
 
-    def ready(url: str) -> None:
-        _emit(url, flush=True)
-        if not is_loopback(args.host):  # drafts on a network: say so every time, in the user's language
-            warning, hint = wording.render("serve_exposed", {"host": args.host}, args.lang)
-            _emit(f"reportgen serve: {warning} — {hint}", file=sys.stderr, flush=True)
-            status = "serve_status_shared" if args.share_status else "serve_status_kept_local"
-            _emit(f"reportgen serve: {wording.label(status, args.lang)}", file=sys.stderr, flush=True)
-        _emit(f"reportgen serve: {wording.label('serve_how_to_stop', args.lang)}", file=sys.stderr, flush=True)
-
-    def built(outcome) -> None:
-        if outcome.problems:
-            _print_problems(list(outcome.problems), fmt="text", lang=args.lang, stream=sys.stderr)
-        elif not outcome.ok:
-            _emit(f"reportgen: {outcome.message}", file=sys.stderr)
-        if outcome.ok:
-            done = wording.message("serve_built_in", args.lang, seconds=f"{outcome.seconds:.1f}")
-            _emit(f"reportgen serve: {done}", file=sys.stderr, flush=True)
-
-    serve(args.root, host=args.host, port=args.port, lang=args.lang, on_ready=ready, on_build=built,
-          share_status=args.share_status)
+    serve.run(args.root, host=args.host, port=args.port, share_status=args.share_status, lang=args.lang,
+              show=lambda item: _show_one(item, args.lang))  # fmt: skip
     return EXIT_OK
 
 
 def run_new(args: argparse.Namespace) -> int:
-    import re
+    from reportgen.commands import new
 
-    from reportgen.commands.new import new_indicator, new_year
-    from reportgen.errors import CatalogueError
-
-    source_is_year = args.source is not None and re.fullmatch(r"\s*[0-9]{4}\s*", args.source)
-    if args.code is None:
-        if not source_is_year:
-            raise CatalogueError("new_from_usage")
-        _emit(new_year(args.root, args.year, int(args.source)).summary(args.lang))
-        return EXIT_OK
-    source = f"{args.source.strip()}/{args.code.strip()}" if source_is_year else args.source
-    created = new_indicator(args.root, args.code, args.year, source=source)
-    _emit(created.summary(args.lang))
-    return EXIT_OK
+    return _show(new.run(args.root, args.code, year=args.year, source=args.source, lang=args.lang), args.lang)
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from reportgen.commands.status import quarter_status
-    from reportgen.render.overview import format_overview
+    from reportgen.commands import status
 
-    overview = quarter_status(args.root, year=args.year, quarter=args.quarter)
-    _emit(format_overview(overview, fmt=args.format, lang=args.lang))
-    return EXIT_OK
+    outcome = status.run(args.root, year=args.year, quarter=args.quarter, fmt=args.format, lang=args.lang)
+    return _show(outcome, args.lang)
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from reportgen.commands.import_form import import_form
+    from reportgen.commands import import_form
 
-    report = import_form(args.root, args.file, args.year, code=args.code)
-    if report.warnings:
-        _print_problems(list(report.warnings), fmt="text", lang=args.lang, stream=sys.stderr)
-    _emit(report.summary(args.lang))
-    return EXIT_OK
+    return _show(import_form.run(args.root, args.file, args.year, code=args.code, lang=args.lang), args.lang)
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from reportgen.commands.schema import schema
+    from reportgen.commands import schema
 
-    sys.stdout.write(schema("site" if args.site else "indicator"))
-    return EXIT_OK
+    return _show(schema.run(site=args.site), args.lang)
 
 
 def build_parser(lang: str = "th") -> argparse.ArgumentParser:
@@ -506,8 +428,7 @@ def _run(args: argparse.Namespace) -> int:
         _print_problems(error.problems, fmt="text", lang=args.lang, stream=sys.stderr)
         return error.exit_code
     except ReportgenError as error:
-        text = getattr(error, "text", None)
-        _emit(f"reportgen: {text(args.lang) if callable(text) else error}", file=sys.stderr)
+        _emit(f"reportgen: {error.text(args.lang)}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         _emit(f"reportgen: {wording.label('interrupted', args.lang)}", file=sys.stderr)

@@ -13,7 +13,8 @@ from projects import many_indicators, real_indicator, run_reportgen, shared_fold
 from reportgen import wording
 from reportgen.commands.merge import merge
 from reportgen.errors import UsageError
-from reportgen.publish.pipeline import SHARD_MANIFEST, Shard, build
+from reportgen.publish.options import BuildRequest, Shard
+from reportgen.publish.pipeline import SHARD_MANIFEST, build
 
 
 @pytest.fixture(autouse=True)
@@ -31,9 +32,9 @@ def sharded_once(tmp_path_factory):
 
     def make(base: Path) -> None:
         root = write_project(base / "project", many_indicators(5))
-        build(root, jobs=2, use_cache=False)
+        build(root, BuildRequest(jobs=2, use_cache=False))
         for k in (1, 2, 3):
-            build(root, output_dir=base / f"shard-{k}", jobs=2, shard=Shard(k, 3), use_cache=False)
+            build(root, BuildRequest(output_dir=base / f"shard-{k}", jobs=2, shard=Shard(k, 3), use_cache=False))
 
     return shared_folder(tmp_path_factory, "sharded", make)
 

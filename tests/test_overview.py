@@ -189,9 +189,10 @@ def test_in_december_the_coordinator_sees_who_has_written_quarter_1(tmp_path):
 
 
 def test_the_year_page_tells_the_truth_mid_year(division):
+    from reportgen.publish.options import BuildRequest
     from reportgen.publish.pipeline import build
 
-    build(division, jobs=1, reporting=Reporting(TODAY))
+    build(division, BuildRequest(jobs=1, reporting=Reporting(TODAY)))
     page = (division / "output/html/2569/index.html").read_text(encoding="utf-8")
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "ข้อมูล ณ 31 มีนาคม 2569 (สิ้นไตรมาสที่ 2)" in text
@@ -215,10 +216,11 @@ def test_the_year_page_tells_the_truth_mid_year(division):
 def test_officers_are_shown_on_the_site_only_when_site_yaml_says_so(tmp_path):
     from projects import real_site
 
+    from reportgen.publish.options import BuildRequest
     from reportgen.publish.pipeline import build
 
     root = write_project(tmp_path / "p", division_files(), site=real_site() | {"show_officers": True})
-    build(root, jobs=1, reporting=Reporting(TODAY))
+    build(root, BuildRequest(jobs=1, reporting=Reporting(TODAY)))
     page = (root / "output/html/2569/01.html").read_text(encoding="utf-8")
     assert "ผู้รับผิดชอบ: นางสาวสมใจ ใฝ่รู้ บรรณารักษ์ชำนาญการ · ติดต่อ somjai@example.go.th" in page
 

@@ -12,8 +12,8 @@ from projects import many_indicators, real_indicator, run_reportgen, tree_digest
 
 from reportgen.errors import ContentError, RenderError, UsageError
 from reportgen.progress import BuildProgress, BuildSummary
-from reportgen.publish.options import BuildOptions
-from reportgen.publish.pipeline import BuildReport, Shard, build
+from reportgen.publish.options import BuildOptions, BuildRequest, Shard
+from reportgen.publish.pipeline import BuildReport, build
 
 
 def test_build_writes_pdf_and_html_for_every_indicator_and_says_so(project):
@@ -191,8 +191,8 @@ class Recorder(BuildProgress):
 
 def test_one_and_two_processes_write_byte_identical_output_trees(project, tmp_path):
     root = project(many_indicators(3))
-    build(root, output_dir=tmp_path / "one", jobs=1, use_cache=False)
-    build(root, output_dir=tmp_path / "two", jobs=2, use_cache=False)
+    build(root, BuildRequest(output_dir=tmp_path / "one", jobs=1, use_cache=False))
+    build(root, BuildRequest(output_dir=tmp_path / "two", jobs=2, use_cache=False))
     one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
     assert one == two
     assert {"pdf/2564/01.pdf", "pdf/2564/03.pdf", "html/2564/03.pdf"} <= one.keys()
@@ -200,18 +200,18 @@ def test_one_and_two_processes_write_byte_identical_output_trees(project, tmp_pa
 
 def test_a_rebuild_renders_only_what_changed_and_writes_the_same_tree(project):
     root = project(many_indicators(4))
-    first = build(root, jobs=2)
+    first = build(root, BuildRequest(jobs=2))
     assert (first.built, first.unchanged, first.failed) == (4, 0, 0)
     tree = tree_digest(root / "output")
 
-    again = build(root, jobs=2)
+    again = build(root, BuildRequest(jobs=2))
     assert (again.built, again.unchanged) == (0, 4)
     assert tree_digest(root / "output") == tree
     # Unchanged PDFs are hard links to their verified cache entries, not copies.
     assert (root / "output/pdf/2564/01.pdf").stat().st_nlink >= 2
 
     rename(root, "03", "ชื่อที่แก้ไขแล้ว")
-    edited = build(root, jobs=2)
+    edited = build(root, BuildRequest(jobs=2))
     assert (edited.built, edited.unchanged) == (1, 3)
     after = tree_digest(root / "output")
     assert after["pdf/2564/03.pdf"] != tree["pdf/2564/03.pdf"]
@@ -223,17 +223,17 @@ def test_a_rebuild_renders_only_what_changed_and_writes_the_same_tree(project):
 
 def test_changing_a_template_rebuilds_every_form(project):
     root = project(many_indicators(3))
-    build(root, jobs=2)
+    build(root, BuildRequest(jobs=2))
     with open(root / "templates/css/print.css", "a", encoding="utf-8") as css:
         css.write("\n.running-header { color: #333; }\n")
-    report = build(root, jobs=2)
+    report = build(root, BuildRequest(jobs=2))
     assert (report.built, report.unchanged) == (3, 0)
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip"])
 def test_a_damaged_cache_entry_is_rebuilt_never_published(project, tmp_path, damage):
     root = project(many_indicators(3))
-    build(root, jobs=1)
+    build(root, BuildRequest(jobs=1))
     clean = tree_digest(root / "output")
     victim = cache_entries(root)[1]
     data = bytearray(victim.read_bytes())
@@ -244,50 +244,50 @@ def test_a_damaged_cache_entry_is_rebuilt_never_published(project, tmp_path, dam
         else:
             file.seek(len(data) // 2)
             file.write(bytes([data[len(data) // 2] ^ 0xFF]))
-    report = build(root, jobs=1)
+    report = build(root, BuildRequest(jobs=1))
     assert (report.built, report.unchanged) == (1, 2)
     assert tree_digest(root / "output") == clean
-    build(root, output_dir=tmp_path / "fresh", jobs=1, use_cache=False)
+    build(root, BuildRequest(output_dir=tmp_path / "fresh", jobs=1, use_cache=False))
     assert tree_digest(tmp_path / "fresh") == clean
 
 
 def test_a_cache_restored_into_another_checkout_is_used(project, tmp_path):
     root = project(many_indicators(3))
-    build(root, jobs=1)
+    build(root, BuildRequest(jobs=1))
     elsewhere = tmp_path / "ci-runner" / "checkout"
     shutil.copytree(root, elsewhere, ignore=shutil.ignore_patterns("output"))  # new paths, inodes and mtimes
-    report = build(elsewhere, jobs=1)
+    report = build(elsewhere, BuildRequest(jobs=1))
     assert (report.built, report.unchanged) == (0, 3)
     assert tree_digest(elsewhere / "output") == tree_digest(root / "output")
 
 
 def test_a_full_build_prunes_unused_entries_and_a_partial_build_does_not(project):
     root = project(many_indicators(3))
-    build(root, jobs=1)
+    build(root, BuildRequest(jobs=1))
     assert len(cache_entries(root)) == 3
     rename(root, "01", "ชื่อใหม่")
-    build(root, [root / "content/indicators/2564/01.yaml"], jobs=1)
+    build(root, BuildRequest(paths=(root / "content/indicators/2564/01.yaml",), jobs=1))
     assert len(cache_entries(root)) == 4  # the old 01 may still be wanted by someone: a partial build keeps it
     (root / "content/indicators/2564/03.yaml").unlink()
-    build(root, jobs=1)
+    build(root, BuildRequest(jobs=1))
     assert len(cache_entries(root)) == 2  # exactly the current 01 and 02
 
 
 def test_no_cache_neither_reads_nor_writes_the_cache(project):
     root = project(many_indicators(2))
-    report = build(root, jobs=1, use_cache=False)
+    report = build(root, BuildRequest(jobs=1, use_cache=False))
     assert report.built == 2 and not (root / ".cache").exists()
-    build(root, jobs=1)
-    assert build(root, jobs=1, use_cache=False).built == 2
+    build(root, BuildRequest(jobs=1))
+    assert build(root, BuildRequest(jobs=1, use_cache=False)).built == 2
 
 
 def test_as_of_shows_the_state_at_the_end_of_the_quarter_and_is_cached_apart(project):
     root = project(many_indicators(2))
-    year = build(root, jobs=1)
+    year = build(root, BuildRequest(jobs=1))
     assert year.built == 2
     quarter_two_report = real_indicator()["quarters"]["q2"]["report"]
     first_line = next(line for line in quarter_two_report.splitlines() if line.strip())
-    report = build(root, jobs=1, options=BuildOptions(as_of=1))
+    report = build(root, BuildRequest(jobs=1, options=BuildOptions(as_of=1)))
     assert (report.built, report.unchanged) == (2, 0)
     from extract import html_text, pdftotext_lines, squeeze
 
@@ -295,7 +295,7 @@ def test_as_of_shows_the_state_at_the_end_of_the_quarter_and_is_cached_apart(pro
     page_text = squeeze(html_text((root / "output/html/2564/01.html").read_text(encoding="utf-8")))
     assert squeeze(first_line)[:30] not in pdf_text and squeeze(first_line)[:30] not in page_text
     assert (root / ".cache/reportgen/forms-v1/q1").is_dir()
-    assert build(root, jobs=1).unchanged == 2  # the whole-year entries were not pruned by the q1 build
+    assert build(root, BuildRequest(jobs=1)).unchanged == 2  # the whole-year entries were not pruned by the q1 build
 
 
 def test_a_release_build_is_refused_before_anything_is_rendered(project, monkeypatch):
@@ -303,7 +303,7 @@ def test_a_release_build_is_refused_before_anything_is_rendered(project, monkeyp
     from reportgen.errors import Problem
 
     root = project(many_indicators(2))
-    build(root, jobs=1)
+    build(root, BuildRequest(jobs=1))
     before = tree_digest(root / "output")
     seen = {}
 
@@ -314,7 +314,7 @@ def test_a_release_build_is_refused_before_anything_is_rendered(project, monkeyp
     monkeypatch.setattr(reportgen.publish.release, "check_release", refuse)
     progress = Recorder()
     with pytest.raises(ContentError) as caught:
-        build(root, jobs=1, options=BuildOptions(release=True), progress=progress)
+        build(root, BuildRequest(jobs=1, options=BuildOptions(release=True), progress=progress))
     assert caught.value.problems[0].field == "signoff"
     assert seen["entries"] == ["2564/01", "2564/02"]
     assert progress.events == []  # refused before anything was rendered
@@ -323,10 +323,10 @@ def test_a_release_build_is_refused_before_anything_is_rendered(project, monkeyp
 
 def test_progress_reports_each_form_and_a_summary(project):
     root = project(many_indicators(3))
-    build(root, jobs=1)
+    build(root, BuildRequest(jobs=1))
     rename(root, "02", "ชื่อใหม่")
     progress = Recorder()
-    report = build(root, jobs=2, progress=progress)
+    report = build(root, BuildRequest(jobs=2, progress=progress))
     assert progress.events[0] == ("started", {"to_render": 1, "unchanged": 2, "jobs": 1})
     assert progress.events[1] == ("rendered", "2564/02")
     kind, summary = progress.events[2]
@@ -337,7 +337,7 @@ def test_progress_reports_each_form_and_a_summary(project):
 
 def test_a_failing_form_fails_the_build_names_its_file_and_writes_nothing(project):
     root = project(many_indicators(3))
-    build(root, jobs=2)
+    build(root, BuildRequest(jobs=2))
     before = tree_digest(root / "output")
     form = root / "templates/form.html.j2"
     form.write_text(form.read_text(encoding="utf-8")
@@ -345,7 +345,7 @@ def test_a_failing_form_fails_the_build_names_its_file_and_writes_nothing(projec
                     encoding="utf-8")
     progress = Recorder()
     with pytest.raises(RenderError) as caught:
-        build(root, jobs=2, progress=progress)
+        build(root, BuildRequest(jobs=2, progress=progress))
     assert "content/indicators/2564/03.yaml" in str(caught.value)
     assert "2564/01.yaml" not in str(caught.value) and "2564/02.yaml" not in str(caught.value)
     assert tree_digest(root / "output") == before
@@ -357,7 +357,7 @@ def test_a_failing_form_fails_the_build_names_its_file_and_writes_nothing(projec
     (root / "content/indicators/2564/03.yaml").write_text(
         yaml.safe_dump(real_indicator() | {"code": "X3"}, allow_unicode=True), encoding="utf-8")
     (root / "content/indicators/2564/03.yaml").rename(root / "content/indicators/2564/X3.yaml")
-    report = build(root, jobs=2)
+    report = build(root, BuildRequest(jobs=2))
     assert (report.built, report.unchanged) == (3 - kept, kept)
 
 
@@ -381,7 +381,7 @@ def test_shard_and_job_arguments_are_checked(project):
         assert "Traceback" not in result.stderr
     assert not (root / "output").exists()
     with pytest.raises(UsageError):
-        build(root, [root / "content/indicators/2564/01.yaml"], shard=Shard(1, 2))
+        build(root, BuildRequest(paths=(root / "content/indicators/2564/01.yaml",), shard=Shard(1, 2)))
 
 
 def test_the_command_line_prints_a_summary_and_the_files_only_when_verbose(project):
@@ -404,7 +404,7 @@ def test_ctrl_c_during_rendering_leaves_output_untouched(project):
     import sys
 
     root = project(many_indicators(4))
-    build(root, jobs=2)
+    build(root, BuildRequest(jobs=2))
     before = tree_digest(root / "output")
     for code in ("01", "02", "03", "04"):
         rename(root, code, "ชื่อที่ยังไม่ควรปรากฏ")

@@ -768,6 +768,7 @@ def test_no_room_is_said_in_thai_naming_what_and_output_stays(built_project, lim
 
 def test_a_full_disk_while_writing_output_names_the_file(built_project, monkeypatch):
     """ENOSPC while the writer writes a file of the new output: the file is named, the old output/ stays."""
+    from reportgen.publish.options import BuildRequest
     from reportgen.publish.pipeline import build
 
     before = _output_files(built_project)
@@ -780,7 +781,7 @@ def test_a_full_disk_while_writing_output_names_the_file(built_project, monkeypa
 
     monkeypatch.setattr(writer_mod, "write_new_file", full)
     with pytest.raises(OutputError) as raised:
-        build(built_project, jobs=1, use_cache=False)
+        build(built_project, BuildRequest(jobs=1, use_cache=False))
     text = raised.value.text("th")
     assert "2564/08.pdf" in text and "ดิสก์เต็ม" in text, text
     assert "disk is full" in raised.value.text("en")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import layout, wording
+from reportgen.commands import Line, Outcome, Problems, Shown
 from reportgen.content.project import load_project
 from reportgen.errors import UsageError
 from reportgen.layout import BOOK_DIR
@@ -95,3 +96,11 @@ def book(
         forms=len(year_entries(project, fiscal_year)),
         warnings=tuple(project.warnings),
     )
+
+
+def run(root: Path, fiscal_year: int | None = None, *, as_of: int | None = None, strict: bool = False) -> Outcome:
+    """``reportgen book``: the content's warnings (stderr), then the file written (stdout)."""
+    report = book(root, fiscal_year, as_of=as_of, strict=strict)
+    shown: list[Shown] = [Problems(report.warnings)] if report.warnings else []
+    shown.append(Line(report.output_dir.name + "/" + report.path))
+    return Outcome(tuple(shown))

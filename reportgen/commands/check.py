@@ -1,8 +1,8 @@
 """``reportgen check``: validate content/ without writing anything; return the problems found.
 
-``check`` returns every problem (errors and warnings) instead of raising, so the CLI can print them in the
-requested format (``problems.py``); the CLI exits 1 when any problem is an error (``--strict`` makes warnings
-errors), else 0.
+``check`` returns every problem (errors and warnings) instead of raising; ``run`` has the CLI show them in the
+requested format (``problems.py``), writes the job summary with ``--format github`` (``$GITHUB_STEP_SUMMARY``),
+and exits 1 when any problem is an error (``--strict`` makes warnings errors), else 0.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from reportgen.commands import EXIT_CONTENT, EXIT_OK, Line, Outcome, Problems
 from reportgen.content.project import load_project
-from reportgen.errors import ContentError, Problem
+from reportgen.errors import ContentError, Problem, UsageError
+from reportgen.problems import write_github_summary
 
 
 def check(
@@ -33,3 +35,19 @@ def check(
     except ContentError as error:
         return list(error.problems)
     return list(project.warnings)
+
+
+def run(
+    root: Path, paths: Sequence[Path] = (), *, strict: bool = False, use_cache: bool = True, fmt: str = "text",
+    lang: str = "th", summary_file: str | None = None,
+) -> Outcome:
+    """``reportgen check``: the problems, in ``fmt``; with ``github``, the job summary appended to ``summary_file``."""
+    problems = check(root, paths or None, strict=strict, use_cache=use_cache)
+    shown = Problems(tuple(problems), fmt=fmt, to_stderr=False)
+    exit_code = EXIT_CONTENT if any(problem.severity == "error" for problem in problems) else EXIT_OK
+    if fmt == "github":
+        try:
+            write_github_summary(problems, lang, summary_file)
+        except UsageError as error:  # the annotations are shown all the same, then why the summary is missing
+            return Outcome((shown, Line(f"reportgen: {error.text(lang)}", to_stderr=True)), error.exit_code)
+    return Outcome((shown,), exit_code)

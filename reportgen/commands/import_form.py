@@ -23,6 +23,7 @@ from reportgen.authoring.bmaimport import parse_export
 from reportgen.authoring.naming import check_year, code_pattern
 from reportgen.authoring.template import indicator_text
 from reportgen.authoring.writer import write_content_file
+from reportgen.commands import Line, Outcome, Problems, Shown
 from reportgen.content.project import load_document, load_documents
 from reportgen.content.validate import placeholder_warnings
 from reportgen.errors import CatalogueError, ContentError, Problem, render_message
@@ -85,3 +86,11 @@ def import_form(root: Path, export: Path, year: int, *, code: str | None = None)
     write_content_file(root, relative, yaml_text.encode("utf-8"), replace=False)
     logger.info(wording.message("import_wrote", source=shown, path=target, warnings=len(imported.warnings)))
     return ImportReport(target, shown, tuple(imported.warnings), len(placeholders))
+
+
+def run(root: Path, export: Path, year: int, *, code: str | None = None, lang: str = "th") -> Outcome:
+    """``reportgen import``: the warnings (stderr: each with the export's line), then what was written."""
+    report = import_form(root, export, year, code=code)
+    shown: list[Shown] = [Problems(report.warnings)] if report.warnings else []
+    shown.append(Line(report.summary(lang)))
+    return Outcome(tuple(shown))

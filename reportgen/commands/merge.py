@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import layout, wording
+from reportgen.commands import Line, Outcome, Shown
 from reportgen.errors import ContentError, L, Localized, UsageError
 from reportgen.publish.cache import build_fingerprint, form_key
 from reportgen.publish.options import BuildOptions
@@ -194,3 +195,18 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
         out.commit()
     logger.info(wording.message("merge_done", shards=count, forms=len(pdfs), folder=output_dir))
     return MergeReport(output_dir, tuple(out.written), count, len(pdfs), tuple(project.warnings))
+
+
+def run(
+    root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None = None, lang: str = "th",
+    verbose: bool = False, quiet: bool = False,
+) -> Outcome:
+    """``reportgen merge``: with ``verbose`` every file written (stdout), then unless ``quiet`` the summary."""
+    report = merge(root, shard_outputs, output_dir=output_dir)
+    shown: list[Shown] = []
+    if verbose:
+        shown.extend(Line(report.output_dir.name + "/" + path) for path in report.written)
+    if not quiet:
+        line = wording.message("merge_done", lang, shards=report.shards, forms=report.forms, folder=report.output_dir)
+        shown.append(Line(line, to_stderr=True))
+    return Outcome(tuple(shown))

@@ -28,6 +28,7 @@ from reportgen import wording
 from reportgen.authoring.naming import check_code, check_year, code_pattern, padded_code
 from reportgen.authoring.template import blank_values, carried_values, indicator_text
 from reportgen.authoring.writer import write_content_file
+from reportgen.commands import Line, Outcome
 from reportgen.content.project import load_document, load_documents, load_file
 from reportgen.content.validate import placeholder_warnings
 from reportgen.errors import CatalogueError, ContentError, OutputError, UsageError, render_message
@@ -193,3 +194,16 @@ def _source_path(content: Path, source: str) -> Path:
 
 def _shown(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
+
+
+def run(root: Path, code: str | None, *, year: int, source: str | None = None, lang: str = "th") -> Outcome:
+    """``reportgen new``: ``new CODE --year YEAR [--from YEAR/CODE | --from YEAR]`` makes one file;
+    ``new --year YEAR --from SOURCE_YEAR`` (no code) the whole year. Says what was written."""
+    source_is_year = source is not None and re.fullmatch(r"\s*[0-9]{4}\s*", source)
+    if code is None:
+        if not source_is_year:
+            raise CatalogueError("new_from_usage")
+        return Outcome((Line(new_year(root, year, int(source)).summary(lang)),))
+    if source_is_year:
+        source = f"{source.strip()}/{code.strip()}"
+    return Outcome((Line(new_indicator(root, code, year, source=source).summary(lang)),))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+from reportgen.commands import Line, Outcome
 from reportgen.model import Indicator, SiteSettings
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -37,3 +38,8 @@ def schema(kind: str = "indicator") -> str:
     document = {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_id, "title": title}
     document.update((key, value) for key, value in body.items() if key != "title")
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def run(*, site: bool = False) -> Outcome:
+    """``reportgen schema [--site]``: the schema's text on stdout, as it is (it ends with its own newline)."""
+    return Outcome((Line(schema("site" if site else "indicator"), end=""),))

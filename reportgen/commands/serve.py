@@ -1,7 +1,9 @@
 """``reportgen serve``: the project → a live preview (``preview/``) until Ctrl-C or SIGTERM.
 
-The command only installs the signal handlers and runs a ``PreviewServer`` (``preview/server.py``), which builds
+The command installs the signal handlers and runs a ``PreviewServer`` (``preview/server.py``), which builds
 through the pipeline, serves the result and rebuilds when the watcher (``preview/watcher.py``) reports an edit.
+``run`` says, as it happens, where the preview is (and, on a network, that drafts are exposed), and what each
+build found: the CLI shows each line as it is handed over (``show``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reportgen import wording
-from reportgen.preview.server import BuildOutcome, PreviewServer
+from reportgen.commands import Line, Problems, Shown
+from reportgen.preview.server import BuildOutcome, PreviewServer, is_loopback
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +59,30 @@ def serve(
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def run(
+    root: Path, *, host: str = "127.0.0.1", port: int = 8000, share_status: bool = False, lang: str = "th",
+    show: Callable[[Shown], None],
+) -> None:
+    """``reportgen serve``: preview ``root``, handing ``show`` what the reader is told as it happens."""
+
+    def ready(url: str) -> None:
+        show(Line(url, flush=True))
+        if not is_loopback(host):  # drafts on a network: say so every time, in the user's language
+            warning, hint = wording.render("serve_exposed", {"host": host}, lang)
+            show(Line(f"reportgen serve: {warning} — {hint}", to_stderr=True, flush=True))
+            status = "serve_status_shared" if share_status else "serve_status_kept_local"
+            show(Line(f"reportgen serve: {wording.label(status, lang)}", to_stderr=True, flush=True))
+        show(Line(f"reportgen serve: {wording.label('serve_how_to_stop', lang)}", to_stderr=True, flush=True))
+
+    def built(outcome: BuildOutcome) -> None:
+        if outcome.problems:
+            show(Problems(tuple(outcome.problems)))
+        elif not outcome.ok:
+            show(Line(f"reportgen: {outcome.message}", to_stderr=True))
+        if outcome.ok:
+            done = wording.message("serve_built_in", lang, seconds=f"{outcome.seconds:.1f}")
+            show(Line(f"reportgen serve: {done}", to_stderr=True, flush=True))
+
+    serve(root, host=host, port=port, lang=lang, on_ready=ready, on_build=built, share_status=share_status)

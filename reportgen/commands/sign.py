@@ -23,10 +23,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reportgen import layout, wording
+from reportgen.commands import Line, Outcome
 from reportgen.content.project import load_file
 from reportgen.model import SiteSettings
 from reportgen.publish.writer import OutputWriter
 from reportgen.signing import SigningError, SigningKey, load_signing_key, sign_release_pdf
+from reportgen.terminal import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -155,3 +157,20 @@ def _site_digits(root: Path) -> str:
     the loader every command uses; a site.yaml that does not load gives the default (the build refused it anyway)."""
     site = load_file(layout.site_file(root), root, SiteSettings).model
     return site.digits if isinstance(site, SiteSettings) else "arabic"
+
+
+def run(
+    root: Path, paths: Sequence[Path] = (), *, key_path: Path | None = None, key_env: str | None = None,
+    password_env: str | None = None, timestamp_url: str | None = None, force: bool = False, lang: str = "th",
+) -> Outcome:
+    """``reportgen sign``: one line per file signed, with the copies given the same bytes, and the signer."""
+    report = sign(
+        root, paths or None, key_path=key_path, key_env=key_env, password_env=password_env,
+        timestamp_url=timestamp_url, force=force,
+    )  # fmt: skip
+    lines = []
+    for file in report.files:
+        also = "".join(f" (+ output/{one_line(copy)})" for copy in file.copies)
+        lines.append(Line(wording.message("sign_done", lang, path=f"output/{one_line(file.path)}{also}",
+                                          signer=one_line(report.signer))))  # fmt: skip
+    return Outcome(tuple(lines))

@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 from reportgen import thai, wording
 from reportgen.authoring.signoff_edit import check_signed_text, with_signoff
 from reportgen.authoring.writer import write_content_file
+from reportgen.commands import Line, Outcome, Problems, Shown
 from reportgen.content.positions import SourceDocument
 from reportgen.content.project import load_document, load_project
 from reportgen.content.validate import placeholder_problems
@@ -242,3 +243,24 @@ def _text(option: str, value: str) -> str:
     if len(value) > MAX_LINE_TEXT_LENGTH:
         raise UsageError("usage_text_too_long", option=option, length=len(value), limit=MAX_LINE_TEXT_LENGTH)
     return value
+
+
+def run(
+    root: Path, file: Path, *, name: str, position: str, date: dt.date | None = None, accept_warnings: bool = False,
+    lang: str = "th",
+) -> Outcome:
+    """``reportgen signoff``: the warnings accepted, said to be accepted (stderr: the signer read them before
+    signing), then the sign-off recorded (stdout)."""
+    report = signoff(root, file, name=name, position=position, date=date, accept_warnings=accept_warnings)
+    shown: list[Shown] = []
+    if report.accepted:
+        shown.append(Problems(report.accepted))
+        shown.append(Line(wording.message("signoff_warnings_accepted", lang, count=len(report.accepted)),
+                          to_stderr=True))  # fmt: skip
+    record = report.signoff
+    date_shown = wording.Localized(thai.thai_date(record.date), record.date.isoformat())
+    shown.append(Line(wording.message(
+        "signoff_replaced" if report.replaced else "signoff_recorded", lang, file=report.file,
+        name=record.name, position=record.position, date=date_shown, digest=record.digest,
+    )))
+    return Outcome(tuple(shown))

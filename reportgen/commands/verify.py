@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import wording
+from reportgen.commands import EXIT_CONTENT, EXIT_OK, Line, Outcome
 from reportgen.errors import L, render_message
 from reportgen.revisions import Change
 from reportgen.signing import SignatureReport, VerifyReport, load_trust_roots, verify_pdf
@@ -196,3 +197,10 @@ def _as_json(verdict: FileVerdict, lang: str) -> dict:
             for signature in report.signatures
         ],
     }
+
+
+def run(paths: Sequence[Path], *, trust: Sequence[Path] = (), fmt: str = "text", lang: str = "th") -> Outcome:
+    """``reportgen verify``: a line per file (or JSON); exit 1 unless every file is signed and intact."""
+    verdicts = verify(paths, trust=trust)
+    ok = bool(verdicts) and all(verdict.ok for verdict in verdicts)
+    return Outcome((Line(format_verdicts(verdicts, fmt=fmt, lang=lang)),), EXIT_OK if ok else EXIT_CONTENT)

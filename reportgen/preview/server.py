@@ -61,6 +61,7 @@ from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, 
 from reportgen.model import BrokenForm
 from reportgen.preview.watcher import Watcher
 from reportgen.problems import format_problems
+from reportgen.publish.options import BuildRequest
 from reportgen.publish.pipeline import build
 
 logger = logging.getLogger(__name__)
@@ -315,7 +316,7 @@ class PreviewServer:
         warnings: tuple[Problem, ...] = ()
         message = None
         try:
-            report = build(self.root, output_dir=self.output_dir)
+            report = build(self.root, BuildRequest(output_dir=self.output_dir))
             broken, warnings = tuple(report.broken), tuple(report.warnings)
             problems = tuple(problem for form in broken for problem in form.problems) + warnings
         except ContentError as error:

@@ -40,7 +40,7 @@ from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
 from reportgen.model import Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
 from reportgen.publish.cache import FormCache, build_fingerprint, form_key
-from reportgen.publish.options import BuildOptions
+from reportgen.publish.options import BuildOptions, BuildRequest, Shard
 from reportgen.publish.pool import default_jobs, render_pdfs, start_fork_server
 from reportgen.publish.search import write_search_index
 from reportgen.publish.writer import OutputWriter
@@ -51,36 +51,6 @@ from reportgen.standing import Reporting, as_of
 logger = logging.getLogger(__name__)
 
 MANIFEST_FORMAT = 1
-
-
-@dataclass(frozen=True)
-class Shard:
-    """Shard ``index`` of ``count`` (both from 1, as written on the command line: ``2/3``)."""
-
-    index: int
-    count: int
-
-    def __post_init__(self):
-        if not 1 <= self.index <= self.count:
-            raise ValueError(f"a shard is K/N with 1 ≤ K ≤ N, not {self}")
-
-    def __str__(self) -> str:
-        return f"{self.index}/{self.count}"
-
-    @classmethod
-    def parse(cls, text: str) -> Shard:
-        """``"2/3"`` → ``Shard(2, 3)``; anything else is a ValueError saying what is accepted."""
-        index, slash, count = text.strip().partition("/")
-        try:
-            if slash and index.isdigit() and count.isdigit():
-                return cls(int(index), int(count))
-        except ValueError:
-            pass
-        raise ValueError(f"a shard is written K/N with 1 ≤ K ≤ N, e.g. 2/3, not {text!r}")
-
-    def owns(self, entry: Entry) -> bool:
-        digest = hashlib.sha256(entry.slug.encode("utf-8")).digest()
-        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
 
 
 @dataclass(frozen=True)
@@ -165,33 +135,17 @@ def check_project_folders(root: Path) -> None:
         raise UsageError("usage_missing_project_folders", missing=listed, root=root)
 
 
-def build(
-    root: Path,
-    paths: Sequence[Path] | None = None,
-    *,
-    strict: bool = False,
-    output_dir: Path | None = None,
-    options: BuildOptions = BuildOptions(),
-    jobs: int | None = None,
-    shard: Shard | None = None,
-    use_cache: bool = True,
-    progress: BuildProgress | None = None,
-    strict_release: bool = False,
-    reporting: Reporting | None = None,
-) -> BuildReport:
-    """Build output/ (or ``output_dir``) from content/. With ``paths``, render only those files and keep the rest.
-
-    ``jobs``: rendering processes (default: every core; 1 renders in this process). ``shard``: only that share of
-    the indicators, plus the manifest ``reportgen merge`` needs. ``use_cache=False`` neither reads nor writes the
-    caches (loaded documents, PDFs). ``progress`` receives the progress events (see ``progress.py``).
-    ``strict_release``: a release refuses unless every form of the newest year may be published (also
-    ``release_strict`` in site.yaml). ``reporting``: the date figures are as of (default: ``Reporting.now``).
-    """
+def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
+    """Build output/ (or ``request.output_dir``) from content/, as ``request`` says (``options.BuildRequest``). With
+    ``request.paths``, render only those files and keep the rest."""
+    paths: Sequence[Path] | None = request.paths or None
+    options, strict, shard, use_cache = request.options, request.strict, request.shard, request.use_cache
+    output_dir = request.output_dir
     started = time.monotonic()
     root = Path(root).resolve()
     check_project_folders(root)
-    progress = progress or BuildProgress()
-    jobs = jobs if jobs is not None else default_jobs()
+    progress = request.progress or BuildProgress()
+    jobs = request.jobs if request.jobs is not None else default_jobs()
     if jobs < 1:
         raise UsageError("usage_jobs_at_least_one", jobs=jobs)
     if output_dir is not None:  # a folder that cannot be built into is refused before minutes of rendering
@@ -205,8 +159,8 @@ def build(
     # What every form and page is made with: a broken template or dictionary.txt stops everything, with its message.
     renderer = Templates(layout.templates_dir(root), project.site)
     renderer.check()
-    reporting = reporting or Reporting.now(options.as_of)
-    chosen = select_for_build(project, paths, options, shard, strict_release=strict_release)
+    reporting = request.reporting or Reporting.now(options.as_of)
+    chosen = select_for_build(project, paths, options, shard, strict_release=strict)
     project, selected, paths = chosen.project, chosen.selected, chosen.paths
 
     fingerprint = build_fingerprint(root, project.site, options)
