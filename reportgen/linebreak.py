@@ -234,10 +234,9 @@ def pango_breaks_inside(word: str) -> bool:
     Between two words the PDF has a zero-width space, which ends libthai's Thai run, so each word is looked at
     alone, as here. Three words in four of the real form need no span (WeasyPrint lays out a span as two boxes:
     a span per word made the PDF three times slower to render)."""
-    from weasyprint.text.line_break import get_log_attrs  # WeasyPrint 70's helper around pango_get_log_attrs
+    from reportgen.render.weasyprint_adapter.line_breaks import breaks_inside
 
-    attributes = get_log_attrs(word, "th")
-    return any(attributes[index].is_line_break for index in range(1, len(word)))
+    return breaks_inside(word, "th")
 
 
 def mark_line_breaks(html: str, extra_words: Iterable[str] = (), *, paper: bool = False) -> Markup:

@@ -20,7 +20,10 @@ PACKAGE = REPO_ROOT / "reportgen"
 LAYERS: list[tuple[str, ...]] = [
     ("reportgen", "reportgen.wording", "reportgen.layout", "reportgen.files", "reportgen.fingerprint", "reportgen.thai",
      "reportgen.markdown", "reportgen.errors", "reportgen.terminal", "reportgen.progress", "reportgen.revisions",
-     "reportgen.linebreak", "reportgen.dates", "reportgen.fields", "reportgen.cli_language", "reportgen.spreadsheet"),
+     "reportgen.linebreak", "reportgen.dates", "reportgen.fields", "reportgen.cli_language", "reportgen.spreadsheet",
+     # WeasyPrint's internals, walled off: they import nothing of reportgen's but the foundations (linebreak asks
+     # Pango through them).
+     "reportgen.render.weasyprint_adapter", "reportgen.render.weasyprint_adapter."),
     ("reportgen.model",),
     ("reportgen.digest", "reportgen.standing", "reportgen.problems"),
     ("reportgen.content", "reportgen.content.positions"),

@@ -39,6 +39,7 @@ from reportgen.errors import L, Localized, RenderError
 from reportgen.model import Entry, SiteSettings
 from reportgen.publish.options import BuildOptions
 from reportgen.render.form_pdf import FormPrinter
+from reportgen.render.weasyprint_adapter import require_tested_weasyprint
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +199,7 @@ def render_pdfs(
     entries = list(entries)
     if not entries:
         return {}
+    require_tested_weasyprint()  # here, not in a worker: a refused version says why, not that a worker died
     jobs = max(1, min(jobs, len(entries)))
     if jobs == 1:
         outcomes = _render_here(project_root, site, options, entries)

@@ -35,7 +35,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from reportgen import layout, wording
 from reportgen.errors import NO_SPACE, NoSpaceError, RenderError
-from reportgen.render.weasyprint_adapter import textlayer
+from reportgen.render.weasyprint_adapter import archival, require_tested_weasyprint, textlayer
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,7 @@ class PdfPrinter:
     loaded once."""
 
     def __init__(self, project_root: Path):
+        require_tested_weasyprint()
         self.project_root = project_root.resolve()
         self.templates_dir = layout.templates_dir(self.project_root)
         self.fetcher = ProjectFetcher(self.project_root)
@@ -202,106 +203,7 @@ def warn_without_harfbuzz_subset() -> None:
 
 
 def _finish_archival_pdf(document, pdf) -> None:
-    """What WeasyPrint 70 leaves to finish in a release PDF: its associated files, its structure tree."""
-    _list_associated_files_once(document, pdf)
-    repair_structure(pdf)
-
-
-def _list_associated_files_once(document, pdf) -> None:
-    """WeasyPrint 70 lists each attachment twice in the catalog's ``/AF`` (once from the name tree, once from the
-    file specifications); keep the first of each, in order."""
-    associated = pdf.catalog.get("AF")
-    if associated:
-        pdf.catalog["AF"] = type(associated)(dict.fromkeys(associated))
-
-
-# Operators that put something on the page (text, images and forms, painted paths, shadings).
-_PAINTING = {b"TJ", b"Tj", b"'", b'"', b"Do", b"f", b"F", b"f*", b"S", b"s", b"B", b"B*", b"b", b"b*", b"sh", b"BI"}
-
-
-def repair_structure(pdf) -> None:
-    """Make WeasyPrint 70's structure tree (``pdf_tags``) a valid one, as PDF/UA checkers read it.
-
-    - A description list (``<dl>`` with a ``<div>`` per term and its description, as the plan block of section 2
-      is written) comes out as L > Div > LI: each Div becomes the list item (LI), its term the label (Lbl) and
-      its description the body (LBody); the list-item wrappers WeasyPrint put inside become NonStruct.
-    - A Span whose marked content paints nothing (the space between a term and its description, which WeasyPrint
-      does not draw) is taken out of the tree: a screen reader would announce an empty element.
-    """
-    import pydyf
-
-    def resolve(reference):
-        if isinstance(reference, bytes) and reference.endswith(b" 0 R"):
-            return pdf.objects[int(reference.split()[0])]
-        return None
-
-    elements = [obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem"]
-    empty = _empty_marked_content(pdf)
-
-    for element in elements:
-        kids = element.get("K")
-        if not isinstance(kids, list):
-            continue
-        page = element.get("Pg")
-        kept = []
-        for kid in kids:
-            child = resolve(kid)
-            if child is not None and child.get("S") == "/Span" and _is_empty(child, page, empty, resolve):
-                continue
-            kept.append(kid)
-        element["K"] = pydyf.Array(kept)
-
-    for element in elements:
-        if element.get("S") != "/L":
-            continue
-        for item in map(resolve, element["K"]):
-            if item is None or item.get("S") != "/Div":
-                continue
-            parts = [part for part in map(resolve, item["K"]) if part is not None]
-            if not parts or any(part.get("S") != "/LI" for part in parts):
-                continue
-            item["S"] = "/LI"
-            for index, part in enumerate(parts):
-                part["S"] = "/Lbl" if index == 0 and len(parts) > 1 else "/LBody"
-                for inner in map(resolve, part.get("K", ())):
-                    if inner is not None and inner.get("S") == "/LBody":
-                        inner["S"] = "/NonStruct"
-
-
-def _is_empty(element, page, empty, resolve) -> bool:
-    kids = element.get("K")
-    kids = kids if isinstance(kids, list) else [kids]
-    for kid in kids:
-        if isinstance(kid, int):
-            if (element.get("Pg", page), kid) not in empty:
-                return False
-        elif (child := resolve(kid)) is None or not _is_empty(child, element.get("Pg", page), empty, resolve):
-            return False
-    return True
-
-
-def _empty_marked_content(pdf) -> set[tuple[bytes, int]]:
-    """(page reference, MCID) of every marked-content sequence that paints nothing."""
-    import pydyf
-
-    empty = set()
-    for page_reference in pdf.page_references:
-        page = pdf.objects[int(page_reference.split()[0])]
-        contents = pdf.objects[int(page["Contents"].split()[0])]
-        operators = contents.stream
-        open_sequences: list[list] = []  # [mcid or None, painted]
-        for index, operator in enumerate(operators):
-            if operator in (b"BDC", b"BMC"):
-                properties = operators[index - 1] if operator == b"BDC" else None
-                mcid = properties.get("MCID") if isinstance(properties, pydyf.Dictionary) else None
-                open_sequences.append([mcid, False])
-            elif operator == b"EMC" and open_sequences:
-                mcid, painted = open_sequences.pop()
-                if mcid is not None and not painted:
-                    empty.add((page_reference, mcid))
-                if painted and open_sequences:
-                    open_sequences[-1][1] = True
-            elif isinstance(operator, bytes) and open_sequences and operator.split()[-1:] and \
-                    operator.split()[-1] in _PAINTING:
-                open_sequences[-1][1] = True
-    return empty
+    """What WeasyPrint leaves to finish in a release PDF (``weasyprint_adapter.archival``): its associated files,
+    its structure tree."""
+    archival.list_associated_files_once(pdf)
+    archival.repair_structure(pdf)
