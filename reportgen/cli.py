@@ -76,8 +76,7 @@ def _color(stream) -> bool:
 
 
 def _print_problems(problems, *, fmt: str, lang: str, stream) -> None:
-    from reportgen.problems import format_problems
-    from reportgen.terminal import clean_problem
+    from reportgen.problems import clean_problem, format_problems
 
     color = _color(stream) and fmt == "text"
     text = format_problems([clean_problem(problem) for problem in problems], fmt=fmt, lang=lang, color=color)
@@ -285,7 +284,8 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=("th", "en"), default=lang, help=say("cli_opt_lang"))
     common.add_argument("--debug", action="store_true", help=say("cli_opt_debug"))
     common.add_argument("-v", "--verbose", action="store_true", help=say("cli_opt_verbose"))
-    files, folder, quarter, year = (say(f"cli_metavar_{name}") for name in ("files", "folder", "quarter", "year"))
+    files, folder = say("cli_metavar_files"), say("cli_metavar_folder")
+    quarter, year = say("cli_metavar_quarter"), say("cli_metavar_year")
 
     parser = parser_class(prog="reportgen", description=say("cli_description"), epilog=say("cli_epilog"))
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}", help=say("argparse_version"))
@@ -294,12 +294,12 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
         dest="command", required=True, metavar=say("cli_metavar_command"), parser_class=parser_class
     )
 
-    def command(name: str) -> argparse.ArgumentParser:
-        summary = say(f"cli_cmd_{name}")
+    def command(name: str, summary_key: str) -> argparse.ArgumentParser:
+        summary = say(summary_key)
         parser.commands[name] = commands.add_parser(name, parents=[common], help=summary, description=summary)
         return parser.commands[name]
 
-    build = command("build")
+    build = command("build", "cli_cmd_build")
     build.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_build_paths"))
     build.add_argument("--strict", action="store_true", help=say("cli_opt_strict"))
     build.add_argument("--as-of", type=types.quarter, metavar=quarter, help=say("cli_opt_quarter_as_of"))
@@ -311,7 +311,7 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     build.add_argument("-q", "--quiet", action="store_true", help=say("cli_build_quiet"))
     build.set_defaults(handler=run_build)
 
-    merge = command("merge")
+    merge = command("merge", "cli_cmd_merge")
     merge.add_argument(
         "shards", nargs="+", type=Path, metavar=say("cli_metavar_shard_output"), help=say("cli_merge_shards")
     )
@@ -319,20 +319,20 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     merge.add_argument("-q", "--quiet", action="store_true", help=say("cli_merge_quiet"))
     merge.set_defaults(handler=run_merge)
 
-    check = command("check")
+    check = command("check", "cli_cmd_check")
     check.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_check_paths"))
     check.add_argument("--strict", action="store_true", help=say("cli_opt_strict"))
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help=say("cli_opt_format"))
     check.add_argument("--no-cache", action="store_true", help=say("cli_check_no_cache"))
     check.set_defaults(handler=run_check)
 
-    book = command("book")
+    book = command("book", "cli_cmd_book")
     book.add_argument("--year", type=types.year, metavar=year, help=say("cli_book_year"))
     book.add_argument("--as-of", type=types.quarter, metavar=quarter, help=say("cli_book_as_of"))
     book.add_argument("--strict", action="store_true", help=say("cli_opt_strict"))
     book.set_defaults(handler=run_book)
 
-    signoff = command("signoff")
+    signoff = command("signoff", "cli_cmd_signoff")
     signoff.add_argument("file", type=Path, metavar=say("cli_metavar_files"), help=say("cli_signoff_file"))
     signoff.add_argument("--name", required=True, metavar=say("cli_metavar_name"), help=say("cli_signoff_name"))
     signoff.add_argument(
@@ -342,7 +342,7 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     signoff.add_argument("--accept-warnings", action="store_true", help=say("cli_signoff_accept_warnings"))
     signoff.set_defaults(handler=run_signoff)
 
-    sign = command("sign")
+    sign = command("sign", "cli_cmd_sign")
     sign.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_sign_paths"))
     key = sign.add_mutually_exclusive_group(required=True)
     key.add_argument("--key", type=Path, metavar="FILE.p12", help=say("cli_sign_key"))
@@ -352,7 +352,7 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     sign.add_argument("--force", action="store_true", help=say("cli_sign_force"))
     sign.set_defaults(handler=run_sign)
 
-    verify = command("verify")
+    verify = command("verify", "cli_cmd_verify")
     verify.add_argument("files", nargs="+", type=Path, metavar=files, help=say("cli_verify_files"))
     verify.add_argument(
         "--trust", action="append", type=Path, default=[], metavar="CA.pem", help=say("cli_verify_trust")
@@ -360,31 +360,31 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     verify.add_argument("--format", choices=("text", "json"), default="text", help=say("cli_opt_format"))
     verify.set_defaults(handler=run_verify)
 
-    serve = command("serve")
+    serve = command("serve", "cli_cmd_serve")
     serve.add_argument("--port", type=types.port, default=8000, metavar="PORT", help=say("cli_serve_port"))
     serve.add_argument("--host", default="127.0.0.1", metavar="HOST", help=say("cli_serve_host"))
     serve.add_argument("--share-status", action="store_true", help=say("cli_serve_share_status"))
     serve.set_defaults(handler=run_serve)
 
-    new = command("new")
+    new = command("new", "cli_cmd_new")
     new.add_argument("code", nargs="?", metavar=say("cli_metavar_code"), help=say("cli_new_code"))
     new.add_argument("--year", type=types.year, required=True, metavar=year, help=say("cli_new_year"))
     new.add_argument("--from", dest="source", metavar=say("cli_metavar_source"), help=say("cli_new_from"))
     new.set_defaults(handler=run_new)
 
-    status = command("status")
+    status = command("status", "cli_cmd_status")
     status.add_argument("--year", type=types.year, metavar=year, help=say("cli_status_year"))
     status.add_argument("--quarter", type=types.quarter, metavar=quarter, help=say("cli_status_quarter"))
     status.add_argument("--format", choices=("text", "csv", "json"), default="text", help=say("cli_opt_format"))
     status.set_defaults(handler=run_status)
 
-    importer = command("import")
+    importer = command("import", "cli_cmd_import")
     importer.add_argument("file", type=Path, metavar=say("cli_metavar_files"), help=say("cli_import_file"))
     importer.add_argument("--year", type=types.year, required=True, metavar=year, help=say("cli_import_year"))
     importer.add_argument("--code", metavar=say("cli_metavar_code"), help=say("cli_import_code"))
     importer.set_defaults(handler=run_import)
 
-    schema = command("schema")
+    schema = command("schema", "cli_cmd_schema")
     schema.add_argument("--site", action="store_true", help=say("cli_schema_site"))
     schema.set_defaults(handler=run_schema)
     return parser

@@ -21,7 +21,7 @@ import datetime as dt
 import re
 
 from reportgen import thai, wording
-from reportgen.wording import L, Localized
+from reportgen.wording import Localized
 
 #: The first year taken as Buddhist Era: no sign-off or report date is Christian-Era 2400 or later.
 FIRST_BUDDHIST_YEAR = 2400
@@ -99,7 +99,7 @@ _ENGLISH_MONTHS = (
 
 def _thai_day(day: dt.date) -> Localized:
     """``20 ตุลาคม`` / ``20 October``: the day of a reading offered (the year is said beside it)."""
-    return L(f"{day.day} {thai.MONTH_NAMES[day.month - 1]}", f"{day.day} {_ENGLISH_MONTHS[day.month - 1]}")
+    return Localized(f"{day.day} {thai.MONTH_NAMES[day.month - 1]}", f"{day.day} {_ENGLISH_MONTHS[day.month - 1]}")
 
 
 def _refuse_two_digit_year(text: str, day: int, month: int, year: int) -> dt.date:
@@ -130,4 +130,4 @@ def _refuse_christian_slashes(text: str, first: int, second: int, year: int) -> 
             wording.message("date_reading", lang, iso=reading.isoformat(), day=day) for reading, day in readings
         )
 
-    raise DateRefused("date_christian_year_slashes", text=text, choices=L(worded("th"), worded("en")))
+    raise DateRefused("date_christian_year_slashes", text=text, choices=Localized(worded("th"), worded("en")))

@@ -40,17 +40,38 @@ from reportgen.thai import BANGKOK
 StatusName = Literal["met", "in_progress", "not_met", "not_reported"]
 PlanStatus = Literal["on_track", "behind_plan"]
 
-#: How each status is named on the site, in the data and in the book (and the order the table sorts them in).
-STATUS_NAMES: tuple[str, ...] = ("met", "in_progress", "not_met", "not_reported")
-STATUS_LABELS: dict[str, str] = {name: wording.label(f"status_{name}", "th") for name in STATUS_NAMES}
+#: Each status, in the order the table sorts them in, and the catalog key of its name.
+STATUS_KEYS: dict[str, str] = {
+    "met": "status_met",
+    "in_progress": "status_in_progress",
+    "not_met": "status_not_met",
+    "not_reported": "status_not_reported",
+}
+STATUS_NAMES: tuple[str, ...] = tuple(STATUS_KEYS)
 
-#: The same in English, for ``reportgen status --lang en`` (the site and the data are Thai).
-STATUS_LABELS_EN: dict[str, str] = {name: wording.label(f"status_{name}", "en") for name in STATUS_NAMES}
+#: How each status is named on the site, in the data and in the book (they are Thai).
+STATUS_LABELS: dict[str, str] = {name: wording.label(key, "th") for name, key in STATUS_KEYS.items()}
+
+#: The same in English, for ``reportgen status --lang en``.
+STATUS_LABELS_EN: dict[str, str] = {name: wording.label(key, "en") for name, key in STATUS_KEYS.items()}
+
+#: The catalog key of each plan status, for a minimum target and for a ceiling (``at_most``).
+_PLAN_KEYS: dict[tuple[str, bool], str] = {
+    ("on_track", False): "plan_on_track",
+    ("behind_plan", False): "plan_behind_plan",
+    ("on_track", True): "plan_ceiling_on_track",
+    ("behind_plan", True): "plan_ceiling_behind_plan",
+}
+
+
+def status_label(status: str, lang: str = "th") -> str:
+    """A status's name (``บรรลุเป้าหมาย`` / ``met``) in ``lang``."""
+    return wording.label(STATUS_KEYS[status], lang)
 
 
 def plan_label_text(plan_status: str, ceiling: bool = False, lang: str = "th") -> str:
     """``เป็นไปตามแผน`` / ``ต่ำกว่าแผน``; a ceiling's result is behind plan when it is above the plan (``เกินกว่าแผน``)."""
-    return wording.label(f"plan_{'ceiling_' if ceiling else ''}{plan_status}", lang)
+    return wording.label(_PLAN_KEYS[plan_status, ceiling], lang)
 
 
 

@@ -13,6 +13,7 @@ import reportgen.content.project as load
 from reportgen.content.doccache import DOCUMENTS_FILE, DocumentCache, cache_root
 from reportgen.content.project import load_project
 from reportgen.errors import ContentError
+from reportgen.problems import format_problem
 
 TODAY = dt.date(2021, 12, 1)  # in quarter 1 of 2565: the real 08 (2564) is past; a 2565 file with q3 is ahead
 
@@ -32,8 +33,8 @@ def _outcome(root: Path, **kwargs) -> tuple:
     project = load_project(root, today=TODAY, **kwargs)
     return (
         [(entry.source, entry.indicator) for entry in project.entries],
-        [problem.format("en") for problem in project.warnings],
-        [problem.format("th") for problem in project.warnings],
+        [format_problem(problem, "en") for problem in project.warnings],
+        [format_problem(problem, "th") for problem in project.warnings],
     )
 
 
@@ -90,7 +91,7 @@ def test_invalid_files_are_never_cached_and_always_reported(project, monkeypatch
     with pytest.raises(ContentError) as second:
         load_project(root, today=TODAY)
     assert parsed == ["content/indicators/2564/11.yaml"]
-    assert [p.format("en") for p in first.value.problems] == [p.format("en") for p in second.value.problems]
+    assert [format_problem(p, "en") for p in first.value.problems] == [format_problem(p, "en") for p in second.value.problems]
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip a byte", "garbage"])

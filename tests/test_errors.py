@@ -8,17 +8,9 @@ from pathlib import Path
 import pytest
 
 from reportgen import wording
-from reportgen.errors import (
-    ContentError,
-    L,
-    OutputError,
-    Problem,
-    RenderError,
-    ReportgenError,
-    UsageError,
-    render_message,
-    summarize,
-)
+from reportgen.errors import ContentError, OutputError, Problem, RenderError, ReportgenError, UsageError
+from reportgen.problems import format_problem, problem_json, summarize
+from reportgen.wording import Localized
 
 FILE = Path("content/indicators/2564/08.yaml")
 
@@ -40,12 +32,12 @@ def test_every_message_has_thai_and_english_without_jargon(code):
                 assert jargon not in text, (code, text)
     # Every field a template uses must render (missing parameters show as "?" rather than crashing).
     for lang in ("th", "en"):
-        message, _ = render_message(code, {}, lang)
+        message, _ = wording.render(code, {}, lang)
         assert message
 
 
 def test_unknown_code_falls_back_to_generic_message():
-    problem = Problem.create("no_such_code", FILE, line=3, column=1, found=L("x", "x"), detail="d")
+    problem = Problem.create("no_such_code", FILE, line=3, column=1, found=Localized("x", "x"), detail="d")
     assert problem.message.startswith("ค่าไม่ถูกต้อง") and problem.message_en.startswith("invalid value")
 
 
@@ -63,9 +55,9 @@ def test_format_like_a_compiler_with_thai_marks_under_the_caret():
         column=19,
         source_line="  ชื่อที่: value: สาม",
         key="value",
-        found=L('"สาม" (ข้อความ)', '"สาม" (text)'),
+        found=Localized('"สาม" (ข้อความ)', '"สาม" (text)'),
     )
-    text = problem.format("th")
+    text = format_problem(problem, "th")
     lines = text.split("\n")
     assert lines[0] == "content/indicators/2564/08.yaml:12:19: ผิดพลาด: 5. เป้าหมาย › ค่าเป้าหมาย (target.value)"
     assert lines[1] == '  ต้องเป็นตัวเลขไม่ติดลบ แต่พบ "สาม" (ข้อความ)'
@@ -73,32 +65,32 @@ def test_format_like_a_compiler_with_thai_marks_under_the_caret():
     # ื ่ ี ่ take no column on screen: the caret sits under ส, 14 cells after the gutter.
     assert lines[3] == "      | " + " " * 14 + "^"
     assert lines[4] == "  วิธีแก้: ใส่ตัวเลข เช่น value: 3"
-    english = problem.format("en")
+    english = format_problem(problem, "en")
     assert english.startswith("content/indicators/2564/08.yaml:12:19: error: 5. target › target value (target.value)\n  must be a number")
     assert "  fix: write a number, e.g. value: 3" in english
 
 
 def test_format_shows_tabs_and_windows_long_lines():
     tab = Problem.create("yaml_tab", FILE, line=3, column=2, source_line=" \tvalue: 3")
-    assert "    3 |  →value: 3\n      |  ^" in tab.format("en")
+    assert "    3 |  →value: 3\n      |  ^" in format_problem(tab, "en")
     long_line = "x" * 500 + "BAD" + "y" * 500
     problem = Problem.create("yaml_syntax", FILE, line=1, column=501, source_line=long_line, detail="d")
-    shown, caret = problem.format("en").split("\n")[2:4]
+    shown, caret = format_problem(problem, "en").split("\n")[2:4]
     assert len(shown) < 120 and "BAD" in shown
     assert shown.index("BAD") == caret.index("^")
 
 
 def test_format_with_color_and_warning_labels():
     problem = Problem.create("evidence_not_https", FILE, severity="warning", url="http://x")
-    assert "คำเตือน:" in problem.format("th") and "warning:" in problem.format("en")
-    assert "\x1b[" in problem.format("th", color=True) and "\x1b[" not in problem.format("th")
+    assert "คำเตือน:" in format_problem(problem, "th") and "warning:" in format_problem(problem, "en")
+    assert "\x1b[" in format_problem(problem, "th", color=True) and "\x1b[" not in format_problem(problem, "th")
 
 
 def test_as_error_and_to_dict():
     warning = Problem.create("evidence_not_https", FILE, field="evidence[1].url", line=4, column=10, severity="warning", url="http://x")
     error = warning.as_error()
     assert error.severity == "error" and error.message == warning.message
-    data = error.to_dict("en")
+    data = problem_json(error, "en")
     assert list(data) == ["file", "line", "column", "field", "severity", "code", "message"]
     assert data["file"] == "content/indicators/2564/08.yaml" and data["message"].startswith("the evidence link")
 
@@ -122,4 +114,4 @@ def test_content_error_carries_all_problems():
 
 def test_plain_problem_still_constructible():
     problem = Problem(file=FILE, message="ข้อความ", field="name", line=1, column=1)
-    assert problem.text("en") == "ข้อความ" and problem.format("th").startswith(str(FILE) + ":1:1: ผิดพลาด: 1. ชื่อตัวชี้วัด (name)")
+    assert problem.text("en") == "ข้อความ" and format_problem(problem, "th").startswith(str(FILE) + ":1:1: ผิดพลาด: 1. ชื่อตัวชี้วัด (name)")

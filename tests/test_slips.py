@@ -21,7 +21,7 @@ from projects import REAL_INDICATOR, REPO_ROOT, run_reportgen, signed_off, write
 from reportgen.commands.check import check
 from reportgen.content.project import load_document
 from reportgen.model import Indicator
-from reportgen.problems import format_problems
+from reportgen.problems import format_problem, format_problems
 
 REAL = REAL_INDICATOR.read_text(encoding="utf-8")
 TODAY = dt.date(2026, 12, 1)
@@ -155,17 +155,17 @@ def problems_of(text: str | bytes, tmp_path: Path, name: str = "08") -> list:
 @pytest.mark.parametrize("slip", SLIPS, ids=lambda slip: slip.id)
 def test_each_slip_is_named_at_the_line_to_change_with_its_fix(slip, tmp_path):
     problems = problems_of(slip.text, tmp_path)
-    assert [p.code for p in problems] == [slip.code], [p.format("en") for p in problems]
+    assert [p.code for p in problems] == [slip.code], [format_problem(p, "en") for p in problems]
     problem = problems[0]
     assert problem.severity == slip.severity
     assert problem.field == slip.field
-    assert problem.line == slip.line, problem.format("en")
+    assert problem.line == slip.line, format_problem(problem, "en")
     assert problem.source_line == slip.text.split("\n")[slip.line - 1]
     thai = problem.text("th") + " " + (problem.hint_text("th") or "")
     english = problem.text("en") + " " + (problem.hint_text("en") or "")
-    assert slip.th in thai, problem.format("th")
-    assert slip.en in english, problem.format("en")
-    assert problem.field in problem.format("th").splitlines()[0]  # the field is named on the first line
+    assert slip.th in thai, format_problem(problem, "th")
+    assert slip.en in english, format_problem(problem, "en")
+    assert problem.field in format_problem(problem, "th").splitlines()[0]  # the field is named on the first line
 
 
 def test_a_windows_874_file_is_one_save_as_utf8_error(tmp_path):
@@ -202,13 +202,13 @@ def test_a_newline_or_control_character_in_base_url_is_refused(tmp_path):
     ):
         root = write_project(tmp_path / f"p{len(bad)}", {"indicators/2564/08.yaml": REAL}, site={**site, "base_url": bad})
         problems = check(root, today=TODAY, use_cache=False)
-        assert [(p.code, p.field, p.line) for p in problems] == [(code, "base_url", 3)], [p.format() for p in problems]
+        assert [(p.code, p.field, p.line) for p in problems] == [(code, "base_url", 3)], [format_problem(p, ) for p in problems]
 
 
 def test_pasted_invisible_characters_are_removed_and_thai_kept(tmp_path):
     pasted = edit("name: จำนวนห้องสมุด", "name: \ufeffจำนวน\u200bห้อง\u00adสมุด\u200d")
     doc = load_document(pasted, Indicator, Path("content/indicators/2564/08.yaml"))
-    assert doc.ok, [p.format("en") for p in doc.problems]
+    assert doc.ok, [format_problem(p, "en") for p in doc.problems]
     assert doc.model.name.startswith("จำนวนห้องสมุดเพื่อการเรียนรู้")
     assert not re.search("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", doc.model.name)
     kept = edit("name: จำนวนห้องสมุด", "name: น้ำคำ จำนวนห้องสมุด")  # ำ U+0E33 is not decomposed (no NFKC)
@@ -218,7 +218,7 @@ def test_pasted_invisible_characters_are_removed_and_thai_kept(tmp_path):
 def test_numbers_are_read_as_the_decimals_written():
     def result(written: str):
         doc = load_document(edit("\nresult: 36", f"\nresult: {written}"), Indicator, Path("c/2564/08.yaml"))
-        assert doc.ok, [p.format("en") for p in doc.problems]
+        assert doc.ok, [format_problem(p, "en") for p in doc.problems]
         return doc.model.result
 
     assert str(result("036")) == "36"  # YAML 1.1 reads 30 (octal)

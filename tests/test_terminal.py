@@ -10,7 +10,8 @@ from pki import PASSWORD, SLUG, Pki, co_signed, sign
 from projects import run_reportgen
 
 from reportgen.errors import Problem
-from reportgen.terminal import clean_problem, for_terminal, one_line
+from reportgen.problems import clean_problem, format_problem
+from reportgen.terminal import for_terminal, one_line
 
 EVIL = "Ev\x1b[2J\x1b]0;x\x07\rFAKE\n✓ a.pdf: ok\u202efdp.exe"
 RAW = ("\x1b", "\r", "\x07", "\u202e")
@@ -34,11 +35,11 @@ def test_a_problem_echoing_content_is_printed_clean_even_in_colour():
     problem = Problem.create("invalid", file="content/indicators/2564/08.yaml", field="name\x1b[8m", line=3,
                              source_line="name: \x1b[2Jx\u202e", found="\x1b[31mred")  # fmt: skip
     problem = problem.__class__(**{**problem.__dict__, "message": "value \x1b[31mred\r"})
-    text = clean_problem(problem).format("en", color=True)
+    text = format_problem(clean_problem(problem), "en", color=True)
     assert "\x1b[31mred" not in text and "\r" not in text and "\u202e" not in text and "\x1b[8m" not in text
     assert "\x1b[1m" in text  # reportgen's own colours are still there
     tabbed = Problem.create("yaml_tab", file="a.yaml", line=1, column=1, source_line="\tname: x")
-    assert "→name: x" in clean_problem(tabbed).format("en")  # a tab is still shown as the arrow the hint names
+    assert "→name: x" in format_problem(clean_problem(tabbed), "en")  # a tab is still shown as the arrow the hint names
 
 
 @pytest.mark.e2e

@@ -10,6 +10,7 @@ from projects import dump_yaml, indicator_data
 
 from reportgen.content.project import load_project
 from reportgen.errors import ContentError
+from reportgen.problems import format_problem
 
 AFTER_FY2564 = dt.date(2022, 1, 1)
 
@@ -108,7 +109,7 @@ def test_warnings(tmp_path, make_project, name, overrides, code, field, column_t
     lines = text.split("\n")
     line = next(number for number, line in enumerate(lines, start=1) if column_text in line)
     assert (problem.line, problem.column) == (line, lines[line - 1].index(column_text) + 1)
-    assert th in problem.format("th") and en in problem.format("en")
+    assert th in format_problem(problem, "th") and en in format_problem(problem, "en")
     with pytest.raises(ContentError) as raised:
         load_project(root, strict=True, today=AFTER_FY2564)
     assert [(p.code, p.severity) for p in raised.value.problems] == [(code, "error")]
@@ -181,9 +182,9 @@ def test_open_data_licence_and_publisher_left_unset_are_warnings(tmp_path, make_
     assert found == [("content/site.yaml", "data_license", "data_license_unset", "warning"),
                      ("content/site.yaml", "publisher", "publisher_unset", "warning")]
     license_warning, publisher_warning = project.warnings
-    assert "สัญญาอนุญาต" in license_warning.format("th") and "data_license: CC-BY-4.0" in license_warning.format("th")
-    assert "no licence is chosen" in license_warning.format("en")
-    assert "อีเมลติดต่อ" in publisher_warning.format("th") and site["agency"] in publisher_warning.format("en")
+    assert "สัญญาอนุญาต" in format_problem(license_warning, "th") and "data_license: CC-BY-4.0" in format_problem(license_warning, "th")
+    assert "no licence is chosen" in format_problem(license_warning, "en")
+    assert "อีเมลติดต่อ" in format_problem(publisher_warning, "th") and site["agency"] in format_problem(publisher_warning, "en")
     with pytest.raises(ContentError):
         load_project(root, strict=True, today=AFTER_FY2564)
     # Written, even as the default, the licence is a choice: no warning.
@@ -200,4 +201,4 @@ def test_publisher_email_must_be_an_address(tmp_path, make_project):
     (root / "content" / "site.yaml").write_text(text, encoding="utf-8")
     (problem,) = problems(root, today=AFTER_FY2564)
     assert located(problem) == ("content/site.yaml", line_of(text, "email:"), "publisher.email", "email_invalid", "error")
-    assert "อีเมลไม่ถูกต้อง" in problem.format("th") and "not an e-mail address" in problem.format("en")
+    assert "อีเมลไม่ถูกต้อง" in format_problem(problem, "th") and "not an e-mail address" in format_problem(problem, "en")

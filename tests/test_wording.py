@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 import reportgen
-from reportgen import wording
-from reportgen.errors import CatalogueError, ReportgenError, UsageError, render_message, usage_text
+from reportgen import errors, wording
+from reportgen.errors import Problem, ReportgenError, UsageError
 
 PACKAGE = Path(reportgen.__file__).resolve().parent
 CATALOG = PACKAGE / "wording" / wording.CATALOG_FILE
@@ -206,8 +206,8 @@ def test_the_language_check_notices_mixed_lines():
 
 #: Functions and constructors whose first argument is a catalog key.
 KEY_TAKERS = {
-    "message", "hint", "label", "localized", "plural", "with_hint", "render", "entry", "render_message", "usage_text",
-    "create", "problem", "add", "refuse", "_text", "_ambiguous",
+    "message", "hint", "label", "localized", "plural", "with_hint", "render", "entry", "create", "problem", "add",
+    "refuse", "_text", "_ambiguous",
 }
 
 
@@ -215,18 +215,12 @@ def source_files() -> list[Path]:
     return sorted(path for path in PACKAGE.rglob("*.py"))
 
 
-def key_uses(sources: dict[str, str]) -> tuple[set[str], set[str], list[tuple[str, int, str]]]:
-    """(every string constant, the fixed starts of f-strings, the keys passed to a key taker) in ``sources``."""
-    constants: set[str] = set()
-    prefixes: set[str] = set()
+def passed_keys(sources: dict[str, str]) -> list[tuple[str, int, str]]:
+    """Every literal key passed to a key taker (``KEY_TAKERS``, and error types): (file, line, key)."""
     passed: list[tuple[str, int, str]] = []
     for name, text in sources.items():
         for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                constants.add(node.value)
-            elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
-                prefixes.add(str(node.values[0].value))
-            elif isinstance(node, ast.Call) and node.args:
+            if isinstance(node, ast.Call) and node.args:
                 func = node.func
                 called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
                 first = node.args[0]
@@ -235,26 +229,47 @@ def key_uses(sources: dict[str, str]) -> tuple[set[str], set[str], list[tuple[st
                 if takes_key and isinstance(first, ast.Constant) and isinstance(first.value, str):
                     if re.fullmatch(r"[a-z][a-z0-9_]*", first.value) and "_" in first.value:
                         passed.append((name, node.lineno, first.value))
-    return constants, prefixes, passed
+    return passed
 
 
-def unused_keys(catalog: dict, sources: dict[str, str]) -> list[str]:
-    constants, prefixes, _ = key_uses(sources)
-    prefixes = {prefix for prefix in prefixes if prefix.endswith("_") and re.fullmatch(r"[a-z_]+", prefix)}
-    unused = []
-    for key in catalog:
-        base = re.sub(r"_(one|other)$", "", key)
-        if key in constants or base in constants or any(key.startswith(prefix) for prefix in prefixes):
-            continue
-        unused.append(key)
-    return unused
+def written_whole(key: str) -> re.Pattern[str]:
+    """``key`` as code or a template writes it: a whole quoted string. A plural's forms (``_one``, ``_other``) are
+    asked for by their base (``wording.plural("summary_errors", n)``)."""
+    base = re.sub(r"_(one|other)$", "", key)
+    return re.compile(rf"""["']({re.escape(key)}|{re.escape(base)})["']""")
+
+
+def unused_keys(catalog: dict, texts: dict[str, str]) -> list[str]:
+    """Every catalog key that no source file or template holds, written whole, by plain text search."""
+    everything = "\n".join(texts.values())
+    return [key for key in catalog if not written_whole(key).search(everything)]
 
 
 def missing_keys(catalog: dict, sources: dict[str, str]) -> list[str]:
-    _, _, passed = key_uses(sources)
     return [
-        f"{name}:{line}: {key}" for name, line, key in passed if key not in catalog and f"{key}_one" not in catalog
+        f"{name}:{line}: {key}" for name, line, key in passed_keys(sources)
+        if key not in catalog and f"{key}_one" not in catalog
     ]
+
+
+def assembled_keys(catalog: dict, sources: dict[str, str]) -> list[str]:
+    """Every string made at run time that starts like a catalog key (``f"severity_{x}"``, ``"status_" + name``,
+    ``"plan_{}".format(x)``): such a key cannot be found by searching for it."""
+    starts = {key[: index + 1] for key in catalog for index, char in enumerate(key) if char == "_"}
+    found = []
+    for name, text in sources.items():
+        for node in ast.walk(ast.parse(text)):
+            head = None
+            if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                head = node.values[0].value
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and isinstance(node.left, ast.Constant):
+                head = node.left.value
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+                  and isinstance(node.func.value, ast.Constant)):
+                head = str(node.func.value.value).split("{")[0]
+            if isinstance(head, str) and re.fullmatch(r"[a-z][a-z0-9_]*_", head) and head in starts:
+                found.append(f"{name}:{node.lineno}: {head}…")
+    return found
 
 
 def package_sources() -> dict[str, str]:
@@ -266,13 +281,20 @@ TEMPLATES = PACKAGE.parent / "templates"
 TEMPLATE_KEY = re.compile(r"""\bmessage\(\s*["']([a-z][a-z0-9_]*)["']""")
 
 
+def template_texts() -> dict[str, str]:
+    return {str(path.relative_to(PACKAGE.parent)): path.read_text(encoding="utf-8") for path in TEMPLATES.rglob("*.j2")}
+
+
 def template_keys() -> set[str]:
-    return {key for path in TEMPLATES.rglob("*.j2") for key in TEMPLATE_KEY.findall(path.read_text(encoding="utf-8"))}
+    return {key for text in template_texts().values() for key in TEMPLATE_KEY.findall(text)}
 
 
-def test_every_catalog_key_is_used_in_the_package():
-    used_by_templates = template_keys()
-    assert [key for key in unused_keys(REAL, package_sources()) if key not in used_by_templates] == []
+def test_every_catalog_key_is_written_whole_in_the_package_or_a_template():
+    assert unused_keys(REAL, package_sources() | template_texts()) == []
+
+
+def test_no_key_is_assembled_at_run_time():
+    assert assembled_keys(REAL, package_sources()) == []
 
 
 def test_every_key_the_package_passes_is_in_the_catalog():
@@ -284,11 +306,16 @@ def test_every_key_a_template_asks_for_is_in_the_catalog():
     assert sorted(template_keys() - set(REAL)) == []
 
 
-def test_the_usage_checks_notice_an_unused_and_a_missing_key():
+def test_the_usage_checks_notice_an_unused_a_missing_and_an_assembled_key():
     catalog = {**REAL, "nobody_says_this": {"th": "ก", "en": "a"}}
-    sources = {"x.py": 'raise UsageError("usage_nowhere", path=p)\nwording.message("verify_indicator", "th")\n'}
     assert "nobody_says_this" in unused_keys(catalog, package_sources())
+    assert unused_keys({"summary_errors_one": {}}, {"x.py": 'plural("summary_errors", n)'}) == []
+    assert unused_keys({"severity_error": {}}, {"x.py": 'label(f"severity_{level}")'}) == ["severity_error"]
+    sources = {"x.py": 'raise UsageError("usage_nowhere", path=p)\nwording.message("verify_indicator", "th")\n'}
     assert missing_keys(REAL, sources) == ["x.py:1: usage_nowhere"]
+    planted = {"x.py": 'a = label(f"severity_{s}")\nb = label("status_" + n)\nc = "plan_{}".format(p)\n'
+                       'd = f"{root}/x"\ne = f"cli_not_a_key_{x}"\n'}
+    assert sorted(assembled_keys(REAL, planted)) == ["x.py:1: severity_…", "x.py:2: status_…", "x.py:3: plan_…"]
 
 
 # --- No user-facing literal outside the catalog -------------------------------------------------------------------
@@ -389,10 +416,15 @@ def test_an_error_reads_in_the_language_asked_for_with_its_hint_on_a_line_of_its
     assert str(error) == error.text("th")
 
 
-def test_the_old_names_still_work():
-    assert render_message("word_none", {}, "en") == ("none", None)
-    assert UsageError(usage_text("usage_text_empty", option="--name")).text("en") == "--name: must not be empty"
-    assert CatalogueError("usage_text_empty", option="--name").text("th") == "--name: ต้องไม่ว่าง"
+def test_one_way_to_word_a_message_and_a_missing_key_is_never_shown_as_is(caplog):
+    for shim in ("Worded", "usage_text", "render_message", "CatalogueError", "L", "Localized", "LANGS", "Lang"):
+        assert not hasattr(errors, shim), f"errors.{shim}: word messages through reportgen.wording"
+    assert not hasattr(wording, "L")
+    error = UsageError("no_such_key_anywhere", path="a.yaml")
+    assert "no_such_key_anywhere" not in error.text("en") and error.text("en") == wording.message("invalid", "en")
+    assert "no_such_key_anywhere" in caplog.text  # logged as the bug it is
+    problem = Problem.create("no_such_key_either", Path("a.yaml"))
+    assert "no_such_key_either" not in problem.message
 
 
 def test_an_error_crosses_processes_with_its_key():

@@ -26,7 +26,7 @@ from reportgen.authoring.writer import write_content_file
 from reportgen.commands import Line, Outcome, Problems, Shown
 from reportgen.content.project import load_document, load_documents
 from reportgen.content.validate import placeholder_warnings
-from reportgen.errors import CatalogueError, ContentError, Problem, render_message
+from reportgen.errors import ContentError, Problem, UsageError
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
 from reportgen.model import Indicator
 
@@ -46,7 +46,7 @@ class ImportReport:
     placeholders: int
 
     def summary(self, lang: str = "th") -> str:
-        message, hint = render_message(
+        message, hint = wording.render(
             "import_wrote", {"source": self.source, "path": self.path, "warnings": len(self.warnings)}, lang
         )
         return f"{message}: {hint}" if hint else message
@@ -62,20 +62,20 @@ def import_form(root: Path, export: Path, year: int, *, code: str | None = None)
         with Path(export).open("rb") as file:
             data = file.read(MAX_EXPORT_BYTES + 1)
         if len(data) > MAX_EXPORT_BYTES:
-            raise CatalogueError("import_too_large", file=shown, limit=f"{MAX_EXPORT_BYTES // 1024 // 1024} MB")
+            raise UsageError("import_too_large", file=shown, limit=f"{MAX_EXPORT_BYTES // 1024 // 1024} MB")
         text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise CatalogueError("import_unreadable", reason=getattr(error, "strerror", None) or str(error)) from None
+        raise UsageError("import_unreadable", reason=getattr(error, "strerror", None) or str(error)) from None
     agency = site.model.agency if site.ok else "…กรอกหน่วยงาน…"
     imported = parse_export(text, Path(shown), year=year, agency=agency, code=code)
     if not imported.code or not re.fullmatch(code_pattern(), imported.code):
-        raise CatalogueError("import_no_code")
+        raise UsageError("import_no_code")
     values = imported.values | {"code": imported.code}
     relative = PurePosixPath(INDICATORS_DIR, str(year), f"{imported.code}.yaml")
     target = PurePosixPath(CONTENT_DIR) / relative
     for suffix in YAML_SUFFIXES:
         if (root / CONTENT_DIR / relative.with_suffix(suffix)).exists():
-            raise CatalogueError("import_exists", path=target.with_suffix(suffix))
+            raise UsageError("import_exists", path=target.with_suffix(suffix))
     yaml_text = indicator_text(values, year=year, source=PurePosixPath(shown))
     doc = load_document(yaml_text, Indicator, target)
     if not doc.ok:  # text the form cannot take (too long, too many items): the field's own rule, said of the export

@@ -30,13 +30,13 @@ from pathlib import Path
 
 from reportgen import layout, wording
 from reportgen.commands import Line, Outcome, Shown
-from reportgen.errors import ContentError, L, Localized, UsageError
+from reportgen.errors import ContentError, UsageError
 from reportgen.publish.cache import build_fingerprint, form_key
 from reportgen.publish.options import BuildOptions
 from reportgen.publish.pipeline import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
 from reportgen.publish.writer import OutputWriter
 from reportgen.render.site_files import pdf_path
-from reportgen.wording import localized
+from reportgen.wording import Localized, localized
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
         problems.append(localized("merge_form_not_in_project", slug=slug, shard=f"{shard.index}/{count}",
                                   folder=shard.folder))  # fmt: skip
     if problems:
-        listed = L(*("\n  ".join(problem.get(lang) for problem in problems) for lang in ("th", "en")))
+        listed = Localized(*("\n  ".join(problem.get(lang) for problem in problems) for lang in ("th", "en")))
         raise UsageError("merge_failed", problems=listed)
 
     output_dir = layout.output_dir(root, output_dir)

@@ -31,7 +31,7 @@ from reportgen.authoring.writer import write_content_file
 from reportgen.commands import Line, Outcome
 from reportgen.content.project import load_document, load_documents, load_file
 from reportgen.content.validate import placeholder_warnings
-from reportgen.errors import CatalogueError, ContentError, OutputError, UsageError, render_message
+from reportgen.errors import ContentError, OutputError, UsageError
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
 from reportgen.model import Indicator
 
@@ -113,9 +113,9 @@ class NewYear:
 
     def summary(self, lang: str = "th") -> str:
         """The lines the CLI prints: one per file skipped, then the summary and what to do next."""
-        lines = [render_message("new_year_skipped", {"path": path}, lang)[0] for path in self.skipped]
+        lines = [wording.render("new_year_skipped", {"path": path}, lang)[0] for path in self.skipped]
         names = (": " + ", ".join(path.stem for path in self.written)) if self.written else ""
-        message, hint = render_message("new_year_summary", {
+        message, hint = wording.render("new_year_summary", {
             "year": self.year, "source": self.source_year, "created": len(self.written), "skipped": len(self.skipped),
             "names": names,
         }, lang)
@@ -136,7 +136,7 @@ def new_year(root: Path, year: int, source_year: int) -> NewYear:
     sources = sorted(path for path in folder.glob("*") if path.suffix in YAML_SUFFIXES and path.is_file())
     if not sources:
         years = sorted(path.name for path in (content / INDICATORS_DIR).glob("*") if path.is_dir())
-        raise CatalogueError("new_year_empty", source=source_year, available=", ".join(years) or "–")
+        raise UsageError("new_year_empty", source=source_year, available=", ".join(years) or "–")
     planned: list[tuple[PurePosixPath, str]] = []
     skipped: list[PurePosixPath] = []
     problems = []
@@ -202,7 +202,7 @@ def run(root: Path, code: str | None, *, year: int, source: str | None = None, l
     source_is_year = source is not None and re.fullmatch(r"\s*[0-9]{4}\s*", source)
     if code is None:
         if not source_is_year:
-            raise CatalogueError("new_from_usage")
+            raise UsageError("new_from_usage")
         return Outcome((Line(new_year(root, year, int(source)).summary(lang)),))
     if source_is_year:
         source = f"{source.strip()}/{code.strip()}"

@@ -41,9 +41,10 @@ from reportgen.content.positions import SourceDocument
 from reportgen.content.project import load_document, load_project
 from reportgen.content.validate import placeholder_problems
 from reportgen.digest import signoff_digest
-from reportgen.errors import ContentError, L, OutputError, Problem, UsageError
+from reportgen.errors import ContentError, OutputError, Problem, UsageError
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR
 from reportgen.model import MAX_CHRISTIAN_YEAR, MAX_LINE_TEXT_LENGTH, Indicator, Signoff
+from reportgen.wording import Localized
 
 logger = logging.getLogger(__name__)
 
@@ -197,19 +198,19 @@ def _date_refusals(
     relative: PurePosixPath, date: dt.date, today: dt.date, indicator: Indicator | None
 ) -> list[Problem]:
     """A sign-off dated after today, or before its fiscal year began: a date nobody could have signed on."""
-    shown = L(thai.thai_date(date), date.isoformat())
+    shown = Localized(thai.thai_date(date), date.isoformat())
     refusals = []
     if date > today:
         refusals.append(Problem.create(
             "signoff_date_future", relative, field="signoff.date", date=shown,
-            today=L(thai.thai_date(today), today.isoformat()),
+            today=Localized(thai.thai_date(today), today.isoformat()),
         ))
     if indicator is not None:
         start = thai.quarter_period(indicator.fiscal_year, 1)[0]
         if date < start:
             refusals.append(Problem.create(
                 "signoff_date_before_year", relative, field="signoff.date", date=shown, year=indicator.fiscal_year,
-                start=L(thai.thai_date(start), start.isoformat()),
+                start=Localized(thai.thai_date(start), start.isoformat()),
             ))
     return refusals
 

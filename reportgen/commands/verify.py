@@ -24,11 +24,11 @@ from pathlib import Path
 
 from reportgen import wording
 from reportgen.commands import EXIT_CONTENT, EXIT_OK, Line, Outcome
-from reportgen.errors import L, render_message
 from reportgen.revisions import Change
 from reportgen.signing import SignatureReport, VerifyReport, load_trust_roots, verify_pdf
 from reportgen.terminal import one_line
 from reportgen.thai import BANGKOK, thai_date
+from reportgen.wording import Localized
 
 logger = logging.getLogger(__name__)
 
@@ -124,14 +124,25 @@ def format_verdicts(verdicts: Sequence[FileVerdict], *, fmt: str = "text", lang:
     return "\n".join(format_line(verdict, lang) for verdict in verdicts)
 
 
+#: How each of ``signing.STATUSES`` reads at the start of a file's line.
+_STATUS_WORDS = {
+    "trusted": "verify_status_trusted",
+    "intact": "verify_status_intact",
+    "untrusted": "verify_status_untrusted",
+    "modified": "verify_status_modified",
+    "unsigned": "verify_status_unsigned",
+    "unreadable": "verify_status_unreadable",
+}
+
+
 def format_line(verdict: FileVerdict, lang: str = "th") -> str:
     """``✓ output/pdf/2564/08.pdf: signature intact, …; signed by …; indicator 2564/08``."""
     lang = wording.normalize(lang)
     report = verdict.report
-    parts = [wording.label(f"verify_status_{report.status}", lang)]
+    parts = [wording.label(_STATUS_WORDS[report.status], lang)]
     parts.extend(_describe(signature, lang) for signature in report.signatures)
     if report.reason is not None:
-        parts.append(one_line(render_message(report.reason.code, report.reason.params, lang)[0]))
+        parts.append(one_line(wording.render(report.reason.code, report.reason.params, lang)[0]))
     if report.indicator:
         parts.append(wording.message("verify_indicator", lang, indicator=one_line(report.indicator)))
     # Names, paths and details come from the file and its certificates: one field each, never a line of their own.
@@ -161,12 +172,12 @@ def _reasons(signature: SignatureReport, lang: str) -> list[str]:
     found = [change for change in signature.changes]
     if signature.untrusted_reason is not None:
         found.append(signature.untrusted_reason)
-    return [one_line(render_message(change.code, change.params, lang)[0]) for change in found]
+    return [one_line(wording.render(change.code, change.params, lang)[0]) for change in found]
 
 
 def _when(moment: dt.datetime, lang: str) -> str:
     local = moment.astimezone(BANGKOK)
-    return wording.message("verify_when", lang, date=L(thai_date(local.date()), local.date().isoformat()),
+    return wording.message("verify_when", lang, date=Localized(thai_date(local.date()), local.date().isoformat()),
                            time=f"{local:%H:%M:%S}")
 
 
@@ -178,7 +189,7 @@ def _as_json(verdict: FileVerdict, lang: str) -> dict:
         "status": report.status,
         "indicator": report.indicator,
         "pdfa": report.pdfa,
-        "reason": render_message(report.reason.code, report.reason.params, lang)[0] if report.reason else None,
+        "reason": wording.render(report.reason.code, report.reason.params, lang)[0] if report.reason else None,
         "message": format_line(verdict, lang),
         "signatures": [
             {

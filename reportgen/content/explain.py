@@ -21,13 +21,13 @@ from pydantic import BaseModel
 
 from reportgen.content.parse import _THAI, _short, describe, model_at, owner_paths
 from reportgen.content.positions import SourceDocument, field_path
-from reportgen.errors import L, Problem
+from reportgen.errors import Problem
 from reportgen.model import (
     MAX_FISCAL_YEAR,
     MIN_FISCAL_YEAR,
     ContentModel,
 )
-from reportgen.wording import localized
+from reportgen.wording import Localized, localized
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _THAI_DIGIT = re.compile("[๐-๙]")
@@ -72,8 +72,14 @@ def suggest_key(model: type[BaseModel] | None, key: str) -> tuple[str | None, bo
 
 
 _EXPECTED = {
-    kind: localized(f"expected_{kind}")
-    for kind in ("text", "number", "integer", "date", "mapping", "list", "choice", "value")
+    "text": localized("expected_text"),
+    "number": localized("expected_number"),
+    "integer": localized("expected_integer"),
+    "date": localized("expected_date"),
+    "mapping": localized("expected_mapping"),
+    "list": localized("expected_list"),
+    "choice": localized("expected_choice"),
+    "value": localized("expected_value"),
 }
 
 _EXPECTED_BY_TYPE = {
@@ -122,7 +128,11 @@ def _date_suggestion(text: str) -> str | None:
         return None
 
 
-_IMPLICIT_NUMBERS = {how: localized(f"implicit_number_{how}") for how in ("hex", "binary", "sexagesimal")}
+_IMPLICIT_NUMBERS = {
+    "hex": localized("implicit_number_hex"),
+    "binary": localized("implicit_number_binary"),
+    "sexagesimal": localized("implicit_number_sexagesimal"),
+}
 
 
 class ErrorExplainer:
@@ -148,7 +158,7 @@ class ErrorExplainer:
                 yield self.problem(error, loc)
             except Exception as failure:  # noqa: BLE001 - a message must never hide the problem it reports
                 yield self.doc.problem(
-                    "invalid", self._known_prefix(loc), found=L("?", "?"), detail=f"{error.get('msg')} ({failure})"
+                    "invalid", self._known_prefix(loc), found=Localized("?", "?"), detail=f"{error.get('msg')} ({failure})"
                 )
         for parent, keys in missing.items():
             keys = [key for key in keys if (parent, key) not in renamed]
@@ -164,7 +174,7 @@ class ErrorExplainer:
     def missing(self, parent: tuple, keys: list[str]) -> Problem:
         parent_model = model_at(self.model, parent)
         parent_name = field_path(parent)
-        where = localized("where_in", parent=parent_name) if parent_name else L("", "")
+        where = localized("where_in", parent=parent_name) if parent_name else Localized("", "")
         listed_th = ", ".join(f"{key} ({_description(parent_model, key)})" if _description(parent_model, key) else key for key in keys)
         listed_en = ", ".join(keys)
         example = (
@@ -179,7 +189,7 @@ class ErrorExplainer:
             path,
             at="key",
             field_name=field_name,
-            keys=L(listed_th, listed_en),
+            keys=Localized(listed_th, listed_en),
             where=where,
             example=example,
             missing=keys,
@@ -299,7 +309,7 @@ class ErrorExplainer:
         parent_model = model_at(self.model, parent)
         allowed = ", ".join(parent_model.model_fields) if parent_model else ""
         parent_name = field_path(parent)
-        where = localized("where_in", parent=parent_name) if parent_name else L("", "")
+        where = localized("where_in", parent=parent_name) if parent_name else Localized("", "")
         suggestion, from_thai = suggest_key(parent_model, key)
         params = {"key": key, "where": where, "allowed": allowed, "suggestion": suggestion or ""}
         if not suggestion and parent_model is not None:
@@ -358,7 +368,7 @@ class ErrorExplainer:
     def integer(self, problem, path: tuple, value: Any, raw: str | None, quoted: bool) -> Problem:
         if isinstance(value, bool):
             return problem("yaml_bool", expected=_EXPECTED["integer"], value=str(value).lower())
-        extra = localized("expected_extra_fiscal_year") if path == ("fiscal_year",) else L("", "")
+        extra = localized("expected_extra_fiscal_year") if path == ("fiscal_year",) else Localized("", "")
         if (as_text := self.number_as_text(problem, value, quoted)) is not None:
             return as_text
         fix = localized("fix_whole_number")

@@ -48,12 +48,12 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 
 from reportgen.content.positions import _LINE_BREAKS, Located, SourceDocument, field_path
-from reportgen.errors import L, Localized, Problem
+from reportgen.errors import Problem
 from reportgen.model import (
     Indicator,
     unwrap_annotation,
 )
-from reportgen.wording import localized
+from reportgen.wording import Localized, localized
 
 #: Largest content file read. The real indicator file is about 10 KB; anything near a megabyte is an accident.
 MAX_FILE_BYTES = 1024 * 1024
@@ -682,4 +682,4 @@ def describe(value: Any, node: yaml.Node | None, *, structure_only: bool = False
         if not value.strip():
             return localized("found_empty_text")
         return localized("found_text", text=_short(value))
-    return L(shown, shown)
+    return Localized(shown, shown)

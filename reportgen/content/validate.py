@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import layout, thai
 from reportgen.digest import check_signoff, is_legacy_digest, sign_state
-from reportgen.errors import ContentError, L, Problem
+from reportgen.errors import ContentError, Problem
 from reportgen.markdown import check_markdown
 from reportgen.model import DEFAULT_DATA_LICENSE, BrokenForm, ContentModel, Entry, Indicator, Project, SiteSettings
-from reportgen.wording import localized
+from reportgen.wording import Localized, localized
 
 if TYPE_CHECKING:
     from reportgen.content.positions import SourceDocument
@@ -386,10 +386,10 @@ def plausibility_warnings(doc: SourceDocument, indicator: Indicator) -> Iterator
                 "signoff_before_year",
                 ("signoff", "date"),
                 severity="warning",
-                date=L(thai.thai_date(indicator.signoff.date), indicator.signoff.date.isoformat()),
+                date=Localized(thai.thai_date(indicator.signoff.date), indicator.signoff.date.isoformat()),
                 year=indicator.fiscal_year,
-                start=L(thai.thai_date(start), start.isoformat()),
-                end=L(thai.thai_date(end), end.isoformat()),
+                start=Localized(thai.thai_date(start), start.isoformat()),
+                end=Localized(thai.thai_date(end), end.isoformat()),
             )
 
 
@@ -430,14 +430,14 @@ def dated_warnings(doc: SourceDocument, *, today: dt.date) -> Iterator[Problem]:
             "signoff_in_future",
             ("signoff", "date"),
             severity="warning",
-            date=L(thai.thai_date(signoff.date), signoff.date.isoformat()),
-            today=L(thai.thai_date(today), today.isoformat()),
+            date=Localized(thai.thai_date(signoff.date), signoff.date.isoformat()),
+            today=Localized(thai.thai_date(today), today.isoformat()),
         )
 
 
-def _end_of(year: int, quarter: int) -> L:
+def _end_of(year: int, quarter: int) -> Localized:
     end = thai.quarter_period(year, quarter)[1]
-    return L(thai.thai_date(end), end.isoformat())
+    return Localized(thai.thai_date(end), end.isoformat())
 
 
 def _future_quarters(doc: SourceDocument, indicator: Indicator, today: dt.date) -> Iterator[Problem]:
@@ -508,7 +508,7 @@ def evidence_file_problems(doc: SourceDocument, content_dir: Path) -> Iterator[P
             yield doc.problem("evidence_file_missing", path, evidence_file=evidence.file)
 
 
-def _outside_reason(relative: str, content: Path) -> L | None:
+def _outside_reason(relative: str, content: Path) -> Localized | None:
     if "\\" in relative:
         return localized("outside_backslash")
     posix = PurePosixPath(relative)
@@ -545,7 +545,7 @@ def signoff_problems(doc: SourceDocument, content_dir: Path, *, release: bool) -
         return
     state = check_signoff(indicator, content_dir)
     if state == "stale":
-        date = L(thai.thai_date(signoff.date), signoff.date.isoformat())
+        date = Localized(thai.thai_date(signoff.date), signoff.date.isoformat())
         # A digest of reportgen before form 3 also covered officer: it cannot tell a changed officer from an edit.
         legacy = is_legacy_digest(signoff.digest) and indicator.officer is not None
         code = "signoff_stale_legacy" if legacy else "signoff_stale"

@@ -57,7 +57,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from reportgen import layout, wording
-from reportgen.errors import ContentError, Problem, ReportgenError, UsageError, render_message
+from reportgen.errors import ContentError, Problem, ReportgenError, UsageError
 from reportgen.model import BrokenForm
 from reportgen.preview.watcher import Watcher
 from reportgen.problems import format_problems
@@ -141,10 +141,18 @@ PREVIEW_STYLE = (resources.files(__package__) / "static" / "preview.css").read_t
 
 def _texts(lang: str) -> dict[str, str]:
     """The preview's own page words (banners, the 404 and refusal pages) in ``lang``, from the catalog."""
-    return {name: wording.label(f"serve_page_{name}", lang) for name in _PAGE_WORDS}
+    return {name: wording.label(key, lang) for name, key in _PAGE_WORDS.items()}
 
 
-_PAGE_WORDS = ("failed", "last_good", "no_good", "building", "not_found", "refused", "home")
+_PAGE_WORDS = {
+    "failed": "serve_page_failed",
+    "last_good": "serve_page_last_good",
+    "no_good": "serve_page_no_good",
+    "building": "serve_page_building",
+    "not_found": "serve_page_not_found",
+    "refused": "serve_page_refused",
+    "home": "serve_page_home",
+}
 
 
 def broken_paths(broken: tuple[BrokenForm, ...]) -> dict[str, BrokenForm]:
@@ -412,7 +420,7 @@ class PreviewServer:
 
     def warning_banner(self, warnings: str) -> str:
         """The warnings of a build that succeeded (what ``check`` warns about), above the page."""
-        title, _ = render_message("serve_warnings", {}, self.lang)
+        title, _ = wording.render("serve_warnings", {}, self.lang)
         return (
             f'<section class="reportgen-preview-warning" role="status" lang="{self.lang}">'
             f"<h2>{html.escape(title)}</h2><pre>{html.escape(warnings)}</pre></section>"
@@ -483,7 +491,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         try:
             if not host_allowed(self.headers.get("Host"), preview.host):
-                text = render_message("serve_host_refused", {"host": self.headers.get("Host") or "?"}, preview.lang)[0]
+                text = wording.render("serve_host_refused", {"host": self.headers.get("Host") or "?"}, preview.lang)[0]
                 page = preview.message_page(text, f"<h1>{html.escape(text)}</h1>", 0)
                 return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)
             if path == EVENTS_PATH:
@@ -504,7 +512,7 @@ class _Handler(BaseHTTPRequestHandler):
             texts = _texts(preview.lang)
             if path in (OVERVIEW_PATH, OVERVIEW_PATH + "/"):
                 if not (preview.share_status or client_is_local(str(self.client_address[0]))):
-                    text, hint = render_message("serve_status_local_only", {}, preview.lang)
+                    text, hint = wording.render("serve_status_local_only", {}, preview.lang)
                     heading = f"<h1>{html.escape(text)}</h1><p>{html.escape(hint or '')}</p>"
                     page = preview.message_page(text, heading, generation)
                     return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)

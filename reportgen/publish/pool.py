@@ -35,11 +35,12 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from reportgen import wording
-from reportgen.errors import L, Localized, RenderError
+from reportgen.errors import RenderError
 from reportgen.model import Entry, SiteSettings
 from reportgen.publish.options import BuildOptions
 from reportgen.render.form_pdf import FormPrinter
 from reportgen.render.weasyprint_adapter import require_tested_weasyprint
+from reportgen.wording import Localized
 
 logger = logging.getLogger(__name__)
 
@@ -221,7 +222,7 @@ def render_pdfs(
         failed = [slug for slug, _ in failures]
         if len(messages) == 1:
             raise FormsFailed("render_failed_one", failed, message=messages[0])
-        listed = L(*("\n".join(f"  {message.get(lang)}" for message in messages) for lang in ("th", "en")))
+        listed = Localized(*("\n".join(f"  {message.get(lang)}" for message in messages) for lang in ("th", "en")))
         raise FormsFailed("render_failed_many", failed, count=len(messages), total=len(entries), forms=listed)
     return pdfs
 
@@ -234,7 +235,7 @@ def _render_one(forms: _Forms, entry: Entry) -> Outcome:
     try:
         return entry.slug, render_form(*forms, entry), None
     except RenderError as error:
-        return entry.slug, b"", L(error.text("th"), error.text("en"))
+        return entry.slug, b"", Localized(error.text("th"), error.text("en"))
 
 
 def _render_here(

@@ -48,9 +48,10 @@ from reportgen import layout
 from reportgen.content.project import load_file
 from reportgen.content.validate import evidence_file_problems, placeholder_problems, signoff_problems
 from reportgen.digest import content_digest
-from reportgen.errors import L, Problem, RenderError
+from reportgen.errors import Problem, RenderError
 from reportgen.model import BrokenForm, Entry, Indicator, Project
 from reportgen.thai import BANGKOK
+from reportgen.wording import Localized
 
 if TYPE_CHECKING:
     from reportgen.render.pdf import PdfAttachment, PdfOptions
@@ -150,8 +151,8 @@ def _withheld_warning(slug: str, problem: Problem) -> Problem:
         severity="warning",
         source_line=problem.source_line,
         slug=slug,
-        reason=L(problem.message, problem.message_en or problem.message),
-        fix=L(problem.hint or "", problem.hint_en or problem.hint or ""),
+        reason=Localized(problem.message, problem.message_en or problem.message),
+        fix=Localized(problem.hint or "", problem.hint_en or problem.hint or ""),
     )
 
 

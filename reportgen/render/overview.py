@@ -27,9 +27,10 @@ from typing import Literal
 
 from reportgen import layout, spreadsheet, thai, wording
 from reportgen.digest import sign_state as digest_sign_state
-from reportgen.errors import CatalogueError, render_message
+from reportgen.errors import UsageError
 from reportgen.model import Entry, Officer, Project
-from reportgen.standing import IndicatorStatus, Reporting, as_of, reporting_date, status_of
+from reportgen.problems import problem_json
+from reportgen.standing import IndicatorStatus, Reporting, as_of, reporting_date, status_label, status_of
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def overview_of(
     entries = [entry for entry in project.entries if entry.indicator.fiscal_year == year]
     if not entries:
         years = sorted({entry.indicator.fiscal_year for entry in project.entries})
-        raise CatalogueError("status_no_year", year=year, available=", ".join(map(str, years)) or "–")
+        raise UsageError("status_no_year", year=year, available=", ".join(map(str, years)) or "–")
     end = thai.quarter_period(year, quarter)[1]
     # An ended quarter as it had just ended; one not yet over as it stands today.
     reporting = Reporting(end + dt.timedelta(days=1) if end < today else today)
@@ -168,7 +169,7 @@ NUMBER_COLUMNS = frozenset({"fiscal_year", "quarter", "result", "target"})
 
 
 def _text(code: str, lang: str, **params) -> str:
-    return render_message(code, params, lang)[0]
+    return wording.render(code, params, lang)[0]
 
 
 def form_record(overview: QuarterOverview, form: FormState) -> dict:
@@ -211,7 +212,7 @@ def format_overview(overview: QuarterOverview, *, fmt: str = "text", lang: str =
             "counts": overview.counts,
             "forms": [form_record(overview, form) for form in overview.forms],
             "broken": [
-                {"file": form.source.as_posix(), "errors": [problem.to_dict(lang) for problem in form.errors]}
+                {"file": form.source.as_posix(), "errors": [problem_json(problem, lang) for problem in form.errors]}
                 for form in overview.broken
             ],
         }
@@ -233,7 +234,15 @@ def _cell(value) -> str:
 def state_words(form: FormState, lang: str) -> tuple[str, str]:
     """(reported or missing, signed / edited after sign-off / draft) in ``lang``."""
     reported = _text("status_word_reported" if form.reported else "status_word_missing", lang)
-    return reported, _text(f"status_word_{form.sign_state}", lang)
+    return reported, _text(_SIGN_STATE_WORDS[form.sign_state], lang)
+
+
+#: How a form's sign-off reads in the overview.
+_SIGN_STATE_WORDS = {
+    "signed": "status_word_signed",
+    "draft": "status_word_draft",
+    "edited_after_signoff": "status_word_edited_after_signoff",
+}
 
 
 def officer_text(officer: Officer | None, lang: str) -> str:
@@ -258,7 +267,7 @@ def _format_text(overview: QuarterOverview, lang: str) -> str:
         reported, signed = state_words(form, lang)
         lines.append(
             f"{form.entry.slug} | {reported} | {signed} | "
-            + wording.label(f"status_{form.status.status}", lang)
+            + status_label(form.status.status, lang)
             + (f" ({form.status.plan_label_in(lang)})" if form.status.plan_status else "")
             + f" | {officer_text(form.officer, lang)} | {indicator.name}"
         )

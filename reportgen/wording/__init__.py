@@ -18,6 +18,7 @@ the words itself:
 from __future__ import annotations
 
 import functools
+import logging
 import string
 from dataclasses import dataclass
 from importlib import resources
@@ -33,6 +34,8 @@ FALLBACK_KEY = "invalid"
 CATALOG_FILE = "messages.yaml"
 
 _language = DEFAULT_LANG
+
+logger = logging.getLogger(__name__)
 
 
 def set_language(lang: str) -> None:
@@ -91,11 +94,6 @@ class Localized:
         return self.get()
 
 
-def L(th: str, en: str) -> Localized:  # noqa: N802 - kept for callers that compose a value from two localized parts
-    """Two already-worded texts as one parameter value. Words themselves come from the catalog (``localized``)."""
-    return Localized(th, en)
-
-
 class _Params(dict):
     """Format parameters: a missing one prints as '?' instead of crashing the error report."""
 
@@ -118,8 +116,14 @@ def _values(params: dict, lang: str) -> _Params:
 
 
 def entry(key: str) -> Entry:
+    """The catalog entry ``key``. A key the catalog lacks is a bug (``tests/test_wording.py`` looks for every key
+    the code uses): it is logged as an error naming the key, and the reader gets the generic message, never the key."""
     entries = catalog()
-    return entries.get(key) or entries[FALLBACK_KEY]
+    found = entries.get(key)
+    if found is None:
+        logger.error(message("log_unknown_catalog_key", key=key))
+        return entries[FALLBACK_KEY]
+    return found
 
 
 def render(key: str, params: dict | None = None, lang: str | None = None) -> tuple[str, str | None]:
