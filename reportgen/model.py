@@ -24,6 +24,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from reportgen import wording
 from reportgen.markdown import check_markdown, check_url
 
 #: Longest narrative accepted. The longest field of the reference form is about 700 characters; a field a hundred
@@ -157,18 +158,18 @@ class ContentModel(BaseModel):
 class Plan(ContentModel):
     """Alignment with the BMA 20-year development plan (section 2)."""
 
-    strategy: Text = Field(description="ประเด็นยุทธศาสตร์ เช่น ด้านที่ ๓ - มหานครสำหรับทุกคน")
-    sub_strategy: Text | None = Field(None, description="ประเด็นยุทธศาสตร์ย่อย เช่น ๓.๓ - การศึกษาสำหรับทุกคน")
-    goal: Text | None = Field(None, description="เป้าประสงค์ เช่น ๓.๓.๓ ประชาชนมีโอกาสศึกษาตลอดชีวิต")
+    strategy: Text = Field(description=wording.label("schema_plan_strategy", "th"))
+    sub_strategy: Text | None = Field(None, description=wording.label("schema_plan_sub_strategy", "th"))
+    goal: Text | None = Field(None, description=wording.label("schema_plan_goal", "th"))
 
 
 class QuarterPlan(ContentModel):
     """The planned cumulative result at the end of each quarter (optional), to say on track or behind plan."""
 
-    q1: Number | None = Field(None, description="แผน: ผลงานสะสมที่ควรได้ ณ สิ้นไตรมาสที่ 1 (ตัวเลข)")
-    q2: Number | None = Field(None, description="แผน: ผลงานสะสมที่ควรได้ ณ สิ้นไตรมาสที่ 2 (ตัวเลข)")
-    q3: Number | None = Field(None, description="แผน: ผลงานสะสมที่ควรได้ ณ สิ้นไตรมาสที่ 3 (ตัวเลข)")
-    q4: Number | None = Field(None, description="แผน: ผลงานสะสมที่ควรได้ ณ สิ้นไตรมาสที่ 4 (ตัวเลข)")
+    q1: Number | None = Field(None, description=wording.label("schema_quarter_plan_q1", "th"))
+    q2: Number | None = Field(None, description=wording.label("schema_quarter_plan_q2", "th"))
+    q3: Number | None = Field(None, description=wording.label("schema_quarter_plan_q3", "th"))
+    q4: Number | None = Field(None, description=wording.label("schema_quarter_plan_q4", "th"))
 
     def value(self, quarter: int) -> Decimal | None:
         return getattr(self, f"q{quarter}")
@@ -177,14 +178,14 @@ class QuarterPlan(ContentModel):
 class Target(ContentModel):
     """The target of section 5."""
 
-    value: Number = Field(description="ค่าเป้าหมาย (ตัวเลข) เช่น 3")
-    unit: Text = Field(description="หน่วยนับ เช่น ห้อง")
+    value: Number = Field(description=wording.label("schema_target_value", "th"))
+    unit: Text = Field(description=wording.label("schema_target_unit", "th"))
     # None (not written) is at_least: absent optional fields leave every existing sign-off digest unchanged.
     direction: Literal["at_least", "at_most"] | None = Field(
         None,
-        description="ทิศทางของเป้าหมาย: at_least (อย่างน้อย ค่าเริ่มต้น) หรือ at_most (ไม่เกิน เช่น จำนวนเรื่องร้องเรียน)",
+        description=wording.label("schema_target_direction", "th"),
     )
-    plan: QuarterPlan | None = Field(None, description="แผนรายไตรมาส (ไม่บังคับ): ผลงานสะสมที่ควรได้ ณ สิ้นแต่ละไตรมาส")
+    plan: QuarterPlan | None = Field(None, description=wording.label("schema_target_plan", "th"))
 
     @property
     def is_ceiling(self) -> bool:
@@ -194,26 +195,26 @@ class Target(ContentModel):
 class Officer(ContentModel):
     """Who is responsible for reporting this form (internal: not published unless site.yaml says so)."""
 
-    name: Text = Field(description="ชื่อผู้รับผิดชอบการรายงาน")
-    position: Text | None = Field(None, description="ตำแหน่ง")
-    contact: Text | None = Field(None, description="ช่องทางติดต่อ เช่น อีเมลหรือเบอร์โทรภายใน")
+    name: Text = Field(description=wording.label("schema_officer_name", "th"))
+    position: Text | None = Field(None, description=wording.label("schema_officer_position", "th"))
+    contact: Text | None = Field(None, description=wording.label("schema_officer_contact", "th"))
 
 
 class QuarterReport(ContentModel):
     """One quarter's report (6.1–6.4)."""
 
-    report: Markdown = Field(min_length=1, description="ผลการดำเนินงานในไตรมาสนี้ (Markdown)")
-    result: Number | None = Field(None, description="ผลงานสะสม ณ สิ้นไตรมาส (ตัวเลข)")
+    report: Markdown = Field(min_length=1, description=wording.label("schema_quarter_report_report", "th"))
+    result: Number | None = Field(None, description=wording.label("schema_quarter_report_result", "th"))
 
 
 class Quarters(ContentModel):
     """Quarterly reports; a quarter not yet reported is left out."""
 
-    q1: QuarterReport | None = Field(None, description="ไตรมาสที่ 1 (ต.ค.–ธ.ค.)")
-    q2: QuarterReport | None = Field(None, description="ไตรมาสที่ 2 (ม.ค.–มี.ค.)")
-    q3: QuarterReport | None = Field(None, description="ไตรมาสที่ 3 (เม.ย.–มิ.ย.)")
-    q4: QuarterReport | None = Field(None, description="ไตรมาสที่ 4 (ก.ค.–ก.ย.)")
-    summary: Markdown | None = Field(None, description="สรุปผลการดำเนินงาน (ปลายปีงบประมาณ) (Markdown)")
+    q1: QuarterReport | None = Field(None, description=wording.label("schema_quarters_q1", "th"))
+    q2: QuarterReport | None = Field(None, description=wording.label("schema_quarters_q2", "th"))
+    q3: QuarterReport | None = Field(None, description=wording.label("schema_quarters_q3", "th"))
+    q4: QuarterReport | None = Field(None, description=wording.label("schema_quarters_q4", "th"))
+    summary: Markdown | None = Field(None, description=wording.label("schema_quarters_summary", "th"))
 
     def reported(self) -> list[tuple[int, QuarterReport]]:
         """The reported quarters as (number, report), in order."""
@@ -224,22 +225,22 @@ class Quarters(ContentModel):
 class Evidence(ContentModel):
     """One item of evidence (section 9)."""
 
-    title: Text = Field(description="ชื่อหลักฐาน")
-    url: Url | None = Field(None, description="ลิงก์ไปยังหลักฐาน (https://…)")
+    title: Text = Field(description=wording.label("schema_evidence_title", "th"))
+    url: Url | None = Field(None, description=wording.label("schema_evidence_url", "th"))
     file: EvidencePath | None = Field(
         None,
-        description="ไฟล์หลักฐานในโฟลเดอร์ content/ เช่น evidence/2564/08-report.pdf (แนบไปกับ PDF ฉบับเผยแพร่)",
+        description=wording.label("schema_evidence_file", "th"),
     )
 
 
 class Signoff(ContentModel):
     """The responsible person's sign-off, which turns a draft into an official form."""
 
-    name: Text = Field(description="ชื่อผู้รับผิดชอบโครงการ")
-    position: Text = Field(description="ตำแหน่ง")
-    date: IsoDate = Field(description="วันที่ลงนาม แบบ ค.ศ. ปี-เดือน-วัน เช่น 2021-10-20")
+    name: Text = Field(description=wording.label("schema_signoff_name", "th"))
+    position: Text = Field(description=wording.label("schema_signoff_position", "th"))
+    date: IsoDate = Field(description=wording.label("schema_signoff_date", "th"))
     digest: Annotated[str, Field(pattern=r"^sha256(v2|v3)?:[0-9a-f]{64}$")] | None = Field(
-        None, description="รหัสตรวจสอบเนื้อหาที่ลงนาม คำนวณโดยคำสั่ง reportgen signoff (ห้ามแก้เอง)"
+        None, description=wording.label("schema_signoff_digest", "th")
     )
 
 
@@ -247,31 +248,31 @@ class Indicator(ContentModel):
     """One KPI form: one indicator in one fiscal year (``content/indicators/<year>/<code>.yaml``)."""
 
     code: Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z._-]{0,15}$")] = Field(
-        description="รหัสตัวชี้วัด ใส่ในเครื่องหมายคำพูด เช่น '08'"
+        description=wording.label("schema_indicator_code", "th")
     )
     fiscal_year: int = Field(
-        ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR, description="ปีงบประมาณ พ.ศ. เช่น 2564"
+        ge=MIN_FISCAL_YEAR, le=MAX_FISCAL_YEAR, description=wording.label("schema_indicator_fiscal_year", "th")
     )
-    agency: Text = Field(description="หน่วยงาน")
-    name: Text = Field(description="1. ชื่อตัวชี้วัด")
+    agency: Text = Field(description=wording.label("schema_indicator_agency", "th"))
+    name: Text = Field(description=wording.label("schema_indicator_name", "th"))
     result_type: Literal["output", "outcome"] = Field(
-        description="2. ระดับความสำเร็จ: output (ผลผลิต) หรือ outcome (ผลลัพธ์)"
+        description=wording.label("schema_indicator_result_type", "th")
     )
-    plan: Plan | None = Field(None, description="การสนับสนุนแผนพัฒนา กทม. ระยะ 20 ปี")
-    definition: Markdown = Field(min_length=1, description="3. คำนิยาม (Markdown)")
-    calculation: Markdown = Field(min_length=1, description="4. วิธีการคำนวณ (Markdown)")
-    target: Target = Field(description="5. เป้าหมาย")
+    plan: Plan | None = Field(None, description=wording.label("schema_indicator_plan", "th"))
+    definition: Markdown = Field(min_length=1, description=wording.label("schema_indicator_definition", "th"))
+    calculation: Markdown = Field(min_length=1, description=wording.label("schema_indicator_calculation", "th"))
+    target: Target = Field(description=wording.label("schema_indicator_target", "th"))
     result: Number | None = Field(
-        None, description="5. ผลงานที่ทำได้ (ตัวเลข) ถ้าไม่ใส่ ใช้ผลของไตรมาสล่าสุด"
+        None, description=wording.label("schema_indicator_result", "th")
     )
-    quarters: Quarters = Field(default_factory=Quarters, description="6. รายงานผลการดำเนินงาน (รายไตรมาส)")
-    supporting_factors: Markdown = Field("", description="7. ปัจจัยสนับสนุนการดำเนินงาน (Markdown)")
-    obstacles: Markdown | None = Field("", description="8. อุปสรรคต่อการดำเนินงาน (Markdown เว้นว่างได้)")
+    quarters: Quarters = Field(default_factory=Quarters, description=wording.label("schema_indicator_quarters", "th"))
+    supporting_factors: Markdown = Field("", description=wording.label("schema_indicator_supporting_factors", "th"))
+    obstacles: Markdown | None = Field("", description=wording.label("schema_indicator_obstacles", "th"))
     evidence: list[Evidence] = Field(
-        default_factory=list, max_length=MAX_EVIDENCE_ITEMS, description="9. หลักฐานอ้างอิง"
+        default_factory=list, max_length=MAX_EVIDENCE_ITEMS, description=wording.label("schema_indicator_evidence", "th")
     )
-    officer: Officer | None = Field(None, description="ผู้รับผิดชอบการรายงานตัวชี้วัดนี้ (ไม่บังคับ ใช้ภายในหน่วยงาน)")
-    signoff: Signoff | None = Field(None, description="การลงนามของผู้รับผิดชอบ (ไม่ใส่ = ฉบับร่าง)")
+    officer: Officer | None = Field(None, description=wording.label("schema_indicator_officer", "th"))
+    signoff: Signoff | None = Field(None, description=wording.label("schema_indicator_signoff", "th"))
 
     @property
     def shown_result(self) -> Decimal | None:
@@ -304,32 +305,31 @@ class Publisher(ContentModel):
     """Who publishes the open data and answers questions about it (the portal's contact)."""
 
     name: Text = Field(
-        description="ชื่อหน่วยงานผู้เผยแพร่ข้อมูล เช่น กองห้องสมุด สำนักวัฒนธรรม กีฬา และการท่องเที่ยว"
+        description=wording.label("schema_publisher_name", "th")
     )
-    email: Email = Field(description="อีเมลติดต่อเรื่องข้อมูล เช่น library@bangkok.go.th")
-    url: Url | None = Field(None, description="เว็บไซต์ของหน่วยงาน (https://…)")
+    email: Email = Field(description=wording.label("schema_publisher_email", "th"))
+    url: Url | None = Field(None, description=wording.label("schema_publisher_url", "th"))
 
 
 class SiteSettings(ContentModel):
     """Site-wide settings (``content/site.yaml``)."""
 
-    agency: Text = Field(description="ชื่อหน่วยงาน")
-    site_title: Text = Field(description="ชื่อเว็บไซต์")
-    base_url: Url = Field(description="ที่อยู่เว็บไซต์ที่เผยแพร่ เช่น https://www.bangkoklibrary.go.th/kpi/")
-    digits: Literal["arabic", "thai"] = Field("arabic", description="ตัวเลข: arabic (0-9) หรือ thai (๐-๙)")
+    agency: Text = Field(description=wording.label("schema_site_settings_agency", "th"))
+    site_title: Text = Field(description=wording.label("schema_site_settings_site_title", "th"))
+    base_url: Url = Field(description=wording.label("schema_site_settings_base_url", "th"))
+    digits: Literal["arabic", "thai"] = Field("arabic", description=wording.label("schema_site_settings_digits", "th"))
     data_license: DataLicense = Field(
         DEFAULT_DATA_LICENSE,
-        description="สัญญาอนุญาตของข้อมูลเปิด: CC-BY-4.0 (แสดงที่มา, ค่าเริ่มต้น) CC-BY-SA-4.0 (แสดงที่มาและอนุญาตแบบเดียวกัน)"
-        " CC0-1.0 (สาธารณสมบัติ) หรือ DGA-OGL (ข้อกำหนดการใช้ข้อมูลภาครัฐแบบเปิดของ สพร.)",
+        description=wording.label("schema_site_settings_data_license", "th"),
     )
     publisher: Publisher | None = Field(
-        None, description="ผู้เผยแพร่ข้อมูลเปิดและผู้ติดต่อ (ชื่อ อีเมล เว็บไซต์) สำหรับ data.go.th และเมทาดาทา"
+        None, description=wording.label("schema_site_settings_publisher", "th")
     )
     release_strict: bool = Field(
-        False, description="true: build --release ไม่เผยแพร่เลยถ้ามีแบบรายงานที่ยังไม่ได้ลงนาม (เหมือน --strict)"
+        False, description=wording.label("schema_site_settings_release_strict", "th")
     )
     show_officers: bool = Field(
-        False, description="true: แสดงชื่อ ตำแหน่ง และช่องทางติดต่อของผู้รับผิดชอบบนหน้าเว็บของแบบรายงาน"
+        False, description=wording.label("schema_site_settings_show_officers", "th")
     )
 
 

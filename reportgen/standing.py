@@ -109,11 +109,12 @@ class Period:
     def label(self, digits: str = "arabic") -> str:
         """``ข้อมูล ณ 31 มีนาคม 2569 (สิ้นไตรมาสที่ 2)``; the whole year once it has ended."""
         if self.quarters_ended == 0:
-            text = f"ยังไม่สิ้นสุดไตรมาสที่ 1 (ไตรมาสแรกสิ้นสุด {thai.thai_date(thai.quarter_period(self.fiscal_year, 1)[1])})"
+            end = thai.thai_date(thai.quarter_period(self.fiscal_year, 1)[1])
+            text = wording.message("period_before_first_quarter", "th", end=end)
         elif self.year_ended:
-            text = f"ข้อมูลทั้งปีงบประมาณ ณ {thai.thai_date(self.date)} (สิ้นไตรมาสที่ 4)"
+            text = wording.message("period_whole_year", "th", date=thai.thai_date(self.date))
         else:
-            text = f"ข้อมูล ณ {thai.thai_date(self.date)} (สิ้นไตรมาสที่ {self.quarters_ended})"
+            text = wording.message("period_as_of", "th", date=thai.thai_date(self.date), quarter=self.quarters_ended)
         return thai.apply_digits(text, digits)
 
 

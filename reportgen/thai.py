@@ -128,6 +128,9 @@ def _round_half_up(number: Decimal, places: int) -> Decimal:
         return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+#: The word a Thai reader writes before a percentage: ``ร้อยละ 85``.
+PERCENT = "ร้อยละ"
+
 #: Units that are a percentage (as validate.py recognises them): a Thai reader writes ร้อยละ before the figure.
 PERCENT_UNIT = re.compile(r"\s*(ร้อยละ|%|เปอร์เซ็นต์|percent)\s*", re.IGNORECASE)
 
@@ -149,7 +152,7 @@ def reader_figure(
     if unit is None or not unit.strip():
         return text
     if PERCENT_UNIT.fullmatch(unit):
-        return f"ร้อยละ {text}"
+        return f"{PERCENT} {text}"
     return f"{text} {unit.strip()}"
 
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from reportgen import thai
+from reportgen import thai, wording
 from reportgen.authoring.yamltext import INDENT, scalar_lines
 from reportgen.content.validate import placeholder
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR
@@ -113,7 +113,7 @@ def _pattern(info: FieldInfo) -> str | None:
 def _what(info: FieldInfo) -> str:
     """What a placeholder asks for: the field's description without its section number, format note and example."""
     text = re.sub(r"^[0-9]+\.\s*", "", info.description or "")
-    text = text.split(" เช่น ")[0]
+    text = text.split(f" {_said('schema_example_marker')} ")[0]
     return text.replace(" (Markdown)", "").strip()
 
 
@@ -122,34 +122,35 @@ def _what(info: FieldInfo) -> str:
 
 def indicator_text(values: dict, *, year: int, source: PurePosixPath | None = None) -> str:
     """The file's text: header comments, then every field of ``Indicator`` with its description."""
-    origin = f"จากไฟล์ {source}" if source else "ด้วย reportgen new"
-    code = values["code"]
+    origin = _said("new_file_origin_source", source=source) if source else _said("new_file_origin_new")
     lines = [
         SCHEMA_LINE,
-        f"# ตัวชี้วัดที่ {code} ปีงบประมาณ พ.ศ. {year} (สร้าง{origin})",
-        "# วิธีกรอก: แทนที่ข้อความ …กรอก…… ทุกแห่งด้วยข้อมูลจริง"
-        " ถ้าอยู่ท้ายบรรทัดหลัง # ให้แก้ค่าหน้า # แล้วลบหมายเหตุนั้น",
-        "# หัวข้อที่ยังว่างมีตัวอย่างเป็นบรรทัด # อยู่ใต้หัวข้อ: เมื่อจะกรอก ให้ลบ # หน้าบรรทัดตัวอย่างแล้วแก้ข้อความ",
-        "# บรรทัดที่ขึ้นต้นด้วย # เป็นคำอธิบาย ไม่พิมพ์ลงแบบฟอร์ม"
-        " ตรวจด้วย reportgen check: ช่องที่ยังไม่ได้กรอกจะขึ้นคำเตือน",
+        "# " + _said("new_file_title", code=values["code"], year=year, origin=origin),
+        "# " + _said("new_file_how_to_fill"),
+        "# " + _said("new_file_examples"),
+        "# " + _said("new_file_comments"),
     ]
     _fields(lines, Indicator, values, level=0, year=year)
     return "\n".join(lines) + "\n"
 
 
-#: Guidance beyond a field's description, where the description cannot say it (how to use this file's layout).
+def _said(key: str, **params: object) -> str:
+    """A comment's words: the file is written for the officers, in Thai, whatever language the command runs in."""
+    return wording.message(key, "th", **params)
+
+
+#: Guidance beyond a field's description, where the description cannot say it (how to use this file's layout): the
+#: catalog key of each note.
 _NOTES = {
-    ("plan",): "ไม่บังคับ: ถ้าตัวชี้วัดไม่อยู่ในแผน ให้ลบ plan และบรรทัดย่อยทั้งหมด",
-    ("quarters",): "ไตรมาสที่ยังไม่รายงานให้เว้นว่างไว้ เมื่อรายงาน ให้ลบ # หน้าบรรทัดตัวอย่างใต้ไตรมาสนั้นแล้วกรอก",
-    ("evidence",): "ยังไม่มีหลักฐาน: เมื่อจะใส่ ให้ลบ [] แล้วลบ # หน้าบรรทัดตัวอย่างด้านล่าง ใส่ได้หลายรายการ",
+    ("plan",): "new_file_note_plan",
+    ("quarters",): "new_file_note_quarters",
+    ("evidence",): "new_file_note_evidence",
 }
 
-#: Sections a command writes (with a value computed from the content): no example to uncomment, the command instead.
+#: Sections a command writes (with a value computed from the content): no example to uncomment, the command instead
+#: (the catalog keys of what to do, and of the command).
 _WRITTEN_BY = {
-    ("signoff",): (
-        "เว้นว่างไว้ เมื่อผู้รับผิดชอบตรวจแล้ว ให้ลงนามด้วยคำสั่ง",
-        'reportgen signoff {file} --name "ชื่อ นามสกุล" --position "ตำแหน่ง"',
-    ),
+    ("signoff",): ("new_file_signoff_empty", "new_file_signoff_command"),
 }
 
 
@@ -163,13 +164,13 @@ def _fields(lines: list[str], model: type[BaseModel], values: dict, *, level: in
             lines.append(f"{indent}# {info.description}")
         note = _NOTES.get(path + (name,))
         if note and (isinstance(value, dict) or value == []):  # the notes explain the blank form of the section
-            lines.append(f"{indent}# {note}")
+            lines.append(f"{indent}# {_said(note)}")
         nested, item_model = _model_of(info), _item_model_of(info)
         written_by = _WRITTEN_BY.get(path + (name,))
         if nested is not None and value is None and written_by:
-            lines.append(f"{indent}# {written_by[0]}")
-            lines.append(f"{indent}#   {written_by[1].format(file=_file_of(values, year))}")
-            lines.append(f"{indent}# ซึ่งเขียนส่วนนี้ให้:")
+            lines.append(f"{indent}# {_said(written_by[0])}")
+            lines.append(f"{indent}#   {_said(written_by[1], file=_file_of(values, year))}")
+            lines.append(f"{indent}# {_said('new_file_signoff_writes')}")
             lines.extend(f"{indent}#   {key}: {sub.description}" for key, sub in nested.model_fields.items())
             lines.append(f"{indent}{name}:")
         elif nested is not None and isinstance(value, dict):
@@ -210,7 +211,8 @@ def _example(lines: list[str], model: type[BaseModel], indent: str, *, year: int
             continue
         filled = _filled(name, info, "", year=year)
         if not info.is_required():
-            filled[0] += " (ไม่บังคับ)" if "  # " in filled[0] else "  # ไม่บังคับ"
+            optional = _said("new_file_optional")
+            filled[0] += f" ({optional})" if "  # " in filled[0] else f"  # {optional}"
         for line in filled:
             prefix = ("- " if first else "  ") if item else ""
             lines.append(f"{indent}# {prefix}{line}")

@@ -25,7 +25,7 @@ from reportgen.authoring.template import indicator_text
 from reportgen.authoring.writer import write_content_file
 from reportgen.commands import Line, Outcome, Problems, Shown
 from reportgen.content.project import load_document, load_documents
-from reportgen.content.validate import placeholder_warnings
+from reportgen.content.validate import placeholder, placeholder_warnings
 from reportgen.errors import ContentError, Problem, UsageError
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
 from reportgen.model import Indicator
@@ -66,7 +66,7 @@ def import_form(root: Path, export: Path, year: int, *, code: str | None = None)
         text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError("import_unreadable", reason=getattr(error, "strerror", None) or str(error)) from None
-    agency = site.model.agency if site.ok else "…กรอกหน่วยงาน…"
+    agency = site.model.agency if site.ok else placeholder(Indicator.model_fields["agency"].description or "")
     imported = parse_export(text, Path(shown), year=year, agency=agency, code=code)
     if not imported.code or not re.fullmatch(code_pattern(), imported.code):
         raise UsageError("import_no_code")

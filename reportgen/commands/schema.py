@@ -13,29 +13,27 @@ from __future__ import annotations
 
 import json
 
+from reportgen import wording
 from reportgen.commands import Line, Outcome
 from reportgen.model import Indicator, SiteSettings
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
+#: Each schema: its model, its ``$id``, and the catalog key of its title (Thai: the editors' language).
 KINDS = {
-    "indicator": (
-        Indicator,
-        "urn:reportgen:schema:indicator",
-        "แบบรายงานผลการดำเนินงานตามตัวชี้วัด (content/indicators/<ปีงบประมาณ>/<รหัส>.yaml)",
-    ),
-    "site": (SiteSettings, "urn:reportgen:schema:site", "ตั้งค่าเว็บไซต์และแบบฟอร์ม (content/site.yaml)"),
+    "indicator": (Indicator, "urn:reportgen:schema:indicator", "schema_indicator_title"),
+    "site": (SiteSettings, "urn:reportgen:schema:site", "schema_site_title"),
 }
 
 
 def schema(kind: str = "indicator") -> str:
     """The JSON Schema text of ``kind`` ("indicator" or "site"): 2-space indent, UTF-8 text, trailing newline."""
     try:
-        model, schema_id, title = KINDS[kind]
+        model, schema_id, title_key = KINDS[kind]
     except KeyError:
         raise ValueError(f"unknown schema {kind!r}; expected one of {', '.join(KINDS)}") from None
     body = model.model_json_schema()
-    document = {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_id, "title": title}
+    document = {"$schema": JSON_SCHEMA_DIALECT, "$id": schema_id, "title": wording.label(title_key, "th")}
     document.update((key, value) for key, value in body.items() if key != "title")
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

@@ -379,7 +379,8 @@ class PreviewServer:
             renderer = Templates(layout.templates_dir(self.root), project.site)
             page = renderer.site_page(
                 "status.html.j2", root="/", css_url="/assets/css/", canonical_url="/_status",
-                page_title="ภาพรวมไตรมาส", description="ภาพรวมการรายงานผลรายไตรมาส", og_type="website",
+                page_title=wording.label("serve_status_page_title", "th"),
+                description=wording.label("serve_status_page_description", "th"), og_type="website",
                 overview=overview, words=lambda form: state_words(form, "th"),
             )
         except ContentError as error:

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from reportgen import layout
+from reportgen import layout, wording
 from reportgen.content.project import load_file
 from reportgen.content.validate import evidence_file_problems, placeholder_problems, signoff_problems
 from reportgen.digest import content_digest
@@ -176,12 +176,15 @@ def form_pdf_options(
         raise RenderError("render_release_needs_signoff", source=entry.source)
     date = dt.datetime.combine(indicator.signoff.date, dt.time(), BANGKOK)
     year_code = f"{indicator.fiscal_year}-{indicator.code}"
+    described = {
+        lang: wording.message("pdf_attachment_source", lang, code=indicator.code, year=indicator.fiscal_year)
+        for lang in ("th", "en")
+    }
     attachments = [
         PdfAttachment(
             path=Path(project_root) / entry.source,
             name=f"{year_code}.yaml",
-            description=f"ต้นฉบับ YAML ของแบบรายงานตัวชี้วัด {indicator.code} ปีงบประมาณ {indicator.fiscal_year}"
-            f" (source of indicator {indicator.code}, fiscal year {indicator.fiscal_year})",
+            description=f"{described['th']} ({described['en']})",  # whoever opens the PDF reads one of them
             relationship="Source",
         )
     ]

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from reportgen import thai
+from reportgen import thai, wording
 from reportgen.model import Entry, SiteSettings
 from reportgen.render import opendata
 from reportgen.render.opendata import Column, Table
@@ -34,16 +34,28 @@ DCAT_NAME = "dcat.jsonld"
 DATA_PAGE = "data/index.html"
 
 
+#: data.go.th's ``license_id`` value for a licence its choice list does not name ("other"): the portal's own value.
+CKAN_OTHER_LICENSE = "อื่นๆ"
+
+
 @dataclass(frozen=True)
 class License:
-    """A licence the open data can carry: its identifier (SPDX where there is one), names, text, and the value of
-    data.go.th's ``license_id`` choice list (``อื่นๆ``: "other", then named in ``license_id_other``)."""
+    """A licence the open data can carry: its identifier (SPDX where there is one), the catalog key of its name
+    (``title`` in Thai, ``title_en``), its text, and the value of data.go.th's ``license_id`` choice list
+    (``CKAN_OTHER_LICENSE``, then named in ``license_id_other``)."""
 
     id: str
-    title: str
-    title_en: str
+    title_key: str
     url: str
     ckan_id: str
+
+    @property
+    def title(self) -> str:
+        return wording.label(self.title_key, "th")
+
+    @property
+    def title_en(self) -> str:
+        return wording.label(self.title_key, "en")
 
 
 #: ``site.data_license`` → the licence. CC-BY-4.0 is the default: attribution only, one of data.go.th's own choices
@@ -51,42 +63,31 @@ class License:
 LICENSES: dict[str, License] = {
     license.id: license
     for license in (
-        License("CC-BY-4.0", "ครีเอทีฟคอมมอนส์ แสดงที่มา 4.0 สากล (CC BY 4.0)",
-                "Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/",
+        License("CC-BY-4.0", "datacatalog_license_cc_by", "https://creativecommons.org/licenses/by/4.0/",
                 "Creative Commons Attributions"),
-        License("CC-BY-SA-4.0", "ครีเอทีฟคอมมอนส์ แสดงที่มา-อนุญาตแบบเดียวกัน 4.0 สากล (CC BY-SA 4.0)",
-                "Creative Commons Attribution-ShareAlike 4.0 International",
-                "https://creativecommons.org/licenses/by-sa/4.0/", "Creative Commons Attribution Share-Alike"),
-        License("CC0-1.0", "ครีเอทีฟคอมมอนส์ ซีซีศูนย์ 1.0 สละสิทธิ์ทั้งหมด (CC0 1.0)",
-                "Creative Commons Zero v1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/", "อื่นๆ"),
-        License("DGA-OGL", "ข้อกำหนดและเงื่อนไขการอนุญาตให้ใช้ข้อมูลภาครัฐแบบเปิดของ สพร. (DGA Open Government License)",
-                "DGA Open Government License (Thailand)", "https://www.data.go.th/pages/dga-open-government-license",
-                "อื่นๆ"),
+        License("CC-BY-SA-4.0", "datacatalog_license_cc_by_sa", "https://creativecommons.org/licenses/by-sa/4.0/",
+                "Creative Commons Attribution Share-Alike"),
+        License("CC0-1.0", "datacatalog_license_cc0", "https://creativecommons.org/publicdomain/zero/1.0/",
+                CKAN_OTHER_LICENSE),
+        License("DGA-OGL", "datacatalog_license_dga_ogl", "https://www.data.go.th/pages/dga-open-government-license",
+                CKAN_OTHER_LICENSE),
     )
 }
 
 #: What the dataset is, for the portals (the site title is its Thai title).
-DESCRIPTION = (
-    "ผลการดำเนินงานตามตัวชี้วัดที่รายงานทุกไตรมาสตามแบบรายงานของกรุงเทพมหานคร ทุกปีงบประมาณ"
-    " เป็นตารางรายปี (หนึ่งแถวต่อตัวชี้วัดต่อปีงบประมาณ) และตารางรายไตรมาส ในรูปแบบ CSV และ JSON"
+DESCRIPTION = wording.label("datacatalog_description", "th")
+DESCRIPTION_EN = wording.label("datacatalog_description", "en")
+TITLE_EN = wording.label("datacatalog_title", "en")
+KEYWORDS = (
+    wording.label("datacatalog_keyword_indicators", "th"), "KPI", wording.label("datacatalog_keyword_results", "th"),
+    wording.label("datacatalog_keyword_libraries", "th"), wording.label("datacatalog_keyword_bangkok", "th"),
 )
-TITLE_EN = "Key performance indicator results, reported quarterly (Bangkok Metropolitan Administration)"
-DESCRIPTION_EN = (
-    "Results of the key performance indicators reported every quarter on the official form of the Bangkok"
-    " Metropolitan Administration, every fiscal year: a table by year (one row per indicator and fiscal year) and a"
-    " table by quarter, as CSV and JSON. Text is in Thai."
-)
-KEYWORDS = ("ตัวชี้วัด", "KPI", "ผลการดำเนินงาน", "ห้องสมุด", "กรุงเทพมหานคร")
-CSV_NOTE = (
-    "ข้อความที่ขึ้นต้นด้วย = + - @ แท็บ หรือขึ้นบรรทัด มีเครื่องหมาย ' นำหน้าใน CSV เพื่อไม่ให้โปรแกรมตารางคำนวณรันเป็นสูตร"
-    " (ใน JSON เป็นข้อความตามจริง)"
-)
-CSV_NOTE_EN = (
-    "A text cell starting with = + - @, a tab or a carriage return has a leading ' in the CSV, so that a spreadsheet"
-    " does not run it as a formula (the JSON has the text as written)."
-)
+CSV_NOTE = wording.label("datacatalog_csv_note", "th")
+CSV_NOTE_EN = wording.label("datacatalog_csv_note", "en")
 
-#: data.go.th's fields (ckanext-thai_gdc), from its choice lists: what this data is, the same for every project.
+#: data.go.th's fields (ckanext-thai_gdc), from its choice lists: what this data is, the same for every project. The
+#: Thai values are the portal's own choices (ข้อมูลสถิติ, ไตรมาส, …), not words of reportgen's: kept as the portal
+#: spells them.
 CKAN_FIELDS = {
     "data_type": "ข้อมูลสถิติ",
     "objective": ["พันธกิจหน่วยงาน"],
@@ -97,8 +98,8 @@ CKAN_FIELDS = {
     "data_category": "ข้อมูลสาธารณะ",
     "data_language": ["ไทย"],
     "disaggregate": ["ไม่มี"],
-    "unit_of_measure": "ตามคอลัมน์ unit ของแต่ละตัวชี้วัด",
-    "calculation_method": "ตามข้อ 4 วิธีการคำนวณ ในแบบรายงานของแต่ละตัวชี้วัด (คอลัมน์ page_url)",
+    "unit_of_measure": wording.label("datacatalog_unit_of_measure", "th"),
+    "calculation_method": wording.label("datacatalog_calculation_method", "th"),
     "allow_harvest": "True",
 }
 
@@ -261,10 +262,10 @@ def _distributions(site: SiteSettings) -> list[dict]:
                 "mediatype": "text/csv" if kind == "CSV" else "application/json",
             })
     files.append({
-        "title": "คำอธิบายข้อมูลและ Table Schema (Frictionless Data Package)",
-        "title_en": "Data Package with Table Schemas (Frictionless)",
-        "description": "ชนิด ความหมาย และคีย์ของทุกคอลัมน์ของทุกตาราง", "description_en": "Types, meanings and keys of"
-        " every column of every table.",
+        "title": wording.label("datacatalog_datapackage_title", "th"),
+        "title_en": wording.label("datacatalog_datapackage_title", "en"),
+        "description": wording.label("datacatalog_datapackage", "th"),
+        "description_en": wording.label("datacatalog_datapackage", "en"),
         "url": opendata.site_url(site.base_url, f"data/{DATAPACKAGE_NAME}"), "format": "JSON",
         "mediatype": "application/json",
     })
@@ -285,12 +286,12 @@ def ckan_dataset(site: SiteSettings, entries: Sequence[Entry]) -> dict:
         "license_id": license.ckan_id,
         "tags": [{"name": keyword} for keyword in KEYWORDS],
         "data_source": site.agency,
-        "accessible_condition": (
-            f"ใช้ เผยแพร่ และดัดแปลงได้ภายใต้ {license.title} {license.url} โดยอ้างอิงที่มา: {publisher.name}"
+        "accessible_condition": wording.message(
+            "datacatalog_accessible_condition", "th", license=license.title, url=license.url, publisher=publisher.name
         ),
         **CKAN_FIELDS,
     }
-    if license.ckan_id == "อื่นๆ":
+    if license.ckan_id == CKAN_OTHER_LICENSE:
         dataset["license_id_other"] = f"{license.title} {license.url}"
     years = _years(entries)
     if years:

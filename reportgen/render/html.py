@@ -24,7 +24,7 @@ from reportgen.standing import STATUS_LABELS, IndicatorStatus, Reporting, status
 
 def document_title(indicator: Indicator) -> str:
     """The title of a form's PDF and page: its code and name, as the PDF metadata and browser tab show it."""
-    return f"ตัวชี้วัด {indicator.code} {indicator.name}"
+    return wording.message("site_form_title", "th", code=indicator.code, name=indicator.name)
 
 
 def pdf_download_name(indicator: Indicator) -> str:
@@ -223,7 +223,7 @@ class Templates:
         year = thai.apply_digits(str(fiscal_year), self.site.digits)
         return self._render("book.html.j2", dict(
             css_url=css_url,
-            title=f"{self.site.site_title} ประจำปีงบประมาณ พ.ศ. {year}",
+            title=wording.message("book_title", "th", site=self.site.site_title, year=year),
             fiscal_year=fiscal_year,
             as_of=shown_as_of,
             period_start=start,

@@ -1,6 +1,6 @@
 """Every indicator of every fiscal year → the site's open data tables, as CSV and as JSON.
 
-Two tables (``TABLES``), the same figures as the site (``status.py``), in a form programs read: Arabic digits, a dot
+Two tables (``TABLES``), the same figures as the site (``standing.py``), in a form programs read: Arabic digits, a dot
 for decimals, no thousands separators, whatever ``site.digits`` says for the pages.
 
 - ``indicators``: one row per indicator and fiscal year: ``indicators.csv``, ``indicators-records.json`` (an array
@@ -13,7 +13,7 @@ The CSV files are written by reportgen's one CSV writer (``spreadsheet.py``): a 
 Excel opens the Thai text as mojibake, and a text cell that a spreadsheet would run as a formula (``=``, ``+``,
 ``-``, ``@``, tab, carriage return first) starts with an apostrophe (OWASP's advice against CSV injection); number
 cells are never touched, and the JSON keeps the text as written. ``Column`` documents each column once, for the README, the data page, the JSON document and the Table
-Schema of ``datapackage.json`` (``catalog.py``).
+Schema of ``datapackage.json`` (``datacatalog.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from reportgen import spreadsheet, thai
+from reportgen import spreadsheet, thai, wording
 from reportgen.model import Entry
 from reportgen.standing import STATUS_LABELS, Reporting, status_of
 
@@ -39,37 +39,58 @@ MISSING = ""
 #: Booleans in the CSV, as Table Schema reads them by default and pandas too.
 TRUE, FALSE = "true", "false"
 
-#: The types of ``Column.type``: what README, data page and ``indicators.json`` say (``catalog.py`` maps them to
+#: The types of ``Column.type``: what README, data page and ``indicators.json`` say (``datacatalog.py`` maps them to
 #: Table Schema types).
 COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "integer list")
 
 
+class _Worded:
+    """What a column or table says about itself, in Thai and English, from the catalog entries it names."""
+
+    title_key: str
+    description_key: str
+
+    @property
+    def title(self) -> str:
+        return wording.label(self.title_key, "th")
+
+    @property
+    def title_en(self) -> str:
+        return wording.label(self.title_key, "en")
+
+    @property
+    def description(self) -> str:
+        return wording.label(self.description_key, "th")
+
+    @property
+    def description_en(self) -> str:
+        return wording.label(self.description_key, "en")
+
+
 @dataclass(frozen=True)
-class Column:
-    """One column of the open data: its name, its type (``COLUMN_TYPES``), what it means (Thai) and an example;
-    a short title in Thai and English, the meaning in English, and the Table Schema constraints its values keep."""
+class Column(_Worded):
+    """One column of the open data: its name, its type (``COLUMN_TYPES``), an example, the catalog keys of its short
+    title and of what it means (``title``, ``description``: Thai; ``title_en``, ``description_en``), and the Table
+    Schema constraints its values keep."""
 
     name: str
     type: str
-    description: str
     example: str
-    title: str
-    title_en: str
-    description_en: str
+    title_key: str
+    description_key: str
     constraints: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class Table:
-    """One published table: its files, what it is (Thai and English), its columns and keys."""
+class Table(_Worded):
+    """One published table: its files, what it is (``title``, ``description``, in Thai and English, from the catalog
+    keys it names), its columns and keys."""
 
     name: str
     csv_name: str
     json_name: str  # the array of row objects
-    title: str
-    title_en: str
-    description: str
-    description_en: str
+    title_key: str
+    description_key: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
     references: str | None = None  # the table whose primary key ``primary_key[:2]`` refers to
@@ -83,83 +104,39 @@ _CODE_PATTERN = "[0-9A-Za-z][0-9A-Za-z._-]{0,15}"  # model.Indicator.code
 _YEAR = {"required": True, "minimum": 2500, "maximum": 2700}  # model.MIN_FISCAL_YEAR, MAX_FISCAL_YEAR
 _QUARTER = {"minimum": 1, "maximum": 4}
 
-FISCAL_YEAR = Column(
-    "fiscal_year", "integer", "ปีงบประมาณ พ.ศ. (1 ต.ค. – 30 ก.ย.)", "2564",
-    "ปีงบประมาณ", "Fiscal year", "Fiscal year in the Buddhist Era (1 October – 30 September); subtract 543 for CE.",
-    _YEAR,
-)
-CODE = Column(
-    "code", "string", "รหัสตัวชี้วัด (ข้อความ คงเลข 0 นำหน้า)", "08",
-    "รหัสตัวชี้วัด", "Indicator code", "Indicator code, a text that keeps its leading zeros (08, not 8).",
-    {"required": True, "pattern": _CODE_PATTERN},
-)
-SIGNED = Column(
-    "signed", "boolean", "ผู้รับผิดชอบลงนามแล้ว (true) หรือยังเป็นฉบับร่าง (false)", "true",
-    "ลงนามแล้ว", "Signed off", "true once the responsible person has signed the form off; false for a draft.",
-    {"required": True},
-)
+FISCAL_YEAR = Column("fiscal_year", "integer", "2564", "data_fiscal_year_title", "data_fiscal_year", _YEAR)
+CODE = Column("code", "string", "08", "data_code_title", "data_code", {"required": True, "pattern": _CODE_PATTERN})
+SIGNED = Column("signed", "boolean", "true", "data_signed_title", "data_signed", {"required": True})
 
 INDICATOR_COLUMNS: tuple[Column, ...] = (
     FISCAL_YEAR,
     CODE,
-    Column("name", "string", "ชื่อตัวชี้วัด", "จำนวนห้องสมุดเพื่อการเรียนรู้…",
-           "ชื่อตัวชี้วัด", "Indicator name", "The indicator's name, in Thai, as on the form.", {"required": True}),
-    Column("agency", "string", "หน่วยงานที่รายงาน", "สำนักวัฒนธรรม กีฬา และการท่องเที่ยว",
-           "หน่วยงาน", "Agency", "The reporting agency.", {"required": True}),
-    Column("result_type", "string", "ระดับความสำเร็จ: output (ผลผลิต) หรือ outcome (ผลลัพธ์)", "output",
-           "ระดับความสำเร็จ", "Result type", "output or outcome.",
-           {"required": True, "enum": ["output", "outcome"]}),
-    Column("target", "number", "ค่าเป้าหมาย", "3",
-           "ค่าเป้าหมาย", "Target", "The target, in the indicator's unit.", {"required": True, "minimum": 0}),
-    Column("unit", "string", "หน่วยนับของเป้าหมายและผลงาน", "ห้อง",
-           "หน่วยนับ", "Unit", "Unit of the target and the result (Thai).", {"required": True}),
-    Column("result", "number", "ผลงานที่ทำได้ (ว่าง = ยังไม่รายงานผล)", "36",
-           "ผลงาน", "Result", "The result achieved (empty: not reported yet).", {"minimum": 0}),
-    Column("percent_of_target", "number", "ผลงานคิดเป็นร้อยละของเป้าหมาย ปัดเศษ 2 ตำแหน่ง (ว่าง = ยังไม่มีผล)", "1200",
-           "ร้อยละของเป้าหมาย", "Percent of target",
-           "The result as a percentage of the target, rounded half up to 2 places (empty: no result yet).",
-           {"minimum": 0}),
-    Column("status", "string",
-           "สถานะ: met (บรรลุ) in_progress (อยู่ระหว่างดำเนินการ ปีงบประมาณยังไม่สิ้นสุด)"
-           " not_met (ยังไม่บรรลุ เมื่อสิ้นปีงบประมาณ) not_reported (ยังไม่รายงานผล)", "met",
-           "สถานะ", "Status",
-           "met (target reached), in_progress (below target, the fiscal year not over),"
-           " not_met (below target at the year's end), or not_reported.",
-           {"required": True, "enum": list(STATUS_LABELS)}),
-    Column("status_label", "string", "สถานะเป็นภาษาไทย ตามที่แสดงบนเว็บไซต์", "บรรลุเป้าหมาย",
-           "สถานะ (ข้อความ)", "Status label", "The status in Thai, as the site shows it.",
-           {"required": True, "enum": list(STATUS_LABELS.values())}),
-    Column("last_quarter", "integer", "ไตรมาสล่าสุดที่รายงานผล 1–4 (ว่าง = ยังไม่รายงาน)", "4",
-           "ไตรมาสล่าสุด", "Last quarter reported", "The latest quarter reported, 1–4 (empty: none yet).", _QUARTER),
-    Column("reported_quarters", "integer list", "ไตรมาสที่รายงานผลแล้ว (CSV: คั่นด้วยเว้นวรรค, JSON: array)", "1 2 3 4",
-           "ไตรมาสที่รายงานแล้ว", "Quarters reported",
-           "The quarters reported (CSV: separated by spaces, empty for none; JSON: an array)."),
-    Column("signed_on", "date", "วันที่ผู้รับผิดชอบลงนาม แบบ ค.ศ. ปี-เดือน-วัน (ว่าง = ฉบับร่าง)", "2021-10-20",
-           "วันที่ลงนาม", "Signed on", "Date of the sign-off, ISO 8601, Christian Era (empty: a draft)."),
-    Column("page_url", "string", "หน้าเว็บของแบบรายงาน", "https://www.bangkoklibrary.go.th/kpi/2564/08.html",
-           "หน้าเว็บ", "Web page", "The form's web page.", {"required": True}),
-    Column("pdf_url", "string", "ไฟล์ PDF ของแบบรายงาน", "https://www.bangkoklibrary.go.th/kpi/2564/08.pdf",
-           "ไฟล์ PDF", "PDF", "The form as a PDF.", {"required": True}),
+    Column("name", "string", wording.label("data_name_example", "th"), "data_name_title", "data_name", {"required": True}),
+    Column("agency", "string", wording.label("data_agency_example", "th"), "data_agency_title", "data_agency", {"required": True}),
+    Column("result_type", "string", "output", "data_result_type_title", "data_result_type", {"required": True, "enum": ["output", "outcome"]}),
+    Column("target", "number", "3", "data_target_title", "data_target", {"required": True, "minimum": 0}),
+    Column("unit", "string", wording.label("data_unit_example", "th"), "data_unit_title", "data_unit", {"required": True}),
+    Column("result", "number", "36", "data_result_title", "data_result", {"minimum": 0}),
+    Column("percent_of_target", "number", "1200", "data_percent_of_target_title", "data_percent_of_target", {"minimum": 0}),
+    Column("status", "string", "met", "data_status_title", "data_status", {"required": True, "enum": list(STATUS_LABELS)}),
+    Column("status_label", "string", STATUS_LABELS["met"], "data_status_label_title", "data_status_label", {"required": True, "enum": list(STATUS_LABELS.values())}),
+    Column("last_quarter", "integer", "4", "data_last_quarter_title", "data_last_quarter", _QUARTER),
+    Column("reported_quarters", "integer list", "1 2 3 4", "data_reported_quarters_title", "data_reported_quarters"),
+    Column("signed_on", "date", "2021-10-20", "data_signed_on_title", "data_signed_on"),
+    Column("page_url", "string", "https://www.bangkoklibrary.go.th/kpi/2564/08.html", "data_page_url_title", "data_page_url", {"required": True}),
+    Column("pdf_url", "string", "https://www.bangkoklibrary.go.th/kpi/2564/08.pdf", "data_pdf_url_title", "data_pdf_url", {"required": True}),
     SIGNED,
 )
 
 QUARTER_COLUMNS: tuple[Column, ...] = (
     FISCAL_YEAR,
     CODE,
-    Column("quarter", "integer", "ไตรมาส 1–4 (ไตรมาส 1 = ต.ค.–ธ.ค.)", "1",
-           "ไตรมาส", "Quarter", "Fiscal quarter 1–4; quarter 1 is October–December.", {"required": True} | _QUARTER),
-    Column("quarter_start", "date", "วันแรกของไตรมาส แบบ ค.ศ. ปี-เดือน-วัน", "2020-10-01",
-           "วันเริ่มไตรมาส", "Quarter start", "First day of the quarter, ISO 8601.", {"required": True}),
-    Column("quarter_end", "date", "วันสุดท้ายของไตรมาส แบบ ค.ศ. ปี-เดือน-วัน", "2020-12-31",
-           "วันสิ้นไตรมาส", "Quarter end", "Last day of the quarter, ISO 8601.", {"required": True}),
-    Column("reported", "boolean", "รายงานผลไตรมาสนี้แล้ว (true) หรือยัง (false)", "true",
-           "รายงานแล้ว", "Reported", "true if the quarter's report is written.", {"required": True}),
-    Column("result", "number", "ผลงานสะสม ณ สิ้นไตรมาส (ว่าง = ไม่ได้รายงานตัวเลข)", "36",
-           "ผลงานสะสม", "Cumulative result", "The cumulative result at the end of the quarter (empty: none reported).",
-           {"minimum": 0}),
-    Column("percent_of_target", "number", "ผลงานสะสมคิดเป็นร้อยละของเป้าหมาย ปัดเศษ 2 ตำแหน่ง (ว่าง = ไม่มีผล)", "1200",
-           "ร้อยละของเป้าหมาย", "Percent of target",
-           "The cumulative result as a percentage of the year's target, rounded half up to 2 places.", {"minimum": 0}),
+    Column("quarter", "integer", "1", "data_quarter_title", "data_quarter", {"required": True} | _QUARTER),
+    Column("quarter_start", "date", "2020-10-01", "data_quarter_start_title", "data_quarter_start", {"required": True}),
+    Column("quarter_end", "date", "2020-12-31", "data_quarter_end_title", "data_quarter_end", {"required": True}),
+    Column("reported", "boolean", "true", "data_reported_title", "data_reported", {"required": True}),
+    Column("result", "number", "36", "data_quarter_result_title", "data_quarter_result", {"minimum": 0}),
+    Column("percent_of_target", "number", "1200", "data_quarter_percent_of_target_title", "data_quarter_percent_of_target", {"minimum": 0}),
     SIGNED,
 )
 
@@ -167,10 +144,8 @@ INDICATORS = Table(
     name="indicators",
     csv_name=CSV_NAME,
     json_name=RECORDS_JSON_NAME,
-    title="ผลการดำเนินงานตามตัวชี้วัด รายปี",
-    title_en="KPI results by fiscal year",
-    description="หนึ่งแถวต่อหนึ่งตัวชี้วัดในหนึ่งปีงบประมาณ: เป้าหมาย ผลงาน ร้อยละของเป้าหมาย สถานะ และการลงนาม",
-    description_en="One row per indicator and fiscal year: target, result, percent of target, status and sign-off.",
+    title_key="data_table_indicators_title",
+    description_key="data_table_indicators",
     columns=INDICATOR_COLUMNS,
     primary_key=("fiscal_year", "code"),
 )
@@ -179,12 +154,8 @@ QUARTERS = Table(
     name="quarters",
     csv_name=QUARTERS_CSV_NAME,
     json_name=QUARTERS_JSON_NAME,
-    title="ผลการดำเนินงานตามตัวชี้วัด รายไตรมาส",
-    title_en="KPI results by quarter",
-    description="หนึ่งแถวต่อหนึ่งไตรมาสของแต่ละตัวชี้วัดในแต่ละปีงบประมาณ (4 แถวต่อตัวชี้วัด): รายงานแล้วหรือยัง"
-    " และผลงานสะสม ณ สิ้นไตรมาส",
-    description_en="One row per quarter of each indicator and fiscal year (4 rows per indicator): whether it is"
-    " reported, and the cumulative result at the quarter's end.",
+    title_key="data_table_quarters_title",
+    description_key="data_table_quarters",
     columns=QUARTER_COLUMNS,
     primary_key=("fiscal_year", "code", "quarter"),
     references="indicators",

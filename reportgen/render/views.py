@@ -161,7 +161,7 @@ class SiteFormatter:
 
     def percent(self, value: Decimal) -> str:
         """``1200`` → ``"ร้อยละ 1,200"``, ``Decimal("66.666")`` → ``"ร้อยละ 66.67"``: rounded as the form rounds."""
-        return self.figure(value, "ร้อยละ")
+        return self.figure(value, thai.PERCENT)
 
     def quarter_months(self, year: int, quarter: int) -> str:
         first_day, _ = thai.quarter_period(year, quarter)
@@ -178,7 +178,7 @@ def indicator_view(
     quarters = tuple(
         QuarterView(
             number=number,
-            label=f"ไตรมาสที่ {fmt.text(number)}",
+            label=wording.message("site_quarter", "th", number=fmt.text(number)),
             months=fmt.quarter_months(indicator.fiscal_year, number),
             reported=number in reports,
             result_text=(
@@ -204,11 +204,13 @@ def indicator_view(
         quarters=quarters,
         draft=not entry.signed,
         missing_text=(
-            "ยังไม่รายงาน " + ", ".join(f"ไตรมาสที่ {fmt.text(q)}" for q in status.missing_quarters)
+            wording.message("site_quarters_not_reported", "th", quarters=", ".join(
+                wording.message("site_quarter", "th", number=fmt.text(q)) for q in status.missing_quarters))
             if status.missing_quarters else None
         ),
         plan_text=(
-            f"{status.plan_label} (แผน {fmt.figure(status.plan_value, unit)})" if status.plan_status else None
+            wording.message("site_plan", "th", status=status.plan_label, plan=fmt.figure(status.plan_value, unit))
+            if status.plan_status else None
         ),
         officer=indicator.officer if show_officer else None,
     )
@@ -294,7 +296,9 @@ class SitePages:
             project.entries, self.fmt, self.reporting, withheld, show_officers=project.site.show_officers
         )
         self.year_links = tuple(
-            YearLink(year.year, f"พ.ศ. {self.fmt.text(year.year)}", f"{year.year}/index.html") for year in self.years
+            YearLink(year.year, wording.message("site_year_link", "th", year=self.fmt.text(year.year)),
+                     f"{year.year}/index.html")
+            for year in self.years
         )
         self.views = {view.entry.slug: view for year in self.years for view in year.indicators}
         self.years_of_code: dict[str, set[int]] = {}
@@ -319,10 +323,10 @@ class SitePages:
             "index.html.j2",
             **self._common(root=root, path=canonical_path, current_year=year.year),
             year_current="page",
-            page_title=f"ปีงบประมาณ พ.ศ. {year_text} – {self.project.site.site_title}",
-            description=(
-                f"ผลการดำเนินงานตามตัวชี้วัด ปีงบประมาณ พ.ศ. {year_text}: บรรลุเป้าหมาย "
-                f"{self.fmt.text(year.count('met'))} จาก {self.fmt.text(year.total)} ตัวชี้วัด"
+            page_title=wording.message("site_year_page_title", "th", year=year_text, site=self.project.site.site_title),
+            description=wording.message(
+                "site_year_page_description", "th", year=year_text, met=self.fmt.text(year.count("met")),
+                total=self.fmt.text(year.total),
             ),
             og_type="website",
             year=year,
@@ -336,7 +340,8 @@ class SitePages:
         view = self.views[entry.slug]
         indicator = entry.indicator
         other_years = tuple(
-            YearLink(other.year, f"พ.ศ. {self.fmt.text(other.year)}", f"{other.year}/{indicator.code}.html")
+            YearLink(other.year, wording.message("site_year_link", "th", year=self.fmt.text(other.year)),
+                     f"{other.year}/{indicator.code}.html")
             for other in self.years
             if other.year != indicator.fiscal_year and other.year in self.years_of_code[indicator.code]
         )
@@ -347,7 +352,10 @@ class SitePages:
             current_year=indicator.fiscal_year,
             year_current="true",
             page_title=f"{document_title(indicator)} – {self.project.site.site_title}",
-            description=f"{indicator.name} ปีงบประมาณ พ.ศ. {self.fmt.text(indicator.fiscal_year)}: {view.status.label}",
+            description=wording.message(
+                "site_indicator_page_description", "th", name=indicator.name,
+                year=self.fmt.text(indicator.fiscal_year), status=view.status.label,
+            ),
             og_type="article",
             view=view,
             as_of_text=view.status.period.label(self.fmt.digits),
@@ -359,11 +367,8 @@ class SitePages:
         return self.renderer.site_page(
             "data.html.j2",
             **self._common(root="../", path="data/index.html", current_year=None),
-            page_title=f"ข้อมูลเปิด – {self.project.site.site_title}",
-            description=(
-                "ผลการดำเนินงานตามตัวชี้วัดทุกปีงบประมาณ รายปีและรายไตรมาส เป็นไฟล์ CSV และ JSON"
-                " พร้อมสัญญาอนุญาตและคำอธิบายข้อมูล"
-            ),
+            page_title=wording.message("site_data_page_title", "th", site=self.project.site.site_title),
+            description=wording.label("site_data_page_description", "th"),
             og_type="website",
             columns=opendata.COLUMNS,
             csv_name=opendata.CSV_NAME,
@@ -382,7 +387,7 @@ class SitePages:
             "empty.html.j2",
             **self._common(root="", path="", current_year=None),
             page_title=self.project.site.site_title,
-            description="ยังไม่มีรายงานผลการดำเนินงานตามตัวชี้วัด",
+            description=wording.label("site_empty_page_description", "th"),
             og_type="website",
         )
 
@@ -393,8 +398,8 @@ class SitePages:
             "404.html.j2",
             **self._common(root="", path="404.html", current_year=None),
             base_href=self.base_url,
-            page_title=f"ไม่พบหน้านี้ – {self.project.site.site_title}",
-            description="ไม่พบหน้าที่ต้องการ",
+            page_title=wording.message("site_not_found_page_title", "th", site=self.project.site.site_title),
+            description=wording.label("site_not_found_page_description", "th"),
             og_type="website",
         )
 
