@@ -1,7 +1,7 @@
 """Bytes → a file that readers see whole or not at all; a temporary's pid → whether its writer still runs.
 
-The one file-replacement helper of reportgen: the caches (``build/artifacts.py``, ``doccache.py``), the output writer
-(``writer.py``) and the commands that edit content files all write a file under a fresh temporary name in the
+The one file-replacement helper of reportgen: the caches (``publish/cache.py``, ``doccache.py``), the output writer
+(``publish/writer.py``) and the content writer (``authoring/writer.py``) all write a file under a fresh temporary name in the
 target's folder (created exclusively, never through a symbolic link) and rename it into place, so that a reader
 sees the old file or the new one, never half of one. ``durable`` adds an ``fsync`` of the file (content files,
 which are someone's work; the output is flushed whole by the writer's commit, and the caches check what they read).

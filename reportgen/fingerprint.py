@@ -1,7 +1,7 @@
 """reportgen's own code and the libraries it runs on → one hash that every cache key starts from.
 
 A cache entry made by another reportgen must never be used: an edited, unreleased module may change what a file
-loads as (``doccache.py``) or what a form looks like (``build/artifacts.py``). Both caches therefore start their keys from
+loads as (``doccache.py``) or what a form looks like (``publish/cache.py``). Both caches therefore start their keys from
 ``code_fingerprint``: the reportgen version and the path and bytes of every module of the package, hashed once per
 process (the code a process runs does not change under it). ``library_versions`` names the versions of the
 distributions a cache depends on; ``update_with_file`` and ``tree_files`` are how files are hashed into a key

@@ -1,7 +1,7 @@
 """The content model: the YAML keys staff write, declared once.
 
 Everything that knows the content format comes from these pydantic models: the loader validates with them
-(``load.py``), error messages name their fields, and ``reportgen schema`` publishes their JSON Schema so that
+(``content/``), error messages name their fields, and ``reportgen schema`` publishes their JSON Schema so that
 editors get autocomplete. The keys are a contract with the staff who write the files: extend them compatibly,
 never rename them.
 

@@ -1,4 +1,4 @@
-"""Numbers, dates and fiscal quarters → the Thai strings printed on the form (used as Jinja filters by render.py).
+"""Numbers, dates and fiscal quarters → the Thai strings printed on the form (used as Jinja filters by render/html.py).
 
 The form counts years in the Buddhist Era (พ.ศ. = ค.ศ. + 543) and money and results in the Thai fiscal year, which
 runs 1 October – 30 September and is named by the BE year in which it ends. Digits are printed as Arabic (0–9) or
@@ -280,7 +280,7 @@ def _thai_digits_filter(value: str | int, digits: str) -> str:
     return apply_digits(value if isinstance(value, str) else str(value), digits)
 
 
-#: Registered by render.py on its Jinja environment, e.g. ``{{ indicator.target.value | number(digits=site.digits) }}``.
+#: Registered by render/html.py on its Jinja environment, e.g. ``{{ indicator.target.value | number(digits=site.digits) }}``.
 FILTERS: dict[str, Callable[..., str]] = {
     "thai_digits": _thai_digits_filter,
     "number": format_number,

@@ -9,6 +9,7 @@ deferred import is still a dependency. A new module must be given a layer here.
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 from pathlib import Path
 
@@ -129,3 +130,37 @@ def test_a_planted_reverse_import_is_found(tmp_path):
     assert f"reportgen.layout (layer 0) imports reportgen.cli (layer {cli}), a higher layer" in problems
     assert f"reportgen.model (layer 1) imports reportgen.render.views (layer {views}), a higher layer" in problems
     assert "reportgen.stray has no layer in tests/test_layers.py" in problems
+
+
+# --- Docstrings and comments name modules that exist ------------------------------------------------------------
+
+#: Files of other projects that reportgen's docstrings name (WeasyPrint's, Python's own).
+OTHER_PROJECTS = {"weasyprint/pdf/fonts.py", "argparse.py"}
+_MENTIONED_FILE = re.compile(r"(?<![\w/.-])((?:[\w-]+/)*[\w-]+\.py)\b")
+
+
+def stale_file_names(package: Path, repo: Path) -> list[str]:
+    """Every ``something.py`` a module of ``package`` names (in a docstring or a comment) that no file of the
+    repository is: the name of a module that was moved or renamed."""
+    files = [path.relative_to(repo).as_posix() for path in repo.rglob("*.py")
+             if not {".venv", "node_modules", "__pycache__"} & set(path.relative_to(repo).parts)]  # fmt: skip
+    stale = []
+    for path in sorted(package.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        for mentioned in sorted(set(_MENTIONED_FILE.findall(path.read_text(encoding="utf-8")))):
+            if mentioned in OTHER_PROJECTS:
+                continue
+            if not any(file == mentioned or file.endswith("/" + mentioned) for file in files):
+                stale.append(f"{path.relative_to(repo).as_posix()} names {mentioned}, which does not exist")
+    return stale
+
+
+def test_every_file_a_docstring_names_exists():
+    assert stale_file_names(PACKAGE, REPO_ROOT) == []
+
+
+def test_a_stale_name_is_found(tmp_path):
+    (tmp_path / "reportgen" / "render").mkdir(parents=True)
+    (tmp_path / "reportgen" / "render" / "pdf.py").write_text('"""Uses ``render.py`` and ``render/pdf.py``."""\n')
+    assert stale_file_names(tmp_path / "reportgen", tmp_path) == ["reportgen/render/pdf.py names render.py, which does not exist"]

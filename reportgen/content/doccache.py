@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: The folder, under a project, of every cache of reportgen (documents here, forms in ``build/artifacts.py``).
+#: The folder, under a project, of every cache of reportgen (documents here, forms in ``publish/cache.py``).
 CACHE_DIR = layout.CACHE_DIR
 
 DOCUMENTS_FILE = "documents-v2.json"

@@ -9,7 +9,7 @@ YAML's rules would change (a `` #`` that cuts a text short, a list folded into a
 and figures and dates hardly possible (a percentage over 100, a cumulative result going down, a quarter missing
 before one reported, a sign-off outside its time). ``strict`` turns warnings into errors.
 
-The warnings that depend on nothing but the file (``file_warnings``) are found by ``load.validate_document`` with
+The warnings that depend on nothing but the file (``file_warnings``) are found by ``project.validate_document`` with
 the file's own problems, so that the document cache keeps them; those that depend on the date, on other files or
 on evidence files are found here, on every load.
 """

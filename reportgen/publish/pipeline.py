@@ -8,8 +8,8 @@ Everything is loaded and validated first (a single invalid file stops the build 
 ``--as-of`` turns every indicator into its state at the end of that quarter, and ``--release`` sorts the forms
 into those that may be published and those left out (``release.plan_release``): a release build is always the
 whole site of the released forms (every one of them rendered or taken from the cache, whatever FILE names, so no
-page of a draft from an earlier build stays behind), and FILE only says which forms must be publishable. Then each selected form's PDF is taken from the cache (``build/artifacts.py``) when nothing it depends
-on changed, and the others are rendered in parallel (``build/pool.py``). Last, every file is put into the writer's
+page of a draft from an earlier build stays behind), and FILE only says which forms must be publishable. Then each selected form's PDF is taken from the cache (``publish/cache.py``) when nothing it depends
+on changed, and the others are rendered in parallel (``pool.py``). Last, every file is put into the writer's
 staging folder, which replaces ``output/`` in one atomic step only when all of it succeeded: cached PDFs are
 hard-linked rather than copied. A failed, interrupted or killed build leaves the previous ``output/`` as it was.
 

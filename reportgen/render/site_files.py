@@ -11,14 +11,14 @@ Layout of ``output/`` (the URLs are part of what readers bookmark, keep them sta
     html/data/…                     its tables as CSV and JSON (opendata.py) and their metadata (datacatalog.py)
     html/sitemap.xml, robots.txt    absolute URLs, from ``site.base_url``
     html/404.html                   for the web server's "not found" answer
-    html/search.html                the search page, and html/pagefind/ its index (build/search.py, written last)
+    html/search.html                the search page, and html/pagefind/ its index (publish/search.py, written last)
     html/assets/css|js|fonts/       stylesheets, the table-sorting script, self-hosted fonts and their licence
 
 Every link inside ``html/`` is relative, so the site works from any sub-path (``…/kpi/``) and from the disk;
 ``base_url`` is used only where a URL must be absolute: the sitemap, canonical links, Open Graph tags, the data's
 URLs and the 404 page (which a server shows at any address, so its links are resolved against ``base_url``).
 What the pages show is ``views.py``; this module decides *what* the files are and under which cache key a form's
-page is kept (``page_key``); ``writer.py`` alone puts them on disk.
+page is kept (``page_key``); ``publish/writer.py`` alone puts them on disk.
 """
 
 from __future__ import annotations
