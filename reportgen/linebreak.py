@@ -12,7 +12,7 @@ word as ``<span class="w">…</span>``, which the form's CSS keeps on one line (
 searches and reads out the text unchanged. The PDF (``paper=True``, the print and book documents) gets the same
 cuts as a zero-width space, what WeasyPrint makes of ``<wbr>``, written as text so that it makes no box, and a
 span only around a word Pango would split; the PDF's text layer leaves the zero-width space out, so the six
-extractors read the form as before (tests/test_textlayer.py). Boundaries that are not between two Thai letters (spaces, punctuation, Latin, digits) keep the engines'
+extractors read the form as before (tests/render/weasyprint_adapter/test_textlayer.py). Boundaries that are not between two Thai letters (spaces, punctuation, Latin, digits) keep the engines'
 own rules (UAX #14), which agree. Besides the dictionary words, these stay on one line, as a Thai typesetter keeps
 them:
 

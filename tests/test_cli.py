@@ -6,8 +6,8 @@ import json
 import re
 
 import pytest
+from bad_inputs import CASES, FILE
 from projects import REAL_INDICATOR, run_reportgen, run_reportgen_process, write_project
-from test_load import CASES, FILE
 
 from reportgen.cli import main
 

@@ -392,7 +392,7 @@ def pdfa_problems(path: Path) -> list[str]:
 
 
 def preflight_errors(pdf: Path) -> list[str]:
-    """PDFBox preflight's findings beyond the PDF/A-1-only rules, as tests/test_pdf.py runs it on release PDFs."""
+    """PDFBox preflight's findings beyond the PDF/A-1-only rules, as tests/render/test_pdf.py runs it on release PDFs."""
     errors = preflight_findings(pdf)
     assert any("Sarabun-Regular" in line for line in errors), errors  # it read the signature's appearance
     return beyond_pdf_a3(errors)

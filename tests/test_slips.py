@@ -262,7 +262,7 @@ def test_legitimate_files_stay_silent(tmp_path):
 
 
 def test_the_file_new_writes_has_nothing_but_its_placeholders(tmp_path):
-    golden = (REPO_ROOT / "tests" / "golden" / "new-2565-09.yaml").read_text(encoding="utf-8")
+    golden = (REPO_ROOT / "tests" / "authoring" / "golden" / "new-2565-09.yaml").read_text(encoding="utf-8")
     root = write_project(tmp_path / "p", {"indicators/2565/09.yaml": golden})
     problems = check(root, today=TODAY, use_cache=False)
     assert {p.code for p in problems} == {"placeholder"}

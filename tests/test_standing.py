@@ -1,4 +1,4 @@
-"""status.py: result against target, and a form as it stood at the end of a quarter."""
+"""standing.py: result against target, and a form as it stood at the end of a quarter."""
 
 from __future__ import annotations
 

@@ -269,7 +269,7 @@ def _line_column(text: str, index: int) -> tuple[int, int]:
     return line, index - line_start + 1
 
 
-#: What libyaml accepts and PyYAML refuses (found by ``tests/test_load.py``'s fuzzing of the real file): tabs, a
+#: What libyaml accepts and PyYAML refuses (found by ``tests/content/test_project.py``'s fuzzing of the real file): tabs, a
 #: byte-order mark after the start, and a comment right after a block scalar's header (``|#``). A file with any of
 #: them goes to the pure-Python parser, so
 #: both parsers accept exactly the same files and build the same nodes (collections' end marks may differ at the

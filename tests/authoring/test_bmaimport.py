@@ -1,4 +1,4 @@
-"""bmaimport.py and commands/import_form.py: a form exported from the BMA system → an indicator file that `check`
+"""authoring/bmaimport.py and commands/import_form.py: a form exported from the BMA system → an indicator file that `check`
 accepts and that renders the same text. The reference export is the first test; variants lose a section, carry an
 unknown heading, a ceiling target, a name at the signature, no code."""
 
@@ -48,7 +48,7 @@ def import_text(root: Path, text: str, *args: str):
 
 
 def test_the_reference_imports_checks_and_renders_the_same_text(empty_project):
-    from test_reference import missing_from
+    from reference_form import missing_from
 
     result = import_text(empty_project, reference_text())
     assert result.returncode == 0, result.stderr
@@ -126,7 +126,7 @@ def test_a_form_without_a_code_needs_code(empty_project):
 
 @pytest.mark.parametrize("text", ["*ไม่* เน้น", "1. ไม่ใช่รายการ", "# ไม่ใช่หัวข้อ", "a_b_c [x](y) `z`", "> ไม่ใช่"])
 def test_escaped_text_renders_as_written(text):
-    from test_reference import squeeze
+    from extract import squeeze
 
     html = render_markdown(escape_markdown(text))
     assert "<em>" not in html and "<ol>" not in html and "<h1>" not in html and "<a " not in html

@@ -1,4 +1,4 @@
-"""commands/new.py: `reportgen new CODE --year YEAR [--from YEAR/CODE]` writes a valid file to fill in, never over one.
+"""commands/new.py and authoring/template.py: `reportgen new CODE --year YEAR [--from YEAR/CODE]` writes a valid file to fill in, never over one.
 
 Also the `placeholder` warning of validate.py, which exists for the files `new` writes.
 """
@@ -71,7 +71,7 @@ def descriptions(model: type[BaseModel]) -> list[str]:
 def test_blank_file_matches_the_golden_file(root, capsys):
     """The output is stable. After a deliberate change, regenerate the golden file with:
 
-        REPORTGEN_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_new.py -k golden
+        REPORTGEN_UPDATE_GOLDEN=1 .venv/bin/pytest tests/authoring/test_new.py -k golden
     """
     assert main(["new", "09", "--year", "2565", "--root", str(root)]) == 0
     written = (root / NEW_FILE).read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""commands/signoff.py: the sign-off is written into the file as text, every other byte kept, and it verifies."""
+"""commands/signoff.py and authoring/signoff_edit.py: the sign-off is written into the file as text, every other byte kept, and it verifies."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from projects import REAL_INDICATOR, run_reportgen, write_project
+from projects import REAL_INDICATOR, REPO_ROOT, run_reportgen, write_project
 
 from reportgen.commands.signoff import signoff
 from reportgen.content.project import load_indicator, load_project
@@ -265,7 +265,7 @@ def test_a_killed_signoff_leaves_nothing_git_would_commit(tmp_path):
     live = folder / f".reportgen-tmp-{os.getpid()}-0123456789ab"  # a command still writing: left alone
     live.write_bytes(b"being written")
 
-    shutil.copy(Path(__file__).resolve().parent.parent / ".gitignore", root / ".gitignore")
+    shutil.copy(REPO_ROOT / ".gitignore", root / ".gitignore")
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     ignored = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=all"],
                              capture_output=True, text=True, check=True).stdout  # fmt: skip

@@ -7,14 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
-from projects import indicator_yaml
+from projects import REPO_ROOT, indicator_yaml
 
 from reportgen.commands.check import check
 from reportgen.commands.schema import schema
 from reportgen.errors import Problem, UsageError
 from reportgen.problems import format_problems, github_annotation
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = REPO_ROOT
 FILE = "content/indicators/2564/08.yaml"
 
 

@@ -1,4 +1,4 @@
-"""build/artifacts.py: what a form's key depends on (and what it must not), and entries that are verified, atomic, pruned."""
+"""publish/cache.py: what a form's key depends on (and what it must not), and entries that are verified, atomic, pruned."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""build/pipeline.py and the build command end to end: content/ → output/, through the real command line in a fresh process."""
+"""publish/pipeline.py and the build command end to end: content/ → output/, through the real command line in a fresh process."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""build/pool.py: entries → PDFs, in this process or in a pool; the same bytes whatever the number of workers."""
+"""publish/pool.py: entries → PDFs, in this process or in a pool; the same bytes whatever the number of workers."""
 
 from __future__ import annotations
 

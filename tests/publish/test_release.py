@@ -1,4 +1,4 @@
-"""release.py: what may be published (signed off, unchanged, evidence present) and how release PDFs are dated."""
+"""publish/release.py: what may be published (signed off, unchanged, evidence present) and how release PDFs are dated."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""search.py: the folding both sides of a search agree on, and the Pagefind index a build writes through the
+"""publish/search.py: the folding both sides of a search agree on, and the Pagefind index a build writes through the
 writer (rebuilt whole by a partial build, never half-written). In the browser: tests/test_browser.py."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from projects import build_site, multi_year_files, real_indicator, run_reportgen, write_project
+from projects import REPO_ROOT, build_site, multi_year_files, real_indicator, run_reportgen, write_project
 
 from reportgen.errors import OutputError
 from reportgen.publish.search import INDEX_FOLDER, extra_terms, fold, with_extra_terms
@@ -23,7 +23,7 @@ def test_fold_brings_sara_am_and_thai_digits_to_one_form_and_keeps_everything_el
 
 
 def test_the_javascript_query_folding_is_the_same_as_the_python_one():
-    script = (Path(__file__).resolve().parent.parent / "templates" / "js" / "search.js").read_text(encoding="utf-8")
+    script = (REPO_ROOT / "templates" / "js" / "search.js").read_text(encoding="utf-8")
     assert '/\\u0E4D([\\u0E48-\\u0E4B]?)\\u0E32/g, "$1\\u0E33"' in script
     assert "๐๑๒๓๔๕๖๗๘๙" in script and "normalize(" not in script
 

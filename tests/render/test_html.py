@@ -1,4 +1,4 @@
-"""render.py: the HTML of the form, page and home page, from models built from dicts."""
+"""render/html.py: the HTML of the form, page and home page, from models built from dicts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""opendata.py: the CSV and JSON files a journalist or a program downloads, read back as they would read them."""
+"""render/opendata.py: the CSV and JSON files a journalist or a program downloads, read back as they would read them."""
 
 from __future__ import annotations
 

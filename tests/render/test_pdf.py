@@ -1,4 +1,4 @@
-"""pdf.py: the real PDF of the real form — fonts, metadata, page geometry, Thai line breaks, refused resources;
+"""render/pdf.py and render/form_pdf.py: the real PDF of the real form — fonts, metadata, page geometry, Thai line breaks, refused resources;
 the draft mark, the signature anchors, and the archival (PDF/A-3b, tagged, with attachments) release PDF."""
 
 from __future__ import annotations
@@ -257,7 +257,8 @@ def test_qpdf_finds_no_structural_error_in_the_release_pdf(release_pdf):
 
 
 def test_release_pdf_keeps_the_exact_thai_text_layer(release_pdf):
-    from test_reference import REFERENCE_FORM, missing_from
+    from projects import REFERENCE_FORM
+    from reference_form import missing_from
 
     if not REFERENCE_FORM.exists():
         pytest.skip("the reference form is not beside the repository")

@@ -1,4 +1,4 @@
-"""site.py: the published site as `reportgen build` writes it — files, year pages, indicator pages, sitemap, links.
+"""render/site_files.py and render/views.py: the published site as `reportgen build` writes it — files, year pages, indicator pages, sitemap, links.
 
 The site is built once per test session from a small project of two fiscal years (``projects.multi_year_files``:
 one indicator met at 1200 %, one below target after two quarters, one not reported, one met at 120 %), through the

@@ -33,7 +33,7 @@ gives a CMap of its own as ``/Encoding`` (pdfminer and pypdf then read nothing o
 ``/Identity-H`` with those codes sent to ``.notdef`` by ``/CIDToGIDMap``. The embedded font program is untouched
 (subset by WeasyPrint as before) and every code draws the same glyph with the same width.
 
-Why marks as outlines (measured on the real form 08 and the test corpus, tests/test_textlayer.py). An empty
+Why marks as outlines (measured on the real form 08 and the test corpus, tests/render/weasyprint_adapter/test_textlayer.py). An empty
 ``/ToUnicode`` entry, which the previous version wrote for every mark glyph, is read as "no mapping" by PDFium
 (``CPDF_ToUnicodeMap`` drops empty strings), pdf.js (``toUnicode.get(code) || code``) and MuPDF
 (``pdf_parse_bf_char`` skips zero-length targets): they fall back to the raw code, a glyph id in U+02B0–U+02FF,
@@ -103,7 +103,7 @@ or if those internals lost the expected signatures or source lines (``_EXPECTED_
 ``_EXPECTED_SOURCE``); while writing it raises ``TextLayerError`` if what WeasyPrint drew or built does not match
 what was recorded. It never writes a layer it could not check. To move to a new WeasyPrint: install it, read
 the functions above and ``weasyprint/pdf/fonts.py`` (``Font``, ``build_fonts_dictionary``,
-``_build_vector_font_dictionary``), adapt this module and ``_EXPECTED_*``, run ``pytest tests/test_textlayer.py tests/test_weasyprint_pin.py``
+``_build_vector_font_dictionary``), adapt this module and ``_EXPECTED_*``, run ``pytest tests/render/weasyprint_adapter``
 (if "without the hook the bug is present" fails, upstream fixed the bug: drop this module), then add the
 version to ``TESTED_WEASYPRINT_VERSIONS`` (the package's ``__init__``) and to the ``weasyprint`` pin in
 pyproject.toml.

@@ -31,10 +31,10 @@ import weasyprint.pdf
 import weasyprint.pdf.stream
 import yaml
 from extract import PAGE_EXTRACTORS, first_difference, text_layer_gaps, wrong_characters
+from projects import REPO_ROOT
 
 from reportgen.render.weasyprint_adapter import textlayer
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 FONTS = REPO_ROOT / "fonts"
 REAL_INDICATOR = REPO_ROOT / "content" / "indicators" / "2564" / "08.yaml"
 REFERENCE_FORM = REPO_ROOT.parent / "shared" / "reference" / "kpi-08-form.txt"
