@@ -14,6 +14,16 @@ from projects import REAL_INDICATOR, write_project
 pytest_plugins = ["session_fixtures"]  # not "fixtures": that name is pytest's own (_pytest.fixtures)
 
 
+def pytest_sessionstart(session):
+    """multiprocessing makes its own temporary folder (where the fork server's socket lives) once per process, under
+    tempfile's folder of that moment. Made now, it is under the system's: a test that moves tempfile's folder into
+    its tmp_path (the preview's tests, to see the preview's folder go) would otherwise have it made there, for every
+    later build of that test process, a path that can be too long for a socket (AF_UNIX: 107 bytes)."""
+    import multiprocessing.util
+
+    multiprocessing.util.get_temp_dir()
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m "not e2e"` selects
 def pytest_collection_modifyitems(items):
     """A browser test belongs to the end-to-end tier too (``make test-fast`` leaves both out)."""

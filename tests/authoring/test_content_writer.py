@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from reportgen import wording
 from reportgen.authoring.writer import write_content_file
 from reportgen.errors import OutputError
+
+
+@pytest.fixture(autouse=True)
+def _english_errors():
+    """The refusals are matched in English (the language of the run; Thai by default)."""
+    wording.set_language("en")
+    yield
+    wording.set_language("th")
 
 
 def test_content_file_is_written_and_replaced_atomically(tmp_path):

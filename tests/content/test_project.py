@@ -16,6 +16,7 @@ from reportgen.content.parse import MAX_FILE_BYTES
 from reportgen.content.project import load_document, load_indicator, load_project
 from reportgen.errors import ContentError, Problem
 from reportgen.model import Indicator, SiteSettings
+from reportgen.problems import format_problem
 
 
 def problems_of(data: str | bytes, model=Indicator) -> list[Problem]:
@@ -26,7 +27,7 @@ def problems_of(data: str | bytes, model=Indicator) -> list[Problem]:
 def test_bad_input_gives_one_located_problem(case: Case, real_indicator_text: str):
     data = case.change(real_indicator_text)
     problems = problems_of(data)
-    assert [problem.code for problem in problems] == [case.code], [p.format("en") for p in problems]
+    assert [problem.code for problem in problems] == [case.code], [format_problem(p, "en") for p in problems]
     problem = problems[0]
     assert str(problem.file) == FILE
     assert problem.field == case.field
@@ -38,19 +39,19 @@ def test_bad_input_gives_one_located_problem(case: Case, real_indicator_text: st
         lines = text.replace("\r\n", "\n").split("\n")
         line = next(number for number, line in enumerate(lines, start=1) if case.line_text in line)
         column = 1 if case.column_text is None else lines[line - 1].index(case.column_text) + 1
-        assert (problem.line, problem.column) == (line, column), problem.format("en")
+        assert (problem.line, problem.column) == (line, column), format_problem(problem, "en")
         assert problem.source_line == lines[line - 1][:500] or problem.source_line == lines[line - 1]
-    assert case.th in problem.text("th") + " " + (problem.hint_text("th") or ""), problem.format("th")
-    assert case.en in problem.text("en") + " " + (problem.hint_text("en") or ""), problem.format("en")
+    assert case.th in problem.text("th") + " " + (problem.hint_text("th") or ""), format_problem(problem, "th")
+    assert case.en in problem.text("en") + " " + (problem.hint_text("en") or ""), format_problem(problem, "en")
     # Words a non-programmer can act on: no Python or pydantic vocabulary.
-    for text in (problem.format("th"), problem.format("en")):
+    for text in (format_problem(problem, "th"), format_problem(problem, "en")):
         for jargon in ("NoneType", "Decimal", "pydantic", "dict", "str_type", "Traceback", "is_instance"):
             assert jargon not in text
 
 
 def test_thai_message_example_shape(real_indicator_text: str):
     (problem,) = problems_of(real_indicator_text.replace("  value: 3", "  value: สาม"))
-    assert problem.format("th") == (
+    assert format_problem(problem, "th") == (
         "content/indicators/2564/08.yaml:23:10: ผิดพลาด: 5. เป้าหมาย › ค่าเป้าหมาย (target.value)\n"
         '  ต้องเป็นตัวเลขไม่ติดลบ แต่พบ "สาม" (ข้อความ)\n'
         "   23 |   value: สาม\n"
@@ -262,8 +263,8 @@ def _accepts_or_content_error(data: str | bytes) -> None:
     except ContentError as error:
         assert error.problems and all(isinstance(p, Problem) for p in error.problems)
         for problem in error.problems:
-            problem.format("th")
-            problem.format("en")
+            format_problem(problem, "th")
+            format_problem(problem, "en")
     else:
         assert isinstance(result, Indicator)
 
@@ -341,7 +342,7 @@ def _parsed_both_ways(data: bytes) -> tuple[list, list]:
 
     def outcome() -> list:
         doc = parse.parse_document(data, PurePosixPath(FILE))
-        problems = [(p.code, p.line, p.column, p.field, p.format("en")) for p in doc.problems]
+        problems = [(p.code, p.line, p.column, p.field, format_problem(p, "en")) for p in doc.problems]
         positions = {path: doc.position(path) + doc.position(path, at="key") for path in doc.positions}
         return [problems, repr(doc.data), positions]
 

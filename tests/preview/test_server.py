@@ -109,6 +109,17 @@ def edit(root: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.fixture
+def serve_tmp(tmp_path) -> Iterator[Path]:
+    """The temporary folder of a ``reportgen serve`` process, seen as ``tmp_path/tmp``: made under the system's own,
+    since the process's fork server puts its socket in it, and a socket's path may hold at most 107 bytes (a folder
+    inside pytest's tmp_path can be longer). Removed once the test is done."""
+    folder = Path(tempfile.mkdtemp(prefix="rg-serve-"))
+    (tmp_path / "tmp").symlink_to(folder, target_is_directory=True)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def serve_folders(tmp: Path) -> list[Path]:
     """The preview's build folders in ``tmp`` (WeasyPrint keeps its own there until the process ends)."""
     return sorted(tmp.glob("reportgen-serve-*"))
@@ -165,10 +176,10 @@ def served(tmp_path_factory) -> Iterator[PreviewServer]:
 
 @contextlib.contextmanager
 def serve_process(root: Path, tmp: Path) -> Iterator[tuple[subprocess.Popen, str, Path]]:
-    """``python -m reportgen serve --port 0`` in ``root``; yields the process, the URL it printed, its stderr file."""
+    """``python -m reportgen serve --port 0`` in ``root``, its temporary folder ``tmp/tmp`` (``serve_tmp``); yields the
+    process, the URL it printed, its stderr file."""
     stderr = tmp / "serve-stderr.txt"
-    env = dict(os.environ, TMPDIR=str(tmp / "tmp"))
-    (tmp / "tmp").mkdir(exist_ok=True)
+    env = dict(os.environ, TMPDIR=str((tmp / "tmp").resolve()))  # the serve_tmp fixture's
     with stderr.open("w") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "reportgen", "serve", "--port", "0"],
@@ -187,7 +198,7 @@ def serve_process(root: Path, tmp: Path) -> Iterator[tuple[subprocess.Popen, str
 
 
 @pytest.mark.e2e
-def test_serve_rebuilds_on_edits_shows_errors_in_the_page_and_stops_cleanly_on_sigterm(project, tmp_path):
+def test_serve_rebuilds_on_edits_shows_errors_in_the_page_and_stops_cleanly_on_sigterm(project, tmp_path, serve_tmp):
     with serve_process(project, tmp_path) as (process, url, stderr):
         page = url + "2564/08.html"
         body = poll(page_shows(page, REAL_NAME), "the first build")
@@ -224,7 +235,7 @@ def test_serve_rebuilds_on_edits_shows_errors_in_the_page_and_stops_cleanly_on_s
 
 
 @pytest.mark.e2e
-def test_ctrl_c_stops_the_server_with_status_0_and_removes_its_folder(project, tmp_path):
+def test_ctrl_c_stops_the_server_with_status_0_and_removes_its_folder(project, tmp_path, serve_tmp):
     with serve_process(project, tmp_path) as (process, url, _):
         poll(page_shows(url, REAL_NAME), "the first build")
         assert len(serve_folders(tmp_path / "tmp")) == 1
@@ -540,13 +551,12 @@ def test_client_addresses_from_this_computer():
 
 
 @pytest.mark.e2e
-def test_listening_beyond_loopback_warns(project, tmp_path):
+def test_listening_beyond_loopback_warns(project, tmp_path, serve_tmp):
     stderr = tmp_path / "stderr.txt"
-    (tmp_path / "tmp").mkdir()
     with stderr.open("w") as err:
         process = subprocess.Popen(
             [sys.executable, "-m", "reportgen", "serve", "--port", "0", "--host", "0.0.0.0", "--lang", "en"],
-            cwd=project, stdout=subprocess.PIPE, stderr=err, text=True, env=dict(os.environ, TMPDIR=str(tmp_path / "tmp")),
+            cwd=project, stdout=subprocess.PIPE, stderr=err, text=True, env=dict(os.environ, TMPDIR=str(serve_tmp)),
         )  # fmt: skip
     try:
         readable, _, _ = select.select([process.stdout], [], [], PATIENCE)
