@@ -14,12 +14,12 @@ progress and summary lines.
 from __future__ import annotations
 
 import argparse
-import functools
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from reportgen import __version__, wording
 from reportgen.cli_language import HelpFormatter, argparse_speaking, resolve_lang
@@ -34,8 +34,9 @@ class _Parser(argparse.ArgumentParser):
     mistyped (``biuld`` → ``build``), else where to read what the command takes; an argument the command does not
     know is reported by that command, with its usage."""
 
-    def __init__(self, *args, lang: str = "th", **kwargs):
-        super().__init__(*args, formatter_class=HelpFormatter, **kwargs)
+    def __init__(self, *args: Any, lang: str = "th", **kwargs: Any):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
         self.lang = lang
         self.commands: dict[str, _Parser] = {}
         self._meant: str | None = None
@@ -276,8 +277,13 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
         return wording.message(code, lang)
 
     types = _ArgumentTypes(lang)
-    parser_class = functools.partial(_Parser, lang=lang)
-    common = argparse.ArgumentParser(add_help=False)
+
+    class Parser(_Parser):  # argparse makes each command's parser with the class it is given: worded in lang too
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, lang=lang, **kwargs)
+
+    parser_class = Parser
+    common = parser_class(add_help=False)  # its arguments are every command's
     common.add_argument(
         "--root", type=Path, default=Path.cwd(), metavar=say("cli_metavar_folder"), help=say("cli_opt_root")
     )

@@ -139,9 +139,10 @@ class HelpFormatter(argparse.HelpFormatter):
 def argparse_speaking(lang: str) -> Iterator[ArgparseCatalogue]:
     """While inside, argparse words its help and errors in ``lang`` (through ``ArgparseCatalogue``)."""
     catalogue = ArgparseCatalogue(lang)
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    argparse._, argparse.ngettext = catalogue.gettext, catalogue.ngettext  # type: ignore[attr-defined]
+    # argparse words everything through its module's own gettext aliases, which typeshed does not declare.
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]  # not in typeshed
+    argparse._, argparse.ngettext = catalogue.gettext, catalogue.ngettext  # type: ignore[attr-defined]  # not in typeshed
     try:
         yield catalogue
     finally:
-        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]  # not in typeshed

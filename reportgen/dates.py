@@ -58,24 +58,24 @@ def parse_date(text: str) -> dt.date:
             raise DateRefused("date_buddhist_year_in_iso", text=text, iso=_iso(text, year - 543, month, day))
         return _date(text, year, month, day)
     if match := _NUMERIC.fullmatch(cleaned):
-        first, second, year = int(match[1]), int(match[3]), match[4]
-        if len(year) == 2:
-            return _refuse_two_digit_year(text, first, second, int(year))
-        if int(year) >= FIRST_BUDDHIST_YEAR:
+        first, second, year_text = int(match[1]), int(match[3]), match[4]
+        if len(year_text) == 2:
+            return _refuse_two_digit_year(text, first, second, int(year_text))
+        if int(year_text) >= FIRST_BUDDHIST_YEAR:
             if first <= 12 < second:
-                ce = int(year) - thai.BUDDHIST_ERA_OFFSET
+                ce = int(year_text) - thai.BUDDHIST_ERA_OFFSET
                 raise DateRefused(
                     "date_month_first", text=text, iso=_iso(text, ce, first, second),
-                    day=_thai_day(dt.date(ce, first, second)), year=year,
+                    day=_thai_day(dt.date(ce, first, second)), year=year_text,
                 )  # fmt: skip
-            return _date(text, int(year) - thai.BUDDHIST_ERA_OFFSET, second, first)
-        return _refuse_christian_slashes(text, first, second, int(year))
+            return _date(text, int(year_text) - thai.BUDDHIST_ERA_OFFSET, second, first)
+        return _refuse_christian_slashes(text, first, second, int(year_text))
     if match := _NAMED.fullmatch(cleaned):
-        day, month, year = int(match[1]), _MONTH_NAMES[match[2]], match[3]
-        if len(year) == 2:
-            return _refuse_two_digit_year(text, day, month, int(year))
-        if int(year) >= FIRST_BUDDHIST_YEAR:
-            return _date(text, int(year) - thai.BUDDHIST_ERA_OFFSET, month, day)
+        day, month, year_text = int(match[1]), _MONTH_NAMES[match[2]], match[3]
+        if len(year_text) == 2:
+            return _refuse_two_digit_year(text, day, month, int(year_text))
+        if int(year_text) >= FIRST_BUDDHIST_YEAR:
+            return _date(text, int(year_text) - thai.BUDDHIST_ERA_OFFSET, month, day)
         raise DateRefused("date_not_a_date", text=text)
     raise DateRefused("date_not_a_date", text=text)
 
@@ -112,7 +112,7 @@ def _refuse_two_digit_year(text: str, day: int, month: int, year: int) -> dt.dat
 
 
 def _refuse_christian_slashes(text: str, first: int, second: int, year: int) -> dt.date:
-    readings = []
+    readings: list[tuple[dt.date, Localized]] = []
     for day, month in ((first, second), (second, first)):
         try:
             reading = dt.date(year, month, day)

@@ -150,7 +150,7 @@ def canonical_content(
     indicator: Indicator,
     content_dir: Path | None = None,
     *,
-    signoff: dict | None = None,
+    signoff: dict[str, str] | None = None,
     exclude: tuple[str, ...] = (),
 ) -> bytes:
     """The exact bytes a digest hashes (see the module docstring): form 1 without ``signoff``, form 2 with it,
@@ -166,7 +166,7 @@ def canonical_content(
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
-def _signed_block(name: str, position: str, date: dt.date) -> dict:
+def _signed_block(name: str, position: str, date: dt.date) -> dict[str, str]:
     return {"name": name, "position": position, "date": date.isoformat()}
 
 

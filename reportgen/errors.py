@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import PurePath
 from typing import Literal
 
 from reportgen import wording
@@ -39,7 +39,7 @@ class ReportgenError(Exception):
         self.code, self.params = code, params
         super().__init__(self.text(None))
 
-    def __reduce__(self):  # across processes (a render worker's error) with its key, not its text
+    def __reduce__(self) -> tuple[object, ...]:  # across processes (a render worker's error) with its key, not its text
         return _restore_error, (type(self), self.code, self.params)
 
     def text(self, lang: str | None = "th") -> str:
@@ -48,7 +48,7 @@ class ReportgenError(Exception):
         return wording.with_hint(self.code, lang, **self.params)
 
 
-def _restore_error(cls: type[ReportgenError], code: str, params: dict) -> ReportgenError:
+def _restore_error(cls: type[ReportgenError], code: str, params: dict[str, object]) -> ReportgenError:
     return cls(code, **params)
 
 
@@ -71,7 +71,7 @@ class Problem:
     Create problems with ``Problem.create(code, ...)`` so that both languages come from the catalogue.
     """
 
-    file: Path
+    file: PurePath
     message: str
     field: str | None = None
     line: int | None = None
@@ -80,7 +80,7 @@ class Problem:
     source_line: str | None = None
     hint: str | None = None
     code: str = "invalid"
-    params: dict = dataclasses.field(default_factory=dict, compare=False)
+    params: dict[str, object] = dataclasses.field(default_factory=dict, compare=False)
     message_en: str | None = None
     hint_en: str | None = None
 
@@ -88,7 +88,7 @@ class Problem:
     def create(
         cls,
         code: str,
-        file: Path,
+        file: PurePath,
         *,
         field: str | None = None,
         line: int | None = None,
@@ -156,7 +156,7 @@ class ContentError(ReportgenError):
     def text(self, lang: str | None = "th") -> str:
         return self._summary()
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[object, ...]:
         return ContentError, (self.problems,)
 
 

@@ -31,6 +31,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from markupsafe import Markup
 
@@ -133,7 +134,8 @@ def _cut(text: str, extra_words: frozenset[str]) -> tuple[str, ...]:
     # Cached: the PDF and the page of a form cut the same texts (newmm takes about 50 ms for a whole form).
     from pythainlp.tokenize import word_tokenize
 
-    tokens = tuple(word_tokenize(text, custom_dict=_dictionary(extra_words), engine="newmm", keep_whitespace=True))
+    dictionary: Any = _dictionary(extra_words)  # PyThaiNLP types it Trie; newmm asks only what a set answers too
+    tokens = tuple(word_tokenize(text, custom_dict=dictionary, engine="newmm", keep_whitespace=True))
     if "".join(tokens) != text:  # newmm keeps every character; anything else would change the form's wording
         raise AssertionError(f"the Thai segmenter changed the text {text!r}")
     return tokens

@@ -9,6 +9,7 @@ Images are not part of the form: they are rejected with a hint to list the file 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ def _parser() -> MarkdownIt:
     # linkify stays off: a bare URL is linked only when written as <https://…>, as in CommonMark.
     parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
     # The default validator lets through some data: images; ours is stricter and runs at validation time too.
-    parser.validateLink = is_safe_url
+    parser.validateLink = is_safe_url  # type: ignore[method-assign]  # markdown-it-py's documented hook
     return parser
 
 
@@ -65,11 +66,11 @@ def check_url(url: str) -> str:
 def _permissive_parser() -> MarkdownIt:
     # Accepts every link so that validation sees unsafe ones as links (and reports them) instead of as plain text.
     parser = MarkdownIt("commonmark", {"html": False})
-    parser.validateLink = lambda url: True
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]  # markdown-it-py's documented hook
     return parser
 
 
-def _walk(tokens: list[Token]):
+def _walk(tokens: list[Token]) -> Iterator[Token]:
     for token in tokens:
         yield token
         if token.children:
@@ -107,4 +108,5 @@ def render_markdown(text: str | None) -> str:
     """Render a narrative to HTML. Raw HTML is escaped; only safe links survive; Word bullets make a list."""
     if not text:
         return ""
-    return _parser().render(word_bullets_as_list(text))
+    html: str = _parser().render(word_bullets_as_list(text))
+    return html

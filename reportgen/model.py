@@ -74,7 +74,8 @@ def _to_decimal(value: object) -> object:
 
 def _printable_number(value: Decimal) -> Decimal:
     """Refuse a number with more decimal places than the form prints (it would be printed rounded)."""
-    if value.as_tuple().exponent < -MAX_DECIMAL_PLACES:  # type: ignore[operator]  # an int: NaN and Infinity are refused before
+    exponent = value.as_tuple().exponent  # an int: NaN and Infinity are refused before
+    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
         raise PydanticCustomError(
             "number_too_precise", "at most {places} decimal places", {"places": MAX_DECIMAL_PLACES}
         )
@@ -172,7 +173,7 @@ class QuarterPlan(ContentModel):
     q4: Number | None = Field(None, description=wording.label("schema_quarter_plan_q4", "th"))
 
     def value(self, quarter: int) -> Decimal | None:
-        return getattr(self, f"q{quarter}")
+        return {1: self.q1, 2: self.q2, 3: self.q3, 4: self.q4}[quarter]
 
 
 class Target(ContentModel):
@@ -295,7 +296,7 @@ class Indicator(ContentModel):
 DataLicense = Literal["CC-BY-4.0", "CC-BY-SA-4.0", "CC0-1.0", "DGA-OGL"]
 
 #: The licence of the open data when ``site.yaml`` names none (``validate.py`` warns that it was not chosen).
-DEFAULT_DATA_LICENSE = "CC-BY-4.0"
+DEFAULT_DATA_LICENSE: DataLicense = "CC-BY-4.0"
 
 Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 """An e-mail address (name@agency.go.th)."""
@@ -361,7 +362,7 @@ class Project:
     root: Path
     site: SiteSettings
     entries: tuple[Entry, ...]
-    warnings: tuple = ()  # Problems of severity "warning" (reportgen.errors.Problem)
+    warnings: tuple[Any, ...] = ()  # Problems of severity "warning" (reportgen.errors.Problem, a higher layer)
     #: The loaded source document of each entry, by slug (the values' positions, for checks made after loading
     #: that must name a line, such as the release's); empty for a project made without loading.
     documents: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
@@ -377,7 +378,7 @@ class BrokenForm:
     errors first)."""
 
     source: PurePosixPath
-    problems: tuple = ()
+    problems: tuple[Any, ...] = ()  # reportgen.errors.Problem (a higher layer)
 
     @property
     def slug(self) -> str | None:
@@ -385,14 +386,14 @@ class BrokenForm:
         return f"{folder}/{stem}" if folder.isascii() and folder.isdigit() else None
 
     @property
-    def errors(self) -> tuple:
+    def errors(self) -> tuple[Any, ...]:
         return tuple(problem for problem in self.problems if problem.severity == "error")
 
 
-def unwrap_annotation(annotation: Any) -> tuple[Any, list]:
+def unwrap_annotation(annotation: Any) -> tuple[Any, list[Any]]:
     """``Optional[Annotated[X, …]]`` → (X, the metadata of the Annotated layers): how the loader finds the model
     under a key and ``new`` the type and constraints of a field. A union of several types is returned as is."""
-    metadata: list = []
+    metadata: list[Any] = []
     while True:
         origin = typing.get_origin(annotation)
         if origin in (Union, types.UnionType):

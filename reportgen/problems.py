@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePath
 
 from reportgen import wording
@@ -103,7 +103,7 @@ _GUTTER = 5
 _MAX_SHOWN = 100  # display columns of a source line shown around the caret
 
 
-def _painter(color: bool):
+def _painter(color: bool) -> Callable[[str, str], str]:
     def paint(text: str, style: str) -> str:
         return f"\x1b[{_COLORS[style]}m{text}\x1b[0m" if color else text
 
@@ -125,7 +125,7 @@ def _char_display(char: str) -> tuple[str, int]:
     return char, 1
 
 
-def _source_excerpt(source: str, line: int, column: int | None, paint) -> list[str]:
+def _source_excerpt(source: str, line: int, column: int | None, paint: Callable[[str, str], str]) -> list[str]:
     """``   12 |   value: สาม`` and a caret line under ``column`` (1-based, in characters)."""
     chars = [_char_display(char) for char in source]
     caret_at = None if column is None else max(0, min(column - 1, len(chars)))

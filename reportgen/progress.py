@@ -14,6 +14,7 @@ end with the summary line, e.g. ``สร้าง 12 ฉบับ ข้าม�
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -60,7 +61,7 @@ def _duration(seconds: float, lang: str = "th") -> str:
 
 
 class _Counting(BuildProgress):
-    def __init__(self, stream: TextIO, clock=time.monotonic, lang: str = "th"):
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic, lang: str = "th"):
         self.stream = stream
         self.clock = clock
         self.lang = lang
@@ -81,7 +82,9 @@ class _Counting(BuildProgress):
 class PlainProgress(_Counting):
     """Plain lines for logs: what will happen, a line at each tenth of the forms rendered, then the summary."""
 
-    def __init__(self, stream: TextIO, steps: int = 10, clock=time.monotonic, lang: str = "th"):
+    def __init__(
+        self, stream: TextIO, steps: int = 10, clock: Callable[[], float] = time.monotonic, lang: str = "th"
+    ):
         super().__init__(stream, clock, lang)
         self.steps = steps
         self._next_step = 1
@@ -118,7 +121,7 @@ class TerminalProgress(_Counting):
     WIDTH = 30
     INTERVAL = 0.1  # seconds between redraws: a terminal need not be redrawn for each of 1000 forms
 
-    def __init__(self, stream: TextIO, clock=time.monotonic, lang: str = "th"):
+    def __init__(self, stream: TextIO, clock: Callable[[], float] = time.monotonic, lang: str = "th"):
         super().__init__(stream, clock, lang)
         self._drawn_at: float | None = None
 

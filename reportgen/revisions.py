@@ -48,6 +48,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyhanko.pdf_utils import generic
 
@@ -281,7 +282,7 @@ def _pages(reference, budget: Budget):
     """(reference, page, attributes it inherits) of each leaf page of a page tree, in order. A node listed twice is
     ``TooComplex`` (a loop, or a tree whose paths double at every level)."""
     seen: set[tuple[int, int]] = set()
-    pending = [(reference, {})]
+    pending: list[tuple[Any, dict[Any, Any]]] = [(reference, {})]
     while pending:
         reference, inherited = pending.pop()
         budget.spend()
@@ -367,7 +368,7 @@ class Fingerprinter:
     def _digest(self, top: generic.IndirectObject) -> bytes:
         """The digest of an indirect object, its references digested first (depth first, without recursion)."""
         on_stack: dict[tuple[int, int], int] = {}
-        stack: list[tuple[tuple[int, int], object, bool]] = [(_key(top), top, False)]
+        stack: list[tuple[tuple[int, int], Any, bool]] = [(_key(top), top, False)]
         while stack:
             key, reference, expanded = stack.pop()
             if key in self.done:

@@ -45,11 +45,16 @@ from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.settings import KeyUsageConstraints
-from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
+from pyhanko.sign.validation.status import (
+    DocumentTimestampStatus,
+    PdfSignatureStatus,
+    SignatureCoverageLevel,
+)
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
@@ -377,13 +382,15 @@ def signature_placement(pdf: bytes) -> Placement:
         return next((i for i, ref in enumerate(page_refs) if ref.idnum == reference.idnum), None)
 
     found = _named_destination(reader.root, STAMP_ANCHOR)
-    if found is not None and page_of(found[0]) is not None:
+    on_page = page_of(found[0]) if found is not None else None
+    if found is not None and on_page is not None:
         _, left, top = found
         bottom = top - STAMP_HEIGHT + STAMP_CLEARANCE
-        return Placement(page_of(found[0]), (left, bottom, left + STAMP_WIDTH, top), STAMP_ANCHOR)
+        return Placement(on_page, (left, bottom, left + STAMP_WIDTH, top), STAMP_ANCHOR)
     found = _named_destination(reader.root, BLOCK_ANCHOR)
-    if found is not None and page_of(found[0]) is not None:
-        index, (_, left, top) = page_of(found[0]), found
+    on_page = page_of(found[0]) if found is not None else None
+    if found is not None and on_page is not None:
+        index, (_, left, top) = on_page, found
         right = min(left + STAMP_WIDTH, _media_width(pages[index]) - PAGE_MARGIN_RIGHT)
         below = top - SIGNATURE_BLOCK_HEIGHT - BOX_GAP
         if below - STAMP_HEIGHT >= PAGE_MARGIN_BOTTOM:
@@ -478,7 +485,8 @@ def sign_release_pdf(
         placement = signature_placement(pdf)
         if placement.anchor is None:
             logger.warning(wording.message("sign_no_signature_block", name=name))
-        field = fields.SigFieldSpec(sig_field_name=field_name, on_page=placement.page, box=placement.box,
+        field = fields.SigFieldSpec(sig_field_name=field_name, on_page=placement.page,
+                                    box=placement.box,  # type: ignore[arg-type]  # pyHanko's annotation says int; it takes any number
                                     readable_field_name=SIGNATURE_FIELD_NAME)
     if timestamper is None and timestamp_url:
         timestamper = HTTPTimeStamper(timestamp_url, timeout=30)
@@ -723,6 +731,7 @@ def _check_signature(reader, signature, trust_roots: Sequence[Any], budget: Budg
     # No fetching: verification must work offline and never leak which documents are being checked.
     context = ValidationContext(trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="soft-fail")
     document_timestamp = signature.sig_object_type == "/DocTimeStamp"  # PAdES B-LTA: a TSA stamps the file
+    result: PdfSignatureStatus | DocumentTimestampStatus
     try:
         if document_timestamp:
             result = validate_pdf_timestamp(signature, context)
@@ -776,7 +785,7 @@ def _check_signature(reader, signature, trust_roots: Sequence[Any], budget: Budg
         changes=changes,
         untrusted_reason=_untrusted_reason(result, trust_roots) if judged and not result.trusted else None,
     )
-    if document_timestamp:  # the time the TSA certified is the timestamp itself; there is no signer's clock
+    if isinstance(result, DocumentTimestampStatus):  # the time the TSA certified is the timestamp: no signer's clock
         return SignatureReport(
             **common,
             timestamp=result.timestamp,

@@ -30,8 +30,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
-from reportgen.authoring.template import FILL, blank_model_values
+from reportgen.authoring.template import FILL, Fill, blank_model_values
 from reportgen.content.parse import MAX_REPEATED, REFUSED_CHARACTER, refused_kind
 from reportgen.errors import ContentError, Problem
 from reportgen.model import Indicator
@@ -71,7 +72,7 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 class Imported:
     """What an export gave: the values of the indicator file (``FILL`` where staff must write) and the warnings."""
 
-    values: dict
+    values: dict[str, Any]
     warnings: list[Problem] = field(default_factory=list)
     code: str | None = None
 
@@ -108,6 +109,7 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
             seen_sections.add(known)
             current = f"s{known}"
             parts.setdefault(current, [])
+            assert heading is not None  # a known section is a heading
             heading_rest[known] = (number, (heading.group(3) or "").strip())
             continue
         if heading and current is not None and _looks_like_heading(heading, seen_sections):
@@ -194,8 +196,8 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
     if 6 in seen_sections:
         quarters = dict(values["quarters"])
         for number in range(1, 6):
-            lines_of = parts.get(f"q{number}")
-            text = markdown_of(lines_of, source, warnings) if lines_of else ""
+            quarter_lines = parts.get(f"q{number}")
+            text = markdown_of(quarter_lines, source, warnings) if quarter_lines else ""
             if number == 5:
                 quarters["summary"] = text or None
             elif text:
@@ -225,7 +227,7 @@ def refused_characters(lines: list[str], source: Path) -> list[Problem]:
     return problems
 
 
-def _section_of(heading: re.Match) -> int | None:
+def _section_of(heading: re.Match[str]) -> int | None:
     number = int(heading.group(1))
     expected = SECTIONS.get(number)
     if expected and heading.group(2).strip().startswith(expected[0]):
@@ -233,7 +235,7 @@ def _section_of(heading: re.Match) -> int | None:
     return None
 
 
-def _looks_like_heading(heading: re.Match, seen: set[int]) -> bool:
+def _looks_like_heading(heading: re.Match[str], seen: set[int]) -> bool:
     """A numbered ``title :`` line that is no known section: a heading the importer does not know, not a list item
     (a list item has no space before a colon, and its number is not past the sections already seen)."""
     return int(heading.group(1)) > max(seen, default=0) or int(heading.group(1)) > 9
@@ -301,21 +303,23 @@ def markdown_of(lines: list[tuple[int, str]], source: Path, warnings: list[Probl
             blocks.append((None, [line]))
     out: list[str] = []
     previous: int | None = None
-    for item, parts in blocks:
+    for number_of_item, parts in blocks:
         text = " ".join(parts)
-        if item is None:
+        if number_of_item is None:
             if out:
                 out.append("")
             out.append(escape_markdown(text))
         else:
             if previous is None and out:
                 out.append("")
-            out.append(f"{item}. {escape_markdown(text)}")
-        previous = item
+            out.append(f"{number_of_item}. {escape_markdown(text)}")
+        previous = number_of_item
     return "\n".join(out)
 
 
-def _result_type(rest: tuple[int, str], lines: list[tuple[int, str]], source: Path, warnings: list[Problem]):
+def _result_type(
+    rest: tuple[int, str], lines: list[tuple[int, str]], source: Path, warnings: list[Problem]
+) -> str | Fill:
     number, text = rest
     text = " ".join([text] + [line for _, line in lines if not any(p.match(line) for _, p in PLAN_LINES)])
     ticked = re.search(r"[☑■✓✔]\s*(ผลผลิต|ผลลัพธ์)", text)
@@ -337,9 +341,11 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
-def _target(rest: tuple[int, str], lines: list[tuple[int, str]], source: Path, warnings: list[Problem]):
+def _target(
+    rest: tuple[int, str], lines: list[tuple[int, str]], source: Path, warnings: list[Problem]
+) -> tuple[dict[str, Any], Decimal | None]:
     number, text = rest
-    target = {"value": FILL, "unit": FILL, "direction": None, "plan": None}
+    target: dict[str, Any] = {"value": FILL, "unit": FILL, "direction": None, "plan": None}
     match = TARGET.match(text)
     if match:
         target.update(value=_number(match.group(2)), unit=match.group(3).strip())
@@ -363,7 +369,7 @@ def _target(rest: tuple[int, str], lines: list[tuple[int, str]], source: Path, w
     return target, result
 
 
-def _evidence(lines: list[tuple[int, str]]) -> list[dict]:
+def _evidence(lines: list[tuple[int, str]]) -> list[dict[str, str | None]]:
     items: list[list[str]] = []
     for _, line in lines:
         bullet = re.match(r"^-\s*(?:::\s*)?(?:-\s*)?(.*)$", line)

@@ -23,7 +23,7 @@ def code_pattern() -> str:
     """The pattern the model gives codes, read from the model so that both always agree."""
     for metadata in Indicator.model_fields["code"].metadata:
         pattern = getattr(metadata, "pattern", None)
-        if pattern:
+        if isinstance(pattern, str) and pattern:
             return pattern
     raise AssertionError("the model's code field has no pattern")
 

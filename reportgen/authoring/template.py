@@ -48,16 +48,18 @@ class Fill:
 FILL = Fill()
 
 
-def blank_values(code: str, year: int, agency: str) -> dict:
+def blank_values(code: str, year: int, agency: str) -> dict[str, Any]:
     """A fresh indicator: the code, year and agency; placeholders for what is required; defaults elsewhere."""
     values = blank_model_values(Indicator)
     values.update(code=code, fiscal_year=year, agency=agency)
     # The plan is optional, but most indicators support it: offer every key to fill in (or delete).
-    values["plan"] = {name: FILL for name in _model_of(Indicator.model_fields["plan"]).model_fields}
+    plan_model = _model_of(Indicator.model_fields["plan"])
+    assert plan_model is not None, "the plan is a model"
+    values["plan"] = {name: FILL for name in plan_model.model_fields}
     return values
 
 
-def blank_model_values(model: type[BaseModel]) -> dict:
+def blank_model_values(model: type[BaseModel]) -> dict[str, Any]:
     """Every field of ``model``: ``FILL`` where a value is required (nested models filled the same way), the
     default elsewhere."""
     values: dict[str, Any] = {}
@@ -71,7 +73,7 @@ def blank_model_values(model: type[BaseModel]) -> dict:
     return values
 
 
-def carried_values(previous: Indicator, code: str, year: int) -> dict:
+def carried_values(previous: Indicator, code: str, year: int) -> dict[str, Any]:
     """Last year's ``previous`` in a new year: ``CARRIED_FIELDS`` as they were, the year's report empty."""
     values = blank_model_values(Indicator)
     carried = previous.model_dump(include=set(CARRIED_FIELDS))
@@ -82,7 +84,7 @@ def carried_values(previous: Indicator, code: str, year: int) -> dict:
 # --- Field types -------------------------------------------------------------------------------------------------
 
 
-def _leaf(info: FieldInfo) -> tuple[Any, list]:
+def _leaf(info: FieldInfo) -> tuple[Any, list[Any]]:
     annotation, metadata = unwrap_annotation(info.annotation)
     return annotation, [*info.metadata, *metadata]
 
@@ -101,7 +103,7 @@ def _item_model_of(info: FieldInfo) -> type[BaseModel] | None:
     return None
 
 
-def _validated_by(info: FieldInfo, check: Callable) -> bool:
+def _validated_by(info: FieldInfo, check: Callable[..., Any]) -> bool:
     """True if the field's value goes through ``check`` (``check_markdown``: Markdown; ``check_url``: a link)."""
     return any(getattr(item, "func", None) is check for item in _leaf(info)[1])
 
@@ -120,7 +122,7 @@ def _what(info: FieldInfo) -> str:
 # --- YAML text ---------------------------------------------------------------------------------------------------
 
 
-def indicator_text(values: dict, *, year: int, source: PurePosixPath | None = None) -> str:
+def indicator_text(values: dict[str, Any], *, year: int, source: PurePosixPath | None = None) -> str:
     """The file's text: header comments, then every field of ``Indicator`` with its description."""
     origin = _said("new_file_origin_source", source=source) if source else _said("new_file_origin_new")
     lines = [
@@ -141,7 +143,7 @@ def _said(key: str, **params: object) -> str:
 
 #: Guidance beyond a field's description, where the description cannot say it (how to use this file's layout): the
 #: catalog key of each note.
-_NOTES = {
+_NOTES: dict[tuple[str, ...], str] = {
     ("plan",): "new_file_note_plan",
     ("quarters",): "new_file_note_quarters",
     ("evidence",): "new_file_note_evidence",
@@ -149,12 +151,12 @@ _NOTES = {
 
 #: Sections a command writes (with a value computed from the content): no example to uncomment, the command instead
 #: (the catalog keys of what to do, and of the command).
-_WRITTEN_BY = {
+_WRITTEN_BY: dict[tuple[str, ...], tuple[str, str]] = {
     ("signoff",): ("new_file_signoff_empty", "new_file_signoff_command"),
 }
 
 
-def _fields(lines: list[str], model: type[BaseModel], values: dict, *, level: int, year: int, path: tuple = ()) -> None:
+def _fields(lines: list[str], model: type[BaseModel], values: dict[str, Any], *, level: int, year: int, path: tuple[str, ...] = ()) -> None:
     indent = INDENT * level
     for name, info in model.model_fields.items():
         value = values[name]
@@ -198,7 +200,7 @@ def _fields(lines: list[str], model: type[BaseModel], values: dict, *, level: in
             lines.extend(scalar_lines(name, value, indent, quoted=name == "code" and model is Indicator))
 
 
-def _file_of(values: dict, year: int) -> str:
+def _file_of(values: dict[str, Any], year: int) -> str:
     return f"{CONTENT_DIR}/{INDICATORS_DIR}/{year}/{values['code']}.yaml"
 
 

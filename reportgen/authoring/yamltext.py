@@ -26,7 +26,7 @@ INDENT = "  "
 def yaml_line(key: str, value: str) -> str:
     """``key: value`` on one line, as PyYAML's emitter writes it: plain when safe, quoted when it must be (a name
     with ``:``, ``#`` or a leading quote)."""
-    dumped = yaml.safe_dump({key: value}, allow_unicode=True, width=1_000_000, default_flow_style=False)
+    dumped: str = yaml.safe_dump({key: value}, allow_unicode=True, width=1_000_000, default_flow_style=False)
     return dumped.rstrip("\n")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from reportgen import layout, wording
 from reportgen.commands import Line, Outcome, Problems, Shown
 from reportgen.content.project import load_project
-from reportgen.errors import UsageError
+from reportgen.errors import Problem, UsageError
 from reportgen.layout import BOOK_DIR
 from reportgen.model import Entry, Project
 from reportgen.publish.pipeline import project_as_of
@@ -38,7 +38,7 @@ class BookReport:
     output_dir: Path
     path: str
     forms: int
-    warnings: tuple
+    warnings: tuple[Problem, ...]
 
 
 def book_path(fiscal_year: int, as_of: int | None = None) -> str:

@@ -30,10 +30,12 @@ from pathlib import Path
 
 from reportgen import layout, wording
 from reportgen.commands import Line, Outcome, Shown
-from reportgen.errors import ContentError, UsageError
+from reportgen.errors import ContentError, Problem, UsageError
+from reportgen.layout import SHARD_MANIFEST
+from reportgen.model import Entry
 from reportgen.publish.cache import build_fingerprint, form_key
 from reportgen.publish.options import BuildOptions
-from reportgen.publish.pipeline import MANIFEST_FORMAT, SHARD_MANIFEST, load_for_build, write_site_files
+from reportgen.publish.pipeline import MANIFEST_FORMAT, load_for_build, write_site_files
 from reportgen.publish.writer import OutputWriter
 from reportgen.render.site_files import pdf_path
 from reportgen.wording import Localized, localized
@@ -49,7 +51,7 @@ class MergeReport:
     written: tuple[str, ...]
     shards: int
     forms: int
-    warnings: tuple = ()
+    warnings: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class _ShardOutput:
     index: int
     count: int
     options: BuildOptions
-    forms: dict  # slug → {"source", "key", "pdf", "sha256"}
+    forms: dict[str, dict[str, str]]  # slug → {"source", "key", "pdf", "sha256"}
 
 
 def _read_manifest(folder: Path) -> _ShardOutput:
@@ -136,7 +138,7 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
     shards = [_read_manifest(Path(folder)) for folder in shard_outputs]
     count, options = _check_shard_set(shards)
     project = load_for_build(root, options)
-    withheld = ()
+    withheld: tuple[Entry, ...] = ()
     if options.release:  # the shards published the forms that may be published; so does the merged site
         import dataclasses
 
@@ -158,18 +160,18 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
     pdfs: dict[str, bytes] = {}
     files_of: dict[bytes, Path] = {}  # hard-link the shards' PDFs rather than write them again
     for entry in project.entries:
-        shard = owner.pop(entry.slug, None)
-        if shard is None:
+        owning = owner.pop(entry.slug, None)
+        if owning is None:
             problems.append(localized("merge_form_in_no_shard", source=entry.source))
             continue
-        form = shard.forms[entry.slug]
+        form = owning.forms[entry.slug]
         if form.get("key") != form_key(fingerprint, root, entry):
-            problems.append(localized("merge_form_other_commit", source=entry.source, shard=f"{shard.index}/{count}"))
+            problems.append(localized("merge_form_other_commit", source=entry.source, shard=f"{owning.index}/{count}"))
             continue
-        pdf_file, refusal = _shard_pdf(shard.folder, str(form.get("pdf", "")), pdf_path(entry))
+        pdf_file, refusal = _shard_pdf(owning.folder, str(form.get("pdf", "")), pdf_path(entry))
         if refusal is not None:
             problems.append(localized("merge_outside_shard", slug=entry.slug, pdf=form.get("pdf"),
-                                      folder=shard.folder, reason=refusal))  # fmt: skip
+                                      folder=owning.folder, reason=refusal))  # fmt: skip
             continue
         try:
             pdf = _read_regular_file(pdf_file)

@@ -199,11 +199,11 @@ def _shown(root: Path, path: Path) -> str:
 def run(root: Path, code: str | None, *, year: int, source: str | None = None, lang: str = "th") -> Outcome:
     """``reportgen new``: ``new CODE --year YEAR [--from YEAR/CODE | --from YEAR]`` makes one file;
     ``new --year YEAR --from SOURCE_YEAR`` (no code) the whole year. Says what was written."""
-    source_is_year = source is not None and re.fullmatch(r"\s*[0-9]{4}\s*", source)
+    source_year = source.strip() if source is not None and re.fullmatch(r"\s*[0-9]{4}\s*", source) else None
     if code is None:
-        if not source_is_year:
+        if source_year is None:
             raise UsageError("new_from_usage")
-        return Outcome((Line(new_year(root, year, int(source)).summary(lang)),))
-    if source_is_year:
-        source = f"{source.strip()}/{code.strip()}"
+        return Outcome((Line(new_year(root, year, int(source_year)).summary(lang)),))
+    if source_year is not None:
+        source = f"{source_year}/{code.strip()}"
     return Outcome((Line(new_indicator(root, code, year, source=source).summary(lang)),))

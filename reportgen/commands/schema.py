@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 
+from pydantic import BaseModel
+
 from reportgen import wording
 from reportgen.commands import Line, Outcome
 from reportgen.model import Indicator, SiteSettings
@@ -20,7 +22,7 @@ from reportgen.model import Indicator, SiteSettings
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 #: Each schema: its model, its ``$id``, and the catalog key of its title (Thai: the editors' language).
-KINDS = {
+KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
     "indicator": (Indicator, "urn:reportgen:schema:indicator", "schema_indicator_title"),
     "site": (SiteSettings, "urn:reportgen:schema:site", "schema_site_title"),
 }

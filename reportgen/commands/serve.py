@@ -13,6 +13,7 @@ import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 from reportgen import wording
 from reportgen.commands import Line, Problems, Shown
@@ -36,9 +37,9 @@ def serve(
     A second signal while a build is finishing stops at once.
     """
     stop = threading.Event()
-    previous: dict[int, object] = {}
+    previous: dict[signal.Signals, Callable[[int, FrameType | None], object] | int | None] = {}
 
-    def on_signal(number: int, frame) -> None:
+    def on_signal(number: int, frame: FrameType | None) -> None:
         if stop.is_set():
             raise KeyboardInterrupt  # asked twice: do not wait for the build under way
         logger.info(wording.message("log_serve_stopping", signal=number))

@@ -21,6 +21,7 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportgen import wording
 from reportgen.commands import EXIT_CONTENT, EXIT_OK, Line, Outcome
@@ -54,7 +55,7 @@ def verify(paths: Sequence[Path], *, trust: Sequence[Path] = ()) -> list[FileVer
     return [FileVerdict(str(path), _verify_file(path, roots)) for path in _expand(paths)]
 
 
-def _verify_file(path: Path, roots: Sequence) -> VerifyReport:
+def _verify_file(path: Path, roots: Sequence[Any]) -> VerifyReport:
     try:
         data = _read_pdf(path)
     except OSError as error:
@@ -181,7 +182,7 @@ def _when(moment: dt.datetime, lang: str) -> str:
                            time=f"{local:%H:%M:%S}")
 
 
-def _as_json(verdict: FileVerdict, lang: str) -> dict:
+def _as_json(verdict: FileVerdict, lang: str) -> dict[str, object]:
     report = verdict.report
     return {
         "file": verdict.path,

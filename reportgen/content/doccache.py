@@ -42,7 +42,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -52,7 +52,9 @@ from reportgen.files import replace_file, temporary_name, write_new_file
 from reportgen.fingerprint import code_fingerprint, library_versions
 
 if TYPE_CHECKING:
-    from reportgen.content.positions import SourceDocument
+    from pydantic import BaseModel
+
+    from reportgen.content.positions import Located, SourceDocument
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +242,7 @@ class DocumentCache:
         self._changed = False
         logger.debug("saved %d loaded documents to %s", len(self._entries), self.path)
 
-    def _read(self) -> dict:
+    def _read(self) -> dict[str, Any]:
         try:
             with open(self.path, "rb") as file:
                 blob = file.read()
@@ -291,7 +293,7 @@ def document_to_json(doc: SourceDocument) -> str:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
-def document_from_json(text: str, model: type, file: PurePosixPath) -> SourceDocument:
+def document_from_json(text: str, model: type[BaseModel], file: PurePosixPath) -> SourceDocument:
     """The document ``document_to_json`` wrote, rebuilt field by field; ValueError/TypeError if anything is off."""
     from reportgen.content.positions import CompactPositions, SourceDocument
     from reportgen.errors import Problem
@@ -323,10 +325,9 @@ def document_from_json(text: str, model: type, file: PurePosixPath) -> SourceDoc
     return SourceDocument(file, [], positions, None, indicator, problems)
 
 
-def _position_table(positions) -> dict:
-    table = getattr(positions, "_table", None)
-    if table is not None:
-        return table
+def _position_table(positions: Mapping[tuple[str | int, ...], Located]) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    """The six numbers of each position (``positions.CompactPositions``' table), made if ``positions`` is not one."""
     from reportgen.content.positions import CompactPositions
 
-    return CompactPositions(positions)._table
+    compact = positions if isinstance(positions, CompactPositions) else CompactPositions(positions)
+    return compact._table

@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -142,7 +142,7 @@ class ErrorExplainer:
         self.doc = doc
         self.model = model
 
-    def problems(self, errors: list[dict]) -> Iterator[Problem]:
+    def problems(self, errors: Sequence[Mapping[str, Any]]) -> Iterator[Problem]:
         missing: dict[tuple, list[str]] = {}
         renamed: set[tuple] = set()  # (parent, key) an unknown key was suggested for: "missing" would repeat it
         for error in errors:
@@ -195,7 +195,7 @@ class ErrorExplainer:
             missing=keys,
         )
 
-    def problem(self, error: dict, loc: tuple) -> Problem:
+    def problem(self, error: Mapping[str, Any], loc: tuple) -> Problem:
         kind = error.get("type", "")
         ctx = error.get("ctx") or {}
         path = self._known_prefix(loc)
@@ -206,9 +206,9 @@ class ErrorExplainer:
         value = error.get("input")
         key = next((str(part) for part in reversed(path) if isinstance(part, str)), "value")
         found = describe(value, node)
-        common = {"key": key, "found": found, "raw": raw if raw is not None else _short(str(value))}
+        common: dict[str, Any] = {"key": key, "found": found, "raw": raw if raw is not None else _short(str(value))}
 
-        def problem(code: str, **params: object) -> Problem:
+        def problem(code: str, **params: Any) -> Problem:
             return self.doc.problem(code, path, **{**common, **params})
 
         if kind == "extra_forbidden":
@@ -268,7 +268,7 @@ class ErrorExplainer:
         if kind == "string_too_short":
             return problem("too_short")
         if kind == "string_too_long":
-            return problem("too_long", length=f"{len(value):,}", limit=f"{ctx.get('max_length', 0):,}")
+            return problem("too_long", length=f"{len(value or ''):,}", limit=f"{ctx.get('max_length', 0):,}")
         if kind == "too_long":
             return problem("too_many_items", length=ctx.get("actual_length", "?"), limit=ctx.get("max_length", "?"))
         if kind == "too_short":
@@ -311,7 +311,7 @@ class ErrorExplainer:
         parent_name = field_path(parent)
         where = localized("where_in", parent=parent_name) if parent_name else Localized("", "")
         suggestion, from_thai = suggest_key(parent_model, key)
-        params = {"key": key, "where": where, "allowed": allowed, "suggestion": suggestion or ""}
+        params: dict[str, Any] = {"key": key, "where": where, "allowed": allowed, "suggestion": suggestion or ""}
         if not suggestion and parent_model is not None:
             placed = self.misplaced_key(path, parent_model)
             if placed is not None:
@@ -446,10 +446,10 @@ class ErrorExplainer:
                 days = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day if year >= 1 else 31
                 reason = localized("date_reason_days", month=month, year=year, days=days)
             return problem("date_invalid", raw=text.strip(), reason=reason)
-        suggestion = _date_suggestion(text)
+        date_suggestion = _date_suggestion(text)
         fix = (
-            localized("fix_change_to", key="date", suggestion=suggestion)
-            if suggestion
+            localized("fix_change_to", key="date", suggestion=date_suggestion)
+            if date_suggestion
             else localized("fix_date_format")
         )
         return problem("date_format", fix=fix)

@@ -35,7 +35,7 @@ import datetime as dt
 import re
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -102,7 +102,7 @@ _STANDARD_COLLECTION_TAGS = {_YAML_TAG_PREFIX + "map", _YAML_TAG_PREFIX + "seq"}
 class _Refused(Exception):
     """Raised inside the composer to stop at something the format does not allow (aliases, deep nesting)."""
 
-    def __init__(self, code: str, mark: yaml.Mark, **params: object):
+    def __init__(self, code: str, mark: yaml.Mark, **params: Any):
         super().__init__(code)
         self.code, self.mark, self.params = code, mark, params
 
@@ -129,6 +129,9 @@ class _Loader(_RefusingComposer, yaml.SafeLoader):
     """The pure-Python safe loader: slow, but its syntax errors are the ones ``_syntax_problems`` translates."""
 
 
+#: The loader libyaml drives, when PyYAML was built with it.
+_FAST_LOADER: Callable[[str], Any] | None = None
+
 if yaml.__with_libyaml__:
     from yaml._yaml import CParser
 
@@ -141,8 +144,7 @@ if yaml.__with_libyaml__:
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
 
-else:  # pragma: no cover - PyYAML wheels on every platform reportgen runs on include libyaml
-    _FastLoader = None
+    _FAST_LOADER = _FastLoader  # PyYAML wheels on every platform reportgen runs on include libyaml
 
 
 def _read_bytes(path: Path, doc: SourceDocument) -> bytes | None:
@@ -279,8 +281,8 @@ _LIBYAML_DIFFERS = re.compile(r"\t|\ufeff|[|>][-+0-9]*#")
 
 def _compose(text: str, doc: SourceDocument) -> yaml.Node | None:
     """The document's node tree, or None with the syntax problem(s) recorded."""
-    if _FastLoader is not None and not _LIBYAML_DIFFERS.search(text):
-        loader = _FastLoader(text)
+    if _FAST_LOADER is not None and not _LIBYAML_DIFFERS.search(text):
+        loader = _FAST_LOADER(text)
         try:
             return _with_python_styles(loader.get_single_node()) or _compose_slowly(text, doc)
         except yaml.YAMLError:
@@ -362,7 +364,7 @@ def _syntax_problems(error: yaml.MarkedYAMLError, doc: SourceDocument) -> None:
             doc.add("yaml_tab", line=number, column=index + 1)
         return
 
-    def at(code: str, where: yaml.Mark | None = mark, **params: object) -> None:
+    def at(code: str, where: yaml.Mark | None = mark, **params: Any) -> None:
         if code == "yaml_indent" and _dedented_key(doc, where):
             return
         doc.add(
@@ -517,7 +519,9 @@ class _Builder:
         self.constructor = SafeConstructor()
 
     def build(self, node: yaml.Node, path: tuple, key_mark: yaml.Mark | None) -> Any:
-        self.doc.positions[path] = Located(key_mark, node)
+        positions = self.doc.positions
+        assert isinstance(positions, dict), "a document being built holds its positions in a dict"
+        positions[path] = Located(key_mark, node)
         if isinstance(node, yaml.MappingNode):
             self._check_collection_tag(node, path)
             return self._mapping(node, path)

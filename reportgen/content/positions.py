@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from reportgen.errors import Problem
+from reportgen.errors import Problem, Severity
 
 _LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # exactly the line breaks PyYAML counts
 
@@ -52,7 +52,7 @@ class CompactPositions(Mapping):
     a second, where their node trees take seconds."""
 
     def __init__(self, positions: Mapping[tuple, Located]):
-        self._table = {
+        self._table: dict[tuple[Any, ...], tuple[int, ...]] = {
             path: (
                 located.key_mark.line if located.key_mark else -1,
                 located.key_mark.column if located.key_mark else -1,
@@ -67,7 +67,7 @@ class CompactPositions(Mapping):
     def __getitem__(self, path: tuple) -> Located:
         key_line, key_column, start_line, start_column, end_line, end_column = self._table[path]
         key_mark = _mark(key_line, key_column) if key_line >= 0 else None
-        return Located(key_mark, _Placed(_mark(start_line, start_column), _mark(end_line, end_column)))  # type: ignore[arg-type]  # a _Placed stands in for a node
+        return Located(key_mark, _Placed(_mark(start_line, start_column), _mark(end_line, end_column)))
 
     def __iter__(self) -> Iterator[tuple]:
         return iter(self._table)
@@ -146,7 +146,7 @@ class SourceDocument:
         at: str = "value",
         line: int | None = None,
         column: int | None = None,
-        severity: str = "error",
+        severity: Severity = "error",
         field_name: str | None = None,
         **params: object,
     ) -> Problem:
@@ -161,13 +161,13 @@ class SourceDocument:
             field=field_name or None,
             line=line,
             column=column,
-            severity=severity,  # type: ignore[arg-type]  # a str checked by Problem.create
+            severity=severity,
             source_line=self.source_line(line),
             **params,
         )
 
-    def add(self, code: str, path: tuple | None = None, **kwargs: object) -> Problem:
-        problem = self.problem(code, path, **kwargs)  # type: ignore[arg-type]  # kwargs are the message parameters
+    def add(self, code: str, path: tuple | None = None, **kwargs: Any) -> Problem:
+        problem = self.problem(code, path, **kwargs)
         self.problems.append(problem)
         return problem
 

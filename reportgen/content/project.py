@@ -57,6 +57,7 @@ def load_indicator(
     doc = load_document(data, Indicator, PurePosixPath(file))
     if not doc.ok:
         raise ContentError(doc.problems)
+    assert isinstance(doc.model, Indicator)
     return doc.model
 
 

@@ -20,14 +20,16 @@ import datetime as dt
 import re
 import shlex
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import TYPE_CHECKING, Any
+
+from pydantic.fields import FieldInfo
 
 from reportgen import layout, thai
 from reportgen.digest import check_signoff, is_legacy_digest, sign_state
-from reportgen.errors import ContentError, Problem
+from reportgen.errors import ContentError, Problem, Severity
 from reportgen.markdown import check_markdown
 from reportgen.model import DEFAULT_DATA_LICENSE, BrokenForm, ContentModel, Entry, Indicator, Project, SiteSettings
 from reportgen.wording import Localized, localized
@@ -100,7 +102,7 @@ def build_project(
     )
 
 
-def _file_key(file: Path | PurePosixPath | str) -> str:
+def _file_key(file: PurePath | str) -> str:
     return str(file).replace("\\", "/")
 
 
@@ -172,7 +174,7 @@ def _path_problems(doc: SourceDocument) -> Iterator[Problem]:
 # --- Warnings ----------------------------------------------------------------------------------------------------
 
 
-def _strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def _strings(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
     """Every text value of a document with its key path."""
     if isinstance(value, dict):
         for key, item in value.items():
@@ -196,9 +198,10 @@ def text_warnings(doc: SourceDocument) -> Iterator[Problem]:
         match = ARTIFACT.search(text)
         if match:
             spot = doc.find(path, ARTIFACT)
-            line, column = spot if spot else doc.position(path)
+            line, column = doc.position(path)
             if spot:
-                column += (doc.source_line(line) or "")[column - 1 :].find("?")
+                found_line, found_column = spot
+                line, column = found_line, found_column + (doc.source_line(found_line) or "")[found_column - 1 :].find("?")
             excerpt = _excerpt(text, match.start(), match.end())
             yield doc.problem(
                 "extraction_artifact", path, line=line, column=column, severity="warning", excerpt=excerpt
@@ -206,7 +209,7 @@ def text_warnings(doc: SourceDocument) -> Iterator[Problem]:
         index = text.find(REPLACEMENT_CHARACTER)
         if index >= 0:
             spot = doc.find(path, REPLACEMENT_CHARACTER)
-            line, column = spot if spot else doc.position(path)
+            line, column = spot or doc.position(path)
             excerpt = _excerpt(text, index, index + 1)
             yield doc.problem("replacement_char", path, line=line, column=column, severity="warning", excerpt=excerpt)
 
@@ -241,7 +244,7 @@ LIST_LINE = re.compile(r"^\s*(?:(?:\d{1,3}[.)]|[-*+]|[•◦▪▫●○■□�
 _COMMENT_AFTER = re.compile(r"^\s+#")
 
 
-def _field_info(model: ContentModel, path: tuple):
+def _field_info(model: ContentModel, path: tuple[Any, ...]) -> FieldInfo | None:
     """The pydantic ``FieldInfo`` of the value at ``path`` in a validated model, or None."""
     current: Any = model
     for element in path[:-1]:
@@ -254,7 +257,7 @@ def _field_info(model: ContentModel, path: tuple):
     return type(current).model_fields.get(path[-1])
 
 
-def _is_choice(info) -> bool:
+def _is_choice(info: FieldInfo) -> bool:
     annotation = info.annotation
     for _ in range(3):
         if typing.get_origin(annotation) is typing.Literal:
@@ -264,8 +267,8 @@ def _is_choice(info) -> bool:
     return False
 
 
-def _is_markdown(info) -> bool:
-    def validated_by_markdown(metadata) -> bool:
+def _is_markdown(info: FieldInfo) -> bool:
+    def validated_by_markdown(metadata: Iterable[Any]) -> bool:
         return any(getattr(item, "func", None) is check_markdown for item in metadata)
 
     if validated_by_markdown(info.metadata):
@@ -315,7 +318,7 @@ def yaml_meaning_warnings(doc: SourceDocument) -> Iterator[Problem]:
             yield doc.problem("curly_quoted_text", path, severity="warning", key=key, inner=text[1:-1])
 
 
-def _folded_list(doc: SourceDocument, path: tuple, node, text: str, key: str) -> Iterator[Problem]:
+def _folded_list(doc: SourceDocument, path: tuple[Any, ...], node: Any, text: str, key: str) -> Iterator[Problem]:
     """The first list line of a narrative that YAML joins to the line before it (a folded or plain text)."""
     joined = "\n" + text
     first_line = node.start_mark.line + (1 if node.style == ">" else 0)  # a ">" block starts on the next line
@@ -347,7 +350,7 @@ def plausibility_warnings(doc: SourceDocument, indicator: Indicator) -> Iterator
     goes down, a quarter reported with an earlier one missing, a sign-off before its fiscal year began."""
     percent = bool(PERCENT_UNITS.match(indicator.target.unit))
     unit = indicator.target.unit
-    figures: list[tuple[tuple, Decimal]] = [(("target", "value"), indicator.target.value)]
+    figures: list[tuple[tuple[str, ...], Decimal]] = [(("target", "value"), indicator.target.value)]
     if indicator.result is not None:
         figures.append((("result",), indicator.result))
     reported = indicator.quarters.reported()
@@ -464,7 +467,7 @@ def _magnitude(doc: SourceDocument, indicator: Indicator) -> Iterator[Problem]:
     target = indicator.target.value
     if target <= 0:
         return
-    results: list[tuple[tuple, Decimal]] = []
+    results: list[tuple[tuple[str, ...], Decimal]] = []
     if indicator.result is not None:
         results.append((("result",), indicator.result))
     for quarter, report in indicator.quarters.reported():
@@ -527,12 +530,12 @@ def signoff_problems(doc: SourceDocument, content_dir: Path, *, release: bool) -
     indicator: Indicator = doc.model
     signoff = indicator.signoff
     source = str(doc.file)
-    severity = "error" if release else "warning"
+    severity: Severity = "error" if release else "warning"
     if signoff is None:
         if release:
             yield doc.problem("signoff_missing", field_name="signoff", source=shlex.quote(source))
         return
-    names = {
+    names: dict[str, Any] = {
         "name": signoff.name,
         "position": signoff.position,
         "source": shlex.quote(source),

@@ -234,8 +234,9 @@ class PreviewServer:
     @property
     def url(self) -> str:
         assert self._httpd is not None, "start() first"
-        host, port = self._httpd.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else host
+        address, port = self._httpd.server_address[:2]
+        host = address.decode() if isinstance(address, bytes) else address
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
     def start(self, on_ready: Callable[[str], None] | None = None) -> None:
@@ -274,7 +275,7 @@ class PreviewServer:
         self.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     def wait_for_generation(self, generation: int, timeout: float) -> bool:
@@ -446,7 +447,7 @@ _BODY_CLOSE = re.compile(rb"</body\s*>", re.IGNORECASE)
 def inject(page: bytes, head: str, banner: str, script: str) -> bytes:
     """``page`` with ``head`` before ``</head>``, ``banner`` after ``<body…>`` and ``script`` before ``</body>``."""
 
-    def insert(data: bytes, pattern: re.Pattern, text: str, *, after: bool) -> bytes:
+    def insert(data: bytes, pattern: re.Pattern[bytes], text: str, *, after: bool) -> bytes:
         if not text:
             return data
         match = pattern.search(data)
@@ -473,10 +474,10 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "reportgen-serve"
 
     def setup(self) -> None:
-        self.timeout = self.server.preview.idle_timeout  # StreamRequestHandler applies it to the socket
         super().setup()
+        self.connection.settimeout(self.server.preview.idle_timeout)  # an idle connection is closed
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of the method overridden
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the signature of the method overridden
         logger.debug("%s %s", self.address_string(), format % args)
 
     def do_HEAD(self) -> None:

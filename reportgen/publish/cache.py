@@ -116,7 +116,8 @@ def _system_library_version(soname: str, function: str) -> str:
         call.restype = ctypes.c_int
         return str(call())
     call.restype = ctypes.c_char_p
-    return call().decode("ascii", "replace")
+    version: bytes = call()
+    return version.decode("ascii", "replace")
 
 
 def build_fingerprint(
@@ -218,9 +219,8 @@ class FormCache:
                 tag = (self.folder / f"{name}.tag").read_text(encoding="ascii").strip()
             except (OSError, UnicodeDecodeError):
                 tag = ""
-            if hashlib.sha256(data).hexdigest() == self._entry_name.fullmatch(name).group(2) and hmac.compare_digest(
-                tag, _tag(name, data)
-            ):
+            named = self._entry_name.fullmatch(name)  # the scan kept only names that match
+            if named and hashlib.sha256(data).hexdigest() == named.group(2) and hmac.compare_digest(tag, _tag(name, data)):
                 return CachedFile(data, path)
             logger.warning(wording.message("cache_entry_damaged", path=path))
             self._forget(key, name)

@@ -35,9 +35,9 @@ from pathlib import Path
 from reportgen import layout, wording
 from reportgen.content.project import load_project
 from reportgen.digest import sign_state
-from reportgen.errors import ContentError, OutputError, RenderError, UsageError
+from reportgen.errors import ContentError, OutputError, Problem, RenderError, UsageError
 from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
-from reportgen.model import Entry, Project
+from reportgen.model import BrokenForm, Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
 from reportgen.publish.cache import FormCache, build_fingerprint, form_key
 from reportgen.publish.options import BuildOptions, BuildRequest, Shard
@@ -61,13 +61,13 @@ class BuildReport:
 
     output_dir: Path
     written: tuple[str, ...]
-    warnings: tuple
+    warnings: tuple[Problem, ...]
     built: int = 0
     released: int = 0  # a release build: the forms published, and those left out (listed among the warnings)
     withheld: tuple[str, ...] = ()
     #: The indicator files left out because they have errors (``model.BrokenForm``: each with its problems). A
     #: release lists them among its warnings and in ``withheld``; another build reports them on their own.
-    broken: tuple = ()
+    broken: tuple[BrokenForm, ...] = ()
     unchanged: int = 0
     failed: int = 0
     seconds: float = 0.0
@@ -222,8 +222,8 @@ class Selection:
     selected: tuple[Entry, ...]
     paths: Sequence[Path] | None
     withheld: tuple[Entry, ...] = ()
-    release_warnings: tuple = ()
-    broken: tuple = ()  # a release: the files with errors it left out (listed among its warnings)
+    release_warnings: tuple[Problem, ...] = ()
+    broken: tuple[BrokenForm, ...] = ()  # a release: the files with errors it left out (listed among its warnings)
     left_out: tuple[str, ...] = ()  # a release: every form left out, by slug
 
 
@@ -234,8 +234,8 @@ def select_for_build(
     """Stage 2: the forms named (or all), the release's publishable ones (``release.plan_release``), the shard's."""
     selected = select_entries(project, paths)
     withheld: tuple[Entry, ...] = ()
-    release_warnings: tuple = ()
-    broken: tuple = ()
+    release_warnings: tuple[Problem, ...] = ()
+    broken: tuple[BrokenForm, ...] = ()
     left_out: tuple[str, ...] = ()
     if options.release:
         from reportgen.publish.release import plan_release  # loaded only by a release build
@@ -334,7 +334,7 @@ def write_site_files(
             continue
         if (slug := slug_of.get(id(file.data))) is not None:
             pdf_paths.setdefault(slug, file.path)
-        source = files_of.get(file.data) if file.path.endswith(".pdf") else None
+        source = files_of.get(file.data) if file.data is not None and file.path.endswith(".pdf") else None
         _link_or_write(out, file.path, source, file.contents())
     write_search_index(out)  # from every indicator page now in the build, carried-over ones too
     return pdf_paths

@@ -29,7 +29,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -92,11 +92,11 @@ class FormsFailed(RenderError):
         super().__init__(code, **params)
         self.failed = tuple(failed)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[object, ...]:
         return _restore_forms_failed, (self.code, self.failed, self.params)
 
 
-def _restore_forms_failed(code: str, failed: Sequence[str], params: dict) -> FormsFailed:
+def _restore_forms_failed(code: str, failed: Sequence[str], params: dict[str, object]) -> FormsFailed:
     return FormsFailed(code, failed, **params)
 
 
@@ -240,7 +240,7 @@ def _render_one(forms: _Forms, entry: Entry) -> Outcome:
 
 def _render_here(
     project_root: Path, site: SiteSettings, options: BuildOptions, entries: list[Entry]
-) -> Iterator[Outcome]:
+) -> Generator[Outcome]:
     forms = _forms(project_root, site, options)
     for entry in entries:
         outcome = _render_one(forms, entry)
@@ -257,7 +257,7 @@ def _chunks(entries: list[Entry], jobs: int) -> list[list[Entry]]:
 
 def _render_in_pool(
     project_root: Path, site: SiteSettings, options: BuildOptions, entries: list[Entry], jobs: int
-) -> Iterator[Outcome]:
+) -> Generator[Outcome]:
     start_fork_server()
     context = multiprocessing.get_context("forkserver")
     log_levels = (logging.getLogger().level, logging.getLogger("weasyprint").level)
@@ -272,7 +272,7 @@ def _render_in_pool(
         # Workers start during the first submissions. A Ctrl-C meanwhile is acted on once they have all been
         # started, so that the pool stops them: raised halfway, it would leave a worker starting after the build.
         with _main_module_hidden(), _interrupts_deferred():
-            pending: set[Future] = {executor.submit(_render_chunk, chunk) for chunk in _chunks(entries, jobs)}
+            pending: set[Future[list[Outcome]]] = {executor.submit(_render_chunk, chunk) for chunk in _chunks(entries, jobs)}
         failed = False
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -332,7 +332,7 @@ _worker_forms: _Forms | None = None
 
 
 def _start_worker(
-    project_root: Path, site: SiteSettings, options: BuildOptions, log_levels: tuple[int, int], environ: dict,
+    project_root: Path, site: SiteSettings, options: BuildOptions, log_levels: tuple[int, int], environ: dict[str, str],
     language: str = wording.DEFAULT_LANG,
 ) -> None:
     """Pool initializer: one ``FormPrinter`` for the worker's life, the parent's logging levels, environment and

@@ -123,7 +123,7 @@ def _run_pagefind(site: Path, index: Path) -> None:
 _OS_ERROR = re.compile(r"\(os error (\d+)\)")
 
 
-def _no_room(done: subprocess.CompletedProcess) -> int | None:
+def _no_room(done: subprocess.CompletedProcess[str]) -> int | None:
     """The ``NO_SPACE`` errno Pagefind failed with, if it did: killed by SIGXFSZ past a file-size limit, or an OS
     error it printed."""
     if done.returncode == -signal.SIGXFSZ:

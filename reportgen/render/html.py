@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -148,7 +149,7 @@ class Templates:
         for name in self.env.list_templates(extensions=("j2",)):
             self.template(name)
 
-    def _render(self, name: str, context: dict) -> str:
+    def _render(self, name: str, context: dict[str, Any]) -> str:
         template = self.template(name)
         try:
             return template.render(context)
@@ -157,11 +158,12 @@ class Templates:
 
     def _broken(self, name: str, error: jinja2.TemplateError) -> RenderError:
         where = f"templates/{getattr(error, 'name', None) or name}"
-        if getattr(error, "lineno", None):
-            where += f":{error.lineno}"  # type: ignore[attr-defined]  # only TemplateSyntaxError has one
+        line = getattr(error, "lineno", None)  # only a TemplateSyntaxError has one
+        if line:
+            where += f":{line}"
         return RenderError("render_template_broken", where=where, reason=error.message or type(error).__name__)
 
-    def _form_context(self, indicator: Indicator, state: str | None = None) -> dict:
+    def _form_context(self, indicator: Indicator, state: str | None = None) -> dict[str, Any]:
         """What ``form.html.j2`` is given: the indicator, and its signature block (``form_signature``) from its sign
         ``state`` (``Entry.sign_state``), checked here against the project's content when not given."""
         quarter_years = {
@@ -236,7 +238,7 @@ class Templates:
             paper=True,
         ))
 
-    def indicator_page(self, entry: Entry, links: PageLinks, **site_context) -> str:
+    def indicator_page(self, entry: Entry, links: PageLinks, **site_context: Any) -> str:
         """The web page of one indicator: the same form, in the site's layout, with a link to its PDF.
 
         ``site_context`` is what ``views.py`` adds around the form (year links, status, timeline); without it the
@@ -244,11 +246,11 @@ class Templates:
         """
         return self.render_page(PAGE_TEMPLATE, self.indicator_page_context(entry, links, **site_context))
 
-    def render_page(self, template_name: str, context: dict) -> str:
+    def render_page(self, template_name: str, context: dict[str, Any]) -> str:
         """A template rendered with exactly ``context`` (and the environment's globals: the site, the version)."""
         return self._render(template_name, context)
 
-    def indicator_page_context(self, entry: Entry, links: PageLinks, **site_context) -> dict:
+    def indicator_page_context(self, entry: Entry, links: PageLinks, **site_context: Any) -> dict[str, Any]:
         """Everything ``page.html.j2`` is given for one indicator (see ``indicator_page``)."""
         return dict(
             css_url=links.css_url,
@@ -261,6 +263,6 @@ class Templates:
             **site_context,
         )
 
-    def site_page(self, template_name: str, **context) -> str:
+    def site_page(self, template_name: str, **context: Any) -> str:
         """Any other page of the web site (a fiscal year, the open data, 404); ``views.py`` gives the context."""
         return self._render(template_name, context)

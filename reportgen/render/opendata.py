@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from reportgen import spreadsheet, thai, wording
 from reportgen.model import Entry
@@ -101,8 +102,8 @@ class Table(_Worded):
 
 
 _CODE_PATTERN = "[0-9A-Za-z][0-9A-Za-z._-]{0,15}"  # model.Indicator.code
-_YEAR = {"required": True, "minimum": 2500, "maximum": 2700}  # model.MIN_FISCAL_YEAR, MAX_FISCAL_YEAR
-_QUARTER = {"minimum": 1, "maximum": 4}
+_YEAR: dict[str, object] = {"required": True, "minimum": 2500, "maximum": 2700}  # model.MIN_FISCAL_YEAR, MAX_FISCAL_YEAR
+_QUARTER: dict[str, object] = {"minimum": 1, "maximum": 4}
 
 FISCAL_YEAR = Column("fiscal_year", "integer", "2564", "data_fiscal_year_title", "data_fiscal_year", _YEAR)
 CODE = Column("code", "string", "08", "data_code_title", "data_code", {"required": True, "pattern": _CODE_PATTERN})
@@ -194,7 +195,7 @@ def _percent(value: Decimal | None) -> Decimal | None:
     return value.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP) if value is not None else None
 
 
-def indicator_records(entries: Iterable[Entry], base_url: str, *, reporting: Reporting | None = None) -> list[dict]:
+def indicator_records(entries: Iterable[Entry], base_url: str, *, reporting: Reporting | None = None) -> list[dict[str, Any]]:
     """One record per entry, in the order given (the project's: year, then code), values as Python types, with the
     status as of ``reporting`` (the build's; default now).
 
@@ -226,7 +227,7 @@ def indicator_records(entries: Iterable[Entry], base_url: str, *, reporting: Rep
     return records
 
 
-def quarter_records(entries: Iterable[Entry]) -> list[dict]:
+def quarter_records(entries: Iterable[Entry]) -> list[dict[str, Any]]:
     """Four records per entry, quarters 1–4 in order, reported or not: the cumulative result each quarter reports."""
     records = []
     for entry in entries:
@@ -270,7 +271,7 @@ def _json_value(value: object) -> object:
     return value
 
 
-def table_csv(table: Table, records: list[dict]) -> bytes:
+def table_csv(table: Table, records: list[dict[str, Any]]) -> bytes:
     """A table's CSV file: a header row of its column names, one row per record, UTF-8 with a byte-order mark, CRLF
     line ends. Only string columns are text: a number, a date or a list never starts a formula, and a negative
     number stays a number."""
@@ -279,22 +280,22 @@ def table_csv(table: Table, records: list[dict]) -> bytes:
     return spreadsheet.csv_text(columns, rows).encode("utf-8")
 
 
-def json_rows(table: Table, records: list[dict]) -> list[dict]:
+def json_rows(table: Table, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The records as JSON objects, keys in the table's column order."""
     return [{name: _json_value(record[name]) for name in table.column_names} for record in records]
 
 
-def table_json(table: Table, records: list[dict]) -> bytes:
+def table_json(table: Table, records: list[dict[str, Any]]) -> bytes:
     """A table as JSON: an array of row objects, one per record (what ``pandas.read_json`` reads as a table)."""
     return _json_bytes(json_rows(table, records))
 
 
-def indicators_csv(records: list[dict]) -> bytes:
+def indicators_csv(records: list[dict[str, Any]]) -> bytes:
     """``indicators.csv``: the indicators table as CSV."""
     return table_csv(INDICATORS, records)
 
 
-def indicators_json(records: list[dict], *, site_title: str, base_url: str, about: Mapping | None = None) -> bytes:
+def indicators_json(records: list[dict[str, Any]], *, site_title: str, base_url: str, about: Mapping[str, Any] | None = None) -> bytes:
     """``indicators.json``, the document published first: what it is (``about``: the licence and the publisher,
     ``catalog.about``), its columns documented, and ``indicators``, one object per record."""
     document = {

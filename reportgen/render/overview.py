@@ -23,12 +23,13 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from reportgen import layout, spreadsheet, thai, wording
 from reportgen.digest import sign_state as digest_sign_state
 from reportgen.errors import UsageError
-from reportgen.model import Entry, Officer, Project
+from reportgen.model import BrokenForm, Entry, Officer, Project
 from reportgen.problems import problem_json
 from reportgen.standing import IndicatorStatus, Reporting, as_of, reporting_date, status_label, status_of
 
@@ -63,7 +64,7 @@ class QuarterOverview:
     today: dt.date
     forms: tuple[FormState, ...]
     #: The files of that year with errors (``model.BrokenForm``): listed, never counted as reported or signed.
-    broken: tuple = ()
+    broken: tuple[BrokenForm, ...] = ()
 
     @property
     def period(self) -> tuple[dt.date, dt.date]:
@@ -168,11 +169,11 @@ CSV_COLUMNS = (
 NUMBER_COLUMNS = frozenset({"fiscal_year", "quarter", "result", "target"})
 
 
-def _text(code: str, lang: str, **params) -> str:
-    return wording.render(code, params, lang)[0]
+def _text(code: str, lang: str, **params: object) -> str:
+    return wording.message(code, lang, **params)
 
 
-def form_record(overview: QuarterOverview, form: FormState) -> dict:
+def form_record(overview: QuarterOverview, form: FormState) -> dict[str, object]:
     indicator = form.entry.indicator
     officer = form.officer
     return {
@@ -195,7 +196,7 @@ def form_record(overview: QuarterOverview, form: FormState) -> dict:
     }
 
 
-def _plain(value) -> str | None:
+def _plain(value: Decimal | None) -> str | None:
     from reportgen.render.opendata import plain_number
 
     return plain_number(value) if value is not None else None
@@ -225,7 +226,7 @@ def format_overview(overview: QuarterOverview, *, fmt: str = "text", lang: str =
     return _format_text(overview, lang)
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
@@ -271,9 +272,9 @@ def _format_text(overview: QuarterOverview, lang: str) -> str:
             + (f" ({form.status.plan_label_in(lang)})" if form.status.plan_status else "")
             + f" | {officer_text(form.officer, lang)} | {indicator.name}"
         )
-    for form in overview.broken:  # a file with errors: nobody can tell what it reports until it is fixed
-        lines.append(_text("status_broken_line", lang, slug=form.slug, file=form.source.as_posix(),
-                           errors=len(form.errors)))  # fmt: skip
+    for broken in overview.broken:  # a file with errors: nobody can tell what it reports until it is fixed
+        lines.append(_text("status_broken_line", lang, slug=broken.slug, file=broken.source.as_posix(),
+                           errors=len(broken.errors)))  # fmt: skip
     lines += ["", _text("status_by_officer", lang)]
     for officer, forms in overview.by_officer():
         missing = [form.entry.indicator.code for form in forms if not form.reported]

@@ -25,8 +25,10 @@ import datetime as dt
 import logging
 import mimetypes
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
@@ -72,7 +74,7 @@ class PdfOptions:
     attachments: tuple[PdfAttachment, ...] = ()
 
 
-class RefusedResource(FatalURLFetchingError):
+class RefusedResource(FatalURLFetchingError):  # type: ignore[misc]  # WeasyPrint ships no types
     """A document asked for a resource outside the project; WeasyPrint lets this one stop the rendering."""
 
     def __init__(self, url: str, reason: wording.Localized):
@@ -81,7 +83,7 @@ class RefusedResource(FatalURLFetchingError):
         self.reason = reason
 
 
-class ProjectFetcher(URLFetcher):
+class ProjectFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """Serves ``file:`` URLs inside the project's readable folders, and nothing else."""
 
     def __init__(self, project_root: Path):
@@ -89,7 +91,7 @@ class ProjectFetcher(URLFetcher):
         root = project_root.resolve()
         self.readable = tuple(root / folder for folder in READABLE_FOLDERS)
 
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file":
             raise RefusedResource(url, wording.localized("refused_network"))
@@ -146,7 +148,9 @@ class PdfPrinter:
             if options.date is not None:
                 document.metadata.created = document.metadata.modified = options.date.isoformat()
             # WeasyPrint's own text layer garbles Thai (sara am, stacked marks); textlayer.py writes the exact one.
-            return textlayer.write_pdf(document, **self._write_options(options))
+            pdf = textlayer.write_pdf(document, **self._write_options(options))
+            assert pdf is not None, "write_pdf without a target returns the bytes"
+            return pdf
         except RefusedResource as refused:
             raise RenderError("render_resource_refused", source=source, url=repr(refused.url), reason=refused.reason) from None
         except OSError as error:  # WeasyPrint copies the fonts into a temporary folder as it loads them
@@ -155,9 +159,9 @@ class PdfPrinter:
             what = wording.localized("what_temporary_fonts", folder=tempfile.gettempdir())
             raise NoSpaceError.of(error, what) from None
 
-    def _write_options(self, options: PdfOptions) -> dict:
+    def _write_options(self, options: PdfOptions) -> dict[str, Any]:
         """WeasyPrint's ``write_pdf`` options for ``options``."""
-        written: dict = {}
+        written: dict[str, Any] = {}
         if options.identifier is not None:
             written["pdf_identifier"] = options.identifier
         if not options.archival:
@@ -202,7 +206,7 @@ def warn_without_harfbuzz_subset() -> None:
     logger.warning(wording.with_hint("warn_no_harfbuzz_subset"))
 
 
-def _finish_archival_pdf(document, pdf) -> None:
+def _finish_archival_pdf(document: Any, pdf: Any) -> None:
     """What WeasyPrint leaves to finish in a release PDF (``weasyprint_adapter.archival``): its associated files,
     its structure tree."""
     archival.list_associated_files_once(pdf)

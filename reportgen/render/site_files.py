@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from reportgen import layout
 from reportgen.layout import HTML_DIR, PDF_DIR
@@ -117,7 +118,7 @@ def form_files(
         yield OutputFile(page_path(entry), key=key, render=render)
 
 
-def _render_page(renderer: Templates, template_name: str, context: dict) -> bytes:
+def _render_page(renderer: Templates, template_name: str, context: dict[str, Any]) -> bytes:
     return renderer.render_page(template_name, context).encode("utf-8")
 
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from reportgen import thai, wording
@@ -168,6 +169,10 @@ class SiteFormatter:
         return self.text(f"{thai.quarter_months(quarter)} {thai.be_year(first_day.year)}")
 
 
+def _figure_or_none(fmt: SiteFormatter, value: Decimal | None, unit: str) -> str | None:
+    return fmt.figure(value, unit) if value is not None else None
+
+
 def indicator_view(
     entry: Entry, fmt: SiteFormatter, reporting: Reporting | None = None, *, show_officer: bool = False
 ) -> IndicatorView:
@@ -181,10 +186,7 @@ def indicator_view(
             label=wording.message("site_quarter", "th", number=fmt.text(number)),
             months=fmt.quarter_months(indicator.fiscal_year, number),
             reported=number in reports,
-            result_text=(
-                fmt.figure(reports[number].result, unit)
-                if number in reports and reports[number].result is not None else None
-            ),
+            result_text=_figure_or_none(fmt, reports[number].result if number in reports else None, unit),
         )
         for number in thai.QUARTERS
     )
@@ -210,7 +212,7 @@ def indicator_view(
         ),
         plan_text=(
             wording.message("site_plan", "th", status=status.plan_label, plan=fmt.figure(status.plan_value, unit))
-            if status.plan_status else None
+            if status.plan_status and status.plan_value is not None else None
         ),
         officer=indicator.officer if show_officer else None,
     )
@@ -308,7 +310,7 @@ class SitePages:
     def absolute(self, path: str) -> str:
         return self.base_url + path
 
-    def _common(self, *, root: str, path: str, current_year: int | None) -> dict:
+    def _common(self, *, root: str, path: str, current_year: int | None) -> dict[str, Any]:
         return {
             "root": root,
             "css_url": f"{root}assets/css/",
@@ -336,7 +338,7 @@ class SitePages:
             fmt=self.fmt,
         )
 
-    def indicator_page_context(self, entry: Entry) -> dict:
+    def indicator_page_context(self, entry: Entry) -> dict[str, Any]:
         view = self.views[entry.slug]
         indicator = entry.indicator
         other_years = tuple(
@@ -358,7 +360,7 @@ class SitePages:
             ),
             og_type="article",
             view=view,
-            as_of_text=view.status.period.label(self.fmt.digits),
+            as_of_text=view.status.period.label(self.fmt.digits) if view.status.period else "",
             other_years=other_years,
             has_evidence=bool(indicator.evidence),
         )

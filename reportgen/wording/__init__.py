@@ -94,7 +94,7 @@ class Localized:
         return self.get()
 
 
-class _Params(dict):
+class _Params(dict[str, object]):
     """Format parameters: a missing one prints as '?' instead of crashing the error report."""
 
     def __missing__(self, key: str) -> str:
@@ -111,7 +111,7 @@ def _fill(template: str, values: _Params) -> str:
         return template
 
 
-def _values(params: dict, lang: str) -> _Params:
+def _values(params: dict[str, object], lang: str) -> _Params:
     return _Params({key: value.get(lang) if isinstance(value, Localized) else value for key, value in params.items()})
 
 
@@ -126,7 +126,7 @@ def entry(key: str) -> Entry:
     return found
 
 
-def render(key: str, params: dict | None = None, lang: str | None = None) -> tuple[str, str | None]:
+def render(key: str, params: dict[str, object] | None = None, lang: str | None = None) -> tuple[str, str | None]:
     """(message, hint or None) of ``key`` in ``lang``, filled with ``params``; an unknown key gives the generic
     message rather than an error of its own."""
     lang = normalize(lang)

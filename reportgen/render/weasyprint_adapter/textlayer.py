@@ -443,7 +443,7 @@ class _Document:
         texts = [text for _, _, text in shown]
         if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in layout_text):
             texts = self._base_glyph_carries_grapheme(shown, texts)
-        codes = []
+        codes: list[tuple[Any, int, int | None, tuple[int, ...]]] = []
         for (font, glyph, _), text in zip(shown, texts):
             font_codes = self.codes_for(font)
             if font_codes is None:
@@ -596,7 +596,8 @@ class _Pen:
 
     def follow(self, operator: bytes) -> None:
         if match := _TEXT_MATRIX.fullmatch(operator):
-            self.matrix = tuple(float(value) for value in match.groups())
+            a, b, c, d, e, f = (float(value) for value in match.groups())
+            self.matrix = (a, b, c, d, e, f)
             self.x = 0.0
         elif match := _FONT_SIZE.fullmatch(operator):
             self.size = float(match.group(1))
@@ -934,7 +935,8 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     document = session.document(stream._fonts)
     start = len(stream.stream)
     font_size = stream._current_font[1] if stream._current_font else 0.0
-    document.shown = shown = []
+    shown: list[tuple[Any, int, str]] = []
+    document.shown = shown
     try:
         emojis = original(stream, textbox, text_overflow, block_ellipsis, matrix)
     finally:
@@ -983,7 +985,7 @@ def _draw_stacking_context(stream, stacking_context):
             return 0 if isinstance(box, boxes.MarginBox) and box.at_keyword.startswith("@top") else 1
 
         contexts.sort(key=header_first)  # stable: the body stays before the footer
-    markers = {}
+    markers: dict[Any, Any] = {}
     for context in contexts:
         if context.box.is_outside_marker and context.box.element is not None:
             markers.setdefault(id(context.box.element), []).append(context)
@@ -1126,7 +1128,8 @@ def exact_text_layer() -> Iterator[None]:
     finally:
         session = _session.get()
         _session.reset(token)
-        session.close()
+        if session is not None:
+            session.close()
         _uninstall()
 
 
