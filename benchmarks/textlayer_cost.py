@@ -26,9 +26,15 @@ BEFORE = "4caa86f"  # the last commit before issue 12's text layer
 
 
 def module_at(commit: str):
-    """reportgen/render/textlayer.py as it was at ``commit``, imported under another name."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:reportgen/render/textlayer.py"],
-                            capture_output=True, text=True, check=True).stdout
+    """The text layer as it was at ``commit`` (``reportgen/render/weasyprint_adapter/textlayer.py``, before the
+    adapter was walled off ``reportgen/render/textlayer.py``), imported under another name."""
+    for place in ("render/weasyprint_adapter/textlayer.py", "render/textlayer.py"):
+        shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:reportgen/{place}"],
+                               capture_output=True, text=True)
+        if shown.returncode == 0:
+            break
+    shown.check_returncode()
+    source = shown.stdout
     folder = Path(tempfile.mkdtemp())
     path = folder / f"textlayer_{commit}.py"
     path.write_text(source, encoding="utf-8")
