@@ -55,7 +55,15 @@ from reportgen.desk import saving
 from reportgen.desk.forms import Section, field_name, form_sections, names_of, posted_values
 from reportgen.desk.identity import Person, local_person
 from reportgen.desk.permissions import Action, is_own, may
-from reportgen.desk.security import CSRF_FIELD, DeskSecurity, check_csrf, csrf_token, load_secret, secret_path
+from reportgen.desk.security import (
+    CSRF_FIELD,
+    SECURITY_HEADERS,
+    DeskSecurity,
+    check_csrf,
+    csrf_token,
+    load_secret,
+    secret_path,
+)
 from reportgen.errors import ContentError, Problem, ReportgenError
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
 from reportgen.model import Entry, Indicator
@@ -665,8 +673,11 @@ async def error_page(request: Request, exc: Exception) -> Response:
         status, (title_key, text_key) = 500, ERROR_PAGES[500]
     if request.url.path.endswith("/check") or request.headers.get("accept", "").startswith("application/json"):
         return JSONResponse({"error": wording.label(text_key, "th")}, status_code=status)
-    return desk.page(request, "error.html.j2", status_code=status, status=status, title=wording.label(title_key, "th"),
-                     text=wording.label(text_key, "th"))
+    response = desk.page(request, "error.html.j2", status_code=status, status=status,
+                         title=wording.label(title_key, "th"), text=wording.label(text_key, "th"))
+    if status == 500:  # sent past the security layer (by Starlette's outermost error handler): the headers here
+        response.headers.update({key.decode(): value.decode() for key, value in SECURITY_HEADERS})
+    return response
 
 
 async def too_large(scope: Scope, receive: Receive, send: Send) -> None:

@@ -72,7 +72,9 @@ KINDS = {
     ".pptx": _is_office, ".csv": _is_text, ".txt": _is_text,
 }
 
-_UNSAFE = re.compile(r"[^\w.-]+", re.UNICODE)
+def _kept(char: str) -> str:
+    """Letters (with Thai vowels and tone marks, which are marks), digits, ``-``, ``_`` and ``.``; else ``-``."""
+    return char if unicodedata.category(char)[0] in "LMN" or char in "-_." else "-"
 
 
 def safe_name(filename: str) -> str:
@@ -82,7 +84,7 @@ def safe_name(filename: str) -> str:
     stem, dot, extension = name.rpartition(".")
     if not dot:
         stem, extension = name, ""
-    stem = _UNSAFE.sub("-", stem).strip("-._")[:MAX_NAME_CHARS].strip("-._")
+    stem = re.sub(r"-{2,}", "-", "".join(map(_kept, stem))).strip("-._")[:MAX_NAME_CHARS].strip("-._")
     extension = re.sub(r"[^a-z0-9]", "", extension.lower())
     if not stem:
         return ""
