@@ -3,8 +3,13 @@ what a browser would post from a page's form (``FormReader``)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import socket
 import subprocess
+import threading
+import time
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -105,3 +110,31 @@ def form_values(html: str, form_id: str = "desk-form") -> dict[str, str]:
     reader = FormReader(form_id)  # HTMLParser unescapes text and attributes as a browser does
     reader.feed(html)
     return dict(reader.values)
+
+
+@contextlib.contextmanager
+def running_desk(root: Path, settings) -> Iterator[str]:
+    """The desk of ``root`` served by uvicorn on 127.0.0.1 and a free port, in a thread: its URL, until the block
+    ends (the browser test and the benchmark talk to it as browsers do)."""
+    import uvicorn
+
+    from reportgen.desk.app import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(root, settings), host="127.0.0.1", port=port, access_log=False,
+                            log_config=None, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the desk did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
