@@ -119,7 +119,7 @@ def commit_message(relative: PurePosixPath, lang: str = "th") -> str:
 def save(
     project_root: Path,
     relative: PurePosixPath,
-    text: str,
+    text: str | bytes,
     *,
     expected_version: str | None,
     author: Author,
@@ -127,12 +127,13 @@ def save(
 ) -> SaveResult:
     """Write ``text`` as the file ``relative`` (to the project root, under ``content/``) if it is still at
     ``expected_version`` (None: the file must not exist yet), commit it alone as ``author`` with ``message``, and
-    push when a remote is configured (see the module docstring). Raises ``ContentChanged`` when someone saved
+    push when a remote is configured (see the module docstring). ``text`` may be bytes, for a file that is not text
+    (the desk's evidence uploads). Raises ``ContentChanged`` when someone saved
     first, ``OutputError`` when the file cannot be written or git refuses the commit (the file is then written)."""
     root = Path(project_root).resolve()
     relative = PurePosixPath(relative)
     under_content = _under_content(relative)
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text  # bytes: a file kept as it is (evidence)
     git_dir = _git_dir(root)
     with _locked(git_dir or root / ".cache"):
         current = file_version(root, relative)

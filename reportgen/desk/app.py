@@ -401,7 +401,10 @@ async def editor(request: Request) -> Response:
 def _checked(desk: Desk, saved: Saved, form: Mapping[str, str]) -> tuple[dict[str, Any], str, list[Problem],
                                                                          Entry | None]:
     values = posted_values(form, saved.values)
-    text = saving.form_text(values, saved)
+    try:
+        text = saving.form_text(values, saved)
+    except saving.ContentError as error:  # values that make no form: check's own problems, at their fields
+        return values, "", list(error.problems), None
     problems, entry = check_text(desk.root, saved.relative, text, today=desk.today())
     return values, text, problems, entry
 
@@ -451,7 +454,7 @@ async def save_form(request: Request) -> Response:
     try:
         result = await run_in_threadpool(saving.save_form, desk.root, relative, text, expected, person)
     except saving.ContentChanged as changed:
-        theirs = changed.current_text
+        theirs = changed.current_text or ""
         diff = list(difflib.unified_diff(theirs.splitlines(), text.splitlines(), lineterm="", n=2,
                                          fromfile=wording.label("desk_diff_theirs", "th"),
                                          tofile=wording.label("desk_diff_yours", "th")))

@@ -4,6 +4,7 @@ saving one form, permissions, CSRF, headers, limits, error pages, evidence, new 
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import subprocess
@@ -135,9 +136,13 @@ def test_check_as_you_type_reports_what_check_reports_at_the_field(desk, git_pro
     assert "evidence.0.url" in by_field
     assert answer["errors"] >= 2 and answer["preview"] is None
 
-    # The same values written to the file: `reportgen check` says the same, in the same words.
+    # The same values written to the file (as YAML, since they make no valid form): `reportgen check` says the same,
+    # in the same words.
     saved = _saved(client.app.state.desk, FORM_08)
-    text = saving.form_text(forms.posted_values(values, saved.values), saved)
+    posted = forms.posted_values(values, saved.values)
+    with pytest.raises(saving.ContentError):
+        saving.form_text(posted, saved)
+    text = yaml.safe_dump(json.loads(json.dumps(posted, default=float)), allow_unicode=True, sort_keys=False)
     (git_project / FORM_08).write_text(text, encoding="utf-8")
     checked = [problem for problem in check(git_project, use_cache=False) if str(problem.file) == str(FORM_08)]
     assert sorted(problem.text("th") for problem in checked) == sorted(p["message"] for p in answer["problems"])
@@ -174,7 +179,7 @@ def test_saving_writes_one_canonical_file_commits_it_as_the_person_in_thai_and_p
     assert commits(git_project) == before + 1
     author, subject = git(git_project, "log", "-1", "--format=%an <%ae>%n%s").splitlines()
     assert author == f"{OFFICER} <{OFFICER_EMAIL}>"
-    assert subject.startswith("บันทึกแบบฟอร์มตัวชี้วัด 08 ปีงบประมาณ 2569")
+    assert subject.startswith("บันทึกแบบรายงานตัวชี้วัด 08 ปีงบประมาณ 2569")
     assert git(git_project, "show", "--name-only", "--format=", "HEAD").split() == [str(FORM_08)]
     assert git(git_project, "rev-parse", "HEAD") == git(git_project, "rev-parse", "origin/main")  # pushed
     text = (git_project / FORM_08).read_text(encoding="utf-8")

@@ -131,7 +131,7 @@ def test_an_officers_quarter_at_the_desk(browser, desk_url, tmp_path):
     # The commit: the officer as author, a Thai message, the one file; pushed to the remote.
     assert int(git(root, "rev-list", "--count", "HEAD")) == commits_before + 1
     assert git(root, "log", "-1", "--format=%an <%ae>") == f"{OFFICER} <{OFFICER_EMAIL}>"
-    assert git(root, "log", "-1", "--format=%s").startswith("บันทึกแบบฟอร์มตัวชี้วัด 08 ปีงบประมาณ 2569")
+    assert git(root, "log", "-1", "--format=%s").startswith("บันทึกแบบรายงานตัวชี้วัด 08 ปีงบประมาณ 2569")
     assert git(root, "show", "--name-only", "--format=", "HEAD").split() == [str(FORM_08)]
     assert git(root, "rev-parse", "HEAD") == git(root, "rev-parse", "origin/main")
 
