@@ -68,7 +68,7 @@ from reportgen.errors import ContentError, Problem, ReportgenError
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
 from reportgen.model import Entry, Indicator
 from reportgen.render.html import PAGE_TEMPLATE, Templates
-from reportgen.render.overview import QuarterOverview
+from reportgen.render.overview import FormState, QuarterOverview
 from reportgen.render.views import SitePages
 from reportgen.standing import status_label
 
@@ -330,7 +330,8 @@ async def overview(request: Request) -> Response:
         state, problem = None, error.text("th")
     years = sorted({path.name for path in (desk.root / CONTENT_DIR / INDICATORS_DIR).glob("*")
                     if path.is_dir() and path.name.isdigit()}, reverse=True)
-    own, others = [], []
+    own: list[FormState] = []
+    others: list[FormState] = []
     if state is not None:
         for form in state.forms:
             (own if is_own(person, form.entry.indicator) else others).append(form)
@@ -342,7 +343,7 @@ async def overview(request: Request) -> Response:
     )
 
 
-def _counts(forms: list[Any]) -> dict[str, int]:
+def _counts(forms: list[FormState]) -> dict[str, int]:
     return {
         "forms": len(forms),
         "reported": sum(form.reported for form in forms),
@@ -588,7 +589,7 @@ async def _start_failed(request: Request, error: ReportgenError) -> Response:
 
 def _year_field(form: FormData, name: str) -> int:
     value = _text_of(form.get(name)) or ""
-    value = value.strip().translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+    value = thai.to_arabic_digits(value.strip())
     if not value.isdigit() or len(value) != 4:
         raise DeskError(400, *ERROR_PAGES[400])
     return int(value)
@@ -685,7 +686,7 @@ async def error_page(request: Request, exc: Exception) -> Response:
 
 async def too_large(scope: Scope, receive: Receive, send: Send) -> None:
     """413 with its Thai page (the body is never read)."""
-    desk: Desk = scope["app"].state.desk if "app" in scope else _DESKS[-1]
+    desk: Desk = scope["app"].state.desk
     title, text = ERROR_PAGES[413]
     body = desk.env.get_template("error.html.j2").render(
         person=None, csrf_field=CSRF_FIELD, csrf_token="", flashes=[], status=413,
@@ -695,14 +696,10 @@ async def too_large(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
-_DESKS: list[Desk] = []
-
-
 def create_app(project_root: Path, settings: DeskSettings | None = None) -> Starlette:
     """The desk of ``project_root``: its routes, the one identity middleware, the security layer and error pages."""
     settings = settings or DeskSettings()
     desk = Desk(project_root, settings)
-    _DESKS.append(desk)
     secret = load_secret(settings.secret_file or secret_path(), desk.root)
     hosts = [*LOOPBACK_HOSTS, settings.host, "testserver"]
     routes = [
