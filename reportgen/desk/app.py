@@ -45,6 +45,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from reportgen import layout, thai, wording
 from reportgen.authoring.naming import check_code, code_pattern
+from reportgen.authoring.repository import pending_push, retry_pushes
 from reportgen.commands.check import check_text
 from reportgen.commands.import_form import MAX_EXPORT_BYTES, import_form
 from reportgen.commands.new import new_indicator, new_year
@@ -335,8 +336,10 @@ async def overview(request: Request) -> Response:
     if state is not None:
         for form in state.forms:
             (own if is_own(person, form.entry.indicator) else others).append(form)
+    pushing = await run_in_threadpool(pending_push, desk.root)
     return desk.page(
         request, "overview.html.j2", overview=state, own=own, others=others, problem=problem, years=years,
+        pushing=pushing,
         status_label=status_label, counts=_counts, quarter_text=_quarter_text,
         may_create=may(person, Action.CREATE), may_start_year=may(person, Action.START_YEAR),
         may_import=may(person, Action.IMPORT),
@@ -660,6 +663,22 @@ async def start_import(request: Request) -> Response:
     return RedirectResponse(f"/forms/{year}/{report.path.stem}", status_code=303)
 
 
+async def push_again(request: Request) -> Response:
+    """Send the saves the remote has not got yet (a push that failed: the network, the server down)."""
+    desk, person = _desk(request), _person(request)
+    form = await _form(request, desk)
+    check_csrf(request, _text_of(form.get(CSRF_FIELD)))
+    state = await run_in_threadpool(retry_pushes, desk.root)
+    logger.info(wording.message("log_desk_push_retried", login=person.login, ahead=state.ahead,
+                                pending=state.pending))
+    if state.pending:
+        desk.say(request, "warning", wording.message("desk_push_still_pending", "th", count=state.ahead,
+                                                     reason=state.problem or "-"))
+    else:
+        desk.say(request, "ok", wording.label("desk_push_done", "th"))
+    return RedirectResponse("/", status_code=303)
+
+
 # --- Errors ------------------------------------------------------------------------------------------------------
 
 
@@ -716,6 +735,7 @@ def create_app(project_root: Path, settings: DeskSettings | None = None) -> Star
         Route("/start/form", start_form, methods=["POST"]),
         Route("/start/year", start_year, methods=["POST"]),
         Route("/start/import", start_import, methods=["POST"]),
+        Route("/push", push_again, methods=["POST"]),
     ]
     middleware = [
         Middleware(RequestLog),
