@@ -50,7 +50,8 @@ from reportgen.commands.check import check_text
 from reportgen.commands.import_form import MAX_EXPORT_BYTES, import_form
 from reportgen.commands.new import new_indicator, new_year
 from reportgen.commands.status import quarter_status
-from reportgen.content.project import load_file, load_project
+from reportgen.content.project import DocumentMemo, load_documents, load_file
+from reportgen.content.validate import build_project
 from reportgen.desk import evidence as evidence_files
 from reportgen.desk import saving
 from reportgen.desk.forms import Section, field_name, form_sections, names_of, posted_values
@@ -67,7 +68,7 @@ from reportgen.desk.security import (
 )
 from reportgen.errors import ContentError, Problem, ReportgenError
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
-from reportgen.model import Entry, Indicator
+from reportgen.model import Entry, Indicator, Project
 from reportgen.render.html import PAGE_TEMPLATE, Templates
 from reportgen.render.overview import FormState, QuarterOverview
 from reportgen.render.views import SitePages
@@ -153,6 +154,8 @@ class Desk:
         self.drafts_lock = threading.Lock()
         self.flash: dict[str, list[tuple[str, str]]] = {}
         self.local_person = local_person(self.root)
+        #: The project's documents as last loaded, each reloaded only when its file changes (checks at keystrokes).
+        self.documents = DocumentMemo()
 
     def today(self) -> dt.date:
         return self.settings.today or thai.bangkok_today()
@@ -398,7 +401,8 @@ async def editor(request: Request) -> Response:
     if not may(_person(request), Action.VIEW):
         raise DeskError(403, *ERROR_PAGES[403])
     saved = await run_in_threadpool(_saved, desk, relative)
-    problems, _ = await run_in_threadpool(check_text, desk.root, relative, saved.text, today=desk.today())
+    problems, _ = await run_in_threadpool(check_text, desk.root, relative, saved.text, today=desk.today(),
+                                          memo=desk.documents)
     return _editor(request, saved, saved.values, problems)
 
 
@@ -409,7 +413,7 @@ def _checked(desk: Desk, saved: Saved, form: Mapping[str, str]) -> tuple[dict[st
         text = saving.form_text(values, saved)
     except saving.ContentError as error:  # values that make no form: check's own problems, at their fields
         return values, "", list(error.problems), None
-    problems, entry = check_text(desk.root, saved.relative, text, today=desk.today())
+    problems, entry = check_text(desk.root, saved.relative, text, today=desk.today(), memo=desk.documents)
     return values, text, problems, entry
 
 
@@ -476,8 +480,9 @@ async def save_form(request: Request) -> Response:
 # --- The preview: the build's own page and PDF -----------------------------------------------------------------------
 
 
-def _preview_entry(desk: Desk, request: Request, relative: PurePosixPath) -> tuple[Entry, Any]:
-    project = load_project(desk.root, per_form=True, today=desk.today())
+def _preview_entry(desk: Desk, request: Request, relative: PurePosixPath) -> tuple[Entry, Project]:
+    site, documents = load_documents(desk.root, memo=desk.documents)  # as load_project, from the desk's memo
+    project = build_project(desk.root, site, documents, per_form=True, today=desk.today())
     draft = desk.draft(request, request.query_params.get("draft"))
     entry = draft.entry if draft is not None and draft.relative == relative else next(
         (entry for entry in project.entries if entry.source == relative), None)
