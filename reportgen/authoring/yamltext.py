@@ -1,8 +1,8 @@
 """Values → YAML text as staff write it: the one way reportgen writes YAML into content files.
 
 Thai is written as it is (never escaped), keys in the model's order, multi-line text as a ``|`` block, a long
-single line folded (``>-``) at spaces, a value that needs quoting quoted by PyYAML's own emitter (or as a JSON
-string, which is YAML double-quoted). Every way chosen reads back as exactly the value given: the writers load what
+single line folded (``>-``) at spaces, a value that needs quoting quoted by PyYAML's own emitter, or as a JSON
+string (YAML double-quoted) when reportgen's own parser would read PyYAML's choice as something else (``0E0``). Every way chosen reads back as exactly the value given: the writers load what
 they made before they write it (``new``, ``import``, ``signoff``).
 """
 

@@ -248,3 +248,16 @@ def test_text_from_values_checks_the_year():
 def test_write_project_and_dump_yaml_quote_what_reportgen_reads_as_a_number(tmp_path: Path):
     text = dump_yaml({"a": "0E0", "b": "1e3", "c": "ธรรมดา"})
     assert text == 'a: "0E0"\nb: "1e3"\nc: ธรรมดา\n'
+
+
+def test_a_signed_form_stays_signed_once_canonical():
+    from projects import signed_off
+
+    from reportgen.digest import sign_state
+
+    data = {key: value for key, value in indicator_data().items() if key != "evidence"}
+    original = dump_yaml(signed_off(data))
+    assert sign_state(model_of(original), None) == "signed"
+    canonical = assert_canonical_of(original)
+    assert sign_state(model_of(canonical), None) == "signed"
+    assert "signoff:\n  # ชื่อผู้รับผิดชอบโครงการ\n  name: นางสาวสมใจ ใฝ่รู้\n" in canonical
