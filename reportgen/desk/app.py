@@ -72,7 +72,7 @@ from reportgen.model import Entry, Indicator, Project
 from reportgen.render.html import PAGE_TEMPLATE, Templates
 from reportgen.render.overview import FormState, QuarterOverview
 from reportgen.render.views import SitePages
-from reportgen.standing import status_label
+from reportgen.standing import Reporting, status_label
 
 logger = logging.getLogger(__name__)
 
@@ -496,7 +496,7 @@ def _preview_entry(desk: Desk, request: Request, relative: PurePosixPath) -> tup
 def _preview_page(desk: Desk, request: Request, relative: PurePosixPath) -> str:
     entry, project = _preview_entry(desk, request, relative)
     renderer = Templates(layout.templates_dir(desk.root), project.site)
-    pages = SitePages(project, renderer)
+    pages = SitePages(project, renderer, reporting=Reporting(desk.today()))
     return renderer.render_page(PAGE_TEMPLATE, pages.indicator_page_context(entry))
 
 

@@ -172,6 +172,9 @@ def test_every_page_of_the_desk_passes_axe(browser, desk_url):
                      "/preview/2569/08.html"):
             page.goto(url + path)
             page.evaluate("document.fonts.ready.then(() => true)")
+            assert page.evaluate("document.documentElement.lang") == "th"
+            fonts = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+            assert any("Sarabun" in family for family in fonts), f"{path}: Sarabun was not loaded"
             page.add_script_tag(path=str(AXE_SCRIPT))
             result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
             assert result["passes"], f"{path}: axe checked nothing"
