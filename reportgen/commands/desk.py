@@ -24,6 +24,22 @@ logger = logging.getLogger(__name__)
 #: Where the desk may listen until accounts exist.
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
+#: The loggers whose lines a system administrator reads: every request and change of the desk, every commit and push.
+SERVER_LOGGERS = ("reportgen.desk", "reportgen.authoring.repository")
+
+
+def log_for_administrators() -> None:
+    """The desk's log on stderr, one timestamped line per request and per change, whatever ``-v`` says (a server's
+    log is for the administrator; systemd's journal keeps it)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    for name in SERVER_LOGGERS:
+        server_logger = logging.getLogger(name)
+        if server_logger.level == logging.NOTSET or server_logger.level > logging.INFO:
+            server_logger.setLevel(logging.INFO)
+        server_logger.addHandler(handler)
+        server_logger.propagate = False
+
 
 def check_host(root: Path, host: str) -> None:
     """Refuse any address but this computer's (``UsageError`` naming who every visitor would save as)."""
@@ -38,6 +54,7 @@ def desk(root: Path, *, host: str = "127.0.0.1", port: int = 8000, on_ready: Cal
 
     root = Path(root).resolve()
     check_host(root, host)
+    log_for_administrators()
     app = create_app(root, DeskSettings(host=host, port=port))
     config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=True,
                             forwarded_allow_ips="127.0.0.1", server_header=False, timeout_keep_alive=15,

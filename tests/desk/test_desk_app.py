@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 
@@ -346,6 +347,19 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(desk):
     assert streamed.status_code == 413
 
 
+def test_the_secret_is_made_owner_only_outside_the_project_and_refused_inside_it(git_project, desk_settings):
+    from reportgen.desk.app import create_app
+    from reportgen.errors import UsageError
+
+    settings = desk_settings()
+    create_app(git_project, settings)
+    assert settings.secret_file.stat().st_mode & 0o777 == 0o600 and len(settings.secret_file.read_bytes()) >= 32
+    with pytest.raises(UsageError) as refused:
+        create_app(git_project, desk_settings(secret_file=git_project / "content" / "desk-secret"))
+    assert "git" in refused.value.text("th")
+    assert not (git_project / "content" / "desk-secret").exists()
+
+
 def test_requests_naming_another_host_are_refused(desk):
     assert desk().get("/", headers={"host": "attacker.example"}).status_code == 400
 
@@ -451,3 +465,33 @@ def test_a_failed_push_is_shown_kept_and_sent_again(desk, git_project):
     assert client.post("/push", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert "ส่งขึ้นเครื่องกลางครบแล้ว" in client.get("/").text
     assert git(git_project, "rev-parse", "HEAD") == git(git_project, "rev-parse", "origin/main")
+
+
+@pytest.mark.e2e  # a fresh `python -m reportgen desk` process
+def test_the_desk_command_serves_and_logs_each_request_with_a_time(git_project, tmp_path):
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {"REPORTGEN_DESK_SECRET_FILE": str(tmp_path / "secret"), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "reportgen", "desk", "--port", str(port)], cwd=git_project,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/forms/2569/08", timeout=5).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None, process.stderr.read()
+                time.sleep(0.2)
+        assert "บันทึก".encode() in page
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in out and OFFICER in out
+    assert re.search(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ INFO 127\.0\.0\.1 \S+ "GET /forms/2569/08" 200 ', err, re.M), err
