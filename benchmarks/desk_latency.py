@@ -6,6 +6,7 @@ repository with a bare remote). Prints figures; asserts nothing.
 - **keystroke to problem**: the desk's script waits ``WAIT_MS`` after the last keystroke, then posts the form's values
   to ``/forms/…/check``; the figure is that wait plus the round trip until the answer names the problem at its field
   (goal: median under 300 ms). The round trip alone is printed too.
+  In Chromium too (when installed): a key pressed until the problem is shown at its field.
 - **save to preview**: "บันทึก" (POST, version checked, canonical text, commit, push to the bare remote) and then the
   page the preview shows for the saved form (goal: median under 1 s).
 - **officers at once**: ``--officers`` sessions, each with a form of its own, press "บันทึก" at the same moment
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -57,6 +59,33 @@ def keystroke_to_problem(url: str, rounds: int) -> list[float]:
             at_field = any(problem["field"] == "quarters.q1.result" for problem in answer["problems"])
             assert at_field == (index % 2 == 0), answer
             times.append(elapsed * 1000)
+    return times
+
+
+def keystroke_to_problem_in_chromium(url: str, rounds: int) -> list[float] | None:
+    """The same, as an officer sees it: a key pressed in Debian's Chromium until the problem shows at the field."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        return None
+    from playwright.sync_api import sync_playwright
+
+    times = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.goto(url + "/forms/2569/08")
+        problem = page.locator('[data-problems-for="quarters.q1.result"] .problem-error')
+        page.fill("#f-quarters-q1-report", "รายงานไตรมาสที่ 1")
+        for _ in range(rounds):
+            page.fill("#f-quarters-q1-result", "12")
+            problem.wait_for(state="detached")
+            page.wait_for_timeout(400)  # the check of "12" answered: the next keystroke starts from a clean field
+            page.focus("#f-quarters-q1-result")
+            started = time.perf_counter()
+            page.keyboard.type("x")
+            problem.wait_for(state="visible")
+            times.append((time.perf_counter() - started) * 1000)
+        browser.close()
     return times
 
 
@@ -128,6 +157,10 @@ def main() -> None:
             print(f"keystroke to problem: median {WAIT_MS + statistics.median(checks):.0f} ms "
                   f"(the script's wait {WAIT_MS} ms + round trip median {statistics.median(checks):.0f} ms, "
                   f"p95 {percentile(checks, 0.95):.0f} ms; {len(checks)} checks)")
+            seen = keystroke_to_problem_in_chromium(url, max(10, args.rounds // 2))
+            if seen:
+                print(f"keystroke to problem in Chromium: median {statistics.median(seen):.0f} ms, "
+                      f"p95 {percentile(seen, 0.95):.0f} ms ({len(seen)} keystrokes, until shown at the field)")
             saves = save_to_preview(url, max(5, args.rounds // 2))
             print(f"save to preview: median {statistics.median(saves):.0f} ms, p95 {percentile(saves, 0.95):.0f} ms "
                   f"({len(saves)} saves: commit and push to the bare remote, then the saved form's page)")

@@ -115,7 +115,7 @@ def test_an_officers_quarter_at_the_desk(browser, desk_url, tmp_path):
         assert page.get_attribute("#save-button", "aria-disabled") == "true"
         page.fill("#f-quarters-q1-result", "12")
         problem.wait_for(state="detached", timeout=1500)
-        page.wait_for_function("document.getElementById('check-state').dataset.errors === '0'", timeout=1500)
+        page.locator("#check-state[data-errors='0']").wait_for(timeout=1500)
 
         # The real form beside it shows what was typed (the build's page, refreshed).
         preview = page.frame_locator("#preview-frame")
