@@ -43,7 +43,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reportgen.publish.pipeline",),
     ("reportgen.preview", "reportgen.preview.watcher", "reportgen.signing"),
     ("reportgen.preview.server",),
-    ("reportgen.commands", "reportgen.commands."),
+    ("reportgen.commands", "reportgen.commands.", "reportgen.desk", "reportgen.desk."),
     ("reportgen.cli", "reportgen.__main__"),
 ]  # fmt: skip
 
