@@ -244,6 +244,13 @@ def run_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_desk(args: argparse.Namespace) -> int:
+    from reportgen.commands import desk
+
+    desk.run(args.root, host=args.host, port=args.port, lang=args.lang, show=lambda item: _show_one(item, args.lang))
+    return EXIT_OK
+
+
 def run_new(args: argparse.Namespace) -> int:
     from reportgen.commands import new
 
@@ -425,6 +432,12 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     serve.add_argument("--share-status", action="store_true", help=say("cli_serve_share_status"))
     serve.set_defaults(handler=run_serve)
 
+    desk = command("desk", "cli_cmd_desk")
+    desk.add_argument("--port", type=types.port, default=8000, metavar="PORT", help=say("cli_desk_port"))
+    desk.add_argument("--host", default="127.0.0.1", metavar="HOST", help=say("cli_desk_host"))
+    desk.set_defaults(handler=run_desk)
+    _add_desk_user_commands(desk, common, say)
+
     new = command("new", "cli_cmd_new")
     new.add_argument("code", nargs="?", metavar=say("cli_metavar_code"), help=say("cli_new_code"))
     new.add_argument("--year", type=types.year, required=True, metavar=year, help=say("cli_new_year"))
@@ -446,9 +459,6 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     schema = command("schema", "cli_cmd_schema")
     schema.add_argument("--site", action="store_true", help=say("cli_schema_site"))
     schema.set_defaults(handler=run_schema)
-
-    desk = command("desk", "cli_cmd_desk")
-    _add_desk_user_commands(desk, common, say)
     return parser
 
 

@@ -43,6 +43,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reportgen.publish.pipeline",),
     ("reportgen.preview", "reportgen.preview.watcher", "reportgen.signing"),
     ("reportgen.preview.server",),
+    # The desk is the commands' web face: its routes call the commands' operations, and `desk` (a command) serves it.
     ("reportgen.commands", "reportgen.commands.", "reportgen.desk", "reportgen.desk."),
     ("reportgen.cli", "reportgen.__main__"),
 ]  # fmt: skip

@@ -83,6 +83,12 @@ _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 REFUSED_CHARACTER = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CONTROLS}]")
 
 
+def remove_invisible(text: str) -> str:
+    """Text pasted from another program → the same without the invisible characters it carried (``_INVISIBLE``): how
+    ``check`` reads every text of a file, and how the desk cleans what is pasted into it."""
+    return _INVISIBLE.sub("", text)
+
+
 def refused_kind(char: str) -> Localized:
     """What a ``REFUSED_CHARACTER`` is, in the reader's words: a control character, a direction override or a
     broken character."""
@@ -613,7 +619,7 @@ class _Builder:
                 kind=refused_kind(char),
             )
             value = REFUSED_CHARACTER.sub("\ufffd", value)  # the file is refused; no message may carry them
-        value = _INVISIBLE.sub("", value)
+        value = remove_invisible(value)
         if node.style is None and len(value) >= 2 and value[0] in _CURLY_OPEN and value[-1] in _CURLY_CLOSE:
             self.doc.curly_quoted.add(path)
         return value

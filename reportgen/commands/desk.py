@@ -1,0 +1,61 @@
+"""``reportgen desk [--host 127.0.0.1] [--port 8000]``: the project → the officers' desk (``desk/app.py``) served by
+uvicorn until Ctrl-C or SIGTERM.
+
+Until accounts exist every change is made as the person git knows here (``desk.identity.local_person``), so the desk
+listens on 127.0.0.1 only: another ``--host`` is refused before anything starts (behind the division's nginx, the desk
+still listens on 127.0.0.1 and nginx forwards to it). uvicorn's own access log is replaced by the desk's, one line
+per request naming who asked.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from reportgen import wording
+from reportgen.commands import Line, Shown
+from reportgen.desk.app import DeskSettings, create_app
+from reportgen.desk.identity import local_person
+from reportgen.errors import UsageError
+
+logger = logging.getLogger(__name__)
+
+#: Where the desk may listen until accounts exist.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def check_host(root: Path, host: str) -> None:
+    """Refuse any address but this computer's (``UsageError`` naming who every visitor would save as)."""
+    if host not in LOCAL_HOSTS:
+        raise UsageError("desk_host_refused", host=host, name=local_person(root).name)
+
+
+def desk(root: Path, *, host: str = "127.0.0.1", port: int = 8000, on_ready: Callable[[str], None] | None = None
+         ) -> None:
+    """Serve the desk of ``root`` on ``host``:``port`` until interrupted."""
+    import uvicorn
+
+    root = Path(root).resolve()
+    check_host(root, host)
+    app = create_app(root, DeskSettings(host=host, port=port))
+    config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=True,
+                            forwarded_allow_ips="127.0.0.1", server_header=False, timeout_keep_alive=15,
+                            limit_concurrency=200)
+    server = uvicorn.Server(config)
+    if on_ready is not None:
+        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+        on_ready(url)
+    server.run()
+
+
+def run(root: Path, *, host: str = "127.0.0.1", port: int = 8000, lang: str = "th",
+        show: Callable[[Shown], None]) -> None:
+    """``reportgen desk``: say where the desk is and as whom it saves, then serve it."""
+    root = Path(root).resolve()
+
+    def ready(url: str) -> None:
+        person = local_person(root)
+        show(Line(wording.message("desk_listening", lang, url=url, name=person.name, email=person.email), flush=True))
+
+    desk(root, host=host, port=port, on_ready=ready)
