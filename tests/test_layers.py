@@ -35,7 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reportgen.content.project",),
     ("reportgen.authoring", "reportgen.authoring.yamltext", "reportgen.authoring.writer", "reportgen.authoring.naming"),
     ("reportgen.authoring.template", "reportgen.authoring.signoff_edit"),
-    ("reportgen.authoring.bmaimport",),
+    ("reportgen.authoring.bmaimport", "reportgen.authoring.canonical", "reportgen.authoring.repository"),
     ("reportgen.render", "reportgen.render."),
     ("reportgen.publish", "reportgen.publish.options"),
     ("reportgen.publish.cache", "reportgen.publish.writer", "reportgen.publish.release"),

@@ -122,12 +122,15 @@ def _what(info: FieldInfo) -> str:
 # --- YAML text ---------------------------------------------------------------------------------------------------
 
 
-def indicator_text(values: dict[str, Any], *, year: int, source: PurePosixPath | None = None) -> str:
-    """The file's text: header comments, then every field of ``Indicator`` with its description."""
+def indicator_text(
+    values: dict[str, Any], *, year: int, source: PurePosixPath | None = None, title: str | None = None
+) -> str:
+    """The file's text: header comments, then every field of ``Indicator`` with its description. ``title`` (a
+    comment line) replaces the one that says where the file came from (``fmt`` keeps the file's own)."""
     origin = _said("new_file_origin_source", source=source) if source else _said("new_file_origin_new")
     lines = [
         SCHEMA_LINE,
-        "# " + _said("new_file_title", code=values["code"], year=year, origin=origin),
+        title or "# " + _said("new_file_title", code=values["code"], year=year, origin=origin),
         "# " + _said("new_file_how_to_fill"),
         "# " + _said("new_file_examples"),
         "# " + _said("new_file_comments"),
@@ -219,6 +222,16 @@ def _example(lines: list[str], model: type[BaseModel], indent: str, *, year: int
             prefix = ("- " if first else "  ") if item else ""
             lines.append(f"{indent}# {prefix}{line}")
             first = False
+
+
+def plain_title(code: str, year: int) -> str:
+    """The title line without where the file came from: how every file's title starts (``fmt`` finds it by it)."""
+    return "# " + _said("new_file_title_plain", code=code, year=year)
+
+
+def unfilled_lines(name: str, info: FieldInfo, *, year: int) -> list[str]:
+    """What ``new`` writes for ``name`` still to fill (see ``_filled``), unindented: ``fmt`` recognises it."""
+    return _filled(name, info, "", year=year)
 
 
 def _filled(name: str, info: FieldInfo, indent: str, *, year: int) -> list[str]:

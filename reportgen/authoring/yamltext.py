@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
 
+from reportgen.content.parse import parse_document
 from reportgen.content.validate import LIST_LINE
 
 #: Longest single-line text written on one line; longer ones are folded (``>-``) at spaces, which is lossless.
@@ -25,9 +27,33 @@ INDENT = "  "
 
 def yaml_line(key: str, value: str) -> str:
     """``key: value`` on one line, as PyYAML's emitter writes it: plain when safe, quoted when it must be (a name
-    with ``:``, ``#`` or a leading quote)."""
+    with ``:``, ``#`` or a leading quote, or text reportgen would read as something else, ``needs_double_quotes``)."""
+    if needs_double_quotes(value):
+        return f"{key}: {json.dumps(value, ensure_ascii=False)}"
     dumped: str = yaml.safe_dump({key: value}, allow_unicode=True, width=1_000_000, default_flow_style=False)
     return dumped.rstrip("\n")
+
+
+_PROBE = PurePosixPath("value.yaml")
+
+
+def reads_back(text: str, values: dict[str, Any]) -> bool:
+    """True when reportgen's own parser reads ``text`` as exactly ``values``, types included, with no problem."""
+    doc = parse_document(text, _PROBE)
+    if doc.problems or not isinstance(doc.data, dict) or doc.data.keys() != values.keys():
+        return False
+    return all(type(doc.data[key]) is type(value) and doc.data[key] == value for key, value in values.items())
+
+
+def needs_double_quotes(value: str) -> bool:
+    """True when PyYAML's emitter would write ``value`` so that reportgen reads something else.
+
+    PyYAML quotes what YAML 1.1 would read as another type, but reportgen's parser also reads ``0E0`` or ``1e3`` as
+    a number (as the editor's YAML 1.2 does), so the test is reportgen's own reading, not PyYAML's rules: such text
+    is written as a JSON string (YAML double-quoted), which is always read as the text it holds.
+    """
+    dumped = yaml.safe_dump({"v": value}, allow_unicode=True, width=1_000_000, default_flow_style=False)
+    return not reads_back(dumped, {"v": value})
 
 
 def scalar_lines(name: str, value: Any, indent: str, *, quoted: bool = False) -> list[str]:
@@ -57,7 +83,7 @@ def scalar_lines(name: str, value: Any, indent: str, *, quoted: bool = False) ->
     if value == "":
         return [f'{indent}{name}: ""']
     dumped = yaml.safe_dump({name: value}, allow_unicode=True, width=1_000_000, default_flow_style=False)
-    if dumped.count("\n") == 1:
+    if dumped.count("\n") == 1 and reads_back(dumped, {name: value}):
         return [f"{indent}{dumped.rstrip()}"]
     return [f"{indent}{name}: {json.dumps(value, ensure_ascii=False)}"]  # JSON strings are YAML double-quoted
 
