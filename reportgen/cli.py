@@ -246,8 +246,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_desk(args: argparse.Namespace) -> int:
     from reportgen.commands import desk
+    from reportgen.desk.auth import AuthSettings
 
-    desk.run(args.root, host=args.host, port=args.port, lang=args.lang, show=lambda item: _show_one(item, args.lang))
+    auth = AuthSettings(accounts_file=args.accounts, proxy_header=args.proxy_header,
+                        proxy_addresses=tuple(args.proxy_address), https=args.https)  # fmt: skip
+    desk.run(args.root, host=args.host, port=args.port, lang=args.lang, show=lambda item: _show_one(item, args.lang),
+             auth=auth)  # fmt: skip
     return EXIT_OK
 
 
@@ -435,6 +439,11 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     desk = command("desk", "cli_cmd_desk")
     desk.add_argument("--port", type=types.port, default=8000, metavar="PORT", help=say("cli_desk_port"))
     desk.add_argument("--host", default="127.0.0.1", metavar="HOST", help=say("cli_desk_host"))
+    desk.add_argument("--accounts", type=Path, metavar="FILE", help=say("cli_desk_user_accounts"))
+    desk.add_argument("--proxy-header", metavar="HEADER", help=say("cli_desk_proxy_header"))
+    desk.add_argument("--proxy-address", action="append", default=[], metavar="ADDRESS",
+                      help=say("cli_desk_proxy_address"))  # fmt: skip
+    desk.add_argument("--https", action="store_true", help=say("cli_desk_https"))
     desk.set_defaults(handler=run_desk)
     _add_desk_user_commands(desk, common, say)
 

@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from reportgen import wording
 from reportgen.desk.identity import Person
+from reportgen.errors import UsageError
 
 if TYPE_CHECKING:
     from reportgen.desk.accounts import Account
@@ -250,8 +251,12 @@ class DeskAuth:
         self.sessions = SessionStore(lifetime=settings.lifetime, idle=settings.idle, clock=clock)
         self.limiter = LoginLimiter(clock=clock)
         self.cookies = CookiePolicy(always_secure=settings.https, max_age=int(settings.lifetime))
-        self.proxy = (ProxyLogin.configured(settings.proxy_header, settings.proxy_addresses)
-                      if settings.proxy_header else None)  # fmt: skip
+        try:
+            self.proxy = (ProxyLogin.configured(settings.proxy_header, settings.proxy_addresses)
+                          if settings.proxy_header else None)  # fmt: skip
+        except ValueError:
+            raise UsageError("desk_proxy_misconfigured", header=settings.proxy_header,
+                             addresses=" ".join(settings.proxy_addresses) or "-") from None
         #: The fingerprint of each account's password hash when a session began: a new password ends old sessions.
         self._password_marks: dict[str, str] = {}
         self._active = False

@@ -91,3 +91,27 @@ def test_forwarded_address_and_scheme_only_from_a_trusted_proxy():
     assert client_address("10.0.0.5", headers, None) == "10.0.0.5"
     assert is_https("http", "10.0.0.5", headers, proxy) and not is_https("http", "10.0.0.6", headers, proxy)
     assert is_https("https", "10.0.0.6", {}, None)
+
+
+def test_a_desk_with_a_proxy_header_and_no_proxy_address_is_a_usage_error(tmp_path):
+    from reportgen.desk.auth import AuthSettings, DeskAuth
+    from reportgen.errors import UsageError
+
+    with pytest.raises(UsageError) as refused:
+        DeskAuth(tmp_path, AuthSettings(proxy_header="X-Remote-User"))
+    assert refused.value.code == "desk_proxy_misconfigured"
+
+
+def test_the_desk_listens_beyond_this_computer_only_once_people_sign_in(tmp_path, monkeypatch):
+    from reportgen.commands.desk import check_host
+    from reportgen.desk.accounts import Account, AccountStore
+    from reportgen.desk.auth import AuthSettings
+    from reportgen.desk.identity import Role
+    from reportgen.errors import UsageError
+
+    monkeypatch.delenv("REPORTGEN_DESK_ACCOUNTS", raising=False)
+    with pytest.raises(UsageError):
+        check_host(tmp_path, "0.0.0.0", AuthSettings())
+    check_host(tmp_path, "0.0.0.0", AuthSettings(proxy_header="X-Remote-User", proxy_addresses=("127.0.0.1",)))
+    AccountStore.for_project(tmp_path).add(Account("a", "ก", "ข", "a@x", frozenset({Role.ADMIN})))
+    check_host(tmp_path, "0.0.0.0", AuthSettings())
