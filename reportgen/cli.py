@@ -202,6 +202,12 @@ def run_book(args: argparse.Namespace) -> int:
     return _show(book.run(args.root, args.year, as_of=args.as_of, strict=args.strict), args.lang)
 
 
+def run_fmt(args: argparse.Namespace) -> int:
+    from reportgen.commands import fmt
+
+    return _show(fmt.run(args.root, args.paths, check=args.check, lang=args.lang), args.lang)
+
+
 def run_signoff(args: argparse.Namespace) -> int:
     from reportgen.commands import signoff
 
@@ -401,6 +407,11 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     book.add_argument("--as-of", type=types.quarter, metavar=quarter, help=say("cli_book_as_of"))
     book.add_argument("--strict", action="store_true", help=say("cli_opt_strict"))
     book.set_defaults(handler=run_book)
+
+    formatter = command("fmt", "cli_cmd_fmt")
+    formatter.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_fmt_paths"))
+    formatter.add_argument("--check", action="store_true", help=say("cli_fmt_check"))
+    formatter.set_defaults(handler=run_fmt)
 
     signoff = command("signoff", "cli_cmd_signoff")
     signoff.add_argument("file", type=Path, metavar=say("cli_metavar_files"), help=say("cli_signoff_file"))

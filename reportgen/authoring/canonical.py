@@ -135,8 +135,8 @@ def _plain(value: Any) -> Any:
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
-    if isinstance(value, Decimal):
-        return str(value)
+    if isinstance(value, Decimal):  # a number stays a number (as text it would be refused as "in quotes")
+        return int(value) if value == value.to_integral_value() else float(value)
     return value
 
 

@@ -57,7 +57,15 @@ from reportgen.desk.auth import Authenticate, AuthSettings, DeskAuth, audit_page
 from reportgen.desk.forms import Section, field_name, form_sections, names_of, posted_values
 from reportgen.desk.identity import Person, local_person
 from reportgen.desk.permissions import Action, is_own, may
-from reportgen.desk.security import CSRF_FIELD, DeskSecurity, check_csrf, csrf_token, load_secret, secret_path
+from reportgen.desk.security import (
+    CSRF_FIELD,
+    SECURITY_HEADERS,
+    DeskSecurity,
+    check_csrf,
+    csrf_token,
+    load_secret,
+    secret_path,
+)
 from reportgen.errors import ContentError, Problem, ReportgenError
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
 from reportgen.model import Entry, Indicator
@@ -401,7 +409,10 @@ async def editor(request: Request) -> Response:
 def _checked(desk: Desk, saved: Saved, form: Mapping[str, str]) -> tuple[dict[str, Any], str, list[Problem],
                                                                          Entry | None]:
     values = posted_values(form, saved.values)
-    text = saving.form_text(values, saved)
+    try:
+        text = saving.form_text(values, saved)
+    except saving.ContentError as error:  # values that make no form: check's own problems, at their fields
+        return values, "", list(error.problems), None
     problems, entry = check_text(desk.root, saved.relative, text, today=desk.today())
     return values, text, problems, entry
 
@@ -453,7 +464,7 @@ async def save_form(request: Request) -> Response:
     try:
         result = await run_in_threadpool(saving.save_form, desk.root, relative, text, expected, person)
     except saving.ContentChanged as changed:
-        theirs = changed.current_text
+        theirs = changed.current_text or ""
         diff = list(difflib.unified_diff(theirs.splitlines(), text.splitlines(), lineterm="", n=2,
                                          fromfile=wording.label("desk_diff_theirs", "th"),
                                          tofile=wording.label("desk_diff_yours", "th")))
@@ -692,8 +703,11 @@ async def error_page(request: Request, exc: Exception) -> Response:
         record(request, "csrf_refused" if csrf else "refused", method=request.method, path=request.url.path)
     if request.url.path.endswith("/check") or request.headers.get("accept", "").startswith("application/json"):
         return JSONResponse({"error": wording.label(text_key, "th")}, status_code=status)
-    return desk.page(request, "error.html.j2", status_code=status, status=status, title=wording.label(title_key, "th"),
-                     text=wording.label(text_key, "th"))
+    response = desk.page(request, "error.html.j2", status_code=status, status=status,
+                         title=wording.label(title_key, "th"), text=wording.label(text_key, "th"))
+    if status == 500:  # sent past the security layer (by Starlette's outermost error handler): the headers here
+        response.headers.update({key.decode(): value.decode() for key, value in SECURITY_HEADERS})
+    return response
 
 
 async def too_large(scope: Scope, receive: Receive, send: Send) -> None:

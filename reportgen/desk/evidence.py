@@ -9,8 +9,8 @@
   renamed program is refused.
 - **Size**: at most ``MAX_EVIDENCE_BYTES``; the desk refuses a larger request before reading it.
 
-The file is written by the one content writer (``authoring.writer``: whole or not at all, never outside content/)
-and committed with the person as author.
+The file is saved as forms are (``authoring.repository.save``: the one content writer, whole or not at all, never
+outside content/, never over a file that exists), committed with the person as author and pushed.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from reportgen.authoring.writer import write_content_file
 from reportgen.desk import saving
 from reportgen.desk.identity import Person
-from reportgen.errors import OutputError, UsageError
+from reportgen.errors import UsageError
+from reportgen.layout import CONTENT_DIR
 
 #: The largest evidence file accepted: a scanned report of a few dozen pages.
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -72,7 +72,9 @@ KINDS = {
     ".pptx": _is_office, ".csv": _is_text, ".txt": _is_text,
 }
 
-_UNSAFE = re.compile(r"[^\w.-]+", re.UNICODE)
+def _kept(char: str) -> str:
+    """Letters (with Thai vowels and tone marks, which are marks), digits, ``-``, ``_`` and ``.``; else ``-``."""
+    return char if unicodedata.category(char)[0] in "LMN" or char in "-_." else "-"
 
 
 def safe_name(filename: str) -> str:
@@ -82,7 +84,7 @@ def safe_name(filename: str) -> str:
     stem, dot, extension = name.rpartition(".")
     if not dot:
         stem, extension = name, ""
-    stem = _UNSAFE.sub("-", stem).strip("-._")[:MAX_NAME_CHARS].strip("-._")
+    stem = re.sub(r"-{2,}", "-", "".join(map(_kept, stem))).strip("-._")[:MAX_NAME_CHARS].strip("-._")
     extension = re.sub(r"[^a-z0-9]", "", extension.lower())
     if not stem:
         return ""
@@ -114,14 +116,11 @@ def store(root: Path, year: int, filename: str, data: bytes, person: Person, *, 
     stem = PurePosixPath(name).stem
     for number in range(1, 1000):
         candidate = folder / (name if number == 1 else f"{stem}-{number}{extension}")
-        if (Path(root) / "content" / candidate).exists():
+        if (Path(root) / CONTENT_DIR / candidate).exists():
             continue
         try:
-            write_content_file(root, candidate, data, replace=False)
-        except OutputError:
-            if (Path(root) / "content" / candidate).exists():
-                continue  # taken meanwhile by someone else's upload
-            raise
-        saving.commit_files(root, [PurePosixPath("content") / candidate], person, "desk_commit_evidence")
+            saving.save_new_file(root, PurePosixPath(CONTENT_DIR) / candidate, data, person, "desk_commit_evidence")
+        except saving.ContentChanged:
+            continue  # taken meanwhile by someone else's upload
         return Stored(str(candidate), stem.replace("-", " "))
     raise UsageError("desk_evidence_kind", name=name, kinds=", ".join(sorted(KINDS)))

@@ -328,8 +328,8 @@ def _value(info: FieldInfo, form: Mapping[str, str], saved: Any, path: Path) -> 
     key = ".".join(str(part) for part in path)
     if nested is not None:
         values = _model_values(nested, form, saved, path)
-        if not info.is_required() and _is_empty(values):
-            return None
+        if not info.is_required() and info.default is None and _is_empty(values):
+            return None  # an optional part left empty is not written (a quarter not reported, no plan)
         return values
     if item_model is not None:
         rows = []

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from reportgen import wording
 from reportgen.authoring.canonical import text_from_values
-from reportgen.authoring.repository import Author, ContentChanged, SaveResult, file_version, save
+from reportgen.authoring.repository import Author, ContentChanged, SaveResult, commit_message, file_version, save
 from reportgen.desk.identity import Person
+from reportgen.errors import ContentError
 
 if TYPE_CHECKING:
     from reportgen.desk.app import Saved
 
-__all__ = ["ContentChanged", "commit_files", "commit_new", "form_text", "save_form", "version_of"]
+__all__ = ["ContentChanged", "ContentError", "commit_new", "form_text", "save_form", "save_new_file", "version_of"]
 
 
 def author_of(person: Person) -> Author:
@@ -25,7 +26,8 @@ def author_of(person: Person) -> Author:
 
 
 def form_text(values: dict[str, Any], saved: Saved) -> str:
-    """The canonical text of ``values`` for the form in ``saved`` (its comments kept with their fields)."""
+    """The canonical text of ``values`` for the form in ``saved`` (its comments kept with their fields); values that
+    are no valid form raise ``ContentError`` with check's problems at their fields."""
     year = values.get("fiscal_year")
     fiscal_year = year if isinstance(year, int) else int(saved.relative.parent.name)
     return text_from_values(values, year=fiscal_year, source=saved.relative, previous_text=saved.text)
@@ -38,9 +40,8 @@ def version_of(root: Path, relative: PurePosixPath) -> str | None:
 def save_form(root: Path, relative: PurePosixPath, text: str, expected: str | None, person: Person) -> SaveResult:
     """Save ``text`` as the form at ``relative`` if it is still at version ``expected`` (else ``ContentChanged``),
     committed with ``person`` as author and a Thai message naming the form."""
-    message = wording.message("desk_commit_message", "th", year=relative.parent.name, code=relative.stem,
-                              name=person.name)
-    return save(root, relative, text, expected_version=expected, author=author_of(person), message=message)
+    return save(root, relative, text, expected_version=expected, author=author_of(person),
+                message=commit_message(relative))
 
 
 def commit_new(root: Path, files: Sequence[PurePosixPath], person: Person, message_key: str) -> None:
@@ -52,6 +53,7 @@ def commit_new(root: Path, files: Sequence[PurePosixPath], person: Person, messa
              message=message)
 
 
-def commit_files(root: Path, files: Sequence[PurePosixPath], person: Person, message_key: str) -> None:
-    """Commit files the desk wrote whole (evidence), each with ``person`` as author."""
-    commit_new(root, files, person, message_key)
+def save_new_file(root: Path, relative: PurePosixPath, data: bytes, person: Person, message_key: str) -> SaveResult:
+    """Write a file that must not exist yet (evidence) and commit it as ``person``; ``ContentChanged`` if it does."""
+    message = wording.message(message_key, "th", name=person.name, file=relative.name, year=relative.parent.name)
+    return save(root, relative, data, expected_version=None, author=author_of(person), message=message)
