@@ -337,7 +337,8 @@ async def overview(request: Request) -> Response:
         state, problem = None, error.text("th")
     years = sorted({path.name for path in (desk.root / CONTENT_DIR / INDICATORS_DIR).glob("*")
                     if path.is_dir() and path.name.isdigit()}, reverse=True)
-    own, others = [], []
+    own: list[Any] = []
+    others: list[Any] = []
     if state is not None:
         for form in state.forms:
             (own if is_own(person, form.entry.indicator) else others).append(form)

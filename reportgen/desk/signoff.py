@@ -127,8 +127,8 @@ def _commit(root: Path, relative: PurePosixPath, original: bytes, data: bytes, p
     """Save ``data`` over the file if it still holds ``original`` (else ``ContentChanged``), committed as ``person``."""
     version = file_version(root, relative)
     if (root / relative).read_bytes() != original:
-        raise ContentChanged(current_text=(root / relative).read_text(encoding="utf-8"), current_version=version)
-    result = save(root, relative, data.decode("utf-8"), expected_version=version,
+        raise ContentChanged(relative, (root / relative).read_text(encoding="utf-8"), version)
+    result = save(root, relative, data, expected_version=version,
                   author=Author(name=person.name, email=person.email), message=message)  # fmt: skip
     return result.commit
 
