@@ -62,6 +62,8 @@ class Session:
     started: float
     last_seen: float
     via_proxy: bool = False
+    #: A fingerprint of the account's password hash at sign-in: a new password ends the sessions of the old one.
+    password_mark: str = ""
 
 
 @dataclass
@@ -75,11 +77,13 @@ class SessionStore:
     _sessions: dict[str, Session] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def start(self, login: str = "", *, replacing: str | None = None, via_proxy: bool = False) -> Session:
+    def start(self, login: str = "", *, replacing: str | None = None, via_proxy: bool = False,
+              password_mark: str = "") -> Session:
         """A new session for ``login`` with a fresh identifier; the session ``replacing`` (the one the browser came
         with) ends, so a sign-in never keeps an identifier someone else may know."""
         now = self.clock()
-        session = Session(secrets.token_urlsafe(32), login, secrets.token_urlsafe(32), now, now, via_proxy)
+        session = Session(secrets.token_urlsafe(32), login, secrets.token_urlsafe(32), now, now, via_proxy,
+                          password_mark)
         with self._lock:
             if replacing is not None:
                 self._sessions.pop(replacing, None)
@@ -257,8 +261,6 @@ class DeskAuth:
         except ValueError:
             raise UsageError("desk_proxy_misconfigured", header=settings.proxy_header,
                              addresses=" ".join(settings.proxy_addresses) or "-") from None
-        #: The fingerprint of each account's password hash when a session began: a new password ends old sessions.
-        self._password_marks: dict[str, str] = {}
         self._active = False
 
     @property
@@ -350,7 +352,7 @@ class Authenticate:
                 auth.record("session_expired", request)
             return None
         account = auth.store.get(session.login)
-        if account is None or auth._password_marks.get(session.id) != auth.password_mark(account):
+        if account is None or session.password_mark != auth.password_mark(account):
             auth.sessions.end(session.id)  # removed, or its password changed since: that session is over
             return None
         state["session_id"] = f"signed-in:{session.id}"
@@ -409,8 +411,8 @@ async def login(request: Request) -> Response:
         problem = wording.label("desk_login_refused", "th")
         return desk.page(request, "login.html.j2", status_code=401, next=target, problem=problem, login=typed)
     auth.limiter.succeeded(typed, address)
-    session = auth.sessions.start(account.login, replacing=request.cookies.get(SESSION_COOKIE))
-    auth._password_marks[session.id] = auth.password_mark(account)
+    session = auth.sessions.start(account.login, replacing=request.cookies.get(SESSION_COOKIE),
+                                  password_mark=auth.password_mark(account))
     request.state.person = account.person
     auth.record("login", request)
     signed_in = RedirectResponse(target, status_code=303)

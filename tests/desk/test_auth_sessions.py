@@ -115,3 +115,13 @@ def test_the_desk_listens_beyond_this_computer_only_once_people_sign_in(tmp_path
     check_host(tmp_path, "0.0.0.0", AuthSettings(proxy_header="X-Remote-User", proxy_addresses=("127.0.0.1",)))
     AccountStore.for_project(tmp_path).add(Account("a", "ก", "ข", "a@x", frozenset({Role.ADMIN})))
     check_host(tmp_path, "0.0.0.0", AuthSettings())
+
+
+@pytest.mark.parametrize(("given", "goes_to"), [
+    ("/forms/2564/08?x=1", "/forms/2564/08?x=1"), (None, "/"), ("", "/"), ("https://evil.example/", "/"),
+    ("//evil.example/", "/"), ("/\\evil.example", "/"), ("javascript:alert(1)", "/"), ("/a\r\nSet-Cookie: x", "/"),
+])  # fmt: skip
+def test_after_sign_in_the_desk_only_sends_to_its_own_pages(given, goes_to):
+    from reportgen.desk.auth import safe_next
+
+    assert safe_next(given) == goes_to
