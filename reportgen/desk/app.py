@@ -347,6 +347,7 @@ async def overview(request: Request) -> Response:
         status_label=status_label, counts=_counts, quarter_text=_quarter_text,
         may_create=may(person, Action.CREATE), may_start_year=may(person, Action.START_YEAR),
         may_import=may(person, Action.IMPORT),
+        may_open=lambda indicator: may(person, Action.VIEW, indicator),
     )
 
 

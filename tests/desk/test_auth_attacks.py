@@ -260,6 +260,14 @@ def test_idor_an_officer_is_refused_another_officers_form_by_every_route(root, m
     assert audit(root)[-1]["event"] == "refused" and audit(root)[-1]["login"] == "somchai"
 
 
+def test_the_overview_links_only_the_forms_a_person_may_open(root):
+    officer, coordinator = client(root), client(root)
+    sign_in(officer, "somchai")
+    sign_in(coordinator, "coord")
+    assert 'href="/forms/2564/08"' in officer.get("/").text and 'href="/forms/2564/09"' not in officer.get("/").text
+    assert 'href="/forms/2564/09"' in coordinator.get("/?year=2564").text
+
+
 def test_the_coordinator_edits_every_form_the_signer_edits_none_the_admin_sees_no_form(root):
     coordinator, signer, admin = client(root), client(root), client(root)
     sign_in(coordinator, "coord")
