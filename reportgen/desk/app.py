@@ -45,11 +45,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from reportgen import layout, thai, wording
 from reportgen.authoring.naming import check_code, code_pattern
+from reportgen.authoring.repository import pending_push, retry_pushes
 from reportgen.commands.check import check_text
 from reportgen.commands.import_form import MAX_EXPORT_BYTES, import_form
 from reportgen.commands.new import new_indicator, new_year
 from reportgen.commands.status import quarter_status
-from reportgen.content.project import load_file, load_project
+from reportgen.content.project import DocumentMemo, load_documents, load_file
+from reportgen.content.validate import build_project
 from reportgen.desk import evidence as evidence_files
 from reportgen.desk import saving
 from reportgen.desk import signoff as signoff_pages
@@ -68,9 +70,9 @@ from reportgen.desk.security import (
 )
 from reportgen.errors import ContentError, Problem, ReportgenError
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
-from reportgen.model import Entry, Indicator
+from reportgen.model import Entry, Indicator, Project
 from reportgen.render.html import PAGE_TEMPLATE, Templates
-from reportgen.render.overview import QuarterOverview
+from reportgen.render.overview import FormState, QuarterOverview
 from reportgen.render.views import SitePages
 from reportgen.standing import status_label
 
@@ -156,6 +158,8 @@ class Desk:
         self.drafts_lock = threading.Lock()
         self.flash: dict[str, list[tuple[str, str]]] = {}
         self.local_person = local_person(self.root)
+        #: The project's documents as last loaded, each reloaded only when its file changes (checks at keystrokes).
+        self.documents = DocumentMemo()
 
     def today(self) -> dt.date:
         return self.settings.today or thai.bangkok_today()
@@ -337,13 +341,15 @@ async def overview(request: Request) -> Response:
         state, problem = None, error.text("th")
     years = sorted({path.name for path in (desk.root / CONTENT_DIR / INDICATORS_DIR).glob("*")
                     if path.is_dir() and path.name.isdigit()}, reverse=True)
-    own: list[Any] = []
-    others: list[Any] = []
+    own: list[FormState] = []
+    others: list[FormState] = []
     if state is not None:
         for form in state.forms:
             (own if is_own(person, form.entry.indicator) else others).append(form)
+    pushing = await run_in_threadpool(pending_push, desk.root)
     return desk.page(
         request, "overview.html.j2", overview=state, own=own, others=others, problem=problem, years=years,
+        pushing=pushing,
         status_label=status_label, counts=_counts, quarter_text=_quarter_text,
         may_create=may(person, Action.CREATE), may_start_year=may(person, Action.START_YEAR),
         may_import=may(person, Action.IMPORT),
@@ -351,7 +357,7 @@ async def overview(request: Request) -> Response:
     )
 
 
-def _counts(forms: list[Any]) -> dict[str, int]:
+def _counts(forms: list[FormState]) -> dict[str, int]:
     return {
         "forms": len(forms),
         "reported": sum(form.reported for form in forms),
@@ -404,7 +410,8 @@ async def editor(request: Request) -> Response:
     saved = await run_in_threadpool(_saved, desk, relative)
     if not may(_person(request), Action.VIEW, saved.indicator or saved.values):
         raise DeskError(403, *ERROR_PAGES[403])
-    problems, _ = await run_in_threadpool(check_text, desk.root, relative, saved.text, today=desk.today())
+    problems, _ = await run_in_threadpool(check_text, desk.root, relative, saved.text, today=desk.today(),
+                                          memo=desk.documents)
     return _editor(request, saved, saved.values, problems)
 
 
@@ -415,7 +422,7 @@ def _checked(desk: Desk, saved: Saved, form: Mapping[str, str]) -> tuple[dict[st
         text = saving.form_text(values, saved)
     except saving.ContentError as error:  # values that make no form: check's own problems, at their fields
         return values, "", list(error.problems), None
-    problems, entry = check_text(desk.root, saved.relative, text, today=desk.today())
+    problems, entry = check_text(desk.root, saved.relative, text, today=desk.today(), memo=desk.documents)
     return values, text, problems, entry
 
 
@@ -485,8 +492,9 @@ async def save_form(request: Request) -> Response:
 # --- The preview: the build's own page and PDF -----------------------------------------------------------------------
 
 
-def _preview_entry(desk: Desk, request: Request, relative: PurePosixPath) -> tuple[Entry, Any]:
-    project = load_project(desk.root, per_form=True, today=desk.today())
+def _preview_entry(desk: Desk, request: Request, relative: PurePosixPath) -> tuple[Entry, Project]:
+    site, documents = load_documents(desk.root, memo=desk.documents)  # as load_project, from the desk's memo
+    project = build_project(desk.root, site, documents, per_form=True, today=desk.today())
     draft = desk.draft(request, request.query_params.get("draft"))
     entry = draft.entry if draft is not None and draft.relative == relative else next(
         (entry for entry in project.entries if entry.source == relative), None)
@@ -611,7 +619,7 @@ async def _start_failed(request: Request, error: ReportgenError) -> Response:
 
 def _year_field(form: FormData, name: str) -> int:
     value = _text_of(form.get(name)) or ""
-    value = value.strip().translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+    value = thai.to_arabic_digits(value.strip())
     if not value.isdigit() or len(value) != 4:
         raise DeskError(400, *ERROR_PAGES[400])
     return int(value)
@@ -685,6 +693,22 @@ async def start_import(request: Request) -> Response:
     return RedirectResponse(f"/forms/{year}/{report.path.stem}", status_code=303)
 
 
+async def push_again(request: Request) -> Response:
+    """Send the saves the remote has not got yet (a push that failed: the network, the server down)."""
+    desk, person = _desk(request), _person(request)
+    form = await _form(request, desk)
+    check_csrf(request, _text_of(form.get(CSRF_FIELD)))
+    state = await run_in_threadpool(retry_pushes, desk.root)
+    logger.info(wording.message("log_desk_push_retried", login=person.login, ahead=state.ahead,
+                                pending=state.pending))
+    if state.pending:
+        desk.say(request, "warning", wording.message("desk_push_still_pending", "th", count=state.ahead,
+                                                     reason=state.problem or "-"))
+    else:
+        desk.say(request, "ok", wording.label("desk_push_done", "th"))
+    return RedirectResponse("/", status_code=303)
+
+
 # --- Errors ------------------------------------------------------------------------------------------------------
 
 
@@ -714,7 +738,7 @@ async def error_page(request: Request, exc: Exception) -> Response:
 
 async def too_large(scope: Scope, receive: Receive, send: Send) -> None:
     """413 with its Thai page (the body is never read)."""
-    desk: Desk = scope["app"].state.desk if "app" in scope else _DESKS[-1]
+    desk: Desk = scope["app"].state.desk
     title, text = ERROR_PAGES[413]
     body = desk.env.get_template("error.html.j2").render(
         person=None, csrf_field=CSRF_FIELD, csrf_token="", flashes=[], status=413,
@@ -724,14 +748,10 @@ async def too_large(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
-_DESKS: list[Desk] = []
-
-
 def create_app(project_root: Path, settings: DeskSettings | None = None) -> Starlette:
     """The desk of ``project_root``: its routes, the one identity middleware, the security layer and error pages."""
     settings = settings or DeskSettings()
     desk = Desk(project_root, settings)
-    _DESKS.append(desk)
     secret = load_secret(settings.secret_file or secret_path(), desk.root)
     auth = DeskAuth(desk.root, settings.auth)
     # With accounts every page asks who is there, and another site's page gets no cookie of the desk: any Host name.
@@ -750,6 +770,7 @@ def create_app(project_root: Path, settings: DeskSettings | None = None) -> Star
         Route("/start/form", start_form, methods=["POST"]),
         Route("/start/year", start_year, methods=["POST"]),
         Route("/start/import", start_import, methods=["POST"]),
+        Route("/push", push_again, methods=["POST"]),
         Route("/login", login_page, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
         Route("/logout", logout, methods=["POST"]),

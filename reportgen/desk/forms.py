@@ -120,7 +120,11 @@ class Section:
 
 
 _SECTION = re.compile(r"^\s*([0-9]+)\.\s*")
-_FORMAT_NOTE = re.compile(r"\s*\((?:Markdown|ตัวเลข)\)|\bMarkdown\s*")
+#: The notes of a description about the YAML format (``(Markdown)``, ``(ตัวเลข)``): the desk's inputs say that by
+#: what they are, so its labels leave them out.
+_FORMAT_NOTE = re.compile(
+    rf"\s*\((?:Markdown|{re.escape(wording.label('schema_format_number', 'th'))})\)|\bMarkdown\s*"
+)
 
 
 def _description(info: FieldInfo) -> str:
@@ -282,7 +286,6 @@ def clean_text(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n").strip()
 
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
@@ -292,7 +295,7 @@ def number_value(text: str) -> Decimal | str | None:
     cleaned = clean_text(text)
     if not cleaned:
         return None
-    plain = re.sub(r"(?<=[0-9]),(?=[0-9]{3}\b)", "", cleaned.translate(_THAI_DIGITS)).replace(" ", "")
+    plain = re.sub(r"(?<=[0-9]),(?=[0-9]{3}\b)", "", thai.to_arabic_digits(cleaned)).replace(" ", "")
     if _NUMBER.fullmatch(plain):
         try:
             return Decimal(plain)

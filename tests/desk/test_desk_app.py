@@ -431,6 +431,24 @@ def test_the_log_has_one_line_per_request_and_per_change_naming_who(desk, caplog
     client.post("/forms/2569/08", data=values, follow_redirects=False)
     lines = [record.getMessage() for record in caplog.records if record.name.startswith("reportgen.desk")]
     login = subprocess.run(["id", "-un"], capture_output=True, text=True).stdout.strip()
-    assert any(re.fullmatch(rf'testclient {login} "GET /forms/2569/08" 200 \d+ ms', line) for line in lines), lines
-    assert any(re.fullmatch(rf'testclient {login} "POST /forms/2569/08" 303 \d+ ms', line) for line in lines), lines
+    assert any(re.fullmatch(rf'testclient {login} "GET /forms/2569/08" 200 \d+ (ms|มิลลิวินาที)', line) for line in lines), lines
+    assert any(re.fullmatch(rf'testclient {login} "POST /forms/2569/08" 303 \d+ (ms|มิลลิวินาที)', line) for line in lines), lines
     assert any(str(FORM_08) in line and OFFICER in line and "commit" in line for line in lines), lines
+
+
+def test_a_failed_push_is_shown_kept_and_sent_again(desk, git_project):
+    remote = git(git_project, "remote", "get-url", "origin")
+    git(git_project, "remote", "set-url", "origin", str(git_project.parent / "gone.git"))
+    client = desk()
+    values = form_values(editor(client))
+    values["obstacles"] = "เครือข่ายขัดข้อง"
+    assert client.post("/forms/2569/08", data=values, follow_redirects=False).status_code == 303
+    page = client.get("/forms/2569/08").text
+    assert "บันทึกแล้ว" in page and "ยังส่งขึ้นเครื่องกลางไม่ได้" in page
+    overview = client.get("/").text
+    assert "มีการบันทึกที่ยังไม่ได้ส่งขึ้นเครื่องกลาง" in overview
+    git(git_project, "remote", "set-url", "origin", remote)
+    token = form_values(overview, "push-form")["csrf_token"]
+    assert client.post("/push", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert "ส่งขึ้นเครื่องกลางครบแล้ว" in client.get("/").text
+    assert git(git_project, "rev-parse", "HEAD") == git(git_project, "rev-parse", "origin/main")

@@ -15,7 +15,7 @@
   const saveButton = document.getElementById("save-button");
   const frame = document.getElementById("preview-frame");
   const pdfLink = document.getElementById("pdf-link");
-  const WAIT_MS = 250; // after the last keystroke: quick enough to feel immediate, few enough requests
+  const WAIT_MS = 150; // after the last keystroke: quick enough to feel immediate, few enough requests
   let timer = null;
   let asked = 0; // the number of the latest check asked for: older answers are dropped
   let shown = 0;
