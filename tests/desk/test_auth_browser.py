@@ -84,6 +84,16 @@ def test_an_officer_is_kept_to_their_own_forms_and_signs_out(browser, desk_url):
         return (await fetch('/forms/2569/09', {method: 'POST', body: data})).status; }""")
     assert status == 403
     assert "ถูกแก้โดยคนอื่น" not in (root / "content/indicators/2569/09.yaml").read_text("utf-8")
+    assert page.goto(f"{url}/forms/2569/08/signoff").status == 403, "an officer signs nothing, not even their own"
+    # a page of another site posts to the desk in the officer's browser: no cookie goes (SameSite), no token
+    before = (root / "content/indicators/2569/08.yaml").read_bytes()
+    other_site = context.new_page()
+    other_site.set_content(f'<form id="f" method="post" action="{url}/forms/2569/08">'
+                           '<input name="name" value="ถูกแก้ข้ามเว็บ"></form>')
+    with other_site.expect_navigation() as landed:
+        other_site.evaluate("document.getElementById('f').submit()")
+    assert landed.value.status in (401, 403)
+    assert (root / "content/indicators/2569/08.yaml").read_bytes() == before
     page.get_by_role("button", name="ออกจากระบบ").click()
     assert "/login" in page.url
     page.goto(f"{url}/forms/2569/08")
@@ -128,3 +138,23 @@ def test_a_signer_signs_the_form_as_it_prints_and_the_commit_follows(browser, de
     entry = next(item for item in load_project(root, today=TODAY).entries if item.indicator.code == "08")
     assert sign_state(entry.indicator, Path(root) / "content") == "signed"
     page.close()
+
+
+def test_a_session_ends_after_its_lifetime(browser, tmp_path, monkeypatch):
+    from reportgen.desk.app import DeskSettings
+    from reportgen.desk.auth import AuthSettings
+
+    monkeypatch.delenv("REPORTGEN_DESK_ACCOUNTS", raising=False)
+    monkeypatch.delenv("REPORTGEN_DESK_AUDIT", raising=False)
+    root = git_project(tmp_path)
+    AccountStore.for_project(root).add(Account("tester", OFFICER, "บรรณารักษ์", "t@library.example",
+                                               frozenset({Role.OFFICER}), accounts_module.hash_password(PASSWORD)))
+    settings = DeskSettings(secret_file=tmp_path / "secret", today=TODAY, auth=AuthSettings(lifetime=2, idle=2))
+    with running_desk(root, settings) as url:
+        page = browser.new_page()
+        sign_in(page, url, "tester")
+        assert page.goto(f"{url}/forms/2569/08").status == 200
+        page.wait_for_timeout(2500)
+        page.goto(f"{url}/forms/2569/08")
+        assert "/login" in page.url
+        page.close()
