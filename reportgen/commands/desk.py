@@ -15,7 +15,9 @@ from pathlib import Path
 
 from reportgen import wording
 from reportgen.commands import Line, Shown
+from reportgen.desk.accounts import AccountStore
 from reportgen.desk.app import DeskSettings, create_app
+from reportgen.desk.auth import AuthSettings
 from reportgen.desk.identity import local_person
 from reportgen.errors import UsageError
 
@@ -41,22 +43,30 @@ def log_for_administrators() -> None:
         server_logger.propagate = False
 
 
-def check_host(root: Path, host: str) -> None:
-    """Refuse any address but this computer's (``UsageError`` naming who every visitor would save as)."""
-    if host not in LOCAL_HOSTS:
+def check_host(root: Path, host: str, auth: AuthSettings | None = None) -> None:
+    """Refuse any address but this computer's while nobody signs in (``UsageError`` naming who every visitor would
+    save as); once accounts exist (or a single sign-on is configured) everyone signs in and any address will do."""
+    if host in LOCAL_HOSTS:
+        return
+    signing_in = auth is not None and (auth.proxy_header or AccountStore.for_project(root, auth.accounts_file).exists())
+    if not signing_in:
         raise UsageError("desk_host_refused", host=host, name=local_person(root).name)
 
 
-def desk(root: Path, *, host: str = "127.0.0.1", port: int = 8000, on_ready: Callable[[str], None] | None = None
-         ) -> None:
+def desk(root: Path, *, host: str = "127.0.0.1", port: int = 8000, on_ready: Callable[[str], None] | None = None,
+         auth: AuthSettings | None = None) -> None:
     """Serve the desk of ``root`` on ``host``:``port`` until interrupted."""
     import uvicorn
 
     root = Path(root).resolve()
-    check_host(root, host)
+    auth = auth or AuthSettings()
+    check_host(root, host, auth)
     log_for_administrators()
-    app = create_app(root, DeskSettings(host=host, port=port))
-    config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None, proxy_headers=True,
+    app = create_app(root, DeskSettings(host=host, port=port, auth=auth))
+    # With a single sign-on the desk itself decides which peer is the proxy (desk/auth.py): uvicorn must not replace
+    # the peer's address by what X-Forwarded-For claims before the desk has looked at it.
+    config = uvicorn.Config(app, host=host, port=port, access_log=False, log_config=None,
+                            proxy_headers=not auth.proxy_header,
                             forwarded_allow_ips="127.0.0.1", server_header=False, timeout_keep_alive=15,
                             limit_concurrency=200)
     server = uvicorn.Server(config)
@@ -67,7 +77,7 @@ def desk(root: Path, *, host: str = "127.0.0.1", port: int = 8000, on_ready: Cal
 
 
 def run(root: Path, *, host: str = "127.0.0.1", port: int = 8000, lang: str = "th",
-        show: Callable[[Shown], None]) -> None:
+        show: Callable[[Shown], None], auth: AuthSettings | None = None) -> None:
     """``reportgen desk``: say where the desk is and as whom it saves, then serve it."""
     root = Path(root).resolve()
 
@@ -75,4 +85,4 @@ def run(root: Path, *, host: str = "127.0.0.1", port: int = 8000, lang: str = "t
         person = local_person(root)
         show(Line(wording.message("desk_listening", lang, url=url, name=person.name, email=person.email), flush=True))
 
-    desk(root, host=host, port=port, on_ready=ready)
+    desk(root, host=host, port=port, on_ready=ready, auth=auth)

@@ -54,6 +54,8 @@ from reportgen.content.project import DocumentMemo, load_documents, load_file
 from reportgen.content.validate import build_project
 from reportgen.desk import evidence as evidence_files
 from reportgen.desk import saving
+from reportgen.desk import signoff as signoff_pages
+from reportgen.desk.auth import Authenticate, AuthSettings, DeskAuth, audit_page, login, login_page, logout, record
 from reportgen.desk.forms import Section, field_name, form_sections, names_of, posted_values
 from reportgen.desk.identity import Person, local_person
 from reportgen.desk.permissions import Action, is_own, may
@@ -96,6 +98,8 @@ class DeskSettings:
     today: dt.date | None = None
     #: Who is asking (None: the person git knows, ``local_person``); accounts (issue 29) pass their own.
     identify: Callable[[Request], Person | None] | None = None
+    #: Accounts, sessions, single sign-on, the audit log (``desk/auth.py``): in use once an account exists.
+    auth: AuthSettings = AuthSettings()
 
     @property
     def max_body(self) -> int:
@@ -163,8 +167,11 @@ class Desk:
     def page(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         session_id = getattr(request.state, "session_id", "")
         flashes = self.flash.pop(session_id, []) if session_id else []
+        person = getattr(request.state, "person", None)
         text = self.env.get_template(template).render(
-            person=getattr(request.state, "person", None),
+            person=person,
+            signed_in=getattr(request.state, "signed_in", False),
+            may_audit=may(person, Action.READ_AUDIT),
             csrf_field=CSRF_FIELD,
             csrf_token=csrf_token(request) if session_id else "",
             flashes=flashes,
@@ -346,6 +353,7 @@ async def overview(request: Request) -> Response:
         status_label=status_label, counts=_counts, quarter_text=_quarter_text,
         may_create=may(person, Action.CREATE), may_start_year=may(person, Action.START_YEAR),
         may_import=may(person, Action.IMPORT),
+        may_open=lambda indicator: may(person, Action.VIEW, indicator),
     )
 
 
@@ -384,23 +392,24 @@ def _editor(
     year, code = saved.relative.parent.name, saved.relative.stem
     reported = [number for number in range(1, 5)
                 if isinstance((values.get("quarters") or {}), dict) and (values.get("quarters") or {}).get(f"q{number}")]
-    editable = may(person, Action.EDIT, saved.indicator) or (saved.indicator is None and may(person, Action.CREATE))
+    editable = may(person, Action.EDIT, saved.indicator or saved.values)
     return desk.page(
         request, "form.html.j2", status_code=status_code, sections=sections, placed=placed, general=general,
         saved=saved, year=year, code=code, name=values.get("name") or code, editable=editable,
         errors=sum(problem.severity == "error" for problem in problems),
         warnings=sum(problem.severity == "warning" for problem in problems),
         preview=preview or f"/preview/{year}/{code}.html", reported=reported, conflict=conflict,
-        may_upload=may(person, Action.UPLOAD_EVIDENCE, saved.indicator) or editable,
+        may_upload=may(person, Action.UPLOAD_EVIDENCE, saved.indicator or saved.values),
+        may_sign=may(person, Action.SIGN, saved.indicator or saved.values),
     )
 
 
 async def editor(request: Request) -> Response:
     desk = _desk(request)
     relative = _form_file(desk, request.path_params["year"], request.path_params["code"])
-    if not may(_person(request), Action.VIEW):
-        raise DeskError(403, *ERROR_PAGES[403])
     saved = await run_in_threadpool(_saved, desk, relative)
+    if not may(_person(request), Action.VIEW, saved.indicator or saved.values):
+        raise DeskError(403, *ERROR_PAGES[403])
     problems, _ = await run_in_threadpool(check_text, desk.root, relative, saved.text, today=desk.today(),
                                           memo=desk.documents)
     return _editor(request, saved, saved.values, problems)
@@ -424,6 +433,8 @@ async def check_draft(request: Request) -> Response:
     form = await _form(request, desk)
     check_csrf(request, _text_of(form.get(CSRF_FIELD)))
     saved = await run_in_threadpool(_saved, desk, relative)
+    if not may(_person(request), Action.EDIT, saved.indicator or saved.values):
+        raise DeskError(403, *ERROR_PAGES[403])
     values, _, problems, entry = await run_in_threadpool(_checked, desk, saved, _plain(form))
     names = names_of(form_sections(values))
     preview = None
@@ -453,7 +464,7 @@ async def save_form(request: Request) -> Response:
     form = await _form(request, desk)
     check_csrf(request, _text_of(form.get(CSRF_FIELD)))
     saved = await run_in_threadpool(_saved, desk, relative)
-    if not may(person, Action.EDIT, saved.indicator):
+    if not may(person, Action.EDIT, saved.indicator or saved.values):
         raise DeskError(403, *ERROR_PAGES[403])
     values, text, problems, _ = await run_in_threadpool(_checked, desk, saved, _plain(form))
     if any(problem.severity == "error" for problem in problems):
@@ -471,6 +482,7 @@ async def save_form(request: Request) -> Response:
         return _editor(request, current, values, problems, status_code=409, conflict={"diff": diff})
     logger.info(wording.message("log_desk_saved", login=person.login, name=person.name, email=person.email,
                                 path=relative, commit=result.commit or "-", pushed=result.pushed))
+    record(request, "save", file=relative, commit=result.commit or "")
     desk.say(request, "ok", wording.message("desk_saved", "th", commit=(result.commit or "")[:10]))
     if result.push_problem:
         desk.say(request, "warning", wording.message("desk_push_failed", "th", reason=result.push_problem))
@@ -507,9 +519,17 @@ def _preview_pdf(desk: Desk, request: Request, relative: PurePosixPath) -> bytes
     return FormPrinter(desk.root, project.site).form(entry)
 
 
+def _may_view(request: Request, desk: Desk, relative: PurePosixPath) -> None:
+    """Refuse (403) a form the person may not open: its preview and PDF are the form too."""
+    saved = _saved(desk, relative)
+    if not may(_person(request), Action.VIEW, saved.indicator or saved.values):
+        raise DeskError(403, *ERROR_PAGES[403])
+
+
 async def preview_page(request: Request) -> Response:
     desk = _desk(request)
     relative = _form_file(desk, request.path_params["year"], request.path_params["code"])
+    await run_in_threadpool(_may_view, request, desk, relative)
     html = await run_in_threadpool(_preview_page, desk, request, relative)
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
@@ -517,6 +537,7 @@ async def preview_page(request: Request) -> Response:
 async def preview_pdf(request: Request) -> Response:
     desk = _desk(request)
     relative = _form_file(desk, request.path_params["year"], request.path_params["code"])
+    await run_in_threadpool(_may_view, request, desk, relative)
     data = await run_in_threadpool(_preview_pdf, desk, request, relative)
     return Response(data, media_type="application/pdf", headers={
         "cache-control": "no-store", "content-disposition": f'inline; filename="{relative.stem}.pdf"'})
@@ -555,7 +576,7 @@ async def upload_evidence(request: Request) -> Response:
     form = await request.form(max_files=1, max_fields=10, max_part_size=desk.settings.max_form_bytes)
     check_csrf(request, _text_of(form.get(CSRF_FIELD)))
     saved = await run_in_threadpool(_saved, desk, relative)
-    if not may(person, Action.UPLOAD_EVIDENCE, saved.indicator):
+    if not may(person, Action.UPLOAD_EVIDENCE, saved.indicator or saved.values):
         raise DeskError(403, *ERROR_PAGES[403])
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -569,6 +590,7 @@ async def upload_evidence(request: Request) -> Response:
     except ReportgenError as error:
         return JSONResponse({"error": error.text("th")}, status_code=400)
     logger.info(wording.message("log_desk_evidence", login=person.login, path=stored.path, size=len(data)))
+    record(request, "upload", file=stored.path, size=len(data), form=relative)
     return JSONResponse({"file": stored.path, "title": stored.title})
 
 
@@ -619,6 +641,7 @@ async def start_form(request: Request) -> Response:
     except ReportgenError as error:
         return await _start_failed(request, error)
     logger.info(wording.message("log_desk_started", login=person.login, path=made.path))
+    record(request, "new_form", file=made.path)
     desk.say(request, "ok", made.summary("th"))
     return RedirectResponse(f"/forms/{year}/{made.path.stem}", status_code=303)
 
@@ -636,6 +659,7 @@ async def start_year(request: Request) -> Response:
     except ReportgenError as error:
         return await _start_failed(request, error)
     logger.info(wording.message("log_desk_year", login=person.login, year=year, count=len(made.written)))
+    record(request, "start_year", year=year, files=len(made.written))
     desk.say(request, "ok", made.summary("th"))
     return RedirectResponse(f"/?year={year}", status_code=303)
 
@@ -662,6 +686,7 @@ async def start_import(request: Request) -> Response:
     except ReportgenError as error:
         return await _start_failed(request, error)
     logger.info(wording.message("log_desk_imported", login=person.login, path=report.path))
+    record(request, "import", file=report.path)
     desk.say(request, "ok", report.summary("th"))
     for warning in report.warnings:
         desk.say(request, "warning", f"{warning.location()}: {warning.text('th')}")
@@ -699,6 +724,9 @@ async def error_page(request: Request, exc: Exception) -> Response:
     else:
         logger.exception(wording.message("log_desk_failed", path=request.url.path))
         status, (title_key, text_key) = 500, ERROR_PAGES[500]
+    if status == 403:
+        csrf = text_key == "desk_csrf_refused"
+        record(request, "csrf_refused" if csrf else "refused", method=request.method, path=request.url.path)
     if request.url.path.endswith("/check") or request.headers.get("accept", "").startswith("application/json"):
         return JSONResponse({"error": wording.label(text_key, "th")}, status_code=status)
     response = desk.page(request, "error.html.j2", status_code=status, status=status,
@@ -725,7 +753,9 @@ def create_app(project_root: Path, settings: DeskSettings | None = None) -> Star
     settings = settings or DeskSettings()
     desk = Desk(project_root, settings)
     secret = load_secret(settings.secret_file or secret_path(), desk.root)
-    hosts = [*LOOPBACK_HOSTS, settings.host, "testserver"]
+    auth = DeskAuth(desk.root, settings.auth)
+    # With accounts every page asks who is there, and another site's page gets no cookie of the desk: any Host name.
+    hosts = ["*"] if auth.active else [*LOOPBACK_HOSTS, settings.host, "testserver"]
     routes = [
         Route("/", overview),
         Route("/forms/{year:int}/{code}", editor, methods=["GET"]),
@@ -741,15 +771,23 @@ def create_app(project_root: Path, settings: DeskSettings | None = None) -> Star
         Route("/start/year", start_year, methods=["POST"]),
         Route("/start/import", start_import, methods=["POST"]),
         Route("/push", push_again, methods=["POST"]),
+        Route("/login", login_page, methods=["GET"]),
+        Route("/login", login, methods=["POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/audit", audit_page),
+        Route("/forms/{year:int}/{code}/signoff", signoff_pages.review_page, methods=["GET"]),
+        Route("/forms/{year:int}/{code}/signoff", signoff_pages.sign, methods=["POST"]),
+        Route("/forms/{year:int}/{code}/revoke", signoff_pages.revoke, methods=["POST"]),
     ]
     middleware = [
         Middleware(RequestLog),
         Middleware(DeskSecurity, secret=secret, max_body=settings.max_body, too_large=too_large),
         Middleware(TrustedHostMiddleware, allowed_hosts=hosts),
-        Middleware(Identify, desk=desk),
+        Middleware(Authenticate, auth=auth, fallback=lambda inner: Identify(inner, desk=desk)),
     ]
     handlers: Mapping[Any, Any] = {HTTPException: error_page, ReportgenError: error_page, Exception: error_page}
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=dict(handlers))
     app.state.desk = desk
     app.state.secret = secret
+    app.state.auth = auth
     return app
