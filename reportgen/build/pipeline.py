@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import layout, wording
+from reportgen import layout, linebreak, wording
 from reportgen.build.artifacts import FormCache, build_fingerprint, form_key
 from reportgen.build.options import BuildOptions
 from reportgen.build.pool import default_jobs, render_pdfs, start_fork_server
@@ -382,7 +382,9 @@ def write_site_files(
             pdf_paths.setdefault(slug, file.path)
         source = files_of.get(file.data) if file.path.endswith(".pdf") else None
         _link_or_write(out, file.path, source, file.contents())
-    write_search_index(out)  # from every indicator page now in the build, carried-over ones too
+    # From every indicator page now in the build, carried-over ones too, cut into words as their lines are.
+    dictionary = renderer.words if renderer is not None else linebreak.load_dictionary(layout.content_dir(project.root))
+    write_search_index(out, dictionary)
     return pdf_paths
 
 

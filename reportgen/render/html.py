@@ -130,6 +130,7 @@ class Templates:
             quarter_months=thai.quarter_months,
             markdown=lambda text: Markup(render_markdown(text)),
             line_breaks=partial(linebreak.mark_line_breaks, extra_words=words),
+            title_breaks=partial(linebreak.mark_titles, extra_words=words),  # the site's own headings (issue 27)
         )
         self.env.globals.update(version=__version__, digits=digits, site=site)
         # The site's own words from the message catalogue, in the site's language (Thai): ``message("search_button")``.
