@@ -318,3 +318,15 @@ def mark_titles(html: str, extra_words: Iterable[str] = ()) -> Markup:
         return f"<{tag}{attributes}>{mark_line_breaks(inner, words)}</{tag}>"
 
     return Markup(_TITLE_ELEMENT.sub(mark, str(html)))
+
+
+#: Characters that only say where a line may (not) break: the PDF's break between two words, the word joiner, the
+#: soft hyphen, and the byte-order mark used as a joiner. Laid-out lines may hold them; text read outside a line
+#: (a bookmark, metadata, a link's or image's name, a page title, open data) must not (issue 27).
+LINE_BREAK_MARKS = ZERO_WIDTH_SPACE + "\u2060\u00ad\ufeff"
+_LINE_BREAK_MARK = re.compile(f"[{LINE_BREAK_MARKS}]")
+
+
+def without_break_marks(text: str) -> str:
+    """``text`` without ``LINE_BREAK_MARKS``: as a reader or a tool reads it outside the laid-out lines."""
+    return _LINE_BREAK_MARK.sub("", text)

@@ -20,7 +20,8 @@ PACKAGE = REPO_ROOT / "reportgen"
 LAYERS: list[tuple[str, ...]] = [
     ("reportgen", "reportgen.wording", "reportgen.layout", "reportgen.files", "reportgen.fingerprint", "reportgen.thai",
      "reportgen.markdown", "reportgen.errors", "reportgen.terminal", "reportgen.progress", "reportgen.revisions",
-     "reportgen.linebreak", "reportgen.dates", "reportgen.fields", "reportgen.cli_language", "reportgen.spreadsheet"),
+     "reportgen.linebreak", "reportgen.dates", "reportgen.fields", "reportgen.cli_language", "reportgen.spreadsheet",
+     "reportgen.stamp", "reportgen.xmp"),
     ("reportgen.model",),
     ("reportgen.digest", "reportgen.status", "reportgen.problems"),
     ("reportgen.content", "reportgen.content.positions"),

@@ -35,7 +35,9 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from reportgen import layout, wording
 from reportgen.errors import NO_SPACE, NoSpaceError, RenderError
+from reportgen.linebreak import without_break_marks
 from reportgen.render import textlayer
+from reportgen.xmp import namespaces_on_descriptions
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +158,7 @@ class PdfPrinter:
 
     def _write_options(self, options: PdfOptions) -> dict:
         """WeasyPrint's ``write_pdf`` options for ``options``."""
-        written: dict = {}
+        written: dict = {"finisher": _finish_pdf}
         if options.identifier is not None:
             written["pdf_identifier"] = options.identifier
         if not options.archival:
@@ -201,10 +203,34 @@ def warn_without_harfbuzz_subset() -> None:
     logger.warning(wording.with_hint("warn_no_harfbuzz_subset"))
 
 
+def _finish_pdf(document, pdf) -> None:
+    """What every PDF needs after WeasyPrint 70 (issue 27): text read outside the laid-out lines (the bookmarks, the
+    document information) without the line-break marks of ``linebreak.py``, which WeasyPrint copies from the
+    headings; the XMP metadata uncompressed, as PDF/A requires (ISO 19005-3, 6.6.2.1: no Filter on the metadata
+    stream) and as tools that read the packet without a PDF parser expect, each schema declared on its description
+    (``xmp.py``)."""
+    import pydyf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Dictionary) and "Title" in obj and ("Dest" in obj or "A" in obj):  # an outline item
+            obj["Title"] = pydyf.String(without_break_marks(str(obj["Title"].string)))
+    for key, value in list(pdf.info.items()):
+        if isinstance(value, pydyf.String) and isinstance(value.string, str):
+            pdf.info[key] = pydyf.String(without_break_marks(value.string))
+    metadata = pdf.catalog.get("Metadata")
+    if isinstance(metadata, bytes) and metadata.endswith(b" 0 R"):
+        stream = pdf.objects[int(metadata.split()[0])]
+        packet = b"".join(chunk if isinstance(chunk, bytes) else str(chunk).encode() for chunk in stream.stream)
+        stream.stream = [namespaces_on_descriptions(packet)]  # each schema declared where validators read it
+        stream.compress = False
+
+
 def _finish_archival_pdf(document, pdf) -> None:
-    """What WeasyPrint 70 leaves to finish in a release PDF: its associated files, its structure tree."""
+    """What WeasyPrint 70 leaves to finish in a release PDF: its associated files, its structure tree, and what
+    every PDF needs (``_finish_pdf``)."""
     _list_associated_files_once(document, pdf)
     repair_structure(pdf)
+    _finish_pdf(document, pdf)
 
 
 def _list_associated_files_once(document, pdf) -> None:
