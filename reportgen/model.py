@@ -243,6 +243,14 @@ class Signoff(ContentModel):
     )
 
 
+#: An indicator's id in the BMA's monitoring system (``monitor.bangkok.go.th/mobile/mykpi.php?pid=2300-848``): two
+#: numbers joined by a hyphen, written in quotes like ``code``.
+BmaPid = Annotated[str, Field(pattern=r"^[0-9]{1,8}-[0-9]{1,8}$", max_length=17)]
+
+#: The public page of an indicator in the BMA's monitoring system, by its ``bma_pid``.
+BMA_MONITOR_URL = "https://monitor.bangkok.go.th/mobile/mykpi.php?pid={pid}"
+
+
 class Indicator(ContentModel):
     """One KPI form: one indicator in one fiscal year (``content/indicators/<year>/<code>.yaml``)."""
 
@@ -254,6 +262,11 @@ class Indicator(ContentModel):
     )
     agency: Text = Field(description="หน่วยงาน")
     name: Text = Field(description="1. ชื่อตัวชี้วัด")
+    bma_pid: BmaPid | None = Field(
+        None,
+        description="รหัสของตัวชี้วัดนี้ในระบบติดตามผลของกรุงเทพมหานคร (monitor.bangkok.go.th) เช่น '2300-848' "
+        "ไม่บังคับ: หน้าเว็บของตัวชี้วัดจะลิงก์ไปยังหน้านั้น",
+    )
     result_type: Literal["output", "outcome"] = Field(
         description="2. ระดับความสำเร็จ: output (ผลผลิต) หรือ outcome (ผลลัพธ์)"
     )
