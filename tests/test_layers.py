@@ -37,7 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reportgen.build.pipeline",),
     ("reportgen.preview", "reportgen.preview.watcher", "reportgen.signing"),
     ("reportgen.preview.server",),
-    ("reportgen.commands", "reportgen.commands.", "reportgen.bmaimport"),
+    ("reportgen.commands", "reportgen.commands.", "reportgen.bmaimport", "reportgen.deploy"),
     ("reportgen.cli", "reportgen.__main__"),
 ]  # fmt: skip
 
