@@ -245,7 +245,7 @@ class Signoff(ContentModel):
 
 #: An indicator's id in the BMA's monitoring system (``monitor.bangkok.go.th/mobile/mykpi.php?pid=2300-848``): two
 #: numbers joined by a hyphen, written in quotes like ``code``.
-BmaPid = Annotated[str, Field(pattern=r"^[0-9]{1,8}-[0-9]{1,8}$", max_length=17)]
+BmaPid = Annotated[str, Field(pattern=r"^[0-9]{1,8}-[0-9]{1,8}$")]
 
 #: The public page of an indicator in the BMA's monitoring system, by its ``bma_pid``.
 BMA_MONITOR_URL = "https://monitor.bangkok.go.th/mobile/mykpi.php?pid={pid}"
