@@ -68,7 +68,7 @@ def test_the_stamp_is_drawn_as_an_artifact_with_no_font_and_is_visible(pdfs, tmp
     image = Image.open(io.BytesIO(png)).convert("RGB")
     scale = 150 / 72
     box = (int(x1 * scale) + 4, int(image.height - y2 * scale) + 4, int(x2 * scale) - 4, int(image.height - y1 * scale) - 4)
-    blue = [pixel for pixel in image.crop(box).getdata() if pixel[2] > pixel[0] + 40 and pixel[0] < 120]
+    blue = [pixel for pixel in image.crop(box).get_flattened_data() if pixel[2] > pixel[0] + 40 and pixel[0] < 120]
     assert len(blue) > 1500, "the stamp's words were not drawn"
 
 
