@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import layout, wording
+from reportgen import layout, linebreak, wording
 from reportgen.content.project import load_project
 from reportgen.digest import sign_state
 from reportgen.errors import ContentError, OutputError, Problem, RenderError, UsageError
@@ -336,7 +336,9 @@ def write_site_files(
             pdf_paths.setdefault(slug, file.path)
         source = files_of.get(file.data) if file.data is not None and file.path.endswith(".pdf") else None
         _link_or_write(out, file.path, source, file.contents())
-    write_search_index(out)  # from every indicator page now in the build, carried-over ones too
+    # From every indicator page now in the build, carried-over ones too, cut into words as their lines are.
+    dictionary = renderer.words if renderer is not None else linebreak.load_dictionary(layout.content_dir(project.root))
+    write_search_index(out, dictionary)
     return pdf_paths
 
 
