@@ -22,6 +22,7 @@ changed form. Canonical text is a fixed point: formatting it again gives the sam
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import typing
@@ -307,6 +308,11 @@ def _mark_unfilled(
                 del comments.after[here]
 
 
+@functools.lru_cache(maxsize=256)  # the same for every save of a form: made once
+def _blank_guidance(code: str, year: int, agency: str) -> frozenset[str]:
+    return frozenset(_comment_lines(indicator_text(blank_values(code, year, agency), year=year)))
+
+
 def _comment_lines(text: str) -> set[str]:
     return {line.strip() for line in text.splitlines() if line.strip().startswith("#")}
 
@@ -320,9 +326,7 @@ def _compose(model: Indicator, source: PurePosixPath, comments: Comments, *, dro
     title = next((line for line in comments.header if line.startswith(title_start)), None)
     skeleton = indicator_text(values, year=year, title=title or title_start)
     # Everything new writes, for these values and for a blank form (whose examples a filled section no longer has).
-    guidance = _comment_lines(skeleton) | _comment_lines(
-        indicator_text(blank_values(model.code, year, model.agency), year=year)
-    )
+    guidance = _comment_lines(skeleton) | _blank_guidance(model.code, year, model.agency)
 
     def persons(lines: list[str]) -> list[str]:
         return [line for line in lines if line not in guidance and line != title]

@@ -9,6 +9,7 @@ they made before they write it (``new``, ``import``, ``signoff``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from decimal import Decimal
 from pathlib import PurePosixPath
@@ -45,6 +46,7 @@ def reads_back(text: str, values: dict[str, Any]) -> bool:
     return all(type(doc.data[key]) is type(value) and doc.data[key] == value for key, value in values.items())
 
 
+@functools.lru_cache(maxsize=4096)  # the desk asks for every text of a form at every save: the same texts again
 def needs_double_quotes(value: str) -> bool:
     """True when PyYAML's emitter would write ``value`` so that reportgen reads something else.
 
@@ -82,10 +84,17 @@ def scalar_lines(name: str, value: Any, indent: str, *, quoted: bool = False) ->
             return [f"{indent}{name}: >-", *(f"{indent}{INDENT}{line}" for line in folded)]
     if value == "":
         return [f'{indent}{name}: ""']
-    dumped = yaml.safe_dump({name: value}, allow_unicode=True, width=1_000_000, default_flow_style=False)
+    return [f"{indent}{_one_line(name, value)}"]
+
+
+@functools.lru_cache(maxsize=4096)  # the desk writes a form's same texts at every save: each is tried once
+def _one_line(name: str, value: str) -> str:
+    """``name: value`` on one line, plain as PyYAML writes it when reportgen reads that back as the same text,
+    else as a JSON string (YAML double-quoted)."""
+    dumped: str = yaml.safe_dump({name: value}, allow_unicode=True, width=1_000_000, default_flow_style=False)
     if dumped.count("\n") == 1 and reads_back(dumped, {name: value}):
-        return [f"{indent}{dumped.rstrip()}"]
-    return [f"{indent}{name}: {json.dumps(value, ensure_ascii=False)}"]  # JSON strings are YAML double-quoted
+        return dumped.rstrip()
+    return f"{name}: {json.dumps(value, ensure_ascii=False)}"  # JSON strings are YAML double-quoted
 
 
 def literal_block(text: str, indent: str) -> list[str] | None:

@@ -45,7 +45,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from reportgen import layout, thai, wording
 from reportgen.authoring.naming import check_code, code_pattern
-from reportgen.authoring.repository import pending_push, retry_pushes
+from reportgen.authoring.repository import BackgroundPusher, pending_push, retry_pushes
 from reportgen.commands.check import check_text
 from reportgen.commands.import_form import MAX_EXPORT_BYTES, import_form
 from reportgen.commands.new import new_indicator, new_year
@@ -100,6 +100,8 @@ class DeskSettings:
     identify: Callable[[Request], Person | None] | None = None
     #: Accounts, sessions, single sign-on, the audit log (``desk/auth.py``): in use once an account exists.
     auth: AuthSettings = AuthSettings()
+    #: Seconds without a new save before the saves of a burst are pushed together (``BackgroundPusher``).
+    push_settle: float = 0.25
 
     @property
     def max_body(self) -> int:
@@ -160,6 +162,8 @@ class Desk:
         self.local_person = local_person(self.root)
         #: The project's documents as last loaded, each reloaded only when its file changes (checks at keystrokes).
         self.documents = DocumentMemo()
+        #: Saves are committed at once and pushed by this, after a burst: nobody waits for the network.
+        self.pusher = BackgroundPusher(self.root, settle=settings.push_settle)
 
     def today(self) -> dt.date:
         return self.settings.today or thai.bangkok_today()
@@ -175,6 +179,7 @@ class Desk:
             csrf_field=CSRF_FIELD,
             csrf_token=csrf_token(request) if session_id else "",
             flashes=flashes,
+            push_problem=self.pusher.problem if person is not None else None,
             **context,
         )
         return HTMLResponse(text, status_code=status_code, headers={"cache-control": "no-store"})
@@ -349,7 +354,7 @@ async def overview(request: Request) -> Response:
     pushing = await run_in_threadpool(pending_push, desk.root)
     return desk.page(
         request, "overview.html.j2", overview=state, own=own, others=others, problem=problem, years=years,
-        pushing=pushing,
+        pushing=pushing, sending=desk.pusher.sending,
         status_label=status_label, counts=_counts, quarter_text=_quarter_text,
         may_create=may(person, Action.CREATE), may_start_year=may(person, Action.START_YEAR),
         may_import=may(person, Action.IMPORT),
@@ -471,7 +476,7 @@ async def save_form(request: Request) -> Response:
         return _editor(request, saved, values, problems, status_code=422)
     expected = _text_of(form.get("version")) or None
     try:
-        result = await run_in_threadpool(saving.save_form, desk.root, relative, text, expected, person)
+        result = await run_in_threadpool(saving.save_form, desk.root, relative, text, expected, person, push=False)
     except saving.ContentChanged as changed:
         theirs = changed.current_text or ""
         diff = list(difflib.unified_diff(theirs.splitlines(), text.splitlines(), lineterm="", n=2,
@@ -484,8 +489,8 @@ async def save_form(request: Request) -> Response:
                                 path=relative, commit=result.commit or "-", pushed=result.pushed))
     record(request, "save", file=relative, commit=result.commit or "")
     desk.say(request, "ok", wording.message("desk_saved", "th", commit=(result.commit or "")[:10]))
-    if result.push_problem:
-        desk.say(request, "warning", wording.message("desk_push_failed", "th", reason=result.push_problem))
+    if result.commit:
+        desk.pusher.request()
     return RedirectResponse(f"/forms/{relative.parent.name}/{relative.stem}", status_code=303)
 
 

@@ -37,11 +37,14 @@ def version_of(root: Path, relative: PurePosixPath) -> str | None:
     return file_version(root, relative)
 
 
-def save_form(root: Path, relative: PurePosixPath, text: str, expected: str | None, person: Person) -> SaveResult:
+def save_form(
+    root: Path, relative: PurePosixPath, text: str, expected: str | None, person: Person, *, push: bool = True
+) -> SaveResult:
     """Save ``text`` as the form at ``relative`` if it is still at version ``expected`` (else ``ContentChanged``),
-    committed with ``person`` as author and a Thai message naming the form."""
+    committed with ``person`` as author and a Thai message naming the form; pushed at once, or (``push=False``)
+    left for the desk's background pusher."""
     return save(root, relative, text, expected_version=expected, author=author_of(person),
-                message=commit_message(relative))
+                message=commit_message(relative), push=push)
 
 
 def commit_new(root: Path, files: Sequence[PurePosixPath], person: Person, message_key: str) -> None:

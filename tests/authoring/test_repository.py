@@ -13,6 +13,7 @@ import pytest
 from reportgen.authoring.repository import (
     PENDING_PUSH_FILE,
     Author,
+    BackgroundPusher,
     ContentChanged,
     commit_message,
     file_version,
@@ -196,6 +197,121 @@ def test_saves_of_different_forms_at_once_all_land(tmp_path):
     assert not retry_pushes(desk).pending
     committed = git(origin, "log", "--format=%an", "main").splitlines()
     assert sorted(committed[:12]) == sorted(f"เจ้าหน้าที่ {form.stem}" for form in forms)
+
+
+def burst_of_saves(desk: Path, forms: list[PurePosixPath], pusher: BackgroundPusher) -> list[str]:
+    """Each form saved by its own officer from its own thread, all at once; the commits made."""
+    barrier = threading.Barrier(len(forms))
+    commits: list[str] = []
+    errors: list[BaseException] = []
+
+    def save_one(form: PurePosixPath) -> None:
+        try:
+            author = Author(f"เจ้าหน้าที่ {form.stem}", f"officer{form.stem}@bangkok.go.th")
+            barrier.wait()
+            result = save(desk, form, f"code: '{form.stem}'\n", expected_version=None, author=author,
+                          message=form.stem, push=False)  # fmt: skip
+            assert result.commit and not result.pushed and result.push_problem is None
+            commits.append(result.commit)
+            pusher.request()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=save_one, args=(form,)) for form in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return commits
+
+
+def test_a_burst_of_saves_is_one_commit_per_officer_and_one_push_after_it(tmp_path):
+    origin, desk = with_remote(tmp_path)
+    start = git(origin, "rev-parse", "main")
+    # the remote counts the pushes it receives: one for the whole burst
+    log = tmp_path / "pushes"
+    hook = origin / "hooks" / "post-receive"
+    hook.write_text(f"#!/bin/sh\necho push >> '{log}'\n")
+    hook.chmod(0o755)
+    (desk / "notes.txt").write_text("staged by someone else\n", encoding="utf-8")
+    git(desk, "add", "notes.txt")
+    pusher = BackgroundPusher(desk, settle=1.0, longest_wait=30)
+    try:
+        forms = [PurePosixPath(f"content/indicators/2565/{number:02d}.yaml") for number in range(1, 13)]
+        commits = burst_of_saves(desk, forms, pusher)
+        assert git(origin, "rev-parse", "main") == start  # nothing pushed during the burst
+        assert pusher.sending and pending_push(desk).ahead == 12
+        assert pusher.wait()
+    finally:
+        pusher.close()
+    assert log.read_text(encoding="utf-8").split() == ["push"]
+    assert git(origin, "rev-parse", "main") == git(desk, "rev-parse", "HEAD")
+    assert not pending_push(desk).pending and not pusher.sending
+    # one commit per save, each its own officer's, holding only that officer's form, in a straight line
+    history = git(desk, "log", "--format=%H|%an|%ae|%s", f"{start}..HEAD").splitlines()
+    assert sorted(line.split("|")[0] for line in history) == sorted(commits)
+    for line in history:
+        commit, name, email, subject = line.split("|")
+        assert name == f"เจ้าหน้าที่ {subject}" and email == f"officer{subject}@bangkok.go.th"
+        assert git(desk, "show", "--name-only", "--format=", commit) == f"content/indicators/2565/{subject}.yaml"
+    assert git(desk, "rev-list", "--merges", f"{start}..HEAD") == ""
+    # the working copy is clean for those forms, and what someone else staged is still only staged
+    assert git(desk, "status", "--porcelain") == "A  notes.txt"
+
+
+def test_a_background_push_that_fails_is_recorded_shown_and_tried_again(tmp_path):
+    origin, desk = with_remote(tmp_path)
+    flag = tmp_path / "refuse"
+    flag.write_text("", encoding="utf-8")
+    hook = origin / "hooks" / "pre-receive"
+    hook.write_text(f"#!/bin/sh\nif [ -e '{flag}' ]; then echo 'refused by the test hook' >&2; exit 1; fi\n")
+    hook.chmod(0o755)
+    start = git(origin, "rev-parse", "main")
+    pusher = BackgroundPusher(desk, settle=0.05, retry_after=0.5)
+    try:
+        result = save(desk, FORM, "code: '08'\nname: หนึ่ง\n", expected_version=file_version(desk, FORM),
+                      author=OFFICER, message="1", push=False)  # fmt: skip
+        pusher.request()
+        assert pusher.wait()
+        state = pending_push(desk)
+        assert state.pending and state.ahead == 1 and "refused by the test hook" in state.problem
+        assert "refused by the test hook" in pusher.problem and not pusher.sending
+        assert git(origin, "rev-parse", "main") == start
+        flag.unlink()  # the remote accepts again: the pusher's own retry sends it, nobody saves meanwhile
+        for _ in range(100):
+            if not pending_push(desk).pending:
+                break
+            threading.Event().wait(0.1)
+        assert git(origin, "rev-parse", "main") == result.commit
+        assert pusher.problem is None and not (desk / ".git" / PENDING_PUSH_FILE).exists()
+    finally:
+        pusher.close()
+
+
+def test_commits_waiting_when_the_pusher_starts_are_pushed(tmp_path):
+    origin, desk = with_remote(tmp_path)
+    result = save(desk, FORM, "code: '08'\nname: ก่อนเริ่มใหม่\n", expected_version=file_version(desk, FORM),
+                  author=OFFICER, message="1", push=False)  # fmt: skip
+    assert pending_push(desk).ahead == 1  # e.g. the desk stopped before its push
+    pusher = BackgroundPusher(desk, settle=0.05)
+    try:
+        assert pusher.wait()
+    finally:
+        pusher.close()
+    assert git(origin, "rev-parse", "main") == result.commit
+
+
+def test_a_commit_made_outside_the_desk_between_saves_is_kept(tmp_path):
+    root = new_repository(tmp_path / "project")
+    saved(root, "code: '08'\nname: หนึ่ง\n")
+    (root / "content" / "site.yaml").write_text("agency: แก้ด้วย git เอง\n", encoding="utf-8")
+    git(root, "-c", "user.name=o", "-c", "user.email=o@example.org", "commit", "--quiet", "-am", "by hand")
+    second = saved(root, "code: '08'\nname: สอง\n")
+    assert git(root, "log", "--format=%s", "-3").splitlines() == [commit_message(FORM), "by hand", commit_message(FORM)]
+    assert git(root, "show", f"{second.commit}:content/site.yaml") == "agency: แก้ด้วย git เอง"
+    assert git(root, "show", f"{second.commit}:{FORM}") == "code: '08'\nname: สอง"
+    assert git(root, "status", "--porcelain") == ""
 
 
 def test_bad_authors_and_paths_outside_content_are_refused(tmp_path):

@@ -41,3 +41,4 @@ def desk(git_project, desk_settings):
     yield make
     for client in clients:
         client.close()
+        client.app.state.desk.pusher.close()

@@ -182,6 +182,7 @@ def test_saving_writes_one_canonical_file_commits_it_as_the_person_in_thai_and_p
     assert author == f"{OFFICER} <{OFFICER_EMAIL}>"
     assert subject.startswith("บันทึกแบบรายงานตัวชี้วัด 08 ปีงบประมาณ 2569")
     assert git(git_project, "show", "--name-only", "--format=", "HEAD").split() == [str(FORM_08)]
+    assert client.app.state.desk.pusher.wait()  # pushed after the save, off its path
     assert git(git_project, "rev-parse", "HEAD") == git(git_project, "rev-parse", "origin/main")  # pushed
     text = (git_project / FORM_08).read_text(encoding="utf-8")
     assert "\u200b" not in text and "\r" not in text
@@ -457,6 +458,7 @@ def test_a_failed_push_is_shown_kept_and_sent_again(desk, git_project):
     values = form_values(editor(client))
     values["obstacles"] = "เครือข่ายขัดข้อง"
     assert client.post("/forms/2569/08", data=values, follow_redirects=False).status_code == 303
+    assert client.app.state.desk.pusher.wait()  # the push, after the save, failed
     page = client.get("/forms/2569/08").text
     assert "บันทึกแล้ว" in page and "ยังส่งขึ้นเครื่องกลางไม่ได้" in page
     overview = client.get("/").text
