@@ -25,6 +25,17 @@ def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout.strip()
 
 
+def pushed(root: Path, timeout: float = 30.0) -> bool:
+    """Whether the desk's background push brought ``origin/main`` to ``HEAD`` within ``timeout`` seconds (a save
+    commits at once; its push follows off the save's path)."""
+    deadline = time.monotonic() + timeout
+    while git(root, "rev-parse", "HEAD") != git(root, "rev-parse", "origin/main"):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def quarter_form(code: str, officer: str, **overrides) -> dict:
     """Indicator ``code`` of 2569 as written at the start of the year: nothing reported yet."""
     data = real_indicator() | {"fiscal_year": 2569, "code": code, "officer": {"name": officer}, "quarters": {},
