@@ -8,10 +8,10 @@ signature block. Every line is followed by a blank one, so blank lines carry no 
 between spaces or Thai letters is an en dash ``–`` lost in the export and is put back (with a warning counting
 them); any other ``?`` is left for ``check`` to flag.
 
-Narratives become Markdown: lines that begin ``1.``, ``2.`` … start numbered items, others continue the paragraph
-or item before them (joined with a space: the export broke lines where the form wrapped them). A line that looks
-like the next item but lacks its dot (``3 สถิติ…`` after item 2) is read as that item, with a warning. Markdown
-characters in the text are escaped, so the text renders exactly as written.
+Narratives become the officers' narrative syntax (``reportgen/narrative.py``): lines that begin ``1.``, ``2.`` …
+start numbered items, others continue the paragraph or item before them (the export broke lines where the form
+wrapped them). A line that looks like the next item but lacks its dot (``3 สถิติ…`` after item 2) is read as that
+item, with a warning. ``*``, ``_``, ``#`` and backslashes are text in that syntax, so the text is written as it is.
 
 Nothing is guessed silently. What the export does not say, or says ambiguously, becomes ``FILL`` (a placeholder
 that ``check`` warns about) with a warning here: a missing section, the result type when the export lost its
@@ -65,7 +65,6 @@ RESULT = re.compile(r"^:?\s*ผลงานที่ทำได้\s*=\s*([0-9]
 ITEM = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
 ITEM_WITHOUT_DOT = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 LOST_DASH = re.compile(r"(?<=[\s\u0E00-\u0E7F])\?(?=[\s\u0E00-\u0E7F])")
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 
 
 @dataclass
@@ -186,7 +185,7 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
     for section, name in ((3, "definition"), (4, "calculation"), (7, "supporting_factors"), (8, "obstacles")):
         if section in seen_sections:
             lines_of = _with_rest(heading_rest[section], parts.get(f"s{section}", []))
-            values[name] = markdown_of(lines_of, source, warnings)
+            values[name] = narrative_of(lines_of, source, warnings)
             if not values[name] and name in ("definition", "calculation"):
                 values[name] = FILL
                 warnings.append(_ambiguous(source, heading_rest[section][0], name, "import_detail_section_empty",
@@ -197,7 +196,7 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
         quarters = dict(values["quarters"])
         for number in range(1, 6):
             quarter_lines = parts.get(f"q{number}")
-            text = markdown_of(quarter_lines, source, warnings) if quarter_lines else ""
+            text = narrative_of(quarter_lines, source, warnings) if quarter_lines else ""
             if number == 5:
                 quarters["summary"] = text or None
             elif text:
@@ -270,15 +269,8 @@ def _check_signature(line: str, number: int, source: Path, warnings: list[Proble
     return bool(name)
 
 
-def escape_markdown(text: str) -> str:
-    """``text`` as Markdown that renders as exactly this text (no emphasis, links, headings or lists)."""
-    text = MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"^([#>+=-])", r"\\\1", text)
-    return re.sub(r"^(\d+)([.)])(?=\s)", r"\1\\\2", text)
-
-
-def markdown_of(lines: list[tuple[int, str]], source: Path, warnings: list[Problem]) -> str:
-    """A narrative's lines (``::`` markers removed) → Markdown: paragraphs, then numbered items."""
+def narrative_of(lines: list[tuple[int, str]], source: Path, warnings: list[Problem]) -> str:
+    """A narrative's lines (``::`` markers removed) → a narrative: paragraphs, then numbered items."""
     blocks: list[tuple[int | None, list[str]]] = []  # (item number or None for a paragraph, its lines)
     last_item: int | None = None
     for number, line in lines:
@@ -308,11 +300,11 @@ def markdown_of(lines: list[tuple[int, str]], source: Path, warnings: list[Probl
         if number_of_item is None:
             if out:
                 out.append("")
-            out.append(escape_markdown(text))
+            out.append(text)
         else:
             if previous is None and out:
                 out.append("")
-            out.append(f"{number_of_item}. {escape_markdown(text)}")
+            out.append(f"{number_of_item}. {text}")
         previous = number_of_item
     return "\n".join(out)
 

@@ -30,8 +30,8 @@ from pydantic.fields import FieldInfo
 from reportgen import layout, thai
 from reportgen.digest import check_signoff, is_legacy_digest, sign_state
 from reportgen.errors import ContentError, Problem, Severity
-from reportgen.markdown import check_markdown
 from reportgen.model import DEFAULT_DATA_LICENSE, BrokenForm, ContentModel, Entry, Indicator, Project, SiteSettings
+from reportgen.narrative import check_narrative, starts_list_item
 from reportgen.wording import Localized, localized
 
 if TYPE_CHECKING:
@@ -237,9 +237,6 @@ def placeholder_warnings(doc: SourceDocument) -> Iterator[Problem]:
 
 # --- What YAML's rules changed ----------------------------------------------------------------------------------
 
-#: A line of a narrative that starts a list item: ``1.``, ``2)``, ``-``, ``*``, ``+`` or a bullet pasted from Word.
-LIST_LINE = re.compile(r"^\s*(?:(?:\d{1,3}[.)]|[-*+]|[•◦▪▫●○■□‣⁃∙])(?:\s|$)|[–—]\t)")
-
 #: A comment after a value: YAML ends a plain value at whitespace followed by ``#``.
 _COMMENT_AFTER = re.compile(r"^\s+#")
 
@@ -267,13 +264,13 @@ def _is_choice(info: FieldInfo) -> bool:
     return False
 
 
-def _is_markdown(info: FieldInfo) -> bool:
-    def validated_by_markdown(metadata: Iterable[Any]) -> bool:
-        return any(getattr(item, "func", None) is check_markdown for item in metadata)
+def _is_narrative(info: FieldInfo) -> bool:
+    def validated_by_narrative(metadata: Iterable[Any]) -> bool:
+        return any(getattr(item, "func", None) is check_narrative for item in metadata)
 
-    if validated_by_markdown(info.metadata):
+    if validated_by_narrative(info.metadata):
         return True
-    return any(validated_by_markdown(getattr(arg, "__metadata__", ())) for arg in typing.get_args(info.annotation))
+    return any(validated_by_narrative(getattr(arg, "__metadata__", ())) for arg in typing.get_args(info.annotation))
 
 
 def _shortened(text: str, limit: int = 30) -> str:
@@ -312,9 +309,9 @@ def yaml_meaning_warnings(doc: SourceDocument) -> Iterator[Problem]:
                     cut=_shortened(after.strip()),
                     quoted=_quoted(written),
                 )
-        if _is_markdown(info) and node.style in (None, ">", '"', "'") and node.end_mark.line > node.start_mark.line:
+        if _is_narrative(info) and node.style in (None, ">", '"', "'") and node.end_mark.line > node.start_mark.line:
             yield from _folded_list(doc, path, node, text, key)
-        if path in doc.curly_quoted and not _is_markdown(info):
+        if path in doc.curly_quoted and not _is_narrative(info):
             yield doc.problem("curly_quoted_text", path, severity="warning", key=key, inner=text[1:-1])
 
 
@@ -326,7 +323,7 @@ def _folded_list(doc: SourceDocument, path: tuple[Any, ...], node: Any, text: st
         line_text = doc.source_line(index + 1) or ""
         if index == node.start_mark.line:
             line_text = line_text[node.start_mark.column :]
-        if not LIST_LINE.match(line_text):
+        if not starts_list_item(line_text):
             continue
         item = line_text.strip().strip("\"'")[:20]
         if item and not re.search(r"\n[ \t]*" + re.escape(item), joined):  # more-indented lines keep their break
