@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -219,7 +219,8 @@ class ErrorExplainer:
             return problem("yaml_implicit_number", how=_IMPLICIT_NUMBERS[self.doc.implicit[path]])
         if kind == "number_too_precise":
             places = ctx.get("places", 2)
-            rounded = format(Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places))), "f")
+            # Officers round half up (36.125 → 36.13), not to even as Decimal does by default.
+            rounded = format(Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP), "f")
             return problem("number_too_precise", places=places, suggestion=rounded)
         if value is None and kind in _EXPECTED_BY_TYPE:
             return self.doc.problem(

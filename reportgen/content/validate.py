@@ -152,8 +152,33 @@ def cross_file_problems(docs: Sequence[SourceDocument]) -> Iterator[Problem]:
             for doc in group:
                 others = ", ".join(str(other.file) for other in group if other is not doc)
                 yield doc.problem("duplicate_code", ("code",), indicator_code=code, year=year, other=others)
+    yield from _same_indicator_twice(by_key)
     for doc in docs:
         yield from _path_problems(doc)
+
+
+def _same_indicator_twice(by_key: dict[tuple[int, str], list[SourceDocument]]) -> Iterator[Problem]:
+    """``9`` beside ``09`` (a file written without the zero): one indicator in two files, one error, on the file
+    whose code lacks the zeros the other has."""
+    by_number: dict[tuple[int, str], list[str]] = {}
+    for year, code in by_key:
+        if code.isascii() and code.isdigit():
+            by_number.setdefault((year, code.lstrip("0") or "0"), []).append(code)
+    for (year, _number), codes in by_number.items():
+        if len(codes) < 2:
+            continue
+        codes.sort(key=len)
+        longest = codes[-1]
+        for code in codes[:-1]:
+            for doc in by_key[(year, code)]:
+                others = ", ".join(str(other.file) for other in by_key[(year, longest)])
+                yield doc.problem(
+                    "duplicate_code_zeros", ("code",), indicator_code=code, year=year, other_code=longest, other=others
+                )
+
+
+#: A file name that could be a code (the model's pattern): ``08``, ``9``, ``1.2``; not ``08 - Copy``.
+_CODE_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,15}$")
 
 
 def _path_problems(doc: SourceDocument) -> Iterator[Problem]:
@@ -168,7 +193,12 @@ def _path_problems(doc: SourceDocument) -> Iterator[Problem]:
             "not_in_year_folder", ("fiscal_year",), severity="warning", year=indicator.fiscal_year, name=file.name
         )
     if file.stem != indicator.code:
-        yield doc.problem("file_name_mismatch", ("code",), indicator_code=indicator.code, name=file.name, stem=file.stem)
+        if _CODE_NAME.match(file.stem):
+            yield doc.problem(
+                "file_name_mismatch", ("code",), indicator_code=indicator.code, name=file.name, stem=file.stem
+            )
+        else:  # "08 - Copy.yaml": the name is no code to offer, only the file to rename
+            yield doc.problem("file_name_not_code", ("code",), indicator_code=indicator.code, name=file.name)
 
 
 # --- Warnings ----------------------------------------------------------------------------------------------------
