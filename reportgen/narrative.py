@@ -192,11 +192,12 @@ def _blocks(text: str) -> list[_Block]:
 
 # --- Inline: text and links --------------------------------------------------------------------------------------
 
-#: ``![alt](url)``, ``[text](url)``, ``<url>``, or a bare URL. A bare URL ends at whitespace, at Thai (typed right
+#: ``![alt](url)``, ``[text](url)`` (a target may hold balanced parentheses, as in CommonMark), ``<url>``, or a
+#: bare URL. A bare URL ends at whitespace, at Thai (typed right
 #: after it without a space) and at what cannot end an address; closing punctuation after it stays text.
 _INLINE = re.compile(
-    r"(?P<image>!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]*)\))"
-    r"|\[(?P<label>[^\]\n]+)\]\((?P<href>[^)\s]+)\)"
+    r"(?P<image>!\[(?P<alt>[^\]\n]*)\]\((?P<src>(?:[^()\s]|\([^()\s]*\))*)\))"
+    r"|\[(?P<label>[^\]\n]+)\]\((?P<href>(?:[^()\s]|\([^()\s]*\))+)\)"
     r"|<(?P<auto>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>"
     r"|(?P<bare>(?:https?://|mailto:)[^\s<>\"\u0e00-\u0e7f]+)",
     re.IGNORECASE,
