@@ -535,7 +535,61 @@ def evidence_file_problems(doc: SourceDocument, content_dir: Path) -> Iterator[P
         if reason is not None:
             yield doc.problem("evidence_file_outside", path, evidence_file=evidence.file, reason=reason)
         elif not content.joinpath(*PurePosixPath(evidence.file).parts).is_file():
-            yield doc.problem("evidence_file_missing", path, evidence_file=evidence.file)
+            corrected = _corrected_evidence_path(evidence.file, content)
+            if corrected is not None:
+                yield doc.problem("evidence_file_wrong_folder", path, evidence_file=evidence.file, corrected=corrected)
+            else:
+                yield doc.problem("evidence_file_missing", path, evidence_file=evidence.file)
+        else:
+            wrong = _wrong_file_type(content.joinpath(*PurePosixPath(evidence.file).parts))
+            if wrong is not None:
+                expected, found = wrong
+                yield doc.problem("evidence_file_wrong_type", path, evidence_file=evidence.file, expected=expected,
+                                  found=found)  # fmt: skip
+
+
+def _corrected_evidence_path(written: str, content: Path) -> str | None:
+    """The path the officer meant, when it exists: written from the project's folder (``content/evidence/…``), or
+    with another upper and lower case than the file has."""
+    candidates = [re.sub(r"^(?:\./)?content/", "", written)]
+    posix = PurePosixPath(candidates[0])
+    folder = content.joinpath(*posix.parent.parts)
+    if folder.is_dir():
+        candidates += [
+            (posix.parent / other.name).as_posix() for other in folder.iterdir() if other.name.lower() == posix.name.lower()
+        ]
+    for candidate in candidates:
+        if candidate != written and content.joinpath(*PurePosixPath(candidate).parts).is_file():
+            return candidate
+    return None
+
+
+#: What a file's first bytes say it is, and the extensions that promise it.
+_SIGNATURES: tuple[tuple[bytes, Localized, tuple[str, ...]], ...] = (
+    (b"%PDF", localized("file_kind_pdf"), (".pdf",)),
+    (b"\x89PNG\r\n\x1a\n", localized("file_kind_png"), (".png",)),
+    (b"\xff\xd8\xff", localized("file_kind_jpeg"), (".jpg", ".jpeg")),
+    (b"GIF8", localized("file_kind_gif"), (".gif",)),
+    (b"PK\x03\x04", localized("file_kind_office"), (".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", localized("file_kind_old_office"), (".doc", ".xls", ".ppt")),
+)
+
+
+def _wrong_file_type(path: Path) -> tuple[Localized, Localized] | None:
+    """(what the extension promises, what the bytes are) when they disagree; None when they agree or the extension
+    promises nothing checkable (.txt, .csv)."""
+    promised = next((kind for _magic, kind, suffixes in _SIGNATURES if path.suffix.lower() in suffixes), None)
+    if promised is None:
+        return None
+    with path.open("rb") as file:
+        head = file.read(16)
+    if any(head.startswith(magic) and path.suffix.lower() in suffixes for magic, _kind, suffixes in _SIGNATURES):
+        return None
+    found = next((kind for magic, kind, _suffixes in _SIGNATURES if head.startswith(magic)), None)
+    if found is None:
+        html = head.lstrip().lower().startswith((b"<!doctype", b"<html"))
+        found = localized("file_kind_html") if html else localized("file_kind_unknown")
+    return promised, found
 
 
 def _outside_reason(relative: str, content: Path) -> Localized | None:
