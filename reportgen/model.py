@@ -116,7 +116,7 @@ Narrative = Annotated[
     str,
     Field(
         max_length=MAX_TEXT_LENGTH,
-        json_schema_extra={"contentMediaType": "text/markdown", "not": {"pattern": YAML_BOOL_WORDS}},
+        json_schema_extra={"contentMediaType": "text/plain", "not": {"pattern": YAML_BOOL_WORDS}},
     ),
     AfterValidator(check_narrative),
 ]

@@ -104,7 +104,7 @@ def _item_model_of(info: FieldInfo) -> type[BaseModel] | None:
 
 
 def _validated_by(info: FieldInfo, check: Callable[..., Any]) -> bool:
-    """True if the field's value goes through ``check`` (``check_narrative``: Markdown; ``check_url``: a link)."""
+    """True if the field's value goes through ``check`` (``check_narrative``: a narrative; ``check_url``: a link)."""
     return any(getattr(item, "func", None) is check for item in _leaf(info)[1])
 
 
@@ -116,7 +116,7 @@ def _what(info: FieldInfo) -> str:
     """What a placeholder asks for: the field's description without its section number, format note and example."""
     text = re.sub(r"^[0-9]+\.\s*", "", info.description or "")
     text = text.split(f" {_said('schema_example_marker')} ")[0]
-    return text.replace(" (Markdown)", "").strip()
+    return text.replace(" " + _said("schema_narrative_marker"), "").strip()
 
 
 # --- YAML text ---------------------------------------------------------------------------------------------------
