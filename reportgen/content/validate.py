@@ -155,6 +155,27 @@ def cross_file_problems(docs: Sequence[SourceDocument]) -> Iterator[Problem]:
     yield from _same_indicator_twice(by_key)
     for doc in docs:
         yield from _path_problems(doc)
+    for (year, code), group in by_key.items():
+        previous = by_key.get((year - 1, code))
+        if previous and len(group) == 1 and len(previous) == 1:
+            yield from _carried_over(group[0], previous[0])
+
+
+def _carried_over(doc: SourceDocument, last_year: SourceDocument) -> Iterator[Problem]:
+    """Sections 7, 8 and 9 (supporting factors, obstacles, evidence) word for word as in the same indicator's file
+    of the year before: a file copied from last year whose report part was not rewritten."""
+    this, that = doc.model, last_year.model
+
+    def same(a: str | None, b: str | None) -> bool:
+        return bool(a and a.strip()) and " ".join((a or "").split()) == " ".join((b or "").split())
+
+    common = {"year": that.fiscal_year, "other": str(last_year.file)}
+    if same(this.supporting_factors, that.supporting_factors):
+        yield doc.problem("carried_over", ("supporting_factors",), severity="warning", section=7, **common)
+    if same(this.obstacles, that.obstacles):
+        yield doc.problem("carried_over", ("obstacles",), severity="warning", section=8, **common)
+    if this.evidence and [item.model_dump() for item in this.evidence] == [item.model_dump() for item in that.evidence]:
+        yield doc.problem("carried_over", ("evidence",), at="key", severity="warning", section=9, **common)
 
 
 def _same_indicator_twice(by_key: dict[tuple[int, str], list[SourceDocument]]) -> Iterator[Problem]:
@@ -402,6 +423,9 @@ def plausibility_warnings(doc: SourceDocument, indicator: Indicator) -> Iterator
                     previous_result=_plain(previous[1]),
                 )
             previous = (number, report.result)
+    if percent:
+        yield from _fractions_and_scale(doc, indicator, figures)
+    yield from _result_against_latest_quarter(doc, indicator)
     numbers = [number for number, _ in reported]
     for missing in range(1, max(numbers, default=0)):
         if missing not in numbers:
@@ -423,6 +447,56 @@ def plausibility_warnings(doc: SourceDocument, indicator: Indicator) -> Iterator
             )
 
 
+#: A percentage target at least this large makes a result under 1 a fraction typed for a percentage (0.87 for 87).
+FRACTION_TARGET = Decimal(10)
+#: Two quarters' percentages this many times apart are on different scales (one of them mistyped).
+QUARTER_SCALE = Decimal(20)
+
+
+def _fractions_and_scale(
+    doc: SourceDocument, indicator: Indicator, figures: list[tuple[tuple[str, ...], Decimal]]
+) -> Iterator[Problem]:
+    """Percentages: a fraction typed for a percentage (``0.87`` against ร้อยละ 85), and a quarter on another scale
+    than the quarter before it. A target under 10 per cent (a ceiling such as ไม่เกินร้อยละ 2, a small rate) makes a
+    small result genuine: nothing is said then."""
+    target = indicator.target.value
+    unit = indicator.target.unit
+    fractions = set()
+    if target >= FRACTION_TARGET:
+        for path, value in figures[1:]:
+            if 0 < value < 1:
+                fractions.add(path)
+                yield doc.problem("result_fraction_for_percent", path, severity="warning", result=_plain(value),
+                                  suggestion=_plain((value * 100).normalize()), unit=unit, target=_plain(target))  # fmt: skip
+    previous: tuple[int, Decimal] | None = None
+    for number, report in indicator.quarters.reported():
+        if report.result is None or report.result <= 0:
+            continue
+        path = ("quarters", f"q{number}", "result")
+        if previous is not None and path not in fractions:
+            low, high = sorted((report.result, previous[1]))
+            if high >= low * QUARTER_SCALE:
+                yield doc.problem("result_scale_of_quarters", path, severity="warning", quarter=number,
+                                  result=_plain(report.result), previous=previous[0],
+                                  previous_result=_plain(previous[1]), unit=unit)  # fmt: skip
+        previous = (number, report.result)
+
+
+def _result_against_latest_quarter(doc: SourceDocument, indicator: Indicator) -> Iterator[Problem]:
+    """Section 5's ``result`` prints as the result achieved; the latest quarter's cumulative result says the same
+    thing, and the form, the site and ``status`` disagree when the two do."""
+    if indicator.result is None:
+        return
+    with_result = [(number, report.result) for number, report in indicator.quarters.reported() if report.result is not None]
+    if not with_result:
+        return
+    quarter, quarter_result = with_result[-1]
+    if quarter_result != indicator.result:
+        yield doc.problem("result_differs_from_quarter", ("result",), severity="warning",
+                          result=_plain(indicator.result), quarter=quarter, quarter_result=_plain(quarter_result),
+                          quarter_field=f"quarters.q{quarter}.result")  # fmt: skip
+
+
 def file_warnings(doc: SourceDocument) -> Iterator[Problem]:
     """The warnings of one valid file that depend on nothing but its bytes. ``project.validate_document`` adds them to
     the file's own problems, so they are cached with the file (``doccache.py``)."""
@@ -430,8 +504,12 @@ def file_warnings(doc: SourceDocument) -> Iterator[Problem]:
     yield from yaml_meaning_warnings(doc)
     if isinstance(doc.model, Indicator):
         yield from placeholder_warnings(doc)
-        yield from _magnitude(doc, doc.model)
-        yield from plausibility_warnings(doc, doc.model)
+        figures = [*_magnitude(doc, doc.model), *plausibility_warnings(doc, doc.model)]
+        # A result already said to be implausible (or its quarter's) needs no second warning that the two differ.
+        flagged = {problem.field for problem in figures if problem.code != "result_differs_from_quarter"}
+        for problem in figures:
+            if problem.code != "result_differs_from_quarter" or not flagged & {"result", problem.params["quarter_field"]}:
+                yield problem
         for index, evidence in enumerate(doc.model.evidence):
             if evidence.url and not evidence.url.lower().startswith("https://"):
                 path = ("evidence", index, "url")
@@ -454,6 +532,7 @@ def dated_warnings(doc: SourceDocument, *, today: dt.date) -> Iterator[Problem]:
     """The warnings of one valid indicator file that depend on the date: reports of quarters not yet ended, a
     sign-off dated in the future."""
     yield from _future_quarters(doc, doc.model, today)
+    yield from _year_folder_slip(doc, doc.model, today)
     signoff = doc.model.signoff
     if signoff is not None and signoff.date > today:
         yield doc.problem(
@@ -488,6 +567,29 @@ def _future_quarters(doc: SourceDocument, indicator: Indicator, today: dt.date) 
         yield doc.problem(
             "future_summary", ("quarters", "summary"), at="key", severity="warning", year=year, end=_end_of(year, 4)
         )
+
+
+def _year_folder_slip(doc: SourceDocument, indicator: Indicator, today: dt.date) -> Iterator[Problem]:
+    """A quarter reported for a fiscal year that has not started, or that ended and whose report stopped at the very
+    quarter running now in the next year: the calendar year taken for the fiscal year (q1 of 2570, written in
+    December 2569, into 2569/), which ``status`` then counts as never reported."""
+    year = indicator.fiscal_year
+    reported = [number for number, _ in indicator.quarters.reported()]
+    if not reported:
+        return
+    start, end = thai.quarter_period(year, 1)[0], thai.quarter_period(year, 4)[1]
+    meant = thai.fiscal_year_of(today)
+    if today < start:
+        yield doc.problem("fiscal_year_not_started", ("fiscal_year",), severity="warning", year=year,
+                          start=Localized(thai.thai_date(start), start.isoformat()), meant=meant)  # fmt: skip
+        return
+    # Only quarter 1 of the year that ended last September, checked from October to December: then the calendar
+    # year is still the fiscal year before, and quarter 1 is what is being written (a year really left at quarter 1
+    # is rare, and is then told apart by the month of the check).
+    if today > end and reported == [1] and meant == year + 1 and thai.fiscal_quarter_of(today) == 1:
+        yield doc.problem("quarter_in_ended_year", ("quarters", "q1"), at="key", severity="warning",
+                          year=year, quarter=1, meant=meant, months=thai.quarter_months(1),
+                          end=Localized(thai.thai_date(end), end.isoformat()))  # fmt: skip
 
 
 def _magnitude(doc: SourceDocument, indicator: Indicator) -> Iterator[Problem]:
