@@ -101,7 +101,7 @@ _EXPECTED_BY_TYPE = {
 def _as_number_text(text: str) -> str | None:
     """A number hidden in text ("1,000", "๓", "36 ห้อง", "ร้อยละ 100") as plain digits, or None."""
     candidate = text.strip().translate(_THAI_DIGITS).replace(",", "")
-    candidate = re.sub(r"^[^\d+\-.]+?\s*(?=\d)", "", candidate)  # a unit written first: "ร้อยละ 100", "ประมาณ 36"
+    candidate = re.sub(r"^[\u0e01-\u0e4eA-Za-z]+\s*(?=\d)", "", candidate)  # a word first: "ร้อยละ 100", "ประมาณ 36"
     candidate = re.sub(r"\s*[^\d.\s+-].*$", "", candidate) if re.match(r"^[\d.]+\s*\D", candidate) else candidate
     try:
         number = Decimal(candidate)

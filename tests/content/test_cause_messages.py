@@ -1,5 +1,6 @@
 """Messages that point at the cause (issue 25): an invisible character or a comment line that breaks the YAML is
-named at its own line, with what it is, not at the key lines later."""
+named at its own line, with what it is, not at the key lines later; the number offered as the fix is the officer's,
+rounded half up."""
 
 from __future__ import annotations
 
@@ -44,3 +45,20 @@ def test_a_non_breaking_space_inside_a_narrative_is_text(tmp_path):
     text = REAL.replace("    report: อยู่ระหว่าง", "    report: \u00a0อยู่ระหว่าง")
     root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": text})
     assert run_reportgen("check", cwd=root).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "written, thai, english",
+    [
+        ("result: ร้อยละ 100", "result: 100", "result: 100"),  # the number, never the example's 3
+        ("result: 36.125", "result: 36.13", "result: 36.13"),  # rounded half up, as an officer rounds
+        ("result: 36.115", "result: 36.12", "result: 36.12"),
+    ],
+)
+def test_the_fix_offered_for_a_number_is_the_officers_number(tmp_path, written, thai, english):
+    root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": REAL.replace("\nresult: 36", "\n" + written)})
+    for lang, words in (("th", thai), ("en", english)):
+        output = run_reportgen("check", "--lang", lang, cwd=root).stdout
+        output += run_reportgen("check", "--lang", lang, cwd=root).stderr
+        assert words in output, output
+        assert "result: 3\n" not in output
