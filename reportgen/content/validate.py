@@ -367,14 +367,16 @@ def yaml_meaning_warnings(doc: SourceDocument) -> Iterator[Problem]:
 
 
 def _folded_list(doc: SourceDocument, path: tuple[Any, ...], node: Any, text: str, key: str) -> Iterator[Problem]:
-    """The first list line of a narrative that YAML joins to the line before it (a folded or plain text)."""
+    """The first list line, or table row (cells split by tabs, pasted from Excel), of a narrative that YAML joins to
+    the line before it (a folded or plain text)."""
     joined = "\n" + text
     first_line = node.start_mark.line + (1 if node.style == ">" else 0)  # a ">" block starts on the next line
     for index in range(first_line, node.end_mark.line + 1):
         line_text = doc.source_line(index + 1) or ""
         if index == node.start_mark.line:
             line_text = line_text[node.start_mark.column :]
-        if not starts_list_item(line_text):
+        table_row = "\t" in line_text.strip()
+        if not starts_list_item(line_text) and not table_row:
             continue
         item = line_text.strip().strip("\"'")[:20]
         if item and not re.search(r"\n[ \t]*" + re.escape(item), joined):  # more-indented lines keep their break
@@ -383,7 +385,8 @@ def _folded_list(doc: SourceDocument, path: tuple[Any, ...], node: Any, text: st
                 ">": localized("list_style_folded", key=key),
             }.get(node.style, localized("list_style_quoted"))
             column = len(line_text) - len(line_text.lstrip()) + 1
-            yield doc.problem("folded_list", path, line=index + 1, column=column, severity="warning", key=key, style=style)
+            code = "folded_table" if table_row else "folded_list"
+            yield doc.problem(code, path, line=index + 1, column=column, severity="warning", key=key, style=style)
             return
 
 

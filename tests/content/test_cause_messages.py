@@ -62,3 +62,15 @@ def test_the_fix_offered_for_a_number_is_the_officers_number(tmp_path, written, 
         output += run_reportgen("check", "--lang", lang, cwd=root).stderr
         assert words in output, output
         assert "result: 3\n" not in output
+
+
+@pytest.mark.parametrize("style", [">-", ">"])
+def test_a_table_pasted_into_a_folded_text_is_named_at_its_first_row(tmp_path, style):
+    table = "\n      เดือน\tการเข้าชม\n      พฤษภาคม\t52,310"
+    report = "    report: " + style + ("\n      " if style else "") + "ตารางจาก Excel" + table
+    text = REAL.replace("    report: อยู่ระหว่างจัดทำหนังสือประสานงานกับหน่วยงานร่วมจัดกิจกรรม", report)
+    root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": text})
+    first_row = text.split("\n").index("      เดือน\tการเข้าชม") + 1
+    for lang, words in (("th", "ตาราง (ช่องคั่นด้วย Tab)"), ("en", "the table (cells split by tabs)")):
+        output = run_reportgen("check", "--lang", lang, cwd=root).stdout
+        assert f"08.yaml:{first_row}:7:" in output and words in output, output
