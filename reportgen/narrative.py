@@ -9,7 +9,8 @@ an officer types disappears or changes meaning. It is read line by line:
     blocks, one after another; a blank line ends a paragraph, a list or a table.
 ``table``
     a line that holds a tab after its first character, followed by lines that hold a tab (cells as Excel and Word
-    put them on the clipboard as text: one row a line, cells split at each tab, an empty first cell allowed). The first row
+    put them on the clipboard as text: one row a line, cells split at each tab, an empty first cell allowed; a cell
+    Excel quoted because it holds line breaks, ``"บรรทัด 1⏎บรรทัด 2"``, is one cell printed on two lines). The first row
     is the header (``<th scope="col">``); cells that are numbers are aligned right.
 ``list``
     consecutive items of one kind; blank lines between two items keep it one list. An item is a line that starts
@@ -150,8 +151,61 @@ class _Table:
 _Block = _List | _Paragraph | _Table
 
 
+#: Lines a quoted Excel cell may span (a cell typed with Alt+Enter); past this, the quote is taken as typed.
+MAX_CELL_LINES = 20
+
+
+def _ends_inside_quoted_cell(row: str) -> bool:
+    """True if a tab-separated ``row`` ends inside a cell Excel quoted (``"…`` not closed): the cell goes on."""
+    inside, at_cell_start, index = False, True, 0
+    while index < len(row):
+        char = row[index]
+        if inside:
+            if char == '"' and row[index + 1 : index + 2] == '"':
+                index += 1
+            elif char == '"':
+                inside = False
+        elif char == "\t":
+            at_cell_start = True
+            index += 1
+            continue
+        elif char == '"' and at_cell_start:
+            inside = True
+        at_cell_start = False
+        index += 1
+    return inside
+
+
+def _excel_rows(lines: list[str]) -> list[str]:
+    """Lines with the rows of an Excel paste whose cells hold line breaks (quoted, as Excel copies them) joined."""
+    joined: list[str] = []
+    index = 0
+    while index < len(lines):
+        line, end = lines[index], index
+        # A row's quoted cell: anywhere in a line with a tab, or first in a line right under a row of the table.
+        in_table = "\t" in line or (line.startswith('"') and bool(joined) and "\t" in joined[-1])
+        if in_table and _ends_inside_quoted_cell(line):
+            row = line
+            while end + 1 < len(lines) and end - index < MAX_CELL_LINES and _ends_inside_quoted_cell(row):
+                end += 1
+                row += "\n" + lines[end]
+            if not _ends_inside_quoted_cell(row) and "\t" in row:
+                line, index = row, end
+        joined.append(line)
+        index += 1
+    return joined
+
+
+def _cell_text(cell: str) -> str:
+    """A cell as typed: Excel's quotes around a cell that holds a line break or a quote taken off."""
+    cell = cell.strip()
+    if len(cell) >= 2 and cell[0] == cell[-1] == '"' and '"' not in cell[1:-1].replace('""', ""):
+        return cell[1:-1].replace('""', '"')
+    return cell
+
+
 def _blocks(text: str) -> list[_Block]:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _excel_rows(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     blocks: list[_Block] = []
     current: _Block | None = None
     blank_before = False
@@ -301,18 +355,22 @@ def _list_html(block: _List) -> str:
     return "\n".join(out) + "\n"
 
 
+def _cell_html(cell: str) -> str:
+    return "<br />\n".join(_inline_html(line) for line in cell.split("\n"))
+
+
 def _table_html(block: _Table) -> str:
-    rows = [[cell.strip() for cell in row] for row in block.rows]
+    rows = [[_cell_text(cell) for cell in row] for row in block.rows]
     columns = max((max((i + 1 for i, cell in enumerate(row) if cell), default=0) for row in rows), default=0)
     rows = [(row + [""] * columns)[:columns] for row in rows]
     out = ['<div class="narrative-table"><table>', "<thead>", "<tr>"]
-    out += [f'<th scope="col">{_inline_html(cell)}</th>' for cell in rows[0]]
+    out += [f'<th scope="col">{_cell_html(cell)}</th>' for cell in rows[0]]
     out += ["</tr>", "</thead>", "<tbody>"]
     for row in rows[1:]:
         cells = []
         for cell in row:
             number = ' class="number"' if _NUMBER_CELL.match(cell) else ""
-            cells.append(f"<td{number}>{_inline_html(cell)}</td>")
+            cells.append(f"<td{number}>{_cell_html(cell)}</td>")
         out += ["<tr>", *cells, "</tr>"]
     out += ["</tbody>", "</table></div>"]
     return "\n".join(out) + "\n"

@@ -149,3 +149,14 @@ def test_the_division_files_print_as_commonmark_printed_them(path):
 def test_a_line_with_a_tab_before_a_word_list_is_no_table():
     html = render_narrative("ชื่อ\tค่า\n•\tจัดกิจกรรม\n•\tอบรม")
     assert "<table" not in html and html.count("<li>") == 2
+
+
+def test_an_excel_cell_with_line_breaks_stays_one_cell():
+    html = render_narrative('กิจกรรม\tผล\n"อบรม\nรุ่นที่ 1"\t40\n"ชื่อ ""เล่น"""\t5')
+    assert html.count("<tr>") == 3
+    assert "<td>อบรม<br />\nรุ่นที่ 1</td>" in html and "<td>ชื่อ &quot;เล่น&quot;</td>" in html
+
+
+def test_a_quote_never_closed_is_text_not_a_swallowed_narrative():
+    html = render_narrative('ก\tข\n"ค\tง\nย่อหน้าต่อไป')
+    assert "<p>ย่อหน้าต่อไป</p>" in html and "<td>&quot;ค</td>" in html
