@@ -22,9 +22,11 @@ an officer types disappears or changes meaning. It is read line by line:
         Wingdings fonts (U+F0B7, U+F0A7, U+F0D8, U+F076, U+F0FC…); or followed by a tab, as Word pastes them:
         ``o`` ``§`` ``Ø`` ``ü`` ``–`` ``—``.
     The numbers print as typed: Thai digits as Thai digits, ``)`` as ``)``, a list starting at 3 starts at 3
-    (``1.`` ``2.`` ``3.`` are numbered by the browser or WeasyPrint, any other numbering is printed as text). A
-    line indented under an item continues that item (a long item wrapped by hand). A change of kind (numbers to
-    bullets, ``.`` to ``)``) starts a new list.
+    (``1.`` ``2.`` ``3.`` are numbered by the browser or WeasyPrint, any other numbering is printed as text). An
+    item indented two columns or more under the one before (a tab counts four), or one Word marks as a lower level
+    (``o⇥`` level 2, ``§⇥`` level 3), is a list inside that item; a line that is no item, indented under an item,
+    continues it (a long item wrapped by hand). A change of kind (numbers to bullets, ``.`` to ``)``) starts a new
+    list.
 ``paragraph``
     every other line. Each line break prints as a line break; spaces or tabs before the first word (a Thai
     first-line indent) print as an indent.
@@ -121,6 +123,15 @@ def _item(line: str) -> tuple[str, str, int | None, str] | None:
     return None
 
 
+#: Word's default bullets by level, as they come as plain text: "•" (Symbol), "o" (Courier New), "§" (Wingdings).
+_WORD_LEVEL = {"o": 1, "§": 2, "\uf0a7": 2}
+
+
+def _word_level(line: str) -> int:
+    """The list level Word's bullet glyph says (0 for any other item)."""
+    return _WORD_LEVEL.get(line.lstrip(" \t")[:1], 0)
+
+
 def starts_list_item(line: str) -> bool:
     """True if the line is a list item of this grammar (what YAML's folding would join into the line before)."""
     return _item(line) is not None
@@ -133,9 +144,33 @@ def _is_table_row(line: str) -> bool:
 
 
 @dataclass
-class _List:
+class _Item:
     kind: str
-    items: list[tuple[int | None, list[str]]] = field(default_factory=list)
+    depth: int
+    number: int | None
+    lines: list[str]
+
+
+@dataclass
+class _List:
+    items: list[_Item] = field(default_factory=list)
+    #: The indentation (in columns) of each level open so far: an item indented further is one level deeper.
+    indents: list[int] = field(default_factory=list)
+
+    def depth_of(self, lead: str, word_level: int) -> int:
+        width = len(lead.expandtabs(4))
+        if not self.indents:
+            self.indents.append(width)
+            return 0
+        if width >= self.indents[-1] + 2:
+            depth = len(self.indents)
+        else:
+            depth = next((level for level, indent in enumerate(self.indents) if width <= indent + 1), 0)
+        depth = min(max(depth, word_level), len(self.indents), (self.items[-1].depth + 1) if self.items else 0)
+        del self.indents[depth + 1 :]
+        if depth == len(self.indents):
+            self.indents.append(width)
+        return depth
 
 
 @dataclass
@@ -228,13 +263,14 @@ def _blocks(text: str) -> list[_Block]:
             continue
         item = _item(line)
         if item is not None:
-            kind, _lead, number, item_text = item
-            if not (isinstance(current, _List) and current.kind == kind):
-                current = _List(kind)
+            kind, lead, number, item_text = item
+            if not isinstance(current, _List):
+                current = _List()
                 blocks.append(current)
-            current.items.append((number, [item_text.strip()]))
+            depth = current.depth_of(lead, _word_level(line))
+            current.items.append(_Item(kind, depth, number, [item_text.strip()]))
         elif isinstance(current, _List) and not blank_before and line[:1] in (" ", "\t"):
-            current.items[-1][1].append(line.strip())  # a long item wrapped by hand, indented under it
+            current.items[-1].lines.append(line.strip())  # a long item wrapped by hand, indented under it
         else:
             if not isinstance(current, _Paragraph):
                 current = _Paragraph()
@@ -337,21 +373,45 @@ _NUMBER_CELL = re.compile(rf"^[-+−]?[{_DIGITS}][{_DIGITS},]*(?:\.[{_DIGITS}]+)
 
 
 def _list_html(block: _List) -> str:
-    numbers = [number for number, _lines in block.items]
+    return _lists_html(block.items)
+
+
+def _lists_html(items: list[_Item]) -> str:
+    """Items, the first at the shallowest depth, as lists: one per run of a kind, deeper items inside the item
+    above them."""
+    top = items[0].depth
+    html = []
+    index = 0
+    while index < len(items):
+        kind = items[index].kind
+        entries: list[tuple[_Item, list[_Item]]] = []
+        while index < len(items) and items[index].kind == kind:
+            item = items[index]
+            index += 1
+            children_start = index
+            while index < len(items) and items[index].depth > top:
+                index += 1
+            entries.append((item, items[children_start:index]))
+        html.append(_one_list(kind, entries))
+    return "".join(html)
+
+
+def _one_list(kind: str, entries: list[tuple[_Item, list[_Item]]]) -> str:
+    numbers = [item.number for item, _children in entries]
     # "1." "2." "3." is what a browser and WeasyPrint number by themselves; any other numbering (Thai digits,
     # "1)", a list from 3, a gap) is printed as typed, the same in every engine (WeasyPrint ignores start/value).
-    typed = block.kind != "bullet" and (block.kind != "arabic." or numbers != list(range(1, len(numbers) + 1)))
-    opening = "<ul>" if block.kind == "bullet" else ('<ol class="typed-numbers">' if typed else "<ol>")
-    out = [opening]
-    for number, lines in block.items:
+    typed = kind != "bullet" and (kind != "arabic." or numbers != list(range(1, len(numbers) + 1)))
+    out = ["<ul>" if kind == "bullet" else ('<ol class="typed-numbers">' if typed else "<ol>")]
+    for item, children in entries:
         marker = ""
         if typed:
-            digits = str(number)
-            if block.kind.startswith("thai"):
+            digits = str(item.number)
+            if kind.startswith("thai"):
                 digits = to_thai_digits(digits)
-            marker = f'<span class="item-number">{digits}{block.kind[-1]}</span> '
-        out.append("<li>" + marker + "\n".join(_inline_html(line) for line in lines) + "</li>")
-    out.append("</ul>" if block.kind == "bullet" else "</ol>")
+            marker = f'<span class="item-number">{digits}{kind[-1]}</span> '
+        nested = "\n" + _lists_html(children) if children else ""
+        out.append("<li>" + marker + "\n".join(_inline_html(line) for line in item.lines) + nested + "</li>")
+    out.append("</ul>" if kind == "bullet" else "</ol>")
     return "\n".join(out) + "\n"
 
 
