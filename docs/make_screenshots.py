@@ -150,7 +150,8 @@ SCENARIOS: dict[str, Scenario] = {
         "folded_list",
     ),
     "slip-comment": Scenario(("check",), edit(CALCULATION, CALCULATION + " #ห้องสมุดมีชีวิต"), "comment_in_text"),
-    "slip-edited-after-signoff": Scenario(("check",), signed_then(edit("\nresult: 36", "\nresult: 35")),
+    "slip-edited-after-signoff": Scenario(("check",), signed_then(edit("\nresult: 36", "\nresult: 35"),
+                                                                  edit("    result: 36", "    result: 35")),
                                           "signoff_stale"),  # fmt: skip
 }
 

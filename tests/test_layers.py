@@ -20,7 +20,7 @@ PACKAGE = REPO_ROOT / "reportgen"
 #: Lowest first. A name ending in "." is every module of that package (not its ``__init__``).
 LAYERS: list[tuple[str, ...]] = [
     ("reportgen", "reportgen.wording", "reportgen.layout", "reportgen.files", "reportgen.fingerprint", "reportgen.thai",
-     "reportgen.markdown", "reportgen.errors", "reportgen.terminal", "reportgen.progress", "reportgen.revisions",
+     "reportgen.narrative", "reportgen.errors", "reportgen.terminal", "reportgen.progress", "reportgen.revisions",
      "reportgen.linebreak", "reportgen.dates", "reportgen.fields", "reportgen.cli_language", "reportgen.spreadsheet",
      "reportgen.xmp", "reportgen.stamp",  # PDF parts for render and signing: XMP metadata, the drawn stamp
      # WeasyPrint's internals, walled off: they import nothing of reportgen's but the foundations (linebreak asks

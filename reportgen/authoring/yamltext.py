@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from reportgen.content.parse import parse_document
-from reportgen.content.validate import LIST_LINE
+from reportgen.narrative import starts_list_item
 
 #: Longest single-line text written on one line; longer ones are folded (``>-``) at spaces, which is lossless.
 LINE_WIDTH = 100
@@ -122,7 +122,7 @@ def folded_lines(text: str) -> list[str]:
             and not text[index - 1].isspace()
             and not text[index + 1].isspace()
             # a line that starts like a list item would read as a list folded by mistake (``check`` warns)
-            and not LIST_LINE.match(text[index + 1 : index + 8])
+            and not starts_list_item(text[index + 1 : index + 8])
         )
         if breakable:
             if index - start > LINE_WIDTH and last_break is not None:

@@ -9,6 +9,7 @@ directly (``new``, ``import``, tests).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -93,6 +94,26 @@ def _indicator_files(root: Path, paths: Sequence[Path] | None) -> list[Path]:
     return sorted(dict.fromkeys(selected), key=lambda path: path.as_posix())
 
 
+#: A file meant as an indicator file but not read as one: ``13.YAML``, ``14.yaml.txt`` (Notepad), ``15.Yml``.
+_MISNAMED = re.compile(r"^(?P<stem>.+?)\.(?:ya?ml)(?:\.txt)?$", re.IGNORECASE)
+
+
+def _misnamed_files(root: Path) -> list[SourceDocument]:
+    """Every file in content/indicators/ that looks like an indicator file but is not named ``<code>.yaml``, each a
+    document with one error naming what to rename it to: none is left out without a word."""
+    found = []
+    indicators = root / CONTENT_DIR / INDICATORS_DIR
+    for path in sorted(indicators.rglob("*"), key=lambda path: path.as_posix()):
+        if not path.is_file() or path.suffix in YAML_SUFFIXES:
+            continue
+        named = _MISNAMED.match(path.name)
+        if named:
+            doc = SourceDocument(_relative(path, root))
+            doc.add("file_name_not_yaml", name=path.name, rename=f"{named['stem']}.yaml")
+            found.append(doc)
+    return found
+
+
 def load_file(
     path: Path, root: Path, model: type[ContentModel], cache: DocumentCache | None = None
 ) -> SourceDocument:
@@ -165,6 +186,8 @@ def load_documents(
         site = SourceDocument(_relative(site_path, root))
         site.add("file_unreadable", reason=localized("reason_no_site_file"))
     indicators = [load(path, Indicator) for path in _indicator_files(root, paths)]
+    if paths is None:
+        indicators.extend(_misnamed_files(root))
     if cache is not None:
         cache.save(complete=paths is None)
     return site, indicators
