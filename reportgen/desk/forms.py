@@ -120,10 +120,11 @@ class Section:
 
 
 _SECTION = re.compile(r"^\s*([0-9]+)\.\s*")
-#: The notes of a description about the YAML format (``(Markdown)``, ``(ตัวเลข)``): the desk's inputs say that by
-#: what they are, so its labels leave them out.
+#: The notes of a description about the file's format (``(ตัวเลข)``, ``(ข้อความ: พิมพ์หรือวางจาก Word/Excel ได้)``,
+#: ``(Markdown)`` in an older wording): the desk's inputs say that by what they are, so its labels leave them out.
 _FORMAT_NOTE = re.compile(
-    rf"\s*\((?:Markdown|{re.escape(wording.label('schema_format_number', 'th'))})\)|\bMarkdown\s*"
+    rf"\s*\((?:Markdown|{re.escape(wording.label('schema_format_number', 'th'))}"
+    rf"|{re.escape(wording.label('schema_format_narrative', 'th'))}:[^)]*)\)|\bMarkdown\s*"
 )
 
 

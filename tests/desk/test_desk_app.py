@@ -107,10 +107,10 @@ def test_quarters_not_yet_reported_are_shown_as_such_and_lists_have_rows_to_add(
 def test_a_new_model_field_appears_in_the_form_by_itself(monkeypatch):
     from pydantic import Field, create_model
 
-    from reportgen.model import Markdown
+    from reportgen.model import Narrative
 
     extended = create_model("Extended", __base__=Indicator,
-                            lessons=(Markdown, Field("", description="10. บทเรียนที่ได้รับ (Markdown)")))
+                            lessons=(Narrative, Field("", description="10. บทเรียนที่ได้รับ (ข้อความ: พิมพ์หรือวางจาก Word/Excel ได้)")))
     monkeypatch.setattr(forms, "Indicator", extended)
     sections = forms.form_sections({})
     assert sections[-1].number == 10 or any(section.number == 10 for section in sections)
