@@ -93,12 +93,13 @@ def _indicator_files(root: Path, paths: Sequence[Path] | None) -> list[Path]:
 
 
 def load_file(
-    path: Path, root: Path, model: type[ContentModel], cache: DocumentCache | None = None
+    path: Path, root: Path, model: type[ContentModel], cache: DocumentCache | None = None,
+    content_dir: Path | None = None,
 ) -> SourceDocument:
     """Read, parse and validate one file of the project; with a ``cache``, a valid file whose bytes were loaded
-    before is taken from it instead."""
+    before is taken from it instead. ``content_dir``: ``content/`` resolved, when the caller resolved it already."""
     doc = SourceDocument(_relative(path, root))
-    if not path.resolve().is_relative_to((root / CONTENT_DIR).resolve()):
+    if not path.resolve().is_relative_to(content_dir or (root / CONTENT_DIR).resolve()):
         doc.add("symlink_outside")  # neither read nor shown: it may be any file of the machine
         return doc
     data = _read_bytes(path, doc)
@@ -127,13 +128,14 @@ def load_documents(
     if not content.is_dir():
         raise UsageError("usage_no_content_folder", root=root)
     cache = DocumentCache.for_project(root) if use_cache else None
+    resolved = content.resolve()
     site_path = content / SITE_FILE
     if site_path.is_file():
-        site = load_file(site_path, root, SiteSettings, cache)
+        site = load_file(site_path, root, SiteSettings, cache, resolved)
     else:
         site = SourceDocument(_relative(site_path, root))
         site.add("file_unreadable", reason=localized("reason_no_site_file"))
-    indicators = [load_file(path, root, Indicator, cache) for path in _indicator_files(root, paths)]
+    indicators = [load_file(path, root, Indicator, cache, resolved) for path in _indicator_files(root, paths)]
     if cache is not None:
         cache.save(complete=paths is None)
     return site, indicators
