@@ -53,6 +53,23 @@ logger = logging.getLogger(__name__)
 MANIFEST_FORMAT = 1
 
 
+class StageClock:
+    """The wall time of each stage of a build, in order, for ``-v`` and the benchmark (``log_build_stages``)."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._last = time.monotonic()
+
+    def lap(self, stage: str) -> None:
+        """The time since the previous lap (or the clock's start) was spent in ``stage``."""
+        now = time.monotonic()
+        self.stages[stage] = self.stages.get(stage, 0.0) + (now - self._last)
+        self._last = now
+
+    def text(self) -> str:
+        return " ".join(f"{stage}={seconds * 1000:.0f}" for stage, seconds in self.stages.items())
+
+
 @dataclass(frozen=True)
 class BuildReport:
     """What a build did: the files written (relative to the output folder), the content's warnings, and the forms:
@@ -142,6 +159,7 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     options, strict, shard, use_cache = request.options, request.strict, request.shard, request.use_cache
     output_dir = request.output_dir
     started = time.monotonic()
+    clock = StageClock()
     root = Path(root).resolve()
     check_project_folders(root)
     progress = request.progress or BuildProgress()
@@ -153,7 +171,9 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     if jobs > 1:
         start_fork_server()  # imports WeasyPrint on another core while this one loads the content
     # One form's errors are that form's: it is left out, the others are built (--strict: every problem stops all).
+    clock.lap("start")
     project = load_for_build(root, options, strict=strict, use_cache=use_cache, per_form=not strict)
+    clock.lap("load")
     if project.broken and not project.entries and not options.release:
         raise ContentError([problem for form in project.broken for problem in form.problems])  # nothing to build
     # What every form and page is made with: a broken template or dictionary.txt stops everything, with its message.
@@ -162,11 +182,13 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     reporting = request.reporting or Reporting.now(options.as_of)
     chosen = select_for_build(project, paths, options, shard, strict_release=strict)
     project, selected, paths = chosen.project, chosen.selected, chosen.paths
+    clock.lap("select")
 
     fingerprint = build_fingerprint(root, project.site, options)
     keys = {entry.slug: form_key(fingerprint, root, entry) for entry in selected}
     cache = FormCache.for_project(root, options) if use_cache else None
     pdfs, files_of = take_cached(cache, selected, keys)
+    clock.lap("cached")
     to_render = [entry for entry in selected if entry.slug not in pdfs]
     unchanged = len(pdfs)
     jobs_used = max(1, min(jobs, len(to_render)))
@@ -176,6 +198,7 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
         jobs=jobs_used, progress=progress, unchanged=unchanged, started=started,
     )  # fmt: skip
     built = len(to_render)
+    clock.lap("render")
 
     output_dir = layout.output_dir(root, output_dir)
     page_cache = FormCache.pages_for_project(root, options) if use_cache else None
@@ -183,20 +206,23 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_DIR,), require_ours=True) as out:
         pdf_paths = write_site_files(
             out, project, selected, pdfs, files_of, fingerprint, page_cache, page_keys,
-            withheld=chosen.withheld, reporting=reporting, renderer=renderer,
+            withheld=chosen.withheld, reporting=reporting, renderer=renderer, clock=clock,
         )
         if shard is not None:
             manifest = shard_manifest(shard, options, selected, keys, pdfs, pdf_paths)
             out.write_bytes(SHARD_MANIFEST, manifest)
         out.commit()
+        clock.lap("swap")
     if cache is not None and not paths:
         cache.prune(keys.values())
     if page_cache is not None and not paths:
         page_cache.prune(page_keys)
+    clock.lap("prune")
     seconds = time.monotonic() - started
     logger.info(wording.message(
         "log_built", forms=built, unchanged=unchanged, folder=output_dir, seconds=f"{seconds:.1f}"
     ))
+    logger.info(wording.message("log_build_stages", stages=clock.text()))
     report = BuildReport(
         output_dir=output_dir,
         written=tuple(out.written),
@@ -306,6 +332,7 @@ def write_site_files(
     withheld: Sequence[Entry] = (),
     reporting: Reporting | None = None,
     renderer: Templates | None = None,
+    clock: StageClock | None = None,
 ) -> dict[str, str]:
     """Put every file of ``site_files`` into ``out``, then the search index of the site's pages; return where each
     form's PDF first went, by slug.
@@ -336,7 +363,11 @@ def write_site_files(
             pdf_paths.setdefault(slug, file.path)
         source = files_of.get(file.data) if file.data is not None and file.path.endswith(".pdf") else None
         _link_or_write(out, file.path, source, file.contents())
+    if clock is not None:
+        clock.lap("pages")
     write_search_index(out)  # from every indicator page now in the build, carried-over ones too
+    if clock is not None:
+        clock.lap("search")
     return pdf_paths
 
 
