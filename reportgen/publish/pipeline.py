@@ -378,48 +378,18 @@ def _write_bundle(
     out: OutputWriter, bundle: OutputBundle, page_cache: FormCache | None, page_keys: set[str] | None
 ) -> None:
     """Put the bundle's files into ``out``: hard-linked from the page cache when it holds all of them under the
-    bundle's key (its manifest: path → each file's own key), else made now and cached."""
-    parts = _cached_bundle(page_cache, bundle.key) if page_cache is not None else None
-    if parts is None:
-        parts = []
-        manifest: dict[str, str] = {}
-        for file in bundle.render():
-            data = file.contents()
-            key = _bundle_part_key(bundle.key, file.path)
-            source = page_cache.put(key, data) if page_cache is not None else None
-            manifest[file.path] = key
-            parts.append((file.path, source, data))
-        if page_cache is not None:
-            page_cache.put(bundle.key, json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-            if page_keys is not None:
-                page_keys.update([bundle.key, *manifest.values()])
-    elif page_keys is not None:
-        page_keys.add(bundle.key)
-        page_keys.update(_bundle_part_key(bundle.key, path) for path, _, _ in parts)
-    for path, source, data in parts:
+    bundle's key, else made now (and cached)."""
+    cached = page_cache.get_bundle(bundle.key) if page_cache is not None else None
+    parts: list[tuple[str, bytes, Path | None]]
+    if cached is not None:
+        parts = [(path, hit.data, hit.path) for path, hit in cached]
+    else:
+        made = [(file.path, file.contents()) for file in bundle.render()]
+        parts = page_cache.put_bundle(bundle.key, made) if page_cache is not None else [(p, d, None) for p, d in made]
+    if page_cache is not None and page_keys is not None:
+        page_keys.update(page_cache.bundle_keys(bundle.key, [path for path, _, _ in parts]))
+    for path, data, source in parts:
         _link_or_write(out, path, source, data)
-
-
-def _bundle_part_key(bundle_key: str, path: str) -> str:
-    return hashlib.sha256(f"{bundle_key}\0{path}".encode()).hexdigest()
-
-
-def _cached_bundle(page_cache: FormCache, key: str) -> list[tuple[str, Path | None, bytes]] | None:
-    """The files of the bundle cached under ``key`` (path, cache entry, bytes), or None unless every one is there."""
-    hit = page_cache.get(key)
-    if hit is None:
-        return None
-    try:
-        manifest = json.loads(hit.data)
-    except ValueError:
-        return None
-    parts: list[tuple[str, Path | None, bytes]] = []
-    for path, part_key in manifest.items():
-        part = page_cache.get(part_key) if part_key == _bundle_part_key(key, path) else None
-        if part is None:
-            return None
-        parts.append((path, part.path, part.data))
-    return parts
 
 
 def _link_or_write(out: OutputWriter, path: str, source: Path | None, data: bytes) -> None:
