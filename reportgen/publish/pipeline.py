@@ -27,10 +27,12 @@ import dataclasses
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportgen import layout, wording
 from reportgen.content.project import load_project
@@ -45,7 +47,7 @@ from reportgen.publish.pool import default_jobs, render_pdfs, start_fork_server
 from reportgen.publish.search import write_search_index
 from reportgen.publish.writer import OutputWriter
 from reportgen.render.html import Templates
-from reportgen.render.site_files import OutputBundle, pdf_path, site_files
+from reportgen.render.site_files import OutputBundle, pdf_files, pdf_path, site_files
 from reportgen.standing import Reporting, as_of
 
 logger = logging.getLogger(__name__)
@@ -192,22 +194,32 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     to_render = [entry for entry in selected if entry.slug not in pdfs]
     unchanged = len(pdfs)
     jobs_used = max(1, min(jobs, len(to_render)))
-    progress.started(to_render=len(to_render), unchanged=unchanged, jobs=jobs_used)
-    render_missing(
-        root, project, options, to_render, keys, cache, pdfs, files_of,
-        jobs=jobs_used, progress=progress, unchanged=unchanged, started=started,
-    )  # fmt: skip
-    built = len(to_render)
-    clock.lap("render")
-
     output_dir = layout.output_dir(root, output_dir)
     page_cache = FormCache.pages_for_project(root, options) if use_cache else None
     page_keys: set[str] = set()
     with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_DIR,), require_ours=True) as out:
-        pdf_paths = write_site_files(
-            out, project, selected, pdfs, files_of, fingerprint, page_cache, page_keys,
-            withheld=chosen.withheld, reporting=reporting, renderer=renderer, clock=clock,
-        )
+        clock.lap("staging")
+        # The pages, the site's files and the search index need no PDF: they are made while the forms render.
+        pages = _PagesMeanwhile(
+            out=out, project=project, selected=selected, fingerprint=fingerprint, page_cache=page_cache,
+            page_keys=page_keys, withheld=chosen.withheld, reporting=reporting, renderer=renderer,
+        )  # fmt: skip
+        progress.started(to_render=len(to_render), unchanged=unchanged, jobs=jobs_used)
+        try:
+            render_missing(
+                root, project, options, to_render, keys, cache, pdfs, files_of,
+                jobs=jobs_used, progress=progress, unchanged=unchanged, started=started,
+            )  # fmt: skip
+        except BaseException:
+            pages.abandon()
+            raise
+        built = len(to_render)
+        clock.lap("render")
+        meanwhile = pages.finish()
+        clock.lap("pages_after_render")
+        clock.stages.update({f"{stage}_meanwhile": seconds for stage, seconds in meanwhile.items()})
+        pdf_paths = write_pdfs(out, selected, pdfs, files_of)
+        clock.lap("pdfs")
         if shard is not None:
             manifest = shard_manifest(shard, options, selected, keys, pdfs, pdf_paths)
             out.write_bytes(SHARD_MANIFEST, manifest)
@@ -332,22 +344,57 @@ def write_site_files(
     withheld: Sequence[Entry] = (),
     reporting: Reporting | None = None,
     renderer: Templates | None = None,
-    clock: StageClock | None = None,
 ) -> dict[str, str]:
-    """Put every file of ``site_files`` into ``out``, then the search index of the site's pages; return where each
-    form's PDF first went, by slug.
+    """Put every file of ``site_files`` into ``out`` (``write_pdfs``, then ``write_pages``: the web pages, the
+    site's files and the search index); return where each form's PDF first went, by slug."""
+    pdf_paths = write_pdfs(out, selected, pdfs, files_of)
+    write_pages(out, project, selected, fingerprint, page_cache, page_keys, withheld=withheld, reporting=reporting,
+                renderer=renderer)  # fmt: skip
+    return pdf_paths
 
-    With the build's ``fingerprint`` and a ``page_cache``, a form's web page is hard-linked from the cache when
-    nothing it shows changed, and rendered (and cached) otherwise; the keys used are added to ``page_keys`` (for
-    pruning the cache).
-    """
-    slug_of = {id(pdf): slug for slug, pdf in pdfs.items()}
+
+def write_pdfs(
+    out: OutputWriter, selected: Sequence[Entry], pdfs: dict[str, bytes], files_of: dict[bytes, Path]
+) -> dict[str, str]:
+    """Put the selected forms' PDFs into ``out``, hard-linked from the cache entry holding their bytes where there
+    is one; return where each form's PDF first went, by slug."""
     pdf_paths: dict[str, str] = {}
+    for entry in selected:
+        pdf = pdfs[entry.slug]
+        for file in pdf_files(entry, pdf):
+            pdf_paths.setdefault(entry.slug, file.path)
+            _link_or_write(out, file.path, files_of.get(pdf), pdf)
+    return pdf_paths
+
+
+def write_pages(
+    out: OutputWriter,
+    project: Project,
+    selected: Sequence[Entry],
+    fingerprint: str | None = None,
+    page_cache: FormCache | None = None,
+    page_keys: set[str] | None = None,
+    *,
+    withheld: Sequence[Entry] = (),
+    reporting: Reporting | None = None,
+    renderer: Templates | None = None,
+    clock: StageClock | None = None,
+    stop: threading.Event | None = None,
+) -> None:
+    """Put every file of the site but the PDFs into ``out``, then the search index of the site's pages. Nothing here
+    needs a rendered PDF, so a build runs it while its forms render; ``stop``, once set, ends it early.
+
+    With the build's ``fingerprint`` and a ``page_cache``, a form's web page (and the bundle of pages drawn from the
+    whole project) is hard-linked from the cache when nothing it shows changed, and rendered (and cached)
+    otherwise; the keys used are added to ``page_keys`` (for pruning the cache).
+    """
     with_keys = fingerprint if page_cache is not None else None
     files = site_files(
-        project, selected, pdfs, page_fingerprint=with_keys, withheld=withheld, reporting=reporting, renderer=renderer
+        project, selected, None, page_fingerprint=with_keys, withheld=withheld, reporting=reporting, renderer=renderer
     )
     for file in files:
+        if stop is not None and stop.is_set():
+            return
         if isinstance(file, OutputBundle):
             _write_bundle(out, file, page_cache, page_keys)
             continue
@@ -362,16 +409,43 @@ def write_site_files(
             source = hit.path if hit else page_cache.put(file.key, data)
             _link_or_write(out, file.path, source, data)
             continue
-        if (slug := slug_of.get(id(file.data))) is not None:
-            pdf_paths.setdefault(slug, file.path)
-        source = files_of.get(file.data) if file.data is not None and file.path.endswith(".pdf") else None
-        _link_or_write(out, file.path, source, file.contents())
+        _link_or_write(out, file.path, None, file.contents())
     if clock is not None:
         clock.lap("pages")
+    if stop is not None and stop.is_set():
+        return
     write_search_index(out)  # from every indicator page now in the build, carried-over ones too
     if clock is not None:
         clock.lap("search")
-    return pdf_paths
+
+
+class _PagesMeanwhile:
+    """``write_pages`` in a thread of its own while the forms render; ``finish`` waits for it and raises what it
+    raised; ``abandon`` (the rendering failed, or Ctrl-C) stops it at the next file and waits."""
+
+    def __init__(self, **arguments: object):
+        self.clock = StageClock()
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, kwargs=arguments, name="reportgen-pages", daemon=True)
+        self.thread.start()
+
+    def _run(self, **arguments: Any) -> None:
+        try:
+            write_pages(**arguments, clock=self.clock, stop=self.stop)
+        except BaseException as error:  # noqa: BLE001 - handed to the build's thread, raised there
+            self.error = error
+
+    def finish(self) -> dict[str, float]:
+        """Wait for the pages; their time per stage."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.clock.stages
+
+    def abandon(self) -> None:
+        self.stop.set()
+        self.thread.join()
 
 
 def _write_bundle(
