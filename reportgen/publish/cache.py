@@ -204,6 +204,11 @@ class FormCache:
         """The cache of the forms' web pages (``render/site_files.py``'s ``page_key``), beside the PDFs' and alike."""
         return cls(cache_root(project_root) / "pages-v1" / options_folder(options), suffix="html")
 
+    @classmethod
+    def search_for_project(cls, project_root: Path, options: BuildOptions) -> FormCache:
+        """The cache of the search index (``publish/search.py``: the index's files as a bundle)."""
+        return cls(cache_root(project_root) / "search-v1" / options_folder(options), suffix="index")
+
     def __len__(self) -> int:
         return len(self._entries)
 
