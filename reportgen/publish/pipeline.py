@@ -1,7 +1,9 @@
 """content/ → output/, all or nothing, rendering only the forms that changed: the build pipeline the commands call.
 
 In stages: load (``load_for_build``) → select (``select_for_build``) → cached (``take_cached``) → render
-(``render_missing``) → write (``write_site_files`` into the writer's staging folder). ``build`` runs them all for
+(``render_missing``), while the web pages, the site's files and the search index, which need no PDF, are written
+into the writer's staging folder meanwhile (``write_pages``, in a thread) → the PDFs (``write_pdfs``) → swap.
+Each stage's time is logged (``-v``: ``log_build_stages``). ``build`` runs them all for
 ``reportgen build``; ``reportgen merge`` reuses load and write; ``reportgen serve`` calls ``build``.
 
 Everything is loaded and validated first (a single invalid file stops the build before anything is rendered);
