@@ -10,8 +10,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libthai0 fontconfig
 # The tests read the PDFs with poppler and drive the web pages in Debian's Chromium (no browser download).
 # Release PDFs: qpdf checks their structure, PDFBox's preflight (on the machine's Java) their PDF/A basics, and
-# faketime runs a build years later to prove builds reproducible.
-TEST_PACKAGES := poppler-utils chromium qpdf faketime default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
+# faketime runs a build years later to prove builds reproducible; rsync is what `reportgen publish` uploads with.
+TEST_PACKAGES := poppler-utils chromium qpdf faketime default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java rsync
 # The site's checkers, from npm (tests/browser/package-lock.json): axe-core, and the Nu HTML Checker that runs on
 # the machine's Java. --ignore-scripts: vnu-jar's install script would download a JDK of its own.
 BROWSER_TOOLS := tests/browser/node_modules/.installed

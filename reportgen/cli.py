@@ -164,6 +164,12 @@ class _ArgumentTypes:
             raise self._refuse("cli_not_a_process_count", text=text)
         return int(text)
 
+    def keep(self, text: str) -> int:
+        digits = _arabic_digits(text).strip()
+        if not (digits.isascii() and digits.isdigit()) or int(digits) < 2:
+            raise self._refuse("cli_not_a_keep_count", text=text)
+        return int(digits)
+
     def year(self, text: str) -> int:
         digits = _arabic_digits(text).strip()
         if not (digits.isascii() and digits.isdigit()):
@@ -250,6 +256,16 @@ def run_new(args: argparse.Namespace) -> int:
     return _show(new.run(args.root, args.code, year=args.year, source=args.source, lang=args.lang), args.lang)
 
 
+def run_publish(args: argparse.Namespace) -> int:
+    from reportgen.commands import publish
+
+    outcome = publish.run(
+        args.root, args.to, output=args.output, keep=args.keep, rsh=args.rsh, roll_back=args.rollback,
+        release=args.release, list_only=args.list, lang=args.lang,
+    )  # fmt: skip
+    return _show(outcome, args.lang)
+
+
 def run_status(args: argparse.Namespace) -> int:
     from reportgen.commands import status
 
@@ -324,6 +340,17 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     merge.add_argument("-o", "--output", type=Path, metavar=folder, help=say("cli_merge_output"))
     merge.add_argument("-q", "--quiet", action="store_true", help=say("cli_merge_quiet"))
     merge.set_defaults(handler=run_merge)
+
+    publish = command("publish", "cli_cmd_publish")
+    publish.add_argument("--to", required=True, metavar=say("cli_metavar_target"), help=say("cli_publish_to"))
+    publish.add_argument("--keep", type=types.keep, default=5, metavar="N", help=say("cli_publish_keep"))
+    publish.add_argument("--rsh", metavar=say("cli_metavar_command"), help=say("cli_publish_rsh"))
+    publish.add_argument("-o", "--output", type=Path, metavar=folder, help=say("cli_publish_output"))
+    switch = publish.add_mutually_exclusive_group()
+    switch.add_argument("--rollback", action="store_true", help=say("cli_publish_rollback"))
+    switch.add_argument("--release", metavar=say("cli_metavar_release"), help=say("cli_publish_release"))
+    switch.add_argument("--list", action="store_true", help=say("cli_publish_list"))
+    publish.set_defaults(handler=run_publish)
 
     check = command("check", "cli_cmd_check")
     check.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_check_paths"))

@@ -155,7 +155,9 @@ def canonical_content(
 ) -> bytes:
     """The exact bytes a digest hashes (see the module docstring): form 1 without ``signoff``, form 2 with it,
     form 3 with it and ``exclude=NOT_SIGNED``."""
-    data = _plain(indicator.model_dump(mode="python", exclude={"signoff", *exclude}))
+    # bma_pid (issue 27) points to the BMA's system and prints nothing on the form: no digest covers it, so adding
+    # it to a signed-off form keeps the sign-off.
+    data = _plain(indicator.model_dump(mode="python", exclude={"signoff", "bma_pid", *exclude}))
     if signoff is not None:
         data["signoff"] = signoff
     for item in data.get("evidence", []):

@@ -22,6 +22,7 @@ FIELD_LABELS: dict[str, str] = {
     "fiscal_year": "field_fiscal_year",
     "agency": "field_agency",
     "name": "field_name",
+    "bma_pid": "field_bma_pid",
     "result_type": "field_result_type",
     "plan": "field_plan",
     "plan.strategy": "field_plan_strategy",

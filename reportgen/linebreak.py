@@ -260,3 +260,75 @@ def mark_line_breaks(html: str, extra_words: Iterable[str] = (), *, paper: bool 
         elif part and raw_text_until is None:
             parts[index] = mark_text(part, words, paper=paper, spans=not (paper and links))
     return Markup("".join(parts))
+
+
+class _DictionaryWithout(_Dictionary):
+    """The dictionary less one word: what a compound word is made of, cut by the same segmenter."""
+
+    def __init__(self, dictionary: _Dictionary, left_out: str):
+        self.words, self.longest, self.left_out = dictionary.words, dictionary.longest, left_out
+
+    def prefixes(self, text: str, start: int = 0) -> list[str]:
+        return [word for word in super().prefixes(text, start) if word != self.left_out]
+
+    def __contains__(self, word: object) -> bool:
+        return word != self.left_out and word in self.words
+
+
+def word_parts(word: str, extra_words: Iterable[str] = ()) -> list[str]:
+    """The smaller dictionary words a dictionary word is made of, at every level, once each, in order
+    (``ผู้ใช้บริการ`` → ``ผู้ใช้``, ``ผู้``, ``ใช้``, ``บริการ``), each of three characters or more: for the site's
+    search, where a reader finds a compound by any of its parts. A word of one part gives none."""
+    return list(_word_parts(word, frozenset(extra_words)))
+
+
+@lru_cache(maxsize=65536)
+def _word_parts(word: str, extra_words: frozenset[str]) -> tuple[str, ...]:
+    from pythainlp.tokenize import word_tokenize
+
+    dictionary = _dictionary(extra_words)
+    if len(word) < 4 or word not in dictionary:
+        return ()
+    without: Any = _DictionaryWithout(dictionary, word)  # PyThaiNLP types it Trie; newmm asks what a set answers
+    pieces = word_tokenize(word, custom_dict=without, engine="newmm")
+    if len(pieces) < 2 or not all(len(piece) >= 2 and piece in dictionary for piece in pieces):
+        return ()
+    parts: dict[str, None] = {}
+    for piece in pieces:
+        parts[piece] = None
+        parts.update(dict.fromkeys(_word_parts(piece, extra_words)))
+    return tuple(part for part in parts if len(part) >= 3)  # two letters (ใจ, ชน) match too much to help
+
+
+#: The site's own titles and headings (its pages' headings, table headers and captions, the indicator names of a
+#: table): the form marks all of its text, the site's pages only these, so that a phone breaks them between words.
+_TITLE_ELEMENT = re.compile(r"<(h[1-6]|caption|th|td)\b([^>]*)>(.*?)</\1\s*>", re.S | re.I)
+
+
+def mark_titles(html: str, extra_words: Iterable[str] = ()) -> Markup:
+    """HTML of a site page → the same with the Thai words of its titles and headings (``h1``–``h6``, ``caption``,
+    ``th``, and a ``td class="name"``) marked as ``mark_line_breaks`` marks the form's; the form inside the page,
+    marked already, and everything else as it was."""
+    words = frozenset(extra_words)
+
+    def mark(element: re.Match[str]) -> str:
+        tag, attributes, inner = element.groups()
+        if tag.lower() == "td" and not re.search(r'\bclass="(?:[^"]* )?name(?: [^"]*)?"', attributes):
+            return element.group()
+        if f'class="{WORD_CLASS}"' in inner or "<wbr>" in inner:
+            return element.group()
+        return f"<{tag}{attributes}>{mark_line_breaks(inner, words)}</{tag}>"
+
+    return Markup(_TITLE_ELEMENT.sub(mark, str(html)))
+
+
+#: Characters that only say where a line may (not) break: the PDF's break between two words, the word joiner, the
+#: soft hyphen, and the byte-order mark used as a joiner. Laid-out lines may hold them; text read outside a line
+#: (a bookmark, metadata, a link's or image's name, a page title, open data) must not (issue 27).
+LINE_BREAK_MARKS = ZERO_WIDTH_SPACE + "\u2060\u00ad\ufeff"
+_LINE_BREAK_MARK = re.compile(f"[{LINE_BREAK_MARKS}]")
+
+
+def without_break_marks(text: str) -> str:
+    """``text`` without ``LINE_BREAK_MARKS``: as a reader or a tool reads it outside the laid-out lines."""
+    return _LINE_BREAK_MARK.sub("", text)

@@ -257,6 +257,14 @@ class Signoff(ContentModel):
     )
 
 
+#: An indicator's id in the BMA's monitoring system (``monitor.bangkok.go.th/mobile/mykpi.php?pid=2300-848``): two
+#: numbers joined by a hyphen, written in quotes like ``code``.
+BmaPid = Annotated[str, Field(pattern=r"^[0-9]{1,8}-[0-9]{1,8}$")]
+
+#: The public page of an indicator in the BMA's monitoring system, by its ``bma_pid``.
+BMA_MONITOR_URL = "https://monitor.bangkok.go.th/mobile/mykpi.php?pid={pid}"
+
+
 class Indicator(ContentModel):
     """One KPI form: one indicator in one fiscal year (``content/indicators/<year>/<code>.yaml``)."""
 
@@ -268,6 +276,7 @@ class Indicator(ContentModel):
     )
     agency: Text = Field(description=wording.label("schema_indicator_agency", "th"))
     name: Text = Field(description=wording.label("schema_indicator_name", "th"))
+    bma_pid: BmaPid | None = Field(None, description=wording.label("schema_indicator_bma_pid", "th"))
     result_type: Literal["output", "outcome"] = Field(
         description=wording.label("schema_indicator_result_type", "th")
     )

@@ -38,7 +38,6 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import pkcs12 as pyca_pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.metadata.model import VENDOR
@@ -70,7 +69,9 @@ from reportgen.revisions import (
     decoded_data,
     trailing_bytes,
 )
+from reportgen.stamp import outlined_stamp_class
 from reportgen.thai import BANGKOK, apply_digits, thai_date
+from reportgen.xmp import namespaces_on_descriptions
 
 logger = logging.getLogger(__name__)
 
@@ -92,14 +93,15 @@ BOX_GAP = 6.0
 #: The reserved area ends right above the signature line, whose Thai marks rise close to it: keep the frame clear.
 STAMP_CLEARANCE = 3.0
 STAMP_FONT_SIZE = 9
-STAMP_TEXT = "ลงนามอิเล็กทรอนิกส์โดย\n%(signer)s\nเมื่อ %(when)s"
+#: The stamp's words, in the form's language (pyHanko fills ``signer``; ``when`` is ``thai_signing_time``).
+STAMP_TEXT = wording.label("signature_stamp_text", "th")
 #: Dark blue: reads as "signed" next to the black print, like a pen signature.
 STAMP_COLOR = (0.05, 0.15, 0.45)
 
-REASON = "รับรองแบบรายงานผลการดำเนินงานตามตัวชี้วัด (ลงนามอิเล็กทรอนิกส์)"
-LOCATION = "กรุงเทพมหานคร"
+REASON = wording.label("signature_reason", "th")
+LOCATION = wording.label("signature_location", "th")
 #: The signature field's name for screen readers (/TU): PDF/UA requires one on every form field.
-SIGNATURE_FIELD_NAME = "ลายมือชื่ออิเล็กทรอนิกส์ของผู้รับผิดชอบโครงการ"
+SIGNATURE_FIELD_NAME = wording.label("signature_field_name", "th")
 
 
 # --- Errors ------------------------------------------------------------------------------------------------------
@@ -432,19 +434,17 @@ def _named_destination(root, name: str):
     return None
 
 
-def _stamp_style(font: Path, digits: str) -> ThaiTextStampStyle:
+def _stamp_style(font: Path, digits: str, field_name: str) -> ThaiTextStampStyle:
+    # The words are drawn as outlines (stamp.py): the text style gives their size, leading and colour, no font.
     text_style = TextBoxStyle(
-        font=GlyphAccumulatorFactory(str(font), font_size=STAMP_FONT_SIZE, bcp47_lang_code="th"),
         font_size=STAMP_FONT_SIZE,
         leading=round(STAMP_FONT_SIZE * 1.5),  # Thai needs room for stacked marks above and below
         text_color=STAMP_COLOR,
-        # pyHanko pads a text box by 10 pt on every side by default; the stamp's own layout below is enough.
-        box_layout_rule=SimpleBoxLayoutRule(
-            x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID, margins=Margins.uniform(0)
-        ),
     )
     return ThaiTextStampStyle(
         digits=digits,
+        outline_font=str(font),
+        field_name=field_name,
         stamp_text=STAMP_TEXT,
         text_box_style=text_style,
         border_width=1,
@@ -461,7 +461,8 @@ def _stamp_style(font: Path, digits: str) -> ThaiTextStampStyle:
 def thai_signing_time(when: dt.datetime, digits: str = "arabic") -> str:
     """``20 ตุลาคม 2564 เวลา 14:05 น.`` in Bangkok time."""
     local = when.astimezone(BANGKOK)
-    return apply_digits(f"{thai_date(local.date())} เวลา {local:%H:%M} น.", digits)
+    when_text = wording.message("signature_time", "th", date=thai_date(local.date()), time=f"{local:%H:%M}")
+    return apply_digits(when_text, digits)
 
 
 def sign_release_pdf(
@@ -497,8 +498,8 @@ def sign_release_pdf(
         reason=REASON,
         location=LOCATION,
     )
-    style = _stamp_style(font, digits)
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    style = _stamp_style(font, digits, field_name if not facts.signatures else "")
+    writer = _XmpTidyWriter(io.BytesIO(pdf), strict=False)
     _align_info_with_xmp(writer)
     # The field is made first, in the signing revision, so that it can join the structure tree before pyHanko signs it.
     fields.append_signature_field(writer, field)
@@ -573,6 +574,21 @@ def _tag_signature_field(writer, field_name: str) -> None:
     writer.update_container(tree_root)
 
 
+class _XmpTidyWriter(IncrementalPdfFileWriter):
+    """pyHanko's incremental writer, its XMP packet rewritten with each schema's namespace declared on its
+    ``rdf:Description`` (pyHanko declares them on the first property that uses them): what PDF/A validators such as
+    PDFBox's preflight expect of an XMP schema (rule 7.3, "Schema is not set"), now that the packet is uncompressed
+    and read (issue 27)."""
+
+    def _update_meta(self):
+        super()._update_meta()
+        metadata = self.root["/Metadata"] if "/Metadata" in self.root else None
+        data = getattr(metadata, "_data", None)
+        if metadata is not None and isinstance(data, bytes):
+            metadata._data = namespaces_on_descriptions(data)
+            metadata._encoded_data = None
+
+
 def _align_info_with_xmp(writer) -> None:
     """Keep the Info dictionary equivalent to the XMP packet, as PDF/A requires, through pyHanko's metadata update.
 
@@ -594,7 +610,9 @@ def _align_info_with_xmp(writer) -> None:
 
 @dataclass(frozen=True)
 class ThaiTextStampStyle(TextStampStyle):
-    """pyHanko's text stamp, with the signing time written the Thai way (พ.ศ., Thai month, Bangkok time).
+    """pyHanko's text stamp, with the signing time written the Thai way (พ.ศ., Thai month, Bangkok time), its words
+    drawn as outlines in ``outline_font`` (stamp.py: an artifact, no text to garble), and the signature field
+    ``field_name`` named after them (``/TU``, and ``/Alt`` of its structure element): what a screen reader says.
 
     pyHanko formats the signing time it also puts in the signature with ``strftime`` (no Buddhist Era, no Thai
     month names); this style asks it for ISO 8601 and rewrites that into ``when`` just before the text is laid out.
@@ -602,11 +620,34 @@ class ThaiTextStampStyle(TextStampStyle):
 
     timestamp_format: str = "%Y-%m-%dT%H:%M:%S%z"
     digits: str = "arabic"
+    outline_font: str = ""
+    field_name: str = ""
 
     def create_stamp(self, writer, box, text_params):
         params = dict(text_params)
         params["when"] = thai_signing_time(dt.datetime.fromisoformat(params["ts"]), self.digits)
-        return super().create_stamp(writer, box, params)
+        stamp = outlined_stamp_class()(writer=writer, style=self, box=box, text_params=params)
+        if self.field_name:
+            _name_signature_field(writer, self.field_name, " ".join(stamp.stamp_text().split()))
+        return stamp
+
+
+def _name_signature_field(writer, field_name: str, words: str) -> None:
+    """The signature field's name for screen readers (``/TU``) and its structure element's ``/Alt``: what it is,
+    then the stamp's words, exactly as drawn."""
+    name = generic.TextStringObject(f"{SIGNATURE_FIELD_NAME}: {words}")
+    field_ref = next(ref for ref in writer.root["/AcroForm"]["/Fields"] if ref.get_object().get("/T") == field_name)
+    field = field_ref.get_object()
+    field[generic.NameObject("/TU")] = name
+    writer.update_container(field)
+    if "/StructTreeRoot" not in writer.root or "/StructParent" not in field:
+        return
+    numbers = writer.root["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    for index in range(0, len(numbers), 2):
+        if int(numbers.raw_get(index)) == int(field["/StructParent"]):
+            element = numbers[index + 1].get_object()
+            element[generic.NameObject("/Alt")] = name
+            writer.update_container(element)
 
 
 # --- Verification ------------------------------------------------------------------------------------------------

@@ -318,3 +318,43 @@ def form_document(root: Path, *, release: bool, entry=None, project=None):
     if options.date is not None:
         document.metadata.created = document.metadata.modified = options.date.isoformat()
     return document, lambda: forms.pdf._write_options(options)  # attachments are read once per write
+
+
+# --- Text read outside the laid-out lines (issue 27) ----------------------------------------------------------------
+
+#: What only says where a line may break: U+200B (the PDF's break between two Thai words), the word joiner, the soft
+#: hyphen, a byte-order mark used as a joiner. A bookmark, metadata or a name must not hold one.
+BREAK_MARKS = re.compile("[\u200b\u2060\u00ad\ufeff]")
+
+
+def break_marks_in_pdf(pdf: bytes) -> list[str]:
+    """Where a PDF's strings (bookmarks, document information, names and alternate texts of the structure tree and
+    the fields) or its XMP packet hold a line-break mark, as "path: text"; the content streams (the laid-out lines)
+    are not looked at."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+    reader = PdfReader(io.BytesIO(pdf))
+    seen: set[int] = set()
+    found: list[str] = []
+
+    def visit(value, path: str) -> None:
+        if isinstance(value, IndirectObject):
+            if value.idnum not in seen:
+                seen.add(value.idnum)
+                visit(value.get_object(), path)
+        elif isinstance(value, DictionaryObject):
+            if isinstance(value, StreamObject) and value.get("/Type") == "/Metadata":
+                packet = re.sub(r'<\?xpacket begin="\ufeff"', "", value.get_data().decode("utf-8"))
+                found.extend(f"{path} (XMP): {line}" for line in packet.splitlines() if BREAK_MARKS.search(line))
+            for key, item in value.items():
+                if key not in ("/Parent", "/P", "/Pg", "/Prev", "/Next", "/Last"):
+                    visit(item, f"{path}{key}")
+        elif isinstance(value, ArrayObject):
+            for item in value:
+                visit(item, path)
+        elif isinstance(value, str) and BREAK_MARKS.search(value):
+            found.append(f"{path}: {value!r}")
+
+    visit(reader.trailer, "")
+    return found

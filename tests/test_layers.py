@@ -22,6 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reportgen", "reportgen.wording", "reportgen.layout", "reportgen.files", "reportgen.fingerprint", "reportgen.thai",
      "reportgen.markdown", "reportgen.errors", "reportgen.terminal", "reportgen.progress", "reportgen.revisions",
      "reportgen.linebreak", "reportgen.dates", "reportgen.fields", "reportgen.cli_language", "reportgen.spreadsheet",
+     "reportgen.xmp", "reportgen.stamp",  # PDF parts for render and signing: XMP metadata, the drawn stamp
      # WeasyPrint's internals, walled off: they import nothing of reportgen's but the foundations (linebreak asks
      # Pango through them).
      "reportgen.render.weasyprint_adapter", "reportgen.render.weasyprint_adapter."),
@@ -37,7 +38,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reportgen.authoring.template", "reportgen.authoring.signoff_edit"),
     ("reportgen.authoring.bmaimport",),
     ("reportgen.render", "reportgen.render."),
-    ("reportgen.publish", "reportgen.publish.options"),
+    ("reportgen.publish", "reportgen.publish.options", "reportgen.publish.deploy"),
     ("reportgen.publish.cache", "reportgen.publish.writer", "reportgen.publish.release"),
     ("reportgen.publish.pool", "reportgen.publish.search"),
     ("reportgen.publish.pipeline",),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import linebreaks as lb
 import pytest
-from extract import html_text, squeeze
+from extract import BREAK_MARKS, html_text, squeeze
 from projects import REFERENCE_FORM, REPO_ROOT, shared_folder
 
 from reportgen import linebreak
@@ -221,3 +221,9 @@ def test_the_word_set_answers_newmm_as_pythainlps_trie_does():
     assert all(word_set.prefixes(text, start) == trie.prefixes(text, start) for start in range(len(text)))
     tokenizer = Tokenizer(custom_dict=set(words), engine="newmm", keep_whitespace=True)
     assert linebreak.thai_words(text, {"ชมรมนักอ่าน"}) == tokenizer.word_tokenize(text)
+
+
+def test_without_break_marks_leaves_every_other_character():
+    assert linebreak.without_break_marks(f"รายงาน{linebreak.ZERO_WIDTH_SPACE}ผล\u2060การ\u00adดำเนินงาน\ufeff") == "รายงานผลการดำเนินงาน"
+    assert linebreak.without_break_marks("จำนวน ห้อง\u200dสมุด") == "จำนวน ห้อง\u200dสมุด"  # ZWJ is not a break mark
+    assert set(linebreak.LINE_BREAK_MARKS) == set(BREAK_MARKS.pattern.strip("[]"))

@@ -399,7 +399,6 @@ THAI_AS_DATA = {
     "reportgen/publish/search.py": "Thai digits and the spellings of sara am folded in the search index",
     "reportgen/authoring/bmaimport.py": "the headings and labels of the BMA system's export (recognised)",
     "reportgen/render/weasyprint_adapter/textlayer.py": "Thai and Lao sara am (a character class)",
-    "reportgen/signing.py": "the visible signature's words, laid out in the stamp (to move with the stamp's next change)",
 }
 #: data.go.th's own choice-list values (``datacatalog.CKAN_FIELDS``): the portal's spelling, never translated.
 PORTAL_VALUES = {"อื่นๆ", "ข้อมูลสถิติ", "พันธกิจหน่วยงาน", "ไตรมาส", "จังหวัด", "ข้อมูลสาธารณะ", "ไทย", "ไม่มี"}

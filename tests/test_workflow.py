@@ -59,7 +59,7 @@ def test_the_workflow_parses_and_calls_only_what_exists():
     triggers = _triggers(data)
     assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
     jobs = data["jobs"]
-    assert set(jobs) == {"drafts", "release", "sign", "publish"}
+    assert set(jobs) == {"drafts", "release", "sign", "publish", "publish-server"}
     makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
     for name, job in jobs.items():
         for step in job["steps"]:
@@ -145,9 +145,34 @@ def test_the_signing_secrets_reach_only_the_signing_step_of_the_protected_enviro
     expected = {
         ("jobs", "sign", "steps", step, "env", name): f"${{{{ secrets.{name} }}}}" for name in SIGNING_SECRETS
     }
+    # The one other secret: the web server's deploy key, in the env of the one step that publishes there, in the job
+    # of its own protected environment (issue 27).
+    server = jobs["publish-server"]
+    assert server["environment"] == "web-server" and "refs/heads/main" in server["if"] and "env" not in server
+    publish_step = next(index for index, step in enumerate(server["steps"]) if step.get("run") == "ci/kpi-publish.sh")
+    expected[("jobs", "publish-server", "steps", publish_step, "env", "REPORTGEN_PUBLISH_SSH_KEY")] = (
+        "${{ secrets.REPORTGEN_PUBLISH_SSH_KEY }}")
     assert dict(references) == expected, references
     assert "secrets" not in job["steps"][step]["run"] and "env" not in job and "env" not in data
     assert all("secrets" not in other for other in jobs.values())  # no `secrets: inherit` to a called workflow
+
+
+def test_the_server_job_publishes_the_signed_site_with_reportgen_publish(tmp_path):
+    """ci/kpi-publish.sh, as the publish-server job runs it, on a built site and a local target: a link to a release."""
+    from projects import build_site
+
+    root = tmp_path / "project"
+    build_site(root)
+    (root / "ci").mkdir(exist_ok=True)
+    target = tmp_path / "www" / "kpi"
+    target.parent.mkdir()
+    done = run_script("kpi-publish.sh", root, {"REPORTGEN_PUBLISH_TARGET": str(target), "REPORTGEN_PUBLISH_KEEP": "3"})
+    assert done.returncode == 0, done.stderr
+    assert target.is_symlink() and (target / "index.html").is_file()
+    missing = run_script("kpi-publish.sh", root, {})
+    assert missing.returncode != 0 and "REPORTGEN_PUBLISH_TARGET" in missing.stderr
+    text = (REPO_ROOT / "ci" / "kpi-publish.sh").read_text(encoding="utf-8")
+    assert "StrictHostKeyChecking=yes" in text and "umask 077" in text and "unset REPORTGEN_PUBLISH_SSH_KEY" in text
 
 
 def test_the_workflow_comments_and_docs_say_how_to_set_up_the_environment():

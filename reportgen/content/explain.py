@@ -276,6 +276,8 @@ class ErrorExplainer:
         if kind == "string_pattern_mismatch":
             if path == ("code",):
                 return problem("code_pattern")
+            if path == ("bma_pid",):
+                return problem("bma_pid_pattern")
             if path == ("publisher", "email"):
                 return problem("email_invalid")
             return problem("invalid", detail=error.get("msg", ""))

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportgen import layout, wording
+from reportgen import layout, linebreak, wording
 from reportgen.content.project import load_project
 from reportgen.digest import sign_state
 from reportgen.errors import ContentError, OutputError, Problem, RenderError, UsageError
@@ -416,7 +416,9 @@ def write_pages(
         clock.lap("pages")
     if stop is not None and stop.is_set():
         return
-    write_search_index(out)  # from every indicator page now in the build, carried-over ones too
+    # From every indicator page now in the build, carried-over ones too, cut into words as their lines are.
+    dictionary = renderer.words if renderer is not None else linebreak.load_dictionary(layout.content_dir(project.root))
+    write_search_index(out, dictionary)
     if clock is not None:
         clock.lap("search")
 

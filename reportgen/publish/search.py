@@ -2,18 +2,33 @@
 
 The published site is static, so its search is too: Pagefind (PyPI ``pagefind[extended]``) indexes the built pages
 and writes a compact index in fragments, which the search page (``search.html``, ``templates/js/search.js``) loads
-in the reader's browser, only the fragments a query needs. The *extended* Pagefind binary segments Thai into words
-at indexing; the browser segments a query with ``Intl.Segmenter``, so a query typed without spaces finds the words.
+in the reader's browser, only the fragments a query needs.
 
 Only the indicator pages are indexed (``html/<year>/<code>.html``), from their ``<main>``: the year pages repeat
 every indicator's name, and the header and footer are the same on every page.
 
-Two spellings that look the same or mean the same must find each other, and Pagefind folds neither: SARA AM ``ำ``
-(U+0E33) and NIKHAHIT + SARA AA ``ํา`` (U+0E4D U+0E32, how some keyboards and PDFs give it), and Thai and Arabic
-digits (``๐๘`` and ``08``; a site may print either, ``site.digits``). So both sides are brought to one form
-(``fold``): the query by the same folding in the search page's script, and each page by extra index terms, the
-folded form of each of its words that folding changes, given to Pagefind with the page (the page on disk is not
-changed). Nothing is NFKC-normalised: the visible text keeps the spelling it was written in.
+**The same words on both sides.** Thai has no spaces between words, and a query finds a page only if every word of
+the query is (the start of) a word of the index. Pagefind's own Thai segmentation at indexing and the browser's
+(``Intl.Segmenter``) at query time cut differently ("ผู้ใช้" found nothing on a page saying "ผู้ใช้บริการ"), so
+neither is used: the index's language is one Pagefind does not segment (``INDEX_LANGUAGE``), the indexer is given
+each Thai run already cut into words by the forms' own segmenter (``linebreak.thai_words``, with the project's
+dictionary: the very cuts of the pages' line breaks), and the search page cuts a query with the index's own words
+(``WORDS_FILE``, the index's Thai words as Pagefind compares them: without marks) by maximal matching, the last
+word possibly a beginning (a word being typed). Between two words the indexer sees ``WORD_SEPARATOR``: Pagefind
+indexes each word, and the whole run too (a query typed as a run the segmenter did not know still finds its
+beginning), and keeps the run whole in the text it cuts excerpts from (whole words, never "วัด 08" for "ตัวชี้วัด
+08"); the search page takes the separators out of an excerpt.
+
+**Extra terms** (``extra_terms``), in a block at the end of ``<main>`` that excerpts never show (it starts with
+``EXTRA_TERMS_MARK``): the parts of each compound word (``ผู้ใช้บริการ`` → ``ผู้ใช้``, ``ใช้``, ``บริการ``, so
+that "ใช้บริการ" and "เยาวชน" in "ศูนย์เยาวชน" are found), English words for the site's main terms
+(``reportgen/wording/search_keywords.yaml``: "library", "satisfaction"), and the folded form of each word that
+folding changes: two spellings that look or mean the same must find each other, and Pagefind folds neither:
+SARA AM ``ำ`` (U+0E33) and NIKHAHIT + SARA AA ``ํา`` (U+0E4D U+0E32, how some keyboards and PDFs give it), and Thai
+and Arabic digits (``๐๘`` and ``08``; a site may print either, ``site.digits``). So both sides are brought to one
+form (``fold``): the query by the same folding in the search page's script, each page by its extra terms (the page
+on disk is not changed). Nothing is NFKC-normalised: the visible text keeps the spelling it was written in.
+Pagefind itself compares words without their marks (a query typed without tone marks finds them).
 
 The index is built from the staging folder once every page is there (a partial build's carried-over pages too):
 Pagefind's command line (the extended binary from PyPI) indexes copies of them in a temporary folder outside
@@ -24,17 +39,26 @@ the build before anything is committed.
 from __future__ import annotations
 
 import errno
+import json
 import logging
 import os
 import re
 import signal
 import subprocess
 import tempfile
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from html import escape, unescape
+from importlib import resources
 from pathlib import Path
+
+import yaml
 
 from reportgen import wording
 from reportgen.errors import NO_SPACE, NoSpaceError, SearchIndexError
+from reportgen.linebreak import thai_words, word_parts
 from reportgen.publish.writer import OutputWriter
 from reportgen.wording import localized
 
@@ -51,6 +75,30 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 #: NIKHAHIT, then perhaps a tone mark, then SARA AA: SARA AM after the tone mark (``น ํ ้ า`` → ``น ้ ำ``).
 _NIKHAHIT_AA = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
 _WORD = re.compile(r"\S+")
+_TAG = re.compile(r"(<[^>]*>)")
+_THAI_RUN = re.compile("[\u0e01-\u0e3a\u0e40-\u0e4e]+")
+_THAI_SLASH = re.compile("(?<=[\u0e01-\u0e3a\u0e40-\u0e4e])/(?=[\u0e01-\u0e3a\u0e40-\u0e4e])")
+
+#: The index's language: one whose words Pagefind does not cut, neither at indexing nor in the browser (for Thai it
+#: would, differently on each side); the cutting is done here and in search.js instead.
+INDEX_LANGUAGE = "und"
+#: What the indexer sees between two Thai words. Pagefind indexes each word on either side and the two joined, and
+#: keeps it in the text excerpts come from, where search.js removes it; a "|" the page itself has becomes
+#: ``SEPARATOR_LOOKALIKE`` there, so that every "|" of an excerpt is a separator.
+WORD_SEPARATOR = "|"
+SEPARATOR_LOOKALIKE = "\u00a6"
+#: After a compound word, each of its parts (``linebreak.word_parts``): ``ผู้ใช้บริการ/ผู้ใช้/บริการ``, so that a
+#: part is found as often as the page says it; search.js removes them from an excerpt. A "/" the page has between two
+#: Thai letters becomes ``PART_SEPARATOR_LOOKALIKE`` there (every "/" followed by Thai is then a part's).
+PART_SEPARATOR = "/"
+PART_SEPARATOR_LOOKALIKE = "\u2215"
+#: The start of the extra terms: search.js cuts an excerpt there (they are for finding, not for reading).
+EXTRA_TERMS_MARK = "\u2042"
+#: The index's Thai words as Pagefind compares them (``as_compared``), sorted, in ``INDEX_FOLDER``: search.js cuts a
+#: query with them.
+WORDS_FILE = "reportgen-words.json"
+#: Thai terms and their English words, in the wording package.
+KEYWORDS_FILE = "search_keywords.yaml"
 
 
 def fold(text: str) -> str:
@@ -60,7 +108,7 @@ def fold(text: str) -> str:
     return _NIKHAHIT_AA.sub("\\1\u0e33", text.translate(_THAI_DIGITS))
 
 
-def extra_terms(text: str) -> list[str]:
+def folded_terms(text: str) -> list[str]:
     """The folded form of each word of ``text`` that folding changes, once each, in order of appearance."""
     terms: dict[str, None] = {}
     for word in _WORD.findall(text):
@@ -70,18 +118,84 @@ def extra_terms(text: str) -> list[str]:
     return list(terms)
 
 
+def as_compared(word: str) -> str:
+    """``word`` as Pagefind compares it: decomposed (NFD), without combining marks, in lower case; what its script
+    does to a query (``normalizeDiacritics``), so ``ห้องสมุด`` is ``หองสมด``. For the index's word list only, never
+    for text a reader sees; SARA AM has no canonical decomposition, so NFD keeps it."""
+    return "".join(char for char in unicodedata.normalize("NFD", word) if not unicodedata.category(char).startswith("M")).lower()
+
+
+@lru_cache(maxsize=1)
+def english_keywords() -> dict[str, str]:
+    """Thai term → its English words, from ``reportgen/wording/search_keywords.yaml``."""
+    text = resources.files("reportgen.wording").joinpath(KEYWORDS_FILE).read_text(encoding="utf-8")
+    return {str(term): str(words) for term, words in (yaml.safe_load(text) or {}).items()}
+
+
+@dataclass(frozen=True)
+class IndexedPage:
+    """A page as the indexer gets it (``html``), and the Thai words of its ``<main>`` it was cut into."""
+
+    html: str
+    words: tuple[str, ...]
+
+
+def indexed_page(html: str, dictionary: Iterable[str] = ()) -> IndexedPage:
+    """``html`` as given to the indexer: the Thai runs of its ``<main>`` cut into words (``WORD_SEPARATOR`` between
+    two words, where the page has ``<wbr>`` or nothing), and the extra terms in a block at the end of ``<main>``."""
+    dictionary = frozenset(dictionary)
+    main = re.search(r"<main\b.*?</main>", html, re.S)
+    if main is None:
+        return IndexedPage(html, ())
+    words: dict[str, None] = {}
+
+    def cut(run: re.Match[str]) -> str:
+        tokens = thai_words(run.group(), dictionary)
+        words.update(dict.fromkeys(tokens))
+        return WORD_SEPARATOR.join(
+            token + "".join(PART_SEPARATOR + part for part in word_parts(token, dictionary)) for token in tokens
+        )
+
+    pieces = _TAG.split(main.group())
+    skipping = None
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a tag
+            match = re.match(r"</?([a-zA-Z0-9-]+)", piece)
+            name = match.group(1).lower() if match else ""
+            if skipping is None and name in ("script", "style") and not piece.startswith("</"):
+                skipping = name
+            elif skipping == name and piece.startswith("</"):
+                skipping = None
+            elif name == "wbr":  # the page's own break between two Thai words: the same cut
+                pieces[index] = WORD_SEPARATOR
+        elif skipping is None:
+            piece = _THAI_SLASH.sub(PART_SEPARATOR_LOOKALIKE, piece.replace(WORD_SEPARATOR, SEPARATOR_LOOKALIKE))
+            pieces[index] = _THAI_RUN.sub(cut, piece)
+    text = _visible_text(html)
+    terms = extra_terms(text)
+    block = f'<div data-pagefind-weight="0.5">{EXTRA_TERMS_MARK} {escape(" ".join(terms))}</div>' if terms else ""
+    indexed = "".join(pieces)
+    indexed = indexed[: indexed.rindex("</main>")] + block + "</main>"
+    return IndexedPage(html[: main.start()] + indexed + html[main.end():], tuple(words))
+
+
+def extra_terms(text: str) -> list[str]:
+    """What a page is also found by, once each: the English words of the Thai terms in its ``text``
+    (``english_keywords``), and the folded form of its words that folding changes."""
+    terms: dict[str, None] = {}
+    for term, english in english_keywords().items():
+        if term in text:
+            terms.update(dict.fromkeys(english.split()))
+    terms.update(dict.fromkeys(folded_terms(text)))
+    return list(terms)
+
+
 def _visible_text(html: str) -> str:
     main = re.search(r"<main\b.*?</main>", html, re.S)
-    return unescape(re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", main.group() if main else html, flags=re.S))
-
-
-def with_extra_terms(html: str) -> str:
-    """``html`` as given to the indexer: its ``<main>`` ends with the folded terms of its words, when any."""
-    terms = extra_terms(_visible_text(html))
-    if not terms:
-        return html
-    block = f'<div data-pagefind-weight="0.5">{escape(" ".join(terms))}</div>'
-    return re.sub(r"</main>", lambda _: block + "</main>", html, count=1)
+    text = main.group() if main else html
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    text = re.sub(r"<wbr>|</?span\b[^>]*>", "", text)  # inside a line: no space, so words stay whole
+    return unescape(re.sub(r"<[^>]+>", " ", text))
 
 
 def indicator_pages(html_root: Path) -> list[Path]:
@@ -106,7 +220,7 @@ def _run_pagefind(site: Path, index: Path) -> None:
     """Pagefind's command line on ``site``, writing the index into ``index``; raises SearchIndexError. The command,
     not the Python API's service: that took 0.1 s a page, five times longer."""
     command = [pagefind_binary(), "--site", str(site), "--output-path", str(index), "--root-selector", "main",
-               "--force-language", "th", "--silent"]
+               "--force-language", INDEX_LANGUAGE, "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -135,9 +249,10 @@ def _no_room(done: subprocess.CompletedProcess[str]) -> int | None:
     return None
 
 
-def write_search_index(out: OutputWriter) -> int:
+def write_search_index(out: OutputWriter, dictionary: Iterable[str] = ()) -> int:
     """Index the indicator pages now in ``out``'s staging folder and write the index through ``out``, replacing
-    an index carried over from the previous output. Returns the number of pages indexed."""
+    an index carried over from the previous output; ``dictionary``: the project's own words (content/dictionary.txt).
+    Returns the number of pages indexed."""
     staging = out.staging_dir
     if staging is None:
         raise RuntimeError("write_search_index needs an open OutputWriter")
@@ -151,14 +266,20 @@ def write_search_index(out: OutputWriter) -> int:
         # The pages as the indexer sees them (with their extra terms) go to a scratch folder, never into output/.
         site = Path(scratch_name) / "site"
         site.mkdir()
+        words: set[str] = set()
         for page in pages:
             copy = site / page.relative_to(html_root)
             copy.parent.mkdir(parents=True, exist_ok=True)
-            copy.write_text(with_extra_terms(page.read_text(encoding="utf-8")), encoding="utf-8")
+            indexed = indexed_page(page.read_text(encoding="utf-8"), dictionary)
+            copy.write_text(indexed.html, encoding="utf-8")
+            words.update(indexed.words)
+            words.update(part for word in indexed.words for part in word_parts(word, dictionary))
         index = Path(scratch_name) / "pagefind"
         _run_pagefind(site, index)
         for path in sorted(index.rglob("*")):
             if path.is_file() and not UNUSED_BUNDLE_FILES.fullmatch(path.name):
                 out.copy_file(f"{INDEX_FOLDER}/{path.relative_to(index).as_posix()}", path)
+        compared = sorted({as_compared(word) for word in words} - {""})
+        out.write_bytes(f"{INDEX_FOLDER}/{WORDS_FILE}", json.dumps(compared, ensure_ascii=False).encode("utf-8"))
     logger.info(wording.message("search_index_pages", count=len(pages)))
     return len(pages)

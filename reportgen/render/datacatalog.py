@@ -15,6 +15,7 @@ data.go.th").
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -326,8 +327,21 @@ def _date(value) -> dict:
     return {"@value": value.isoformat(), "@type": "xsd:date"}
 
 
-def dcat_dataset(site: SiteSettings, entries: Sequence[Entry]) -> dict:
-    """The dataset in DCAT: titles in Thai and English, publisher and contact, licence, period, distributions."""
+def release_dates(entries: Sequence[Entry], reporting: Reporting) -> tuple[dt.date, dt.date]:
+    """When the dataset was first issued and last modified (DCAT's ``dct:issued`` and ``dct:modified``): the first
+    sign-off of a form it holds (the day its figures were first official; without any, the day they are as of), and
+    the later of the last sign-off and the day the figures are as of (the end of the newest year's last ended
+    quarter, as the pages print it). Both come from the content and the build's reporting date, so they change only
+    when a form is signed or a quarter ends, and a build made again gives the same bytes."""
+    years = _years(entries)
+    as_of = reporting.period(years[-1]).date if years else reporting.today
+    signed = sorted(entry.indicator.signoff.date for entry in entries if entry.indicator.signoff is not None)
+    return (signed[0] if signed else as_of), max([as_of, *signed[-1:]])
+
+
+def dcat_dataset(site: SiteSettings, entries: Sequence[Entry], reporting: Reporting | None = None) -> dict:
+    """The dataset in DCAT: titles in Thai and English, publisher and contact, licence, period, when it was issued
+    and last modified (as of ``reporting``, default now), distributions."""
     license, publisher = license_of(site), publisher_of(site)
     agent: dict = {"@type": "foaf:Organization", "foaf:name": publisher.name, "foaf:homepage": {"@id": publisher.url}}
     contact: dict = {"@type": "vcard:Organization", "vcard:fn": publisher.name, "vcard:hasURL": {"@id": publisher.url}}
@@ -350,6 +364,8 @@ def dcat_dataset(site: SiteSettings, entries: Sequence[Entry]) -> dict:
         "dct:spatial": {"@id": BANGKOK},
         "dcat:landingPage": {"@id": opendata.site_url(site.base_url, DATA_PAGE)},
     }
+    issued, modified = release_dates(entries, reporting or Reporting.now())
+    dataset["dct:issued"], dataset["dct:modified"] = _date(issued), _date(modified)
     years = _years(entries)
     if years:
         start, _ = thai.quarter_period(years[0], 1)
@@ -399,6 +415,6 @@ def data_files(site: SiteSettings, entries: Sequence[Entry], *, reporting: Repor
             indicators, site_title=site.site_title, base_url=base_url, about=about(site)
         ),
         CKAN_NAME: _json(ckan_dataset(site, entries)),
-        DCAT_NAME: _json(dcat_dataset(site, entries)),
+        DCAT_NAME: _json(dcat_dataset(site, entries, reporting)),
         DATAPACKAGE_NAME: _json(datapackage(site, tables, frozenset(empty))),
     }

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from reportgen import __version__, digest, linebreak, thai, wording
 from reportgen.errors import RenderError
 from reportgen.markdown import render_markdown
-from reportgen.model import Entry, Indicator, Signoff, SiteSettings
+from reportgen.model import BMA_MONITOR_URL, Entry, Indicator, Signoff, SiteSettings
 from reportgen.standing import STATUS_LABELS, IndicatorStatus, Reporting, status_of
 
 
@@ -131,8 +131,9 @@ class Templates:
             quarter_months=thai.quarter_months,
             markdown=lambda text: Markup(render_markdown(text)),
             line_breaks=partial(linebreak.mark_line_breaks, extra_words=words),
+            title_breaks=partial(linebreak.mark_titles, extra_words=words),  # the site's own headings (issue 27)
         )
-        self.env.globals.update(version=__version__, digits=digits, site=site)
+        self.env.globals.update(version=__version__, digits=digits, site=site, bma_monitor_url=BMA_MONITOR_URL)
         # The site's own words from the message catalogue, in the site's language (Thai): ``message("search_button")``.
         self.env.globals.update(message=lambda code, **params: wording.message(code, "th", **params))
 

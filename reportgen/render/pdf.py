@@ -37,7 +37,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from reportgen import layout, wording
 from reportgen.errors import NO_SPACE, NoSpaceError, RenderError
-from reportgen.render.weasyprint_adapter import archival, require_tested_weasyprint, textlayer
+from reportgen.render.weasyprint_adapter import archival, plain_metadata, require_tested_weasyprint, textlayer
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ class PdfPrinter:
 
     def _write_options(self, options: PdfOptions) -> dict[str, Any]:
         """WeasyPrint's ``write_pdf`` options for ``options``."""
-        written: dict[str, Any] = {}
+        written: dict[str, Any] = {"finisher": _finish_pdf}
         if options.identifier is not None:
             written["pdf_identifier"] = options.identifier
         if not options.archival:
@@ -206,8 +206,15 @@ def warn_without_harfbuzz_subset() -> None:
     logger.warning(wording.with_hint("warn_no_harfbuzz_subset"))
 
 
+def _finish_pdf(document: Any, pdf: Any) -> None:
+    """What every PDF needs after WeasyPrint (``weasyprint_adapter.plain_metadata``, issue 27): bookmarks and document
+    information without line-break marks, the XMP uncompressed and each schema declared on its description."""
+    plain_metadata.plain_outline_and_metadata(pdf)
+
+
 def _finish_archival_pdf(document: Any, pdf: Any) -> None:
     """What WeasyPrint leaves to finish in a release PDF (``weasyprint_adapter.archival``): its associated files,
-    its structure tree."""
+    its structure tree; and what every PDF needs (``_finish_pdf``)."""
     archival.list_associated_files_once(pdf)
     archival.repair_structure(pdf)
+    _finish_pdf(document, pdf)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from reportgen import thai, wording
@@ -394,12 +395,12 @@ class SitePages:
         )
 
     def not_found_page(self) -> str:
-        # A server shows this page at whatever address was asked for, so relative links would resolve against that
-        # address; <base href> makes them resolve against the site root instead.
+        # A server shows this page at whatever address was asked for; its script finds the site's root from there
+        # (404.html.j2), the published path (base_url's) first.
         return self.renderer.site_page(
             "404.html.j2",
             **self._common(root="", path="404.html", current_year=None),
-            base_href=self.base_url,
+            site_path=urlsplit(self.base_url).path or "/",
             page_title=wording.message("site_not_found_page_title", "th", site=self.project.site.site_title),
             description=wording.label("site_not_found_page_description", "th"),
             og_type="website",

@@ -16,7 +16,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from frictionless import Package
-from projects import build_site, multi_year_files, real_indicator, real_site, shared_folder, signed_off
+from projects import (
+    build_site,
+    multi_year_files,
+    real_indicator,
+    real_site,
+    run_reportgen,
+    shared_folder,
+    signed_off,
+    write_project,
+)
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from reportgen.render import datacatalog, opendata
@@ -286,3 +295,19 @@ def test_dataset_name_is_what_ckan_accepts(url, name):
     from reportgen.model import SiteSettings
 
     assert datacatalog.dataset_name(SiteSettings(agency="ก", site_title="ข", base_url=url)) == name
+
+
+def test_dcat_says_when_the_data_was_issued_and_last_modified(tmp_path):
+    files = {"indicators/2564/08.yaml": signed_off(real_indicator(), date="2021-10-20"),
+             "indicators/2564/09.yaml": signed_off(real_indicator() | {"code": "09"}, date="2021-11-05"),
+             "indicators/2565/08.yaml": real_indicator() | {"fiscal_year": 2565}}
+    root = write_project(tmp_path / "p", files)
+    run_reportgen("build", cwd=root, check=True, env={"SOURCE_DATE_EPOCH": "1644000000"})  # 5 February 2022
+    dcat = (root / "output" / "html" / "data" / "dcat.jsonld").read_text(encoding="utf-8")
+    dataset = json.loads(dcat)
+    assert dataset["dct:issued"] == {"@value": "2021-10-20", "@type": "xsd:date"}  # the first sign-off
+    # The last day the figures are as of (fiscal 2565's first quarter ended 31 December 2021), after the sign-offs.
+    assert dataset["dct:modified"] == {"@value": "2021-12-31", "@type": "xsd:date"}
+    graph = Graph().parse(data=dcat, format="json-ld")
+    assert {str(value) for value in graph.objects(None, DCT.issued)} == {"2021-10-20"}
+    assert {str(value) for value in graph.objects(None, DCT.modified)} == {"2021-12-31"}

@@ -7,7 +7,10 @@ reaching into WeasyPrint's private functions and the ``pydyf`` objects it builds
 - ``textlayer``: the exact Thai text layer (WeasyPrint's ``/ToUnicode`` maps garble ``ำ`` and the stacked marks;
   Kozea/WeasyPrint#2841), painted margin boxes first and list markers in reading order, page furniture as
   artifacts, fonts reproducible without HarfBuzz's subsetter;
-- ``archival``: a release PDF's associated files listed once and its structure tree made valid PDF/UA.
+- ``archival``: a release PDF's associated files listed once and its structure tree made valid PDF/UA;
+- ``plain_metadata``: every PDF's bookmarks and document information without line-break marks, its XMP uncompressed with
+  each schema declared on its description;
+- ``line_breaks``: whether Pango, asked as WeasyPrint asks it, would break a line inside a word.
 
 Nothing else in reportgen touches WeasyPrint's internals, and nothing here knows about forms, content or releases.
 The adapter is written for the WeasyPrint versions in ``TESTED_WEASYPRINT_VERSIONS`` (pyproject.toml pins the last
