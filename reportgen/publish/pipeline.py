@@ -199,12 +199,15 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     output_dir = layout.output_dir(root, output_dir)
     page_cache = FormCache.pages_for_project(root, options) if use_cache else None
     page_keys: set[str] = set()
+    search_cache = FormCache.search_for_project(root, options) if use_cache else None
+    search_keys: set[str] = set()
     with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_DIR,), require_ours=True) as out:
         clock.lap("staging")
         # The pages, the site's files and the search index need no PDF: they are made while the forms render.
         pages = _PagesMeanwhile(
             out=out, project=project, selected=selected, fingerprint=fingerprint, page_cache=page_cache,
             page_keys=page_keys, withheld=chosen.withheld, reporting=reporting, renderer=renderer,
+            search_cache=search_cache, search_keys=search_keys,
         )  # fmt: skip
         progress.started(to_render=len(to_render), unchanged=unchanged, jobs=jobs_used)
         try:
@@ -231,6 +234,8 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
         cache.prune(keys.values())
     if page_cache is not None and not paths:
         page_cache.prune(page_keys)
+    if search_cache is not None and search_keys:
+        search_cache.prune(search_keys)  # a partial build indexes every page too: its index is the one to keep
     clock.lap("prune")
     seconds = time.monotonic() - started
     logger.info(wording.message(
@@ -382,13 +387,16 @@ def write_pages(
     renderer: Templates | None = None,
     clock: StageClock | None = None,
     stop: threading.Event | None = None,
+    search_cache: FormCache | None = None,
+    search_keys: set[str] | None = None,
 ) -> None:
     """Put every file of the site but the PDFs into ``out``, then the search index of the site's pages. Nothing here
     needs a rendered PDF, so a build runs it while its forms render; ``stop``, once set, ends it early.
 
     With the build's ``fingerprint`` and a ``page_cache``, a form's web page (and the bundle of pages drawn from the
     whole project) is hard-linked from the cache when nothing it shows changed, and rendered (and cached)
-    otherwise; the keys used are added to ``page_keys`` (for pruning the cache).
+    otherwise; the keys used are added to ``page_keys`` (for pruning the cache). So is the search index, with a
+    ``search_cache`` (``search.write_search_index``), its keys added to ``search_keys``.
     """
     with_keys = fingerprint if page_cache is not None else None
     files = site_files(
@@ -418,7 +426,7 @@ def write_pages(
         return
     # From every indicator page now in the build, carried-over ones too, cut into words as their lines are.
     dictionary = renderer.words if renderer is not None else linebreak.load_dictionary(layout.content_dir(project.root))
-    write_search_index(out, dictionary)
+    write_search_index(out, dictionary, search_cache, search_keys)
     if clock is not None:
         clock.lap("search")
 
