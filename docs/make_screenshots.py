@@ -5,8 +5,10 @@ Run ``make guide-images`` (or ``.venv/bin/python docs/make_screenshots.py``; ``-
 Everything is made from this repository as it is: the real ``content/`` is copied into a temporary project, the real
 ``reportgen`` is run on it (``python -m reportgen``, as an officer would), the PDF pages are rasterised with
 ``pdftoppm``, the web pages are photographed in Debian's headless Chromium, and a terminal's output is rendered as
-the terminal shows it (Sarabun for Thai, from ``fonts/``). PNGs are reduced to a small palette, so the whole set
-stays a few hundred kilobytes.
+the terminal shows it (Sarabun for Thai, from ``fonts/``). The desk (``reportgen desk``) is started on a copy of the
+project in a temporary git repository with accounts, and an officer's and a signer's visits are played in Chromium
+by Playwright at 1366×768, a division PC's screen. PNGs are reduced to a small palette, so the whole set stays a few
+hundred kilobytes.
 
 The guide quotes what the commands print between markers, which this script rewrites::
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import html
 import json
 import os
@@ -28,9 +31,11 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -145,7 +150,8 @@ SCENARIOS: dict[str, Scenario] = {
         "folded_list",
     ),
     "slip-comment": Scenario(("check",), edit(CALCULATION, CALCULATION + " #ห้องสมุดมีชีวิต"), "comment_in_text"),
-    "slip-edited-after-signoff": Scenario(("check",), signed_then(edit("\nresult: 36", "\nresult: 35")),
+    "slip-edited-after-signoff": Scenario(("check",), signed_then(edit("\nresult: 36", "\nresult: 35"),
+                                                                  edit("    result: 36", "    result: 35")),
                                           "signoff_stale"),  # fmt: skip
 }
 
@@ -155,6 +161,16 @@ def make_project(where: Path) -> Path:
     root = where / "project"
     for folder in ("content", "templates", "fonts"):
         shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
+def photographed(root: Path) -> Path:
+    """``root`` with its web fonts waited for: the pages say ``font-display: optional`` (no layout shift for a
+    reader, who gets the fonts from the cache), which on this machine, busy with other builds, sometimes gives up on
+    a font and draws Thai as empty boxes in the picture. ``block`` waits for it; nothing else on the page changes."""
+    for stylesheet in (root / "templates" / "css").glob("*.css"):
+        text = stylesheet.read_text(encoding="utf-8")
+        stylesheet.write_text(text.replace("font-display: optional", "font-display: block"), encoding="utf-8")
     return root
 
 
@@ -256,7 +272,9 @@ def optimise(path: Path, *, crop_to_content: bool = False, margin: int = 16) -> 
 
 def chromium_screenshot(url: str, target: Path, width: int, height: int) -> None:
     subprocess.run(
-        [*CHROMIUM, f"--window-size={width},{height}", f"--screenshot={target}", url],
+        # the virtual time budget: the shot waits until the page and its fonts have loaded (and 5 s more of the
+        # page's own time), however busy the machine is
+        [*CHROMIUM, f"--window-size={width},{height}", "--virtual-time-budget=5000", f"--screenshot={target}", url],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
 
@@ -323,6 +341,197 @@ def preview(root: Path) -> Iterator[Callable[[str, Callable[[str], bool]], str]]
             process.kill()
 
 
+# --- The desk: an officer's quarter and a signer's visit, as they see them ------------------------------------------
+
+#: The desk's pictures are taken on this day: quarter 1 of fiscal year 2565 has just ended (so the pictures never
+#: change with the day they are remade).
+DESK_TODAY = dt.date(2022, 1, 12)
+DESK_YEAR = 2565
+DESK_SCREEN = {"width": 1366, "height": 768}
+DESK_PASSWORD = "ห้องสมุด-รหัสผ่าน-สำหรับภาพ"
+#: (login, name, position, role): the officer of form 08, the officer of form 09, the one who signs.
+DESK_ACCOUNTS = (
+    ("somchai.k", "นายสมชาย ใจดี", "บรรณารักษ์ปฏิบัติการ", "officer"),
+    ("wipa.r", "นางสาววิภา รักอ่าน", "บรรณารักษ์ชำนาญการ", "officer"),
+    ("somjai.f", SIGNER[1], SIGNER[3], "signer"),
+)
+#: What the officer types as quarter 1's result: a number written in words, which ``check`` refuses at the field.
+DESK_SLIP = "สิบสอง"
+DESK_REPORT = (
+    "จัดกิจกรรมส่งเสริมการอ่านในห้องสมุดเพื่อการเรียนรู้ โดยได้ดำเนินการดังนี้\n\n"
+    "1. จัดกิจกรรมเล่านิทานวันเสาร์ 12 ครั้ง ผู้เข้าร่วม 480 คน\n"
+    "2. ปรับปรุงมุมอ่านหนังสือสำหรับเด็ก 3 แห่ง\n"
+)
+NEW_OFFICER = "officer:\n  # name: …กรอกชื่อผู้รับผิดชอบการรายงาน…\n"
+NEW_Q1 = "  q1:\n    # report: |\n    #   …กรอกผลการดำเนินงานในไตรมาสนี้…\n"
+
+
+def replaced(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if old not in text:
+        raise SystemExit(f"{path.name} no longer holds {old!r}: update the desk's project in {Path(__file__).name}")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def desk_project(where: Path) -> Path:
+    """The real project's year 2565 started from 2564 (form 08, Somchai's, nothing reported yet) with a second form
+    (09, Wipa's, quarter 1 reported), committed in a git working copy with a bare remote, as on the division's
+    server."""
+    root = photographed(make_project(where / "desk"))
+    run(root, ("new", "--year", str(DESK_YEAR), "--from", "2564"), check=True)
+    run(root, ("new", "09", "--year", str(DESK_YEAR), "--from", "2564/08"), check=True)
+    folder = root / "content" / "indicators" / str(DESK_YEAR)
+    replaced(folder / "08.yaml", NEW_OFFICER, f"officer:\n  name: {DESK_ACCOUNTS[0][1]}\n")
+    replaced(folder / "09.yaml", NEW_OFFICER, f"officer:\n  name: {DESK_ACCOUNTS[1][1]}\n")
+    replaced(folder / "09.yaml", "\nname: ", "\nname: จำนวนผู้เข้าร่วมกิจกรรมส่งเสริมการอ่านของห้องสมุดเพื่อการเรียนรู้ # ")
+    replaced(folder / "09.yaml", NEW_Q1, "  q1:\n    report: |\n      จัดกิจกรรมส่งเสริมการอ่านครบทั้ง 36 แห่ง\n")
+    run(root, ("fmt",), check=True)  # as the desk would have saved them
+    (root / ".gitignore").write_text(".cache/\noutput/\n.reportgen-tmp-*\n", encoding="utf-8")
+    remote = where / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "ผู้ดูแลระบบ")
+    git(root, "config", "user.email", "admin@library.example")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", f"เริ่มปีงบประมาณ {DESK_YEAR}")
+    git(root, "remote", "add", "origin", str(remote))
+    git(root, "push", "-q", "-u", "origin", "main")
+    return root
+
+
+def add_desk_accounts(root: Path, accounts_file: Path) -> None:
+    """The accounts, made as the guide tells the administrator to: ``reportgen desk user add``, the password on
+    standard input."""
+    for login, name, position, role in DESK_ACCOUNTS:
+        args = ("desk", "user", "add", login, "--accounts", str(accounts_file), "--name", name,
+                "--position", position, "--email", f"{login}@library.example", "--role", role)  # fmt: skip
+        result = subprocess.run([sys.executable, "-m", "reportgen", *args], cwd=root, input=DESK_PASSWORD + "\n",
+                                text=True, capture_output=True, timeout=120, env={**os.environ, "NO_COLOR": "1"})  # fmt: skip
+        if result.returncode != 0:
+            raise SystemExit(f"reportgen {shlex.join(args)} failed:\n{result.stdout}{result.stderr}")
+
+
+@contextlib.contextmanager
+def desk_server(root: Path, where: Path) -> Iterator[str]:
+    """The desk of ``root`` (the app ``reportgen desk`` serves) on 127.0.0.1 and a free port, with accounts and the
+    date fixed to ``DESK_TODAY``: its URL until the block ends."""
+    import uvicorn
+
+    from reportgen.desk.app import DeskSettings, create_app
+    from reportgen.desk.auth import AuthSettings
+
+    accounts_file = where / "desk-accounts.json"
+    add_desk_accounts(root, accounts_file)
+    auth = AuthSettings(accounts_file=accounts_file, audit_file=where / "desk-audit.jsonl")
+    settings = DeskSettings(secret_file=where / "desk-secret", today=DESK_TODAY, auth=auth)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(root, settings), host="127.0.0.1", port=port, access_log=False,
+                            log_config=None, lifespan="off")  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise SystemExit("the desk did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def sign_in(page, url: str, login: str) -> None:
+    page.goto(f"{url}/")
+    page.get_by_label("ชื่อผู้ใช้").fill(login)
+    page.get_by_label("รหัสผ่าน").fill(DESK_PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_url(f"{url}/")
+
+
+def desk_picture(page, target: Path) -> None:
+    """What the screen shows now, once the fonts of the page and of the real form beside it are in."""
+    for frame in page.frames:
+        frame.evaluate("document.fonts.ready.then(() => true)")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(target))
+    optimise(target)
+
+
+def preview_shows(page, text: str, section: int = 6) -> None:
+    """Wait until the real form beside the editor (refreshed after each check) shows ``text`` in ``section``."""
+    found = page.frame_locator("#preview-frame").locator(f"#section-{section}").get_by_text(text).first
+    found.wait_for(timeout=30_000)
+    page.wait_for_timeout(800)  # no refresh still coming
+    found.wait_for(timeout=30_000)
+
+
+def show_quarter_1(page) -> None:
+    """Quarter 1's fields at the top of the editor, and the real form beside them at its section 6."""
+    page.frame_locator("#preview-frame").locator("#section-6").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, document.getElementById('f-quarters-q1-report').closest('fieldset')"
+                  ".getBoundingClientRect().top - 12)")
+
+
+def desk_pictures(where: Path, picture: Callable[[str], Path]) -> None:
+    """An officer signs in and opens form 08 from the overview, types quarter 1 and a result in words (its problem
+    appears at the field), corrects it and saves; the real form beside it; then the signer's page for that form."""
+    from playwright.sync_api import sync_playwright
+
+    root = desk_project(where)
+    form = f"/forms/{DESK_YEAR}/08"
+    with desk_server(root, where) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM[0], args=CHROMIUM[2:])
+        try:
+            officer = browser.new_page(viewport=DESK_SCREEN, locale="th-TH")
+            sign_in(officer, url, DESK_ACCOUNTS[0][0])
+            desk_picture(officer, picture("desk-overview.png"))
+
+            officer.get_by_role("link", name="ตัวชี้วัด 08").first.click()
+            officer.wait_for_url(url + form)
+            officer.fill("#f-quarters-q1-report", DESK_REPORT)
+            preview_shows(officer, "เล่านิทานวันเสาร์")
+            problem = officer.locator('[data-problems-for="quarters.q1.result"] .problem-error')
+            officer.fill("#f-quarters-q1-result", DESK_SLIP)
+            problem.wait_for(state="visible", timeout=10_000)
+            show_quarter_1(officer)
+            desk_picture(officer, picture("desk-form-problem.png"))
+
+            officer.fill("#f-quarters-q1-result", "12")
+            officer.locator("#check-state[data-errors='0']").wait_for(timeout=10_000)
+            preview_shows(officer, "= 12", section=5)
+            show_quarter_1(officer)
+            desk_picture(officer, picture("desk-preview.png"))
+
+            officer.get_by_role("button", name="บันทึก").click()
+            officer.wait_for_url(url + form)
+            saved = officer.locator(".flash").first.inner_text()
+            if "บันทึกแล้ว" not in saved or git(root, "log", "-1", "--format=%an") != DESK_ACCOUNTS[0][1]:
+                raise SystemExit(f"the desk did not save form 08 as {DESK_ACCOUNTS[0][1]}: {saved}")
+            officer.close()
+
+            signer = browser.new_page(viewport=DESK_SCREEN, locale="th-TH")
+            sign_in(signer, url, DESK_ACCOUNTS[2][0])
+            signer.goto(url + form)
+            signer.get_by_role("link", name="ลงนามแบบรายงานนี้").click()
+            signer.wait_for_url(url + form + "/signoff")
+            desk_picture(signer, picture("desk-signoff.png"))
+            signer.get_by_role("button", name="ลงนามรับรองแบบรายงาน").click()
+            signer.locator(".flash").first.wait_for()
+            if git(root, "log", "-1", "--format=%an") != DESK_ACCOUNTS[2][1]:
+                raise SystemExit(f"the desk did not sign form 08 as {DESK_ACCOUNTS[2][1]}")
+            signer.close()
+        finally:
+            browser.close()
+
+
 def make_pictures(where: Path, outcomes: dict[str, Outcome]) -> list[Path]:
     IMAGES.mkdir(parents=True, exist_ok=True)
     made: list[Path] = []
@@ -332,7 +541,7 @@ def make_pictures(where: Path, outcomes: dict[str, Outcome]) -> list[Path]:
         return IMAGES / name
 
     # The real form as a draft (not signed off) and signed off: the PDF and the web page.
-    draft = make_project(where / "draft")
+    draft = photographed(make_project(where / "draft"))
     run(draft, ("build",), check=True)
     pdf_page(draft / "output/pdf/2564/08.pdf", 1, picture("form-draft-page1.png"))
     optimise(IMAGES / "form-draft-page1.png")
@@ -351,13 +560,15 @@ def make_pictures(where: Path, outcomes: dict[str, Outcome]) -> list[Path]:
     # A mistake as the terminal and the preview show it.
     slip = outcomes.get("slip-thai-digits") or play("slip-thai-digits", where)
     terminal_picture(SCENARIOS["slip-thai-digits"].command_line, slip.output, picture("check-error.png"), where)
-    live = make_project(where / "preview")
+    live = photographed(make_project(where / "preview"))
     with preview(live) as fetch:
         fetch("2564/08.html", lambda page: True)  # the first build is done: there is a last good build to show
         SCENARIOS["slip-thai-digits"].prepare(live)
         url = fetch("2564/08.html", lambda page: "reportgen-preview-error" in page)  # the rebuild found the slip
         chromium_screenshot(url, picture("preview-error-banner.png"), 880, 520)
     optimise(IMAGES / "preview-error-banner.png")
+
+    desk_pictures(where, picture)
     return made
 
 

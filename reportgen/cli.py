@@ -208,6 +208,12 @@ def run_book(args: argparse.Namespace) -> int:
     return _show(book.run(args.root, args.year, as_of=args.as_of, strict=args.strict), args.lang)
 
 
+def run_fmt(args: argparse.Namespace) -> int:
+    from reportgen.commands import fmt
+
+    return _show(fmt.run(args.root, args.paths, check=args.check, lang=args.lang), args.lang)
+
+
 def run_signoff(args: argparse.Namespace) -> int:
     from reportgen.commands import signoff
 
@@ -250,6 +256,17 @@ def run_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_desk(args: argparse.Namespace) -> int:
+    from reportgen.commands import desk
+    from reportgen.desk.auth import AuthSettings
+
+    auth = AuthSettings(accounts_file=args.accounts, proxy_header=args.proxy_header,
+                        proxy_addresses=tuple(args.proxy_address), https=args.https)  # fmt: skip
+    desk.run(args.root, host=args.host, port=args.port, lang=args.lang, show=lambda item: _show_one(item, args.lang),
+             auth=auth)  # fmt: skip
+    return EXIT_OK
+
+
 def run_new(args: argparse.Namespace) -> int:
     from reportgen.commands import new
 
@@ -283,6 +300,59 @@ def run_schema(args: argparse.Namespace) -> int:
     from reportgen.commands import schema
 
     return _show(schema.run(site=args.site), args.lang)
+
+
+def run_desk_user(args: argparse.Namespace) -> int:
+    from reportgen.commands import desk_user
+
+    outcome = desk_user.run(
+        args.root, args.user_action, login=getattr(args, "login", None), name=getattr(args, "name", None),
+        position=getattr(args, "position", None), email=getattr(args, "email", None), roles=getattr(args, "roles", ()),
+        password=getattr(args, "password", False), no_password=getattr(args, "no_password", False),
+        store_path=args.accounts, lang=args.lang,
+    )  # fmt: skip
+    return _show(outcome, args.lang)
+
+
+def _add_desk_user_commands(desk: argparse.ArgumentParser, common: argparse.ArgumentParser, say: Any) -> None:
+    """``reportgen desk user add|set|remove|list``: the desk's accounts (``commands/desk_user.py``)."""
+    desk_commands = desk.add_subparsers(dest="desk_command", metavar=say("cli_metavar_desk_command"))
+    user = desk_commands.add_parser("user", help=say("cli_cmd_desk_user"), description=say("cli_cmd_desk_user"))
+    actions = user.add_subparsers(dest="user_action", required=True, metavar=say("cli_metavar_desk_user_action"))
+    roles = [role.value for role in _desk_roles()]
+
+    summaries = {"add": "cli_desk_user_add", "set": "cli_desk_user_set", "remove": "cli_desk_user_remove",
+                  "list": "cli_desk_user_list"}  # fmt: skip
+
+    def action(name: str) -> argparse.ArgumentParser:
+        summary = say(summaries[name])
+        parser = actions.add_parser(name, parents=[common], help=summary, description=summary)
+        parser.add_argument("--accounts", type=Path, metavar="FILE", help=say("cli_desk_user_accounts"))
+        parser.set_defaults(handler=run_desk_user)
+        if name != "list":
+            parser.add_argument("login", metavar="LOGIN", help=say("cli_desk_user_login"))
+        return parser
+
+    for name in ("add", "set"):
+        parser = action(name)
+        needed = name == "add"
+        parser.add_argument("--name", required=needed, metavar=say("cli_metavar_name"), help=say("cli_desk_user_name"))
+        parser.add_argument("--position", required=needed, metavar=say("cli_metavar_position"),
+                            help=say("cli_desk_user_position"))  # fmt: skip
+        parser.add_argument("--email", metavar="EMAIL", help=say("cli_desk_user_email"))
+        parser.add_argument("--role", dest="roles", action="append", choices=roles, required=needed, default=[],
+                            help=say("cli_desk_user_role"))  # fmt: skip
+        parser.add_argument("--no-password", action="store_true", help=say("cli_desk_user_no_password"))
+        if name == "set":
+            parser.add_argument("--password", action="store_true", help=say("cli_desk_user_password"))
+    action("remove")
+    action("list")
+
+
+def _desk_roles() -> list[Any]:
+    from reportgen.desk.identity import Role
+
+    return list(Role)
 
 
 def build_parser(lang: str = "th") -> argparse.ArgumentParser:
@@ -365,6 +435,11 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     book.add_argument("--strict", action="store_true", help=say("cli_opt_strict"))
     book.set_defaults(handler=run_book)
 
+    formatter = command("fmt", "cli_cmd_fmt")
+    formatter.add_argument("paths", nargs="*", type=Path, metavar=files, help=say("cli_fmt_paths"))
+    formatter.add_argument("--check", action="store_true", help=say("cli_fmt_check"))
+    formatter.set_defaults(handler=run_fmt)
+
     signoff = command("signoff", "cli_cmd_signoff")
     signoff.add_argument("file", type=Path, metavar=say("cli_metavar_files"), help=say("cli_signoff_file"))
     signoff.add_argument("--name", required=True, metavar=say("cli_metavar_name"), help=say("cli_signoff_name"))
@@ -398,6 +473,17 @@ def build_parser(lang: str = "th") -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", metavar="HOST", help=say("cli_serve_host"))
     serve.add_argument("--share-status", action="store_true", help=say("cli_serve_share_status"))
     serve.set_defaults(handler=run_serve)
+
+    desk = command("desk", "cli_cmd_desk")
+    desk.add_argument("--port", type=types.port, default=8000, metavar="PORT", help=say("cli_desk_port"))
+    desk.add_argument("--host", default="127.0.0.1", metavar="HOST", help=say("cli_desk_host"))
+    desk.add_argument("--accounts", type=Path, metavar="FILE", help=say("cli_desk_user_accounts"))
+    desk.add_argument("--proxy-header", metavar="HEADER", help=say("cli_desk_proxy_header"))
+    desk.add_argument("--proxy-address", action="append", default=[], metavar="ADDRESS",
+                      help=say("cli_desk_proxy_address"))  # fmt: skip
+    desk.add_argument("--https", action="store_true", help=say("cli_desk_https"))
+    desk.set_defaults(handler=run_desk)
+    _add_desk_user_commands(desk, common, say)
 
     new = command("new", "cli_cmd_new")
     new.add_argument("code", nargs="?", metavar=say("cli_metavar_code"), help=say("cli_new_code"))

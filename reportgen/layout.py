@@ -36,6 +36,8 @@ OUTPUT_MARKER = ".reportgen-output"
 SHARD_MANIFEST = "reportgen-shard.json"
 #: The folder, under a project, of every cache of reportgen.
 CACHE_DIR = Path(".cache") / "reportgen"
+#: The desk's own state, not content: accounts and the audit log (git-ignored; never in content/, never pushed).
+DESK_STATE_DIR = ".reportgen-desk"
 #: The project folders whose every file may change any form (hashed into every cache key).
 SHARED_INPUTS = (TEMPLATES_DIR, FONTS_DIR)
 

@@ -25,7 +25,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from reportgen import wording
-from reportgen.markdown import check_markdown, check_url
+from reportgen.narrative import check_narrative, check_url
 
 #: Longest narrative accepted. The longest field of the reference form is about 700 characters; a field a hundred
 #: times longer is a paste accident, and rendering it would make a form of hundreds of pages.
@@ -50,7 +50,7 @@ YAML_BOOL_WORDS = r"^([yY]es|YES|[nN]o|NO|[oO]n|ON|[oO]ff|OFF|[tT]rue|TRUE|[fF]a
 #: The sign-off date as the editor checks it: a Christian-Era ISO date with a possible month and day.
 DATE_PATTERN = r"^(?!\d{4}-02-3)(?!\d{4}-(0[469]|11)-31)(1\d{3}|2[0-3]\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 
-#: Links as the editor checks them (``markdown.is_safe_url`` is the rule): https, http or mailto, no spaces.
+#: Links as the editor checks them (``narrative.is_safe_url`` is the rule): https, http or mailto, no spaces.
 URL_PATTERN = r"^([hH][tT][tT][pP][sS]?://[^\s/?#]+[^\s]*|[mM][aA][iI][lL][tT][oO]:[^\s]+)$"
 
 #: Evidence paths as the editor checks them (``validate._outside_reason`` is the rule): relative, with /, no ``..``.
@@ -111,11 +111,12 @@ def _christian_era(value: dt.date) -> dt.date:
 TRUSTED = "reportgen-trusted"
 
 
-def _checked_markdown(text: str, info: ValidationInfo) -> str:
-    """``check_markdown``, unless the value comes from a trusted source that checked it when it was written."""
+def checked_narrative(text: str, info: ValidationInfo) -> str:
+    """``check_narrative``, unless the value comes from a trusted source that checked it when it was written (the
+    validator that marks a field as a narrative: the desk's form reads it)."""
     if isinstance(info.context, dict) and info.context.get(TRUSTED):
         return text
-    return check_markdown(text)
+    return check_narrative(text)
 
 
 Text = Annotated[
@@ -124,15 +125,15 @@ Text = Annotated[
 ]
 """A single line or short paragraph of plain Thai text."""
 
-Markdown = Annotated[
+Narrative = Annotated[
     str,
     Field(
         max_length=MAX_TEXT_LENGTH,
-        json_schema_extra={"contentMediaType": "text/markdown", "not": {"pattern": YAML_BOOL_WORDS}},
+        json_schema_extra={"contentMediaType": "text/plain", "not": {"pattern": YAML_BOOL_WORDS}},
     ),
-    AfterValidator(_checked_markdown),
+    AfterValidator(checked_narrative),
 ]
-"""A narrative in CommonMark: paragraphs, numbered and bulleted lists, links, emphasis. Raw HTML stays text."""
+"""A narrative as officers type it (``reportgen/narrative.py``): paragraphs and line breaks, lists, tables, links."""
 
 Number = Annotated[
     Decimal,
@@ -216,7 +217,7 @@ class Officer(ContentModel):
 class QuarterReport(ContentModel):
     """One quarter's report (6.1–6.4)."""
 
-    report: Markdown = Field(min_length=1, description=wording.label("schema_quarter_report_report", "th"))
+    report: Narrative = Field(min_length=1, description=wording.label("schema_quarter_report_report", "th"))
     result: Number | None = Field(None, description=wording.label("schema_quarter_report_result", "th"))
 
 
@@ -227,7 +228,7 @@ class Quarters(ContentModel):
     q2: QuarterReport | None = Field(None, description=wording.label("schema_quarters_q2", "th"))
     q3: QuarterReport | None = Field(None, description=wording.label("schema_quarters_q3", "th"))
     q4: QuarterReport | None = Field(None, description=wording.label("schema_quarters_q4", "th"))
-    summary: Markdown | None = Field(None, description=wording.label("schema_quarters_summary", "th"))
+    summary: Narrative | None = Field(None, description=wording.label("schema_quarters_summary", "th"))
 
     def reported(self) -> list[tuple[int, QuarterReport]]:
         """The reported quarters as (number, report), in order."""
@@ -281,15 +282,15 @@ class Indicator(ContentModel):
         description=wording.label("schema_indicator_result_type", "th")
     )
     plan: Plan | None = Field(None, description=wording.label("schema_indicator_plan", "th"))
-    definition: Markdown = Field(min_length=1, description=wording.label("schema_indicator_definition", "th"))
-    calculation: Markdown = Field(min_length=1, description=wording.label("schema_indicator_calculation", "th"))
+    definition: Narrative = Field(min_length=1, description=wording.label("schema_indicator_definition", "th"))
+    calculation: Narrative = Field(min_length=1, description=wording.label("schema_indicator_calculation", "th"))
     target: Target = Field(description=wording.label("schema_indicator_target", "th"))
     result: Number | None = Field(
         None, description=wording.label("schema_indicator_result", "th")
     )
     quarters: Quarters = Field(default_factory=Quarters, description=wording.label("schema_indicator_quarters", "th"))
-    supporting_factors: Markdown = Field("", description=wording.label("schema_indicator_supporting_factors", "th"))
-    obstacles: Markdown | None = Field("", description=wording.label("schema_indicator_obstacles", "th"))
+    supporting_factors: Narrative = Field("", description=wording.label("schema_indicator_supporting_factors", "th"))
+    obstacles: Narrative | None = Field("", description=wording.label("schema_indicator_obstacles", "th"))
     evidence: list[Evidence] = Field(
         default_factory=list, max_length=MAX_EVIDENCE_ITEMS, description=wording.label("schema_indicator_evidence", "th")
     )

@@ -68,6 +68,14 @@ def to_thai_digits(text: str) -> str:
     return text.translate(_ARABIC_TO_THAI)
 
 
+_THAI_TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
+
+
+def to_arabic_digits(text: str) -> str:
+    """``๒๕๖๙`` → ``2569``: Thai digits as typed, read as the digits they are (the desk's numbers and years)."""
+    return text.translate(_THAI_TO_ARABIC)
+
+
 def apply_digits(text: str, digits: str) -> str:
     """Print ``text`` in the site's digit system: ``"arabic"`` leaves it unchanged, ``"thai"`` converts digits."""
     _check_digits(digits)

@@ -58,9 +58,26 @@ def signed_off(data: dict, name: str = "นางสาวสมใจ ใฝ่
     return unsigned | {"signoff": {"name": name, "position": position, "date": date, "digest": digest}}
 
 
+class _ContentDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, quoting text as reportgen's writer does: PyYAML leaves ``0E0`` plain (a string to YAML
+    1.1), which reportgen, like the editor's YAML 1.2, reads as a number."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    from reportgen.authoring.yamltext import needs_double_quotes
+
+    if needs_double_quotes(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
+    return dumper.represent_str(value)
+
+
+_ContentDumper.add_representer(str, _represent_text)
+
+
 def dump_yaml(data: dict) -> str:
-    """YAML as staff write it: Thai as is, keys in the given order."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    """YAML as staff write it: Thai as is, keys in the given order, text that reportgen would read as another type
+    (``0E0``, ``yes``) quoted."""
+    return yaml.dump(data, Dumper=_ContentDumper, allow_unicode=True, sort_keys=False)
 
 
 def indicator_yaml(**overrides) -> str:
@@ -108,7 +125,7 @@ def write_project(root: Path, files: dict[str, str | bytes | dict], *, site: dic
         path = content / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(value, dict):
-            path.write_text(yaml.safe_dump(value, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            path.write_text(dump_yaml(value), encoding="utf-8")
         elif isinstance(value, bytes):
             path.write_bytes(value)
         else:

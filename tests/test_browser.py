@@ -501,3 +501,33 @@ def test_thai_and_arabic_digits_find_a_code_printed_in_thai_digits(browser, thai
     found, status = search_from_the_header(browser, thai_digit_html, query)
     assert found[:1] == ["2565/11.html"], found
     assert status.startswith("พบ ") and not re.search("[0-9]", status.split("“")[0]), status  # in the site's digits
+
+
+# --- What an officer types is what the page shows (issue 25) -------------------------------------------------------
+
+OFFICER_NARRATIVE = (
+    "ตารางจาก Excel\nเดือน\tชื่อเรื่อง\tการเข้าชม (ครั้ง)\nพฤษภาคม\t180\t52,310\n"
+    "กรกฎาคม\tบรรณนิทัศน์ออนไลน์ประจำเดือนที่มีชื่อยาวจนต้องตัดบรรทัดในช่องของตาราง\t1,204,551\n"
+    "ดังนี้\n๑. จัดกิจกรรม\n๒. อบรม\n3)ประเมินผล\n    ย่อหน้าแบบ Word\n>ร้อยละ 85 ของผู้ตอบ\n•\tจาก Word"
+)
+
+
+def test_a_pasted_table_and_typed_lists_pass_axe_and_fit_a_phone(browser, tmp_path):
+    data = real_indicator()
+    data["quarters"]["q1"] = {"report": OFFICER_NARRATIVE}
+    html = build_site(tmp_path / "project", {"indicators/2564/08.yaml": data})
+    visit = SiteVisit(browser, html, viewport={"width": 500, "height": 900})
+    try:
+        page = visit.open("2564/08.html")
+        assert page.eval_on_selector_all(".narrative-table th[scope=col]", "cells => cells.length") == 3
+        assert page.inner_text(".narrative-table tbody tr:first-child").split() == ["พฤษภาคม", "180", "52,310"]
+        page.add_script_tag(path=str(AXE_SCRIPT))
+        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+        assert not result["violations"], [violation["id"] for violation in result["violations"]]
+        wide = page.evaluate("""() => [...document.querySelectorAll('.narrative *')]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth).length""")
+        assert wide == 0 and not visit.problems, visit.problems
+        text = page.inner_text(".quarter")
+        assert "๒. อบรม" in text and "3) ประเมินผล" in text and ">ร้อยละ 85 ของผู้ตอบ" in text
+    finally:
+        visit.close()

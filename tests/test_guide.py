@@ -305,11 +305,16 @@ THAI_QUOTE = re.compile(r'"([^"\n]*[\u0e00-\u0e7f][^"\n]*)"')
 
 def prose_quote_problems(text: str) -> list[str]:
     """A Thai phrase quoted in the prose ("…") is what the program shows: it must appear in a generated block of
-    the guide (what the commands print) or in the site's templates (what the pages say); … stands for a value."""
+    the guide (what the commands print), in the templates of the site and the desk (what the pages say) or in what the
+    desk's code shows (its flashes and error pages); … stands for a value."""
     generated = "\n".join(m["body"] for m in screenshots.OUTPUT_MARK.finditer(text))
     generated += "\n".join(m["body"] for m in screenshots.FILE_MARK.finditer(text))
-    pages = "\n".join(path.read_text(encoding="utf-8") for path in (REPO_ROOT / "templates").glob("*.j2"))
-    pages += "\n".join(wording.message(key, "th") for key in re.findall(r'message\("([a-z0-9_]+)"', pages))
+    pages = "\n".join(path.read_text(encoding="utf-8") for path in sorted((REPO_ROOT / "templates").rglob("*.j2")))
+    shown = set(re.findall(r"""message\(["']([a-z0-9_]+)["']""", pages))
+    # the desk's pages also say what its code puts on them: flashes, error pages, refusals ("desk_saved", …)
+    for code in sorted((REPO_ROOT / "reportgen" / "desk").glob("*.py")):
+        shown |= set(re.findall(r"""["'](desk_[a-z0-9_]+)["']""", code.read_text(encoding="utf-8")))
+    pages += "\n".join(wording.message(key, "th") for key in sorted(shown) if key in wording.catalog())
     prose = re.sub(r"<!--.*?-->", "", FENCE.sub("", text), flags=re.S)  # the markers name lines, they quote none
     problems = []
     for quote in THAI_QUOTE.findall(prose):

@@ -20,7 +20,7 @@ PACKAGE = REPO_ROOT / "reportgen"
 #: Lowest first. A name ending in "." is every module of that package (not its ``__init__``).
 LAYERS: list[tuple[str, ...]] = [
     ("reportgen", "reportgen.wording", "reportgen.layout", "reportgen.files", "reportgen.fingerprint", "reportgen.thai",
-     "reportgen.markdown", "reportgen.errors", "reportgen.terminal", "reportgen.progress", "reportgen.revisions",
+     "reportgen.narrative", "reportgen.errors", "reportgen.terminal", "reportgen.progress", "reportgen.revisions",
      "reportgen.linebreak", "reportgen.dates", "reportgen.fields", "reportgen.cli_language", "reportgen.spreadsheet",
      "reportgen.xmp", "reportgen.stamp",  # PDF parts for render and signing: XMP metadata, the drawn stamp
      # WeasyPrint's internals, walled off: they import nothing of reportgen's but the foundations (linebreak asks
@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reportgen.content.project",),
     ("reportgen.authoring", "reportgen.authoring.yamltext", "reportgen.authoring.writer", "reportgen.authoring.naming"),
     ("reportgen.authoring.template", "reportgen.authoring.signoff_edit"),
-    ("reportgen.authoring.bmaimport",),
+    ("reportgen.authoring.bmaimport", "reportgen.authoring.canonical", "reportgen.authoring.repository"),
     ("reportgen.render", "reportgen.render."),
     ("reportgen.publish", "reportgen.publish.options", "reportgen.publish.deploy"),
     ("reportgen.publish.cache", "reportgen.publish.writer", "reportgen.publish.release"),
@@ -44,7 +44,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("reportgen.publish.pipeline",),
     ("reportgen.preview", "reportgen.preview.watcher", "reportgen.signing"),
     ("reportgen.preview.server",),
-    ("reportgen.commands", "reportgen.commands."),
+    # The desk is the commands' web face: its routes call the commands' operations, and `desk` (a command) serves it.
+    ("reportgen.commands", "reportgen.commands.", "reportgen.desk", "reportgen.desk."),
     ("reportgen.cli", "reportgen.__main__"),
 ]  # fmt: skip
 

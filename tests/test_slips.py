@@ -107,7 +107,7 @@ SLIPS = [
     Slip("number too large", edit("\nresult: 36", "\nresult: 1.0e+25"), "too_large", "result", "result: 1.0e+25",
          "999,999,999,999", "at most 999,999,999,999"),
     Slip("too many decimals", edit("\nresult: 36", "\nresult: 36.125"), "number_too_precise", "result",
-         "result: 36.125", "result: 36.12", "round it to 2 decimal places"),
+         "result: 36.125", "result: 36.13", "round it to 2 decimal places"),
     # --- where the message points ---------------------------------------------------------------------------------
     Slip("q2 dedented", indent_line("  q2:", "q2:"), "yaml_dedented_key", "quarters.q2", "q2:",
          "เว้นวรรค 2 ช่อง", "indent q2: with 2 spaces"),

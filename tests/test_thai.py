@@ -425,3 +425,10 @@ def test_reader_figure_writes_numbers_as_thai_readers_do(value, unit, digits, ex
 def test_reader_figure_is_not_the_official_forms_format():
     assert thai.format_number(Decimal("36"), places=2) == "36.00"  # the form keeps the reference's 36.00 (ห้อง)
     assert thai.reader_figure(Decimal("36"), "ห้อง") == "36 ห้อง"
+
+
+def test_thai_digits_are_read_as_the_digits_they_are():
+    from reportgen.thai import to_arabic_digits
+
+    assert to_arabic_digits("๒๕๖๙ ปี ๑๒.๕") == "2569 ปี 12.5"
+    assert to_arabic_digits(to_thai_digits("0123456789")) == "0123456789"

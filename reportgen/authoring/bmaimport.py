@@ -8,10 +8,10 @@ signature block. Every line is followed by a blank one, so blank lines carry no 
 between spaces or Thai letters is an en dash ``–`` lost in the export and is put back (with a warning counting
 them); any other ``?`` is left for ``check`` to flag.
 
-Narratives become Markdown: lines that begin ``1.``, ``2.`` … start numbered items, others continue the paragraph
-or item before them (joined with a space: the export broke lines where the form wrapped them). A line that looks
-like the next item but lacks its dot (``3 สถิติ…`` after item 2) is read as that item, with a warning. Markdown
-characters in the text are escaped, so the text renders exactly as written.
+Narratives become the officers' narrative syntax (``reportgen/narrative.py``): lines that begin ``1.``, ``2.`` …
+start numbered items, others continue the paragraph or item before them (the export broke lines where the form
+wrapped them). A line that looks like the next item but lacks its dot (``3 สถิติ…`` after item 2) is read as that
+item, with a warning. ``*``, ``_``, ``#`` and backslashes are text in that syntax, so the text is written as it is.
 
 Nothing is guessed silently. What the export does not say, or says ambiguously, becomes ``FILL`` (a placeholder
 that ``check`` warns about) with a warning here: a missing section, the result type when the export lost its
@@ -27,6 +27,7 @@ Reading takes time in proportion to the export's size: lines are gathered into l
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -35,6 +36,7 @@ from typing import Any
 from reportgen.authoring.template import FILL, Fill, blank_model_values
 from reportgen.content.parse import MAX_REPEATED, REFUSED_CHARACTER, refused_kind
 from reportgen.errors import ContentError, Problem
+from reportgen.linebreak import word_boundaries
 from reportgen.model import Indicator
 from reportgen.wording import localized
 
@@ -65,7 +67,6 @@ RESULT = re.compile(r"^:?\s*ผลงานที่ทำได้\s*=\s*([0-9]
 ITEM = re.compile(r"^(\d{1,2})\.\s+(\S.*)$")
 ITEM_WITHOUT_DOT = re.compile(r"^(\d{1,2})\s+(\S.*)$")
 LOST_DASH = re.compile(r"(?<=[\s\u0E00-\u0E7F])\?(?=[\s\u0E00-\u0E7F])")
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 
 
 @dataclass
@@ -77,8 +78,12 @@ class Imported:
     code: str | None = None
 
 
-def parse_export(text: str, source: Path, *, year: int, agency: str, code: str | None = None) -> Imported:
-    """Read an exported form (see the module docstring); ``source`` names it in the warnings."""
+def parse_export(
+    text: str, source: Path, *, year: int, agency: str, code: str | None = None, words: Iterable[str] = ()
+) -> Imported:
+    """Read an exported form (see the module docstring); ``source`` names it in the warnings; ``words`` are the
+    project's own (``content/dictionary.txt``), for the Thai words the export split across lines."""
+    words = frozenset(words)
     warnings: list[Problem] = []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     refused = refused_characters(lines, source)
@@ -174,7 +179,7 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
             found_code = match.group(1)
         if match and match.group(2):
             name_lines = [(line_number, match.group(2))] + name_lines
-        values["name"] = " ".join(text for _, text in name_lines) or FILL
+        values["name"] = join_lines([text for _, text in name_lines], words) or FILL
         if values["name"] is FILL:
             warnings.append(_ambiguous(source, line_number, "name", "import_detail_no_name"))
     values["code"] = found_code
@@ -186,7 +191,7 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
     for section, name in ((3, "definition"), (4, "calculation"), (7, "supporting_factors"), (8, "obstacles")):
         if section in seen_sections:
             lines_of = _with_rest(heading_rest[section], parts.get(f"s{section}", []))
-            values[name] = markdown_of(lines_of, source, warnings)
+            values[name] = narrative_of(lines_of, source, warnings, name, words)
             if not values[name] and name in ("definition", "calculation"):
                 values[name] = FILL
                 warnings.append(_ambiguous(source, heading_rest[section][0], name, "import_detail_section_empty",
@@ -197,14 +202,16 @@ def parse_export(text: str, source: Path, *, year: int, agency: str, code: str |
         quarters = dict(values["quarters"])
         for number in range(1, 6):
             quarter_lines = parts.get(f"q{number}")
-            text = markdown_of(quarter_lines, source, warnings) if quarter_lines else ""
+            field_name = "quarters.summary" if number == 5 else f"quarters.q{number}.report"
+            text = narrative_of(quarter_lines, source, warnings, field_name, words) if quarter_lines else ""
             if number == 5:
                 quarters["summary"] = text or None
             elif text:
                 quarters[f"q{number}"] = {"report": text, "result": None}
         values["quarters"] = quarters
+        _result_of_latest_quarter(values, heading_rest.get(5, (None, ""))[0], source, warnings)
     if 9 in seen_sections:
-        values["evidence"] = _evidence(_with_rest(heading_rest[9], parts.get("s9", [])))
+        values["evidence"] = _evidence(_with_rest(heading_rest[9], parts.get("s9", [])), words)
     return Imported(values, warnings, found_code)
 
 
@@ -270,15 +277,54 @@ def _check_signature(line: str, number: int, source: Path, warnings: list[Proble
     return bool(name)
 
 
-def escape_markdown(text: str) -> str:
-    """``text`` as Markdown that renders as exactly this text (no emphasis, links, headings or lists)."""
-    text = MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"^([#>+=-])", r"\\\1", text)
-    return re.sub(r"^(\d+)([.)])(?=\s)", r"\1\\\2", text)
+def _result_of_latest_quarter(values: dict[str, Any], line: int | None, source: Path, warnings: list[Problem]) -> None:
+    """The export's "ผลงานที่ทำได้" is the cumulative result as of the form's latest quarter: it becomes that
+    quarter's ``result`` too, so that no figure of the export is lost (the form prints the quarter's result)."""
+    result = values.get("result")
+    if not isinstance(result, Decimal):
+        return
+    reported = [name for name in ("q4", "q3", "q2", "q1") if isinstance(values["quarters"].get(name), dict)]
+    if not reported:
+        return
+    latest = reported[0]
+    values["quarters"][latest]["result"] = result
+    warnings.append(_ambiguous(
+        source, line, f"quarters.{latest}.result", "import_detail_quarter_result", code="import_read_as",
+        result=_plain_decimal(result), quarter=latest[1],
+    ))
 
 
-def markdown_of(lines: list[tuple[int, str]], source: Path, warnings: list[Problem]) -> str:
-    """A narrative's lines (``::`` markers removed) → Markdown: paragraphs, then numbered items."""
+def _plain_decimal(number: Decimal) -> str:
+    return format(number.normalize(), "f") if number == number.to_integral_value() else format(number, "f")
+
+
+#: A Thai letter (a consonant, vowel or tone mark; not a digit or a sign such as ฯ), at the end or start of a line.
+_THAI_LETTER_END = re.compile(r"[\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e4e]$")
+_THAI_LETTER_START = re.compile(r"^[\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e4e]")
+
+
+def join_lines(lines: list[str], words: Iterable[str] = ()) -> str:
+    """Lines the export broke where the form wrapped them, joined: with a space, unless the break falls inside a
+    Thai word (by the project's segmentation, ``linebreak.word_boundaries``, with its own ``words``), where the
+    export split one word in two (``โซเชียล`` / ``มีเดีย``)."""
+    joined = ""
+    for line in lines:
+        if not joined:
+            joined = line
+            continue
+        if _THAI_LETTER_END.search(joined) and _THAI_LETTER_START.match(line):
+            tail, head = joined[-40:], line[:40]
+            if len(tail) not in word_boundaries(tail + head, words):
+                joined += line
+                continue
+        joined += " " + line
+    return joined
+
+
+def narrative_of(
+    lines: list[tuple[int, str]], source: Path, warnings: list[Problem], field_name: str, words: Iterable[str] = ()
+) -> str:
+    """A narrative's lines (``::`` markers removed) → a narrative: paragraphs, then numbered items."""
     blocks: list[tuple[int | None, list[str]]] = []  # (item number or None for a paragraph, its lines)
     last_item: int | None = None
     for number, line in lines:
@@ -294,7 +340,7 @@ def markdown_of(lines: list[tuple[int, str]], source: Path, warnings: list[Probl
             last_item = int(bare.group(1))
             blocks.append((last_item, [bare.group(2)]))
             warnings.append(_ambiguous(
-                source, number, "text", "import_detail_item_without_dot", code="import_read_as",
+                source, number, field_name, "import_detail_item_without_dot", code="import_read_as",
                 excerpt=_excerpt(line, 30), item=bare.group(1),
             ))
         elif blocks:
@@ -304,15 +350,15 @@ def markdown_of(lines: list[tuple[int, str]], source: Path, warnings: list[Probl
     out: list[str] = []
     previous: int | None = None
     for number_of_item, parts in blocks:
-        text = " ".join(parts)
+        text = join_lines(parts, words)
         if number_of_item is None:
             if out:
                 out.append("")
-            out.append(escape_markdown(text))
+            out.append(text)
         else:
             if previous is None and out:
                 out.append("")
-            out.append(f"{number_of_item}. {escape_markdown(text)}")
+            out.append(f"{number_of_item}. {text}")
         previous = number_of_item
     return "\n".join(out)
 
@@ -369,7 +415,7 @@ def _target(
     return target, result
 
 
-def _evidence(lines: list[tuple[int, str]]) -> list[dict[str, str | None]]:
+def _evidence(lines: list[tuple[int, str]], words: frozenset[str]) -> list[dict[str, str | None]]:
     items: list[list[str]] = []
     for _, line in lines:
         bullet = re.match(r"^-\s*(?:::\s*)?(?:-\s*)?(.*)$", line)
@@ -380,5 +426,5 @@ def _evidence(lines: list[tuple[int, str]]) -> list[dict[str, str | None]]:
             items.append([text])
         else:
             items[-1].append(text)
-    return [{"title": " ".join(parts), "url": None, "file": None} for parts in items]
+    return [{"title": join_lines(parts, words), "url": None, "file": None} for parts in items]
 

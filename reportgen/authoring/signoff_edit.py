@@ -50,6 +50,34 @@ def with_signoff(original: bytes, doc: SourceDocument, record: Signoff) -> bytes
     return (BOM if bom else "").encode("utf-8") + "".join(new_lines).encode("utf-8")
 
 
+def without_signoff(original: bytes, doc: SourceDocument) -> bytes:
+    """``original`` with its ``signoff:`` block emptied (``signoff:`` and nothing under it, as ``new`` writes it): a
+    revoked sign-off. Every other byte is kept; a file without a block is returned as it is."""
+    text, bom = _decode(original)
+    lines = _LINE.findall(text)[:-1] if text else []
+    span = _signoff_lines(doc, lines)
+    if span is None:
+        return original
+    first_break = re.search(r"\r\n|\r|\n", text)
+    newline = first_break.group() if first_break else "\n"
+    first, last = span
+    new_lines = lines[:first] + ["signoff:" + newline] + lines[last + 1 :]
+    return (BOM if bom else "").encode("utf-8") + "".join(new_lines).encode("utf-8")
+
+
+def check_revoked_text(data: bytes, relative: PurePosixPath, before: Indicator) -> None:
+    """Refuse (a bug here, nothing written) a revoked text that does not load, still holds a sign-off, or says
+    anything else than ``before`` did."""
+    doc = load_document(data, Indicator, relative)
+    if not doc.ok:
+        raise ContentError(doc.problems)
+    after: Indicator = doc.model
+    if after.signoff is not None:
+        raise RuntimeError(f"the edited {relative} still holds a sign-off; nothing was written")
+    if after.model_copy(update={"signoff": None}) != before.model_copy(update={"signoff": None}):
+        raise RuntimeError(f"editing {relative} changed its content; nothing was written")
+
+
 def _decode(data: bytes) -> tuple[str, bool]:
     try:
         text = data.decode("utf-8")

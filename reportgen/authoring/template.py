@@ -28,8 +28,8 @@ from reportgen import thai, wording
 from reportgen.authoring.yamltext import INDENT, scalar_lines
 from reportgen.content.validate import placeholder
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR
-from reportgen.markdown import check_markdown, check_url
 from reportgen.model import Indicator, unwrap_annotation
+from reportgen.narrative import check_narrative, check_url
 
 #: The fields ``--from`` carries into the new year: what the indicator is, not what happened in a year.
 CARRIED_FIELDS = ("agency", "name", "result_type", "plan", "definition", "calculation", "target", "officer")
@@ -104,7 +104,7 @@ def _item_model_of(info: FieldInfo) -> type[BaseModel] | None:
 
 
 def _validated_by(info: FieldInfo, check: Callable[..., Any]) -> bool:
-    """True if the field's value goes through ``check`` (``check_markdown``: Markdown; ``check_url``: a link)."""
+    """True if the field's value goes through ``check`` (``check_narrative``: a narrative; ``check_url``: a link)."""
     return any(getattr(item, "func", None) is check for item in _leaf(info)[1])
 
 
@@ -116,18 +116,21 @@ def _what(info: FieldInfo) -> str:
     """What a placeholder asks for: the field's description without its section number, format note and example."""
     text = re.sub(r"^[0-9]+\.\s*", "", info.description or "")
     text = text.split(f" {_said('schema_example_marker')} ")[0]
-    return text.replace(" (Markdown)", "").strip()
+    return text.replace(" " + _said("schema_narrative_marker"), "").strip()
 
 
 # --- YAML text ---------------------------------------------------------------------------------------------------
 
 
-def indicator_text(values: dict[str, Any], *, year: int, source: PurePosixPath | None = None) -> str:
-    """The file's text: header comments, then every field of ``Indicator`` with its description."""
+def indicator_text(
+    values: dict[str, Any], *, year: int, source: PurePosixPath | None = None, title: str | None = None
+) -> str:
+    """The file's text: header comments, then every field of ``Indicator`` with its description. ``title`` (a
+    comment line) replaces the one that says where the file came from (``fmt`` keeps the file's own)."""
     origin = _said("new_file_origin_source", source=source) if source else _said("new_file_origin_new")
     lines = [
         SCHEMA_LINE,
-        "# " + _said("new_file_title", code=values["code"], year=year, origin=origin),
+        title or "# " + _said("new_file_title", code=values["code"], year=year, origin=origin),
         "# " + _said("new_file_how_to_fill"),
         "# " + _said("new_file_examples"),
         "# " + _said("new_file_comments"),
@@ -221,12 +224,22 @@ def _example(lines: list[str], model: type[BaseModel], indent: str, *, year: int
             first = False
 
 
+def plain_title(code: str, year: int) -> str:
+    """The title line without where the file came from: how every file's title starts (``fmt`` finds it by it)."""
+    return "# " + _said("new_file_title_plain", code=code, year=year)
+
+
+def unfilled_lines(name: str, info: FieldInfo, *, year: int) -> list[str]:
+    """What ``new`` writes for ``name`` still to fill (see ``_filled``), unindented: ``fmt`` recognises it."""
+    return _filled(name, info, "", year=year)
+
+
 def _filled(name: str, info: FieldInfo, indent: str, *, year: int) -> list[str]:
     """``name`` with a placeholder: text gets it as its value, a number or a choice a sample plus the placeholder."""
     what = placeholder(_what(info))
     annotation, _ = _leaf(info)
     if annotation is str and not _validated_by(info, check_url):
-        if _validated_by(info, check_markdown):
+        if _validated_by(info, check_narrative):
             return [f"{indent}{name}: |", f"{indent}{INDENT}{what}"]
         return [f"{indent}{name}: {what}"]
     if annotation is str and _validated_by(info, check_url):

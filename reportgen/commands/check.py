@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from reportgen import layout
 from reportgen.commands import EXIT_CONTENT, EXIT_OK, Line, Outcome, Problems
-from reportgen.content.project import load_project
+from reportgen.content.project import DocumentMemo, load_document, load_documents, load_project
+from reportgen.content.validate import collect_problems
+from reportgen.digest import sign_state
 from reportgen.errors import ContentError, Problem, UsageError
+from reportgen.model import Entry, Indicator
 from reportgen.problems import write_github_summary
 
 
@@ -35,6 +39,25 @@ def check(
     except ContentError as error:
         return list(error.problems)
     return list(project.warnings)
+
+
+def check_text(
+    root: Path, file: PurePosixPath, text: str, *, today: dt.date | None = None, memo: DocumentMemo | None = None
+) -> tuple[list[Problem], Entry | None]:
+    """The problems ``check`` would report for ``file`` (relative to the project root) if it held ``text``: the same
+    loading, rules across files and warnings, on the project as it is with that one file replaced (or added); and the
+    form as it would be built (None when it has errors). Writes nothing but the document cache (or, given ``memo``,
+    keeps the other files' documents there). The desk checks a form as the officer types with it."""
+    site, indicators = load_documents(root, memo=memo)
+    doc = load_document(text, Indicator, file)
+    others = [other for other in indicators if other.file != file]
+    problems = collect_problems(site, [*others, doc], today=today, root=Path(root).resolve())
+    own = [problem for problem in problems if str(problem.file).replace("\\", "/") == str(file)]
+    if not doc.ok or any(problem.severity == "error" for problem in own):
+        return own, None
+    assert isinstance(doc.model, Indicator)
+    entry = Entry(indicator=doc.model, source=file, sign_state=sign_state(doc.model, layout.content_dir(root)))
+    return own, entry
 
 
 def run(

@@ -28,6 +28,7 @@ from reportgen.content.project import load_document, load_documents
 from reportgen.content.validate import placeholder, placeholder_warnings
 from reportgen.errors import ContentError, Problem, UsageError
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR, YAML_SUFFIXES
+from reportgen.linebreak import load_dictionary
 from reportgen.model import Indicator
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ def import_form(root: Path, export: Path, year: int, *, code: str | None = None)
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError("import_unreadable", reason=getattr(error, "strerror", None) or str(error)) from None
     agency = site.model.agency if site.ok else placeholder(Indicator.model_fields["agency"].description or "")
-    imported = parse_export(text, Path(shown), year=year, agency=agency, code=code)
+    words = load_dictionary(root / CONTENT_DIR)
+    imported = parse_export(text, Path(shown), year=year, agency=agency, code=code, words=words)
     if not imported.code or not re.fullmatch(code_pattern(), imported.code):
         raise UsageError("import_no_code")
     values = imported.values | {"code": imported.code}

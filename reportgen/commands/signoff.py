@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from reportgen import thai, wording
-from reportgen.authoring.signoff_edit import check_signed_text, with_signoff
+from reportgen.authoring.signoff_edit import check_revoked_text, check_signed_text, with_signoff, without_signoff
 from reportgen.authoring.writer import write_content_file
 from reportgen.commands import Line, Outcome, Problems, Shown
 from reportgen.content.positions import SourceDocument
@@ -172,22 +172,48 @@ def signoff(
         code = "signoff_warnings_not_accepted" if acknowledged is None else "signoff_review_outdated"
         refusal = Problem.create(code, review.file, field="signoff", count=len(review.warnings))
         raise ContentError([*review.warnings, refusal])
-    return _record(Path(root).resolve(), review)
+    root = Path(root).resolve()
+    report, data = signed_text(root, review)
+    if (root / report.file).read_bytes() != review.original:
+        raise OutputError("signoff_changed_meanwhile", file=report.file)
+    write_content_file(root, PurePosixPath(*report.file.parts[1:]), data, replace=True)
+    logger.info(wording.message("log_signed_off", file=report.file, digest=report.signoff.digest))
+    return report
 
 
-def _record(root: Path, review: SignoffReview) -> SignoffReport:
+def signed_text(root: Path, review: SignoffReview) -> tuple[SignoffReport, bytes]:
+    """The bytes of the file of ``review`` (one without refusals, its warnings accepted) with its sign-off recorded,
+    checked by loading them back, and what recording them means; nothing written. ``signoff`` writes them; the desk
+    saves them through ``authoring.repository`` (version checked against ``review.original``, committed)."""
     doc, original, relative = review.document, review.original, review.file
-    assert doc is not None and doc.ok, "a review without refusals has a valid document"
+    assert doc is not None and doc.ok and review.may_sign, "a review without refusals has a valid document"
     indicator: Indicator = doc.model
     record = review.signoff
     data = with_signoff(original, doc, record)
-    check_signed_text(data, relative, record, indicator, root / CONTENT_DIR)
-    if (root / relative).read_bytes() != original:
-        raise OutputError("signoff_changed_meanwhile", file=relative)
-    write_content_file(root, PurePosixPath(*relative.parts[1:]), data, replace=True)
-    logger.info(wording.message("log_signed_off", file=relative, digest=record.digest))
+    check_signed_text(data, relative, record, indicator, Path(root) / CONTENT_DIR)
     # an empty `signoff:` (as `new` writes it) is replaced too, but there was no sign-off to replace
-    return SignoffReport(file=relative, signoff=record, replaced=indicator.signoff is not None, accepted=review.warnings)
+    report = SignoffReport(file=relative, signoff=record, replaced=indicator.signoff is not None,
+                           accepted=review.warnings)  # fmt: skip
+    return report, data
+
+
+def revoked_text(root: Path, file: Path) -> tuple[bytes, bytes, Signoff]:
+    """The indicator ``file``'s bytes, and the same bytes with its sign-off revoked (the ``signoff:`` block emptied,
+    every other byte kept), checked by loading them back; and the sign-off revoked. Raises ``ContentError`` for a
+    file with errors and ``UsageError`` (``signoff_none_to_revoke``) for a file that holds no sign-off."""
+    root = Path(root).resolve()
+    path = _indicator_path(root, file)
+    relative = PurePosixPath(path.relative_to(root).as_posix())
+    original = path.read_bytes()
+    doc = load_document(original, Indicator, relative)
+    if not doc.ok:
+        raise ContentError([problem for problem in doc.problems if problem.severity == "error"])
+    indicator: Indicator = doc.model
+    if indicator.signoff is None:
+        raise UsageError("signoff_none_to_revoke", file=relative)
+    data = without_signoff(original, doc)
+    check_revoked_text(data, relative, indicator)
+    return original, data, indicator.signoff
 
 
 def _of(problem: Problem, relative: PurePosixPath) -> bool:

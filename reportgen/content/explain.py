@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -99,8 +99,9 @@ _EXPECTED_BY_TYPE = {
 
 
 def _as_number_text(text: str) -> str | None:
-    """A number hidden in text ("1,000", "๓", "36 ห้อง") as plain digits, or None."""
+    """A number hidden in text ("1,000", "๓", "36 ห้อง", "ร้อยละ 100") as plain digits, or None."""
     candidate = text.strip().translate(_THAI_DIGITS).replace(",", "")
+    candidate = re.sub(r"^[\u0e01-\u0e4eA-Za-z]+\s*(?=\d)", "", candidate)  # a word first: "ร้อยละ 100", "ประมาณ 36"
     candidate = re.sub(r"\s*[^\d.\s+-].*$", "", candidate) if re.match(r"^[\d.]+\s*\D", candidate) else candidate
     try:
         number = Decimal(candidate)
@@ -219,7 +220,8 @@ class ErrorExplainer:
             return problem("yaml_implicit_number", how=_IMPLICIT_NUMBERS[self.doc.implicit[path]])
         if kind == "number_too_precise":
             places = ctx.get("places", 2)
-            rounded = format(Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places))), "f")
+            # Officers round half up (36.125 → 36.13), not to even as Decimal does by default.
+            rounded = format(Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP), "f")
             return problem("number_too_precise", places=places, suggestion=rounded)
         if value is None and kind in _EXPECTED_BY_TYPE:
             return self.doc.problem(

@@ -83,6 +83,12 @@ _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 REFUSED_CHARACTER = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CONTROLS}]")
 
 
+def remove_invisible(text: str) -> str:
+    """Text pasted from another program → the same without the invisible characters it carried (``_INVISIBLE``): how
+    ``check`` reads every text of a file, and how the desk cleans what is pasted into it."""
+    return _INVISIBLE.sub("", text)
+
+
 def refused_kind(char: str) -> Localized:
     """What a ``REFUSED_CHARACTER`` is, in the reader's words: a control character, a direction override or a
     broken character."""
@@ -364,6 +370,11 @@ def _syntax_problems(error: yaml.MarkedYAMLError, doc: SourceDocument) -> None:
             doc.add("yaml_tab", line=number, column=index + 1)
         return
 
+    # An invisible character where YAML reads structure (the indentation, after "key:" or "- "), or a comment
+    # line that ended a text block: PyYAML trips over it lines later; the line to change is the one holding it.
+    if _invisible_in_structure(doc) or _comment_ending_a_block(doc, line):
+        return
+
     def at(code: str, where: yaml.Mark | None = mark, **params: Any) -> None:
         if code == "yaml_indent" and _dedented_key(doc, where):
             return
@@ -431,6 +442,60 @@ def _syntax_problems(error: yaml.MarkedYAMLError, doc: SourceDocument) -> None:
     else:
         detail = ", ".join(part for part in (context, problem) if part)
         doc.add("yaml_syntax", line=line, column=column, detail=_one_line(detail))
+
+
+#: Spaces YAML does not take for spaces, and what each is in the officer's words (where it usually comes from).
+_INVISIBLE_SPACES: dict[str, Callable[[str], Localized]] = {
+    **dict.fromkeys("\u00a0\u202f\u2007", lambda char: localized("invisible_nbsp", char=char)),
+    **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", lambda char: localized("invisible_zero_width", char=char)),
+    **dict.fromkeys("\u3000\u2002\u2003\u2009", lambda char: localized("invisible_wide_space", char=char)),
+}
+_SPACE_OR_INVISIBLE = "[ " + "".join(_INVISIBLE_SPACES) + "]"
+#: A key's line, and where YAML reads structure on it: the indentation, the space after a list's "-", after ":".
+_KEY_STRUCTURE = re.compile(
+    rf"^(?P<lead>{_SPACE_OR_INVISIBLE}*(?:-{_SPACE_OR_INVISIBLE}+)?)[A-Za-z_][A-Za-z0-9_]*:"
+    rf"(?P<after>[{''.join(_INVISIBLE_SPACES)}]*)"
+)
+
+
+def _invisible_in_structure(doc: SourceDocument) -> bool:
+    """Record each key line's invisible character in its structure (indentation, after ``-`` or ``key:``), at its
+    line and column, named; True if any."""
+    found = 0
+    for number, text in enumerate(doc.lines, start=1):
+        match = _KEY_STRUCTURE.match(text)
+        if not match or found >= MAX_REPEATED:
+            continue
+        for group in ("lead", "after"):
+            offset = match.start(group)
+            spot = next((i for i, char in enumerate(match.group(group)) if char in _INVISIBLE_SPACES), None)
+            if spot is not None:
+                char = text[offset + spot]
+                code = f"U+{ord(char):04X}"
+                doc.add("yaml_invisible_char", line=number, column=offset + spot + 1, char=code,
+                        what=_INVISIBLE_SPACES[char](code))  # fmt: skip
+                found += 1
+                break
+    return found > 0
+
+
+def _comment_ending_a_block(doc: SourceDocument, error_line: int | None) -> bool:
+    """A ``#`` line less indented than the text block it sits in ends that block: the text after it then breaks the
+    file. Recorded at the comment line; True if the error follows one."""
+    if not error_line:
+        return False
+    lines = doc.lines
+    previous = error_line - 2  # the 0-based index of the line above the error
+    while previous >= 0 and not lines[previous].strip():
+        previous -= 1
+    if previous < 0 or not lines[previous].lstrip().startswith("#"):
+        return False
+    comment_indent = _indent_of(lines[previous])
+    if _indent_of(lines[error_line - 1]) <= comment_indent:
+        return False
+    doc.add("yaml_comment_in_text", line=previous + 1, column=comment_indent + 1,
+            indent=_indent_of(lines[error_line - 1]))  # fmt: skip
+    return True
 
 
 _KEY_LINE = re.compile(r"^( *)([A-Za-z_][A-Za-z0-9_]*):(?:\s|$)")
@@ -538,7 +603,7 @@ class _Builder:
                 mark = key_node.start_mark
                 self.doc.add("yaml_complex_key", line=mark.line + 1, column=mark.column + 1)
                 continue
-            key = key_node.value
+            key = _INVISIBLE.sub("", key_node.value)  # pasted with the key, as with any text
             mark = key_node.start_mark
             if key in first_line:
                 self.doc.add(
@@ -613,7 +678,7 @@ class _Builder:
                 kind=refused_kind(char),
             )
             value = REFUSED_CHARACTER.sub("\ufffd", value)  # the file is refused; no message may carry them
-        value = _INVISIBLE.sub("", value)
+        value = remove_invisible(value)
         if node.style is None and len(value) >= 2 and value[0] in _CURLY_OPEN and value[-1] in _CURLY_CLOSE:
             self.doc.curly_quoted.add(path)
         return value

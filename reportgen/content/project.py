@@ -9,6 +9,8 @@ directly (``new``, ``import``, tests).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
@@ -92,6 +94,26 @@ def _indicator_files(root: Path, paths: Sequence[Path] | None) -> list[Path]:
     return sorted(dict.fromkeys(selected), key=lambda path: path.as_posix())
 
 
+#: A file meant as an indicator file but not read as one: ``13.YAML``, ``14.yaml.txt`` (Notepad), ``15.Yml``.
+_MISNAMED = re.compile(r"^(?P<stem>.+?)\.(?:ya?ml)(?:\.txt)?$", re.IGNORECASE)
+
+
+def _misnamed_files(root: Path) -> list[SourceDocument]:
+    """Every file in content/indicators/ that looks like an indicator file but is not named ``<code>.yaml``, each a
+    document with one error naming what to rename it to: none is left out without a word."""
+    found = []
+    indicators = root / CONTENT_DIR / INDICATORS_DIR
+    for path in sorted(indicators.rglob("*"), key=lambda path: path.as_posix()):
+        if not path.is_file() or path.suffix in YAML_SUFFIXES:
+            continue
+        named = _MISNAMED.match(path.name)
+        if named:
+            doc = SourceDocument(_relative(path, root))
+            doc.add("file_name_not_yaml", name=path.name, rename=f"{named['stem']}.yaml")
+            found.append(doc)
+    return found
+
+
 def load_file(
     path: Path, root: Path, model: type[ContentModel], cache: DocumentCache | None = None,
     content_dir: Path | None = None,
@@ -118,24 +140,56 @@ def _text_of(data: bytes) -> str:
     return data[3:].decode("utf-8") if data.startswith(b"\xef\xbb\xbf") else data.decode("utf-8")
 
 
+class DocumentMemo:
+    """Documents loaded before in this process, each kept while its file is unchanged (same size, times and inode):
+    what a long-running process (the desk, checking a form at every keystroke) reloads instead of every file. Safe to
+    share between threads."""
+
+    def __init__(self) -> None:
+        self._documents: dict[Path, tuple[tuple[int, ...], SourceDocument]] = {}
+        self._lock = threading.Lock()
+
+    def load(self, path: Path, root: Path, model: type[ContentModel]) -> SourceDocument:
+        try:
+            status = path.stat()
+        except OSError:
+            return load_file(path, root, model)
+        key = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        with self._lock:
+            known = self._documents.get(path)
+        if known is not None and known[0] == key:
+            return known[1]
+        doc = load_file(path, root, model)
+        with self._lock:
+            self._documents[path] = (key, doc)
+        return doc
+
+
 def load_documents(
-    root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = True
+    root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = True, memo: DocumentMemo | None = None
 ) -> tuple[SourceDocument, list[SourceDocument]]:
     """The site document and the indicator documents, each parsed and validated on its own (or taken from the
-    project's document cache, ``doccache.py``, when ``use_cache`` and its bytes have not changed)."""
+    project's document cache, ``doccache.py``, when ``use_cache`` and its bytes have not changed; or from ``memo``,
+    this process's own, instead of that cache, when given)."""
     root = Path(root).resolve()
     content = root / CONTENT_DIR
     if not content.is_dir():
         raise UsageError("usage_no_content_folder", root=root)
-    cache = DocumentCache.for_project(root) if use_cache else None
+    cache = DocumentCache.for_project(root) if use_cache and memo is None else None
     resolved = content.resolve()
+
+    def load(path: Path, model: type[ContentModel]) -> SourceDocument:
+        return memo.load(path, root, model) if memo is not None else load_file(path, root, model, cache, resolved)
+
     site_path = content / SITE_FILE
     if site_path.is_file():
-        site = load_file(site_path, root, SiteSettings, cache, resolved)
+        site = load(site_path, SiteSettings)
     else:
         site = SourceDocument(_relative(site_path, root))
         site.add("file_unreadable", reason=localized("reason_no_site_file"))
-    indicators = [load_file(path, root, Indicator, cache, resolved) for path in _indicator_files(root, paths)]
+    indicators = [load(path, Indicator) for path in _indicator_files(root, paths)]
+    if paths is None:
+        indicators.extend(_misnamed_files(root))
     if cache is not None:
         cache.save(complete=paths is None)
     return site, indicators

@@ -30,8 +30,8 @@ from pydantic.fields import FieldInfo
 from reportgen import layout, thai
 from reportgen.digest import check_signoff, is_legacy_digest, sign_state
 from reportgen.errors import ContentError, Problem, Severity
-from reportgen.markdown import check_markdown
 from reportgen.model import DEFAULT_DATA_LICENSE, BrokenForm, ContentModel, Entry, Indicator, Project, SiteSettings
+from reportgen.narrative import check_narrative, starts_list_item
 from reportgen.wording import Localized, localized
 
 if TYPE_CHECKING:
@@ -152,8 +152,54 @@ def cross_file_problems(docs: Sequence[SourceDocument]) -> Iterator[Problem]:
             for doc in group:
                 others = ", ".join(str(other.file) for other in group if other is not doc)
                 yield doc.problem("duplicate_code", ("code",), indicator_code=code, year=year, other=others)
+    yield from _same_indicator_twice(by_key)
     for doc in docs:
         yield from _path_problems(doc)
+    for (year, code), group in by_key.items():
+        previous = by_key.get((year - 1, code))
+        if previous and len(group) == 1 and len(previous) == 1:
+            yield from _carried_over(group[0], previous[0])
+
+
+def _carried_over(doc: SourceDocument, last_year: SourceDocument) -> Iterator[Problem]:
+    """Sections 7, 8 and 9 (supporting factors, obstacles, evidence) word for word as in the same indicator's file
+    of the year before: a file copied from last year whose report part was not rewritten."""
+    this, that = doc.model, last_year.model
+
+    def same(a: str | None, b: str | None) -> bool:
+        return bool(a and a.strip()) and " ".join((a or "").split()) == " ".join((b or "").split())
+
+    common = {"year": that.fiscal_year, "other": str(last_year.file)}
+    if same(this.supporting_factors, that.supporting_factors):
+        yield doc.problem("carried_over", ("supporting_factors",), severity="warning", section=7, **common)
+    if same(this.obstacles, that.obstacles):
+        yield doc.problem("carried_over", ("obstacles",), severity="warning", section=8, **common)
+    if this.evidence and [item.model_dump() for item in this.evidence] == [item.model_dump() for item in that.evidence]:
+        yield doc.problem("carried_over", ("evidence",), at="key", severity="warning", section=9, **common)
+
+
+def _same_indicator_twice(by_key: dict[tuple[int, str], list[SourceDocument]]) -> Iterator[Problem]:
+    """``9`` beside ``09`` (a file written without the zero): one indicator in two files, one error, on the file
+    whose code lacks the zeros the other has."""
+    by_number: dict[tuple[int, str], list[str]] = {}
+    for year, code in by_key:
+        if code.isascii() and code.isdigit():
+            by_number.setdefault((year, code.lstrip("0") or "0"), []).append(code)
+    for (year, _number), codes in by_number.items():
+        if len(codes) < 2:
+            continue
+        codes.sort(key=len)
+        longest = codes[-1]
+        for code in codes[:-1]:
+            for doc in by_key[(year, code)]:
+                others = ", ".join(str(other.file) for other in by_key[(year, longest)])
+                yield doc.problem(
+                    "duplicate_code_zeros", ("code",), indicator_code=code, year=year, other_code=longest, other=others
+                )
+
+
+#: A file name that could be a code (the model's pattern): ``08``, ``9``, ``1.2``; not ``08 - Copy``.
+_CODE_NAME = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,15}$")
 
 
 def _path_problems(doc: SourceDocument) -> Iterator[Problem]:
@@ -168,7 +214,12 @@ def _path_problems(doc: SourceDocument) -> Iterator[Problem]:
             "not_in_year_folder", ("fiscal_year",), severity="warning", year=indicator.fiscal_year, name=file.name
         )
     if file.stem != indicator.code:
-        yield doc.problem("file_name_mismatch", ("code",), indicator_code=indicator.code, name=file.name, stem=file.stem)
+        if _CODE_NAME.match(file.stem):
+            yield doc.problem(
+                "file_name_mismatch", ("code",), indicator_code=indicator.code, name=file.name, stem=file.stem
+            )
+        else:  # "08 - Copy.yaml": the name is no code to offer, only the file to rename
+            yield doc.problem("file_name_not_code", ("code",), indicator_code=indicator.code, name=file.name)
 
 
 # --- Warnings ----------------------------------------------------------------------------------------------------
@@ -237,9 +288,6 @@ def placeholder_warnings(doc: SourceDocument) -> Iterator[Problem]:
 
 # --- What YAML's rules changed ----------------------------------------------------------------------------------
 
-#: A line of a narrative that starts a list item: ``1.``, ``2)``, ``-``, ``*``, ``+`` or a bullet pasted from Word.
-LIST_LINE = re.compile(r"^\s*(?:(?:\d{1,3}[.)]|[-*+]|[•◦▪▫●○■□‣⁃∙])(?:\s|$)|[–—]\t)")
-
 #: A comment after a value: YAML ends a plain value at whitespace followed by ``#``.
 _COMMENT_AFTER = re.compile(r"^\s+#")
 
@@ -267,13 +315,13 @@ def _is_choice(info: FieldInfo) -> bool:
     return False
 
 
-def _is_markdown(info: FieldInfo) -> bool:
-    def validated_by_markdown(metadata: Iterable[Any]) -> bool:
-        return any(getattr(item, "func", None) is check_markdown for item in metadata)
+def _is_narrative(info: FieldInfo) -> bool:
+    def validated_by_narrative(metadata: Iterable[Any]) -> bool:
+        return any(getattr(item, "func", None) is check_narrative for item in metadata)
 
-    if validated_by_markdown(info.metadata):
+    if validated_by_narrative(info.metadata):
         return True
-    return any(validated_by_markdown(getattr(arg, "__metadata__", ())) for arg in typing.get_args(info.annotation))
+    return any(validated_by_narrative(getattr(arg, "__metadata__", ())) for arg in typing.get_args(info.annotation))
 
 
 def _shortened(text: str, limit: int = 30) -> str:
@@ -312,21 +360,23 @@ def yaml_meaning_warnings(doc: SourceDocument) -> Iterator[Problem]:
                     cut=_shortened(after.strip()),
                     quoted=_quoted(written),
                 )
-        if _is_markdown(info) and node.style in (None, ">", '"', "'") and node.end_mark.line > node.start_mark.line:
+        if _is_narrative(info) and node.style in (None, ">", '"', "'") and node.end_mark.line > node.start_mark.line:
             yield from _folded_list(doc, path, node, text, key)
-        if path in doc.curly_quoted and not _is_markdown(info):
+        if path in doc.curly_quoted and not _is_narrative(info):
             yield doc.problem("curly_quoted_text", path, severity="warning", key=key, inner=text[1:-1])
 
 
 def _folded_list(doc: SourceDocument, path: tuple[Any, ...], node: Any, text: str, key: str) -> Iterator[Problem]:
-    """The first list line of a narrative that YAML joins to the line before it (a folded or plain text)."""
+    """The first list line, or table row (cells split by tabs, pasted from Excel), of a narrative that YAML joins to
+    the line before it (a folded or plain text)."""
     joined = "\n" + text
     first_line = node.start_mark.line + (1 if node.style == ">" else 0)  # a ">" block starts on the next line
     for index in range(first_line, node.end_mark.line + 1):
         line_text = doc.source_line(index + 1) or ""
         if index == node.start_mark.line:
             line_text = line_text[node.start_mark.column :]
-        if not LIST_LINE.match(line_text):
+        table_row = "\t" in line_text.strip()
+        if not starts_list_item(line_text) and not table_row:
             continue
         item = line_text.strip().strip("\"'")[:20]
         if item and not re.search(r"\n[ \t]*" + re.escape(item), joined):  # more-indented lines keep their break
@@ -335,7 +385,8 @@ def _folded_list(doc: SourceDocument, path: tuple[Any, ...], node: Any, text: st
                 ">": localized("list_style_folded", key=key),
             }.get(node.style, localized("list_style_quoted"))
             column = len(line_text) - len(line_text.lstrip()) + 1
-            yield doc.problem("folded_list", path, line=index + 1, column=column, severity="warning", key=key, style=style)
+            code = "folded_table" if table_row else "folded_list"
+            yield doc.problem(code, path, line=index + 1, column=column, severity="warning", key=key, style=style)
             return
 
 
@@ -375,6 +426,9 @@ def plausibility_warnings(doc: SourceDocument, indicator: Indicator) -> Iterator
                     previous_result=_plain(previous[1]),
                 )
             previous = (number, report.result)
+    if percent:
+        yield from _fractions_and_scale(doc, indicator, figures)
+    yield from _result_against_latest_quarter(doc, indicator)
     numbers = [number for number, _ in reported]
     for missing in range(1, max(numbers, default=0)):
         if missing not in numbers:
@@ -396,6 +450,56 @@ def plausibility_warnings(doc: SourceDocument, indicator: Indicator) -> Iterator
             )
 
 
+#: A percentage target at least this large makes a result under 1 a fraction typed for a percentage (0.87 for 87).
+FRACTION_TARGET = Decimal(10)
+#: Two quarters' percentages this many times apart are on different scales (one of them mistyped).
+QUARTER_SCALE = Decimal(20)
+
+
+def _fractions_and_scale(
+    doc: SourceDocument, indicator: Indicator, figures: list[tuple[tuple[str, ...], Decimal]]
+) -> Iterator[Problem]:
+    """Percentages: a fraction typed for a percentage (``0.87`` against ร้อยละ 85), and a quarter on another scale
+    than the quarter before it. A target under 10 per cent (a ceiling such as ไม่เกินร้อยละ 2, a small rate) makes a
+    small result genuine: nothing is said then."""
+    target = indicator.target.value
+    unit = indicator.target.unit
+    fractions = set()
+    if target >= FRACTION_TARGET:
+        for path, value in figures[1:]:
+            if 0 < value < 1:
+                fractions.add(path)
+                yield doc.problem("result_fraction_for_percent", path, severity="warning", result=_plain(value),
+                                  suggestion=_plain((value * 100).normalize()), unit=unit, target=_plain(target))  # fmt: skip
+    previous: tuple[int, Decimal] | None = None
+    for number, report in indicator.quarters.reported():
+        if report.result is None or report.result <= 0:
+            continue
+        path = ("quarters", f"q{number}", "result")
+        if previous is not None and path not in fractions:
+            low, high = sorted((report.result, previous[1]))
+            if high >= low * QUARTER_SCALE:
+                yield doc.problem("result_scale_of_quarters", path, severity="warning", quarter=number,
+                                  result=_plain(report.result), previous=previous[0],
+                                  previous_result=_plain(previous[1]), unit=unit)  # fmt: skip
+        previous = (number, report.result)
+
+
+def _result_against_latest_quarter(doc: SourceDocument, indicator: Indicator) -> Iterator[Problem]:
+    """Section 5's ``result`` prints as the result achieved; the latest quarter's cumulative result says the same
+    thing, and the form, the site and ``status`` disagree when the two do."""
+    if indicator.result is None:
+        return
+    with_result = [(number, report.result) for number, report in indicator.quarters.reported() if report.result is not None]
+    if not with_result:
+        return
+    quarter, quarter_result = with_result[-1]
+    if quarter_result != indicator.result:
+        yield doc.problem("result_differs_from_quarter", ("result",), severity="warning",
+                          result=_plain(indicator.result), quarter=quarter, quarter_result=_plain(quarter_result),
+                          quarter_field=f"quarters.q{quarter}.result")  # fmt: skip
+
+
 def file_warnings(doc: SourceDocument) -> Iterator[Problem]:
     """The warnings of one valid file that depend on nothing but its bytes. ``project.validate_document`` adds them to
     the file's own problems, so they are cached with the file (``doccache.py``)."""
@@ -403,8 +507,12 @@ def file_warnings(doc: SourceDocument) -> Iterator[Problem]:
     yield from yaml_meaning_warnings(doc)
     if isinstance(doc.model, Indicator):
         yield from placeholder_warnings(doc)
-        yield from _magnitude(doc, doc.model)
-        yield from plausibility_warnings(doc, doc.model)
+        figures = [*_magnitude(doc, doc.model), *plausibility_warnings(doc, doc.model)]
+        # A result already said to be implausible (or its quarter's) needs no second warning that the two differ.
+        flagged = {problem.field for problem in figures if problem.code != "result_differs_from_quarter"}
+        for problem in figures:
+            if problem.code != "result_differs_from_quarter" or not flagged & {"result", problem.params["quarter_field"]}:
+                yield problem
         for index, evidence in enumerate(doc.model.evidence):
             if evidence.url and not evidence.url.lower().startswith("https://"):
                 path = ("evidence", index, "url")
@@ -427,6 +535,7 @@ def dated_warnings(doc: SourceDocument, *, today: dt.date) -> Iterator[Problem]:
     """The warnings of one valid indicator file that depend on the date: reports of quarters not yet ended, a
     sign-off dated in the future."""
     yield from _future_quarters(doc, doc.model, today)
+    yield from _year_folder_slip(doc, doc.model, today)
     signoff = doc.model.signoff
     if signoff is not None and signoff.date > today:
         yield doc.problem(
@@ -461,6 +570,29 @@ def _future_quarters(doc: SourceDocument, indicator: Indicator, today: dt.date) 
         yield doc.problem(
             "future_summary", ("quarters", "summary"), at="key", severity="warning", year=year, end=_end_of(year, 4)
         )
+
+
+def _year_folder_slip(doc: SourceDocument, indicator: Indicator, today: dt.date) -> Iterator[Problem]:
+    """A quarter reported for a fiscal year that has not started, or that ended and whose report stopped at the very
+    quarter running now in the next year: the calendar year taken for the fiscal year (q1 of 2570, written in
+    December 2569, into 2569/), which ``status`` then counts as never reported."""
+    year = indicator.fiscal_year
+    reported = [number for number, _ in indicator.quarters.reported()]
+    if not reported:
+        return
+    start, end = thai.quarter_period(year, 1)[0], thai.quarter_period(year, 4)[1]
+    meant = thai.fiscal_year_of(today)
+    if today < start:
+        yield doc.problem("fiscal_year_not_started", ("fiscal_year",), severity="warning", year=year,
+                          start=Localized(thai.thai_date(start), start.isoformat()), meant=meant)  # fmt: skip
+        return
+    # Only quarter 1 of the year that ended last September, checked from October to December: then the calendar
+    # year is still the fiscal year before, and quarter 1 is what is being written (a year really left at quarter 1
+    # is rare, and is then told apart by the month of the check).
+    if today > end and reported == [1] and meant == year + 1 and thai.fiscal_quarter_of(today) == 1:
+        yield doc.problem("quarter_in_ended_year", ("quarters", "q1"), at="key", severity="warning",
+                          year=year, quarter=1, meant=meant, months=thai.quarter_months(1),
+                          end=Localized(thai.thai_date(end), end.isoformat()))  # fmt: skip
 
 
 def _magnitude(doc: SourceDocument, indicator: Indicator) -> Iterator[Problem]:
@@ -508,7 +640,61 @@ def evidence_file_problems(doc: SourceDocument, content_dir: Path) -> Iterator[P
         if reason is not None:
             yield doc.problem("evidence_file_outside", path, evidence_file=evidence.file, reason=reason)
         elif not content.joinpath(*PurePosixPath(evidence.file).parts).is_file():
-            yield doc.problem("evidence_file_missing", path, evidence_file=evidence.file)
+            corrected = _corrected_evidence_path(evidence.file, content)
+            if corrected is not None:
+                yield doc.problem("evidence_file_wrong_folder", path, evidence_file=evidence.file, corrected=corrected)
+            else:
+                yield doc.problem("evidence_file_missing", path, evidence_file=evidence.file)
+        else:
+            wrong = _wrong_file_type(content.joinpath(*PurePosixPath(evidence.file).parts))
+            if wrong is not None:
+                expected, found = wrong
+                yield doc.problem("evidence_file_wrong_type", path, evidence_file=evidence.file, expected=expected,
+                                  found=found)  # fmt: skip
+
+
+def _corrected_evidence_path(written: str, content: Path) -> str | None:
+    """The path the officer meant, when it exists: written from the project's folder (``content/evidence/…``), or
+    with another upper and lower case than the file has."""
+    candidates = [re.sub(r"^(?:\./)?content/", "", written)]
+    posix = PurePosixPath(candidates[0])
+    folder = content.joinpath(*posix.parent.parts)
+    if folder.is_dir():
+        candidates += [
+            (posix.parent / other.name).as_posix() for other in folder.iterdir() if other.name.lower() == posix.name.lower()
+        ]
+    for candidate in candidates:
+        if candidate != written and content.joinpath(*PurePosixPath(candidate).parts).is_file():
+            return candidate
+    return None
+
+
+#: What a file's first bytes say it is, and the extensions that promise it.
+_SIGNATURES: tuple[tuple[bytes, Localized, tuple[str, ...]], ...] = (
+    (b"%PDF", localized("file_kind_pdf"), (".pdf",)),
+    (b"\x89PNG\r\n\x1a\n", localized("file_kind_png"), (".png",)),
+    (b"\xff\xd8\xff", localized("file_kind_jpeg"), (".jpg", ".jpeg")),
+    (b"GIF8", localized("file_kind_gif"), (".gif",)),
+    (b"PK\x03\x04", localized("file_kind_office"), (".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", localized("file_kind_old_office"), (".doc", ".xls", ".ppt")),
+)
+
+
+def _wrong_file_type(path: Path) -> tuple[Localized, Localized] | None:
+    """(what the extension promises, what the bytes are) when they disagree; None when they agree or the extension
+    promises nothing checkable (.txt, .csv)."""
+    promised = next((kind for _magic, kind, suffixes in _SIGNATURES if path.suffix.lower() in suffixes), None)
+    if promised is None:
+        return None
+    with path.open("rb") as file:
+        head = file.read(16)
+    if any(head.startswith(magic) and path.suffix.lower() in suffixes for magic, _kind, suffixes in _SIGNATURES):
+        return None
+    found = next((kind for magic, kind, _suffixes in _SIGNATURES if head.startswith(magic)), None)
+    if found is None:
+        html = head.lstrip().lower().startswith((b"<!doctype", b"<html"))
+        found = localized("file_kind_html") if html else localized("file_kind_unknown")
+    return promised, found
 
 
 def _outside_reason(relative: str, content: Path) -> Localized | None:

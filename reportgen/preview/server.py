@@ -24,8 +24,11 @@ path names them) shows its problems, and every page lists them in a red banner. 
 Only files inside the built ``html/`` folder are served: ``..`` in a path (also percent-encoded) is refused, and a
 symbolic link that leads outside is not followed; a path the filesystem cannot take (a name of 256 bytes or more)
 is simply not found. The server listens on 127.0.0.1 unless told otherwise (``is_loopback``: the CLI warns when it
-is not). A connection that sends nothing for ``IDLE_TIMEOUT`` seconds is closed, so idle clients cannot hold
-threads. Every request must name the server by a loopback name or address, an IP address, or the ``--host`` given
+is not). It is a Starlette application on uvicorn, the web layer the desk uses too (one route answers every GET and
+HEAD; the event streams wait in Starlette's thread pool); the socket is bound before uvicorn starts, so a busy port
+is a usage error at once. A connection that sends nothing, or never finishes its request, for ``IDLE_TIMEOUT``
+seconds is closed (``_PreviewProtocol``: uvicorn itself times out only between requests), so idle clients cannot
+hold the server. Every request must name the server by a loopback name or address, an IP address, or the ``--host`` given
 (``host_allowed``): a web page that re-points its own domain name at 127.0.0.1 (DNS rebinding) sends its own name
 and is refused, so it cannot read the preview.
 
@@ -37,6 +40,7 @@ too. Any other client gets a page saying so.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import html
 import ipaddress
@@ -45,16 +49,26 @@ import logging
 import mimetypes
 import re
 import shutil
+import socket
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
+
+import h11
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from reportgen import layout, wording
 from reportgen.errors import ContentError, Problem, ReportgenError, UsageError
@@ -216,7 +230,8 @@ class PreviewServer:
         self.idle_timeout = idle_timeout
         self.state = _State()
         self._tmp: Path | None = None
-        self._httpd: _HTTPServer | None = None
+        self._listener: socket.socket | None = None
+        self._server: uvicorn.Server | None = None
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
 
@@ -233,9 +248,8 @@ class PreviewServer:
 
     @property
     def url(self) -> str:
-        assert self._httpd is not None, "start() first"
-        address, port = self._httpd.server_address[:2]
-        host = address.decode() if isinstance(address, bytes) else address
+        assert self._listener is not None, "start() first"
+        host, port = self._listener.getsockname()[:2]
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
@@ -245,14 +259,24 @@ class PreviewServer:
             raise UsageError("usage_no_content_folder", root=self.root)
         self._tmp = Path(tempfile.mkdtemp(prefix="reportgen-serve-"))
         try:
-            self._httpd = _HTTPServer((self.host, self.port), self)
-        except OSError as error:
+            self._listener = _listen(self.host, self.port)
+        except UsageError:
             self._remove_tmp()
-            if error.errno == errno.EADDRINUSE:
-                raise UsageError("usage_port_in_use", port=self.port) from None
-            raise UsageError("usage_cannot_listen", host=self.host, port=self.port, reason=error.strerror or error) from None
+            raise
+        protocol = type("PreviewProtocol", (_PreviewProtocol,), {"preview": self})
+        config = uvicorn.Config(
+            _application(self), http=protocol, lifespan="off", access_log=False, log_config=None, proxy_headers=False,
+            server_header=False, date_header=False, timeout_graceful_shutdown=5, loop="asyncio",
+        )  # fmt: skip
+        self._server = uvicorn.Server(config)
+        server, listener = self._server, self._listener
+        serving = threading.Event()
+        self._spawn(lambda: server.run(sockets=[listener]), "reportgen-serve-http")
+        self._spawn(lambda: _wait_started(server, serving), "reportgen-serve-started")
+        if not serving.wait(30):
+            self.stop()
+            raise UsageError("usage_cannot_listen", host=self.host, port=self.port, reason="uvicorn")
         logger.info(wording.message("log_serving", url=self.url, folder=self.html_dir))
-        self._spawn(self._httpd.serve_forever, "reportgen-serve-http")
         if on_ready is not None:
             on_ready(self.url)
         self._spawn(self._watch, "reportgen-serve-build")
@@ -263,12 +287,13 @@ class PreviewServer:
         with self.state.condition:
             self.state.stopping = True
             self.state.condition.notify_all()
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
+        if self._server is not None:
+            self._server.should_exit = True
         for thread in self._threads:
             if thread is not threading.current_thread() and (wait_for_build or thread.name != "reportgen-serve-build"):
                 thread.join()
+        if self._listener is not None:
+            self._listener.close()
         self._remove_tmp()
 
     def __enter__(self) -> PreviewServer:
@@ -428,6 +453,11 @@ class PreviewServer:
             f"<h2>{html.escape(title)}</h2><pre>{html.escape(warnings)}</pre></section>"
         )
 
+    def host_refused_page(self, host: str | None) -> bytes:
+        """The page for a request that names another host (DNS rebinding), or none."""
+        text = wording.render("serve_host_refused", {"host": host or "?"}, self.lang)[0]
+        return self.message_page(text, f"<h1>{html.escape(text)}</h1>", 0)
+
     def message_page(self, title: str, body: str, generation: int) -> bytes:
         """A whole page of the preview's own (building, error, not found), with the reload script."""
         head, _, script = self.page_extras(generation, None)
@@ -461,90 +491,96 @@ def inject(page: bytes, head: str, banner: str, script: str) -> bytes:
     return insert(page, _BODY_CLOSE, script, after=False)
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True  # an open event stream must not keep the process alive
+def _application(preview: PreviewServer) -> ASGIApp:
+    """The preview as an ASGI application: one route, every GET and HEAD, answered by ``_Reply`` (in Starlette's
+    thread pool: building a page reads files and may load the project), each request logged at debug level."""
 
-    def __init__(self, address: tuple[str, int], preview: PreviewServer):
-        self.preview = preview
-        super().__init__(address, _Handler)
+    def respond(request: Request) -> Response:
+        return _Reply(preview, request).respond()
+
+    return _logged(Starlette(routes=[Route("/{path:path}", respond, methods=["GET"])]))
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _HTTPServer
-    server_version = "reportgen-serve"
+def _logged(app: ASGIApp) -> ASGIApp:
+    """``app`` logging each request as a web server's access log does (``"GET /2564/08.html HTTP/1.1" 200``), at
+    debug level, when its answer starts (an event stream's too)."""
 
-    def setup(self) -> None:
-        super().setup()
-        self.connection.settimeout(self.server.preview.idle_timeout)  # an idle connection is closed
+    async def logged(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the signature of the method overridden
-        logger.debug("%s %s", self.address_string(), format % args)
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                target = scope.get("raw_path", b"").decode("latin-1")
+                if scope.get("query_string"):
+                    target += "?" + scope["query_string"].decode("latin-1")
+                client = (scope.get("client") or ("-", 0))[0]
+                method, version = scope["method"], scope["http_version"]
+                logger.debug('%s "%s %s HTTP/%s" %s', client, method, target, version, message["status"])
+            await send(message)
 
-    def do_HEAD(self) -> None:
-        self._respond(body=False)
+        await app(scope, receive, sending)
 
-    def do_GET(self) -> None:
-        self._respond(body=True)
+    return logged
 
-    # -- dispatch ---------------------------------------------------------------------------------------------------
 
-    def _respond(self, *, body: bool) -> None:
-        preview = self.server.preview
-        path = self.path.split("?", 1)[0].split("#", 1)[0]
-        try:
-            if not host_allowed(self.headers.get("Host"), preview.host):
-                text = wording.render("serve_host_refused", {"host": self.headers.get("Host") or "?"}, preview.lang)[0]
-                page = preview.message_page(text, f"<h1>{html.escape(text)}</h1>", 0)
-                return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)
-            if path == EVENTS_PATH:
-                return self._events(body)
-            if path == SCRIPT_PATH:
-                return self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode(), body)
-            if path == STYLE_PATH:
-                return self._send(HTTPStatus.OK, "text/css; charset=utf-8", PREVIEW_STYLE.encode(), body)
-            if path.startswith(FONTS_PATH):
-                return self._font(path.removeprefix(FONTS_PATH), body)
-            state = preview.state
-            with state.condition:
-                generation, good, message = state.generation, state.good, state.message
-            if path == STATUS_PATH:
-                status = {"generation": generation, "ok": message is None and good, "error": message}
-                data = json.dumps(status, ensure_ascii=False).encode("utf-8")
-                return self._send(HTTPStatus.OK, "application/json; charset=utf-8", data, body)
-            texts = _texts(preview.lang)
-            if path in (OVERVIEW_PATH, OVERVIEW_PATH + "/"):
-                if not (preview.share_status or client_is_local(str(self.client_address[0]))):
-                    text, hint = wording.render("serve_status_local_only", {}, preview.lang)
-                    heading = f"<h1>{html.escape(text)}</h1><p>{html.escape(hint or '')}</p>"
-                    page = preview.message_page(text, heading, generation)
-                    return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)
-                page = preview.overview_page(generation, message)
-                return self._send(HTTPStatus.OK, "text/html; charset=utf-8", page, body)
-            if not good:
-                if message is None:
-                    building = f"<p>{html.escape(texts['building'])}</p>"
-                    page = preview.message_page(texts["building"], building, generation)
-                else:
-                    page = preview.message_page(
-                        texts["failed"], preview.error_banner(message, last_good=False), generation
-                    )
-                return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", page, body)
-            with state.condition:
-                broken_form = state.broken_paths.get(unquote(path)) if message is None else None
-            if broken_form is not None:
-                page = preview.broken_page(broken_form, generation)
-                return self._send(HTTPStatus.OK, "text/html; charset=utf-8", page, body)
-            self._file(path, generation, message, body)
-        except (BrokenPipeError, ConnectionResetError):
-            logger.debug("client went away during %s", path)
+class _Reply:
+    """One request's answer. Header names are written as HTTP has them (``Content-Type``), as the old server did."""
 
-    def _file(self, path: str, generation: int, message: str | None, body: bool) -> None:
-        preview = self.server.preview
+    def __init__(self, preview: PreviewServer, request: Request):
+        self.preview, self.request = preview, request
+
+    def respond(self) -> Response:
+        preview = self.preview
+        # The path as sent, percent-encoded (Starlette's own is decoded once already): ``%2e%2e`` is judged below.
+        path = self.request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0].split("#", 1)[0]
+        host = self.request.headers.get("host")
+        if not host_allowed(host, preview.host):
+            return self.send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", preview.host_refused_page(host))
+        if path == EVENTS_PATH:
+            return self.events()
+        if path == SCRIPT_PATH:
+            return self.send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_SCRIPT.encode())
+        if path == STYLE_PATH:
+            return self.send(HTTPStatus.OK, "text/css; charset=utf-8", PREVIEW_STYLE.encode())
+        if path.startswith(FONTS_PATH):
+            return self.font(path.removeprefix(FONTS_PATH))
+        state = preview.state
+        with state.condition:
+            generation, good, message = state.generation, state.good, state.message
+        if path == STATUS_PATH:
+            status = {"generation": generation, "ok": message is None and good, "error": message}
+            data = json.dumps(status, ensure_ascii=False).encode("utf-8")
+            return self.send(HTTPStatus.OK, "application/json; charset=utf-8", data)
+        texts = _texts(preview.lang)
+        if path in (OVERVIEW_PATH, OVERVIEW_PATH + "/"):
+            client = self.request.client.host if self.request.client else ""
+            if not (preview.share_status or client_is_local(client)):
+                text, hint = wording.render("serve_status_local_only", {}, preview.lang)
+                heading = f"<h1>{html.escape(text)}</h1><p>{html.escape(hint or '')}</p>"
+                page = preview.message_page(text, heading, generation)
+                return self.send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page)
+            return self.send(HTTPStatus.OK, "text/html; charset=utf-8", preview.overview_page(generation, message))
+        if not good:
+            if message is None:
+                building = f"<p>{html.escape(texts['building'])}</p>"
+                page = preview.message_page(texts["building"], building, generation)
+            else:
+                page = preview.message_page(texts["failed"], preview.error_banner(message, last_good=False), generation)
+            return self.send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", page)
+        with state.condition:
+            broken_form = state.broken_paths.get(unquote(path)) if message is None else None
+        if broken_form is not None:
+            return self.send(HTTPStatus.OK, "text/html; charset=utf-8", preview.broken_page(broken_form, generation))
+        return self.file(path, generation, message)
+
+    def file(self, path: str, generation: int, message: str | None) -> Response:
+        preview = self.preview
         texts = _texts(preview.lang)
         decoded = unquote(path)
         if ".." in decoded.split("/") or "\\" in decoded or "\x00" in decoded:
             page = preview.message_page(texts["refused"], f"<h1>{html.escape(texts['refused'])}</h1>", generation)
-            return self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, body)
+            return self.send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page)
         root = preview.html_dir.resolve()
         target = root.joinpath(*(part for part in decoded.split("/") if part not in ("", ".")))
         try:
@@ -555,67 +591,158 @@ class _Handler(BaseHTTPRequestHandler):
             is_folder = is_file = False
         if is_folder and target.is_relative_to(root):
             if not path.endswith("/"):  # relative links inside the folder's index need the slash
-                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", path + "/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
+                return _with_headers(Response(status_code=HTTPStatus.MOVED_PERMANENTLY), [
+                    (b"Location", (path + "/").encode("latin-1")), (b"Content-Length", b"0"),
+                ])  # fmt: skip
             target = target / "index.html"
             is_file = target.is_file()
         if not target.is_relative_to(root) or not is_file:
             home = f'<p><a href="/">{html.escape(texts["home"])}</a></p>'
             heading = f"<h1>{html.escape(texts['not_found'])}</h1>"
             page = preview.message_page(texts["not_found"], heading + home, generation)
-            return self._send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", page, body)
+            return self.send(HTTPStatus.NOT_FOUND, "text/html; charset=utf-8", page)
         try:
             data = target.read_bytes()
         except OSError:  # replaced by a build between the check and the read
-            return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", body)
+            return self.send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n")
         content_type = _content_type(target)
         if content_type.startswith("text/html"):
             data = inject(data, *preview.page_extras(generation, message))
-        self._send(HTTPStatus.OK, content_type, data, body)
+        return self.send(HTTPStatus.OK, content_type, data)
 
-    def _font(self, name: str, body: bool) -> None:
-        font = layout.fonts_dir(self.server.preview.root) / name
+    def font(self, name: str) -> Response:
+        font = layout.fonts_dir(self.preview.root) / name
         if not _FONT_NAME.fullmatch(name) or not font.is_file():
-            return self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n", body)
-        self._send(HTTPStatus.OK, "font/woff2", font.read_bytes(), body)
+            return self.send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n")
+        return self.send(HTTPStatus.OK, "font/woff2", font.read_bytes())
 
-    def _send(self, status: HTTPStatus, content_type: str, data: bytes, body: bool) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
+    def send(self, status: HTTPStatus, content_type: str, data: bytes) -> Response:
+        response = Response(status_code=status)
+        response.body = b"" if self.request.method == "HEAD" else data
+        return _with_headers(response, [
+            (b"Content-Type", content_type.encode("latin-1")), (b"Content-Length", str(len(data)).encode()),
+            *_COMMON_HEADERS,
+        ])  # fmt: skip
 
-    def _events(self, body: bool) -> None:
+    def events(self) -> Response:
         """Server-Sent Events: the current generation now, then each new one; a comment now and then otherwise."""
-        state = self.server.preview.state
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if not body:
-            return
-        self.wfile.write(b"retry: 1000\n\n")  # reconnect quickly after a restart of the server
-        sent = None
-        while True:
-            with state.condition:
-                if state.generation == sent and not state.stopping:
-                    state.condition.wait(KEEPALIVE)
-                if state.stopping:
-                    return
-                generation = state.generation
-            if generation != sent:
-                self.wfile.write(f"event: generation\ndata: {generation}\n\n".encode())
-                sent = generation
-            else:
-                self.wfile.write(b": keep-alive\n\n")
-            self.wfile.flush()
+        state = self.preview.state
+        headers = [(b"Content-Type", b"text/event-stream; charset=utf-8"), (b"Cache-Control", b"no-store")]
+        if self.request.method == "HEAD":
+            return _with_headers(Response(status_code=HTTPStatus.OK), headers)
+
+        def stream() -> Iterator[bytes]:
+            yield b"retry: 1000\n\n"  # reconnect quickly after a restart of the server
+            sent = None
+            while True:
+                with state.condition:
+                    if state.generation == sent and not state.stopping:
+                        state.condition.wait(KEEPALIVE)
+                    if state.stopping:
+                        return
+                    generation = state.generation
+                if generation != sent:
+                    yield f"event: generation\ndata: {generation}\n\n".encode()
+                    sent = generation
+                else:
+                    yield b": keep-alive\n\n"
+
+        return _with_headers(StreamingResponse(stream()), headers)
+
+
+_COMMON_HEADERS = [(b"Cache-Control", b"no-store"), (b"X-Content-Type-Options", b"nosniff")]
+
+
+def _with_headers(response: Response, headers: list[tuple[bytes, bytes]]) -> Response:
+    """``response`` sending exactly ``headers``, their names as written."""
+    response.raw_headers = list(headers)
+    return response
+
+
+class _PreviewProtocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, closing a connection that stays silent for ``idle_timeout`` seconds before or
+    inside a request (uvicorn only times out between requests), and answering a request without a ``Host`` header
+    with the preview's refusal page (h11 would refuse it with a bare 400 before the application sees it)."""
+
+    preview: PreviewServer
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.timeout_keep_alive = self.preview.idle_timeout  # type: ignore[assignment]  # seconds, as a float
+        self._idle: asyncio.TimerHandle | None = None
+        self._head = b""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        waiting = self.cycle is None or self.cycle.response_complete
+        self._head = (self._head + data)[-65536:] if waiting else b""
+        super().data_received(data)
+        if (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing():
+            self._arm()  # still no whole request: the clock keeps running
+        else:
+            self._disarm()
+            self._head = b""
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        head = self._head.split(b"\r\n\r\n", 1)[0].lower()
+        if b"\nhost:" in head:
+            return super().send_400_response(msg)
+        page = self.preview.host_refused_page(None)
+        headers = [(b"Content-Type", b"text/html; charset=utf-8"), (b"Connection", b"close"), *_COMMON_HEADERS]
+        self.transport.write(self.conn.send(h11.Response(status_code=403, headers=headers, reason=b"Forbidden")))
+        self.transport.write(self.conn.send(h11.Data(data=page)))
+        self.transport.write(self.conn.send(h11.EndOfMessage()))
+        self.transport.close()
+
+    def _arm(self) -> None:
+        if self._idle is None:
+            self._idle = self.loop.call_later(self.preview.idle_timeout, self._hang_up)
+
+    def _disarm(self) -> None:
+        if self._idle is not None:
+            self._idle.cancel()
+            self._idle = None
+
+    def _hang_up(self) -> None:
+        self._idle = None
+        if not self.transport.is_closing():
+            self.transport.close()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host``:``port`` (``port=0``: a free one), or the usage error saying why not."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        listener = socket.socket(family, kind, protocol)
+    except OSError as error:
+        raise UsageError("usage_cannot_listen", host=host, port=port, reason=error.strerror or error) from None
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(128)
+    except OSError as error:
+        listener.close()
+        if error.errno == errno.EADDRINUSE:
+            raise UsageError("usage_port_in_use", port=port) from None
+        raise UsageError("usage_cannot_listen", host=host, port=port, reason=error.strerror or error) from None
+    return listener
+
+
+def _wait_started(server: uvicorn.Server, serving: threading.Event) -> None:
+    """Set ``serving`` once uvicorn serves (or gave up): start() returns only then."""
+    deadline = time.monotonic() + 30
+    while not server.started and not server.should_exit and time.monotonic() < deadline:
+        time.sleep(0.01)
+    serving.set()
 
 
 _CONTENT_TYPES = {".woff2": "font/woff2", ".js": "text/javascript", ".json": "application/json", ".csv": "text/csv"}

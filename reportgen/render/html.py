@@ -18,8 +18,8 @@ from markupsafe import Markup
 
 from reportgen import __version__, digest, linebreak, thai, wording
 from reportgen.errors import RenderError
-from reportgen.markdown import render_markdown
 from reportgen.model import BMA_MONITOR_URL, Entry, Indicator, Signoff, SiteSettings
+from reportgen.narrative import render_narrative
 from reportgen.standing import STATUS_LABELS, IndicatorStatus, Reporting, status_of
 
 
@@ -129,7 +129,7 @@ class Templates:
             figure=partial(thai.reader_figure, digits=digits),  # the site's and summaries' figures, not the form's
             thai_date=partial(thai.thai_date, digits=digits),
             quarter_months=thai.quarter_months,
-            markdown=lambda text: Markup(render_markdown(text)),
+            narrative=lambda text: Markup(render_narrative(text)),
             line_breaks=partial(linebreak.mark_line_breaks, extra_words=words),
             title_breaks=partial(linebreak.mark_titles, extra_words=words),  # the site's own headings (issue 27)
         )

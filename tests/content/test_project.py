@@ -380,3 +380,17 @@ def test_libyaml_and_python_agree_where_they_could_differ(change, real_indicator
     fast, slow = _parsed_both_ways(change(real_indicator_text).encode("utf-8"))
     assert fast == slow
     assert fast[0], "each of these files has a problem"
+
+
+def test_a_document_memo_reloads_a_file_only_when_it_changed(project):
+    from reportgen.content.project import DocumentMemo, load_documents
+
+    root = project({"indicators/2564/08.yaml": projects.indicator_yaml()})
+    memo = DocumentMemo()
+    _, first = load_documents(root, memo=memo)
+    _, again = load_documents(root, memo=memo)
+    assert again[0] is first[0]  # unchanged: the same document, not read again
+    path = root / "content/indicators/2564/08.yaml"
+    path.write_text(projects.indicator_yaml(name="ชื่อใหม่ของตัวชี้วัด"), encoding="utf-8")
+    _, changed = load_documents(root, memo=memo)
+    assert changed[0] is not first[0] and changed[0].model.name == "ชื่อใหม่ของตัวชี้วัด"

@@ -624,3 +624,18 @@ def test_a_form_edited_after_its_sign_off_is_a_draft_in_the_preview(project, pri
         assert 'class="draft-mark"' in form and "ต้องลงนามใหม่" in form and "นางสาวสมใจ ใฝ่รู้" not in form
     finally:
         server.stop()
+
+
+def test_a_table_pasted_while_serving_is_shown_as_a_table(preview, project):
+    # Issue 25: what an officer pastes from Excel into quarter 1 is, on the next preview, a real table on the page.
+    events = EventStream(preview.url)
+    try:
+        assert events.next_generation() == 1
+        edit(project, "    report: อยู่ระหว่างจัดทำหนังสือประสานงานกับหน่วยงานร่วมจัดกิจกรรม",
+             "    report: |\n      เดือน\tการเข้าชม (ครั้ง)\n      พฤษภาคม\t52,310\n      ๑. จัดกิจกรรม\n      ๒. อบรม")
+        assert events.next_generation() == 2
+    finally:
+        events.close()
+    page = get(preview.url + "2564/08.html")[2]
+    assert '<th scope="col">' in page and '<td class="number">' in page
+    assert page.count('<span class="item-number">') == 2
