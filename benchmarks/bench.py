@@ -14,11 +14,18 @@ and, in the same run, two baselines on the same print HTML (rendered first with 
 FontConfiguration, which is the engine's limit; (b) a shell loop calling the ``weasyprint`` command once per file,
 which is what a naive CI script does (for N > 100 timed on a sample and extrapolated; the table says so).
 
-It prints the targets of issue 7 beside the figures, with pass or fail. Nothing here is a test: timings depend on
+In the same process it also times one form's CPU (``FormPrinter.form`` against bare WeasyPrint on the same print
+HTML, median over forms) and makes the real 08 as a draft and as a release PDF, for their sizes. Each build runs
+with ``-v``, so its own time per stage (``log_build_stages``) is in the table, and the CPU time of its whole process
+tree (polled from /proc) beside its wall time, which a shared machine makes noisy.
+
+It prints the targets of issue 26 beside the figures, with pass or fail, and writes every figure to
+``benchmarks/figures.json`` (``--figures``): before that it compares them with the figures already there (the
+committed ones) and points out every one that is more than 20 % worse. Nothing here is a test: timings depend on
 the machine and on what else runs on it, so the machine, the versions and the load average are printed too.
 
     .venv/bin/python benchmarks/bench.py --quick
-    .venv/bin/python benchmarks/bench.py --sizes 100,1000 --json /tmp/bench.json
+    .venv/bin/python benchmarks/bench.py --sizes 200,1000 --json /tmp/bench.json
 """
 
 from __future__ import annotations
@@ -31,7 +38,9 @@ import math
 import multiprocessing
 import os
 import platform
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,16 +58,22 @@ import synthetic
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 MB = 1024 * 1024
 
-# Targets of issue 7.
-POOL_RATIO_TARGET = 0.9  # full build throughput ≥ 0.9 × bare WeasyPrint pool
+# Targets of issue 26 (and issue 7's before it).
+POOL_RATIO_TARGET = 1.0  # full build throughput ≥ the bare WeasyPrint pool's
 LOOP_RATIO_TARGET = 10.0  # … and ≥ 10 × the per-file weasyprint loop
 NO_CHANGE_TARGET_S = 1.5  # no-change rebuild of 1000
 ONE_PERCENT_TARGET_S = 3.0  # rebuild of 1000 with 1 % changed
-CHECK_TARGET_S = 1.0  # check of 1000
+CHECK_TARGET_S = 1.0  # check of 1000, document cache warm
+CHECK_COLD_TARGET_S = 2.0  # … and cold
 TIME_TARGET_SIZE = 1000  # the time targets are stated for N = 1000
 WORKER_MB_TARGET = 150
+TREE_MB_TARGET = 300  # peak memory of a build of 1000, the whole process tree
 FLAT_TOLERANCE = 1.25  # "flat as N grows": the largest size's worker peak ≤ 1.25 × the smallest size's
-PDF_08_TARGET_BYTES = 30_000
+PDF_08_TARGET_BYTES = 30_000  # the real 08 as a draft
+PDF_08_RELEASE_TARGET_BYTES = 45_000  # … and as a release
+REGRESSION = 1.2  # a figure more than 20 % worse than the committed one is pointed out
+FIGURES_FILE = BENCH_DIR / "figures.json"
+ONE_FORM_SAMPLE = 12  # forms timed one by one, in process, for the CPU per form
 REPEAT_UNDER_S = 10.0  # repeat a measurement (best of 3) only when one run is shorter than this
 
 
@@ -96,6 +111,19 @@ def _rss(pid: int) -> int:
         return 0
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` so far, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class TreeSampler(threading.Thread):
     """Polls the RSS of a process and all its descendants until stopped; keeps the peaks."""
 
@@ -108,6 +136,12 @@ class TreeSampler(threading.Thread):
         self.peaks: dict[int, int] = {}
         self.names: dict[int, str] = {}
         self.most_processes = 0
+        self.cpu: dict[int, float] = {}  # pid → user + system seconds, as last seen
+
+    @property
+    def tree_cpu(self) -> float:
+        """CPU seconds of every process of the tree, as last seen (a process's last 50 ms may be missed)."""
+        return sum(self.cpu.values())
 
     def sample(self) -> None:
         children: dict[int, list[int]] = {}
@@ -123,6 +157,7 @@ class TreeSampler(threading.Thread):
             rss = _rss(pid)
             total += rss
             self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
+            self.cpu[pid] = max(self.cpu.get(pid, 0.0), _cpu_seconds(pid))
             if pid not in self.names:
                 self.names[pid] = _comm(pid)
         self.tree_peak = max(self.tree_peak, total)
@@ -166,6 +201,7 @@ class Run:
     main_peak: int = 0
     maxrss: int = 0  # ru_maxrss of wait4: the exact peak of the largest process of the tree
     processes: int = 0
+    cpu: float = 0.0  # user + system seconds of the whole tree (polled from /proc; wait4's figure if larger)
     output_tail: str = ""
 
     @property
@@ -173,6 +209,12 @@ class Run:
         """The build's own last summary line ("built 10, skipped 990 unchanged, …"), if it printed one."""
         lines = [line.strip() for line in self.output_tail.splitlines() if line.strip().startswith("built ")]
         return lines[-1] if lines else ""
+
+    @property
+    def stages(self) -> dict[str, float]:
+        """The build's own time per stage in ms (``-v``: "time per stage (ms): load=350 select=20 …")."""
+        found = re.findall(r"time per stage \(ms\): (.*)", self.output_tail)
+        return {name: float(ms) for name, ms in re.findall(r"(\w+)=(\d+)", found[-1])} if found else {}
 
 
 def run_measured(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
@@ -187,7 +229,11 @@ def run_measured(args: list[str], cwd: Path, env: dict[str, str] | None = None) 
         sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
-        tail = log.read().decode("utf-8", "replace")[-2000:]
+        text = log.read().decode("utf-8", "replace")
+        # The lines the table reads (the build's summary and time per stage), wherever they are in the output (``-v``
+        # lists every file written after them), then the end of the output.
+        wanted = [line for line in text.splitlines() if line.strip().startswith("built ") or "time per stage" in line]
+        tail = "\n".join(wanted) + "\n" + text[-2000:]
     return Run(
         command=" ".join(args[2:] if args[:2] == [sys.executable, "-m"] else args)[:200],
         seconds=seconds,
@@ -197,6 +243,7 @@ def run_measured(args: list[str], cwd: Path, env: dict[str, str] | None = None) 
         main_peak=sampler.main_peak,
         maxrss=usage.ru_maxrss * 1024,
         processes=sampler.most_processes,
+        cpu=max(usage.ru_utime + usage.ru_stime, sampler.tree_cpu),
         output_tail=tail,
     )
 
@@ -288,6 +335,64 @@ def print_html(project: Path, out_dir: Path) -> list[Path]:
     return files
 
 
+# --- One form, in this process: CPU per form and the real 08's sizes -----------------------------------------------
+
+
+@dataclass
+class OneForm:
+    """CPU ms per form (median over a sample), reportgen's ``FormPrinter.form`` against bare WeasyPrint on the same
+    print HTML (stylesheets linked, parsed per form, as a plain use of the API does); the real 08's PDF sizes."""
+
+    forms: int = 0
+    reportgen_ms: float = 0.0
+    bare_ms: float = 0.0
+    draft_08_bytes: int = 0
+    release_08_bytes: int = 0
+
+
+def _cpu_ms(work) -> float:
+    start = time.process_time()
+    work()
+    return (time.process_time() - start) * 1000
+
+
+def one_form(project: Path, sample: int = ONE_FORM_SAMPLE) -> OneForm:
+    import dataclasses
+
+    import weasyprint
+
+    from reportgen.content.project import load_project
+    from reportgen.digest import sign_state
+    from reportgen.model import Signoff
+    from reportgen.publish.release import form_pdf_options
+    from reportgen.render.form_pdf import FormPrinter
+
+    loaded = load_project(project)
+    printer = FormPrinter(project, loaded.site)
+    entries = loaded.entries[:: max(1, len(loaded.entries) // sample)][:sample]
+    css_url = (project / "templates" / "css").as_uri() + "/"
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    for entry in entries[:2]:  # warm both up: fonts loaded, stylesheets parsed once
+        printer.form(entry)
+        weasyprint.HTML(string=printer.renderer.print_document(entry.indicator, css_url=css_url)).write_pdf(
+            font_config=fonts)  # fmt: skip
+    ours, bare = [], []
+    for entry in entries:
+        html = printer.renderer.print_document(entry.indicator, css_url=css_url, sign_state=entry.sign_state)
+        ours.append(_cpu_ms(lambda entry=entry: printer.form(entry)))
+        bare.append(_cpu_ms(lambda html=html: weasyprint.HTML(string=html, base_url=css_url).write_pdf(font_config=fonts)))
+    real = next(entry for entry in loaded.entries if entry.slug == "2564/08")
+    draft = printer.form(real, form_pdf_options(project, real, release=False, environ={}))
+    signed = real.indicator.model_copy(update={"signoff": Signoff(
+        name="ผู้ลงนาม ทดสอบ", position="ผู้อำนวยการ", date=dt.date(2021, 10, 20))})  # fmt: skip
+    content_dir = project / "content"
+    released = dataclasses.replace(real, indicator=signed, sign_state=sign_state(signed, content_dir))
+    release = printer.form(released, form_pdf_options(project, released, release=True, environ={}))
+    return OneForm(len(entries), statistics.median(ours), statistics.median(bare), len(draft), len(release))
+
+
 # --- One size -----------------------------------------------------------------------------------------------------
 
 
@@ -339,7 +444,9 @@ def measure_size(n: int, work: Path, *, seed: int, build_flags: list[str], loop_
     result = SizeResult(n, load_before=os.getloadavg()[0])
     project = work / f"n{n}"
     files = synthetic.make_project(project, n, seed=seed)
-    env = dict(os.environ, XDG_CACHE_HOME=str(work / f"xdg-cache-{n}"), NO_COLOR="1", PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, XDG_CACHE_HOME=str(work / f"xdg-cache-{n}"), NO_COLOR="1", PYTHONDONTWRITEBYTECODE="1",
+               REPORTGEN_LANG="en")  # fmt: skip
+    build_flags = [*build_flags, "-v"]  # its own time per stage
     log(f"N={n}: project in {project}")
 
     # Without the document cache (every file parsed and validated), then with it (filled by the first run).
@@ -397,7 +504,7 @@ def verdict(ok: bool) -> str:
     return "pass" if ok else "**fail**"
 
 
-def table(results: list[SizeResult]) -> str:
+def table(results: list[SizeResult], one: OneForm | None = None) -> str:
     sizes = [r.n for r in results]
     head = "| measure | " + " | ".join(f"N = {n}" for n in sizes) + " | target | result |"
     rows = [head, "|" + "---|" * (len(sizes) + 3)]
@@ -410,6 +517,7 @@ def table(results: list[SizeResult]) -> str:
     row("pages of all N forms (mean per form)", [f"{r.pages:,} ({r.pages / r.n:.2f})" for r in results])
     row("full build, PDF + HTML (s)", [f"{r.full.seconds:.1f}" for r in results])
     row("full build (forms/s)", [f"{r.build_rate:.1f}" for r in results])
+    row("full build, CPU of its whole process tree (s)", [f"{r.full.cpu:.1f}" for r in results])
     row("bare WeasyPrint API, 2-process pool (forms/s)", [f"{r.pool_rate:.1f}" for r in results])
     pool_ok = all(r.build_rate >= POOL_RATIO_TARGET * r.pool_rate for r in results)
     row("build ÷ pool throughput", [f"{r.build_rate / r.pool_rate:.2f}" for r in results],
@@ -430,17 +538,31 @@ def table(results: list[SizeResult]) -> str:
             index = results.index(at_target)
             row(name, cells, f"≤ {limit} s at N = {TIME_TARGET_SIZE}", verdict(runs[index][0].seconds <= limit))
 
+    if one is not None:
+        row(f"one form, CPU (ms, median of {one.forms}): reportgen `FormPrinter.form` / bare WeasyPrint",
+            [f"{one.reportgen_ms:.0f} / {one.bare_ms:.0f}"] + [""] * (len(results) - 1),
+            "reportgen ≤ bare", verdict(one.reportgen_ms <= one.bare_ms))  # fmt: skip
+    for name, attribute in (("full build", "full"), ("no-change rebuild", "no_change"), ("1 % changed", "changed")):
+        row(f"{name}: the build's time per stage (ms)",
+            [" ".join(f"{k} {v:.0f}" for k, v in getattr(r, attribute).stages.items()) or "–" for r in results])
     timed("no-change rebuild (s)", [(r.no_change, r.no_change_times) for r in results], NO_CHANGE_TARGET_S)
+    row("… its CPU (s)", [f"{r.no_change.cpu:.2f}" for r in results])
     timed("rebuild, 1 % of files changed (s)", [(r.changed, r.changed_times) for r in results], ONE_PERCENT_TARGET_S)
     row("… files changed", [str(r.changed_files) for r in results])
     row("… the build's own summary, no change / 1 % changed",
         [f"{r.no_change.summary or '–'} / {r.changed.summary or '–'}" for r in results])  # fmt: skip
     timed("`reportgen check`, files unchanged since the last run (s)", [(r.check, r.check_times) for r in results],
           CHECK_TARGET_S)  # fmt: skip
+    row("… its CPU (s)", [f"{r.check.cpu:.2f}" for r in results])
     timed("`reportgen check --no-cache`, every file parsed (s)",
-          [(r.check_cold, r.check_cold_times) for r in results], CHECK_TARGET_S)  # fmt: skip
+          [(r.check_cold, r.check_cold_times) for r in results], CHECK_COLD_TARGET_S)  # fmt: skip
+    row("… its CPU (s)", [f"{r.check_cold.cpu:.2f}" for r in results])
 
-    row("full build: peak RSS of the whole tree, summed (MB)", [mb(r.full.tree_peak) for r in results])
+    tree_ok = at_target is None or at_target.full.tree_peak <= TREE_MB_TARGET * MB
+    row("full build: peak RSS of the whole tree, summed (MB)", [mb(r.full.tree_peak) for r in results],
+        f"≤ {TREE_MB_TARGET} at N = {TIME_TARGET_SIZE}",
+        "not measured" if at_target is None else verdict(tree_ok))  # fmt: skip
+    row("no-change rebuild: peak RSS of the whole tree (MB)", [mb(r.no_change.tree_peak) for r in results])
     worker_ok = all(r.full.worker_peak <= WORKER_MB_TARGET * MB for r in results)
     flat = results[-1].full.worker_peak <= FLAT_TOLERANCE * results[0].full.worker_peak
     row("full build: peak RSS per worker, polled (MB)", [mb(r.full.worker_peak) for r in results],
@@ -455,9 +577,72 @@ def table(results: list[SizeResult]) -> str:
     row("load average (1 min), start → end of this size",
         [f"{r.load_before:.1f} → {r.load_after:.1f}" for r in results],
         f"the benchmark alone: about {os.cpu_count()}–{os.cpu_count() + 1}")  # fmt: skip
-    row("PDF of the real indicator 08 (bytes)", [f"{r.pdf_08_bytes:,}" for r in results],
+    row("PDF of the real indicator 08 as built (bytes)", [f"{r.pdf_08_bytes:,}" for r in results],
         f"≤ {PDF_08_TARGET_BYTES:,}", verdict(pdf_ok))  # fmt: skip
+    if one is not None:
+        row("the real 08 as a release PDF (bytes, signed off in memory)",
+            [f"{one.release_08_bytes:,}"] + [""] * (len(results) - 1), f"≤ {PDF_08_RELEASE_TARGET_BYTES:,}",
+            verdict(one.release_08_bytes <= PDF_08_RELEASE_TARGET_BYTES))  # fmt: skip
     return "\n".join(rows)
+
+
+# --- The figures file, and what regressed ---------------------------------------------------------------------------
+
+
+def figures(results: list[SizeResult], one: OneForm | None) -> dict[str, dict[str, object]]:
+    """Every headline figure by name, with its unit and which way is better."""
+    found: dict[str, dict[str, object]] = {}
+
+    def put(name: str, value: float, unit: str, better: str = "lower") -> None:
+        found[name] = {"value": round(value, 3), "unit": unit, "better": better}
+
+    for r in results:
+        n = r.n
+        put(f"build_vs_bare_pool@{n}", r.build_rate / r.pool_rate, "ratio", "higher")
+        put(f"full_build_s@{n}", r.full.seconds, "s")
+        put(f"full_build_cpu_s@{n}", r.full.cpu, "s")
+        put(f"no_change_s@{n}", r.no_change.seconds, "s")
+        put(f"no_change_cpu_s@{n}", r.no_change.cpu, "s")
+        put(f"one_percent_changed_s@{n}", r.changed.seconds, "s")
+        put(f"check_warm_s@{n}", r.check.seconds, "s")
+        put(f"check_warm_cpu_s@{n}", r.check.cpu, "s")
+        put(f"check_cold_s@{n}", r.check_cold.seconds, "s")
+        put(f"check_cold_cpu_s@{n}", r.check_cold.cpu, "s")
+        put(f"peak_tree_rss_mb@{n}", r.full.tree_peak / MB, "MB")
+        put(f"peak_worker_rss_mb@{n}", r.full.worker_peak / MB, "MB")
+        for label, run in (("full", r.full), ("no_change", r.no_change), ("changed", r.changed)):
+            for stage, ms in run.stages.items():
+                put(f"stage_{label}_{stage}_ms@{n}", ms, "ms")
+    if one is not None:
+        put("one_form_cpu_ms", one.reportgen_ms, "ms")
+        put("one_form_bare_cpu_ms", one.bare_ms, "ms")
+        put("pdf_08_draft_bytes", one.draft_08_bytes, "bytes")
+        put("pdf_08_release_bytes", one.release_08_bytes, "bytes")
+    return found
+
+
+#: Figures too small for a 20 % change to mean anything (a stage of a few ms).
+NOISE_FLOOR = {"ms": 50.0, "s": 0.05}
+
+
+def regressions(now: dict[str, dict[str, object]], before: dict[str, dict[str, object]]) -> list[str]:
+    """Each figure more than ``REGRESSION`` times worse than the same figure in ``before``, in words."""
+    found = []
+    for name, figure in now.items():
+        old = before.get(name)
+        if not isinstance(old, dict) or not isinstance(old.get("value"), (int, float)):
+            continue
+        value, previous = float(figure["value"]), float(old["value"])  # type: ignore[arg-type]
+        if max(value, previous) < NOISE_FLOOR.get(str(figure["unit"]), 0.0):
+            continue
+        if figure["better"] == "lower":
+            worse = value > previous * REGRESSION
+        else:
+            worse = value * REGRESSION < previous
+        if worse:
+            found.append(f"REGRESSION {name}: {value:g} {figure['unit']} now, {previous:g} committed "
+                         f"({(value / previous - 1) * 100:+.0f} %)" if previous else f"REGRESSION {name}")
+    return found
 
 
 # --- The machine --------------------------------------------------------------------------------------------------
@@ -514,14 +699,17 @@ def freeze_reportgen(work: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,1000", help="comma-separated numbers of indicators (default 100,1000)")
+    parser.add_argument("--sizes", default="200,1000", help="comma-separated numbers of indicators (default 200,1000)")
     parser.add_argument("--quick", action="store_true", help="N = 20 only, to try the script")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--loop-sample", type=int, default=50, help="files timed in the per-file loop when N > 100")
     parser.add_argument("--pool", type=int, default=2, help="processes of the bare WeasyPrint pool (default 2)")
     parser.add_argument("--workdir", type=Path, help="where the projects go (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the projects and outputs")
-    parser.add_argument("--json", type=Path, help="also write every figure as JSON here")
+    parser.add_argument("--json", type=Path, help="also write every figure, every repeat, as JSON here")
+    parser.add_argument("--figures", type=Path, default=FIGURES_FILE,
+                        help="the figures file compared with, then rewritten (default benchmarks/figures.json)")
+    parser.add_argument("--no-save", action="store_true", help="compare with the figures file, do not rewrite it")
     args = parser.parse_args(argv)
     sizes = [20] if args.quick else sorted(int(size) for size in args.sizes.split(","))
 
@@ -542,13 +730,26 @@ def main(argv: list[str] | None = None) -> int:
                          pool_size=args.pool, log=log)
             for n in sizes
         ]  # fmt: skip
+        one = one_form(work / f"n{sizes[0]}")
+        log(f"one form, CPU: reportgen {one.reportgen_ms:.0f} ms, bare WeasyPrint {one.bare_ms:.0f} ms")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     info["load average after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print("\n".join(f"- {key}: {value}" for key, value in info.items()))
     print()
-    print(table(results))
+    print(table(results, one))
+    now = figures(results, one)
+    before: dict[str, dict[str, object]] = {}
+    if args.figures.is_file():
+        before = json.loads(args.figures.read_text(encoding="utf-8")).get("figures", {})
+    print()
+    worse = regressions(now, before)
+    print("\n".join(worse) if worse else f"No figure more than {(REGRESSION - 1) * 100:.0f} % worse than {args.figures}.")
+    if not args.no_save:
+        args.figures.write_text(json.dumps({"machine": info, "figures": now}, ensure_ascii=False, indent=1) + "\n",
+                                encoding="utf-8")  # fmt: skip
+        print(f"Figures written to {args.figures}; commit it with the README's figures.")
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "results": [asdict(r) for r in results]}, indent=2))
     return 0

@@ -115,12 +115,13 @@ def _misnamed_files(root: Path) -> list[SourceDocument]:
 
 
 def load_file(
-    path: Path, root: Path, model: type[ContentModel], cache: DocumentCache | None = None
+    path: Path, root: Path, model: type[ContentModel], cache: DocumentCache | None = None,
+    content_dir: Path | None = None,
 ) -> SourceDocument:
     """Read, parse and validate one file of the project; with a ``cache``, a valid file whose bytes were loaded
-    before is taken from it instead."""
+    before is taken from it instead. ``content_dir``: ``content/`` resolved, when the caller resolved it already."""
     doc = SourceDocument(_relative(path, root))
-    if not path.resolve().is_relative_to((root / CONTENT_DIR).resolve()):
+    if not path.resolve().is_relative_to(content_dir or (root / CONTENT_DIR).resolve()):
         doc.add("symlink_outside")  # neither read nor shown: it may be any file of the machine
         return doc
     data = _read_bytes(path, doc)
@@ -175,9 +176,10 @@ def load_documents(
     if not content.is_dir():
         raise UsageError("usage_no_content_folder", root=root)
     cache = DocumentCache.for_project(root) if use_cache and memo is None else None
+    resolved = content.resolve()
 
     def load(path: Path, model: type[ContentModel]) -> SourceDocument:
-        return memo.load(path, root, model) if memo is not None else load_file(path, root, model, cache)
+        return memo.load(path, root, model) if memo is not None else load_file(path, root, model, cache, resolved)
 
     site_path = content / SITE_FILE
     if site_path.is_file():

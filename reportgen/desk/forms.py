@@ -27,8 +27,7 @@ from pydantic.fields import FieldInfo
 
 from reportgen import thai, wording
 from reportgen.content.parse import remove_invisible
-from reportgen.model import Indicator, unwrap_annotation
-from reportgen.narrative import check_narrative
+from reportgen.model import Indicator, checked_narrative, unwrap_annotation
 
 #: Fields shown but never taken from a post: what the file's path says (code, year), and the sign-off, which only
 #: ``signoff`` (and the signer's button of issue 29) writes.
@@ -174,7 +173,7 @@ def _kind(info: FieldInfo, path: Path) -> Kind:
         return "readonly"
     annotation, metadata = _leaf(info)
     if annotation is str:
-        return "narrative" if any(getattr(item, "func", None) is check_narrative for item in metadata) else "text"
+        return "narrative" if any(getattr(item, "func", None) is checked_narrative for item in metadata) else "text"
     if annotation is Decimal:
         return "number"
     if annotation is dt.date:

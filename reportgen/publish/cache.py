@@ -49,6 +49,7 @@ import contextlib
 import ctypes
 import hashlib
 import hmac
+import json
 import logging
 import os
 import re
@@ -203,6 +204,11 @@ class FormCache:
         """The cache of the forms' web pages (``render/site_files.py``'s ``page_key``), beside the PDFs' and alike."""
         return cls(cache_root(project_root) / "pages-v1" / options_folder(options), suffix="html")
 
+    @classmethod
+    def search_for_project(cls, project_root: Path, options: BuildOptions) -> FormCache:
+        """The cache of the search index (``publish/search.py``: the index's files as a bundle)."""
+        return cls(cache_root(project_root) / "search-v1" / options_folder(options), suffix="index")
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -248,6 +254,46 @@ class FormCache:
         if name not in names:
             names.append(name)
         return path
+
+    # -- Bundles: several files made together, kept as one (the site's pages drawn from the whole project; the
+    #    search index). A manifest under the bundle's key lists each file's path and its own key.
+
+    @staticmethod
+    def part_key(bundle_key: str, path: str) -> str:
+        """The key of the file at ``path`` of the bundle ``bundle_key``."""
+        return hashlib.sha256(f"{bundle_key}\0{path}".encode()).hexdigest()
+
+    def get_bundle(self, key: str) -> list[tuple[str, CachedFile]] | None:
+        """Every file of the bundle stored under ``key`` (its path, the verified entry), or None unless all are
+        there and intact."""
+        hit = self.get(key)
+        if hit is None:
+            return None
+        try:
+            manifest = json.loads(hit.data)
+        except ValueError:
+            return None
+        if not isinstance(manifest, list) or not all(isinstance(path, str) for path in manifest):
+            return None
+        files = []
+        for path in manifest:
+            part = self.get(self.part_key(key, path))
+            if part is None:
+                return None
+            files.append((path, part))
+        return files
+
+    def put_bundle(self, key: str, files: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes, Path | None]]:
+        """Store ``files`` (path, bytes) as the bundle ``key``; return each with its entry's path (None: not
+        stored). The manifest goes last, so a bundle cut short is never found."""
+        stored = [(path, data, self.put(self.part_key(key, path), data)) for path, data in files]
+        if all(entry is not None for _, _, entry in stored):
+            self.put(key, json.dumps([path for path, _, _ in stored], ensure_ascii=False).encode("utf-8"))
+        return stored
+
+    def bundle_keys(self, key: str, paths: Iterable[str]) -> list[str]:
+        """The keys a bundle's manifest and files are stored under (to keep them when pruning)."""
+        return [key, *(self.part_key(key, path) for path in paths)]
 
     def prune(self, keep: Iterable[str]) -> int:
         """Delete every entry whose key is not in ``keep``, and temporaries of builds that died; return how many."""

@@ -1,7 +1,9 @@
 """content/ → output/, all or nothing, rendering only the forms that changed: the build pipeline the commands call.
 
 In stages: load (``load_for_build``) → select (``select_for_build``) → cached (``take_cached``) → render
-(``render_missing``) → write (``write_site_files`` into the writer's staging folder). ``build`` runs them all for
+(``render_missing``), while the web pages, the site's files and the search index, which need no PDF, are written
+into the writer's staging folder meanwhile (``write_pages``, in a thread) → the PDFs (``write_pdfs``) → swap.
+Each stage's time is logged (``-v``: ``log_build_stages``). ``build`` runs them all for
 ``reportgen build``; ``reportgen merge`` reuses load and write; ``reportgen serve`` calls ``build``.
 
 Everything is loaded and validated first (a single invalid file stops the build before anything is rendered);
@@ -27,10 +29,12 @@ import dataclasses
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportgen import layout, linebreak, wording
 from reportgen.content.project import load_project
@@ -45,12 +49,29 @@ from reportgen.publish.pool import default_jobs, render_pdfs, start_fork_server
 from reportgen.publish.search import write_search_index
 from reportgen.publish.writer import OutputWriter
 from reportgen.render.html import Templates
-from reportgen.render.site_files import pdf_path, site_files
+from reportgen.render.site_files import OutputBundle, pdf_files, pdf_path, site_files
 from reportgen.standing import Reporting, as_of
 
 logger = logging.getLogger(__name__)
 
 MANIFEST_FORMAT = 1
+
+
+class StageClock:
+    """The wall time of each stage of a build, in order, for ``-v`` and the benchmark (``log_build_stages``)."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._last = time.monotonic()
+
+    def lap(self, stage: str) -> None:
+        """The time since the previous lap (or the clock's start) was spent in ``stage``."""
+        now = time.monotonic()
+        self.stages[stage] = self.stages.get(stage, 0.0) + (now - self._last)
+        self._last = now
+
+    def text(self) -> str:
+        return " ".join(f"{stage}={seconds * 1000:.0f}" for stage, seconds in self.stages.items())
 
 
 @dataclass(frozen=True)
@@ -142,6 +163,7 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     options, strict, shard, use_cache = request.options, request.strict, request.shard, request.use_cache
     output_dir = request.output_dir
     started = time.monotonic()
+    clock = StageClock()
     root = Path(root).resolve()
     check_project_folders(root)
     progress = request.progress or BuildProgress()
@@ -153,7 +175,9 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     if jobs > 1:
         start_fork_server()  # imports WeasyPrint on another core while this one loads the content
     # One form's errors are that form's: it is left out, the others are built (--strict: every problem stops all).
+    clock.lap("start")
     project = load_for_build(root, options, strict=strict, use_cache=use_cache, per_form=not strict)
+    clock.lap("load")
     if project.broken and not project.entries and not options.release:
         raise ContentError([problem for form in project.broken for problem in form.problems])  # nothing to build
     # What every form and page is made with: a broken template or dictionary.txt stops everything, with its message.
@@ -162,41 +186,62 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     reporting = request.reporting or Reporting.now(options.as_of)
     chosen = select_for_build(project, paths, options, shard, strict_release=strict)
     project, selected, paths = chosen.project, chosen.selected, chosen.paths
+    clock.lap("select")
 
     fingerprint = build_fingerprint(root, project.site, options)
     keys = {entry.slug: form_key(fingerprint, root, entry) for entry in selected}
     cache = FormCache.for_project(root, options) if use_cache else None
     pdfs, files_of = take_cached(cache, selected, keys)
+    clock.lap("cached")
     to_render = [entry for entry in selected if entry.slug not in pdfs]
     unchanged = len(pdfs)
     jobs_used = max(1, min(jobs, len(to_render)))
-    progress.started(to_render=len(to_render), unchanged=unchanged, jobs=jobs_used)
-    render_missing(
-        root, project, options, to_render, keys, cache, pdfs, files_of,
-        jobs=jobs_used, progress=progress, unchanged=unchanged, started=started,
-    )  # fmt: skip
-    built = len(to_render)
-
     output_dir = layout.output_dir(root, output_dir)
     page_cache = FormCache.pages_for_project(root, options) if use_cache else None
     page_keys: set[str] = set()
+    search_cache = FormCache.search_for_project(root, options) if use_cache else None
+    search_keys: set[str] = set()
     with OutputWriter(output_dir, keep_existing=bool(paths), keep_folders=(BOOK_DIR,), require_ours=True) as out:
-        pdf_paths = write_site_files(
-            out, project, selected, pdfs, files_of, fingerprint, page_cache, page_keys,
-            withheld=chosen.withheld, reporting=reporting, renderer=renderer,
-        )
+        clock.lap("staging")
+        # The pages, the site's files and the search index need no PDF: they are made while the forms render.
+        pages = _PagesMeanwhile(
+            out=out, project=project, selected=selected, fingerprint=fingerprint, page_cache=page_cache,
+            page_keys=page_keys, withheld=chosen.withheld, reporting=reporting, renderer=renderer,
+            search_cache=search_cache, search_keys=search_keys,
+        )  # fmt: skip
+        progress.started(to_render=len(to_render), unchanged=unchanged, jobs=jobs_used)
+        try:
+            render_missing(
+                root, project, options, to_render, keys, cache, pdfs, files_of,
+                jobs=jobs_used, progress=progress, unchanged=unchanged, started=started,
+            )  # fmt: skip
+        except BaseException:
+            pages.abandon()
+            raise
+        built = len(to_render)
+        clock.lap("render")
+        meanwhile = pages.finish()
+        clock.lap("pages_after_render")
+        clock.stages.update({f"{stage}_meanwhile": seconds for stage, seconds in meanwhile.items()})
+        pdf_paths = write_pdfs(out, selected, pdfs, files_of)
+        clock.lap("pdfs")
         if shard is not None:
             manifest = shard_manifest(shard, options, selected, keys, pdfs, pdf_paths)
             out.write_bytes(SHARD_MANIFEST, manifest)
         out.commit()
+        clock.lap("swap")
     if cache is not None and not paths:
         cache.prune(keys.values())
     if page_cache is not None and not paths:
         page_cache.prune(page_keys)
+    if search_cache is not None and search_keys:
+        search_cache.prune(search_keys)  # a partial build indexes every page too: its index is the one to keep
+    clock.lap("prune")
     seconds = time.monotonic() - started
     logger.info(wording.message(
         "log_built", forms=built, unchanged=unchanged, folder=output_dir, seconds=f"{seconds:.1f}"
     ))
+    logger.info(wording.message("log_build_stages", stages=clock.text()))
     report = BuildReport(
         output_dir=output_dir,
         written=tuple(out.written),
@@ -307,20 +352,62 @@ def write_site_files(
     reporting: Reporting | None = None,
     renderer: Templates | None = None,
 ) -> dict[str, str]:
-    """Put every file of ``site_files`` into ``out``, then the search index of the site's pages; return where each
-    form's PDF first went, by slug.
+    """Put every file of ``site_files`` into ``out`` (``write_pdfs``, then ``write_pages``: the web pages, the
+    site's files and the search index); return where each form's PDF first went, by slug."""
+    pdf_paths = write_pdfs(out, selected, pdfs, files_of)
+    write_pages(out, project, selected, fingerprint, page_cache, page_keys, withheld=withheld, reporting=reporting,
+                renderer=renderer)  # fmt: skip
+    return pdf_paths
 
-    With the build's ``fingerprint`` and a ``page_cache``, a form's web page is hard-linked from the cache when
-    nothing it shows changed, and rendered (and cached) otherwise; the keys used are added to ``page_keys`` (for
-    pruning the cache).
-    """
-    slug_of = {id(pdf): slug for slug, pdf in pdfs.items()}
+
+def write_pdfs(
+    out: OutputWriter, selected: Sequence[Entry], pdfs: dict[str, bytes], files_of: dict[bytes, Path]
+) -> dict[str, str]:
+    """Put the selected forms' PDFs into ``out``, hard-linked from the cache entry holding their bytes where there
+    is one; return where each form's PDF first went, by slug."""
     pdf_paths: dict[str, str] = {}
+    for entry in selected:
+        pdf = pdfs[entry.slug]
+        for file in pdf_files(entry, pdf):
+            pdf_paths.setdefault(entry.slug, file.path)
+            _link_or_write(out, file.path, files_of.get(pdf), pdf)
+    return pdf_paths
+
+
+def write_pages(
+    out: OutputWriter,
+    project: Project,
+    selected: Sequence[Entry],
+    fingerprint: str | None = None,
+    page_cache: FormCache | None = None,
+    page_keys: set[str] | None = None,
+    *,
+    withheld: Sequence[Entry] = (),
+    reporting: Reporting | None = None,
+    renderer: Templates | None = None,
+    clock: StageClock | None = None,
+    stop: threading.Event | None = None,
+    search_cache: FormCache | None = None,
+    search_keys: set[str] | None = None,
+) -> None:
+    """Put every file of the site but the PDFs into ``out``, then the search index of the site's pages. Nothing here
+    needs a rendered PDF, so a build runs it while its forms render; ``stop``, once set, ends it early.
+
+    With the build's ``fingerprint`` and a ``page_cache``, a form's web page (and the bundle of pages drawn from the
+    whole project) is hard-linked from the cache when nothing it shows changed, and rendered (and cached)
+    otherwise; the keys used are added to ``page_keys`` (for pruning the cache). So is the search index, with a
+    ``search_cache`` (``search.write_search_index``), its keys added to ``search_keys``.
+    """
     with_keys = fingerprint if page_cache is not None else None
     files = site_files(
-        project, selected, pdfs, page_fingerprint=with_keys, withheld=withheld, reporting=reporting, renderer=renderer
+        project, selected, None, page_fingerprint=with_keys, withheld=withheld, reporting=reporting, renderer=renderer
     )
     for file in files:
+        if stop is not None and stop.is_set():
+            return
+        if isinstance(file, OutputBundle):
+            _write_bundle(out, file, page_cache, page_keys)
+            continue
         if file.copy_of is not None:
             out.copy_file(file.path, file.copy_of)
             continue
@@ -332,14 +419,63 @@ def write_site_files(
             source = hit.path if hit else page_cache.put(file.key, data)
             _link_or_write(out, file.path, source, data)
             continue
-        if (slug := slug_of.get(id(file.data))) is not None:
-            pdf_paths.setdefault(slug, file.path)
-        source = files_of.get(file.data) if file.data is not None and file.path.endswith(".pdf") else None
-        _link_or_write(out, file.path, source, file.contents())
+        _link_or_write(out, file.path, None, file.contents())
+    if clock is not None:
+        clock.lap("pages")
+    if stop is not None and stop.is_set():
+        return
     # From every indicator page now in the build, carried-over ones too, cut into words as their lines are.
     dictionary = renderer.words if renderer is not None else linebreak.load_dictionary(layout.content_dir(project.root))
-    write_search_index(out, dictionary)
-    return pdf_paths
+    write_search_index(out, dictionary, search_cache, search_keys)
+    if clock is not None:
+        clock.lap("search")
+
+
+class _PagesMeanwhile:
+    """``write_pages`` in a thread of its own while the forms render; ``finish`` waits for it and raises what it
+    raised; ``abandon`` (the rendering failed, or Ctrl-C) stops it at the next file and waits."""
+
+    def __init__(self, **arguments: object):
+        self.clock = StageClock()
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, kwargs=arguments, name="reportgen-pages", daemon=True)
+        self.thread.start()
+
+    def _run(self, **arguments: Any) -> None:
+        try:
+            write_pages(**arguments, clock=self.clock, stop=self.stop)
+        except BaseException as error:  # noqa: BLE001 - handed to the build's thread, raised there
+            self.error = error
+
+    def finish(self) -> dict[str, float]:
+        """Wait for the pages; their time per stage."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.clock.stages
+
+    def abandon(self) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def _write_bundle(
+    out: OutputWriter, bundle: OutputBundle, page_cache: FormCache | None, page_keys: set[str] | None
+) -> None:
+    """Put the bundle's files into ``out``: hard-linked from the page cache when it holds all of them under the
+    bundle's key, else made now (and cached)."""
+    cached = page_cache.get_bundle(bundle.key) if page_cache is not None else None
+    parts: list[tuple[str, bytes, Path | None]]
+    if cached is not None:
+        parts = [(path, hit.data, hit.path) for path, hit in cached]
+    else:
+        made = [(file.path, file.contents()) for file in bundle.render()]
+        parts = page_cache.put_bundle(bundle.key, made) if page_cache is not None else [(p, d, None) for p, d in made]
+    if page_cache is not None and page_keys is not None:
+        page_keys.update(page_cache.bundle_keys(bundle.key, [path for path, _, _ in parts]))
+    for path, data, source in parts:
+        _link_or_write(out, path, source, data)
 
 
 def _link_or_write(out: OutputWriter, path: str, source: Path | None, data: bytes) -> None:

@@ -23,11 +23,13 @@ worker with the fork server (``die_with_parent``), and multiprocessing's resourc
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -53,8 +55,17 @@ _FORKSERVER_PRELOAD = [
     "reportgen.publish.pool", "reportgen.render.form_pdf", "reportgen.render.pdf", "reportgen.publish.release"
 ]
 
-#: The fork server is started once per process (``start_fork_server``) and serves every later build.
-_fork_server_started = False
+#: The fork server is started once per process (``start_fork_server``) and serves every later build; None: not yet
+#: tried, False: it could not be started (forms are then rendered in the build's own process).
+_fork_server_started: bool | None = None
+
+#: The longest path a Unix socket may have (``sun_path`` holds 108 bytes with the final NUL).
+MAX_SOCKET_PATH = 107
+#: What multiprocessing puts under the temporary folder for the fork server's socket: a folder of its own, and the
+#: socket in it (``/pymp-XXXXXXXX/listener-XXXXXXXX``).
+_SOCKET_UNDER_TEMP = len("/pymp-12345678/listener-12345678")
+#: Short folders the socket may live in when the temporary folder's path is too long for it.
+SHORT_TEMP_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
 
 #: Set, for the fork server only, to the pid of the build that starts it: the server then dies with that process.
 _PARENT_VARIABLE = "REPORTGEN_FORK_SERVER_PARENT"
@@ -109,19 +120,23 @@ def render_form(printer: FormPrinter, project_root: Path, options: BuildOptions,
     return printer.form(entry, form_pdf_options(project_root, entry, release=options.release))
 
 
-def start_fork_server() -> None:
-    """Start the fork server the rendering workers are forked from, without waiting for it.
+def start_fork_server() -> bool:
+    """Start the fork server the rendering workers are forked from, without waiting for it; False if it cannot be
+    started (then forms are rendered in this process: slower, never wrong), with a warning saying why.
 
     It imports WeasyPrint (about 0.7 s) on another core while the build loads the content and looks its forms up
     in the caches, so that workers start at once when some forms need rendering; when none do, it is never used
     and exits with the build. ``render_pdfs`` starts it if this was not called.
+
+    The server listens on a Unix socket under the temporary folder, whose path may be at most 107 bytes: with
+    ``TMPDIR`` deep inside a folder (a CI job's workspace) it would not fit, so the socket then lives in a short
+    folder (``SHORT_TEMP_FOLDERS``).
     """
     global _fork_server_started
     from multiprocessing import forkserver
 
-    if _fork_server_started:
-        return
-    _fork_server_started = True
+    if _fork_server_started is not None:
+        return _fork_server_started
     multiprocessing.get_context("forkserver").set_forkserver_preload(_FORKSERVER_PRELOAD)
     # The kernel ties a child's life to the *thread* that started it: only the main thread lives as long as the
     # process. From another thread (serve's watcher) the server is started without the tie.
@@ -129,11 +144,52 @@ def start_fork_server() -> None:
     if tie:
         os.environ[_PARENT_VARIABLE] = str(os.getpid())
     try:
-        with _main_module_hidden(), _interrupts_ignored():
+        with _main_module_hidden(), _interrupts_ignored(), _socket_folder_that_fits():
             forkserver.ensure_running()
+        _fork_server_started = True
+    except OSError as error:  # a socket path still too long, no room, a refused fork: render here instead
+        logger.warning(wording.message("pool_unavailable", reason=error.strerror or error))
+        _fork_server_started = False
     finally:
         if tie:
             os.environ.pop(_PARENT_VARIABLE, None)
+    return _fork_server_started
+
+
+def _socket_fits(folder: str, under: int = _SOCKET_UNDER_TEMP) -> bool:
+    return len(os.fsencode(folder)) + under <= MAX_SOCKET_PATH
+
+
+@contextlib.contextmanager
+def _socket_folder_that_fits() -> Iterator[None]:
+    """While the fork server starts, a temporary folder short enough for its socket, if the usual one is not.
+
+    multiprocessing makes its folder (``pymp-…``) under ``tempfile.gettempdir()`` once per process and keeps it; so
+    when it has none yet and ``TMPDIR``'s path is too long, ``tempfile``'s folder is a short one for that moment.
+    A folder it made already cannot be moved: an ``OSError`` then says so, and the caller renders in process."""
+    current = getattr(multiprocessing.current_process(), "_config", {}).get("tempdir")
+    if current is not None:
+        if not _socket_fits(current, len("/listener-12345678")):
+            raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), current)
+        yield
+        return
+    if _socket_fits(tempfile.gettempdir()):
+        yield
+        return
+    short = next(
+        (folder for folder in SHORT_TEMP_FOLDERS
+         if _socket_fits(folder) and os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)),
+        None,
+    )  # fmt: skip
+    if short is None:
+        raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), tempfile.gettempdir())
+    logger.debug("the temporary folder's path is too long for a socket; the fork server's goes in %s", short)
+    previous = tempfile.tempdir
+    tempfile.tempdir = short
+    try:
+        yield
+    finally:
+        tempfile.tempdir = previous
 
 
 @contextlib.contextmanager
@@ -202,7 +258,7 @@ def render_pdfs(
         return {}
     require_tested_weasyprint()  # here, not in a worker: a refused version says why, not that a worker died
     jobs = max(1, min(jobs, len(entries)))
-    if jobs == 1:
+    if jobs == 1 or not start_fork_server():
         outcomes = _render_here(project_root, site, options, entries)
     else:
         outcomes = _render_in_pool(project_root, site, options, entries, jobs)

@@ -16,7 +16,9 @@ How:
   ``output/`` in one step: on Linux
   ``renameat2(RENAME_EXCHANGE)`` exchanges the two directory entries atomically, so at every instant ``output/`` is
   either the complete old tree or the complete new one, whatever happens to the process. The old tree (now at the
-  staging name) is deleted afterwards. Where the exchange is not available, the fallback renames ``output/`` to
+  staging name) is then renamed ``.output.trash-<pid>-<random>`` and deleted by a process of its own
+  (``_remove_detached``): deleting thousands of files took seconds, and the build need not wait for it; a trash
+  folder left behind (the machine stopped meanwhile) is deleted by the next ``OutputWriter``. Where the exchange is not available, the fallback renames ``output/`` to
   ``.output.previous-<pid>-<random>``, renames staging to ``output/`` and deletes the previous tree; a crash between
   the two renames leaves ``output/`` missing for a moment, and the next ``OutputWriter`` puts the previous tree back.
 * Leaving the ``with`` block without ``commit()`` (an exception, a refused path) deletes the staging directory;
@@ -48,6 +50,7 @@ import re
 import secrets
 import shutil
 import stat
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
@@ -172,6 +175,23 @@ def _remove_tree(path: Path) -> None:
         log.debug("removed %s", path)
 
 
+#: Deletes its one argument in the background, in a process that outlives the shell (and the build) starting it.
+_DETACHED_REMOVAL = 'rm -rf -- "$1" </dev/null >/dev/null 2>&1 &'
+
+
+def _remove_detached(path: Path) -> None:
+    """Delete ``path`` off the build's critical path: ``rm -rf`` in a process of its own, which goes on after this
+    one exits (the shell that starts it returns at once, so nothing is left to reap); here, where that fails."""
+    try:
+        subprocess.run(
+            ["sh", "-c", _DETACHED_REMOVAL, "sh", str(path)], check=True, timeout=30, start_new_session=True,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        log.debug("removing %s in the background", path)
+    except (OSError, subprocess.SubprocessError):
+        _remove_tree(path)
+
+
 def _link_or_copy(src: str, dst: str) -> None:
     """copytree's copy function for ``keep_existing``: a hard link, or a real copy if linking fails."""
     try:
@@ -236,6 +256,7 @@ class OutputWriter:
         esc = re.escape(name)
         self._staging_re = re.compile(rf"\.{esc}\.staging-(\d+)-[0-9a-f]+")
         self._previous_re = re.compile(rf"\.{esc}\.previous-(\d+)(?:-[0-9a-f]+)?")
+        self._trash_re = re.compile(rf"\.{esc}\.trash-(\d+)-[0-9a-f]+")
 
     # -- public API -----------------------------------------------------------------------------------------------
 
@@ -272,7 +293,7 @@ class OutputWriter:
             with self._locked(fcntl.LOCK_EX):
                 leftovers = self._recover_previous()
         for path in leftovers:
-            _remove_tree(path)
+            self._throw_away(path)
         self._check_owned()
         self._remove_stale_staging()
         self._staging = self._make_staging()
@@ -395,7 +416,7 @@ class OutputWriter:
                 log.debug("fsync of %s failed after the swap: %s", self._parent, exc.strerror)
         log.debug("committed %d written file(s) to %s", len(self._written), self._output_dir)
         if old is not None:
-            _remove_tree(old)
+            self._throw_away(old)
             _set_active(old, False)
         _set_active(staging, False)
         return self._output_dir
@@ -491,9 +512,23 @@ class OutputWriter:
         for path, pid in self._siblings(self._staging_re):
             if _is_stale(path, pid):
                 log.debug("removing stale staging directory %s (build process %d is gone)", path, pid)
-                _remove_tree(path)
+                self._throw_away(path)
             else:
                 log.debug("leaving %s alone: build process %d is running", path, pid)
+        for path, _ in self._siblings(self._trash_re):  # left behind: its removal was cut short
+            _remove_detached(path)
+
+    def _throw_away(self, path: Path) -> None:
+        """Rename the tree ``path`` (no longer output, nor anyone's staging) to a trash name, then delete it in the
+        background."""
+        trash = self._parent / f".{self._name}.trash-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            os.rename(path, trash)
+        except OSError as exc:
+            log.debug("could not rename %s to %s (%s); deleting it here", path, trash, exc.strerror)
+            _remove_tree(path)
+            return
+        _remove_detached(trash)
 
     def _make_staging(self) -> Path:
         pid = os.getpid()

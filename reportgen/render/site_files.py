@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 WEB_STYLESHEETS = ("fonts-web.css", "form.css", "screen.css")
 WEB_SCRIPTS = ("sort-table.js", "search.js")
+#: What the key of the files drawn from the whole project is made for (``page_key``'s template name).
+WHOLE_SITE = "whole-site"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,16 @@ class OutputFile:
         if self.render is None:
             raise ValueError(f"{self.path} is a copy of {self.copy_of}, not bytes")
         return self.render()
+
+
+@dataclass(frozen=True)
+class OutputBundle:
+    """Files made together from the whole project (year pages, open data, sitemap…: ``whole_site_files``), cached
+    as one under ``key`` (``page_key`` of everything they are drawn from): ``render()`` makes them when the cache
+    does not hold them, so a build in which nothing changed makes none of them."""
+
+    key: str
+    render: Callable[[], list[OutputFile]] = field(compare=False)
 
 
 def page_key(fingerprint: str, template_name: str, context: Mapping[str, object]) -> str | None:
@@ -102,13 +114,19 @@ def asset_files(project_root: Path) -> Iterator[OutputFile]:
     yield OutputFile(f"{HTML_DIR}/assets/fonts/OFL.txt", copy_of=fonts / "OFL.txt")
 
 
-def form_files(
-    entry: Entry, pages: SitePages, pdf_bytes: bytes, page_fingerprint: str | None = None
-) -> Iterator[OutputFile]:
-    """The PDF of one form (for filing and for the site) and its web page: rendered now, or, given the build's
-    fingerprint, keyed (``page_key``) and rendered only when asked for."""
+def pdf_files(entry: Entry, pdf_bytes: bytes) -> Iterator[OutputFile]:
+    """The PDF of one form, for filing and for the site."""
     yield OutputFile(pdf_path(entry), data=pdf_bytes)
     yield OutputFile(f"{HTML_DIR}/{entry.slug}.pdf", data=pdf_bytes)
+
+
+def form_files(
+    entry: Entry, pages: SitePages, pdf_bytes: bytes | None, page_fingerprint: str | None = None
+) -> Iterator[OutputFile]:
+    """The PDF of one form (``pdf_files``; not when ``pdf_bytes`` is None) and its web page: rendered now, or, given
+    the build's fingerprint, keyed (``page_key``) and rendered only when asked for."""
+    if pdf_bytes is not None:
+        yield from pdf_files(entry, pdf_bytes)
     context = pages.indicator_page_context(entry)
     render = partial(_render_page, pages.renderer, PAGE_TEMPLATE, context)
     key = page_key(page_fingerprint, PAGE_TEMPLATE, context) if page_fingerprint is not None else None
@@ -145,22 +163,32 @@ def whole_site_files(pages: SitePages) -> Iterator[OutputFile]:
 def site_files(
     project: Project,
     selected: Iterable[Entry],
-    pdfs: Mapping[str, bytes],
+    pdfs: Mapping[str, bytes] | None,
     page_fingerprint: str | None = None,
     *,
     withheld: Iterable[Entry] = (),
     reporting: Reporting | None = None,
     renderer: Templates | None = None,
-) -> Iterator[OutputFile]:
-    """Every file of a build: the selected forms (their PDFs already rendered, by slug), then the pages and data
+) -> Iterator[OutputFile | OutputBundle]:
+    """Every file of a build: the selected forms (their PDFs already rendered, by slug; None: pages only, the PDFs
+    come from ``pdf_files`` once rendered), then the pages and data
     drawn from the whole project (always all of it, even when only some forms are rebuilt), then the assets.
     ``page_fingerprint`` (the build's, ``cache.build_fingerprint``) makes the forms' pages cacheable. A release
     build gives a project of its released forms only, and the forms it left out as ``withheld`` (named, unlinked,
     on their year's page). ``reporting``: the date the figures are as of. ``renderer``: the build's templates, if
-    it has them compiled already."""
+    it has them compiled already. With ``page_fingerprint``, the files drawn from the whole project come as one
+    ``OutputBundle``, keyed by everything they show."""
     renderer = renderer or Templates(layout.templates_dir(project.root), project.site)
+    withheld = tuple(withheld)
     pages = SitePages(project, renderer, withheld=withheld, reporting=reporting)
     for entry in selected:
-        yield from form_files(entry, pages, pdfs[entry.slug], page_fingerprint)
-    yield from whole_site_files(pages)
+        yield from form_files(entry, pages, None if pdfs is None else pdfs[entry.slug], page_fingerprint)
+    whole_key = None
+    if page_fingerprint is not None:
+        drawn_from = {"entries": project.entries, "withheld": withheld, "reporting": pages.reporting}
+        whole_key = page_key(page_fingerprint, WHOLE_SITE, drawn_from)
+    if whole_key is None:
+        yield from whole_site_files(pages)
+    else:
+        yield OutputBundle(whole_key, lambda: list(whole_site_files(pages)))
     yield from asset_files(project.root)

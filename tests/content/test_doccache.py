@@ -64,6 +64,24 @@ def test_unchanged_files_load_from_the_cache_exactly_as_from_yaml(project, monke
     assert any("quarter" in text for text in second[1])  # the dated warning, found anew
 
 
+def test_a_trusted_entry_is_not_checked_again(project, monkeypatch):
+    """Once the cache's keyed tag holds, its models are not re-checked: the narrative check ran when the file was
+    loaded from its YAML, and running it again on every warm load was two thirds of a ``check``."""
+    import reportgen.model as model
+
+    with_links = real_indicator() | {"code": "11", "obstacles": "ดู [รายงาน](https://example.org/r) ประกอบ"}
+    root = project(_files() | {"indicators/2564/11.yaml": with_links})
+    first = _outcome(root)
+    checked: list[str] = []  # each narrative the content model checks
+    original = model.check_narrative
+    monkeypatch.setattr(model, "check_narrative", lambda text: checked.append(text) or original(text))
+    parsed = _parses(monkeypatch)
+    assert _outcome(root) == first
+    assert parsed == [] and checked == []
+    _outcome(root, use_cache=False)
+    assert checked, "a file loaded from its YAML is checked"
+
+
 def test_dated_warnings_are_never_cached(project):
     root = project(_files())
     load_project(root, today=TODAY)

@@ -221,6 +221,33 @@ def test_a_rebuild_renders_only_what_changed_and_writes_the_same_tree(project):
     assert "ชื่อที่แก้ไขแล้ว" in squeeze("".join(pdftotext_lines(root / "output/pdf/2564/03.pdf")))
 
 
+def test_a_rebuild_without_changes_makes_no_page_and_a_change_makes_the_site_pages_again(project, monkeypatch):
+    """The pages and data drawn from the whole project (year pages, open data, sitemap) are kept like the forms'
+    PDFs and pages: a build in which nothing changed links them from the cache; an edit makes them again."""
+    import reportgen.render.site_files as site_files
+
+    root = project(many_indicators(3))
+    build(root, BuildRequest(jobs=1))
+    tree = tree_digest(root / "output")
+    made: list[str] = []
+    original = site_files.whole_site_files
+
+    def counted(pages):
+        made.append("whole site")
+        return original(pages)
+
+    monkeypatch.setattr(site_files, "whole_site_files", counted)
+    build(root, BuildRequest(jobs=1))
+    assert made == []
+    assert tree_digest(root / "output") == tree
+    assert (root / "output/html/data/indicators.csv").stat().st_nlink >= 2  # linked from the cache
+
+    rename(root, "02", "ชื่อที่แก้ไขแล้ว")
+    build(root, BuildRequest(jobs=1))
+    assert made == ["whole site"]
+    assert "ชื่อที่แก้ไขแล้ว" in (root / "output/html/data/indicators.csv").read_text(encoding="utf-8-sig")
+
+
 def test_changing_a_template_rebuilds_every_form(project):
     root = project(many_indicators(3))
     build(root, BuildRequest(jobs=2))

@@ -110,6 +110,52 @@ def test_a_script_without_a_main_guard_can_render_with_a_pool(project, tmp_path)
     assert result.stdout.strip() == "['2564/01', '2564/02']"  # printed once: the workers did not rerun the script
 
 
+# --- a temporary folder too deep for the fork server's socket ------------------------------------------------------
+
+_RENDER_WITH_A_POOL = """
+import logging, sys, tempfile
+from pathlib import Path
+logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+import reportgen.publish.pool as pool
+from reportgen.content.project import load_project
+from reportgen import wording
+wording.set_language("en")
+if sys.argv[2] == "no-short-folder":
+    pool.SHORT_TEMP_FOLDERS = ()
+root = Path(sys.argv[1])
+loaded = load_project(root)
+pdfs = pool.render_pdfs(root, loaded.site, loaded.entries, jobs=2)
+print(sorted(pdfs), "pool" if pool._fork_server_started else "here", tempfile.gettempdir() == sys.argv[3])
+"""
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("short_folder", ["a short folder", "no-short-folder"])
+def test_a_temporary_folder_too_deep_for_a_socket_neither_hangs_nor_fails_the_build(project, tmp_path, short_folder):
+    """A Unix socket's path is at most 107 bytes; TMPDIR deep in a CI workspace is longer. The fork server's
+    socket then lives in a short folder; with none to be had, the forms are rendered in the build's process."""
+    import os
+    import subprocess
+    import sys
+
+    root = project({key: value for key, value in list(three_forms().items())[:2]})
+    deep = tmp_path / ("a-rather-long-folder-name-" * 4) / ("and-another-one-" * 3)
+    deep.mkdir(parents=True)
+    assert len(os.fsencode(deep)) > 107
+    script = tmp_path / "render.py"
+    script.write_text(_RENDER_WITH_A_POOL, encoding="utf-8")
+    env = dict(os.environ, TMPDIR=str(deep))
+    result = subprocess.run([sys.executable, str(script), str(root), short_folder, str(deep)],
+                            capture_output=True, text=True, timeout=300, env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    if short_folder == "no-short-folder":
+        assert result.stdout.strip() == "['2564/01', '2564/02'] here True"
+        assert "could not start the rendering processes" in result.stderr and "TMPDIR" in result.stderr
+    else:
+        assert result.stdout.strip() == "['2564/01', '2564/02'] pool True"  # TMPDIR stays what it was for the rest
+        assert "WARNING" not in result.stderr
+
+
 # --- kill -9 of a parallel build leaves no process behind ----------------------------------------------------------
 
 

@@ -76,6 +76,47 @@ def test_a_partial_build_indexes_the_whole_site_anew(tmp_path):
     assert (html / "2564" / "08.html").is_file()
 
 
+def test_a_rebuild_of_the_same_pages_reuses_their_index_and_a_changed_page_is_indexed_anew(tmp_path, monkeypatch):
+    """The index is kept like the forms' PDFs, under the key of the pages it indexes: a build in which no indicator
+    page changed links it from the cache (Pagefind took 30 s and most of the memory of a build of 1,000); a changed
+    page, or a damaged cached file, has it made again."""
+    import reportgen.publish.search as search
+    from reportgen.publish.options import BuildRequest
+    from reportgen.publish.pipeline import build
+
+    runs: list[Path] = []
+    original = search._run_pagefind
+
+    def counted(site: Path, index: Path) -> None:
+        runs.append(site)
+        original(site, index)
+
+    monkeypatch.setattr(search, "_run_pagefind", counted)
+    root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": real_indicator()})
+    build(root, BuildRequest(jobs=1))
+    index = root / "output" / INDEX_FOLDER
+
+    def files() -> dict[str, bytes]:
+        return {path.relative_to(index).as_posix(): path.read_bytes() for path in index.rglob("*") if path.is_file()}
+
+    first = files()
+    assert len(runs) == 1 and "pagefind-entry.json" in first
+    build(root, BuildRequest(jobs=1))
+    assert len(runs) == 1, "the same pages were indexed again"
+    assert files() == first
+    assert (index / "pagefind-entry.json").stat().st_nlink >= 2  # linked from the cache
+
+    cached = sorted((root / ".cache" / "reportgen" / "search-v1").rglob("*.index"))
+    assert cached, "the index is kept in the cache"
+    cached[0].write_bytes(cached[0].read_bytes() + b" ")  # damaged: never published, made again
+    build(root, BuildRequest(jobs=1))
+    assert len(runs) == 2 and files() == first
+
+    write_project(root, {"indicators/2564/08.yaml": real_indicator() | {"name": "ชื่อใหม่ของตัวชี้วัด"}})
+    build(root, BuildRequest(jobs=1))
+    assert len(runs) == 3 and files() != first
+
+
 def test_a_failed_indexing_fails_the_build_and_leaves_the_last_good_site(tmp_path):
     root = write_project(tmp_path / "p", {"indicators/2564/08.yaml": real_indicator()})
     run_reportgen("build", cwd=root, check=True)

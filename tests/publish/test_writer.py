@@ -60,6 +60,10 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def siblings(base: Path) -> set[str]:
+    """What is next to output/, once the old trees thrown away (deleted in the background) are gone."""
+    deadline = time.monotonic() + 30
+    while any(".trash-" in name for name in os.listdir(base)) and time.monotonic() < deadline:
+        time.sleep(0.01)
     return set(os.listdir(base))
 
 
@@ -140,6 +144,29 @@ def test_write_and_commit_produce_exactly_the_files(base: Path, tmp_path: Path, 
     assert siblings(base) == {"output", ".output.lock"}
     assert capsys.readouterr() == ("", "")  # logs, never prints
     assert any("committed" in r.getMessage() for r in caplog.records)
+
+
+def test_the_old_output_is_deleted_off_the_critical_path(base: Path, monkeypatch) -> None:
+    """Deleting the old tree (thousands of files: seconds) is not the build's to wait for: it is renamed out of the
+    way and deleted by a process of its own, which outlives the build."""
+    out = base / "output"
+    build(out, "one", files=[f"html/{n}.html" for n in range(50)])
+    removed_here: list[Path] = []
+    monkeypatch.setattr(writer_mod, "_remove_tree", removed_here.append)
+    build(out, "two", files=["html/index.html"])
+    assert removed_here == []
+    assert tree(out) == {"html/index.html": b"two\n"}
+    assert siblings(base) == {"output", ".output.lock"}  # deleted all the same, in the background
+
+
+def test_a_trash_folder_left_behind_is_deleted_by_the_next_build(base: Path) -> None:
+    out = base / "output"
+    build(out, "one")
+    left = base / ".output.trash-999999-0badc0de"
+    (left / "html").mkdir(parents=True)
+    (left / "html" / "old.html").write_text("old")
+    build(out, "two")
+    assert siblings(base) == {"output", ".output.lock"}
 
 
 def test_commit_replaces_the_whole_previous_output(base: Path) -> None:
