@@ -17,7 +17,9 @@ which is what a naive CI script does (for N > 100 timed on a sample and extrapol
 In the same process it also times one form's CPU (``FormPrinter.form`` against bare WeasyPrint on the same print
 HTML, median over forms) and makes the real 08 as a draft and as a release PDF, for their sizes. Each build runs
 with ``-v``, so its own time per stage (``log_build_stages``) is in the table, and the CPU time of its whole process
-tree (polled from /proc) beside its wall time, which a shared machine makes noisy.
+tree (polled from /proc) beside its wall time, which a shared machine makes noisy. Last, the desk's latencies
+(``desk_latency.py`` in its own process: keystroke to problem, save to preview, 40 officers saving at once;
+``--no-desk`` leaves them out).
 
 It prints the targets of issue 26 beside the figures, with pass or fail, and writes every figure to
 ``benchmarks/figures.json`` (``--figures``): before that it compares them with the figures already there (the
@@ -697,6 +699,27 @@ def freeze_reportgen(work: Path) -> Path:
     return snapshot
 
 
+#: The unit of a desk figure by the last word of its name (the others are milliseconds); lower is better for each.
+DESK_UNITS = {"lost": "forms"}
+
+
+def desk_figures(work: Path, *, rounds: int, officers: int, log) -> dict[str, float]:
+    """``benchmarks/desk_latency.py`` in its own process (a desk served by uvicorn, talked to over HTTP and in
+    Chromium): its printed lines go to the output as they are, its headline figures are returned."""
+    target = work / "desk.json"
+    log("the desk: keystroke to problem, save to preview, officers saving at once")
+    run = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("desk_latency.py")), "--rounds", str(rounds),
+         "--officers", str(officers), "--json", str(target)],
+        capture_output=True, text=True, cwd=REPO_ROOT,
+    )  # fmt: skip
+    if run.returncode != 0 or not target.is_file():
+        log(f"the desk's benchmark failed:\n{run.stdout}{run.stderr}")
+        return {}
+    print(run.stdout.rstrip())
+    return json.loads(target.read_text(encoding="utf-8"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="200,1000", help="comma-separated numbers of indicators (default 200,1000)")
@@ -710,6 +733,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--figures", type=Path, default=FIGURES_FILE,
                         help="the figures file compared with, then rewritten (default benchmarks/figures.json)")
     parser.add_argument("--no-save", action="store_true", help="compare with the figures file, do not rewrite it")
+    parser.add_argument("--no-desk", action="store_true", help="leave out the desk's latencies")
+    parser.add_argument("--officers", type=int, default=40, help="officers saving at once at the desk (default 40)")
     args = parser.parse_args(argv)
     sizes = [20] if args.quick else sorted(int(size) for size in args.sizes.split(","))
 
@@ -732,6 +757,10 @@ def main(argv: list[str] | None = None) -> int:
         ]  # fmt: skip
         one = one_form(work / f"n{sizes[0]}")
         log(f"one form, CPU: reportgen {one.reportgen_ms:.0f} ms, bare WeasyPrint {one.bare_ms:.0f} ms")
+        desk: dict[str, float] = {}
+        if not args.no_desk:
+            print()
+            desk = desk_figures(work, rounds=10 if args.quick else 30, officers=args.officers, log=log)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -740,6 +769,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(results, one))
     now = figures(results, one)
+    for name, value in desk.items():
+        now[name] = {"value": round(value, 3), "unit": DESK_UNITS.get(name.rsplit("_", 1)[-1], "ms"),
+                     "better": "lower"}
     before: dict[str, dict[str, object]] = {}
     if args.figures.is_file():
         before = json.loads(args.figures.read_text(encoding="utf-8")).get("figures", {})

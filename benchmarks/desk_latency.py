@@ -1,7 +1,9 @@
 """The desk's latencies on this machine, over real HTTP to uvicorn on 127.0.0.1 (a project in a temporary git
 repository with a bare remote). Prints figures; asserts nothing.
 
-    .venv/bin/python benchmarks/desk_latency.py [--rounds 30] [--officers 40]
+    .venv/bin/python benchmarks/desk_latency.py [--rounds 30] [--officers 40] [--json FILE]
+
+``make bench`` runs it after the builds and keeps its figures (``--json``) with the others in ``figures.json``.
 
 - **keystroke to problem**: the desk's script waits ``WAIT_MS`` after the last keystroke, then posts the form's values
   to ``/forms/…/check``; the figure is that wait plus the round trip until the answer names the problem at its field
@@ -18,6 +20,7 @@ repository with a bare remote). Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import statistics
@@ -171,7 +174,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--officers", type=int, default=40)
+    parser.add_argument("--json", type=Path, help="also write the headline figures here (for bench.py)")
     args = parser.parse_args()
+    found: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="desk-bench-") as folder:
         root = git_project(Path(folder))
         for number in range(args.officers):
@@ -186,21 +191,29 @@ def main() -> None:
         with running_desk(root, settings) as url:
             httpx.get(url + "/forms/2569/08")  # warm: templates compiled, document cache made
             checks = keystroke_to_problem(url, args.rounds)
+            found["desk_keystroke_to_problem_ms"] = WAIT_MS + statistics.median(checks)
             print(f"keystroke to problem: median {WAIT_MS + statistics.median(checks):.0f} ms "
                   f"(the script's wait {WAIT_MS} ms + round trip median {statistics.median(checks):.0f} ms, "
                   f"p95 {percentile(checks, 0.95):.0f} ms; {len(checks)} checks)")
             seen = keystroke_to_problem_in_chromium(url, max(10, args.rounds // 2))
             if seen:
+                found["desk_keystroke_to_problem_chromium_ms"] = statistics.median(seen)
                 print(f"keystroke to problem in Chromium: median {statistics.median(seen):.0f} ms, "
                       f"p95 {percentile(seen, 0.95):.0f} ms ({len(seen)} keystrokes, until shown at the field)")
             saves = save_to_preview(url, max(5, args.rounds // 2))
+            found["desk_save_to_preview_ms"] = statistics.median(saves)
             print(f"save to preview: median {statistics.median(saves):.0f} ms, p95 {percentile(saves, 0.95):.0f} ms "
                   f"({len(saves)} saves: commit, then the saved form's page; pushed in the background)")
             times, lost, reached = officers_at_once(root, url, args.officers)
+            found[f"desk_{args.officers}_officers_p50_ms"] = percentile(times, 0.5)
+            found[f"desk_{args.officers}_officers_p95_ms"] = percentile(times, 0.95)
+            found[f"desk_{args.officers}_officers_lost"] = len(lost)
             print(f"{args.officers} officers saving at once: p50 {percentile(times, 0.5):.0f} ms, "
                   f"p95 {percentile(times, 0.95):.0f} ms, slowest {max(times):.0f} ms; "
                   f"on the remote {'never' if reached is None else f'{reached:.0f} ms'} after the last save; "
                   f"lost: {'nothing' if not lost else '; '.join(lost)}")
+    if args.json:
+        args.json.write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -28,8 +28,8 @@ from reportgen import thai, wording
 from reportgen.authoring.yamltext import INDENT, scalar_lines
 from reportgen.content.validate import placeholder
 from reportgen.layout import CONTENT_DIR, INDICATORS_DIR
-from reportgen.model import Indicator, unwrap_annotation
-from reportgen.narrative import check_narrative, check_url
+from reportgen.model import Indicator, checked_narrative, unwrap_annotation
+from reportgen.narrative import check_url
 
 #: The fields ``--from`` carries into the new year: what the indicator is, not what happened in a year.
 CARRIED_FIELDS = ("agency", "name", "result_type", "plan", "definition", "calculation", "target", "officer")
@@ -104,7 +104,7 @@ def _item_model_of(info: FieldInfo) -> type[BaseModel] | None:
 
 
 def _validated_by(info: FieldInfo, check: Callable[..., Any]) -> bool:
-    """True if the field's value goes through ``check`` (``check_narrative``: a narrative; ``check_url``: a link)."""
+    """True if the field's value goes through ``check`` (``checked_narrative``: a narrative; ``check_url``: a link)."""
     return any(getattr(item, "func", None) is check for item in _leaf(info)[1])
 
 
@@ -239,7 +239,7 @@ def _filled(name: str, info: FieldInfo, indent: str, *, year: int) -> list[str]:
     what = placeholder(_what(info))
     annotation, _ = _leaf(info)
     if annotation is str and not _validated_by(info, check_url):
-        if _validated_by(info, check_narrative):
+        if _validated_by(info, checked_narrative):
             return [f"{indent}{name}: |", f"{indent}{INDENT}{what}"]
         return [f"{indent}{name}: {what}"]
     if annotation is str and _validated_by(info, check_url):

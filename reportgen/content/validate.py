@@ -30,8 +30,17 @@ from pydantic.fields import FieldInfo
 from reportgen import layout, thai
 from reportgen.digest import check_signoff, is_legacy_digest, sign_state
 from reportgen.errors import ContentError, Problem, Severity
-from reportgen.model import DEFAULT_DATA_LICENSE, BrokenForm, ContentModel, Entry, Indicator, Project, SiteSettings
-from reportgen.narrative import check_narrative, starts_list_item
+from reportgen.model import (
+    DEFAULT_DATA_LICENSE,
+    BrokenForm,
+    ContentModel,
+    Entry,
+    Indicator,
+    Project,
+    SiteSettings,
+    checked_narrative,
+)
+from reportgen.narrative import starts_list_item
 from reportgen.wording import Localized, localized
 
 if TYPE_CHECKING:
@@ -317,7 +326,7 @@ def _is_choice(info: FieldInfo) -> bool:
 
 def _is_narrative(info: FieldInfo) -> bool:
     def validated_by_narrative(metadata: Iterable[Any]) -> bool:
-        return any(getattr(item, "func", None) is check_narrative for item in metadata)
+        return any(getattr(item, "func", None) is checked_narrative for item in metadata)
 
     if validated_by_narrative(info.metadata):
         return True

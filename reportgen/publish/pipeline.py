@@ -215,6 +215,9 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
                 root, project, options, to_render, keys, cache, pdfs, files_of,
                 jobs=jobs_used, progress=progress, unchanged=unchanged, started=started,
             )  # fmt: skip
+        except KeyboardInterrupt:
+            pages.abandon(interrupted=True)
+            raise
         except BaseException:
             pages.abandon()
             raise
@@ -431,6 +434,10 @@ def write_pages(
         clock.lap("search")
 
 
+#: Seconds a build stopped by Ctrl-C waits for the pages thread to stop (it checks between files).
+INTERRUPTED_WAIT = 3.0
+
+
 class _PagesMeanwhile:
     """``write_pages`` in a thread of its own while the forms render; ``finish`` waits for it and raises what it
     raised; ``abandon`` (the rendering failed, or Ctrl-C) stops it at the next file and waits."""
@@ -455,9 +462,13 @@ class _PagesMeanwhile:
             raise self.error
         return self.clock.stages
 
-    def abandon(self) -> None:
+    def abandon(self, *, interrupted: bool = False) -> None:
         self.stop.set()
-        self.thread.join()
+        # A Ctrl-C that lands inside an import can leave the interpreter's import lock with this (the main) thread,
+        # and the pages thread then waits for it inside its own import for ever (seen with PyThaiNLP's first
+        # import). After Ctrl-C the wait is bounded: the thread is a daemon and ends with the process, and the
+        # writer removes the staging folder it wrote into.
+        self.thread.join(INTERRUPTED_WAIT if interrupted else None)
 
 
 def _write_bundle(
