@@ -270,11 +270,14 @@ def optimise(path: Path, *, crop_to_content: bool = False, margin: int = 16) -> 
     image.save(path, optimize=True)
 
 
-def chromium_screenshot(url: str, target: Path, width: int, height: int) -> None:
+def chromium_screenshot(url: str, target: Path, width: int, height: int, *, live: bool = False) -> None:
+    """A shot of ``url``. The virtual time budget makes it wait until the page and its fonts have loaded (and 5 s
+    more of the page's own time), however busy the machine is; a ``live`` page (the preview's, whose reload stream
+    never ends) never lets virtual time run out, so it is shot once loaded, its fonts waited for by
+    ``font-display: block`` (``photographed``)."""
+    budget = [] if live else ["--virtual-time-budget=5000"]
     subprocess.run(
-        # the virtual time budget: the shot waits until the page and its fonts have loaded (and 5 s more of the
-        # page's own time), however busy the machine is
-        [*CHROMIUM, f"--window-size={width},{height}", "--virtual-time-budget=5000", f"--screenshot={target}", url],
+        [*CHROMIUM, f"--window-size={width},{height}", *budget, f"--screenshot={target}", url],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
 
@@ -458,8 +461,14 @@ def sign_in(page, url: str, login: str) -> None:
 
 def desk_picture(page, target: Path) -> None:
     """What the screen shows now, once the fonts of the page and of the real form beside it are in."""
+    # Both faces asked for by name: ``document.fonts.ready`` alone can resolve before a face is even requested (the
+    # first page after sign-in was once photographed with its regular text as empty boxes).
+    load_faces = ("Promise.all(['400 16px Sarabun', '700 16px Sarabun'].map(face => document.fonts.load(face, 'ภาษาไทย')))"
+                  ".then(() => document.fonts.ready).then(() => document.fonts.check('400 16px Sarabun', 'ภาษาไทย')"
+                  " && document.fonts.check('700 16px Sarabun', 'ภาษาไทย'))")
     for frame in page.frames:
-        frame.evaluate("document.fonts.ready.then(() => true)")
+        if not frame.evaluate(load_faces):
+            raise SystemExit(f"Sarabun did not load in {frame.url}: the picture would show Thai as boxes")
     page.wait_for_timeout(300)
     page.screenshot(path=str(target))
     optimise(target)
@@ -565,7 +574,7 @@ def make_pictures(where: Path, outcomes: dict[str, Outcome]) -> list[Path]:
         fetch("2564/08.html", lambda page: True)  # the first build is done: there is a last good build to show
         SCENARIOS["slip-thai-digits"].prepare(live)
         url = fetch("2564/08.html", lambda page: "reportgen-preview-error" in page)  # the rebuild found the slip
-        chromium_screenshot(url, picture("preview-error-banner.png"), 880, 520)
+        chromium_screenshot(url, picture("preview-error-banner.png"), 880, 520, live=True)
     optimise(IMAGES / "preview-error-banner.png")
 
     desk_pictures(where, picture)

@@ -1,7 +1,9 @@
-"""The desk's fixtures: the test project in git (``desk_projects.py``) and the desk on it, in process."""
+"""The desk's fixtures: the test project in git (``desk_projects.py``), the desk on it in process, and
+Chromium for the browser tests."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -42,3 +44,20 @@ def desk(git_project, desk_settings):
     for client in clients:
         client.close()
         client.app.state.desk.pusher.close()
+
+
+#: Debian's Chromium, driven by Playwright (``make test`` installs it).
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "Chromium is not installed: `make test` installs Debian's chromium package"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

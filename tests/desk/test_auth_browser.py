@@ -6,7 +6,6 @@ file's ``signoff:`` block and a form that builds as signed follow."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,22 +19,8 @@ from reportgen.digest import sign_state
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
 PASSWORD = "ห้องสมุด-รหัสผ่าน-ยาวพอ"
 DIRECTOR, POSITION = "นางสาวผู้อำนวยการ ทดสอบ", "ผู้อำนวยการสำนักวัฒนธรรม กีฬาและการท่องเที่ยว"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "Chromium is not installed: `make test` installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ built from it. And axe on every page of the desk."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -19,9 +18,6 @@ from reportgen.model import Indicator
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
 AXE_SCRIPT = Path(__file__).resolve().parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FORM_08 = PurePosixPath("content/indicators/2569/08.yaml")
@@ -33,17 +29,6 @@ WORD_LIST_HTML = ("<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><sp
                   "&nbsp;</span></span>จัดกิจกรรมส่งเสริมการอ่าน 12 ครั้ง</p>")
 #: What Excel puts on the clipboard for a table: cells separated by tabs, rows by line ends.
 EXCEL_TABLE_TEXT = "ห้องสมุด\tผู้เข้าร่วม\r\nห้องสมุดเขตบางรัก\t120\r\nห้องสมุดเขตดุสิต\t95\r\n"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "Chromium is not installed: `make test` installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
