@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_FLAGS
 from projects import REAL_INDICATOR, write_project
 
 pytest_plugins = ["session_fixtures"]  # not "fixtures": that name is pytest's own (_pytest.fixtures)
@@ -61,3 +62,15 @@ def _default_reader(monkeypatch):
     for name in ("REPORTGEN_LANG", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium driven by Playwright, one per test module (``chromium.py``)."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "Chromium is not installed: `make test` installs Debian's chromium package"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

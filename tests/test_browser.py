@@ -15,11 +15,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from chromium import CHROMIUM
 from projects import build_site, real_indicator, real_site, run_reportgen, shared_folder
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and os.environ.get("REPORTGEN_SKIP_BROWSER") == "1":
     pytest.skip("REPORTGEN_SKIP_BROWSER=1 and no Chromium", allow_module_level=True)
 
@@ -126,24 +126,10 @@ BROWSER_TOOLS = Path(__file__).resolve().parent / "browser" / "node_modules"
 AXE_SCRIPT = BROWSER_TOOLS / "axe-core" / "axe.min.js"
 VNU_JAR = BROWSER_TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
 BASE_URL = real_site()["base_url"]
-#: What the brief of every browser test says: no sandbox as root, and nothing that reaches out to the network.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
                  ".woff2": "font/woff2", ".svg": "image/svg+xml", ".pdf": "application/pdf", ".txt": "text/plain",
                  ".csv": "text/csv; charset=utf-8", ".json": "application/json", ".xml": "application/xml"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "Chromium is not installed: `make test` installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module", params=["real", "multi-year"])

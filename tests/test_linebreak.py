@@ -9,7 +9,6 @@ words there, so a pass means something.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import linebreaks as lb
@@ -18,9 +17,6 @@ from extract import BREAK_MARKS, html_text, squeeze
 from projects import REFERENCE_FORM, REPO_ROOT, shared_folder
 
 from reportgen import linebreak
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
 
 # --- Segmenting and marking ----------------------------------------------------------------------------------
 
@@ -134,17 +130,6 @@ def test_the_pdf_breaks_no_line_inside_a_dictionary_word(projects, name):
             before_html = lb.unmark(sized)
             pdf = forms.pdf.render(before_html, source="x", stylesheets=PRINT_STYLESHEETS)
             assert lb.pdf_counts(before_html, pdf, words).inside_words
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "Chromium is not installed: `make test` installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser

@@ -1,9 +1,7 @@
-"""The desk's fixtures: the test project in git (``desk_projects.py``), the desk on it in process, and
-Chromium for the browser tests."""
+"""The desk's fixtures: the test project in git (``desk_projects.py``) and the desk on it, in process."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -44,20 +42,3 @@ def desk(git_project, desk_settings):
     for client in clients:
         client.close()
         client.app.state.desk.pusher.close()
-
-
-#: Debian's Chromium, driven by Playwright (``make test`` installs it).
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "Chromium is not installed: `make test` installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()

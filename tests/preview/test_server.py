@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM
 from linebreaks import unmark
 from projects import REAL_INDICATOR, write_project
 
@@ -37,7 +38,6 @@ NEW_NAME = "ชื่อตัวชี้วัดที่แก้ระห�
 FILE = "content/indicators/2564/08.yaml"
 PATIENCE = 120  # seconds: a limit for a machine under load, not a measurement
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def poll(probe: Callable[[], object], what: str, timeout: float = PATIENCE) -> object:

@@ -4,7 +4,6 @@ label, whatever the values."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from reportgen.linebreak import load_dictionary, word_boundaries
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SITE_URL = real_site()["base_url"]
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".woff2": "font/woff2",
          ".svg": "image/svg+xml", ".json": "application/json"}  # fmt: skip
@@ -42,18 +40,6 @@ LINE_STARTS = """element => {
   return [text, starts];
 }"""
 TITLES = ".site-title, .site-agency, main h1, main h2, main h3, main caption, main th, main td.name"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "Chromium is not installed: `make test` installs Debian's chromium package"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                                                           "--disable-background-networking"])
-        yield browser
-        browser.close()
 
 
 def open_page(browser, html: Path, relative: str, width: int):
