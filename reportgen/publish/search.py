@@ -36,7 +36,10 @@ Pagefind's command line (the extended binary from PyPI) indexes copies of them i
 the build before anything is committed. The index is kept in the build's cache (``.cache/reportgen/search-v1/``)
 under the key of the pages it indexes (``index_key``: their paths and bytes, the project's words, reportgen's code,
 the indexer's version), each file tagged and verified like a cached PDF: a build whose indicator pages did not change
-links it instead of indexing again (at 1,000 forms the indexing took 30 s and was a build's peak of memory).
+links it instead of indexing again (at 1,000 forms the indexing took 30 s and was a build's peak of memory). When
+some page changed, Pagefind indexes them all again (it has no incremental update), but each page as it is given to
+Pagefind (``prepared_page``: its Thai cut into words, its extra terms) is kept there too under the key of the
+page's bytes, so only the changed pages are cut again (cutting was half of an indexing).
 """
 
 from __future__ import annotations
