@@ -39,7 +39,7 @@ from typing import Any
 from reportgen import layout, linebreak, wording
 from reportgen.content.project import load_project
 from reportgen.digest import sign_state
-from reportgen.errors import ContentError, OutputError, Problem, RenderError, UsageError
+from reportgen.errors import ContentError, Problem, RenderError, UsageError
 from reportgen.layout import BOOK_DIR, SHARD_MANIFEST
 from reportgen.model import BrokenForm, Entry, Project
 from reportgen.progress import BuildProgress, BuildSummary
@@ -373,7 +373,7 @@ def write_pdfs(
         pdf = pdfs[entry.slug]
         for file in pdf_files(entry, pdf):
             pdf_paths.setdefault(entry.slug, file.path)
-            _link_or_write(out, file.path, files_of.get(pdf), pdf)
+            out.link_or_write(file.path, files_of.get(pdf), pdf)
     return pdf_paths
 
 
@@ -420,9 +420,9 @@ def write_pages(
             hit = page_cache.get(file.key)
             data = hit.data if hit else file.contents()
             source = hit.path if hit else page_cache.put(file.key, data)
-            _link_or_write(out, file.path, source, data)
+            out.link_or_write(file.path, source, data)
             continue
-        _link_or_write(out, file.path, None, file.contents())
+        out.write_bytes(file.path, file.contents())
     if clock is not None:
         clock.lap("pages")
     if stop is not None and stop.is_set():
@@ -486,18 +486,7 @@ def _write_bundle(
     if page_cache is not None and page_keys is not None:
         page_keys.update(page_cache.bundle_keys(bundle.key, [path for path, _, _ in parts]))
     for path, data, source in parts:
-        _link_or_write(out, path, source, data)
-
-
-def _link_or_write(out: OutputWriter, path: str, source: Path | None, data: bytes) -> None:
-    """Hard-link the cache entry ``source`` (holding ``data``) to ``path``, or write ``data`` there."""
-    if source is not None:
-        try:
-            out.link_file(path, source)
-            return
-        except OutputError as error:  # pruned meanwhile by a concurrent build: write the bytes we hold
-            logger.debug("could not link %s (%s); writing it", path, error)
-    out.write_bytes(path, data)
+        out.link_or_write(path, source, data)
 
 
 def shard_manifest(

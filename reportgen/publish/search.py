@@ -64,7 +64,7 @@ from pathlib import Path
 import yaml
 
 from reportgen import wording
-from reportgen.errors import NO_SPACE, NoSpaceError, OutputError, SearchIndexError
+from reportgen.errors import NO_SPACE, NoSpaceError, SearchIndexError
 from reportgen.fingerprint import code_fingerprint, library_versions
 from reportgen.linebreak import thai_words, word_parts
 from reportgen.publish.cache import FormCache
@@ -316,14 +316,7 @@ def write_search_index(
     if cache is not None and key is not None and keys is not None:
         keys.update(cache.bundle_keys(key, [path for path, _, _ in files]))
     for path, data, source in files:
-        target = f"{INDEX_FOLDER}/{path}"
-        if source is not None:
-            try:
-                out.link_file(target, source)
-                continue
-            except OutputError as error:  # pruned meanwhile by a concurrent build: write the bytes we hold
-                logger.debug("could not link %s (%s); writing it", target, error)
-        out.write_bytes(target, data)
+        out.link_or_write(f"{INDEX_FOLDER}/{path}", source, data)
     logger.info(wording.message("search_index_pages", count=len(pages)))
     return len(pages)
 

@@ -366,6 +366,17 @@ class OutputWriter:
             ) from exc
         return self._record(rel, "linked")
 
+    def link_or_write(self, rel: str | PurePosixPath, source: Path | None, data: bytes) -> None:
+        """Hard-link the cache entry ``source`` (holding ``data``) to ``rel``, or write ``data`` there: also when the
+        entry was pruned by a concurrent build since it was read (the bytes are in hand)."""
+        if source is not None:
+            try:
+                self.link_file(rel, source)
+                return
+            except OutputError as error:
+                log.debug("could not link %s (%s); writing it", rel, error)
+        self.write_bytes(rel, data)
+
     def remove_carried_over(self, rel: str | PurePosixPath) -> None:
         """Delete the file or folder ``rel`` that ``keep_existing`` carried over from the previous output (a
         generated folder about to be written anew, whose old files would otherwise stay beside the new ones).

@@ -146,6 +146,21 @@ def test_write_and_commit_produce_exactly_the_files(base: Path, tmp_path: Path, 
     assert any("committed" in r.getMessage() for r in caplog.records)
 
 
+def test_link_or_write_links_a_cache_entry_and_writes_the_bytes_when_the_entry_is_gone(base: Path, tmp_path: Path):
+    entry = tmp_path / "cache-entry.pdf"
+    entry.write_bytes(b"%PDF cached")
+    pruned = tmp_path / "pruned-meanwhile.pdf"  # deleted by a concurrent build since it was read
+    with OutputWriter(base / "output") as w:
+        w.link_or_write("pdf/linked.pdf", entry, b"%PDF cached")
+        w.link_or_write("pdf/written.pdf", pruned, b"%PDF held in memory")
+        w.link_or_write("html/page.html", None, b"<p>page</p>")
+        w.commit()
+    out = base / "output"
+    assert (out / "pdf/linked.pdf").stat().st_ino == entry.stat().st_ino  # no bytes copied
+    assert tree(out) == {"pdf/linked.pdf": b"%PDF cached", "pdf/written.pdf": b"%PDF held in memory",
+                         "html/page.html": b"<p>page</p>"}  # fmt: skip
+
+
 def test_the_old_output_is_deleted_off_the_critical_path(base: Path, monkeypatch) -> None:
     """Deleting the old tree (thousands of files: seconds) is not the build's to wait for: it is renamed out of the
     way and deleted by a process of its own, which outlives the build."""
