@@ -31,11 +31,9 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -422,33 +420,18 @@ def add_desk_accounts(root: Path, accounts_file: Path) -> None:
 def desk_server(root: Path, where: Path) -> Iterator[str]:
     """The desk of ``root`` (the app ``reportgen desk`` serves) on 127.0.0.1 and a free port, with accounts and the
     date fixed to ``DESK_TODAY``: its URL until the block ends."""
-    import uvicorn
+    sys.path.insert(0, str(REPO / "tests"))  # the desk served as its browser tests and benchmark serve it
+    from desk_projects import running_desk
 
-    from reportgen.desk.app import DeskSettings, create_app
+    from reportgen.desk.app import DeskSettings
     from reportgen.desk.auth import AuthSettings
 
     accounts_file = where / "desk-accounts.json"
     add_desk_accounts(root, accounts_file)
     auth = AuthSettings(accounts_file=accounts_file, audit_file=where / "desk-audit.jsonl")
     settings = DeskSettings(secret_file=where / "desk-secret", today=DESK_TODAY, auth=auth)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(root, settings), host="127.0.0.1", port=port, access_log=False,
-                            log_config=None, lifespan="off")  # fmt: skip
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise SystemExit("the desk did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with running_desk(root, settings) as url:
+        yield url
 
 
 def sign_in(page, url: str, login: str) -> None:

@@ -262,16 +262,16 @@ def _no_room(done: subprocess.CompletedProcess[str]) -> int | None:
     return None
 
 
-def index_key(html_root: Path, pages: Iterable[Path], dictionary: Iterable[str] = ()) -> str:
-    """The key of the index of ``pages`` (hex SHA-256): everything the index is made from, the pages' paths and
-    bytes, the project's own words, and how it is made (reportgen's code, the indexer's versions and binary)."""
+def index_key(html_root: Path, pages: dict[Path, bytes], dictionary: Iterable[str] = ()) -> str:
+    """The key of the index of ``pages`` (each page's path and bytes; hex SHA-256): everything the index is made
+    from, the pages' paths and bytes, the project's own words, and how it is made (reportgen's code, the indexer's
+    versions and binary)."""
     digest = hashlib.sha256(f"{INDEX_CACHE_FORMAT}\0code={code_fingerprint()}".encode())
     for version in library_versions(INDEXER_LIBRARIES):
         digest.update(f"\0{version}".encode())
     digest.update(f"\0binary={os.environ.get('PAGEFIND_BINARY_PATH', '')}".encode())
     digest.update(("\0words\0" + "\n".join(sorted(dictionary))).encode("utf-8"))
-    for page in pages:
-        data = page.read_bytes()
+    for page, data in pages.items():
         digest.update(f"\0page\0{page.relative_to(html_root).as_posix()}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
@@ -298,7 +298,8 @@ def write_search_index(
         logger.info(wording.message("search_index_none"))
         return 0
     dictionary = frozenset(dictionary)
-    key = index_key(html_root, pages, dictionary) if cache is not None else None
+    contents = {page: page.read_bytes() for page in pages}  # read once: for the keys, then for the indexer
+    key = index_key(html_root, contents, dictionary) if cache is not None else None
     cached = cache.get_bundle(key) if cache is not None and key is not None else None
     files: list[tuple[str, bytes, Path | None]]
     if cached is not None:
@@ -306,9 +307,9 @@ def write_search_index(
         logger.debug("search index of %d pages taken from the cache", len(pages))
         if keys is not None:  # the pages as prepared for the indexer stay too, for the next build that changes one
             prefix = _prepared_key_prefix(dictionary)
-            keys.update(hashlib.sha256(prefix + page.read_bytes()).hexdigest() for page in pages)
+            keys.update(hashlib.sha256(prefix + data).hexdigest() for data in contents.values())
     else:
-        made = _make_index(html_root, pages, dictionary, cache, keys)
+        made = _make_index(html_root, contents, dictionary, cache, keys)
         if cache is not None and key is not None:
             files = cache.put_bundle(key, made)
         else:
@@ -323,13 +324,14 @@ def write_search_index(
 
 def _make_index(
     html_root: Path,
-    pages: list[Path],
+    pages: dict[Path, bytes],
     dictionary: frozenset[str],
     cache: FormCache | None = None,
     keys: set[str] | None = None,
 ) -> list[tuple[str, bytes]]:
-    """The files of the index of ``pages`` (path inside the index folder, bytes), made by Pagefind; each page as the
-    indexer gets it is taken from ``cache`` when its bytes were indexed before (``prepared_page``)."""
+    """The files of the index of ``pages`` (each page's path and bytes) as (path inside the index folder, bytes),
+    made by Pagefind; each page as the indexer gets it is taken from ``cache`` when its bytes were indexed before
+    (``prepared_page``)."""
     made: list[tuple[str, bytes]] = []
     prefix = _prepared_key_prefix(dictionary) if cache is not None else b""
     with tempfile.TemporaryDirectory(prefix="reportgen-search-") as scratch_name:
@@ -337,10 +339,10 @@ def _make_index(
         site = Path(scratch_name) / "site"
         site.mkdir()
         words: set[str] = set()
-        for page in pages:
+        for page, data in pages.items():
             copy = site / page.relative_to(html_root)
             copy.parent.mkdir(parents=True, exist_ok=True)
-            indexed = prepared_page(page.read_bytes(), dictionary, cache, keys, prefix)
+            indexed = prepared_page(data, dictionary, cache, keys, prefix)
             copy.write_text(indexed.html, encoding="utf-8")
             words.update(indexed.words)
             words.update(part for word in indexed.words for part in word_parts(word, dictionary))
