@@ -39,7 +39,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("reportgen.authoring.bmaimport", "reportgen.authoring.canonical", "reportgen.authoring.repository"),
     ("reportgen.render", "reportgen.render."),
     ("reportgen.publish", "reportgen.publish.options", "reportgen.publish.deploy"),
-    ("reportgen.publish.cache", "reportgen.publish.writer", "reportgen.publish.release"),
+    ("reportgen.publish.cache", "reportgen.publish.writer", "reportgen.publish.release", "reportgen.publish.unchanged"),
     ("reportgen.publish.pool", "reportgen.publish.search"),
     ("reportgen.publish.pipeline",),
     ("reportgen.preview", "reportgen.preview.watcher", "reportgen.signing"),

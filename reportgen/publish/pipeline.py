@@ -1,6 +1,7 @@
 """content/ → output/, all or nothing, rendering only the forms that changed: the build pipeline the commands call.
 
-In stages: load (``load_for_build``) → select (``select_for_build``) → cached (``take_cached``) → render
+In stages: load (``load_for_build``) → select (``select_for_build``) → unchanged (a build of every form whose inputs
+and output are those the last one left, ``unchanged.py``, stops here, touching nothing) → cached (``take_cached``) → render
 (``render_missing``), while the web pages, the site's files and the search index, which need no PDF, are written
 into the writer's staging folder meanwhile (``write_pages``, in a thread) → the PDFs (``write_pdfs``) → swap.
 Each stage's time is logged (``-v``: ``log_build_stages``). ``build`` runs them all for
@@ -47,6 +48,7 @@ from reportgen.publish.cache import FormCache, build_fingerprint, form_key
 from reportgen.publish.options import BuildOptions, BuildRequest, Shard
 from reportgen.publish.pool import default_jobs, render_pdfs, start_fork_server
 from reportgen.publish.search import write_search_index
+from reportgen.publish.unchanged import build_state, forget, is_unchanged, record, tree_listing
 from reportgen.publish.writer import OutputWriter
 from reportgen.render.html import Templates
 from reportgen.render.site_files import OutputBundle, pdf_files, pdf_path, site_files
@@ -180,15 +182,23 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     clock.lap("load")
     if project.broken and not project.entries and not options.release:
         raise ContentError([problem for form in project.broken for problem in form.problems])  # nothing to build
-    # What every form and page is made with: a broken template or dictionary.txt stops everything, with its message.
-    renderer = Templates(layout.templates_dir(root), project.site)
-    renderer.check()
     reporting = request.reporting or Reporting.now(options.as_of)
     chosen = select_for_build(project, paths, options, shard, strict_release=strict)
     project, selected, paths = chosen.project, chosen.selected, chosen.paths
     clock.lap("select")
 
     fingerprint = build_fingerprint(root, project.site, options)
+    output_dir = layout.output_dir(root, output_dir)
+    # A whole-site build of the inputs of the last one, whose output is still the tree it committed, touches nothing.
+    state = build_state(fingerprint, root, options, shard, reporting) if use_cache and not paths else None
+    if state is not None and is_unchanged(root, output_dir, state):
+        clock.lap("unchanged")
+        progress.started(to_render=0, unchanged=len(selected), jobs=1)
+        return _finished(BuildReport(output_dir, (), (), unchanged=len(selected)), chosen, options, progress, started, clock)
+    # What every form and page is made with: a broken template or dictionary.txt stops everything, with its message.
+    renderer = Templates(layout.templates_dir(root), project.site)
+    renderer.check()
+    clock.lap("templates")
     keys = {entry.slug: form_key(fingerprint, root, entry) for entry in selected}
     cache = FormCache.for_project(root, options) if use_cache else None
     pdfs, files_of = take_cached(cache, selected, keys)
@@ -196,7 +206,6 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     to_render = [entry for entry in selected if entry.slug not in pdfs]
     unchanged = len(pdfs)
     jobs_used = max(1, min(jobs, len(to_render)))
-    output_dir = layout.output_dir(root, output_dir)
     page_cache = FormCache.pages_for_project(root, options) if use_cache else None
     page_keys: set[str] = set()
     search_cache = FormCache.search_for_project(root, options) if use_cache else None
@@ -231,8 +240,13 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
         if shard is not None:
             manifest = shard_manifest(shard, options, selected, keys, pdfs, pdf_paths)
             out.write_bytes(SHARD_MANIFEST, manifest)
+        committed = tree_listing(out.staging_dir) if state is not None and out.staging_dir is not None else None
         out.commit()
         clock.lap("swap")
+    if state is not None and committed is not None:
+        record(root, output_dir, state, committed)
+    elif use_cache:
+        forget(root, output_dir)
     if cache is not None and not paths:
         cache.prune(keys.values())
     if page_cache is not None and not paths:
@@ -240,22 +254,28 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     if search_cache is not None and search_keys:
         search_cache.prune(search_keys)  # a partial build indexes every page too: its index is the one to keep
     clock.lap("prune")
+    made = BuildReport(output_dir, tuple(out.written), (), built=built, unchanged=unchanged, jobs=jobs_used)
+    return _finished(made, chosen, options, progress, started, clock)
+
+
+def _finished(
+    made: BuildReport, chosen: Selection, options: BuildOptions, progress: BuildProgress, started: float,
+    clock: StageClock,
+) -> BuildReport:
+    """The report of a build that ``made`` its output (or found it unchanged): with the content's warnings, the
+    forms a release left out and the files with errors; logged, and shown by ``progress``."""
     seconds = time.monotonic() - started
     logger.info(wording.message(
-        "log_built", forms=built, unchanged=unchanged, folder=output_dir, seconds=f"{seconds:.1f}"
+        "log_built", forms=made.built, unchanged=made.unchanged, folder=made.output_dir, seconds=f"{seconds:.1f}"
     ))
     logger.info(wording.message("log_build_stages", stages=clock.text()))
-    report = BuildReport(
-        output_dir=output_dir,
-        written=tuple(out.written),
-        warnings=tuple(project.warnings) + tuple(chosen.release_warnings),
-        built=built,
-        released=len(selected) if options.release else 0,
+    report = dataclasses.replace(
+        made,
+        warnings=tuple(chosen.project.warnings) + tuple(chosen.release_warnings),
+        released=len(chosen.selected) if options.release else 0,
         withheld=chosen.left_out,
-        broken=tuple(project.broken) if not options.release else chosen.broken,
-        unchanged=unchanged,
+        broken=chosen.broken if options.release else tuple(chosen.project.broken),
         seconds=seconds,
-        jobs=jobs_used,
     )
     progress.finished(report.summary)
     return report

@@ -33,13 +33,16 @@ from typing import Any
 
 from reportgen import layout
 from reportgen.layout import HTML_DIR, PDF_DIR
-from reportgen.model import Entry, Project
+from reportgen.model import Entry, Project, remembered_reprs
 from reportgen.render import datacatalog
 from reportgen.render.html import PAGE_TEMPLATE, Templates
 from reportgen.render.views import SitePages
 from reportgen.standing import Reporting
 
 logger = logging.getLogger(__name__)
+
+#: ``model.remembered_reprs``'s memo: each content model's ``repr`` by its identity (kept with the model).
+ReprMemo = dict[int, tuple[object, str]]
 
 WEB_STYLESHEETS = ("fonts-web.css", "form.css", "screen.css")
 WEB_SCRIPTS = ("sort-table.js", "search.js")
@@ -77,14 +80,17 @@ class OutputBundle:
     render: Callable[[], list[OutputFile]] = field(compare=False)
 
 
-def page_key(fingerprint: str, template_name: str, context: Mapping[str, object]) -> str | None:
+def page_key(
+    fingerprint: str, template_name: str, context: Mapping[str, object], memo: ReprMemo | None = None
+) -> str | None:
     """The cache key of a page (hex SHA-256): the build fingerprint (reportgen's code, templates, site settings,
     options, library versions), the template, and ``repr`` of every value the template is given. Those are all
     a page depends on: Jinja rendering is a function of them, and the context holds dataclasses and pydantic
     models, whose ``repr`` shows every field (so no field may be declared ``repr=False``). None when a value has
     no stable ``repr`` (an object shown by its address would give a new key in every process: never a wrong page,
-    but never a cached one)."""
-    text = repr(sorted(context.items()))
+    but never a cached one). ``memo``: one per build, for all its pages' keys (``model.remembered_reprs``)."""
+    with remembered_reprs({} if memo is None else memo):
+        text = repr(sorted(context.items()))
     if " object at 0x" in text:
         logger.debug("%s: a value without a stable repr in the page's context; not cached", template_name)
         return None
@@ -121,7 +127,11 @@ def pdf_files(entry: Entry, pdf_bytes: bytes) -> Iterator[OutputFile]:
 
 
 def form_files(
-    entry: Entry, pages: SitePages, pdf_bytes: bytes | None, page_fingerprint: str | None = None
+    entry: Entry,
+    pages: SitePages,
+    pdf_bytes: bytes | None,
+    page_fingerprint: str | None = None,
+    memo: ReprMemo | None = None,
 ) -> Iterator[OutputFile]:
     """The PDF of one form (``pdf_files``; not when ``pdf_bytes`` is None) and its web page: rendered now, or, given
     the build's fingerprint, keyed (``page_key``) and rendered only when asked for."""
@@ -129,7 +139,7 @@ def form_files(
         yield from pdf_files(entry, pdf_bytes)
     context = pages.indicator_page_context(entry)
     render = partial(_render_page, pages.renderer, PAGE_TEMPLATE, context)
-    key = page_key(page_fingerprint, PAGE_TEMPLATE, context) if page_fingerprint is not None else None
+    key = page_key(page_fingerprint, PAGE_TEMPLATE, context, memo) if page_fingerprint is not None else None
     if key is None:
         yield OutputFile(page_path(entry), data=render())
     else:
@@ -181,12 +191,13 @@ def site_files(
     renderer = renderer or Templates(layout.templates_dir(project.root), project.site)
     withheld = tuple(withheld)
     pages = SitePages(project, renderer, withheld=withheld, reporting=reporting)
+    memo: ReprMemo = {}
     for entry in selected:
-        yield from form_files(entry, pages, None if pdfs is None else pdfs[entry.slug], page_fingerprint)
+        yield from form_files(entry, pages, None if pdfs is None else pdfs[entry.slug], page_fingerprint, memo)
     whole_key = None
     if page_fingerprint is not None:
         drawn_from = {"entries": project.entries, "withheld": withheld, "reporting": pages.reporting}
-        whole_key = page_key(page_fingerprint, WHOLE_SITE, drawn_from)
+        whole_key = page_key(page_fingerprint, WHOLE_SITE, drawn_from, memo)
     if whole_key is None:
         yield from whole_site_files(pages)
     else:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import string
 from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
@@ -101,12 +100,11 @@ class _Params(dict[str, object]):
         return "?"
 
 
-_FORMATTER = string.Formatter()
-
-
 def _fill(template: str, values: _Params) -> str:
+    # str.format_map, not string.Formatter: the same format language in C, five times faster (a site's year pages
+    # fill ten thousand messages); a missing key is _Params.__missing__'s "?" in both.
     try:
-        return _FORMATTER.vformat(template, (), values)
+        return template.format_map(values)
     except (IndexError, ValueError, AttributeError, TypeError):  # a broken template must not hide the problem
         return template
 
@@ -137,7 +135,9 @@ def render(key: str, params: dict[str, object] | None = None, lang: str | None =
 
 
 def message(key: str, lang: str | None = None, /, **params: object) -> str:
-    return render(key, params, lang)[0]
+    """The message of ``key`` in ``lang``, filled with ``params`` (``render`` without the hint)."""
+    lang = normalize(lang)
+    return _fill(entry(key).message(lang), _values(params, lang))
 
 
 def hint(key: str, lang: str | None = None, /, **params: object) -> str | None:
