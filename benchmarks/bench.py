@@ -23,7 +23,9 @@ tree (polled from /proc) beside its wall time, which a shared machine makes nois
 
 It prints the targets of issue 26 beside the figures, with pass or fail, and writes every figure to
 ``benchmarks/figures.json`` (``--figures``): before that it compares them with the figures already there (the
-committed ones) and points out every one that is more than 20 % worse. Nothing here is a test: timings depend on
+committed ones) and points out every one that is more than 20 % worse, a time figure after scaling the committed one
+by how much slower this run's machine was on a yardstick (bare WeasyPrint's CPU for one form, measured in the same
+run: a shared machine is sometimes half again as slow as an hour before). Nothing here is a test: timings depend on
 the machine and on what else runs on it, so the machine, the versions and the load average are printed too.
 
     .venv/bin/python benchmarks/bench.py --quick
@@ -627,24 +629,54 @@ def figures(results: list[SizeResult], one: OneForm | None) -> dict[str, dict[st
 NOISE_FLOOR = {"ms": 50.0, "s": 0.05}
 
 
+#: The yardstick of a machine's speed: bare WeasyPrint's CPU for one form, code reportgen does not change. A shared
+#: machine is sometimes half again as slow as an hour before; every time figure moves with it.
+YARDSTICK = "one_form_bare_cpu_ms"
+#: The units of time figures, which are compared after scaling by the yardstick (sizes, memory, ratios are not).
+TIME_UNITS = ("s", "ms")
+
+
+def machine_factor(now: dict[str, dict[str, object]], before: dict[str, dict[str, object]]) -> float:
+    """How much slower (> 1) or faster this run's machine was than the committed run's, by the yardstick; 1.0
+    when either run lacks it."""
+    try:
+        return float(now[YARDSTICK]["value"]) / float(before[YARDSTICK]["value"])  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError, ZeroDivisionError):
+        return 1.0
+
+
 def regressions(now: dict[str, dict[str, object]], before: dict[str, dict[str, object]]) -> list[str]:
-    """Each figure more than ``REGRESSION`` times worse than the same figure in ``before``, in words."""
+    """Each figure more than ``REGRESSION`` times worse than the same figure in ``before``, in words: a time figure
+    after scaling the committed one by ``machine_factor`` (a slower machine is not a slower reportgen; the raw
+    change is printed beside it)."""
     found = []
+    factor = machine_factor(now, before)
     for name, figure in now.items():
         old = before.get(name)
-        if not isinstance(old, dict) or not isinstance(old.get("value"), (int, float)):
+        if name == YARDSTICK or not isinstance(old, dict) or not isinstance(old.get("value"), (int, float)):
             continue
         value, previous = float(figure["value"]), float(old["value"])  # type: ignore[arg-type]
         if max(value, previous) < NOISE_FLOOR.get(str(figure["unit"]), 0.0):
             continue
+        expected = previous * factor if figure["unit"] in TIME_UNITS else previous
         if figure["better"] == "lower":
-            worse = value > previous * REGRESSION
+            worse = value > expected * REGRESSION
         else:
-            worse = value * REGRESSION < previous
+            worse = value * REGRESSION < expected
         if worse:
+            scaled = f", {(value / expected - 1) * 100:+.0f} % on this machine's speed" if expected != previous else ""
             found.append(f"REGRESSION {name}: {value:g} {figure['unit']} now, {previous:g} committed "
-                         f"({(value / previous - 1) * 100:+.0f} %)" if previous else f"REGRESSION {name}")
+                         f"({(value / previous - 1) * 100:+.0f} %{scaled})" if previous else f"REGRESSION {name}")
     return found
+
+
+def machine_line(now: dict[str, dict[str, object]], before: dict[str, dict[str, object]]) -> str:
+    """The yardstick against the committed run's, in words."""
+    factor = machine_factor(now, before)
+    if factor == 1.0:
+        return "No yardstick in both runs: time figures compared as they are."
+    return (f"The machine against the committed run, by bare WeasyPrint's CPU for one form: {factor:.2f} × the time; "
+            f"time figures are compared with the committed ones × {factor:.2f}.")
 
 
 # --- The machine --------------------------------------------------------------------------------------------------
@@ -776,6 +808,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.figures.is_file():
         before = json.loads(args.figures.read_text(encoding="utf-8")).get("figures", {})
     print()
+    print(machine_line(now, before))
     worse = regressions(now, before)
     print("\n".join(worse) if worse else f"No figure more than {(REGRESSION - 1) * 100:.0f} % worse than {args.figures}.")
     if not args.no_save:
