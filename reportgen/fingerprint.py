@@ -33,9 +33,9 @@ def update_with_file(digest: hashlib._Hash, label: str, path: Path) -> None:
     try:
         data = path.read_bytes()
     except OSError as error:  # a missing file is an input too: validation reports it, the key must still differ
-        digest.update(f"\0{label}\0missing:{error.errno}\0".encode())
+        digest.update(f"\0{label}\0missing:{error.errno}\0".encode("utf-8", "surrogateescape"))
         return
-    digest.update(f"\0{label}\0{len(data)}\0".encode())
+    digest.update(f"\0{label}\0{len(data)}\0".encode("utf-8", "surrogateescape"))  # a name not in UTF-8 too
     digest.update(data)
 
 

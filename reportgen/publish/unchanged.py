@@ -28,6 +28,7 @@ from pathlib import Path
 
 from reportgen import layout
 from reportgen.content.doccache import cache_root, mark_cache_root
+from reportgen.fingerprint import tree_files, update_with_file
 from reportgen.layout import OUTPUT_MARKER
 from reportgen.publish.options import BuildOptions, Shard
 from reportgen.standing import Reporting
@@ -50,10 +51,8 @@ def build_state(
     digest = hashlib.sha256(f"{STATE_FORMAT}\0{fingerprint}\0{options!r}\0{shard!r}\0{reporting!r}".encode())
     digest.update(f"\0indexer={os.environ.get('PAGEFIND_BINARY_PATH', '')}".encode())
     content = layout.content_dir(root)
-    for path in sorted(content.rglob("*")):
-        if path.is_file():
-            digest.update(f"\0{path.relative_to(content).as_posix()}\0{path.stat().st_size}\0".encode("utf-8", "surrogateescape"))
-            digest.update(path.read_bytes())
+    for path in tree_files(content):  # an unreadable file counts as such (update_with_file), never stops the build
+        update_with_file(digest, path.relative_to(content).as_posix(), path)
     return digest.hexdigest()
 
 

@@ -127,3 +127,11 @@ def test_the_listing_sees_links_as_links_and_leaves_out_the_writers_marker(tmp_p
     listing = tree_listing(tmp_path)
     assert set(listing) == {"a/page.html", "link.html"}
     assert listing["link.html"][2] == (tmp_path / "link.html").lstat().st_ino
+
+
+def test_a_file_in_content_named_in_no_known_encoding_never_stops_the_build(project):
+    root = project(many_indicators(2))
+    (root / "content/evidence").mkdir(exist_ok=True)
+    (root / os.fsdecode(b"content/evidence/\xe0\xb8\xa1\xff.txt")).write_text("x", encoding="utf-8")  # an old zip's
+    assert build(root, BuildRequest(jobs=1)).built == 2
+    assert not build(root, BuildRequest(jobs=1)).written
