@@ -191,6 +191,8 @@ def build(root: Path, request: BuildRequest = BuildRequest()) -> BuildReport:
     output_dir = layout.output_dir(root, output_dir)
     # A whole-site build of the inputs of the last one, whose output is still the tree it committed, touches nothing.
     state = build_state(fingerprint, root, options, shard, reporting) if use_cache and not paths else None
+    if state is not None:
+        OutputWriter(output_dir).tidy()  # what a killed build left beside the output goes, as in every build
     if state is not None and is_unchanged(root, output_dir, state):
         clock.lap("unchanged")
         progress.started(to_render=0, unchanged=len(selected), jobs=1)

@@ -15,7 +15,8 @@ search indexer's binary. A file of the output changed, added or removed since (b
 in place: output files are hard links to them) changes the listing, and the build is made as usual, which verifies
 every cached file it takes. The state is kept beside the caches (``.cache/reportgen/output-state-v1/``), never in
 ``output/``, which holds only what is published; ``--no-cache`` neither reads nor writes it, and a build of named
-files (which may carry over files of an older state) neither trusts nor records it.
+files (which may carry over files of an older state) neither trusts nor records it. What builds killed or cut short
+left beside the output (staging folders, trash) is cleared all the same (``OutputWriter.tidy``), as every build does.
 """
 
 from __future__ import annotations

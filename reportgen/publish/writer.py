@@ -23,7 +23,8 @@ How:
   the two renames leaves ``output/`` missing for a moment, and the next ``OutputWriter`` puts the previous tree back.
 * Leaving the ``with`` block without ``commit()`` (an exception, a refused path) deletes the staging directory;
   ``output/`` was never touched. A build killed with ``kill -9`` leaves its staging directory behind; the next
-  ``OutputWriter`` deletes staging directories whose process is gone, and leaves those of live concurrent builds.
+  ``OutputWriter`` (or ``tidy()``, for a build that writes nothing) deletes staging directories whose process is
+  gone, and leaves those of live concurrent builds.
 * Concurrent builds each have their own staging directory; an exclusive ``flock`` on ``.output.lock`` (next to
   ``output/``) is held only around the swap and the crash recovery, and a shared one while ``keep_existing`` copies
   the current tree, so that copy never sees a tree half-deleted. The last build to commit wins, with a complete tree.
@@ -288,12 +289,7 @@ class OutputWriter:
             self._parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError("output_cannot_create", folder=self._parent, reason=os_reason(exc)) from exc
-        leftovers: list[Path] = []
-        if self._siblings(self._previous_re):  # only then is the lock needed (and the common start lock-free)
-            with self._locked(fcntl.LOCK_EX):
-                leftovers = self._recover_previous()
-        for path in leftovers:
-            self._throw_away(path)
+        self._take_back_previous()
         self._check_owned()
         self._remove_stale_staging()
         self._staging = self._make_staging()
@@ -305,6 +301,14 @@ class OutputWriter:
             raise
         log.debug("build started in %s (keep_existing=%s)", self._staging, self._keep_existing)
         return self
+
+    def tidy(self) -> None:
+        """Clear what builds killed or cut short left beside the output (an interrupted fallback swap, staging folders
+        of processes that are gone, trash not yet deleted), as entering does, without starting a build: for a build
+        that finds the output already what it would make (``publish/unchanged.py``)."""
+        if self._parent.is_dir():
+            self._take_back_previous()
+            self._remove_stale_staging()
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -493,6 +497,15 @@ class OutputWriter:
             if m:
                 found.append((self._parent / name, int(m.group(1))))
         return found
+
+    def _take_back_previous(self) -> None:
+        """Undo a fallback swap cut short between its two renames, and throw its leftovers away."""
+        leftovers: list[Path] = []
+        if self._siblings(self._previous_re):  # only then is the lock needed (and the common start lock-free)
+            with self._locked(fcntl.LOCK_EX):
+                leftovers = self._recover_previous()
+        for path in leftovers:
+            self._throw_away(path)
 
     def _recover_previous(self) -> list[Path]:
         """Under the lock: undo a fallback swap interrupted between its two renames. Returns leftovers to delete."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -135,3 +137,14 @@ def test_a_file_in_content_named_in_no_known_encoding_never_stops_the_build(proj
     (root / os.fsdecode(b"content/evidence/\xe0\xb8\xa1\xff.txt")).write_text("x", encoding="utf-8")  # an old zip's
     assert build(root, BuildRequest(jobs=1)).built == 2
     assert not build(root, BuildRequest(jobs=1)).written
+
+
+def test_what_a_killed_build_left_beside_the_output_is_cleared_even_when_nothing_changed(project):
+    root = project(many_indicators(2))
+    build(root, BuildRequest(jobs=1))
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    left = root / f".output.staging-{finished.pid}-0badc0de"  # as kill -9 leaves a build's staging folder
+    (left / "pdf").mkdir(parents=True)
+    assert not build(root, BuildRequest(jobs=1)).written
+    assert not left.exists()

@@ -410,6 +410,21 @@ def test_keep_existing_without_previous_output(base: Path) -> None:
 # -- stale directories ----------------------------------------------------------------------------------------------
 
 
+def test_tidy_clears_what_dead_builds_left_without_touching_the_output(base: Path) -> None:
+    out = base / "output"
+    build(out, "one")
+    before = (out.stat().st_ino, (out / FILES[0]).stat().st_ino)
+    dead = base / f".output.staging-{dead_pid()}-0badc0de"
+    live = base / f".output.staging-{os.getppid()}-1234abcd"
+    for d in (dead, live):
+        (d / "pdf").mkdir(parents=True)
+    OutputWriter(out).tidy()
+    assert not dead.exists() and live.is_dir()
+    assert (out.stat().st_ino, (out / FILES[0]).stat().st_ino) == before
+    OutputWriter(base / "nowhere" / "output").tidy()  # a folder not made yet: nothing to clear, nothing made
+    assert not (base / "nowhere").exists()
+
+
 def test_stale_staging_of_dead_process_removed_live_one_kept(base: Path) -> None:
     out = base / "output"
     dead = base / f".output.staging-{dead_pid()}-0badc0de"
