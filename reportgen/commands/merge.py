@@ -35,7 +35,7 @@ from reportgen.layout import SHARD_MANIFEST
 from reportgen.model import Entry
 from reportgen.publish.cache import build_fingerprint, form_key
 from reportgen.publish.options import BuildOptions
-from reportgen.publish.pipeline import MANIFEST_FORMAT, load_for_build, write_site_files
+from reportgen.publish.pipeline import MANIFEST_FORMAT, load_for_build, write_pages, write_pdfs
 from reportgen.publish.writer import OutputWriter
 from reportgen.render.site_files import pdf_path
 from reportgen.wording import Localized, localized
@@ -193,7 +193,8 @@ def merge(root: Path, shard_outputs: Sequence[Path], *, output_dir: Path | None 
 
     output_dir = layout.output_dir(root, output_dir)
     with OutputWriter(output_dir) as out:
-        write_site_files(out, project, project.entries, pdfs, files_of, withheld=withheld)
+        write_pdfs(out, project.entries, pdfs, files_of)
+        write_pages(out, project, project.entries, withheld=withheld)
         out.commit()
     logger.info(wording.message("merge_done", shards=count, forms=len(pdfs), folder=output_dir))
     return MergeReport(output_dir, tuple(out.written), count, len(pdfs), tuple(project.warnings))

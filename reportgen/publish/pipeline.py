@@ -5,7 +5,8 @@ and output are those the last one left, ``unchanged.py``, stops here, touching n
 (``render_missing``), while the web pages, the site's files and the search index, which need no PDF, are written
 into the writer's staging folder meanwhile (``write_pages``, in a thread) → the PDFs (``write_pdfs``) → swap.
 Each stage's time is logged (``-v``: ``log_build_stages``). ``build`` runs them all for
-``reportgen build``; ``reportgen merge`` reuses load and write; ``reportgen serve`` calls ``build``.
+``reportgen build``; ``reportgen merge`` reuses load, ``write_pdfs`` and ``write_pages``; ``reportgen serve`` calls
+``build``.
 
 Everything is loaded and validated first (a single invalid file stops the build before anything is rendered);
 ``--as-of`` turns every indicator into its state at the end of that quarter, and ``--release`` sorts the forms
@@ -361,28 +362,6 @@ def render_missing(
         failed = len(getattr(error, "failed", ())) or (1 if isinstance(error, RenderError) else 0)
         progress.finished(BuildSummary(rendered, unchanged, failed, time.monotonic() - started))
         raise
-
-
-def write_site_files(
-    out: OutputWriter,
-    project: Project,
-    selected: Sequence[Entry],
-    pdfs: dict[str, bytes],
-    files_of: dict[bytes, Path],
-    fingerprint: str | None = None,
-    page_cache: FormCache | None = None,
-    page_keys: set[str] | None = None,
-    *,
-    withheld: Sequence[Entry] = (),
-    reporting: Reporting | None = None,
-    renderer: Templates | None = None,
-) -> dict[str, str]:
-    """Put every file of ``site_files`` into ``out`` (``write_pdfs``, then ``write_pages``: the web pages, the
-    site's files and the search index); return where each form's PDF first went, by slug."""
-    pdf_paths = write_pdfs(out, selected, pdfs, files_of)
-    write_pages(out, project, selected, fingerprint, page_cache, page_keys, withheld=withheld, reporting=reporting,
-                renderer=renderer)  # fmt: skip
-    return pdf_paths
 
 
 def write_pdfs(
