@@ -6,7 +6,8 @@ through the real command line in a subprocess (``python -m reportgen …``), as 
 * the full build (PDF + HTML, cold: fresh project, fresh cache), its forms/s and its memory: the peak of the sum of
   RSS over the whole process tree (polled from /proc), the peak of the largest single process other than the main
   one (a worker), the main process's peak, and ``ru_maxrss`` from ``wait4`` (the exact peak of the largest process);
-* the no-change rebuild, a rebuild after 1 % of the files changed, and ``reportgen check``;
+* the no-change rebuild, a rebuild after 1 % of the files changed (spread over every fiscal year, then all in
+  the newest: a quarter's edits), and ``reportgen check``;
 * the size of the real indicator 08's PDF;
 
 and, in the same run, two baselines on the same print HTML (rendered first with reportgen's own
@@ -413,6 +414,8 @@ class SizeResult:
     changed: Run | None = None
     changed_times: list[float] = field(default_factory=list)
     changed_files: int = 0
+    changed_one_year: Run | None = None  # the same number of files, all of one fiscal year (a quarter's edits)
+    changed_one_year_times: list[float] = field(default_factory=list)
     pdf_08_bytes: int = 0
     pool: Run | None = None
     loop: Run | None = None
@@ -480,6 +483,17 @@ def measure_size(n: int, work: Path, *, seed: int, build_flags: list[str], loop_
 
     result.changed, result.changed_times = best_of(changed_build)
     log(f"  1 % changed ({result.changed_files} files): {result.changed_times} s")
+    # A quarter's edits fall in the current fiscal year: its forms only (the search index is one per year).
+    newest = max(path.parent.name for path in files)
+    this_year = [path for path in files if path.parent.name == newest]
+
+    def changed_one_year_build() -> Run:
+        synthetic.change_files(this_year, result.changed_files, seed=seed, round_=next(rounds))
+        return require_success(run_measured(reportgen("build", *build_flags), project, env))
+
+    rounds = iter(range(4, 7))
+    result.changed_one_year, result.changed_one_year_times = best_of(changed_one_year_build)
+    log(f"  1 % changed in {newest} alone: {result.changed_one_year_times} s")
 
     html_dir = work / f"n{n}-html"
     html_files = print_html(project, html_dir)
@@ -546,13 +560,16 @@ def table(results: list[SizeResult], one: OneForm | None = None) -> str:
         row(f"one form, CPU (ms, median of {one.forms}): reportgen `FormPrinter.form` / bare WeasyPrint",
             [f"{one.reportgen_ms:.0f} / {one.bare_ms:.0f}"] + [""] * (len(results) - 1),
             "reportgen ≤ bare", verdict(one.reportgen_ms <= one.bare_ms))  # fmt: skip
-    for name, attribute in (("full build", "full"), ("no-change rebuild", "no_change"), ("1 % changed", "changed")):
+    for name, attribute in (("full build", "full"), ("no-change rebuild", "no_change"), ("1 % changed", "changed"),
+                            ("1 % changed, one year", "changed_one_year")):  # fmt: skip
         row(f"{name}: the build's time per stage (ms)",
             [" ".join(f"{k} {v:.0f}" for k, v in getattr(r, attribute).stages.items()) or "–" for r in results])
     timed("no-change rebuild (s)", [(r.no_change, r.no_change_times) for r in results], NO_CHANGE_TARGET_S)
     row("… its CPU (s)", [f"{r.no_change.cpu:.2f}" for r in results])
     timed("rebuild, 1 % of files changed (s)", [(r.changed, r.changed_times) for r in results], ONE_PERCENT_TARGET_S)
     row("… files changed", [str(r.changed_files) for r in results])
+    row("… the same number, all of the newest fiscal year (s)",
+        [f"{r.changed_one_year.seconds:.2f} (best of {len(r.changed_one_year_times)})" for r in results])  # fmt: skip
     row("… the build's own summary, no change / 1 % changed",
         [f"{r.no_change.summary or '–'} / {r.changed.summary or '–'}" for r in results])  # fmt: skip
     timed("`reportgen check`, files unchanged since the last run (s)", [(r.check, r.check_times) for r in results],
@@ -608,13 +625,15 @@ def figures(results: list[SizeResult], one: OneForm | None) -> dict[str, dict[st
         put(f"no_change_s@{n}", r.no_change.seconds, "s")
         put(f"no_change_cpu_s@{n}", r.no_change.cpu, "s")
         put(f"one_percent_changed_s@{n}", r.changed.seconds, "s")
+        put(f"one_percent_changed_one_year_s@{n}", r.changed_one_year.seconds, "s")
         put(f"check_warm_s@{n}", r.check.seconds, "s")
         put(f"check_warm_cpu_s@{n}", r.check.cpu, "s")
         put(f"check_cold_s@{n}", r.check_cold.seconds, "s")
         put(f"check_cold_cpu_s@{n}", r.check_cold.cpu, "s")
         put(f"peak_tree_rss_mb@{n}", r.full.tree_peak / MB, "MB")
         put(f"peak_worker_rss_mb@{n}", r.full.worker_peak / MB, "MB")
-        for label, run in (("full", r.full), ("no_change", r.no_change), ("changed", r.changed)):
+        for label, run in (("full", r.full), ("no_change", r.no_change), ("changed", r.changed),
+                           ("changed_one_year", r.changed_one_year)):  # fmt: skip
             for stage, ms in run.stages.items():
                 put(f"stage_{label}_{stage}_ms@{n}", ms, "ms")
     if one is not None:

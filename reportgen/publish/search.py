@@ -30,16 +30,19 @@ form (``fold``): the query by the same folding in the search page's script, each
 on disk is not changed). Nothing is NFKC-normalised: the visible text keeps the spelling it was written in.
 Pagefind itself compares words without their marks (a query typed without tone marks finds them).
 
-The index is built from the staging folder once every page is there (a partial build's carried-over pages too):
-Pagefind's command line (the extended binary from PyPI) indexes copies of them in a temporary folder outside
-``output/``, and the index's files then go through the writer like every other file, so a failed indexing fails
-the build before anything is committed. The index is kept in the build's cache (``.cache/reportgen/search-v1/``)
-under the key of the pages it indexes (``index_key``: their paths and bytes, the project's words, reportgen's code,
-the indexer's version), each file tagged and verified like a cached PDF: a build whose indicator pages did not change
-links it instead of indexing again (at 1,000 forms the indexing took 30 s and was a build's peak of memory). When
-some page changed, Pagefind indexes them all again (it has no incremental update), but each page as it is given to
-Pagefind (``prepared_page``: its Thai cut into words, its extra terms) is kept there too under the key of the
-page's bytes, so only the changed pages are cut again (cutting was half of an indexing).
+The index is built from the staging folder once every page is there (a partial build's carried-over pages too),
+one index per fiscal year (``html/pagefind/2564/``, ``YEAR_INDEX``), which the search page merges in the browser
+(Pagefind's ``mergeIndex``; ``INDEXES_FILE`` lists them): Pagefind has no incremental update, and its time and
+memory grow faster than its pages (1,000 pages at once: 11 s and 710 MB; four years of 250: 8 s, 190 MB each, one
+after the other), so a year's index is made again only when a page of that year changed. Pagefind's command line
+(the extended binary from PyPI) indexes copies of a year's pages in a temporary folder outside ``output/``, and the
+index's files then go through the writer like every other file, so a failed indexing fails the build before
+anything is committed. Each year's index is kept in the build's cache (``.cache/reportgen/search-v1/``) under the
+key of the pages it indexes (``index_key``: their paths and bytes, the project's words, reportgen's code, the
+indexer's version), each file tagged and verified like a cached PDF: a year whose indicator pages did not change is
+linked from there instead of indexed again. Each page as it is given to Pagefind (``prepared_page``: its Thai cut
+into words, its extra terms) is kept there too under the key of the page's bytes, so only the changed pages are
+cut again (cutting was half of an indexing).
 """
 
 from __future__ import annotations
@@ -73,7 +76,7 @@ from reportgen.wording import localized
 
 logger = logging.getLogger(__name__)
 
-#: Where the index goes inside ``output/``; the search page loads ``pagefind.js`` from here.
+#: Where the indexes go inside ``output/``; the search page loads ``INDEXES_FILE`` from here.
 INDEX_FOLDER = "html/pagefind"
 #: Pagefind's ready-made search interfaces: the site has its own search page, so these are not published.
 UNUSED_BUNDLE_FILES = re.compile(r"pagefind-(?:component-|modular-)?ui\.(?:js|css)|pagefind-highlight\.js")
@@ -106,10 +109,17 @@ EXTRA_TERMS_MARK = "\u2042"
 #: The index's Thai words as Pagefind compares them (``as_compared``), sorted, in ``INDEX_FOLDER``: search.js cuts a
 #: query with them.
 WORDS_FILE = "reportgen-words.json"
+#: Each fiscal year's pages have an index of their own in ``INDEX_FOLDER`` (``html/pagefind/2564/``), which the
+#: search page merges in the reader's browser (Pagefind's ``mergeIndex``): Pagefind indexes four years of 250 pages
+#: in 8 s and 190 MB each, 1,000 pages at once in 11 s and 710 MB, and a change to one year's forms indexes that
+#: year alone again.
+YEAR_INDEX = "{year}"
+#: The year indexes in ``INDEX_FOLDER``, the newest first (the one whose ``pagefind.js`` the search page loads).
+INDEXES_FILE = "reportgen-indexes.json"
 #: Thai terms and their English words, in the wording package.
 KEYWORDS_FILE = "search_keywords.yaml"
 #: The start of every index's key (``index_key``): bumped when how an index is made changes in a way the key misses.
-INDEX_CACHE_FORMAT = "reportgen-search-index-1"
+INDEX_CACHE_FORMAT = "reportgen-search-index-2"
 #: The distributions of the indexer, whose versions are part of an index's key.
 INDEXER_LIBRARIES = ("pagefind", "pagefind-bin", "pagefind-bin-extended")
 
@@ -135,7 +145,9 @@ def as_compared(word: str) -> str:
     """``word`` as Pagefind compares it: decomposed (NFD), without combining marks, in lower case; what its script
     does to a query (``normalizeDiacritics``), so ``ห้องสมุด`` is ``หองสมด``. For the index's word list only, never
     for text a reader sees; SARA AM has no canonical decomposition, so NFD keeps it."""
-    return "".join(char for char in unicodedata.normalize("NFD", word) if not unicodedata.category(char).startswith("M")).lower()
+    return "".join(
+        char for char in unicodedata.normalize("NFD", word) if not unicodedata.category(char).startswith("M")
+    ).lower()
 
 
 @lru_cache(maxsize=1)
@@ -189,7 +201,7 @@ def indexed_page(html: str, dictionary: Iterable[str] = ()) -> IndexedPage:
     block = f'<div data-pagefind-weight="0.5">{EXTRA_TERMS_MARK} {escape(" ".join(terms))}</div>' if terms else ""
     indexed = "".join(pieces)
     indexed = indexed[: indexed.rindex("</main>")] + block + "</main>"
-    return IndexedPage(html[: main.start()] + indexed + html[main.end():], tuple(words))
+    return IndexedPage(html[: main.start()] + indexed + html[main.end() :], tuple(words))
 
 
 def extra_terms(text: str) -> list[str]:
@@ -214,7 +226,8 @@ def _visible_text(html: str) -> str:
 def indicator_pages(html_root: Path) -> list[Path]:
     """The indicator pages under ``html_root``, in path order (so the index comes out the same every time)."""
     return sorted(
-        path for path in html_root.glob("*/*.html")
+        path
+        for path in html_root.glob("*/*.html")
         if INDICATOR_PAGE.fullmatch(path.relative_to(html_root).as_posix()) and not path.is_symlink()
     )
 
@@ -232,8 +245,18 @@ def pagefind_binary() -> str:
 def _run_pagefind(site: Path, index: Path) -> None:
     """Pagefind's command line on ``site``, writing the index into ``index``; raises SearchIndexError. The command,
     not the Python API's service: that took 0.1 s a page, five times longer."""
-    command = [pagefind_binary(), "--site", str(site), "--output-path", str(index), "--root-selector", "main",
-               "--force-language", INDEX_LANGUAGE, "--silent"]
+    command = [
+        pagefind_binary(),
+        "--site",
+        str(site),
+        "--output-path",
+        str(index),
+        "--root-selector",
+        "main",
+        "--force-language",
+        INDEX_LANGUAGE,
+        "--silent",
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -280,14 +303,14 @@ def index_key(html_root: Path, pages: dict[Path, bytes], dictionary: Iterable[st
 def write_search_index(
     out: OutputWriter, dictionary: Iterable[str] = (), cache: FormCache | None = None, keys: set[str] | None = None
 ) -> int:
-    """Index the indicator pages now in ``out``'s staging folder and write the index through ``out``, replacing
-    an index carried over from the previous output; ``dictionary``: the project's own words (content/dictionary.txt).
-    Returns the number of pages indexed.
+    """Index the indicator pages now in ``out``'s staging folder, one index per fiscal year (``YEAR_INDEX``), and
+    write the indexes through ``out``, replacing those carried over from the previous output, with the list of them
+    (``INDEXES_FILE``, the newest year first) and the words of them all (``WORDS_FILE``); ``dictionary``: the
+    project's own words (content/dictionary.txt). Returns the number of pages indexed.
 
-    With a ``cache``, an index is kept under ``index_key`` of its pages (the files of the index as a bundle, each
-    verified when read), and a build whose indicator pages are the ones indexed before links that index instead
-    of running the indexer (at 1,000 forms, 30 s and most of a build's memory); the keys used are added to
-    ``keys`` (for pruning the cache)."""
+    With a ``cache``, each year's index is kept under ``index_key`` of its pages (the files of the index as a
+    bundle, each verified when read), and a year whose indicator pages are the ones indexed before is linked from
+    there instead of being indexed again; the keys used are added to ``keys`` (for pruning the cache)."""
     staging = out.staging_dir
     if staging is None:
         raise RuntimeError("write_search_index needs an open OutputWriter")
@@ -298,8 +321,33 @@ def write_search_index(
         logger.info(wording.message("search_index_none"))
         return 0
     dictionary = frozenset(dictionary)
-    contents = {page: page.read_bytes() for page in pages}  # read once: for the keys, then for the indexer
-    key = index_key(html_root, contents, dictionary) if cache is not None else None
+    years: dict[str, dict[Path, bytes]] = {}
+    for page in pages:  # read once: for the keys, then for the indexer
+        years.setdefault(page.relative_to(html_root).parts[0], {})[page] = page.read_bytes()
+    words: set[str] = set()
+    for year, contents in sorted(years.items(), reverse=True):
+        for path, data, source in _year_index(html_root, contents, dictionary, cache, keys):
+            if path == WORDS_FILE:
+                words.update(json.loads(data))
+            else:
+                out.link_or_write(f"{INDEX_FOLDER}/{YEAR_INDEX.format(year=year)}/{path}", source, data)
+    indexes = [f"{YEAR_INDEX.format(year=year)}/" for year in sorted(years, reverse=True)]
+    out.write_bytes(f"{INDEX_FOLDER}/{INDEXES_FILE}", json.dumps(indexes).encode("utf-8"))
+    out.write_bytes(f"{INDEX_FOLDER}/{WORDS_FILE}", json.dumps(sorted(words), ensure_ascii=False).encode("utf-8"))
+    logger.info(wording.message("search_index_pages", count=len(pages)))
+    return len(pages)
+
+
+def _year_index(
+    html_root: Path,
+    pages: dict[Path, bytes],
+    dictionary: frozenset[str],
+    cache: FormCache | None,
+    keys: set[str] | None,
+) -> list[tuple[str, bytes, Path | None]]:
+    """The files of the index of one year's ``pages`` as (path inside the index, bytes, the cached file or None),
+    its words (``WORDS_FILE``) among them: taken from ``cache`` under ``index_key`` of the pages, else made."""
+    key = index_key(html_root, pages, dictionary) if cache is not None else None
     cached = cache.get_bundle(key) if cache is not None and key is not None else None
     files: list[tuple[str, bytes, Path | None]]
     if cached is not None:
@@ -307,19 +355,16 @@ def write_search_index(
         logger.debug("search index of %d pages taken from the cache", len(pages))
         if keys is not None:  # the pages as prepared for the indexer stay too, for the next build that changes one
             prefix = _prepared_key_prefix(dictionary)
-            keys.update(hashlib.sha256(prefix + data).hexdigest() for data in contents.values())
+            keys.update(hashlib.sha256(prefix + data).hexdigest() for data in pages.values())
     else:
-        made = _make_index(html_root, contents, dictionary, cache, keys)
+        made = _make_index(html_root, pages, dictionary, cache, keys)
         if cache is not None and key is not None:
             files = cache.put_bundle(key, made)
         else:
             files = [(path, data, None) for path, data in made]
     if cache is not None and key is not None and keys is not None:
         keys.update(cache.bundle_keys(key, [path for path, _, _ in files]))
-    for path, data, source in files:
-        out.link_or_write(f"{INDEX_FOLDER}/{path}", source, data)
-    logger.info(wording.message("search_index_pages", count=len(pages)))
-    return len(pages)
+    return files
 
 
 def _make_index(

@@ -3,13 +3,22 @@ writer (rebuilt whole by a partial build, never half-written). In the browser: t
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from projects import REPO_ROOT, build_site, multi_year_files, real_indicator, run_reportgen, write_project
 
 from reportgen.errors import OutputError
-from reportgen.publish.search import INDEX_FOLDER, fold, folded_terms, indexed_page
+from reportgen.publish.search import (
+    INDEX_FOLDER,
+    INDEXES_FILE,
+    WORDS_FILE,
+    as_compared,
+    fold,
+    folded_terms,
+    indexed_page,
+)
 from reportgen.publish.writer import OutputWriter
 
 
@@ -38,8 +47,10 @@ def test_folded_terms_are_the_folded_words_that_differ_once_each():
 def test_the_indexer_gets_the_folded_terms_inside_main_and_the_page_is_unchanged_otherwise():
     page = "<html><body><header>๑๒</header><main><h1>ตัวชี้วัด ๐๘</h1></main></body></html>"
     indexed = indexed_page(page, {"ตัวชี้วัด"}).html
-    assert indexed == ("<html><body><header>๑๒</header><main><h1>ตัวชี้วัด/ตัว/ชี้/วัด ๐๘</h1>"
-                       '<div data-pagefind-weight="0.5">\u2042 indicator indicators kpi 08</div></main></body></html>')
+    assert indexed == (
+        "<html><body><header>๑๒</header><main><h1>ตัวชี้วัด/ตัว/ชี้/วัด ๐๘</h1>"
+        '<div data-pagefind-weight="0.5">\u2042 indicator indicators kpi 08</div></main></body></html>'
+    )
 
 
 @pytest.fixture
@@ -47,15 +58,20 @@ def html(multi_year_html) -> Path:
     return multi_year_html
 
 
-def test_a_build_publishes_the_search_page_and_the_index_of_its_indicator_pages(html):
+def test_a_build_publishes_the_search_page_and_an_index_of_each_years_indicator_pages(html):
     index = html / "pagefind"
-    assert (index / "pagefind.js").is_file() and (index / "pagefind-entry.json").is_file()
-    assert list(index.glob("wasm.*.pagefind")) and list((index / "index").glob("*.pf_index"))
-    # One fragment per indicator page: the year pages, the data page and the search page are not indexed.
-    assert len(list((index / "fragment").glob("*.pf_fragment"))) == 4
-    assert not list(index.glob("pagefind-*ui*")), "Pagefind's own interfaces are not published"
+    assert json.loads((index / INDEXES_FILE).read_text(encoding="utf-8")) == ["2565/", "2564/"]  # the newest first
+    for year, pages in (("2564", 1), ("2565", 3)):
+        bundle = index / year
+        assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
+        assert list(bundle.glob("wasm.*.pagefind")) and list((bundle / "index").glob("*.pf_index"))
+        # One fragment per indicator page of the year: the year pages, the data and search pages are not indexed.
+        assert len(list((bundle / "fragment").glob("*.pf_fragment"))) == pages, year
+        assert not list(bundle.glob("pagefind-*ui*")), "Pagefind's own interfaces are not published"
+        assert not (bundle / WORDS_FILE).exists(), "the words of every year are in one file"
+    assert sorted(path.name for path in index.iterdir() if path.is_file()) == [INDEXES_FILE, WORDS_FILE]
     search_page = (html / "search.html").read_text(encoding="utf-8")
-    assert 'data-index="pagefind/pagefind.js"' in search_page and "assets/js/search.js" in search_page
+    assert 'data-index="pagefind/reportgen-indexes.json"' in search_page and "assets/js/search.js" in search_page
     assert (html / "assets" / "js" / "search.js").is_file()
     for page in ("index.html", "2564/08.html", "data/index.html", "404.html"):
         text = (html / page).read_text(encoding="utf-8")
@@ -65,12 +81,16 @@ def test_a_build_publishes_the_search_page_and_the_index_of_its_indicator_pages(
 def test_a_partial_build_indexes_the_whole_site_anew(tmp_path):
     root = tmp_path / "p"
     html = build_site(root)
-    before = {path.relative_to(html / "pagefind").as_posix() for path in (html / "pagefind").rglob("*") if path.is_file()}
+    before = {
+        path.relative_to(html / "pagefind").as_posix() for path in (html / "pagefind").rglob("*") if path.is_file()
+    }
     changed = multi_year_files()["indicators/2565/10.yaml"] | {"name": "ชื่อใหม่ของตัวชี้วัดที่สิบ"}
     write_project(root, {"indicators/2565/10.yaml": changed})
     run_reportgen("build", "content/indicators/2565/10.yaml", cwd=root, check=True)
-    after = {path.relative_to(html / "pagefind").as_posix() for path in (html / "pagefind").rglob("*") if path.is_file()}
-    fragments = [path for path in after if path.startswith("fragment/")]
+    after = {
+        path.relative_to(html / "pagefind").as_posix() for path in (html / "pagefind").rglob("*") if path.is_file()
+    }
+    fragments = [path for path in after if "/fragment/" in path]
     assert len(fragments) == 4, "a fragment of the old index stayed beside the new ones"
     assert after != before
     assert (html / "2564" / "08.html").is_file()
@@ -100,11 +120,11 @@ def test_a_rebuild_of_the_same_pages_reuses_their_index_and_a_changed_page_is_in
         return {path.relative_to(index).as_posix(): path.read_bytes() for path in index.rglob("*") if path.is_file()}
 
     first = files()
-    assert len(runs) == 1 and "pagefind-entry.json" in first
+    assert len(runs) == 1 and "2564/pagefind-entry.json" in first
     build(root, BuildRequest(jobs=1))
     assert len(runs) == 1, "the same pages were indexed again"
     assert files() == first
-    assert (index / "pagefind-entry.json").stat().st_nlink >= 2  # linked from the cache
+    assert (index / "2564" / "pagefind-entry.json").stat().st_nlink >= 2  # linked from the cache
 
     cached = sorted((root / ".cache" / "reportgen" / "search-v1").rglob("*.index"))
     assert cached, "the index is kept in the cache"
@@ -116,6 +136,41 @@ def test_a_rebuild_of_the_same_pages_reuses_their_index_and_a_changed_page_is_in
     write_project(root, {"indicators/2564/08.yaml": real_indicator() | {"name": "ชื่อใหม่ของตัวชี้วัด"}})
     build(root, BuildRequest(jobs=1))
     assert len(runs) == 3 and files() != first
+
+
+def test_a_change_to_one_years_forms_indexes_that_year_alone_and_the_site_is_the_same_as_from_scratch(
+    tmp_path, monkeypatch
+):
+    """Each fiscal year has an index of its own: after a change to a form of 2565, Pagefind indexes 2565's pages and
+    2564's index is linked from the cache, and the published indexes are byte for byte those made without cache."""
+    import reportgen.publish.search as search
+    from reportgen.publish.options import BuildRequest
+    from reportgen.publish.pipeline import build
+
+    indexed: list[list[str]] = []
+    original = search._run_pagefind
+
+    def counted(site: Path, index: Path) -> None:
+        indexed.append(sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html")))
+        original(site, index)
+
+    monkeypatch.setattr(search, "_run_pagefind", counted)
+    root = write_project(tmp_path / "p", multi_year_files())
+    build(root, BuildRequest(jobs=1))
+    assert indexed == [["2565/08.html", "2565/09.html", "2565/10.html"], ["2564/08.html"]]
+    changed = multi_year_files()["indicators/2565/10.yaml"] | {"name": "ชื่อใหม่ของตัวชี้วัดที่สิบ"}
+    write_project(root, {"indicators/2565/10.yaml": changed})
+    build(root, BuildRequest(jobs=1))
+    assert indexed[2:] == [["2565/08.html", "2565/09.html", "2565/10.html"]], "2564 was indexed again"
+    index = root / "output" / INDEX_FOLDER
+    assert (index / "2564" / "pagefind-entry.json").stat().st_nlink >= 2  # linked from the cache
+    words = json.loads((index / WORDS_FILE).read_text(encoding="utf-8"))
+    assert as_compared("ใหม่") in words and as_compared("ความทันสมัย") in words  # 2565's new name, 2564's cached words
+
+    incremental = {path.relative_to(index).as_posix(): path.read_bytes() for path in index.rglob("*") if path.is_file()}
+    build(root, BuildRequest(jobs=1, use_cache=False))
+    assert incremental == {path.relative_to(index).as_posix(): path.read_bytes() for path in index.rglob("*")
+                           if path.is_file()}  # fmt: skip
 
 
 def test_a_changed_form_has_only_its_own_page_prepared_again_and_the_index_is_the_same_as_from_scratch(
