@@ -422,12 +422,9 @@ class _Document:
                 x_min, y_min, x_max, y_max = _font_box(font)
                 extra = pydyf.Dictionary({
                     "Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((x_min, y_min, x_max, y_max))})
-                path = _outline(font, glyph) + b" f"
-                packed = zlib.compress(path)
-                if not packed.endswith(b"\r"):  # else the CR would read as the EOL before "endstream"
-                    extra["Filter"] = "/FlateDecode"
-                    path = packed
-                resources["XObject"][name] = pydyf.Stream([path], extra, compress=False)
+                extra["Filter"] = "/FlateDecode"
+                packed = _deflate(_outline(font, glyph) + b" f")
+                resources["XObject"][name] = pydyf.Stream([packed], extra, compress=False)
             return name
 
         return forms
@@ -608,8 +605,19 @@ class _Pen:
         """The ``cm`` that puts a glyph outline, in font units, where the pen draws the glyph now."""
         a, b, c, d, e, f = self.matrix
         scale = self.size / upem
-        return b"%.6f %.6f %.6f %.6f %.4f %.4f cm" % (
-            a * scale, b * scale, c * scale, d * scale, e + a * self.x + c * self.rise, f + b * self.x + d * self.rise)
+        return b" ".join([*(_compact(value * scale, 6) for value in (a, b, c, d)),
+                          _compact(e + a * self.x + c * self.rise, 3), _compact(f + b * self.x + d * self.rise, 3),
+                          b"cm"])
+
+
+def _compact(value: float, places: int) -> bytes:
+    """``value`` rounded to ``places`` decimals, in as few bytes as PDF allows: ``.012``, ``-235.8``, ``0``."""
+    text = (b"%.*f" % (places, value)).rstrip(b"0").rstrip(b".")
+    if text.startswith(b"0."):
+        return text[1:]
+    if text.startswith(b"-0."):
+        return b"-" + text[2:]
+    return b"0" if text in (b"-0", b"") else text
 
 
 def _decimal(value: float, places: int = 3) -> bytes:
@@ -679,6 +687,16 @@ def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None, t
     if not -0.0005 < adjustment < 0.0005:
         out.append(_adjustment(adjustment))  # moves the pen for the next TJ of the line
     return b"[" + b"".join(out) + b"] TJ"
+
+
+def _deflate(path: bytes) -> bytes:
+    """``path`` compressed (``/FlateDecode``), never ending in a CR: one would read as the end of line before
+    ``endstream`` and cut the stream short. A space more at the end of the path changes the compressed bytes only."""
+    packed = zlib.compress(path, 9)
+    while packed.endswith(b"\r"):
+        path += b" "
+        packed = zlib.compress(path, 9)
+    return packed
 
 
 _outline_cache: dict[tuple[str, int], bytes] = {}

@@ -481,6 +481,31 @@ def test_the_real_form_has_no_text_layer_gap_and_looks_the_same(real_form, tmp_p
                             pixels(real_form["plain"], tmp_path, "plain")) == []
 
 
+@pytest.mark.e2e
+def test_the_real_form_compresses_every_stream_but_its_xmp_packet(real_form):
+    # A mark's outline form was written uncompressed whenever its deflated bytes happened to end in a CR.
+    reader = pypdf.PdfReader(io.BytesIO(real_form["fixed"]))
+    streams = [(number, reader.get_object(number)) for number in range(1, reader.trailer["/Size"])]
+    uncompressed = [(number, obj.get("/Subtype")) for number, obj in streams
+                    if isinstance(obj, pypdf.generic.StreamObject) and "/Filter" not in obj
+                    and obj.get("/Type") != "/Metadata"]
+    assert len(streams) > 50 and uncompressed == []
+
+
+@pytest.mark.e2e
+def test_the_real_form_places_its_marks_in_few_bytes(real_form):
+    # Each mark painted as an outline is placed by a `q a b c d e f cm /RgM… Do Q`: hundreds per page, written with
+    # no trailing zeros (.012 0 0 -.012 235.804 74.786), thousandths of a point for the place.
+    reader = pypdf.PdfReader(io.BytesIO(real_form["fixed"]))
+    content = b"".join(page.get_contents().get_data() for page in reader.pages)
+    placements = re.findall(rb"q ([^\n]*?) cm /" + textlayer.MARK_FORM_PREFIX.encode() + rb"\d+ Do Q", content)
+    assert len(placements) > 300
+    for numbers in placements:
+        for number in numbers.split():
+            assert re.fullmatch(rb"-?(0|[1-9]\d*)?(\.\d{0,5}[1-9])?", number) and number not in (b"", b"-"), numbers
+            assert not number.startswith((b"0.", b"-0.")), numbers
+
+
 # --- Fonts: the same bytes with HarfBuzz's subsetter or without it -------------------------------------------------
 
 
