@@ -492,6 +492,42 @@ def test_the_real_form_compresses_every_stream_but_its_xmp_packet(real_form):
     assert len(streams) > 50 and uncompressed == []
 
 
+def codes_drawn(pdf: bytes) -> dict[str, set[int]]:
+    """The character codes each font (by /BaseFont) draws on the pages, as read from their TJ operators."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    drawn: dict[str, set[int]] = {}
+    for page in reader.pages:
+        fonts = {name: font.get_object()["/BaseFont"] for name, font in page["/Resources"]["/Font"].items()}
+        font = None
+        for match in re.finditer(rb"/(\S+) [-\d.]+ Tf|\[((?:<[0-9a-f]*>|[-\d.]+)*)\] TJ", page.get_contents().get_data()):
+            if match.group(1):
+                font = fonts["/" + match.group(1).decode()]
+                continue
+            for digits in re.findall(rb"<([0-9a-f]*)>", match.group(2)):
+                drawn.setdefault(font, set()).update(int(digits[i:i + 4], 16) for i in range(0, len(digits), 4))
+    return drawn
+
+
+@pytest.mark.e2e
+def test_the_real_form_maps_exactly_the_codes_it_draws(real_form):
+    # Spare codes count up from just past the font's last glyph: /CIDToGIDMap ends at the highest code drawn (a code
+    # past its end would draw .notdef), every code drawn goes to a real glyph, and the map takes a few hundred bytes
+    # (counted down from 0xFFFF it was 128 kB decoded, 1.5 kB in the file, per font).
+    reader = pypdf.PdfReader(io.BytesIO(real_form["fixed"]))
+    drawn = codes_drawn(real_form["fixed"])
+    maps = {}
+    for font in (font.get_object() for font in reader.pages[0]["/Resources"]["/Font"].values()):
+        cid_to_gid = font["/DescendantFonts"][0].get_object()["/CIDToGIDMap"]
+        if not isinstance(cid_to_gid, pypdf.generic.NameObject):
+            maps[font["/BaseFont"]] = cid_to_gid.get_object()
+    assert len(maps) >= 2, "no spare codes in the real form?"
+    for name, stream in maps.items():
+        gids = stream.get_data()
+        assert len(gids) // 2 == max(drawn[name]) + 1, name
+        assert all(int.from_bytes(gids[2 * code:2 * code + 2], "big") for code in drawn[name] if code), name
+        assert len(gids) < 4096, (name, len(gids))
+
+
 @pytest.mark.e2e
 def test_the_real_form_places_its_marks_in_few_bytes(real_form):
     # Each mark painted as an outline is placed by a `q a b c d e f cm /RgM… Do Q`: hundreds per page, written with
