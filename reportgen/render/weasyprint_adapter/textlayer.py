@@ -625,16 +625,6 @@ def _compact(value: float, places: int) -> bytes:
     return b"0" if text in (b"-0", b"") else text
 
 
-def _decimal(value: float, places: int = 3) -> bytes:
-    value = round(value, places)
-    if value == int(value):
-        return b"%d" % value
-    text = repr(value)
-    if "e" in text:  # PDF numbers have no exponent
-        return (b"%.*f" % (places, value)).rstrip(b"0")
-    return text.encode()
-
-
 def _adjustment(value: float) -> bytes:
     text = (b"%.3f" % value).rstrip(b"0").rstrip(b".")
     return b"0" if text == b"-0" else text
@@ -709,7 +699,8 @@ _glyph_sets: dict[str, Any] = {}
 
 
 def _outline(font: Any, glyph: int) -> bytes:
-    """The glyph's outline as a PDF path in font units (TrueType quadratic curves as the same cubic ones)."""
+    """The glyph's outline as a PDF path in whole font units (TrueType quadratic curves as the same cubic ones,
+    their control points at thirds rounded: under 0.006 pt at 12 pt; 1.6 kB less in the PDF of form 08)."""
     key = (font.hash, glyph)
     path = _outline_cache.get(key)
     if path is None:
@@ -737,7 +728,7 @@ def _pdf_path_pen():
             self.operators: list[bytes] = []
 
         def _point(self, *points) -> bytes:
-            return b" ".join(_decimal(value, 2) for point in points for value in point)
+            return b" ".join(b"%d" % round(value) for point in points for value in point)
 
         def _moveTo(self, point):  # noqa: N802 - fontTools' pen protocol
             self.operators.append(self._point(point) + b" m")
