@@ -529,6 +529,32 @@ def test_the_real_form_maps_exactly_the_codes_it_draws(real_form):
 
 
 @pytest.mark.e2e
+def test_the_real_form_embeds_only_the_glyphs_its_codes_draw(real_form):
+    # A mark painted as an outline (its outline form is made from the whole font) is left out of the subset.
+    from fontTools.ttLib import TTFont
+
+    reader = pypdf.PdfReader(io.BytesIO(real_form["fixed"]))
+    drawn = codes_drawn(real_form["fixed"])
+    for font in (font.get_object() for font in reader.pages[0]["/Resources"]["/Font"].values()):
+        cid_font = font["/DescendantFonts"][0].get_object()
+        cid_to_gid = cid_font["/CIDToGIDMap"]
+        gids = None if isinstance(cid_to_gid, pypdf.generic.NameObject) else cid_to_gid.get_object().get_data()
+        glyphs = {code if gids is None else int.from_bytes(gids[2 * code:2 * code + 2], "big")
+                  for code in drawn[font["/BaseFont"]]}
+        embedded = TTFont(io.BytesIO(cid_font["/FontDescriptor"]["/FontFile2"].get_data()))
+        glyf, order = embedded["glyf"], embedded.getGlyphOrder()
+        pending = [order[glyph] for glyph in glyphs if glyph < len(order)]
+        while pending:  # and the components of composite glyphs
+            name = pending.pop()
+            if glyf[name].isComposite():
+                components = set(glyf[name].getComponentNames(glyf))
+                pending += [component for component in components if embedded.getGlyphID(component) not in glyphs]
+                glyphs |= {embedded.getGlyphID(component) for component in components}
+        with_outline = {glyph for glyph, name in enumerate(order) if glyf[name].numberOfContours != 0}
+        assert with_outline - glyphs - {0} == set(), font["/BaseFont"]
+
+
+@pytest.mark.e2e
 def test_the_real_form_places_its_marks_in_few_bytes(real_form):
     # Each mark painted as an outline is placed by a `q a b c d e f cm /RgM… Do Q`: hundreds per page, written with
     # no trailing zeros (.012 0 0 -.012 235.804 74.786), thousandths of a point for the place.
