@@ -486,7 +486,7 @@ class _Document:
 
         pending = iter(codes)
         pen = _Pen(font_size)
-        outlines: list[bytes] = []
+        outlines: list[tuple[tuple[float, ...], bytes]] = []
         for index in range(start, len(operators)):
             operator = operators[index]
             if not isinstance(operator, bytes):
@@ -501,7 +501,7 @@ class _Document:
         if outlines:
             # Paths cannot be painted inside a text object: close it, paint, and open a new one, which the
             # caller's ET closes (the next line's BT reuses it, as WeasyPrint does with consecutive lines).
-            operators.extend([b"ET", *outlines, b"BT"])
+            operators.extend([b"ET", *_placed(outlines), b"BT"])
 
     def _base_glyph_carries_grapheme(self, shown: list, texts: list[str]) -> list[str]:
         # Put all the text of a user-perceived character (a base and its marks: ที่, บุ๊ก, น้ำ) on the base's glyph
@@ -630,13 +630,41 @@ class _Pen:
         elif match := _TEXT_RISE.fullmatch(operator):
             self.rise = float(match.group(1))
 
-    def glyph_matrix(self, upem: int) -> bytes:
-        """The ``cm`` that puts a glyph outline, in font units, where the pen draws the glyph now."""
+    def glyph_matrix(self, upem: int) -> tuple[float, ...]:
+        """The matrix that puts a glyph outline, in font units, where the pen draws the glyph now."""
         a, b, c, d, e, f = self.matrix
         scale = self.size / upem
-        return b" ".join([*(_compact(value * scale, 6) for value in (a, b, c, d)),
-                          _compact(e + a * self.x + c * self.rise, 3), _compact(f + b * self.x + d * self.rise, 3),
-                          b"cm"])
+        return (a * scale, b * scale, c * scale, d * scale, e + a * self.x + c * self.rise, f + b * self.x + d * self.rise)
+
+
+def _placed(outlines: list[tuple[tuple[float, ...], bytes]]) -> list[bytes]:
+    """The operators that paint a line's outline forms (matrix, name), in few bytes.
+
+    The first is placed by its whole matrix (``q .012 0 0 -.012 235.804 74.786 cm /RgM0 Do``), thousandths of a
+    point for the place; the next ones of the same scale, unrotated, by a step from the previous one in tenths of a
+    font unit (``1 0 0 1 1122 0 cm /RgM1 Do``), each counted from the first so no rounding adds up: every mark lands
+    within 0.0011 pt of where its glyph would have been. A form's ``Do`` keeps the graphics state, so steps add up
+    until the closing ``Q``.
+    """
+    operators: list[bytes] = []
+    origin: tuple[float, ...] | None = None
+    last = (0, 0)  # tenths of a font unit from the origin, as drawn
+    for (a, b, c, d, e, f), name in outlines:
+        scale = (round(a, 6), round(b, 6), round(c, 6), round(d, 6))
+        if origin is not None and scale == origin[:4] and scale[1] == scale[2] == 0 and scale[0] and scale[3]:
+            step = (round((e - origin[4]) / scale[0] * 10), round((f - origin[5]) / scale[3] * 10))
+            operators.append(b"1 0 0 1 %s %s cm /%s Do" % (
+                _compact((step[0] - last[0]) / 10, 1), _compact((step[1] - last[1]) / 10, 1), name))
+            last = step
+            continue
+        if origin is not None:
+            operators.append(b"Q")
+        origin, last = (*scale, round(e, 3), round(f, 3)), (0, 0)
+        operators.append(b"q %s cm /%s Do" % (b" ".join(_compact(value, places) for value, places in zip(
+            origin, (6, 6, 6, 6, 3, 3))), name))
+    if origin is not None:
+        operators.append(b"Q")
+    return operators
 
 
 def _compact(value: float, places: int) -> bytes:
@@ -655,7 +683,7 @@ def _adjustment(value: float) -> bytes:
 
 
 def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None, tuple[int, ...]]], pen: _Pen,
-                outlines: list[bytes], forms: Any) -> bytes:
+                outlines: list[tuple[tuple[float, ...], bytes]], forms: Any) -> bytes:
     out: list[bytes] = []
     codes: list[bytes] = []
     adjustment = 0.0  # thousandths of an em, not yet written
@@ -683,7 +711,7 @@ def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None, t
             advance = font.widths.get(glyph, 0)
             if code is None:
                 pen.x = x
-                outlines.append(b"q %s /%s Do Q" % (pen.glyph_matrix(font.upem), forms(font, glyph).encode()))
+                outlines.append((pen.glyph_matrix(font.upem), forms(font, glyph).encode()))
                 adjustment -= advance
             else:
                 if not -0.0005 < adjustment < 0.0005:

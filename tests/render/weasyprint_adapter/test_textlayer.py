@@ -556,16 +556,41 @@ def test_the_real_form_embeds_only_the_glyphs_its_codes_draw(real_form):
 
 @pytest.mark.e2e
 def test_the_real_form_places_its_marks_in_few_bytes(real_form):
-    # Each mark painted as an outline is placed by a `q a b c d e f cm /RgM… Do Q`: hundreds per page, written with
-    # no trailing zeros (.012 0 0 -.012 235.804 74.786), thousandths of a point for the place.
+    # Hundreds of marks a page are painted as outlines: the first of a line by its matrix,
+    # `q .012 0 0 -.012 235.804 74.786 cm /RgM0 Do`, the next ones by a step in font units, `1 0 0 1 1122 0 cm /RgM1 Do`,
+    # with no trailing zeros, then one `Q`.
     reader = pypdf.PdfReader(io.BytesIO(real_form["fixed"]))
     content = b"".join(page.get_contents().get_data() for page in reader.pages)
-    placements = re.findall(rb"q ([^\n]*?) cm /" + textlayer.MARK_FORM_PREFIX.encode() + rb"\d+ Do Q", content)
-    assert len(placements) > 300
-    for numbers in placements:
+    mark = rb" cm /" + textlayer.MARK_FORM_PREFIX.encode() + rb"\d+ Do$"
+    firsts = re.findall(rb"(?m)^q ([^\n]*?)" + mark, content)
+    steps = re.findall(rb"(?m)^1 0 0 1 ([^\n]*?)" + mark, content)
+    assert len(firsts) + len(steps) > 600 and len(steps) > len(firsts)
+    assert len(re.findall(rb"(?m)Do\nQ$", content)) >= len(firsts)
+    for numbers in firsts + steps:
         for number in numbers.split():
             assert re.fullmatch(rb"-?(0|[1-9]\d*)?(\.\d{0,5}[1-9])?", number) and number not in (b"", b"-"), numbers
             assert not number.startswith((b"0.", b"-0.")), numbers
+
+
+def test_marks_placed_by_steps_land_where_their_glyphs_would():
+    # Each step is counted from the line's first mark, so rounding never adds up along a line.
+    import random
+
+    chance = random.Random(8)
+    for scale in (0.012, 0.0105, 13.333 / 1000):
+        places = [(scale, 0.0, 0.0, -scale, 100 + chance.uniform(0, 450), 700.123456 + chance.choice((0, 0, 1.7)))
+                  for _ in range(60)]
+        operators = textlayer._placed([(place, b"RgM0") for place in places])
+        assert operators[-1] == b"Q" and len(operators) == len(places) + 1
+        matrix = None
+        for operator, (_, _, _, _, e, f) in zip(operators, places):
+            numbers = [float(number) for number in operator.split()[:-3] if number != b"q"]
+            if operator.startswith(b"q "):
+                matrix = numbers
+            else:  # a step: the matrix so far, moved by (x, y) in its own units
+                a, b, c, d, x0, y0 = matrix
+                matrix = [a, b, c, d, x0 + a * numbers[4], y0 + d * numbers[5]]
+            assert abs(matrix[4] - e) < 0.0011 and abs(matrix[5] - f) < 0.0011, (operator, e, f)
 
 
 @pytest.mark.e2e
