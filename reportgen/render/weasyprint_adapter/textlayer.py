@@ -51,9 +51,11 @@ tagged. The pages look the same: poppler rasterises a glyph with FreeType at its
 exactly where it is, so raw pixels along a mark's edge differ (at 1200 dpi the marks' ink moves by under 0.05
 pt), but after a quarter-millimetre blur at 300 dpi the pages differ from WeasyPrint's by at most 42 grey levels
 of 255, while one mark moved or missing differs by 123 or more (``look_differences`` in the tests). Cost
-(benchmarks/textlayer_cost.py, 40 synthetic forms of 2.6 pages, one process, medians): the text layer adds
-67 ms to a form's 81 ms of bare WeasyPrint writing (the previous version: 52 ms), and the PDF grows from 46 to
-70 kB (bare WeasyPrint: 40 kB), mostly the marks' ``q … cm /RgM… Do Q`` operators and their outline forms.
+(benchmarks/textlayer_cost.py, 40 synthetic forms of 2.55 pages, one process, medians, 2026-12-07): the text
+layer adds 66 ms to a form's 107 ms of bare WeasyPrint writing, and the PDF grows from 40.5 to 58.6 kB, mostly
+the marks' outline forms (34 on form 08, 8.8 kB) and their placements: one matrix per line, then a step per mark
+(``1 0 0 1 1122 0 cm /RgM1 Do``). Before the marks were placed by steps, their outlines rounded to font units and
+left out of the subset, and spare codes counted up (5557610): 64 ms and 72.2 kB.
 
 Marks' text on a glyph of its own (pdf.js's diacritic rule). pdf.js (``getCharUnicodeCategory``) takes any glyph
 whose text contains a nonspacing mark (Mn: U+0E31, U+0E34–0E3A, U+0E47–0E4E) for a zero-width diacritic: it does
