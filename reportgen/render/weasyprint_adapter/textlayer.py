@@ -768,7 +768,8 @@ def _outline(font: Any, glyph: int) -> bytes:
                                                   (head.xMin, head.yMin, head.xMax, head.yMax))
         order, glyphs, _ = glyph_set
         pen = _PdfPathPen(glyphs)
-        glyphs[order[glyph]].draw(pen)
+        # A code past the font's glyphs is WeasyPrint's for a character missing from every font: it draws .notdef.
+        glyphs[order[glyph] if glyph < len(order) else order[0]].draw(pen)
         path = _outline_cache[key] = b" ".join(pen.operators) or b"0 0 m"
     return path
 

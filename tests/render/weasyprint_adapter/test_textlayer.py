@@ -341,6 +341,19 @@ def test_a_glyph_missing_from_every_font_keeps_the_layer_exact(tmp_path):
     assert look_differences(pixels(fixed, tmp_path, "fixed"), pixels(plain, tmp_path, "plain")) == []
 
 
+@pytest.mark.e2e
+def test_thai_with_no_thai_font_is_written_as_notdef_boxes(tmp_path):
+    # With no font for Thai (a font that failed to load, a machine without Thai fonts) every glyph is .notdef,
+    # marks included: a mark painted as an outline then has a code past the font's glyphs, and is painted as the
+    # .notdef box WeasyPrint draws for it (it raised IndexError). Where a system font has Thai, this is exact anyway.
+    text = "หน้าหนึ่ง ที่ น้ำ"
+    document = weasyprint.HTML(string=f'<html lang="th"><p style="font-family: NoSuchFont, monospace">{text}</p>'
+                                      '</html>').render()
+    fixed = textlayer.write_pdf(document)
+    for extract in EXTRACTORS.values():
+        assert squeeze(extract(fixed)) == squeeze(text)
+
+
 def test_an_untested_weasyprint_version_is_refused_loudly(monkeypatch):
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(textlayer.UnsupportedWeasyPrint, match=r"WeasyPrint 71\.0 is installed.*70\.0"):
