@@ -37,7 +37,13 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from reportgen import layout, wording
 from reportgen.errors import NO_SPACE, NoSpaceError, RenderError
-from reportgen.render.weasyprint_adapter import archival, plain_metadata, require_tested_weasyprint, textlayer
+from reportgen.render.weasyprint_adapter import (
+    archival,
+    plain_metadata,
+    require_tested_weasyprint,
+    shared_forms,
+    textlayer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -208,8 +214,10 @@ def warn_without_harfbuzz_subset() -> None:
 
 def _finish_pdf(document: Any, pdf: Any) -> None:
     """What every PDF needs after WeasyPrint (``weasyprint_adapter.plain_metadata``, issue 27): bookmarks and document
-    information without line-break marks, the XMP uncompressed and each schema declared on its description."""
+    information without line-break marks, the XMP uncompressed and each schema declared on its description; and each
+    form XObject stored once, however many pages draw it (``weasyprint_adapter.shared_forms``: the draft mark)."""
     plain_metadata.plain_outline_and_metadata(pdf)
+    shared_forms.share_identical_forms(pdf)
 
 
 def _finish_archival_pdf(document: Any, pdf: Any) -> None:

@@ -10,6 +10,7 @@ reaching into WeasyPrint's private functions and the ``pydyf`` objects it builds
 - ``archival``: a release PDF's associated files listed once and its structure tree made valid PDF/UA;
 - ``plain_metadata``: every PDF's bookmarks and document information without line-break marks, its XMP uncompressed with
   each schema declared on its description;
+- ``shared_forms``: every form XObject WeasyPrint writes once per drawing (the draft mark on each page) stored once;
 - ``line_breaks``: whether Pango, asked as WeasyPrint asks it, would break a line inside a word.
 
 Nothing else in reportgen touches WeasyPrint's internals, and nothing here knows about forms, content or releases.

@@ -20,18 +20,21 @@ for it and puts the whole text of each user-perceived character (a base and its 
 (SARA AM's ``ำ`` goes on its AA glyph, which has width: a glyph with width but no text reads as a gap, and
 pdftotext would break ``ความสำ เร็จ``), its marks' characters on a zero-width carrier glyph right after it (see
 "Marks' text on a glyph of its own"). Every distinct (glyph id, text) pair then gets its own character code: the
-first pair seen for a glyph keeps the glyph id, later ones get spare codes counted down from 0xFFFF, and the
-``TJ`` operators just drawn are rewritten with them. A glyph left with no text (a mark whose character went to
+first pair seen for a glyph keeps the glyph id, later ones get spare codes counted up from just past the font's
+last glyph (so ``/CIDToGIDMap`` ends at the highest code drawn: about 1.6 kB decoded, 0.2–0.3 kB stored, where
+codes counted down from 0xFFFF took 128 kB and 1.5 kB), and the ``TJ`` operators just drawn are rewritten with them. A glyph left with no text (a mark whose character went to
 its base; NIKHAHIT, the surplus glyph of SARA AM) is not drawn as text at all: it is taken out of the ``TJ``
 (the pen moves on by its width instead) and painted right after the line as its outline, a form XObject (one
 per glyph) filled in the text's colour at exactly the place the glyph would have been. So no code is ever drawn
 without text and the ``/ToUnicode`` map has no empty entry (``<>``). After WeasyPrint has built the font
 dictionaries, their ``/ToUnicode`` map and ``/W`` widths get the new codes and a ``/CIDToGIDMap`` stream sends
-each spare code to its real glyph. The encoding stays ``/Identity-H`` (code = CID), which pdfminer needs since it
-looks ``/ToUnicode`` up by CID; for the same reason a font with glyphs missing from every font, which WeasyPrint
-gives a CMap of its own as ``/Encoding`` (pdfminer and pypdf then read nothing or garbage), is switched to
-``/Identity-H`` with those codes sent to ``.notdef`` by ``/CIDToGIDMap``. The embedded font program is untouched
-(subset by WeasyPrint as before) and every code draws the same glyph with the same width.
+each spare code to its real glyph (codes never drawn to glyph 0: long runs of zeros cost almost nothing). The
+encoding stays ``/Identity-H`` (code = CID), which pdfminer needs since it looks ``/ToUnicode`` up by CID; for the
+same reason a font with glyphs missing from every font, which WeasyPrint gives a CMap of its own as ``/Encoding``
+(pdfminer and pypdf then read nothing or garbage), is switched to ``/Identity-H`` with those codes sent to
+``.notdef`` by ``/CIDToGIDMap``. The embedded font program is subset by WeasyPrint as before, less the glyphs only
+ever painted as outlines (no code draws them: 2.5 kB less in form 08), and every code draws the same glyph with
+the same width.
 
 Why marks as outlines (measured on the real form 08 and the test corpus, tests/render/weasyprint_adapter/test_textlayer.py). An empty
 ``/ToUnicode`` entry, which the previous version wrote for every mark glyph, is read as "no mapping" by PDFium
@@ -48,9 +51,11 @@ tagged. The pages look the same: poppler rasterises a glyph with FreeType at its
 exactly where it is, so raw pixels along a mark's edge differ (at 1200 dpi the marks' ink moves by under 0.05
 pt), but after a quarter-millimetre blur at 300 dpi the pages differ from WeasyPrint's by at most 42 grey levels
 of 255, while one mark moved or missing differs by 123 or more (``look_differences`` in the tests). Cost
-(benchmarks/textlayer_cost.py, 40 synthetic forms of 2.6 pages, one process, medians): the text layer adds
-67 ms to a form's 81 ms of bare WeasyPrint writing (the previous version: 52 ms), and the PDF grows from 46 to
-70 kB (bare WeasyPrint: 40 kB), mostly the marks' ``q … cm /RgM… Do Q`` operators and their outline forms.
+(benchmarks/textlayer_cost.py, 40 synthetic forms of 2.55 pages, one process, medians, 2026-12-07): the text
+layer adds 66 ms to a form's 107 ms of bare WeasyPrint writing, and the PDF grows from 40.5 to 58.6 kB, mostly
+the marks' outline forms (34 on form 08, 8.8 kB) and their placements: one matrix per line, then a step per mark
+(``1 0 0 1 1122 0 cm /RgM1 Do``). Before the marks were placed by steps, their outlines rounded to font units and
+left out of the subset, and spare codes counted up (5557610): 64 ms and 72.2 kB.
 
 Marks' text on a glyph of its own (pdf.js's diacritic rule). pdf.js (``getCharUnicodeCategory``) takes any glyph
 whose text contains a nonspacing mark (Mn: U+0E31, U+0E34–0E3A, U+0E47–0E4E) for a zero-width diacritic: it does
@@ -141,8 +146,7 @@ __all__ = [
 #: The names of the form XObjects that paint marks as outlines start with this (RgM0, RgM1, ...).
 MARK_FORM_PREFIX = "RgM"
 
-# Spare codes are handed out downwards from here. WeasyPrint hands out its own codes for glyphs missing from
-# every font upwards from the font's glyph count, so counting down keeps the two apart.
+# Codes are two bytes (/Identity-H).
 _HIGHEST_CODE = 0xFFFF
 
 
@@ -297,7 +301,10 @@ class _FontCodes:
         self.code_of: dict[tuple[int, str], int] = {}
         self.text_of: dict[int, str] = {}
         self.glyph_of: dict[int, int] = {}
-        self.next_spare = _HIGHEST_CODE
+        # Spare codes count up from just past the font's last glyph, so /CIDToGIDMap stays short. WeasyPrint gives a
+        # glyph missing from every font a code counted up from the same place: if one of ours is already there, the
+        # missing glyph gets a spare code of its own (which /CIDToGIDMap sends to .notdef, as WeasyPrint's would).
+        self.next_spare = glyph_count
 
     def code(self, glyph: int, text: str) -> int:
         code = self.code_of.get((glyph, text))
@@ -305,13 +312,15 @@ class _FontCodes:
             if glyph not in self.text_of:
                 code = glyph  # the first text seen for a glyph keeps the plain glyph id
             else:
+                while self.next_spare in self.text_of:  # a missing glyph's code, kept by its first text
+                    self.next_spare += 1
                 code = self.next_spare
-                if code < self.glyph_count:
+                if code > _HIGHEST_CODE:
                     raise TextLayerError(
                         "no character codes left for the text layer: more than "
                         f"{_HIGHEST_CODE - self.glyph_count} distinct (glyph, text) pairs in one font"
                     )
-                self.next_spare -= 1
+                self.next_spare += 1
             self.code_of[glyph, text] = code
             self.text_of[code] = text
             self.glyph_of[code] = glyph
@@ -362,6 +371,8 @@ class _Document:
         self.shown: list[tuple[Any, int, str]] | None = None  # glyphs shown by the line being drawn
         self.forms: dict[int, dict[tuple[str, int], str]] = {}  # outline forms, per resources dictionary
         self.carriers: list[tuple[Any, int, float | None]] = []  # mark carriers added to fonts (mark_carrier)
+        self.outlined: dict[str, set[int]] = {}  # per font hash, the glyphs painted as outlines (rewrite_line)
+        self.set_aside: list[tuple[Any, int, str, Any]] = []  # taken out of the subset (set_aside_outlined_glyphs)
 
     def adopt(self, font: Any) -> None:
         if not isinstance(font.to_unicode, _Recording) or font.to_unicode._document is not self:
@@ -397,6 +408,20 @@ class _Document:
             font.widths[carrier] = 0
         return carrier
 
+    def set_aside_outlined_glyphs(self) -> None:
+        """Leave out of the embedded subset, its ``/W`` and its ``/ToUnicode`` the glyphs only ever painted as
+        outlines (marks whose character went to their base): no code draws them, and their outline forms are made
+        from the whole font. WeasyPrint subsets a font from ``font.to_unicode``'s keys; they are put back by
+        ``forget_carriers`` once the fonts are written."""
+        for font in self.fonts.values():
+            codes = self.codes.get(font.hash)
+            outlined = self.outlined.get(font.hash)
+            if codes is None or not outlined:
+                continue
+            for glyph in outlined - set(codes.glyph_of.values()) - {0}:
+                if glyph in font.to_unicode:
+                    self.set_aside.append((font, glyph, font.to_unicode.pop(glyph), font.widths.pop(glyph, None)))
+
     def forget_carriers(self) -> None:
         # Once the fonts are written, hand them back without the carriers they were given.
         for font, carrier, width in self.carriers:
@@ -406,6 +431,11 @@ class _Document:
             else:
                 font.widths[carrier] = width
         self.carriers.clear()
+        for font, glyph, text, width in reversed(self.set_aside):
+            font.to_unicode[glyph] = text
+            if width is not None:
+                font.widths[glyph] = width
+        self.set_aside.clear()
 
     def outline_forms(self, resources: Any):
         """``forms(font, glyph)``: the name of a form XObject in ``resources`` that fills the glyph's outline (in
@@ -422,12 +452,9 @@ class _Document:
                 x_min, y_min, x_max, y_max = _font_box(font)
                 extra = pydyf.Dictionary({
                     "Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((x_min, y_min, x_max, y_max))})
-                path = _outline(font, glyph) + b" f"
-                packed = zlib.compress(path)
-                if not packed.endswith(b"\r"):  # else the CR would read as the EOL before "endstream"
-                    extra["Filter"] = "/FlateDecode"
-                    path = packed
-                resources["XObject"][name] = pydyf.Stream([path], extra, compress=False)
+                extra["Filter"] = "/FlateDecode"
+                packed = _deflate(_outline(font, glyph) + b" f")
+                resources["XObject"][name] = pydyf.Stream([packed], extra, compress=False)
             return name
 
         return forms
@@ -450,6 +477,7 @@ class _Document:
                 codes.append((font, glyph, glyph, ()))
             elif not text:
                 codes.append((font, glyph, None, ()))  # drawn as a path
+                self.outlined.setdefault(font.hash, set()).add(glyph)
             else:
                 base, marks = _split_marks(text)
                 carrier = self.mark_carrier(font) if base and marks else None
@@ -460,7 +488,7 @@ class _Document:
 
         pending = iter(codes)
         pen = _Pen(font_size)
-        outlines: list[bytes] = []
+        outlines: list[tuple[tuple[float, ...], bytes]] = []
         for index in range(start, len(operators)):
             operator = operators[index]
             if not isinstance(operator, bytes):
@@ -475,7 +503,7 @@ class _Document:
         if outlines:
             # Paths cannot be painted inside a text object: close it, paint, and open a new one, which the
             # caller's ET closes (the next line's BT reuses it, as WeasyPrint does with consecutive lines).
-            operators.extend([b"ET", *outlines, b"BT"])
+            operators.extend([b"ET", *_placed(outlines), b"BT"])
 
     def _base_glyph_carries_grapheme(self, shown: list, texts: list[str]) -> list[str]:
         # Put all the text of a user-perceived character (a base and its marks: ที่, บุ๊ก, น้ำ) on the base's glyph
@@ -604,22 +632,51 @@ class _Pen:
         elif match := _TEXT_RISE.fullmatch(operator):
             self.rise = float(match.group(1))
 
-    def glyph_matrix(self, upem: int) -> bytes:
-        """The ``cm`` that puts a glyph outline, in font units, where the pen draws the glyph now."""
+    def glyph_matrix(self, upem: int) -> tuple[float, ...]:
+        """The matrix that puts a glyph outline, in font units, where the pen draws the glyph now."""
         a, b, c, d, e, f = self.matrix
         scale = self.size / upem
-        return b"%.6f %.6f %.6f %.6f %.4f %.4f cm" % (
-            a * scale, b * scale, c * scale, d * scale, e + a * self.x + c * self.rise, f + b * self.x + d * self.rise)
+        return (a * scale, b * scale, c * scale, d * scale, e + a * self.x + c * self.rise, f + b * self.x + d * self.rise)
 
 
-def _decimal(value: float, places: int = 3) -> bytes:
-    value = round(value, places)
-    if value == int(value):
-        return b"%d" % value
-    text = repr(value)
-    if "e" in text:  # PDF numbers have no exponent
-        return (b"%.*f" % (places, value)).rstrip(b"0")
-    return text.encode()
+def _placed(outlines: list[tuple[tuple[float, ...], bytes]]) -> list[bytes]:
+    """The operators that paint a line's outline forms (matrix, name), in few bytes.
+
+    The first is placed by its whole matrix (``q .012 0 0 -.012 235.804 74.786 cm /RgM0 Do``), thousandths of a
+    point for the place; the next ones of the same scale, unrotated, by a step from the previous one in tenths of a
+    font unit (``1 0 0 1 1122 0 cm /RgM1 Do``), each counted from the first so no rounding adds up: every mark lands
+    within 0.0011 pt of where its glyph would have been. A form's ``Do`` keeps the graphics state, so steps add up
+    until the closing ``Q``.
+    """
+    operators: list[bytes] = []
+    origin: tuple[float, ...] | None = None
+    last = (0, 0)  # tenths of a font unit from the origin, as drawn
+    for (a, b, c, d, e, f), name in outlines:
+        scale = (round(a, 6), round(b, 6), round(c, 6), round(d, 6))
+        if origin is not None and scale == origin[:4] and scale[1] == scale[2] == 0 and scale[0] and scale[3]:
+            step = (round((e - origin[4]) / scale[0] * 10), round((f - origin[5]) / scale[3] * 10))
+            operators.append(b"1 0 0 1 %s %s cm /%s Do" % (
+                _compact((step[0] - last[0]) / 10, 1), _compact((step[1] - last[1]) / 10, 1), name))
+            last = step
+            continue
+        if origin is not None:
+            operators.append(b"Q")
+        origin, last = (*scale, round(e, 3), round(f, 3)), (0, 0)
+        operators.append(b"q %s cm /%s Do" % (b" ".join(_compact(value, places) for value, places in zip(
+            origin, (6, 6, 6, 6, 3, 3))), name))
+    if origin is not None:
+        operators.append(b"Q")
+    return operators
+
+
+def _compact(value: float, places: int) -> bytes:
+    """``value`` rounded to ``places`` decimals, in as few bytes as PDF allows: ``.012``, ``-235.8``, ``0``."""
+    text = (b"%.*f" % (places, value)).rstrip(b"0").rstrip(b".")
+    if text.startswith(b"0."):
+        return text[1:]
+    if text.startswith(b"-0."):
+        return b"-" + text[2:]
+    return b"0" if text in (b"-0", b"") else text
 
 
 def _adjustment(value: float) -> bytes:
@@ -628,7 +685,7 @@ def _adjustment(value: float) -> bytes:
 
 
 def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None, tuple[int, ...]]], pen: _Pen,
-                outlines: list[bytes], forms: Any) -> bytes:
+                outlines: list[tuple[tuple[float, ...], bytes]], forms: Any) -> bytes:
     out: list[bytes] = []
     codes: list[bytes] = []
     adjustment = 0.0  # thousandths of an em, not yet written
@@ -656,7 +713,7 @@ def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None, t
             advance = font.widths.get(glyph, 0)
             if code is None:
                 pen.x = x
-                outlines.append(b"q %s /%s Do Q" % (pen.glyph_matrix(font.upem), forms(font, glyph).encode()))
+                outlines.append((pen.glyph_matrix(font.upem), forms(font, glyph).encode()))
                 adjustment -= advance
             else:
                 if not -0.0005 < adjustment < 0.0005:
@@ -681,12 +738,23 @@ def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None, t
     return b"[" + b"".join(out) + b"] TJ"
 
 
+def _deflate(path: bytes) -> bytes:
+    """``path`` compressed (``/FlateDecode``), never ending in a CR: one would read as the end of line before
+    ``endstream`` and cut the stream short. A space more at the end of the path changes the compressed bytes only."""
+    packed = zlib.compress(path, 9)
+    while packed.endswith(b"\r"):
+        path += b" "
+        packed = zlib.compress(path, 9)
+    return packed
+
+
 _outline_cache: dict[tuple[str, int], bytes] = {}
 _glyph_sets: dict[str, Any] = {}
 
 
 def _outline(font: Any, glyph: int) -> bytes:
-    """The glyph's outline as a PDF path in font units (TrueType quadratic curves as the same cubic ones)."""
+    """The glyph's outline as a PDF path in whole font units (TrueType quadratic curves as the same cubic ones,
+    their control points at thirds rounded: under 0.006 pt at 12 pt; 1.6 kB less in the PDF of form 08)."""
     key = (font.hash, glyph)
     path = _outline_cache.get(key)
     if path is None:
@@ -700,7 +768,8 @@ def _outline(font: Any, glyph: int) -> bytes:
                                                   (head.xMin, head.yMin, head.xMax, head.yMax))
         order, glyphs, _ = glyph_set
         pen = _PdfPathPen(glyphs)
-        glyphs[order[glyph]].draw(pen)
+        # A code past the font's glyphs is WeasyPrint's for a character missing from every font: it draws .notdef.
+        glyphs[order[glyph] if glyph < len(order) else order[0]].draw(pen)
         path = _outline_cache[key] = b" ".join(pen.operators) or b"0 0 m"
     return path
 
@@ -714,7 +783,7 @@ def _pdf_path_pen():
             self.operators: list[bytes] = []
 
         def _point(self, *points) -> bytes:
-            return b" ".join(_decimal(value, 2) for point in points for value in point)
+            return b" ".join(b"%d" % round(value) for point in points for value in point)
 
         def _moveTo(self, point):  # noqa: N802 - fontTools' pen protocol
             self.operators.append(self._point(point) + b" m")
@@ -770,9 +839,9 @@ def _rewrite_font(pdf: pydyf.PDF, reference: bytes, codes: _FontCodes, fonts: li
         raise TextLayerError("unexpected /ToUnicode stream; WeasyPrint changed")
 
     spare = codes.spare_codes
-    missing = {glyph for font in fonts for glyph in font.missing.values()}
-    if clash := sorted(missing & set(spare)):
-        raise TextLayerError(f"glyph codes {clash} are both missing-glyph and text-layer codes")
+    # A code WeasyPrint gave a missing glyph that is also one of ours means ours (the missing glyph was drawn with a
+    # spare code of its own): only the others still draw .notdef.
+    missing = {glyph for font in fonts for glyph in font.missing.values()} - set(spare)
 
     # /ToUnicode: WeasyPrint's map (first text per glyph, or the font's cmap for full fonts), then ours on top.
     text_of: dict[int, bytes] = {}
@@ -785,8 +854,9 @@ def _rewrite_font(pdf: pydyf.PDF, reference: bytes, codes: _FontCodes, fonts: li
 
     # /W: a spare code is as wide as its glyph, so every glyph advances exactly as before.
     widths = _read_widths(cid_font.get("W"))
+    glyph_widths = dict(widths)  # a spare code may be where WeasyPrint put a missing glyph's width
     for code, glyph in spare.items():
-        width = widths.get(glyph)
+        width = glyph_widths.get(glyph)
         if width is None:
             width = next((font.widths[glyph] for font in fonts if glyph in font.widths), None)
         if width is None:
@@ -805,15 +875,21 @@ def _rewrite_font(pdf: pydyf.PDF, reference: bytes, codes: _FontCodes, fonts: li
         font_dictionary["Encoding"] = "/Identity-H"
         encoding.stream = []  # now unreferenced; pydyf cannot drop an object, so leave it empty
 
-    # /CIDToGIDMap: identity for real glyphs, spare codes to their glyph, missing-glyph codes to 0 (the
-    # default). Only needed when there are spare or missing-glyph codes.
+    # /CIDToGIDMap: identity for the glyphs drawn with their own id as code, spare codes to their glyph (a missing
+    # glyph's to .notdef), everything else (missing-glyph codes, codes never drawn) to 0: the default, and long
+    # runs of zeros compress to almost nothing. Only needed when there are spare or missing-glyph codes; it ends
+    # at the highest code drawn (a CID past its end would draw .notdef).
     if spare or missing:
         size = max((*spare, *missing)) + 1
         gids = bytearray(2 * size)
-        for cid in range(min(codes.glyph_count, size)):
-            gids[2 * cid:2 * cid + 2] = cid.to_bytes(2, "big")
+        own = {glyph for font in fonts for glyph in font.to_unicode} | {
+            code for code, glyph in codes.glyph_of.items() if code == glyph}
+        for cid in own:
+            if cid < min(codes.glyph_count, size):
+                gids[2 * cid:2 * cid + 2] = cid.to_bytes(2, "big")
         for code, glyph in spare.items():
-            gids[2 * code:2 * code + 2] = glyph.to_bytes(2, "big")
+            if glyph < codes.glyph_count:
+                gids[2 * code:2 * code + 2] = glyph.to_bytes(2, "big")
         cid_to_gid = pydyf.Stream([bytes(gids)], compress=compress)
         pdf.add_object(cid_to_gid)
         cid_font["CIDToGIDMap"] = cid_to_gid.reference
@@ -954,6 +1030,7 @@ def _build_fonts_dictionary(pdf, fonts, compress, subset, options):
     document = session.pop(fonts) if session is not None else None
     if document is not None:
         document.release()  # WeasyPrint builds its dictionaries from plain dicts, exactly as without the hook
+        document.set_aside_outlined_glyphs()
     pdf_fonts = original(pdf, fonts, compress, subset, options)
     if document is not None:
         document.finish_fonts(pdf, pdf_fonts, compress)

@@ -341,6 +341,19 @@ def test_a_glyph_missing_from_every_font_keeps_the_layer_exact(tmp_path):
     assert look_differences(pixels(fixed, tmp_path, "fixed"), pixels(plain, tmp_path, "plain")) == []
 
 
+@pytest.mark.e2e
+def test_thai_with_no_thai_font_is_written_as_notdef_boxes(tmp_path):
+    # With no font for Thai (a font that failed to load, a machine without Thai fonts) every glyph is .notdef,
+    # marks included: a mark painted as an outline then has a code past the font's glyphs, and is painted as the
+    # .notdef box WeasyPrint draws for it (it raised IndexError). Where a system font has Thai, this is exact anyway.
+    text = "หน้าหนึ่ง ที่ น้ำ"
+    document = weasyprint.HTML(string=f'<html lang="th"><p style="font-family: NoSuchFont, monospace">{text}</p>'
+                                      '</html>').render()
+    fixed = textlayer.write_pdf(document)
+    for extract in EXTRACTORS.values():
+        assert squeeze(extract(fixed)) == squeeze(text)
+
+
 def test_an_untested_weasyprint_version_is_refused_loudly(monkeypatch):
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(textlayer.UnsupportedWeasyPrint, match=r"WeasyPrint 71\.0 is installed.*70\.0"):
@@ -479,6 +492,130 @@ def test_the_real_form_has_no_text_layer_gap_and_looks_the_same(real_form, tmp_p
     assert text_layer_gaps(real_form["fixed"]) == {}
     assert look_differences(pixels(real_form["fixed"], tmp_path, "fixed"),
                             pixels(real_form["plain"], tmp_path, "plain")) == []
+
+
+@pytest.mark.e2e
+def test_the_real_form_compresses_every_stream_but_its_xmp_packet(real_form):
+    # A mark's outline form was written uncompressed whenever its deflated bytes happened to end in a CR.
+    reader = pypdf.PdfReader(io.BytesIO(real_form["fixed"]))
+    streams = [(number, reader.get_object(number)) for number in range(1, reader.trailer["/Size"])]
+    uncompressed = [(number, obj.get("/Subtype")) for number, obj in streams
+                    if isinstance(obj, pypdf.generic.StreamObject) and "/Filter" not in obj
+                    and obj.get("/Type") != "/Metadata"]
+    assert len(streams) > 50 and uncompressed == []
+
+
+def codes_drawn(pdf: bytes) -> dict[str, set[int]]:
+    """The character codes each font (by /BaseFont) draws on the pages, as read from their TJ operators."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    drawn: dict[str, set[int]] = {}
+    for page in reader.pages:
+        fonts = {name: font.get_object()["/BaseFont"] for name, font in page["/Resources"]["/Font"].items()}
+        font = None
+        for match in re.finditer(rb"/(\S+) [-\d.]+ Tf|\[((?:<[0-9a-f]*>|[-\d.]+)*)\] TJ", page.get_contents().get_data()):
+            if match.group(1):
+                font = fonts["/" + match.group(1).decode()]
+                continue
+            for digits in re.findall(rb"<([0-9a-f]*)>", match.group(2)):
+                drawn.setdefault(font, set()).update(int(digits[i:i + 4], 16) for i in range(0, len(digits), 4))
+    return drawn
+
+
+@pytest.mark.e2e
+def test_the_real_form_maps_exactly_the_codes_it_draws(real_form):
+    # Spare codes count up from just past the font's last glyph: /CIDToGIDMap ends at the highest code drawn (a code
+    # past its end would draw .notdef), every code drawn goes to a real glyph, and the map takes a few hundred bytes
+    # (counted down from 0xFFFF it was 128 kB decoded, 1.5 kB in the file, per font).
+    reader = pypdf.PdfReader(io.BytesIO(real_form["fixed"]))
+    drawn = codes_drawn(real_form["fixed"])
+    maps = {}
+    for font in (font.get_object() for font in reader.pages[0]["/Resources"]["/Font"].values()):
+        cid_to_gid = font["/DescendantFonts"][0].get_object()["/CIDToGIDMap"]
+        if not isinstance(cid_to_gid, pypdf.generic.NameObject):
+            maps[font["/BaseFont"]] = cid_to_gid.get_object()
+    assert len(maps) >= 2, "no spare codes in the real form?"
+    for name, stream in maps.items():
+        gids = stream.get_data()
+        assert len(gids) // 2 == max(drawn[name]) + 1, name
+        assert all(int.from_bytes(gids[2 * code:2 * code + 2], "big") for code in drawn[name] if code), name
+        assert len(gids) < 4096, (name, len(gids))
+
+
+@pytest.mark.e2e
+def test_the_real_form_embeds_only_the_glyphs_its_codes_draw(real_form):
+    # A mark painted as an outline (its outline form is made from the whole font) is left out of the subset.
+    from fontTools.ttLib import TTFont
+
+    reader = pypdf.PdfReader(io.BytesIO(real_form["fixed"]))
+    drawn = codes_drawn(real_form["fixed"])
+    for font in (font.get_object() for font in reader.pages[0]["/Resources"]["/Font"].values()):
+        cid_font = font["/DescendantFonts"][0].get_object()
+        cid_to_gid = cid_font["/CIDToGIDMap"]
+        gids = None if isinstance(cid_to_gid, pypdf.generic.NameObject) else cid_to_gid.get_object().get_data()
+        glyphs = {code if gids is None else int.from_bytes(gids[2 * code:2 * code + 2], "big")
+                  for code in drawn[font["/BaseFont"]]}
+        embedded = TTFont(io.BytesIO(cid_font["/FontDescriptor"]["/FontFile2"].get_data()))
+        glyf, order = embedded["glyf"], embedded.getGlyphOrder()
+        pending = [order[glyph] for glyph in glyphs if glyph < len(order)]
+        while pending:  # and the components of composite glyphs
+            name = pending.pop()
+            if glyf[name].isComposite():
+                components = set(glyf[name].getComponentNames(glyf))
+                pending += [component for component in components if embedded.getGlyphID(component) not in glyphs]
+                glyphs |= {embedded.getGlyphID(component) for component in components}
+        with_outline = {glyph for glyph, name in enumerate(order) if glyf[name].numberOfContours != 0}
+        assert with_outline - glyphs - {0} == set(), font["/BaseFont"]
+
+
+@pytest.mark.e2e
+def test_the_real_form_places_its_marks_in_few_bytes(real_form):
+    # Hundreds of marks a page are painted as outlines: the first of a line by its matrix,
+    # `q .012 0 0 -.012 235.804 74.786 cm /RgM0 Do`, the next ones by a step in font units, `1 0 0 1 1122 0 cm /RgM1 Do`,
+    # with no trailing zeros, then one `Q`.
+    reader = pypdf.PdfReader(io.BytesIO(real_form["fixed"]))
+    content = b"".join(page.get_contents().get_data() for page in reader.pages)
+    mark = rb" cm /" + textlayer.MARK_FORM_PREFIX.encode() + rb"\d+ Do$"
+    firsts = re.findall(rb"(?m)^q ([^\n]*?)" + mark, content)
+    steps = re.findall(rb"(?m)^1 0 0 1 ([^\n]*?)" + mark, content)
+    assert len(firsts) + len(steps) > 600 and len(steps) > len(firsts)
+    assert len(re.findall(rb"(?m)Do\nQ$", content)) >= len(firsts)
+    for numbers in firsts + steps:
+        for number in numbers.split():
+            assert re.fullmatch(rb"-?(0|[1-9]\d*)?(\.\d{0,5}[1-9])?", number) and number not in (b"", b"-"), numbers
+            assert not number.startswith((b"0.", b"-0.")), numbers
+
+
+def test_marks_placed_by_steps_land_where_their_glyphs_would():
+    # Each step is counted from the line's first mark, so rounding never adds up along a line.
+    import random
+
+    chance = random.Random(8)
+    for scale in (0.012, 0.0105, 13.333 / 1000):
+        places = [(scale, 0.0, 0.0, -scale, 100 + chance.uniform(0, 450), 700.123456 + chance.choice((0, 0, 1.7)))
+                  for _ in range(60)]
+        operators = textlayer._placed([(place, b"RgM0") for place in places])
+        assert operators[-1] == b"Q" and len(operators) == len(places) + 1
+        matrix = None
+        for operator, (_, _, _, _, e, f) in zip(operators, places):
+            numbers = [float(number) for number in operator.split()[:-3] if number != b"q"]
+            if operator.startswith(b"q "):
+                matrix = numbers
+            else:  # a step: the matrix so far, moved by (x, y) in its own units
+                a, b, c, d, x0, y0 = matrix
+                matrix = [a, b, c, d, x0 + a * numbers[4], y0 + d * numbers[5]]
+            assert abs(matrix[4] - e) < 0.0011 and abs(matrix[5] - f) < 0.0011, (operator, e, f)
+
+
+@pytest.mark.e2e
+def test_the_real_form_draws_mark_outlines_in_whole_font_units(real_form):
+    # Rounded control points move ink by under 0.006 pt at 12 pt (the look comparison above holds) and keep the
+    # outline forms a tenth smaller.
+    reader = pypdf.PdfReader(io.BytesIO(real_form["fixed"]))
+    x_objects = reader.pages[0]["/Resources"]["/XObject"]
+    outlines = [x_objects[name].get_data() for name in x_objects if name.startswith("/" + textlayer.MARK_FORM_PREFIX)]
+    assert len(outlines) > 20
+    for path in outlines:
+        assert re.fullmatch(rb"(-?\d+ |[mlchf] ?)+ *", path), path[:200]
 
 
 # --- Fonts: the same bytes with HarfBuzz's subsetter or without it -------------------------------------------------
