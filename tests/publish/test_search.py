@@ -47,10 +47,8 @@ def test_folded_terms_are_the_folded_words_that_differ_once_each():
 def test_the_indexer_gets_the_folded_terms_inside_main_and_the_page_is_unchanged_otherwise():
     page = "<html><body><header>๑๒</header><main><h1>ตัวชี้วัด ๐๘</h1></main></body></html>"
     indexed = indexed_page(page, {"ตัวชี้วัด"}).html
-    assert indexed == (
-        "<html><body><header>๑๒</header><main><h1>ตัวชี้วัด/ตัว/ชี้/วัด ๐๘</h1>"
-        '<div data-pagefind-weight="0.5">\u2042 indicator indicators kpi 08</div></main></body></html>'
-    )
+    assert indexed == ("<html><body><header>๑๒</header><main><h1>ตัวชี้วัด/ตัว/ชี้/วัด ๐๘</h1>"
+                       '<div data-pagefind-weight="0.5">\u2042 indicator indicators kpi 08</div></main></body></html>')
 
 
 @pytest.fixture
@@ -81,15 +79,11 @@ def test_a_build_publishes_the_search_page_and_an_index_of_each_years_indicator_
 def test_a_partial_build_indexes_the_whole_site_anew(tmp_path):
     root = tmp_path / "p"
     html = build_site(root)
-    before = {
-        path.relative_to(html / "pagefind").as_posix() for path in (html / "pagefind").rglob("*") if path.is_file()
-    }
+    before = {path.relative_to(html / "pagefind").as_posix() for path in (html / "pagefind").rglob("*") if path.is_file()}
     changed = multi_year_files()["indicators/2565/10.yaml"] | {"name": "ชื่อใหม่ของตัวชี้วัดที่สิบ"}
     write_project(root, {"indicators/2565/10.yaml": changed})
     run_reportgen("build", "content/indicators/2565/10.yaml", cwd=root, check=True)
-    after = {
-        path.relative_to(html / "pagefind").as_posix() for path in (html / "pagefind").rglob("*") if path.is_file()
-    }
+    after = {path.relative_to(html / "pagefind").as_posix() for path in (html / "pagefind").rglob("*") if path.is_file()}
     fragments = [path for path in after if "/fragment/" in path]
     assert len(fragments) == 4, "a fragment of the old index stayed beside the new ones"
     assert after != before
