@@ -145,9 +145,7 @@ def as_compared(word: str) -> str:
     """``word`` as Pagefind compares it: decomposed (NFD), without combining marks, in lower case; what its script
     does to a query (``normalizeDiacritics``), so ``ห้องสมุด`` is ``หองสมด``. For the index's word list only, never
     for text a reader sees; SARA AM has no canonical decomposition, so NFD keeps it."""
-    return "".join(
-        char for char in unicodedata.normalize("NFD", word) if not unicodedata.category(char).startswith("M")
-    ).lower()
+    return "".join(char for char in unicodedata.normalize("NFD", word) if not unicodedata.category(char).startswith("M")).lower()
 
 
 @lru_cache(maxsize=1)
@@ -201,7 +199,7 @@ def indexed_page(html: str, dictionary: Iterable[str] = ()) -> IndexedPage:
     block = f'<div data-pagefind-weight="0.5">{EXTRA_TERMS_MARK} {escape(" ".join(terms))}</div>' if terms else ""
     indexed = "".join(pieces)
     indexed = indexed[: indexed.rindex("</main>")] + block + "</main>"
-    return IndexedPage(html[: main.start()] + indexed + html[main.end() :], tuple(words))
+    return IndexedPage(html[: main.start()] + indexed + html[main.end():], tuple(words))
 
 
 def extra_terms(text: str) -> list[str]:
@@ -226,8 +224,7 @@ def _visible_text(html: str) -> str:
 def indicator_pages(html_root: Path) -> list[Path]:
     """The indicator pages under ``html_root``, in path order (so the index comes out the same every time)."""
     return sorted(
-        path
-        for path in html_root.glob("*/*.html")
+        path for path in html_root.glob("*/*.html")
         if INDICATOR_PAGE.fullmatch(path.relative_to(html_root).as_posix()) and not path.is_symlink()
     )
 
@@ -245,18 +242,8 @@ def pagefind_binary() -> str:
 def _run_pagefind(site: Path, index: Path) -> None:
     """Pagefind's command line on ``site``, writing the index into ``index``; raises SearchIndexError. The command,
     not the Python API's service: that took 0.1 s a page, five times longer."""
-    command = [
-        pagefind_binary(),
-        "--site",
-        str(site),
-        "--output-path",
-        str(index),
-        "--root-selector",
-        "main",
-        "--force-language",
-        INDEX_LANGUAGE,
-        "--silent",
-    ]
+    command = [pagefind_binary(), "--site", str(site), "--output-path", str(index), "--root-selector", "main",
+               "--force-language", INDEX_LANGUAGE, "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.SubprocessError) as exc:
