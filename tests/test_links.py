@@ -131,8 +131,8 @@ def test_every_page_and_file_is_reachable_from_some_page(site):
     report = check_site(site)
     published = {path.resolve() for path in site.rglob("*") if path.is_file()}
     entry_points = {site.resolve() / name for name in ("index.html", "404.html", "sitemap.xml", "robots.txt")}
-    # The search index is not linked: search.js loads the indexes the search page names, each the files a query needs.
-    assert 'data-index="pagefind/reportgen-indexes.json"' in (site / "search.html").read_text(encoding="utf-8")
+    # The search index is not linked: pagefind.js, which the search page names, fetches the files a query needs.
+    assert 'data-index="pagefind/pagefind.js"' in (site / "search.html").read_text(encoding="utf-8")
     published = {path for path in published if site.resolve() / "pagefind" not in path.parents}
     unreached = sorted(str(path.relative_to(site.resolve())) for path in published - report.reached - entry_points
                        if path.suffix != ".png")  # screenshots the browser tests leave under output/

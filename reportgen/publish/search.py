@@ -31,8 +31,8 @@ on disk is not changed). Nothing is NFKC-normalised: the visible text keeps the 
 Pagefind itself compares words without their marks (a query typed without tone marks finds them).
 
 The index is built from the staging folder once every page is there (a partial build's carried-over pages too),
-one index per fiscal year (``html/pagefind/2564/``, ``YEAR_INDEX``), which the search page merges in the browser
-(Pagefind's ``mergeIndex``; ``INDEXES_FILE`` lists them): Pagefind has no incremental update, and its time and
+one index per fiscal year (``html/pagefind/2564/``, ``YEAR_INDEX``), merged in the browser by ``pagefind.js``
+(``merged_module``, Pagefind's ``mergeIndex``): Pagefind has no incremental update, and its time and
 memory grow faster than its pages (1,000 pages at once: 11 s and 710 MB; four years of 250: 8 s, 190 MB each, one
 after the other), so a year's index is made again only when a page of that year changed. Pagefind's command line
 (the extended binary from PyPI) indexes copies of a year's pages in a temporary folder outside ``output/``, and the
@@ -76,7 +76,7 @@ from reportgen.wording import localized
 
 logger = logging.getLogger(__name__)
 
-#: Where the indexes go inside ``output/``; the search page loads ``INDEXES_FILE`` from here.
+#: Where the indexes go inside ``output/``; the search page loads ``MODULE_FILE`` from here.
 INDEX_FOLDER = "html/pagefind"
 #: Pagefind's ready-made search interfaces: the site has its own search page, so these are not published.
 UNUSED_BUNDLE_FILES = re.compile(r"pagefind-(?:component-|modular-)?ui\.(?:js|css)|pagefind-highlight\.js")
@@ -114,8 +114,10 @@ WORDS_FILE = "reportgen-words.json"
 #: in 8 s and 190 MB each, 1,000 pages at once in 11 s and 710 MB, and a change to one year's forms indexes that
 #: year alone again.
 YEAR_INDEX = "{year}"
-#: The year indexes in ``INDEX_FOLDER``, the newest first (the one whose ``pagefind.js`` the search page loads).
-INDEXES_FILE = "reportgen-indexes.json"
+#: The module the search page loads from ``INDEX_FOLDER`` (``merged_module``): Pagefind's own API, over the indexes
+#: of every year. The search page neither knows nor cares that there is one index per year, so a page or a script
+#: a reader's browser kept from before the split works with the new indexes, and the other way round.
+MODULE_FILE = "pagefind.js"
 #: Thai terms and their English words, in the wording package.
 KEYWORDS_FILE = "search_keywords.yaml"
 #: The start of every index's key (``index_key``): bumped when how an index is made changes in a way the key misses.
@@ -291,8 +293,8 @@ def write_search_index(
     out: OutputWriter, dictionary: Iterable[str] = (), cache: FormCache | None = None, keys: set[str] | None = None
 ) -> int:
     """Index the indicator pages now in ``out``'s staging folder, one index per fiscal year (``YEAR_INDEX``), and
-    write the indexes through ``out``, replacing those carried over from the previous output, with the list of them
-    (``INDEXES_FILE``, the newest year first) and the words of them all (``WORDS_FILE``); ``dictionary``: the
+    write the indexes through ``out``, replacing those carried over from the previous output, with the module that
+    searches them all (``MODULE_FILE``) and the words of them all (``WORDS_FILE``); ``dictionary``: the
     project's own words (content/dictionary.txt). Returns the number of pages indexed.
 
     With a ``cache``, each year's index is kept under ``index_key`` of its pages (the files of the index as a
@@ -319,10 +321,41 @@ def write_search_index(
             else:
                 out.link_or_write(f"{INDEX_FOLDER}/{YEAR_INDEX.format(year=year)}/{path}", source, data)
     indexes = [f"{YEAR_INDEX.format(year=year)}/" for year in sorted(years, reverse=True)]
-    out.write_bytes(f"{INDEX_FOLDER}/{INDEXES_FILE}", json.dumps(indexes).encode("utf-8"))
+    out.write_bytes(f"{INDEX_FOLDER}/{MODULE_FILE}", merged_module(indexes).encode("utf-8"))
     out.write_bytes(f"{INDEX_FOLDER}/{WORDS_FILE}", json.dumps(sorted(words), ensure_ascii=False).encode("utf-8"))
     logger.info(wording.message("search_index_pages", count=len(pages)))
     return len(pages)
+
+
+def merged_module(indexes: list[str]) -> str:
+    """``MODULE_FILE``: an ES module with Pagefind's API (``init``, ``options``, ``search``) over ``indexes`` (folders
+    beside it, the newest year first): the first one's Pagefind, each other one merged into it on ``init``
+    (``mergeIndex``; they share its code and its WebAssembly, and load only the parts of their index a query needs)."""
+    newest, *others = indexes
+    merged = json.dumps([f"./{folder}" for folder in others])
+    return f"""// reportgen (publish/search.py): the site's search indexes, one per fiscal year, as one Pagefind.
+import * as pagefind from "./{newest}pagefind.js";
+
+const merged = {merged};
+let ready = null;
+
+export function init() {{
+  if (!ready) {{
+    ready = pagefind.init().then(() =>
+      Promise.all(merged.map((folder) => pagefind.mergeIndex(new URL(folder, import.meta.url).href))));
+  }}
+  return ready;
+}}
+
+export function options(settings) {{
+  return pagefind.options(settings);
+}}
+
+export async function search(term, settings) {{
+  await init();
+  return pagefind.search(term, settings);
+}}
+"""
 
 
 def _year_index(

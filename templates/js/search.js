@@ -1,8 +1,8 @@
 /* The site's search page (issues 15 and 27). The query (from ?q= or typed) is folded as search.py folds the indexed
    pages, its Thai cut into the index's own words (search.py cut the pages with the forms' segmenter; the words, as
-   Pagefind compares them, are in pagefind/reportgen-words.json), then searched in the Pagefind indexes (one a
-   fiscal year, listed in pagefind/reportgen-indexes.json, loaded on the first query only), and each indicator
-   found is listed with its year and an excerpt. Every text shown comes from the page (the message catalogue). */
+   Pagefind compares them, are in pagefind/reportgen-words.json), then searched in the Pagefind index
+   (pagefind/pagefind.js, loaded on the first query only), and each indicator found is listed with its year and an
+   excerpt. Every text shown comes from the page (the message catalogue). */
 (function () {
   "use strict";
   var form = document.querySelector(".search-form");
@@ -101,26 +101,13 @@
       });
   }
 
-  /* The indexes search.py made, one per fiscal year (pagefind/reportgen-indexes.json, the newest first): the
-     first one's pagefind.js searches them all, the others merged into it (Pagefind's mergeIndex). */
-  function loadPagefind(url) {
-    return fetch(url)
-      .then(function (response) { if (!response.ok) throw new Error(response.statusText); return response.json(); })
-      .then(function (indexes) {
-        var bundles = indexes.map(function (folder) { return new URL(folder, url).href; });
-        return import(new URL("pagefind.js", bundles[0]).href).then(function (module) {
-          return module.init()
-            .then(function () { return Promise.all(bundles.slice(1).map(function (bundle) { return module.mergeIndex(bundle); })); })
-            .then(function () { return module; });
-        });
-      });
-  }
-
   function loadIndex() {
     if (!pagefind) {
       var url = new URL(list.getAttribute("data-index"), document.baseURI).href;
-      pagefind = Promise.all([loadPagefind(url), loadWords(url)])
-        .then(function (both) { return {module: both[0], words: both[1]}; });
+      pagefind = Promise.all([
+        import(url).then(function (module) { return module.init().then(function () { return module; }); }),
+        loadWords(url)
+      ]).then(function (both) { return {module: both[0], words: both[1]}; });
     }
     return pagefind;
   }

@@ -12,7 +12,7 @@ from projects import REPO_ROOT, build_site, multi_year_files, real_indicator, ru
 from reportgen.errors import OutputError
 from reportgen.publish.search import (
     INDEX_FOLDER,
-    INDEXES_FILE,
+    MODULE_FILE,
     WORDS_FILE,
     as_compared,
     fold,
@@ -58,7 +58,10 @@ def html(multi_year_html) -> Path:
 
 def test_a_build_publishes_the_search_page_and_an_index_of_each_years_indicator_pages(html):
     index = html / "pagefind"
-    assert json.loads((index / INDEXES_FILE).read_text(encoding="utf-8")) == ["2565/", "2564/"]  # the newest first
+    # One module with Pagefind's API over every year: the newest year's Pagefind, the others merged into it.
+    module = (index / MODULE_FILE).read_text(encoding="utf-8")
+    assert 'import * as pagefind from "./2565/pagefind.js";' in module and 'const merged = ["./2564/"];' in module
+    assert "pagefind.mergeIndex(" in module
     for year, pages in (("2564", 1), ("2565", 3)):
         bundle = index / year
         assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-entry.json").is_file()
@@ -67,9 +70,9 @@ def test_a_build_publishes_the_search_page_and_an_index_of_each_years_indicator_
         assert len(list((bundle / "fragment").glob("*.pf_fragment"))) == pages, year
         assert not list(bundle.glob("pagefind-*ui*")), "Pagefind's own interfaces are not published"
         assert not (bundle / WORDS_FILE).exists(), "the words of every year are in one file"
-    assert sorted(path.name for path in index.iterdir() if path.is_file()) == [INDEXES_FILE, WORDS_FILE]
+    assert sorted(path.name for path in index.iterdir() if path.is_file()) == [MODULE_FILE, WORDS_FILE]
     search_page = (html / "search.html").read_text(encoding="utf-8")
-    assert 'data-index="pagefind/reportgen-indexes.json"' in search_page and "assets/js/search.js" in search_page
+    assert 'data-index="pagefind/pagefind.js"' in search_page and "assets/js/search.js" in search_page
     assert (html / "assets" / "js" / "search.js").is_file()
     for page in ("index.html", "2564/08.html", "data/index.html", "404.html"):
         text = (html / page).read_text(encoding="utf-8")
