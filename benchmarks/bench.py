@@ -53,6 +53,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -497,24 +498,22 @@ def measure_size(n: int, work: Path, *, seed: int, build_flags: list[str], loop_
     log(f"  no-change rebuild: {result.no_change_times} s")
 
     result.changed_files = max(1, math.ceil(n / 100))
-    rounds = iter(range(1, 4))
 
-    def changed_build() -> Run:
-        synthetic.change_files(files, result.changed_files, seed=seed, round_=next(rounds))
-        return require_success(run_measured(reportgen("build", *build_flags), project, env))
+    def changed_build(among: list[Path], first_round: int) -> Callable[[], Run]:
+        rounds = iter(range(first_round, first_round + 3))
 
-    result.changed, result.changed_times = best_of(changed_build)
+        def build() -> Run:
+            synthetic.change_files(among, result.changed_files, seed=seed, round_=next(rounds))
+            return require_success(run_measured(reportgen("build", *build_flags), project, env))
+
+        return build
+
+    result.changed, result.changed_times = best_of(changed_build(files, first_round=1))
     log(f"  1 % changed ({result.changed_files} files): {result.changed_times} s")
     # A quarter's edits fall in the current fiscal year: its forms only (the search index is one per year).
     newest = max(path.parent.name for path in files)
     this_year = [path for path in files if path.parent.name == newest]
-
-    def changed_one_year_build() -> Run:
-        synthetic.change_files(this_year, result.changed_files, seed=seed, round_=next(rounds))
-        return require_success(run_measured(reportgen("build", *build_flags), project, env))
-
-    rounds = iter(range(4, 7))
-    result.changed_one_year, result.changed_one_year_times = best_of(changed_one_year_build)
+    result.changed_one_year, result.changed_one_year_times = best_of(changed_build(this_year, first_round=4))
     log(f"  1 % changed in {newest} alone: {result.changed_one_year_times} s")
 
     html_dir = work / f"n{n}-html"

@@ -109,10 +109,8 @@ EXTRA_TERMS_MARK = "\u2042"
 #: The index's Thai words as Pagefind compares them (``as_compared``), sorted, in ``INDEX_FOLDER``: search.js cuts a
 #: query with them.
 WORDS_FILE = "reportgen-words.json"
-#: Each fiscal year's pages have an index of their own in ``INDEX_FOLDER`` (``html/pagefind/2564/``), which the
-#: search page merges in the reader's browser (Pagefind's ``mergeIndex``): Pagefind indexes four years of 250 pages
-#: in 8 s and 190 MB each, 1,000 pages at once in 11 s and 710 MB, and a change to one year's forms indexes that
-#: year alone again.
+#: Each fiscal year's pages have an index of their own in ``INDEX_FOLDER`` (``html/pagefind/2564/``), merged in the
+#: reader's browser by ``MODULE_FILE`` (why: the module's docstring).
 YEAR_INDEX = "{year}"
 #: The module the search page loads from ``INDEX_FOLDER`` (``merged_module``): Pagefind's own API, over the indexes
 #: of every year. The search page neither knows nor cares that there is one index per year, so a page or a script
@@ -314,13 +312,15 @@ def write_search_index(
     for page in pages:  # read once: for the keys, then for the indexer
         years.setdefault(page.relative_to(html_root).parts[0], {})[page] = page.read_bytes()
     words: set[str] = set()
+    indexes: list[str] = []  # the newest year first
     for year, contents in sorted(years.items(), reverse=True):
+        folder = f"{YEAR_INDEX.format(year=year)}/"
+        indexes.append(folder)
         for path, data, source in _year_index(html_root, contents, dictionary, cache, keys):
             if path == WORDS_FILE:
                 words.update(json.loads(data))
             else:
-                out.link_or_write(f"{INDEX_FOLDER}/{YEAR_INDEX.format(year=year)}/{path}", source, data)
-    indexes = [f"{YEAR_INDEX.format(year=year)}/" for year in sorted(years, reverse=True)]
+                out.link_or_write(f"{INDEX_FOLDER}/{folder}{path}", source, data)
     out.write_bytes(f"{INDEX_FOLDER}/{MODULE_FILE}", merged_module(indexes).encode("utf-8"))
     out.write_bytes(f"{INDEX_FOLDER}/{WORDS_FILE}", json.dumps(sorted(words), ensure_ascii=False).encode("utf-8"))
     logger.info(wording.message("search_index_pages", count=len(pages)))

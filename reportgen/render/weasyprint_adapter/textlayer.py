@@ -22,8 +22,8 @@ pdftotext would break ``ความสำ เร็จ``), its marks' character
 "Marks' text on a glyph of its own"). Every distinct (glyph id, text) pair then gets its own character code: the
 first pair seen for a glyph keeps the glyph id, later ones get spare codes counted up from just past the font's
 last glyph (so ``/CIDToGIDMap`` ends at the highest code drawn: about 1.6 kB decoded, 0.2–0.3 kB stored, where
-codes counted down from 0xFFFF took 128 kB and 1.5 kB), and the ``TJ`` operators just drawn are rewritten with them. A glyph left with no text (a mark whose character went to
-its base; NIKHAHIT, the surplus glyph of SARA AM) is not drawn as text at all: it is taken out of the ``TJ``
+codes counted down from 0xFFFF took 128 kB and 1.5 kB), and the ``TJ`` operators just drawn are rewritten with
+them. A glyph left with no text (a mark whose character went to its base; NIKHAHIT, the surplus glyph of SARA AM) is not drawn as text at all: it is taken out of the ``TJ``
 (the pen moves on by its width instead) and painted right after the line as its outline, a form XObject (one
 per glyph) filled in the text's colour at exactly the place the glyph would have been. So no code is ever drawn
 without text and the ``/ToUnicode`` map has no empty entry (``<>``). After WeasyPrint has built the font
