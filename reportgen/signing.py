@@ -499,7 +499,7 @@ def sign_release_pdf(
         location=LOCATION,
     )
     style = _stamp_style(font, digits, field_name if not facts.signatures else "")
-    writer = _XmpTidyWriter(io.BytesIO(pdf), strict=False)
+    writer = _PdfAIncrementalWriter(io.BytesIO(pdf), strict=False)
     _align_info_with_xmp(writer)
     # The field is made first, in the signing revision, so that it can join the structure tree before pyHanko signs it.
     fields.append_signature_field(writer, field)
@@ -574,11 +574,12 @@ def _tag_signature_field(writer, field_name: str) -> None:
     writer.update_container(tree_root)
 
 
-class _XmpTidyWriter(IncrementalPdfFileWriter):
-    """pyHanko's incremental writer, its XMP packet rewritten with each schema's namespace declared on its
-    ``rdf:Description`` (pyHanko declares them on the first property that uses them): what PDF/A validators such as
-    PDFBox's preflight expect of an XMP schema (rule 7.3, "Schema is not set"), now that the packet is uncompressed
-    and read (issue 27)."""
+class _PdfAIncrementalWriter(IncrementalPdfFileWriter):
+    """pyHanko's incremental writer, keeping the rules of PDF/A that it would break in the signing revision: the XMP
+    packet is rewritten with each schema's namespace declared on its ``rdf:Description`` (pyHanko declares them on
+    the first property that uses them), what PDF/A validators such as PDFBox's preflight expect of an XMP schema
+    (rule 7.3, "Schema is not set"), now that the packet is uncompressed and read (issue 27); and every stream's
+    data ends where its ``/Length`` says (``_populate_trailer``)."""
 
     def _update_meta(self):
         super()._update_meta()
@@ -587,6 +588,16 @@ class _XmpTidyWriter(IncrementalPdfFileWriter):
         if metadata is not None and isinstance(data, bytes):
             metadata._data = namespaces_on_descriptions(data)
             metadata._encoded_data = None
+
+    def _populate_trailer(self, trailer):
+        """The revision's cross-reference stream, left uncompressed: compressed, it ends in its content's checksum,
+        a CR once in 256 signings, which a reader takes with the LF before ``endstream`` for one end of line: the
+        stream is then a byte shorter than its ``/Length`` (a PDF/A failure). Uncompressed, it ends in the
+        generation number of its own entry, the last one: zero (and it is 90 bytes longer)."""
+        super()._populate_trailer(trailer)
+        if isinstance(trailer, generic.StreamObject):
+            trailer.pop(generic.NameObject("/Filter"), None)
+            trailer.pop(generic.NameObject("/DecodeParms"), None)
 
 
 def _align_info_with_xmp(writer) -> None:

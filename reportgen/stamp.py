@@ -11,13 +11,13 @@ read. The same technique draws the draft mark (templates/draft-mark.svg).
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from fontTools.pens.basePen import BasePen
-from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont
 
 
@@ -35,24 +35,30 @@ class Drawing:
 Point = tuple[float, float]
 
 
-class _PdfPathPen(BasePen):
-    """A fontTools pen that writes PDF path construction operators (quadratic curves become cubic ones)."""
+class PdfPathPen(BasePen):
+    """A fontTools pen that writes PDF path construction operators in whole font units (TrueType quadratic curves
+    become the same cubic ones, their control points at thirds rounded: under 0.006 pt at 12 pt). The same glyph is
+    the same bytes wherever it is drawn, which compression finds."""
 
     def __init__(self, glyph_set: Any) -> None:
         super().__init__(glyph_set)
-        self.parts: list[str] = []
+        self.operators: list[bytes] = []
+
+    @staticmethod
+    def _points(*points: Point) -> bytes:
+        return b" ".join(b"%d" % round(value) for point in points for value in point)
 
     def _moveTo(self, point: Point) -> None:  # noqa: N802 - fontTools' pen protocol
-        self.parts.append(f"{point[0]:.2f} {point[1]:.2f} m")
+        self.operators.append(self._points(point) + b" m")
 
     def _lineTo(self, point: Point) -> None:  # noqa: N802
-        self.parts.append(f"{point[0]:.2f} {point[1]:.2f} l")
+        self.operators.append(self._points(point) + b" l")
 
     def _curveToOne(self, first: Point, second: Point, third: Point) -> None:  # noqa: N802
-        self.parts.append(" ".join(f"{x:.2f} {y:.2f}" for x, y in (first, second, third)) + " c")
+        self.operators.append(self._points(first, second, third) + b" c")
 
     def _closePath(self) -> None:  # noqa: N802
-        self.parts.append("h")
+        self.operators.append(b"h")
 
 
 @lru_cache(maxsize=4)
@@ -64,7 +70,7 @@ def _font(path: str) -> tuple[Any, int, Any]:
     return uharfbuzz.Font(face), face.upem, TTFont(path, lazy=True)
 
 
-def _shaped(line: str, path: str) -> list[tuple[str, float, float, float]]:
+def _shaped(line: str, path: str) -> list[tuple[str, int, int, int]]:
     """(glyph name, x offset, y offset, x advance) of each glyph of ``line``, in font units."""
     import uharfbuzz
 
@@ -79,26 +85,45 @@ def _shaped(line: str, path: str) -> list[tuple[str, float, float, float]]:
 
 
 def draw_lines(lines: list[str], font: Path, size: float, leading: float) -> Drawing:
-    """``lines`` set in ``font`` at ``size`` points, one under the other ``leading`` points apart, as filled paths."""
+    """``lines`` set in ``font`` at ``size`` points, one under the other ``leading`` points apart, as filled paths:
+    each glyph its outline in font units, moved into place (a glyph drawn twice is the same bytes twice)."""
     path = str(font)
     _, upem, tt = _font(path)
     glyph_set = tt.getGlyphSet()
     scale = size / upem
-    ascent = tt["hhea"].ascent * scale
-    pen = _PdfPathPen(glyph_set)
-    width = 0.0
+    ascent = tt["hhea"].ascent
+    outlines: dict[str, bytes] = {}
+    placed: list[bytes] = []
+    width = 0
     for number, line in enumerate(lines):
-        baseline = -(ascent + number * leading)
-        x = 0.0
+        baseline = -(ascent + round(number * leading / scale))
+        x = 0
         for name, x_offset, y_offset, advance in _shaped(line, path):
-            origin = (scale, 0, 0, scale, x + x_offset * scale, baseline + y_offset * scale)
-            glyph_set[name].draw(TransformPen(pen, origin))
-            x += advance * scale
+            outline = outlines.get(name)
+            if outline is None:
+                pen = PdfPathPen(glyph_set)
+                glyph_set[name].draw(pen)
+                outline = outlines[name] = b" ".join(pen.operators)
+            if outline:  # a space has none
+                placed.append(b"q 1 0 0 1 %d %d cm %s f Q" % (x + x_offset, baseline + y_offset, outline))
+            x += advance
         width = max(width, x)
-    height = ascent + (len(lines) - 1) * leading + -tt["hhea"].descent * scale
+    height = ascent * scale + (len(lines) - 1) * leading + -tt["hhea"].descent * scale
     # Drawn with the first line's top at y = height, so that the drawing sits on y = 0 like a text box.
-    operators = f"1 0 0 1 0 {height:.2f} cm " + " ".join(pen.parts) + " f"
-    return Drawing(operators.encode("ascii"), width, height)
+    operators = b"%g 0 0 %g 0 %.2f cm " % (scale, scale, height) + b" ".join(placed)
+    return Drawing(operators, width * scale, height)
+
+
+def deflated(content: bytes) -> bytes:
+    """``content`` compressed for a ``/FlateDecode`` stream, never ending in a CR: a reader would take that CR and
+    the LF written before ``endstream`` for one end of line and cut the stream a byte short. The last bytes of a zlib
+    stream are the checksum of its content, so a space more at the end of ``content`` (which ends operators, and
+    draws nothing) is what changes them."""
+    packed = zlib.compress(content, 9)
+    while packed.endswith(b"\r"):
+        content += b" "
+        packed = zlib.compress(content, 9)
+    return packed
 
 
 def outlined_stamp_class() -> type[Any]:
@@ -121,5 +146,15 @@ def outlined_stamp_class() -> type[Any]:
                                  text_style.leading)  # fmt: skip
             color = b"%g %g %g rg " % tuple(text_style.text_color or (0, 0, 0))
             return [b"/Artifact BMC q " + color + drawing.operators + b" Q EMC"], (drawing.width, drawing.height)
+
+        def as_form_xobject(self) -> Any:
+            """pyHanko's form XObject, its operators compressed: uncompressed, the outlines were 72 kB, most of what
+            signing added to the PDF of form 08."""
+            from pyhanko.pdf_utils import generic
+
+            xobject = super().as_form_xobject()
+            compressed = generic.StreamObject(dict(xobject), encoded_data=deflated(xobject.data))
+            compressed[generic.NameObject("/Filter")] = generic.NameObject("/FlateDecode")
+            return compressed
 
     return OutlinedTextStamp

@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -428,6 +429,55 @@ def test_signing_keeps_the_pdfa_3b_claim_and_its_rules(release, pki):
     value = _widget(after)["/V"].get_object()
     assert value["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
     assert value["/Reason"].startswith("รับรองแบบรายงาน") and value["/Location"] == "กรุงเทพมหานคร"
+
+
+def streams_read_short(pdf: bytes) -> list[str]:
+    """The streams, in every revision, whose data ends in a CR: with the LF written before ``endstream``, a reader
+    takes the two for one end of line and reads the stream a byte shorter than its ``/Length`` (PDF/A 6.1.7)."""
+    short = []
+    position = 0
+    while (found := re.compile(rb"(\d+) \d+ obj\s*<<").search(pdf, position)) is not None:
+        start = pdf.find(b"stream", found.end())
+        following = pdf.find(b" obj", found.end())
+        if start < 0 or -1 < following < start:
+            position = found.end()
+            continue
+        length = re.search(rb"/Length (\d+)\b(?!\s+\d+\s+R)", pdf[found.end():start])
+        data = start + len(b"stream\r\n" if pdf.startswith(b"stream\r\n", start) else b"stream\n")
+        if length is None:
+            position = data
+            continue
+        end = data + int(length.group(1))
+        if pdf[end - 1:end] == b"\r":
+            short.append(f"object {int(found.group(1))}")
+        position = end
+    return short
+
+
+def test_no_stream_of_a_signed_pdf_reads_short_even_when_compressed_data_ends_in_a_cr(release, pki, monkeypatch):
+    """Compressed data ends in its content's checksum: a CR once in 256 signings, and a signed PDF failed PDF/A
+    validation so. Here everything pyHanko compresses ends in a CR; what the signing revision holds must not."""
+    from pyhanko.pdf_utils import filters
+
+    monkeypatch.setattr(filters, "compress", lambda data, *level: zlib.compress(data, *level) + b"\r")
+    pdf = release / "output" / "pdf" / f"{SLUG}.pdf"
+    assert streams_read_short(pdf.read_bytes()) == []
+    assert sign(release, pki).returncode == 0
+    signed = pdf.read_bytes()
+    assert streams_read_short(signed) == []
+    assert streams_read_short(b"7 0 obj\n<< /Length 3 >>\nstream\nab\r\nendstream\nendobj\n") == ["object 7"]
+    assert signing.verify_pdf(signed).signatures[0].intact
+
+
+def test_signing_adds_under_35_kb_to_form_08(release, pki):
+    """The stamp's outlines are compressed, each glyph's the same bytes wherever it is drawn (stamp.py): they were
+    72 kB of the 92 kB signing added to the PDF of form 08; now 11 kB."""
+    pdf = release / "output" / "pdf" / f"{SLUG}.pdf"
+    unsigned = len(pdf.read_bytes())
+    assert sign(release, pki).returncode == 0
+    assert len(pdf.read_bytes()) - unsigned < 35_000
+    appearance = _widget(PdfReader(pdf))["/AP"]["/N"].get_object()
+    assert appearance["/Filter"] == "/FlateDecode"
 
 
 # --- timestamps: a local RFC 3161 authority -------------------------------------------------------------------

@@ -77,9 +77,13 @@ def test_the_outlines_are_set_as_harfbuzz_shapes_the_line(tmp_path):
 
     font = REPO_ROOT / "fonts" / "Sarabun-Regular.ttf"
     drawing = draw_lines(["เมื่อ 20 ตุลาคม 2564", "ลงนาม"], font, 9, 14)
-    assert drawing.operators.startswith(b"1 0 0 1 0 ") and drawing.operators.endswith(b" f")
+    assert drawing.operators.startswith(b"0.009 0 0 0.009 0 ")  # 9 pt of Sarabun's 1,000 units: glyphs in units
     assert 60 < drawing.width < 120 and 14 < drawing.height < 40  # two lines of 9 pt text
-    assert drawing.operators.count(b" m") > 20  # every glyph has outlines: letters, marks, digits
+    glyphs = re.findall(rb"q 1 0 0 1 (-?\d+) (-?\d+) cm (.*?) f Q", drawing.operators)
+    assert len(glyphs) == len("เมื่อ20ตุลาคม2564ลงนาม")  # every glyph has outlines: letters, marks, digits
+    assert all(b" m" in outline for _, _, outline in glyphs)
+    mo_ma = glyphs[-1][2]  # ม, the last letter of ลงนาม, also in เมื่อ and ตุลาคม
+    assert [outline for _, _, outline in glyphs].count(mo_ma) == 3  # the same bytes each time: compression finds them
 
 
 def test_page_validation_and_outloud_find_nothing_in_a_signed_release_but_the_claim_we_do_not_make(pdfs, tmp_path):

@@ -122,7 +122,6 @@ import io
 import re
 import threading
 import unicodedata
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from math import ceil
@@ -132,6 +131,7 @@ import pydyf
 import weasyprint
 
 from reportgen.render.weasyprint_adapter import TESTED_WEASYPRINT_VERSIONS
+from reportgen.stamp import PdfPathPen, deflated
 
 __all__ = [
     "TESTED_WEASYPRINT_VERSIONS",
@@ -453,7 +453,7 @@ class _Document:
                 extra = pydyf.Dictionary({
                     "Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((x_min, y_min, x_max, y_max))})
                 extra["Filter"] = "/FlateDecode"
-                packed = _deflate(_outline(font, glyph) + b" f")
+                packed = deflated(_outline(font, glyph) + b" f")
                 resources["XObject"][name] = pydyf.Stream([packed], extra, compress=False)
             return name
 
@@ -738,16 +738,6 @@ def _rewrite_tj(operator: bytes, pending: Iterator[tuple[Any, int, int | None, t
     return b"[" + b"".join(out) + b"] TJ"
 
 
-def _deflate(path: bytes) -> bytes:
-    """``path`` compressed (``/FlateDecode``), never ending in a CR: one would read as the end of line before
-    ``endstream`` and cut the stream short. A space more at the end of the path changes the compressed bytes only."""
-    packed = zlib.compress(path, 9)
-    while packed.endswith(b"\r"):
-        path += b" "
-        packed = zlib.compress(path, 9)
-    return packed
-
-
 _outline_cache: dict[tuple[str, int], bytes] = {}
 _glyph_sets: dict[str, Any] = {}
 
@@ -767,53 +757,17 @@ def _outline(font: Any, glyph: int) -> bytes:
             glyph_set = _glyph_sets[font.hash] = (tt_font.getGlyphOrder(), tt_font.getGlyphSet(),
                                                   (head.xMin, head.yMin, head.xMax, head.yMax))
         order, glyphs, _ = glyph_set
-        pen = _PdfPathPen(glyphs)
+        pen = PdfPathPen(glyphs)
         # A code past the font's glyphs is WeasyPrint's for a character missing from every font: it draws .notdef.
         glyphs[order[glyph] if glyph < len(order) else order[0]].draw(pen)
         path = _outline_cache[key] = b" ".join(pen.operators) or b"0 0 m"
     return path
 
 
-def _pdf_path_pen():
-    from fontTools.pens.basePen import BasePen
-
-    class PdfPathPen(BasePen):
-        def __init__(self, glyph_set):
-            super().__init__(glyph_set)
-            self.operators: list[bytes] = []
-
-        def _point(self, *points) -> bytes:
-            return b" ".join(b"%d" % round(value) for point in points for value in point)
-
-        def _moveTo(self, point):  # noqa: N802 - fontTools' pen protocol
-            self.operators.append(self._point(point) + b" m")
-
-        def _lineTo(self, point):  # noqa: N802 - fontTools' pen protocol
-            self.operators.append(self._point(point) + b" l")
-
-        def _curveToOne(self, first, second, third):  # noqa: N802 - fontTools' pen protocol
-            self.operators.append(self._point(first, second, third) + b" c")
-
-        def _closePath(self):  # noqa: N802 - fontTools' pen protocol
-            self.operators.append(b"h")
-
-    return PdfPathPen
-
-
 def _font_box(font: Any) -> tuple[int, int, int, int]:
     """The bounding box of every glyph of ``font`` (``head``), in font units: a safe /BBox for any outline form."""
     _outline(font, 0)
     return _glyph_sets[font.hash][2]
-
-
-def _PdfPathPen(glyph_set):  # noqa: N802 - a class made on first use, so fontTools is imported only when needed
-    global _PdfPathPenClass
-    if _PdfPathPenClass is None:
-        _PdfPathPenClass = _pdf_path_pen()
-    return _PdfPathPenClass(glyph_set)
-
-
-_PdfPathPenClass = None
 
 
 def _resolve(pdf: pydyf.PDF, reference: Any) -> Any:
