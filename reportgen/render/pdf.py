@@ -39,6 +39,7 @@ from reportgen import layout, wording
 from reportgen.errors import NO_SPACE, NoSpaceError, RenderError
 from reportgen.render.weasyprint_adapter import (
     archival,
+    drawn_once,
     plain_metadata,
     require_tested_weasyprint,
     shared_forms,
@@ -125,6 +126,7 @@ class PdfPrinter:
         self.fetcher = ProjectFetcher(self.project_root)
         self.font_config = FontConfiguration()
         self._stylesheets: dict[str, weasyprint.CSS] = {}
+        self._svg_drawings = drawn_once.Drawings()  # an SVG image (the draft mark) drawn once per size
         warn_without_harfbuzz_subset()
 
     @property
@@ -150,7 +152,8 @@ class PdfPrinter:
         try:
             document = weasyprint.HTML(
                 string=html, base_url=self.templates_dir.as_uri() + "/", url_fetcher=self.fetcher
-            ).render(font_config=self.font_config, stylesheets=[self.stylesheet(name) for name in stylesheets])
+            ).render(font_config=self.font_config, stylesheets=[self.stylesheet(name) for name in stylesheets],
+                     cache=drawn_once.ImageCache(self._svg_drawings))  # fmt: skip
             if options.date is not None:
                 document.metadata.created = document.metadata.modified = options.date.isoformat()
             # WeasyPrint's own text layer garbles Thai (sara am, stacked marks); textlayer.py writes the exact one.

@@ -11,6 +11,7 @@ reaching into WeasyPrint's private functions and the ``pydyf`` objects it builds
 - ``plain_metadata``: every PDF's bookmarks and document information without line-break marks, its XMP uncompressed with
   each schema declared on its description;
 - ``shared_forms``: every form XObject WeasyPrint writes once per drawing (the draft mark on each page) stored once;
+- ``drawn_once``: an SVG image (the draft mark) drawn once per size, its operators replayed on every other page;
 - ``line_breaks``: whether Pango, asked as WeasyPrint asks it, would break a line inside a word.
 
 Nothing else in reportgen touches WeasyPrint's internals, and nothing here knows about forms, content or releases.
