@@ -678,7 +678,7 @@ NOISE_FLOOR = {"ms": 50.0, "s": 0.05}
 #: engine, mostly C libraries), and a fixed pure-Python workload (``python_yardstick_ms``: what loading, the pages,
 #: the search terms and the desk are made of). A shared machine is sometimes half again as slow as an hour before,
 #: and not always by the same amount at both: on 7 December 2026 a run was 0.71 × the time of the one before on the
-#: engine while its Python stages took 0.86–0.97 ×, so the engine alone pointed out 20 figures that were better.
+#: engine while its Python stages took 0.86–1.03 ×, so the engine alone pointed out 20 figures that were better.
 YARDSTICK = "one_form_bare_cpu_ms"
 PYTHON_YARDSTICK = "python_yardstick_cpu_ms"
 YARDSTICKS = (YARDSTICK, PYTHON_YARDSTICK)
