@@ -124,11 +124,14 @@ _TRACKED_STATE = ("_current_color", "_current_color_stroke", "_current_alpha", "
 
 def _fresh(stream: Any) -> bool:
     """Whether ``stream`` remembers no graphics state and no transformation (a group WeasyPrint just made for an
-    image, as for every background): only there is a drawing the same operators wherever it is made."""
+    image, as for every background): only there is a drawing the same operators wherever it is made. False too for
+    a stream without the resources and operators this module reads (WeasyPrint's ``Stream`` changed)."""
     missing = object()
     ctm = getattr(stream, "_ctm_stack", missing)
     return (all(getattr(stream, name, missing) is None for name in _TRACKED_STATE)
-            and isinstance(ctm, list) and len(ctm) == 1)  # fmt: skip
+            and isinstance(ctm, list) and len(ctm) == 1
+            and isinstance(getattr(stream, "_resources", None), dict)
+            and isinstance(getattr(stream, "stream", None), list))  # fmt: skip
 
 
 def _dictionary(entries: dict[str, Any]) -> Any:
