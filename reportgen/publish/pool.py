@@ -91,9 +91,37 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-if os.environ.get(_PARENT_VARIABLE) == str(os.getppid()):
-    # Imported by the fork server as a preload module: tie its life to the build that started it.
-    die_with_parent(int(os.environ.pop(_PARENT_VARIABLE)))
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie, dead but not yet reaped by its parent, has ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # someone else's: it exists
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
+
+
+def tie_fork_server_to_build() -> None:
+    """In the fork server (which inherits ``_PARENT_VARIABLE``), tie its life to the build that started it; end it
+    now if that build has ended already. Run when the server imports this module, as a preload module.
+
+    The server is tied only once it has imported WeasyPrint (about 0.7 s). A build killed in that time has already
+    sent the server its request for workers, with the pipe whose end tells the server its build is gone: the server
+    then forked a worker that held that pipe open, and the worker waited for the server, both for ever (seen after a
+    test killed a build as it started). So a server whose build has ended does not serve it."""
+    parent = os.environ.pop(_PARENT_VARIABLE, None)
+    if parent is None or not parent.isdigit():
+        return
+    if os.getppid() == int(parent) or _gone(int(parent)):  # another process that inherited the variable: not ours
+        die_with_parent(int(parent))  # exits at once when the build is no longer the parent
+
+
+tie_fork_server_to_build()
 
 
 class FormsFailed(RenderError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from extract import pdftotext_lines, squeeze
 from projects import real_indicator
@@ -178,6 +180,33 @@ def _session_processes(session: int) -> dict[int, str]:
         if fields[0] != b"Z" and int(fields[3]) == session:  # state, ppid, pgrp, session
             found[int(entry)] = command
     return found
+
+
+def _import_pool_as_fork_server(parent: int) -> subprocess.CompletedProcess:
+    """A Python process that imports ``reportgen.publish.pool`` as the fork server does, told that its build is
+    ``parent``, then says it goes on serving."""
+    import os
+    import sys
+
+    environment = dict(os.environ, REPORTGEN_FORK_SERVER_PARENT=str(parent))
+    return subprocess.run([sys.executable, "-c", "import reportgen.publish.pool; print('serving')"], env=environment,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def test_a_fork_server_whose_build_has_ended_ends_instead_of_serving():
+    """The server ties itself to its build when it imports pool.py, after WeasyPrint (0.7 s). A build killed in that
+    time had already asked it for workers; the server forked one, which held open the pipe that tells the server its
+    build is gone, and the two waited for each other for ever (seen after a test killed a build as it started)."""
+    import os
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    server = _import_pool_as_fork_server(ended.pid)
+    assert (server.returncode, server.stdout) == (1, ""), server.stderr
+    tied = _import_pool_as_fork_server(os.getpid())  # its build, alive: it serves
+    assert (tied.returncode, tied.stdout) == (0, "serving\n"), tied.stderr
+    other = _import_pool_as_fork_server(1)  # alive, not its parent: a process that inherited the variable
+    assert (other.returncode, other.stdout) == (0, "serving\n"), other.stderr
 
 
 @pytest.mark.e2e
