@@ -117,8 +117,9 @@ def tie_fork_server_to_build() -> None:
     parent = os.environ.pop(_PARENT_VARIABLE, None)
     if parent is None or not parent.isdigit():
         return
-    if os.getppid() == int(parent) or _gone(int(parent)):  # another process that inherited the variable: not ours
-        die_with_parent(int(parent))  # exits at once when the build is no longer the parent
+    if os.getppid() != int(parent) and not _gone(int(parent)):
+        return  # a process that inherited the variable from a running build, not that build's fork server
+    die_with_parent(int(parent))  # exits at once if the build is no longer the parent
 
 
 tie_fork_server_to_build()
