@@ -126,7 +126,7 @@ class PdfPrinter:
         self.fetcher = ProjectFetcher(self.project_root)
         self.font_config = FontConfiguration()
         self._stylesheets: dict[str, weasyprint.CSS] = {}
-        self._svg_drawings = drawn_once.Drawings()  # an SVG image (the draft mark) drawn once per size
+        self._svg_drawings: drawn_once.Drawings = {}  # an SVG image (the draft mark) drawn once per size
         warn_without_harfbuzz_subset()
 
     @property

@@ -7,7 +7,7 @@ a page that way, 16 ms of a draft form's 365 ms (2026-12-07).
 
 ``ImageCache`` is a dictionary for WeasyPrint's ``cache`` rendering option (its public way of sharing loaded
 images), one per document: each SVG image WeasyPrint stores there draws through ``DrawnOnce``, so that its
-drawing at a size is looked up in a ``Drawings`` record that outlives the document (a ``PdfPrinter`` keeps one
+drawing at a size is looked up in ``Drawings`` that outlive the document (a ``PdfPrinter`` keeps one record
 for all the documents it lays out), and replayed when found: the operators the first drawing wrote, and the
 graphics states they use (its fill's opacity), the same bytes in the PDF. The record is keyed by the image's
 content (its XML and URL) and size, never by a document's objects: nothing of one document is kept for the next.
@@ -36,11 +36,8 @@ _GRAPHICS_STATES = "ExtGState"
 Recorded = tuple[tuple[bytes, ...], dict[str, dict[str, Any]]]
 
 
-class Drawings:
-    """The drawings of SVG images, by (content key, width, height): ``Recorded``, or None (drawn every time)."""
-
-    def __init__(self) -> None:
-        self.recorded: dict[tuple[str, float, float], Recorded | None] = {}
+#: The drawings of SVG images, by (content key, width, height): ``Recorded``, or None (drawn every time).
+Drawings = dict[tuple[str, float, float], Recorded | None]
 
 
 class ImageCache(dict[str, Any]):
@@ -78,14 +75,13 @@ class DrawnOnce:
 
     def __call__(self, stream: Any, concrete_width: float, concrete_height: float, style: Any) -> None:
         key = (self._content, concrete_width, concrete_height)
-        recorded_drawings = self._drawings.recorded
         if not _fresh(stream):  # what the drawing writes depends on what the stream set before it
             self._draw(stream, concrete_width, concrete_height, style)
             return
-        if key not in recorded_drawings:
-            recorded_drawings[key] = self._recorded_drawing(stream, concrete_width, concrete_height, style)
+        if key not in self._drawings:
+            self._drawings[key] = self._recorded_drawing(stream, concrete_width, concrete_height, style)
             return
-        recorded = recorded_drawings[key]
+        recorded = self._drawings[key]
         if recorded is None:
             self._draw(stream, concrete_width, concrete_height, style)
             return

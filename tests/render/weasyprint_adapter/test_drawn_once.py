@@ -64,22 +64,22 @@ def test_a_background_drawn_once_and_replayed_is_the_same_pdf(background, real_d
     html = pages(background)
     plain = write(html, None)
     assert len(real_draws) == 3  # WeasyPrint draws it on each page
-    drawings = drawn_once.Drawings()
+    drawings: drawn_once.Drawings = {}
     real_draws.clear()
     assert write(html, drawings) == plain
     assert write(html, drawings) == plain  # a second document replays the first one's drawing
     assert len(real_draws) == 1
-    assert list(drawings.recorded.values())[0] is not None
+    assert list(drawings.values())[0] is not None
 
 
 def test_a_drawing_with_a_resource_of_its_pdf_is_drawn_every_time(real_draws):
     html = pages(data_url(GRADIENT_SVG))
     plain = write(html, None)
-    drawings = drawn_once.Drawings()
+    drawings: drawn_once.Drawings = {}
     real_draws.clear()
     assert write(html, drawings) == plain
     assert len(real_draws) == 3
-    assert list(drawings.recorded.values()) == [None]
+    assert list(drawings.values()) == [None]
 
 
 def test_an_image_drawn_where_a_colour_is_already_set_is_drawn_every_time(real_draws):
@@ -87,7 +87,7 @@ def test_an_image_drawn_where_a_colour_is_already_set_is_drawn_every_time(real_d
     image = f'<img src="{data_url(PLAIN_SVG)}" style="width: 3cm">'
     html = pages(data_url(PLAIN_SVG), count=2, extra=image + image)
     plain = write(html, None)
-    drawings = drawn_once.Drawings()
+    drawings: drawn_once.Drawings = {}
     real_draws.clear()
     assert write(html, drawings) == plain
     assert len(real_draws) == 1 + 2  # the backgrounds replayed; each <img> drawn
