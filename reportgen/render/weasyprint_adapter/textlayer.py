@@ -23,9 +23,10 @@ pdftotext would break ``ความสำ เร็จ``), its marks' character
 first pair seen for a glyph keeps the glyph id, later ones get spare codes counted up from just past the font's
 last glyph (so ``/CIDToGIDMap`` ends at the highest code drawn: about 1.6 kB decoded, 0.2–0.3 kB stored, where
 codes counted down from 0xFFFF took 128 kB and 1.5 kB), and the ``TJ`` operators just drawn are rewritten with
-them. A glyph left with no text (a mark whose character went to its base; NIKHAHIT, the surplus glyph of SARA AM) is not drawn as text at all: it is taken out of the ``TJ``
-(the pen moves on by its width instead) and painted right after the line as its outline, a form XObject (one
-per glyph) filled in the text's colour at exactly the place the glyph would have been. So no code is ever drawn
+them. A glyph left with no text (a mark whose character went to its base; NIKHAHIT, the surplus glyph of SARA AM)
+is not drawn as text at all: it is taken out of the ``TJ`` (the pen moves on by its width instead) and painted
+right after the line as its outline, a form XObject (one per glyph) filled in the text's colour at exactly the
+place the glyph would have been. So no code is ever drawn
 without text and the ``/ToUnicode`` map has no empty entry (``<>``). After WeasyPrint has built the font
 dictionaries, their ``/ToUnicode`` map and ``/W`` widths get the new codes and a ``/CIDToGIDMap`` stream sends
 each spare code to its real glyph (codes never drawn to glyph 0: long runs of zeros cost almost nothing). The
@@ -743,8 +744,8 @@ _glyph_sets: dict[str, Any] = {}
 
 
 def _outline(font: Any, glyph: int) -> bytes:
-    """The glyph's outline as a PDF path in whole font units (TrueType quadratic curves as the same cubic ones,
-    their control points at thirds rounded: under 0.006 pt at 12 pt; 1.6 kB less in the PDF of form 08)."""
+    """The glyph's outline as a PDF path in whole font units (``stamp.PdfPathPen``: 1.6 kB less in the PDF of form
+    08 than in hundredths of a unit)."""
     key = (font.hash, glyph)
     path = _outline_cache.get(key)
     if path is None:
