@@ -13,11 +13,14 @@ Run it only to refresh the committed fonts (the build never runs it):
 - ReportgenSymbols: ☐ (U+2610) and ☑ (U+2611) for section 2's check boxes. Sarabun has no such glyphs, and the
   machine's fonts must never be used, so we draw the two glyphs here. They are our own work, released under the
   OFL like the rest of the folder. Metrics follow Sarabun (1000 units per em, consonant height 586).
+- ``reportgen/printed_ranges.py``: the characters these fonts draw, which ``check`` compares every text with
+  (``reportgen/printable.py``). Only that file, from the fonts already here: ``fonts/update_fonts.py --printable``.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -136,10 +139,48 @@ def make_woff2() -> None:
         font.save(ttf.with_suffix(".woff2"))
 
 
+#: The fonts the PDF prints with (templates/css/fonts-print.css): a character none of them has prints as an empty box.
+PRINT_FONTS = tuple(f"Sarabun-{face}.ttf" for face in FACES) + ("ReportgenSymbols-Regular.ttf",)
+PRINTED_RANGES = FONTS.parent / "reportgen" / "printed_ranges.py"
+
+
+def printed_characters(fonts: Path = FONTS) -> set[int]:
+    """The characters the form prints with a glyph of its own: those all four Sarabun faces have (a text may be set in
+    any of them), and the symbols font's; no control character (``check`` refuses them in any text)."""
+    def covered(name: str) -> set[int]:
+        return set(TTFont(fonts / name, lazy=True).getBestCmap())
+
+    sarabun = set.intersection(*(covered(name) for name in PRINT_FONTS if name.startswith("Sarabun-")))
+    symbols = set.union(*(covered(name) for name in PRINT_FONTS if not name.startswith("Sarabun-")))
+    return {code for code in sarabun | symbols if code >= 0x20 and not 0x7F <= code <= 0x9F}
+
+
+def as_ranges(codes: set[int]) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    for code in sorted(codes):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return ranges
+
+
+def write_printed_ranges() -> None:
+    rows = [f"    (0x{first:04X}, 0x{last:04X}),\n" for first, last in as_ranges(printed_characters())]
+    PRINTED_RANGES.write_text(
+        '"""The characters the form\'s fonts draw, as ranges (first, last): made by ``fonts/update_fonts.py`` from the\n'
+        'fonts in fonts/ (``printed_characters``); do not edit. ``reportgen/printable.py`` reads it."""\n\n'
+        "PRINTED_RANGES: tuple[tuple[int, int], ...] = (\n" + "".join(rows) + ")\n",
+        encoding="utf-8",
+    )
+
+
 if __name__ == "__main__":
-    copy_sarabun()
-    build_symbols()
-    make_woff2()
-    make_web_subsets()
+    if sys.argv[1:] != ["--printable"]:
+        copy_sarabun()
+        build_symbols()
+        make_woff2()
+        make_web_subsets()
+    write_printed_ranges()
     for path in sorted(FONTS.iterdir()):
         print(f"{path.name:40} {path.stat().st_size:>8} bytes")

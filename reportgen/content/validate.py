@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic.fields import FieldInfo
 
-from reportgen import layout, thai
+from reportgen import layout, printable, thai
 from reportgen.digest import check_signoff, is_legacy_digest, sign_state
 from reportgen.errors import ContentError, Problem, Severity
 from reportgen.model import (
@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 #: ``?`` between Thai characters: a dash (–) that a PDF text extraction turned into a question mark.
 ARTIFACT = re.compile(r"[\u0E01-\u0E5B][ \t]{0,2}\?[ \t]{0,2}[\u0E01-\u0E5B]")
 REPLACEMENT_CHARACTER = "\ufffd"
+#: At most this many distinct characters a form cannot print are named in one warning.
+MAX_CHARS_NAMED = 5
 
 #: What ``reportgen new`` writes where staff still have to fill something in (``…กรอกชื่อตัวชี้วัด…``): the value of
 #: a text field, or a comment after a number or a choice, which cannot hold text and stay valid. A new file is thus
@@ -253,8 +255,19 @@ def _excerpt(text: str, start: int, end: int) -> str:
 
 
 def text_warnings(doc: SourceDocument) -> Iterator[Problem]:
-    """Extraction artifacts in any text: ``?`` between Thai words, U+FFFD."""
+    """Extraction artifacts in any text: ``?`` between Thai words, U+FFFD; characters the form's fonts cannot print
+    (``printable.py``: an emoji pasted from LINE), once per text, all of them named."""
     for path, text in _strings(doc.data):
+        # U+FFFD has a warning of its own (below), which says where it comes from.
+        if chars := [char for char in printable.unprintable(text) if char != REPLACEMENT_CHARACTER]:
+            line, column = doc.find(path, chars[0]) or doc.position(path)
+            first = text.index(chars[0])
+            yield doc.problem(
+                "unprintable_char", path, line=line, column=column, severity="warning",
+                chars=" ".join(printable.shown(char) for char in chars[:MAX_CHARS_NAMED])
+                + (" …" if len(chars) > MAX_CHARS_NAMED else ""),
+                excerpt=_excerpt(text, first, first + 1),
+            )  # fmt: skip
         match = ARTIFACT.search(text)
         if match:
             spot = doc.find(path, ARTIFACT)

@@ -280,12 +280,14 @@ def inputs(items: list[Item]) -> Iterator[Input]:
 
 
 def clean_text(text: str) -> str:
-    """Text as posted → as ``check`` reads it: line ends ``\\n`` (browsers send ``\\r\\n``), invisible characters
+    """Text as posted → as ``check`` reads it: line ends ``\\n`` (browsers send ``\\r\\n``; a line or paragraph
+    separator pasted from a web page or a Mac is one too: the form has no glyph for it), invisible characters
     pasted with it removed, no trailing spaces at line ends."""
-    text = remove_invisible(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = remove_invisible(_LINE_ENDS.sub("\n", text))
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n").strip()
 
 
+_LINE_ENDS = re.compile("\r\n|[\r\u2028\u2029]")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 

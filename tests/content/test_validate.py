@@ -89,6 +89,8 @@ WARNING_CASES = [
      "?", "ขีด –", "dash"),
     ("replacement character", {"calculation": "นับจำนวน\ufffdห้องสมุด"}, "replacement_char", "calculation",
      "\ufffd", "�", "lost"),
+    ("emoji from LINE", {"quarters": {"q1": {"report": "ผู้ใช้บริการ 1,234 คน 👍 เพิ่มขึ้น"}}}, "unprintable_char",
+     "quarters.q1.report", "👍", "👍 U+1F44D", "empty box"),
     ("result far above target", {"result": 301}, "result_magnitude", "result", "301", "100 เท่า", "100 times"),
     ("result far below target", {"target": {"value": 1000, "unit": "คน"}, "result": 9}, "result_magnitude", "result",
      "9", "ผลงาน 9", "result 9"),
@@ -129,6 +131,24 @@ def test_future_quarter_uses_the_fiscal_calendar(tmp_path, make_project):
     assert "31 ธันวาคม 2563" in found[0].message and "2020-12-31" in found[0].message_en
     assert [p.field for p in problems(root, today=dt.date(2021, 1, 1))] == ["quarters.q2", "quarters.summary"]
     assert problems(root, today=dt.date(2021, 10, 1)) == []
+
+
+def test_every_character_the_form_cannot_print_is_named_once_per_text(tmp_path, make_project):
+    report = "สรุปจากไลน์ 👍 ผู้ใช้บริการ 😀 เพิ่มขึ้น 👍\u2028บรรทัดใหม่"
+    root = make_project(tmp_path, {"content/indicators/2564/08.yaml": indicator_data(
+        quarters={"q1": {"report": report, "result": 1}}, supporting_factors="ปัจจัย ✓ ครบ")})
+    found = [problem for problem in problems(root, today=AFTER_FY2564) if problem.code == "unprintable_char"]
+    assert [(problem.field, problem.params["chars"]) for problem in found] == [
+        ("quarters.q1.report", "👍 U+1F44D 😀 U+1F600 U+2028"),  # a line separator shows nothing: its code alone
+        ("supporting_factors", "✓ U+2713"),
+    ]
+
+
+def test_the_real_forms_print_every_character_they_hold(tmp_path, make_project):
+    # The reference form's text (Thai, Thai digits, – “ ” …, ☐ ☑ from the symbols font) prints as it is written.
+    root = make_project(tmp_path, {"content/indicators/2564/08.yaml": indicator_data(
+        calculation="นับ ๐๘ “ห้องสมุด” – ร้อยละ 36.00… ☐ ☑ ํา ฿ × ·\tแท็บ")})
+    assert [problem for problem in problems(root, today=AFTER_FY2564) if problem.code == "unprintable_char"] == []
 
 
 def test_real_dash_is_not_an_artifact(tmp_path, make_project):

@@ -149,6 +149,24 @@ def test_check_as_you_type_reports_what_check_reports_at_the_field(desk, git_pro
     assert sorted(problem.text("th") for problem in checked) == sorted(p["message"] for p in answer["problems"])
 
 
+def test_pasted_text_the_form_cannot_print_is_named_at_its_field_and_a_line_separator_is_a_line_break(
+    desk, git_project
+):
+    # From LINE: an emoji, which no font of the form has (it would print as an empty box); from a web page: a line
+    # separator (U+2028), which the form would print as a box too, and which means a line break.
+    client = desk()
+    values = form_values(editor(client))
+    values["quarters.q1.report"] = "ผู้ใช้บริการ 1,234 คน 👍\u2028เพิ่มขึ้นจากปีก่อน"
+    values["quarters.q1.result"] = "12"
+    answer = client.post("/forms/2569/08/check", data=values).json()
+    assert answer["errors"] == 0, answer
+    (warning,) = [problem for problem in answer["problems"] if problem["field"] == "quarters.q1.report"]
+    assert warning["severity"] == "warning" and "👍 U+1F44D" in warning["message"] and "U+2028" not in warning["message"]
+    assert client.post("/forms/2569/08", data=values, follow_redirects=False).status_code == 303  # a warning: saved
+    report = load_file(git_project / FORM_08, git_project, Indicator).model.quarters.q1.report
+    assert report == "ผู้ใช้บริการ 1,234 คน 👍\nเพิ่มขึ้นจากปีก่อน"
+
+
 def test_a_valid_draft_gets_its_preview_made_by_the_builds_templates_and_its_pdf(desk):
     client = desk()
     values = form_values(editor(client))
