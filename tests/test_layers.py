@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
      "reportgen.narrative", "reportgen.errors", "reportgen.terminal", "reportgen.progress", "reportgen.revisions",
      "reportgen.linebreak", "reportgen.dates", "reportgen.fields", "reportgen.cli_language", "reportgen.spreadsheet",
      "reportgen.xmp", "reportgen.stamp",  # PDF parts for render and signing: XMP metadata, the drawn stamp
+     "reportgen.printable", "reportgen.printed_ranges",  # the characters the form's fonts draw, for check
      # WeasyPrint's internals, walled off: they import nothing of reportgen's but the foundations (linebreak asks
      # Pango through them).
      "reportgen.render.weasyprint_adapter", "reportgen.render.weasyprint_adapter."),
