@@ -191,6 +191,37 @@ def test_every_page_loads_with_its_fonts_and_no_console_error_or_failed_request(
         visit.close()
 
 
+#: The faces every page preloads (_site.html.j2): text set in any other face waits for a font fetched only once the
+#: page is laid out, too late for `font-display: optional`, and shows in the reader's own font (boxes without one).
+PRELOADED_FACES = {("normal", "Regular"), ("normal", "Bold")}
+TEXT_FACES = """() => {
+  const faces = new Map();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, element = node.parentElement;
+    if (!node.textContent.trim() || !element.checkVisibility()) continue;
+    const style = getComputedStyle(element);
+    if (!style.fontFamily.startsWith('"Sarabun"') && !style.fontFamily.startsWith("Sarabun")) continue;
+    const face = [style.fontStyle, Number(style.fontWeight) >= 600 ? "Bold" : "Regular"];
+    faces.set(face.join(" "), node.textContent.trim().slice(0, 40));
+  }
+  return [...faces.entries()];
+}"""
+
+
+def test_every_text_of_every_page_is_set_in_a_face_the_page_preloads(browser, site):
+    visit = SiteVisit(browser, site)
+    found = []
+    try:
+        for relative in site_pages(site):
+            for face, text in visit.open(relative).evaluate(TEXT_FACES):
+                if tuple(face.split(" ")) not in PRELOADED_FACES:
+                    found.append(f"{relative}: {face}: {text}")
+    finally:
+        visit.close()
+    assert not found, "\n".join(found)
+
+
 def test_axe_finds_no_wcag_21_aa_violation_on_any_page(browser, site):
     assert AXE_SCRIPT.is_file(), "axe-core is missing: `make test` runs npm ci in tests/browser"
     visit = SiteVisit(browser, site)
