@@ -32,7 +32,9 @@ an officer types disappears or changes meaning. It is read line by line:
     first-line indent) print as an indent.
 ``inline``
     text, where ``*`` ``_`` ``>`` ``#`` ``` ` ``` ``\\`` ``&`` and ``<``…``>`` are characters like any other; and
-    links: ``<https://…>``, ``[text](https://…)``, and a bare ``https://…``, ``http://…`` or ``mailto:…``.
+    links: ``<https://…>``, ``[text](https://…)``, and a bare ``https://…``, ``http://…`` or ``mailto:…``. A link
+    whose text is not its address carries the address as typed (``data-url``): paper cannot be clicked, so the
+    printed form (print.css) gives it in brackets after the text, "เว็บไซต์ (https://…)"; the page does not.
 
 Links may only point to https, http or mailto; anything else (``javascript:``, ``data:``, ``file:``) is refused
 when the content is validated, so it never reaches a page. Images (``![…](…)``) are refused with a hint to list
@@ -121,6 +123,13 @@ def _item(line: str) -> tuple[str, str, int | None, str] | None:
     if bullet and line[bullet.end() :].strip():
         return "bullet", bullet["lead"], None, line[bullet.end() :]
     return None
+
+
+def without_bullet(line: str) -> str:
+    """A line as its words print: without the bullet a list item starts with (the list draws a bullet of its own,
+    whatever character Word pasted for it, U+F0B7 included)."""
+    bullet = _BULLET.match(line)
+    return line[bullet.end() :] if bullet and line[bullet.end() :].strip() else line
 
 
 #: Word's default bullets by level, as they come as plain text: "•" (Symbol), "o" (Courier New), "§" (Wingdings).
@@ -354,7 +363,9 @@ def _inline_html(text: str) -> str:
         if isinstance(part, str):
             out.append(escapeHtml(part))
         elif not part.image and is_safe_url(part.url) and not _URL_BAD_CHARACTER.search(part.url):
-            out.append(f'<a href="{escapeHtml(normalizeLink(part.url))}">{escapeHtml(part.text)}</a>')
+            address = re.sub(r"(?i)^mailto:", "", part.url)  # an e-mail address prints as one
+            url = f' data-url="{escapeHtml(address)}"' if part.text not in (part.url, address) else ""
+            out.append(f'<a href="{escapeHtml(normalizeLink(part.url))}"{url}>{escapeHtml(part.text)}</a>')
         else:  # refused at validation; should one reach here, it is shown as it was typed
             out.append(escapeHtml(part.written))
     return "".join(out)

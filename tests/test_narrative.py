@@ -41,7 +41,7 @@ def test_links_and_images_are_checked(text: str, kind: str | None):
 def test_raw_html_and_unsafe_links_never_render():
     html = render_narrative('<script>alert(1)</script> [x](javascript:alert(1)) [y](https://a.example)')
     assert "<script>" not in html and 'href="javascript' not in html
-    assert '<a href="https://a.example">y</a>' in html
+    assert '<a href="https://a.example" data-url="https://a.example">y</a>' in html
 
 
 # Markdown's own punctuation, Thai, tabs and the letters of link targets, so that links and near-links come up often.
@@ -91,7 +91,8 @@ NARRATIVE_CASES = [
     ("word_numbers_tab", "1.\tจัดกิจกรรม\n2.\tอบรม", ["<ol>\n<li>จัดกิจกรรม</li>\n<li>อบรม</li>\n</ol>"], ["<table"]),
     ("links", "ดูที่ https://www.bangkok.go.th/cstd, <http://a.example> และ [อีเมล](mailto:library@bangkok.go.th)",
      ['<a href="https://www.bangkok.go.th/cstd">https://www.bangkok.go.th/cstd</a>,',
-      '<a href="http://a.example">http://a.example</a>', '<a href="mailto:library@bangkok.go.th">อีเมล</a>'], []),
+      '<a href="http://a.example">http://a.example</a>',
+      '<a href="mailto:library@bangkok.go.th" data-url="library@bangkok.go.th">อีเมล</a>'], []),
 ]
 
 #: Texts that must print exactly as typed and be no list, table or link (the false alarms).

@@ -40,7 +40,7 @@ from reportgen.model import (
     SiteSettings,
     checked_narrative,
 )
-from reportgen.narrative import starts_list_item
+from reportgen.narrative import starts_list_item, without_bullet
 from reportgen.wording import Localized, localized
 
 if TYPE_CHECKING:
@@ -258,8 +258,8 @@ def text_warnings(doc: SourceDocument) -> Iterator[Problem]:
     """Extraction artifacts in any text: ``?`` between Thai words, U+FFFD; characters the form's fonts cannot print
     (``printable.py``: an emoji pasted from LINE), once per text, all of them named."""
     for path, text in _strings(doc.data):
-        # U+FFFD has a warning of its own (below), which says where it comes from.
-        if chars := [char for char in printable.unprintable(text) if char != REPLACEMENT_CHARACTER]:
+        info = _field_info(doc.model, path) if path else None
+        if chars := _unprintable(text, narrative=info is not None and _is_narrative(info)):
             line, column = doc.find(path, chars[0]) or doc.position(path)
             first = text.index(chars[0])
             yield doc.problem(
@@ -285,6 +285,14 @@ def text_warnings(doc: SourceDocument) -> Iterator[Problem]:
             line, column = spot or doc.position(path)
             excerpt = _excerpt(text, index, index + 1)
             yield doc.problem("replacement_char", path, line=line, column=column, severity="warning", excerpt=excerpt)
+
+
+def _unprintable(text: str, *, narrative: bool) -> list[str]:
+    """The characters of ``text`` the form cannot print (``printable.unprintable``), in order: not a narrative's list
+    bullets, which the list draws itself (Word's U+F0B7), nor U+FFFD, which has a warning of its own."""
+    if narrative:
+        text = "\n".join(without_bullet(line) for line in text.split("\n"))
+    return [char for char in printable.unprintable(text) if char != REPLACEMENT_CHARACTER]
 
 
 def placeholder_warnings(doc: SourceDocument) -> Iterator[Problem]:

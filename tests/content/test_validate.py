@@ -147,7 +147,8 @@ def test_every_character_the_form_cannot_print_is_named_once_per_text(tmp_path, 
 def test_the_real_forms_print_every_character_they_hold(tmp_path, make_project):
     # The reference form's text (Thai, Thai digits, – “ ” …, ☐ ☑ from the symbols font) prints as it is written.
     root = make_project(tmp_path, {"content/indicators/2564/08.yaml": indicator_data(
-        calculation="นับ ๐๘ “ห้องสมุด” – ร้อยละ 36.00… ☐ ☑ ํา ฿ × ·\tแท็บ")})
+        calculation="นับ ๐๘ “ห้องสมุด” – ร้อยละ 36.00… ☐ ☑ ํา ฿ × ·\tแท็บ\n\uf0b7\tข้อจาก Word\n✓ ข้อที่มีเครื่องหมาย")})
+    # Word's U+F0B7 and ✓ at the start of a narrative's line are list bullets: the list draws its own.
     assert [problem for problem in problems(root, today=AFTER_FY2564) if problem.code == "unprintable_char"] == []
 
 

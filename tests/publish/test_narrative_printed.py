@@ -35,6 +35,9 @@ CASES = [
 ]
 IDS = [case[0] for case in CASES]
 
+#: A link whose text is not its address (code 21, quarter 1): paper cannot be clicked, so it prints the address.
+LINKED = "ดูที่ [เว็บไซต์ห้องสมุด](https://th.wikipedia.org/wiki/ห้องสมุด) และ [อีเมล](mailto:library@bangkok.go.th) ประกอบ"
+
 
 def _make(folder):
     files = {}
@@ -43,6 +46,8 @@ def _make(folder):
         data["quarters"] = {"q1": {"report": typed}}
         data.pop("result", None)
         files[f"indicators/2564/{code}.yaml"] = data
+    files["indicators/2564/21.yaml"] = indicator_data(code="21", quarters={"q1": {"report": LINKED}})
+    files["indicators/2564/21.yaml"].pop("result", None)
     write_project(folder, files)
     run_reportgen("build", "-j", "1", cwd=folder, check=True)
 
@@ -117,3 +122,11 @@ def test_the_table_stays_within_the_margins(built):
     assert min(float(x_min) for x_min, _ in words) >= LEFT_MARGIN_PT - 2
     assert max(float(x_max) for _, x_max in words) <= A4_WIDTH_PT - RIGHT_MARGIN_PT + 2
     assert "1,204,551" in bbox and "พฤษภาคม" in bbox  # the month is never split to make room for the numbers
+
+
+def test_a_link_prints_its_address_after_its_text_and_the_page_keeps_the_text(built):
+    printed = squeeze("".join(_quarter_1(_layout_lines(built / "output" / "pdf" / "2564" / "21.pdf"))))
+    assert "ดูที่เว็บไซต์ห้องสมุด(https://th.wikipedia.org/wiki/ห้องสมุด)และอีเมล(library@bangkok.go.th)ประกอบ" in printed
+    page = (built / "output" / "html" / "2564" / "21.html").read_text(encoding="utf-8")
+    assert "ดูที่เว็บไซต์ห้องสมุดและอีเมลประกอบ" in squeeze(html_text(page).replace("\u200b", ""))
+    assert 'href="https://th.wikipedia.org/wiki/%E0%B8%AB' in page and 'href="mailto:library@bangkok.go.th"' in page
