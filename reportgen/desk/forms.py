@@ -288,16 +288,19 @@ def clean_text(text: str) -> str:
 
 
 _LINE_ENDS = re.compile("\r\n|[\r\u2028\u2029]")
-_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")
+_NUMBER = re.compile(r"[-+]?[0-9]+(\.[0-9]+)?")
 
 
 def number_value(text: str) -> Decimal | str | None:
-    """A number as typed → the number (Thai digits and thousands separators allowed); text that is no number is
-    returned as is, for ``check`` to explain."""
+    """A number as typed → the number (Thai digits, thousands separators and a sign allowed, the minus sign U+2212
+    of Word and of web pages too); text that is no number is returned as is, for ``check`` to explain. A negative
+    number goes on as one, so that ``check`` says what it says of ``result: -3`` in a file (no negative results),
+    not that the field holds text."""
     cleaned = clean_text(text)
     if not cleaned:
         return None
     plain = re.sub(r"(?<=[0-9]),(?=[0-9]{3}\b)", "", thai.to_arabic_digits(cleaned)).replace(" ", "")
+    plain = plain.replace("\u2212", "-")
     if _NUMBER.fullmatch(plain):
         try:
             return Decimal(plain)

@@ -167,6 +167,18 @@ def test_pasted_text_the_form_cannot_print_is_named_at_its_field_and_a_line_sepa
     assert report == "ผู้ใช้บริการ 1,234 คน 👍\nเพิ่มขึ้นจากปีก่อน"
 
 
+@pytest.mark.parametrize("typed", ["-3", "\u22123"])  # a minus from the keyboard, and one pasted from Word
+def test_a_negative_number_gets_the_message_check_gives_in_a_file_not_one_about_quotes(desk, typed):
+    client = desk()
+    values = form_values(editor(client))
+    values["quarters.q1.report"] = "เปิดห้องสมุด"
+    values["quarters.q1.result"] = typed
+    answer = client.post("/forms/2569/08/check", data=values).json()
+    (problem,) = [problem for problem in answer["problems"] if problem["field"] == "quarters.q1.result"]
+    assert problem["severity"] == "error" and "ไม่ติดลบ" in problem["message"] and "-3" in problem["message"]
+    assert "เครื่องหมายคำพูด" not in problem["message"]  # the officer typed no quotes
+
+
 def test_a_valid_draft_gets_its_preview_made_by_the_builds_templates_and_its_pdf(desk):
     client = desk()
     values = form_values(editor(client))
