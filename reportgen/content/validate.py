@@ -258,8 +258,7 @@ def text_warnings(doc: SourceDocument) -> Iterator[Problem]:
     """Extraction artifacts in any text: ``?`` between Thai words, U+FFFD; characters the form's fonts cannot print
     (``printable.py``: an emoji pasted from LINE), once per text, all of them named."""
     for path, text in _strings(doc.data):
-        info = _field_info(doc.model, path) if path else None
-        if chars := _unprintable(text, narrative=info is not None and _is_narrative(info)):
+        if chars := _unprintable(doc, path, text):
             line, column = doc.find(path, chars[0]) or doc.position(path)
             first = text.index(chars[0])
             yield doc.problem(
@@ -287,12 +286,16 @@ def text_warnings(doc: SourceDocument) -> Iterator[Problem]:
             yield doc.problem("replacement_char", path, line=line, column=column, severity="warning", excerpt=excerpt)
 
 
-def _unprintable(text: str, *, narrative: bool) -> list[str]:
-    """The characters of ``text`` the form cannot print (``printable.unprintable``), in order: not a narrative's list
-    bullets, which the list draws itself (Word's U+F0B7), nor U+FFFD, which has a warning of its own."""
-    if narrative:
+def _unprintable(doc: SourceDocument, path: tuple[Any, ...], text: str) -> list[str]:
+    """The characters of the text at ``path`` the form cannot print (``printable.unprintable``), in order: not a
+    narrative's list bullets, which the list draws itself (Word's U+F0B7), nor U+FFFD, which has a warning of its
+    own. Which field it is, is asked only of a text with such a character (the rare case)."""
+    chars = [char for char in printable.unprintable(text) if char != REPLACEMENT_CHARACTER]
+    info = _field_info(doc.model, path) if chars and path else None
+    if info is not None and _is_narrative(info):
         text = "\n".join(without_bullet(line) for line in text.split("\n"))
-    return [char for char in printable.unprintable(text) if char != REPLACEMENT_CHARACTER]
+        chars = [char for char in printable.unprintable(text) if char != REPLACEMENT_CHARACTER]
+    return chars
 
 
 def placeholder_warnings(doc: SourceDocument) -> Iterator[Problem]:
