@@ -128,8 +128,8 @@ def _item(line: str) -> tuple[str, str, int | None, str] | None:
 def without_bullet(line: str) -> str:
     """A line as its words print: without the bullet a list item starts with (the list draws a bullet of its own,
     whatever character Word pasted for it, U+F0B7 included)."""
-    bullet = _BULLET.match(line)
-    return line[bullet.end() :] if bullet and line[bullet.end() :].strip() else line
+    item = _item(line)
+    return item[3] if item is not None and item[0] == "bullet" else line
 
 
 #: Word's default bullets by level, as they come as plain text: "•" (Symbol), "o" (Courier New), "§" (Wingdings).
