@@ -33,6 +33,13 @@ def editor(client, code: str = "08") -> str:
     return response.text
 
 
+def check_quarter_1(client, report: str, result: str) -> tuple[dict[str, str], dict]:
+    """Form 08 as its page posts it with quarter 1's report and result typed: the values, and the desk's check."""
+    values = form_values(editor(client))
+    values["quarters.q1.report"], values["quarters.q1.result"] = report, result
+    return values, client.post("/forms/2569/08/check", data=values).json()
+
+
 def commits(root: Path) -> int:
     return int(git(root, "rev-list", "--count", "HEAD"))
 
@@ -155,10 +162,7 @@ def test_pasted_text_the_form_cannot_print_is_named_at_its_field_and_a_line_sepa
     # From LINE: an emoji, which no font of the form has (it would print as an empty box); from a web page: a line
     # separator (U+2028), which the form would print as a box too, and which means a line break.
     client = desk()
-    values = form_values(editor(client))
-    values["quarters.q1.report"] = "ผู้ใช้บริการ 1,234 คน 👍\u2028เพิ่มขึ้นจากปีก่อน"
-    values["quarters.q1.result"] = "12"
-    answer = client.post("/forms/2569/08/check", data=values).json()
+    values, answer = check_quarter_1(client, "ผู้ใช้บริการ 1,234 คน 👍\u2028เพิ่มขึ้นจากปีก่อน", "12")
     assert answer["errors"] == 0, answer
     (warning,) = [problem for problem in answer["problems"] if problem["field"] == "quarters.q1.report"]
     assert warning["severity"] == "warning" and "👍 U+1F44D" in warning["message"] and "U+2028" not in warning["message"]
@@ -169,11 +173,7 @@ def test_pasted_text_the_form_cannot_print_is_named_at_its_field_and_a_line_sepa
 
 @pytest.mark.parametrize("typed", ["-3", "\u22123"])  # a minus from the keyboard, and one pasted from Word
 def test_a_negative_number_gets_the_message_check_gives_in_a_file_not_one_about_quotes(desk, typed):
-    client = desk()
-    values = form_values(editor(client))
-    values["quarters.q1.report"] = "เปิดห้องสมุด"
-    values["quarters.q1.result"] = typed
-    answer = client.post("/forms/2569/08/check", data=values).json()
+    _, answer = check_quarter_1(desk(), "เปิดห้องสมุด", typed)
     (problem,) = [problem for problem in answer["problems"] if problem["field"] == "quarters.q1.result"]
     assert problem["severity"] == "error" and "ไม่ติดลบ" in problem["message"] and "-3" in problem["message"]
     assert "เครื่องหมายคำพูด" not in problem["message"]  # the officer typed no quotes
@@ -181,10 +181,7 @@ def test_a_negative_number_gets_the_message_check_gives_in_a_file_not_one_about_
 
 def test_a_valid_draft_gets_its_preview_made_by_the_builds_templates_and_its_pdf(desk):
     client = desk()
-    values = form_values(editor(client))
-    values["quarters.q1.report"] = "จัดกิจกรรมส่งเสริมการอ่านครบทุกสาขา"
-    values["quarters.q1.result"] = "12"
-    answer = client.post("/forms/2569/08/check", data=values).json()
+    _, answer = check_quarter_1(client, "จัดกิจกรรมส่งเสริมการอ่านครบทุกสาขา", "12")
     assert answer["errors"] == 0, answer
     page = client.get(answer["preview"]).text
     assert "จัดกิจกรรมส่งเสริมการอ่านครบทุกสาขา" in re.sub(r"<[^>]+>", "", page)  # Thai words are spans
